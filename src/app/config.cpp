@@ -1,0 +1,151 @@
+#include "app/config.hpp"
+
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/strings.hpp"
+
+namespace dh {
+namespace {
+
+std::optional<std::string> read_secret_file(const std::string& var, const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError(var + ": cannot read the file it names");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string value = ss.str();
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    return value;
+}
+
+/// VAR, or the contents of the file named by VAR_FILE (for secrets mounted as files).
+std::optional<std::string> secret(const EnvLookup& env, const std::string& var) {
+    auto direct = env(var);
+    auto file = env(var + "_FILE");
+    if (direct && !direct->empty() && file && !file->empty())
+        throw ConfigError(var + " and " + var + "_FILE are both set: set only one");
+    if (file && !file->empty()) return read_secret_file(var + "_FILE", *file);
+    if (direct && !direct->empty()) return direct;
+    return std::nullopt;
+}
+
+std::string plain(const EnvLookup& env, const std::string& var, const std::string& fallback) {
+    auto v = env(var);
+    return v && !v->empty() ? *v : fallback;
+}
+
+long integer(const EnvLookup& env, const std::string& var, long fallback, long min, long max) {
+    auto v = env(var);
+    if (!v || v->empty()) return fallback;
+    char* end = nullptr;
+    long n = std::strtol(v->c_str(), &end, 10);
+    if (*end != '\0' || n < min || n > max)
+        throw ConfigError(var + ": must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    return n;
+}
+
+double number(const EnvLookup& env, const std::string& var, double fallback) {
+    auto v = env(var);
+    if (!v || v->empty()) return fallback;
+    char* end = nullptr;
+    double n = std::strtod(v->c_str(), &end);
+    if (*end != '\0' || n < 0) throw ConfigError(var + ": must be a non-negative number");
+    return n;
+}
+
+bool flag(const EnvLookup& env, const std::string& var, bool fallback) {
+    auto v = env(var);
+    if (!v || v->empty()) return fallback;
+    auto s = strings::to_lower(*v);
+    if (s == "1" || s == "true" || s == "yes" || s == "on") return true;
+    if (s == "0" || s == "false" || s == "no" || s == "off") return false;
+    throw ConfigError(var + ": must be 1 or 0");
+}
+
+std::pair<std::string, std::uint16_t> listen_address(const std::string& var, const std::string& value) {
+    auto colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0) throw ConfigError(var + ": must be host:port, e.g. 127.0.0.1:8080");
+    std::string host = value.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    std::string port = value.substr(colon + 1);
+    char* end = nullptr;
+    long p = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end != '\0' || p < 0 || p > 65535) throw ConfigError(var + ": port must be 0-65535");
+    return {host, static_cast<std::uint16_t>(p)};
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        const char* v = std::getenv(name.c_str());
+        if (!v) return std::nullopt;
+        return std::string(v);
+    };
+}
+
+void validate_jwt_secret(const std::string& secret) {
+    static const std::array<const char*, 12> placeholders = {
+        "changeme", "change-me", "change_me", "secret", "your-secret", "your-secret-here", "your_jwt_secret",
+        "jwt-secret", "jwt_secret", "replace-me", "placeholder", "example"};
+    auto lower = strings::to_lower(secret);
+    for (auto* p : placeholders) {
+        if (lower == p || lower.find(std::string(p) + std::string(p)) != std::string::npos)
+            throw ConfigError("JWT_SECRET: is a known placeholder; generate one with: openssl rand -hex 32");
+    }
+    if (lower.find("changeme") != std::string::npos || lower.find("change-me") != std::string::npos ||
+        lower.find("your-secret") != std::string::npos || lower.find("placeholder") != std::string::npos)
+        throw ConfigError("JWT_SECRET: is a known placeholder; generate one with: openssl rand -hex 32");
+    if (secret.size() < 32)
+        throw ConfigError("JWT_SECRET: must be at least 32 bytes (got " + std::to_string(secret.size()) +
+                          "); generate one with: openssl rand -hex 32");
+    bool all_same = secret.find_first_not_of(secret[0]) == std::string::npos;
+    if (all_same) throw ConfigError("JWT_SECRET: is one repeated character; use a random value");
+}
+
+Config Config::load(const EnvLookup& env, Needs needs) {
+    Config c;
+    auto jwt = secret(env, "JWT_SECRET");
+    if (needs.jwt_secret) {
+        if (!jwt) throw ConfigError("JWT_SECRET: is required (or JWT_SECRET_FILE); generate one with: openssl rand -hex 32");
+        validate_jwt_secret(*jwt);
+        c.jwt_secret = *jwt;
+    } else if (jwt) {
+        c.jwt_secret = *jwt;
+    }
+    c.database_url = secret(env, "DATABASE_URL");
+    c.data_dir = plain(env, "DATA_DIR", "./var");
+    std::tie(c.http_host, c.http_port) = listen_address("HTTP_LISTEN", plain(env, "HTTP_LISTEN", "127.0.0.1:8080"));
+    c.log_level = strings::to_lower(plain(env, "LOG_LEVEL", "info"));
+    if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
+        c.log_level != "error")
+        throw ConfigError("LOG_LEVEL: must be one of trace, debug, info, warn, error");
+    auto format = strings::to_lower(plain(env, "LOG_FORMAT", "json"));
+    if (format != "json" && format != "text") throw ConfigError("LOG_FORMAT: must be json or text");
+    c.log_json = format == "json";
+    c.web_root = plain(env, "WEB_ROOT", "");
+    c.db_pool_size = static_cast<int>(integer(env, "DB_POOL_SIZE", 12, 2, 500));
+    c.http_threads = static_cast<int>(integer(env, "HTTP_HANDLER_THREADS", 8, 1, 256));
+    c.max_body_bytes = static_cast<std::size_t>(integer(env, "HTTP_MAX_BODY_BYTES", 1 << 20, 1024, 1L << 30));
+    c.http_idle_timeout_seconds = static_cast<int>(integer(env, "HTTP_IDLE_TIMEOUT_SECONDS", 60, 1, 3600));
+    c.mail_domain = strings::to_lower(plain(env, "MAIL_DOMAIN", "dispatchhub.localhost"));
+    auto smtp_listen = plain(env, "SMTP_LISTEN", "127.0.0.1:2525");
+    if (strings::to_lower(smtp_listen) == "off" || smtp_listen == "0") {
+        c.smtp_listen_enabled = false;
+    } else {
+        std::tie(c.smtp_listen_host, c.smtp_listen_port) = listen_address("SMTP_LISTEN", smtp_listen);
+    }
+    c.smtp_url = secret(env, "SMTP_URL");
+    c.worker_embedded = flag(env, "WORKER_EMBEDDED", true);
+    c.worker_lease_seconds = static_cast<int>(integer(env, "WORKER_LEASE_SECONDS", 60, 5, 3600));
+    c.send_rate_per_second = number(env, "SEND_RATE_PER_SECOND", 0);
+    c.worker_connections = static_cast<int>(integer(env, "WORKER_CONNECTIONS", 20, 1, 500));
+    c.retry_base_seconds = static_cast<int>(integer(env, "RETRY_BASE_SECONDS", 60, 1, 86400));
+    c.retry_max_age_seconds = static_cast<int>(integer(env, "RETRY_MAX_AGE_SECONDS", 86400, 1, 30 * 86400));
+    c.cookie_secure = flag(env, "COOKIE_SECURE", true);
+    return c;
+}
+
+}  // namespace dh

@@ -1,0 +1,57 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace dh {
+
+/// A configuration problem: one line that names the variable, never its (possibly secret) value.
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Reads one environment variable; tests pass a map instead of the real environment.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup process_env();
+
+/// Everything DispatchHub reads from the environment, validated once at start.
+struct Config {
+    std::string jwt_secret;            // JWT_SECRET / JWT_SECRET_FILE
+    std::optional<std::string> database_url;  // DATABASE_URL / DATABASE_URL_FILE; unset = embedded cluster
+    std::string data_dir = "./var";    // DATA_DIR
+    std::string http_host = "127.0.0.1";
+    std::uint16_t http_port = 8080;    // HTTP_LISTEN host:port
+    std::string log_level = "info";    // LOG_LEVEL
+    bool log_json = true;              // LOG_FORMAT json|text
+    std::string web_root;              // WEB_ROOT; empty = look for web/dist
+    int db_pool_size = 12;             // DB_POOL_SIZE
+    int http_threads = 8;              // HTTP_HANDLER_THREADS: threads that run handlers (blocking DB work)
+    std::size_t max_body_bytes = 1 << 20;  // HTTP_MAX_BODY_BYTES for JSON requests
+    int http_idle_timeout_seconds = 60;    // HTTP_IDLE_TIMEOUT_SECONDS
+    std::string mail_domain = "dispatchhub.localhost";  // MAIL_DOMAIN
+    std::string smtp_listen_host = "127.0.0.1";
+    std::uint16_t smtp_listen_port = 2525;  // SMTP_LISTEN host:port, "off" disables
+    bool smtp_listen_enabled = true;
+    std::optional<std::string> smtp_url;  // SMTP_URL; unset = capture transport
+    bool worker_embedded = true;       // WORKER_EMBEDDED
+    int worker_lease_seconds = 60;     // WORKER_LEASE_SECONDS
+    double send_rate_per_second = 0;   // SEND_RATE_PER_SECOND (0 = unlimited globally)
+    int worker_connections = 20;       // WORKER_CONNECTIONS
+    int retry_base_seconds = 60;       // RETRY_BASE_SECONDS
+    int retry_max_age_seconds = 86400; // RETRY_MAX_AGE_SECONDS
+    bool cookie_secure = true;         // COOKIE_SECURE (0 only for plain-HTTP development behind no TLS)
+
+    struct Needs {
+        bool jwt_secret = false;  ///< serve needs it; migrate and admin do not
+    };
+    /// Reads and validates the environment; throws ConfigError naming the first bad variable.
+    static Config load(const EnvLookup& env, Needs needs);
+};
+
+/// Rejects a JWT secret that is short or a well-known placeholder.
+void validate_jwt_secret(const std::string& secret);
+
+}  // namespace dh

@@ -1,0 +1,105 @@
+#include "app/serve.hpp"
+
+#include <utility>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <sys/file.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/database.hpp"
+#include "app/platform.hpp"
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "db/migrate.hpp"
+#include "http/pipeline.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dh::app {
+namespace {
+
+/// Holds an exclusive lock on DATA_DIR for the process lifetime: a second `serve` on the same data
+/// directory must fail cleanly instead of sharing (and corrupting) its cluster and files.
+class DataDirLock {
+public:
+    explicit DataDirLock(const std::string& data_dir) {
+        fs::create_directories(data_dir);
+        std::string path = data_dir + "/dispatchhub.lock";
+        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd_ < 0) throw std::runtime_error("DATA_DIR: cannot create " + path);
+        if (flock(fd_, LOCK_EX | LOCK_NB) != 0)
+            throw std::runtime_error("DATA_DIR: another dispatchhub serve is already running with DATA_DIR=" + data_dir);
+        auto pid = std::to_string(getpid()) + "\n";
+        if (ftruncate(fd_, 0) == 0 && ::write(fd_, pid.data(), pid.size()) < 0) {
+        }
+    }
+    ~DataDirLock() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+private:
+    int fd_ = -1;
+};
+
+}  // namespace
+
+int run_migrate(const Config& config) {
+    auto database = open_database(config);
+    auto report = db::migrate(database.conninfo);
+    std::cout << "migrations: " << report.applied << " applied, schema at version " << report.current << "\n";
+    return 0;
+}
+
+int run_serve(const Config& config) {
+    DataDirLock lock(config.data_dir);
+    fs::create_directories(config.data_dir + "/tmp");
+    auto database = open_database(config);
+    auto report = db::migrate(database.conninfo);
+    log::info("database ready", {{"schema_version", report.current}, {"applied", report.applied},
+                                 {"embedded", database.embedded != nullptr}});
+
+    db::Pool pool({database.conninfo, config.db_pool_size, std::chrono::milliseconds(5000),
+                   "SET ROLE dispatchhub_app"});
+    http::Metrics metrics;
+    http::Router router;
+    auto web_root = http::StaticFiles::locate(config.web_root);
+    if (web_root.empty()) log::warn("no web UI build found (web/dist); serving the API only");
+    http::Pipeline pipeline(router, metrics, std::make_shared<http::StaticFiles>(web_root));
+    Platform platform{config, pool, metrics};
+    register_features(router, pipeline, platform);
+
+    boost::asio::io_context ioc(1);
+    boost::asio::thread_pool handlers(static_cast<std::size_t>(config.http_threads));
+    http::Server::Options options;
+    options.host = config.http_host;
+    options.port = config.http_port;
+    options.max_body = config.max_body_bytes;
+    options.idle_timeout = std::chrono::seconds(config.http_idle_timeout_seconds);
+    options.spool_dir = fs::absolute(config.data_dir + "/tmp").string();
+    http::Server server(ioc, handlers, router, pipeline, options);
+    std::uint16_t port = server.listen();
+    server.start();
+    log::info("listening", {{"url", "http://" + config.http_host + ":" + std::to_string(port)},
+                            {"version", DH_VERSION}, {"web_root", web_root}});
+
+    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        log::info("shutting down", {{"signal", signal}});
+        server.shutdown([&ioc] { ioc.stop(); });
+    });
+    ioc.run();
+    handlers.join();
+    log::info("stopped");
+    return 0;
+}
+
+}  // namespace dh::app

@@ -1,0 +1,11 @@
+#pragma once
+#include "app/config.hpp"
+
+namespace dh::app {
+
+/// `dispatchhub serve`: database, migrations, HTTP API, static web UI; blocks until SIGTERM/SIGINT.
+int run_serve(const Config& config);
+/// `dispatchhub migrate`.
+int run_migrate(const Config& config);
+
+}  // namespace dh::app

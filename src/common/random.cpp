@@ -1,0 +1,43 @@
+#include "common/random.hpp"
+
+#include <sodium.h>
+
+#include <vector>
+
+namespace dh::random {
+
+std::string hex(std::size_t n) {
+    std::vector<unsigned char> buf(n);
+    randombytes_buf(buf.data(), n);
+    std::string out(n * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), buf.data(), n);
+    out.pop_back();
+    return out;
+}
+
+std::string token(std::size_t n) {
+    std::vector<unsigned char> buf(n);
+    randombytes_buf(buf.data(), n);
+    std::string out(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(out.data(), out.size(), buf.data(), n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    out.resize(std::strlen(out.c_str()));
+    return out;
+}
+
+std::string uuid() {
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(36);
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+        out.push_back(digits[b[i] >> 4]);
+        out.push_back(digits[b[i] & 0x0f]);
+    }
+    return out;
+}
+
+}  // namespace dh::random

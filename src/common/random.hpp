@@ -1,0 +1,13 @@
+#pragma once
+#include <string>
+
+namespace dh::random {
+
+/// `n` bytes from the OS CSPRNG (libsodium), hex-encoded.
+std::string hex(std::size_t n);
+/// `n` bytes from the OS CSPRNG, base64url without padding.
+std::string token(std::size_t n);
+/// A random (version 4) UUID in canonical form.
+std::string uuid();
+
+}  // namespace dh::random

@@ -1,0 +1,87 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace dh::db {
+
+/// One query parameter in text form; nullopt is SQL NULL.
+class Param {
+public:
+    Param(std::nullptr_t) {}
+    Param(std::string v) : value_(std::move(v)) {}
+    Param(std::string_view v) : value_(std::string(v)) {}
+    Param(const char* v) : value_(std::string(v)) {}
+    Param(const std::optional<std::string>& v) : value_(v) {}
+    Param(bool v) : value_(v ? "t" : "f") {}
+    Param(int v) : value_(std::to_string(v)) {}
+    Param(long v) : value_(std::to_string(v)) {}
+    Param(long long v) : value_(std::to_string(v)) {}
+    Param(unsigned long v) : value_(std::to_string(v)) {}
+    Param(double v) : value_(std::to_string(v)) {}
+    const std::optional<std::string>& value() const { return value_; }
+
+private:
+    std::optional<std::string> value_;
+};
+using Params = std::vector<Param>;
+
+/// A query result (rows of text values). Owns the PGresult.
+class Result {
+public:
+    explicit Result(pg_result* res);
+    Result(Result&& other) noexcept;
+    Result& operator=(Result&& other) noexcept;
+    Result(const Result&) = delete;
+    ~Result();
+
+    int rows() const;
+    int columns() const;
+    bool empty() const { return rows() == 0; }
+    int column(std::string_view name) const;  ///< throws when absent
+    bool is_null(int row, int col) const;
+    bool is_null(int row, std::string_view col) const { return is_null(row, column(col)); }
+    std::string text(int row, int col) const;
+    std::string text(int row, std::string_view col) const { return text(row, column(col)); }
+    std::optional<std::string> opt(int row, std::string_view col) const;
+    std::int64_t integer(int row, std::string_view col) const;
+    std::optional<std::int64_t> opt_integer(int row, std::string_view col) const;
+    double number(int row, std::string_view col) const;
+    bool boolean(int row, std::string_view col) const;
+    std::int64_t affected() const;  ///< rows affected by INSERT/UPDATE/DELETE
+
+private:
+    pg_result* res_;
+};
+
+/// A blocking libpq connection with a per-connection prepared-statement cache (keyed by SQL text).
+class Connection {
+public:
+    explicit Connection(const std::string& conninfo);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    /// Runs one parameterised statement (prepared once per connection). Throws dh::Error on failure.
+    Result exec(std::string_view sql, const Params& params = {});
+    /// Runs a script of several statements without parameters (migrations, BEGIN/COMMIT).
+    void exec_script(std::string_view sql);
+    bool ok() const;
+    /// True after an error that leaves the connection unusable (it is then dropped by the pool).
+    bool broken() const { return broken_; }
+    pg_conn* raw() { return conn_; }
+
+private:
+    void fail(pg_result* res, std::string_view sql);
+    pg_conn* conn_ = nullptr;
+    bool broken_ = false;
+    std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+};
+
+}  // namespace dh::db

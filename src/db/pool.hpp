@@ -1,0 +1,65 @@
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "db/connection.hpp"
+
+namespace dh::db {
+
+class Pool;
+
+/// A connection borrowed from the pool; returned (or dropped when broken) on destruction.
+class PooledConnection {
+public:
+    PooledConnection(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+    PooledConnection(PooledConnection&&) = default;
+    PooledConnection& operator=(PooledConnection&&) = default;
+    ~PooledConnection();
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+private:
+    Pool* pool_;
+    std::unique_ptr<Connection> conn_;
+};
+
+/// A bounded pool of blocking libpq connections. Callers run on handler or worker threads, never
+/// on the HTTP I/O thread. Every new connection starts as the unprivileged application role.
+class Pool {
+public:
+    struct Options {
+        std::string conninfo;
+        int size = 12;
+        std::chrono::milliseconds acquire_timeout{5000};
+        /// Statement run on each new connection (e.g. SET ROLE dispatchhub_app). Empty: none.
+        std::string on_connect;
+    };
+    explicit Pool(Options options);
+
+    /// Borrows a connection, waiting up to acquire_timeout; throws Error(unavailable) on timeout.
+    PooledConnection acquire();
+
+    struct Stats {
+        int size, in_use, idle;
+    };
+    Stats stats() const;
+    const std::string& conninfo() const { return options_.conninfo; }
+
+private:
+    friend class PooledConnection;
+    void release(std::unique_ptr<Connection> conn);
+
+    Options options_;
+    mutable std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<Connection>> idle_;
+    int open_ = 0;
+    int in_use_ = 0;
+};
+
+}  // namespace dh::db

@@ -1,0 +1,51 @@
+#include "http/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <mutex>
+#include <vector>
+
+namespace dh::http {
+
+struct Metrics::Impl {
+    std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+    prometheus::Family<prometheus::Counter>& requests =
+        prometheus::BuildCounter().Name("http_requests_total").Help("HTTP requests by route, method and status").Register(*registry);
+    prometheus::Family<prometheus::Histogram>& latency = prometheus::BuildHistogram()
+                                                             .Name("http_request_duration_seconds")
+                                                             .Help("HTTP request latency by route")
+                                                             .Register(*registry);
+    std::mutex mutex;
+    std::vector<std::function<void(prometheus::Registry&)>> collectors;
+};
+
+Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
+Metrics::~Metrics() = default;
+
+void Metrics::observe_request(const std::string& route, const std::string& method, int status, double seconds) {
+    impl_->requests.Add({{"route", route}, {"method", method}, {"status", std::to_string(status)}}).Increment();
+    static const prometheus::Histogram::BucketBoundaries buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                                    0.1,   0.25,   0.5,   1,    2.5,   5};
+    impl_->latency.Add({{"route", route}}, buckets).Observe(seconds);
+}
+
+void Metrics::add_collector(std::function<void(prometheus::Registry&)> collector) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->collectors.push_back(std::move(collector));
+}
+
+std::string Metrics::render() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        for (auto& c : impl_->collectors) c(*impl_->registry);
+    }
+    prometheus::TextSerializer serializer;
+    return serializer.Serialize(impl_->registry->Collect());
+}
+
+prometheus::Registry& Metrics::registry() { return *impl_->registry; }
+
+}  // namespace dh::http

@@ -1,0 +1,28 @@
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace prometheus {
+class Registry;
+}
+
+namespace dh::http {
+
+/// Prometheus metrics of the process, rendered in text format by GET /metrics.
+class Metrics {
+public:
+    Metrics();
+    ~Metrics();
+    void observe_request(const std::string& route, const std::string& method, int status, double seconds);
+    /// Called on every scrape to refresh gauges (e.g. DB pool use).
+    void add_collector(std::function<void(prometheus::Registry&)> collector);
+    std::string render();
+    prometheus::Registry& registry();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dh::http

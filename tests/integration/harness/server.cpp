@@ -1,0 +1,131 @@
+#include "harness/server.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "common/random.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dh::test {
+
+pid_t spawn(const std::vector<std::string>& args, const Env& env, const std::string& log_path) {
+    std::vector<std::string> env_strings;
+    for (auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    if (!env.count("PATH")) env_strings.push_back(std::string("PATH=") + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"));
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        int devnull = ::open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        std::vector<char*> envp;
+        for (auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
+        envp.push_back(nullptr);
+        execve(argv[0], argv.data(), envp.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+int wait_for(pid_t pid, int timeout_s) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+}
+
+}  // namespace
+
+CommandResult run_binary(const std::vector<std::string>& args, const Env& env, int timeout_s) {
+    std::string log = "/tmp/dh-cmd-" + random::hex(6) + ".log";
+    std::vector<std::string> argv = {DH_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid_t pid = spawn(argv, env, log);
+    int code = wait_for(pid, timeout_s);
+    if (code == -1) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+    }
+    CommandResult r{code, read_file(log)};
+    fs::remove(log);
+    return r;
+}
+
+TestServer::TestServer(Env extra) : db_(std::make_unique<TestDatabase>("srv")) {
+    secret_ = random::hex(32);
+    data_dir_ = "/tmp/dh-test-data-" + random::hex(6);
+    fs::create_directories(data_dir_);
+    int port = free_port();
+    smtp_port_ = free_port();
+    base_ = "http://127.0.0.1:" + std::to_string(port);
+    env_ = {{"JWT_SECRET", secret_},
+            {"DATABASE_URL", db_->url()},
+            {"DATA_DIR", data_dir_},
+            {"HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)},
+            {"SMTP_LISTEN", "127.0.0.1:" + std::to_string(smtp_port_)},
+            {"LOG_FORMAT", "json"},
+            {"COOKIE_SECURE", "1"}};
+    for (auto& [k, v] : extra) env_[k] = v;
+    pid_ = spawn({DH_BINARY, "serve"}, env_, data_dir_ + "/server.log");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    HttpClient http(base_);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (http.get("/readyz").status == 200) return;
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("serve exited during start: " + log());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    throw std::runtime_error("serve not ready in 30 s: " + log());
+}
+
+TestServer::~TestServer() {
+    stop(SIGTERM, 20);
+    std::error_code ec;
+    fs::remove_all(data_dir_, ec);
+}
+
+std::string TestServer::log() const { return read_file(data_dir_ + "/server.log"); }
+
+int TestServer::stop(int signal, int timeout_s) {
+    if (pid_ <= 0) return 0;
+    kill(pid_, signal);
+    int code = wait_for(pid_, timeout_s);
+    if (code == -1) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+    pid_ = -1;
+    return code;
+}
+
+}  // namespace dh::test

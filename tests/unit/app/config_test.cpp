@@ -1,0 +1,88 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+namespace dh {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+    return [vars](const std::string& k) -> std::optional<std::string> {
+        auto it = vars.find(k);
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+const std::string kGoodSecret = "0123456789abcdef0123456789abcdef-good";
+
+std::string error_of(std::map<std::string, std::string> vars, bool needs_jwt = true) {
+    try {
+        Config::load(env_of(std::move(vars)), {.jwt_secret = needs_jwt});
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(Config, DefaultsWithOnlyASecret) {
+    auto c = Config::load(env_of({{"JWT_SECRET", kGoodSecret}}), {.jwt_secret = true});
+    EXPECT_EQ(c.data_dir, "./var");
+    EXPECT_EQ(c.http_host, "127.0.0.1");
+    EXPECT_EQ(c.http_port, 8080);
+    EXPECT_FALSE(c.database_url.has_value());
+    EXPECT_TRUE(c.log_json);
+    EXPECT_EQ(c.mail_domain, "dispatchhub.localhost");
+}
+
+TEST(Config, MissingSecretNamesTheVariable) {
+    auto e = error_of({});
+    EXPECT_NE(e.find("JWT_SECRET"), std::string::npos) << e;
+}
+
+TEST(Config, ShortSecretRefusedWithoutEchoingIt) {
+    auto e = error_of({{"JWT_SECRET", "tiny-secret"}});
+    EXPECT_NE(e.find("JWT_SECRET"), std::string::npos);
+    EXPECT_EQ(e.find("tiny-secret"), std::string::npos) << "the error must not contain the secret";
+}
+
+TEST(Config, PlaceholderSecretsRefused) {
+    for (std::string s : {"changemechangemechangemechangeme12", "your-secret-here-your-secret-here-xx",
+                          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) {
+        EXPECT_NE(error_of({{"JWT_SECRET", s}}), "") << s;
+    }
+}
+
+TEST(Config, SecretFromFile) {
+    std::string path = "/tmp/dh-config-test-secret";
+    std::ofstream(path) << kGoodSecret << "\n";
+    auto c = Config::load(env_of({{"JWT_SECRET_FILE", path}}), {.jwt_secret = true});
+    EXPECT_EQ(c.jwt_secret, kGoodSecret);
+    EXPECT_NE(error_of({{"JWT_SECRET_FILE", "/nonexistent/file"}}).find("JWT_SECRET_FILE"), std::string::npos);
+    EXPECT_NE(error_of({{"JWT_SECRET_FILE", path}, {"JWT_SECRET", kGoodSecret}}), "");
+}
+
+TEST(Config, SecretNotNeededForAdminCommands) { EXPECT_EQ(error_of({}, false), ""); }
+
+TEST(Config, InvalidValuesNameTheirVariable) {
+    std::map<std::string, std::string> cases = {{"HTTP_LISTEN", "nonsense"}, {"HTTP_LISTEN", "1.2.3.4:99999"},
+                                                {"LOG_FORMAT", "xml"},        {"LOG_LEVEL", "loud"},
+                                                {"DB_POOL_SIZE", "zero"},     {"WORKER_EMBEDDED", "maybe"}};
+    for (auto& [var, value] : cases) {
+        auto e = error_of({{"JWT_SECRET", kGoodSecret}, {var, value}});
+        EXPECT_NE(e.find(var), std::string::npos) << var << "=" << value << " -> " << e;
+    }
+}
+
+TEST(Config, ListenAddressParsed) {
+    auto c = Config::load(env_of({{"JWT_SECRET", kGoodSecret}, {"HTTP_LISTEN", "0.0.0.0:9090"}, {"SMTP_LISTEN", "off"}}),
+                          {.jwt_secret = true});
+    EXPECT_EQ(c.http_host, "0.0.0.0");
+    EXPECT_EQ(c.http_port, 9090);
+    EXPECT_FALSE(c.smtp_listen_enabled);
+}
+
+}  // namespace
+}  // namespace dh

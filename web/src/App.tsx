@@ -1,0 +1,90 @@
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom'
+import { AuthProvider } from './auth/AuthContext'
+import { HomeRedirect, RequireAuth, RequireRole } from './auth/guards'
+import { Shell } from './layout/Shell'
+import { Dashboard } from './pages/Dashboard'
+import { ComposePage } from './pages/dispatch/ComposePage'
+import { DispatchDetailPage } from './pages/dispatch/DispatchDetailPage'
+import { DispatchesPage } from './pages/dispatch/DispatchesPage'
+import { InboxMessagePage, InboxPage } from './pages/InboxPage'
+import { ListsPage } from './pages/ListsPage'
+import { LoginPage } from './pages/LoginPage'
+import { NotFound } from './pages/NotFound'
+import { SettingsPage } from './pages/SettingsPage'
+import { SuppressionsPage } from './pages/SuppressionsPage'
+import { TicketDetailPage, TicketsPage } from './pages/TicketsPage'
+import { VendorDetailPage } from './pages/vendors/VendorDetailPage'
+import { VendorEditPage, VendorNewPage } from './pages/vendors/VendorFormPage'
+import { VendorImportPage } from './pages/vendors/VendorImportPage'
+import { VendorsPage } from './pages/vendors/VendorsPage'
+import type { Role } from './api/types'
+import { lazy, Suspense, type ReactNode } from 'react'
+import { Loading } from './components/ui'
+
+// The super-admin portal is its own chunk: tenant users never download it.
+const OverviewPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.OverviewPage })))
+const PlansPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.PlansPage })))
+const InvoicesPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.InvoicesPage })))
+const AuditPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.AuditPage })))
+const TenantsPage = lazy(() => import('./pages/admin/TenantsPage').then((m) => ({ default: m.TenantsPage })))
+
+const TENANT: Role[] = ['tenant_admin', 'tenant_member']
+const tenant = (el: ReactNode) => <RequireRole roles={TENANT}>{el}</RequireRole>
+const tenantAdmin = (el: ReactNode) => <RequireRole roles={['tenant_admin']}>{el}</RequireRole>
+const superAdmin = (el: ReactNode) => (
+  <RequireRole roles={['super_admin']}>
+    <Suspense fallback={<Loading />}>{el}</Suspense>
+  </RequireRole>
+)
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <Shell />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<HomeRedirect />} />
+        <Route path="dashboard" element={tenant(<Dashboard />)} />
+        <Route path="vendors" element={tenant(<VendorsPage />)} />
+        <Route path="vendors/new" element={tenant(<VendorNewPage />)} />
+        <Route path="vendors/import" element={tenant(<VendorImportPage />)} />
+        <Route path="vendors/:id" element={tenant(<VendorDetailPage />)} />
+        <Route path="vendors/:id/edit" element={tenant(<VendorEditPage />)} />
+        <Route path="lists" element={tenant(<ListsPage />)} />
+        <Route path="suppressions" element={tenant(<SuppressionsPage />)} />
+        <Route path="dispatches" element={tenant(<DispatchesPage />)} />
+        <Route path="dispatches/new" element={tenant(<ComposePage />)} />
+        <Route path="dispatches/:id" element={tenant(<DispatchDetailPage />)} />
+        <Route path="inbox" element={tenant(<InboxPage />)} />
+        <Route path="inbox/:id" element={tenant(<InboxMessagePage />)} />
+        <Route path="tickets" element={tenant(<TicketsPage />)} />
+        <Route path="tickets/:id" element={tenant(<TicketDetailPage />)} />
+        <Route path="settings" element={tenantAdmin(<SettingsPage />)} />
+        <Route path="admin" element={superAdmin(<OverviewPage />)} />
+        <Route path="admin/tenants" element={superAdmin(<TenantsPage />)} />
+        <Route path="admin/plans" element={superAdmin(<PlansPage />)} />
+        <Route path="admin/invoices" element={superAdmin(<InvoicesPage />)} />
+        <Route path="admin/tickets" element={superAdmin(<TicketsPage admin />)} />
+        <Route path="admin/tickets/:id" element={superAdmin(<TicketDetailPage admin />)} />
+        <Route path="admin/audit" element={superAdmin(<AuditPage />)} />
+        <Route path="admin/overview" element={<Navigate to="/admin" replace />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  )
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <AuthProvider>
+        <AppRoutes />
+      </AuthProvider>
+    </BrowserRouter>
+  )
+}

@@ -1,0 +1,120 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { api as defaultClient, ApiClient, ApiError } from '../api/client'
+import type { Me, Role, User } from '../api/types'
+import { toLoginRequest, type LoginValues } from './loginForm'
+
+export type AuthStatus = 'loading' | 'anonymous' | 'authenticated'
+
+export interface AuthState {
+  status: AuthStatus
+  me: Me | null
+  login: (values: LoginValues) => Promise<Me>
+  logout: () => Promise<void>
+  reloadMe: () => Promise<void>
+  client: ApiClient
+}
+
+const AuthContext = createContext<AuthState | null>(null)
+
+async function loadMe(client: ApiClient, fallbackUser?: User): Promise<Me> {
+  try {
+    const me = await client.me()
+    if (me && me.user) return { user: me.user, tenant: me.tenant ?? null, plan: me.plan ?? null }
+    throw new ApiError({ status: 502, title: 'Unexpected answer from /me' })
+  } catch (e) {
+    // /me missing on an early server: carry on with the user from the token answer.
+    if (fallbackUser && e instanceof ApiError && e.isUnavailable) return { user: fallbackUser, tenant: null, plan: null }
+    throw e
+  }
+}
+
+export function AuthProvider({ children, client = defaultClient }: { children: ReactNode; client?: ApiClient }) {
+  const [status, setStatus] = useState<AuthStatus>('loading')
+  const [me, setMe] = useState<Me | null>(null)
+  // Restore the session from the refresh cookie on start. (StrictMode's double effect run
+  // shares one refresh request: ApiClient.refresh() deduplicates concurrent calls.)
+  useEffect(() => {
+    let alive = true
+    ;(async () => {
+      try {
+        const ok = await client.refresh()
+        if (!alive) return
+        if (ok) {
+          const m = await loadMe(client)
+          if (!alive) return
+          setMe(m)
+          setStatus('authenticated')
+          return
+        }
+      } catch {
+        client.setAccessToken(null)
+      }
+      if (alive) setStatus('anonymous')
+    })()
+    return () => {
+      alive = false
+    }
+  }, [client])
+
+  useEffect(
+    () =>
+      client.onSignedOut(() => {
+        setMe(null)
+        setStatus('anonymous')
+      }),
+    [client],
+  )
+
+  const login = useCallback(
+    async (values: LoginValues) => {
+      const req = toLoginRequest(values)
+      const tokens = await client.login(req.email, req.password, req.tenant)
+      try {
+        const m = await loadMe(client, tokens.user)
+        setMe(m)
+        setStatus('authenticated')
+        return m
+      } catch (e) {
+        client.setAccessToken(null)
+        throw e
+      }
+    },
+    [client],
+  )
+
+  const logout = useCallback(async () => {
+    await client.logout()
+    setMe(null)
+    setStatus('anonymous')
+  }, [client])
+
+  const reloadMe = useCallback(async () => {
+    try {
+      setMe(await loadMe(client))
+    } catch {
+      // keep what we have
+    }
+  }, [client])
+
+  const value = useMemo(
+    () => ({ status, me, login, logout, reloadMe, client }),
+    [status, me, login, logout, reloadMe, client],
+  )
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
+}
+
+export function useAuth(): AuthState {
+  const ctx = useContext(AuthContext)
+  if (!ctx) throw new Error('useAuth must be used inside <AuthProvider>')
+  return ctx
+}
+
+export function homePathFor(role: Role | undefined): string {
+  return role === 'super_admin' ? '/admin' : '/dashboard'
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  super_admin: 'Super admin',
+  tenant_admin: 'Tenant admin',
+  tenant_member: 'Member',
+}

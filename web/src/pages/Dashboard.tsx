@@ -1,0 +1,96 @@
+import { Link } from 'react-router-dom'
+import { api } from '../api/client'
+import type { Dispatch, InboxMessage } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { UsageMeter, useUsage } from '../components/UsageMeter'
+import { Empty, ErrorState, Loading, PageHeader, ProgressBar, Section, Stat, StatusBadge } from '../components/ui'
+import { formatDate, formatNumber } from '../lib/format'
+import { useResource } from '../lib/hooks'
+import { doneCount } from './dispatch/progress'
+
+export function Dashboard() {
+  const { me } = useAuth()
+  const usage = useUsage()
+  const recent = useResource((signal) => api.list<Dispatch>('/dispatches', { limit: 5 }, signal), [])
+  const unread = useResource(
+    (signal) => api.get<UnreadPage>('/inbox', { unread: 'true', limit: 1 }, signal),
+    [],
+  )
+
+  const attention = (recent.data?.items ?? []).filter(
+    (d) => (d.counts?.failed ?? 0) + (d.counts?.deferred ?? 0) + (d.counts?.bounced ?? 0) > 0,
+  )
+
+  return (
+    <div className="page">
+      <PageHeader title="Dashboard">{me?.tenant?.name ? `Welcome to ${me.tenant.name}.` : null}</PageHeader>
+      <div className="grid-3">
+        <section className="card" aria-label="Usage">
+          {usage.loading ? (
+            <Loading />
+          ) : usage.data ? (
+            <UsageMeter usage={usage.data} />
+          ) : (
+            <Stat label="Usage this period" value="—" hint="Usage is not available yet." />
+          )}
+        </section>
+        <section className="card" aria-label="Unread inbox">
+          <Stat
+            label="Unread in inbox"
+            value={
+              unread.loading ? '…' : unread.error ? '—' : unreadLabel(unread.data)
+            }
+            hint={<Link to="/inbox">Open the inbox</Link>}
+          />
+        </section>
+        <section className="card" aria-label="Needs attention">
+          <Stat
+            label="Recent dispatches needing attention"
+            value={recent.loading ? '…' : recent.error ? '—' : formatNumber(attention.length)}
+            hint="deferred, failed or bounced recipients"
+          />
+        </section>
+      </div>
+
+      <Section title="Recent dispatches" actions={<Link to="/dispatches">All dispatches</Link>}>
+        {recent.loading ? (
+          <Loading />
+        ) : recent.error ? (
+          <ErrorState error={recent.error} what="recent dispatches" onRetry={recent.reload} />
+        ) : recent.data && recent.data.items.length ? (
+          <ul className="plain-list">
+            {recent.data.items.map((d) => (
+              <li key={d.id} className="dispatch-row">
+                <div className="dispatch-row-main">
+                  <Link to={`/dispatches/${d.id}`}>{d.subject || '(no subject)'}</Link>
+                  <span className="muted small">{formatDate(d.created_at)}</span>
+                </div>
+                <StatusBadge status={d.status} />
+                <ProgressBar
+                  value={doneCount(d.counts)}
+                  max={d.recipients_total ?? 0}
+                  label={`Progress of ${d.subject || 'dispatch'}`}
+                />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <Empty>
+            No dispatches yet. <Link to="/dispatches/new">Compose your first one</Link>.
+          </Empty>
+        )}
+      </Section>
+    </div>
+  )
+}
+
+type UnreadPage = { items?: InboxMessage[]; next_cursor?: string | null; total?: number; unread_count?: number }
+
+/** Asked for one item: use a total when the server gives one, else "1+" when more exist. */
+function unreadLabel(page: UnreadPage | undefined): string {
+  if (typeof page?.total === 'number') return formatNumber(page.total)
+  if (typeof page?.unread_count === 'number') return formatNumber(page.unread_count)
+  const count = Array.isArray(page?.items) ? page.items.length : 0
+  if (count === 0) return '0'
+  return page?.next_cursor ? `${count}+` : String(count)
+}

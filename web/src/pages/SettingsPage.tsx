@@ -1,0 +1,236 @@
+import { useState, type FormEvent } from 'react'
+import { api, errorMessage } from '../api/client'
+import type { ApiKey, ApiKeyCreated, User } from '../api/types'
+import { ROLE_LABELS } from '../auth/AuthContext'
+import { ConfirmButton } from '../components/ConfirmButton'
+import {
+  Button,
+  DataTable,
+  Empty,
+  ErrorState,
+  FormError,
+  LoadMore,
+  Loading,
+  Notice,
+  PageHeader,
+  Section,
+  SelectField,
+  StatusBadge,
+  TextField,
+} from '../components/ui'
+import { formatDate } from '../lib/format'
+import { useAction, usePaged } from '../lib/hooks'
+import { hasErrors, MIN_PASSWORD_LENGTH, validate, type FieldErrors } from '../lib/validation'
+
+const TENANT_ROLES = [
+  { value: 'tenant_member', label: ROLE_LABELS.tenant_member },
+  { value: 'tenant_admin', label: ROLE_LABELS.tenant_admin },
+]
+
+export function SettingsPage() {
+  return (
+    <div className="page">
+      <PageHeader title="Settings">Users and API keys of this workspace.</PageHeader>
+      <UsersSection />
+      <ApiKeysSection />
+    </div>
+  )
+}
+
+function UsersSection() {
+  const users = usePaged<User>((cursor, signal) => api.list<User>('/users', { limit: 50, cursor }, signal), [])
+  const [form, setForm] = useState({ email: '', name: '', role: 'tenant_member', password: '' })
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const create = useAction()
+  const [created, setCreated] = useState<string | null>(null)
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault()
+    const v = validate(form, {
+      email: { label: 'Email', required: true, email: true },
+      name: { label: 'Name', required: true, singleLine: true, maxLength: 200 },
+      password: { label: 'Password', required: true, minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 },
+    })
+    setErrors(v)
+    setCreated(null)
+    if (hasErrors(v)) return
+    const u = await create.run(() =>
+      api.post<User>('/users', { email: form.email.trim(), name: form.name.trim(), role: form.role, password: form.password }),
+    )
+    if (u) {
+      setForm({ email: '', name: '', role: 'tenant_member', password: '' })
+      setCreated(u.email ?? form.email)
+      users.setItems((items) => [...items, u])
+    }
+  }
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }))
+
+  return (
+    <Section title="Users">
+      {users.loading ? (
+        <Loading />
+      ) : users.error && !users.items.length ? (
+        <ErrorState error={users.error} what="users" onRetry={users.reload} />
+      ) : users.items.length === 0 ? (
+        <Empty>No users.</Empty>
+      ) : (
+        <>
+          <DataTable
+            caption="Users"
+            rows={users.items}
+            rowKey={(u) => u.id}
+            columns={[
+              { header: 'Name', cell: (u) => u.name || '—' },
+              { header: 'Email', cell: (u) => u.email },
+              { header: 'Role', cell: (u) => ROLE_LABELS[u.role] ?? u.role },
+              { header: 'Status', cell: (u) => <StatusBadge status={u.status ?? 'active'} /> },
+              { header: 'Last login', cell: (u) => formatDate(u.last_login_at) },
+            ]}
+          />
+          <LoadMore hasMore={users.hasMore} loading={users.loadingMore} onClick={users.loadMore} />
+        </>
+      )}
+      <form className="form inline-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="Add user">
+        <h3 className="h-small">Add a user</h3>
+        <FormError error={create.error} />
+        {created ? <Notice kind="success">User {created} added.</Notice> : null}
+        <div className="form-grid">
+          <TextField label="Email" name="email" type="email" required autoComplete="off" value={form.email} onChange={set('email')} error={errors.email} />
+          <TextField label="Name" name="name" required value={form.name} onChange={set('name')} error={errors.name} />
+          <SelectField label="Role" name="role" value={form.role} onChange={set('role')} options={TENANT_ROLES} />
+          <TextField
+            label="Initial password"
+            name="new-password"
+            type="password"
+            required
+            autoComplete="new-password"
+            value={form.password}
+            onChange={set('password')}
+            error={errors.password}
+            hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+          />
+        </div>
+        <Button type="submit" variant="primary" busy={create.pending}>
+          Add user
+        </Button>
+      </form>
+    </Section>
+  )
+}
+
+function ApiKeysSection() {
+  const keys = usePaged<ApiKey>((cursor, signal) => api.list<ApiKey>('/api-keys', { limit: 50, cursor }, signal), [])
+  const [name, setName] = useState('')
+  const [role, setRole] = useState('tenant_member')
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [secret, setSecret] = useState<{ name: string; value: string } | null>(null)
+  const [copied, setCopied] = useState(false)
+  const create = useAction()
+  const revoke = useAction()
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault()
+    const v = validate({ name }, { name: { label: 'Name', required: true, singleLine: true, maxLength: 100 } })
+    setErrors(v)
+    if (hasErrors(v)) return
+    const k = await create.run(() => api.post<ApiKeyCreated>('/api-keys', { name: name.trim(), role }))
+    if (k) {
+      setName('')
+      setCopied(false)
+      setSecret({ name: k.name ?? name, value: k.key ?? k.token ?? k.secret ?? '' })
+      keys.setItems((items) => [{ ...k, key: undefined, token: undefined, secret: undefined } as ApiKey, ...items])
+    }
+  }
+
+  const onRevoke = (k: ApiKey) =>
+    void revoke.run(async () => {
+      await api.del(`/api-keys/${encodeURIComponent(k.id)}`)
+      keys.setItems((items) => items.filter((x) => x.id !== k.id))
+    })
+
+  const copy = async () => {
+    if (!secret) return
+    try {
+      await navigator.clipboard.writeText(secret.value)
+      setCopied(true)
+    } catch {
+      setCopied(false)
+    }
+  }
+
+  return (
+    <Section title="API keys">
+      <p className="muted">Machine clients (ERP, scripts) use these as <code>Authorization: Bearer dh_…</code>.</p>
+      {secret ? (
+        <div className="notice notice-success secret" role="status">
+          <p className="notice-title">API key “{secret.name}” created. Copy it now: it will not be shown again.</p>
+          <div className="secret-row">
+            <label htmlFor="new-api-key" className="sr-only">
+              New API key
+            </label>
+            <input id="new-api-key" className="mono" readOnly value={secret.value} onFocus={(e) => e.target.select()} />
+            <Button small onClick={() => void copy()}>
+              {copied ? 'Copied' : 'Copy'}
+            </Button>
+            <Button small variant="ghost" onClick={() => setSecret(null)}>
+              Done
+            </Button>
+          </div>
+        </div>
+      ) : null}
+      {revoke.error ? <Notice kind="error">Could not revoke: {errorMessage(revoke.error)}</Notice> : null}
+      {keys.loading ? (
+        <Loading />
+      ) : keys.error && !keys.items.length ? (
+        <ErrorState error={keys.error} what="API keys" onRetry={keys.reload} />
+      ) : keys.items.length === 0 ? (
+        <Empty>No API keys.</Empty>
+      ) : (
+        <>
+          <DataTable
+            caption="API keys"
+            rows={keys.items}
+            rowKey={(k) => k.id}
+            columns={[
+              { header: 'Name', cell: (k) => k.name },
+              { header: 'Key', cell: (k) => (k.prefix ? <code>{k.prefix}…</code> : '—') },
+              { header: 'Role', cell: (k) => (k.role ? (ROLE_LABELS[k.role as keyof typeof ROLE_LABELS] ?? k.role) : '—') },
+              { header: 'Created', cell: (k) => formatDate(k.created_at) },
+              { header: 'Last used', cell: (k) => formatDate(k.last_used_at) },
+              {
+                header: 'Actions',
+                cell: (k) =>
+                  k.revoked_at ? (
+                    <StatusBadge status="revoked" />
+                  ) : (
+                    <ConfirmButton
+                      small
+                      variant="danger"
+                      label="Revoke"
+                      ariaLabel={`Revoke ${k.name}`}
+                      question={`Revoke ${k.name}? Clients using it stop working.`}
+                      confirmLabel="Revoke"
+                      onConfirm={() => onRevoke(k)}
+                      disabled={revoke.pending}
+                    />
+                  ),
+              },
+            ]}
+          />
+          <LoadMore hasMore={keys.hasMore} loading={keys.loadingMore} onClick={keys.loadMore} />
+        </>
+      )}
+      <form className="form inline-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="Create API key">
+        <h3 className="h-small">Create an API key</h3>
+        <FormError error={create.error} />
+        <div className="form-grid">
+          <TextField label="Key name" name="key-name" required value={name} onChange={(e) => setName(e.target.value)} error={errors.name} hint="e.g. SAP production" />
+          <SelectField label="Key role" name="key-role" value={role} onChange={(e) => setRole(e.target.value)} options={TENANT_ROLES} />
+        </div>
+        <Button type="submit" variant="primary" busy={create.pending}>
+          Create API key
+        </Button>
+      </form>
+    </Section>
+  )
+}

@@ -1,0 +1,364 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useNavigate } from 'react-router-dom'
+import { api, ApiError, errorMessage } from '../../api/client'
+import type { Dispatch, DispatchPreview, Vendor, VendorList } from '../../api/types'
+import { UsageMeter, useUsage } from '../../components/UsageMeter'
+import {
+  Button,
+  CheckboxField,
+  Empty,
+  ErrorState,
+  FormError,
+  Loading,
+  Notice,
+  PageHeader,
+  Section,
+  TextAreaField,
+  TextField,
+} from '../../components/ui'
+import { formatNumber } from '../../lib/format'
+import { useAction, useDebounced, useResource } from '../../lib/hooks'
+import { newUuid } from '../../lib/uuid'
+import { hasErrors, type FieldErrors } from '../../lib/validation'
+import { insertAt, MERGE_FIELDS, toDispatchInput, validateCompose, type ComposeDraft } from './composeForm'
+
+export function ComposePage() {
+  const navigate = useNavigate()
+  // One Idempotency-Key per compose form: a retried send (double click, network error)
+  // cannot create a second dispatch. A new key is taken only after the server refused the
+  // request outright (4xx other than 409/429), since nothing was created then.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => newUuid())
+  const [draft, setDraft] = useState<ComposeDraft>({ subject: '', body: '', listIds: [], vendorIds: [], contactRole: '' })
+  const [vendorNames, setVendorNames] = useState<Record<string, string>>({})
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [touched, setTouched] = useState(false)
+  const [preview, setPreview] = useState<DispatchPreview | null>(null)
+  const [confirming, setConfirming] = useState(false)
+  const send = useAction()
+  const previewAction = useAction()
+  const usage = useUsage()
+  const bodyRef = useRef<HTMLTextAreaElement>(null)
+
+  useEffect(() => {
+    if (touched) setErrors(validateCompose(draft))
+  }, [draft, touched])
+
+  const update = <K extends keyof ComposeDraft>(k: K, v: ComposeDraft[K]) => {
+    setDraft((d) => ({ ...d, [k]: v }))
+    setConfirming(false)
+  }
+
+  const check = (): boolean => {
+    setTouched(true)
+    const v = validateCompose(draft)
+    setErrors(v)
+    return !hasErrors(v)
+  }
+
+  const onPreview = () => {
+    if (!check()) return
+    void previewAction.run(async () => {
+      setPreview(await api.post<DispatchPreview>('/dispatches/preview', toDispatchInput(draft)))
+    })
+  }
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault()
+    if (!check()) return
+    setConfirming(true)
+  }
+
+  const onConfirmSend = async () => {
+    setConfirming(false)
+    const created = await send.run(() =>
+      api.post<Dispatch>('/dispatches', toDispatchInput(draft), { headers: { 'Idempotency-Key': idempotencyKey } }),
+    )
+    if (created?.id) navigate(`/dispatches/${created.id}`)
+  }
+
+  useEffect(() => {
+    const e = send.error
+    if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 409 && e.status !== 429) {
+      setIdempotencyKey(newUuid())
+    }
+  }, [send.error])
+
+  const insertMergeField = (field: string) => {
+    const ta = bodyRef.current
+    const start = ta?.selectionStart ?? draft.body.length
+    const end = ta?.selectionEnd ?? draft.body.length
+    const next = insertAt(draft.body, start, end, field)
+    update('body', next.value)
+    requestAnimationFrame(() => {
+      ta?.focus()
+      ta?.setSelectionRange(next.caret, next.caret)
+    })
+  }
+
+  const recipientCount = preview?.recipients_total ?? preview?.recipient_count
+
+  return (
+    <div className="page">
+      <PageHeader title="New dispatch">Compose a message to vendors. Merge fields are filled in per recipient.</PageHeader>
+      <div className="compose">
+        <form className="form card" onSubmit={onSubmit} noValidate>
+          <FormError error={send.error} shownFields={['subject', 'body_markdown', 'recipients']} />
+          <TextField
+            label="Subject"
+            name="subject"
+            required
+            value={draft.subject}
+            onChange={(e) => update('subject', e.target.value)}
+            error={errors.subject ?? fieldError(send.error, 'subject')}
+          />
+          <div className="merge-fields" role="group" aria-label="Insert merge field">
+            <span className="small muted">Insert merge field:</span>
+            {MERGE_FIELDS.map((f) => (
+              <button key={f} type="button" className="chip-btn" onClick={() => insertMergeField(f)}>
+                {f}
+              </button>
+            ))}
+          </div>
+          <TextAreaField
+            ref={bodyRef}
+            label="Message (Markdown)"
+            name="body_markdown"
+            required
+            rows={14}
+            className="mono"
+            value={draft.body}
+            onChange={(e) => update('body', e.target.value)}
+            error={errors.body_markdown ?? fieldError(send.error, 'body_markdown')}
+            hint="Markdown: **bold**, _italic_, [link](https://…), lists with “- ”. A plain-text part is generated."
+          />
+
+          <RecipientPicker
+            draft={draft}
+            vendorNames={vendorNames}
+            onLists={(ids) => update('listIds', ids)}
+            onVendors={(ids, names) => {
+              setVendorNames((n) => ({ ...n, ...names }))
+              update('vendorIds', ids)
+            }}
+            error={errors.recipients ?? fieldError(send.error, 'recipients')}
+          />
+          <TextField
+            label="Contact role (optional)"
+            name="contact_role"
+            value={draft.contactRole}
+            onChange={(e) => update('contactRole', e.target.value)}
+            error={errors['recipients.contact_role']}
+            hint="Only mail contacts with this role (e.g. billing). Empty: each vendor’s primary contact."
+          />
+
+          {confirming ? (
+            <div className="confirm-box" role="alertdialog" aria-labelledby="confirm-send-q">
+              <p id="confirm-send-q">
+                Send “{draft.subject.trim()}” to{' '}
+                {typeof recipientCount === 'number'
+                  ? `${formatNumber(recipientCount)} recipients`
+                  : `${describeSelection(draft)}`}
+                {usage.data ? ` (${formatNumber(usage.data.remaining)} emails left this period)` : ''}?
+              </p>
+              <div className="form-actions">
+                <Button variant="primary" onClick={() => void onConfirmSend()} autoFocus>
+                  Confirm and send
+                </Button>
+                <Button variant="ghost" onClick={() => setConfirming(false)}>
+                  Back to editing
+                </Button>
+              </div>
+            </div>
+          ) : (
+            <div className="form-actions">
+              <Button onClick={onPreview} busy={previewAction.pending}>
+                {previewAction.pending ? 'Rendering…' : 'Preview'}
+              </Button>
+              <Button type="submit" variant="primary" busy={send.pending}>
+                {send.pending ? 'Sending…' : 'Send'}
+              </Button>
+            </div>
+          )}
+        </form>
+
+        <aside className="compose-side">
+          {usage.data ? (
+            <section className="card" aria-label="Usage">
+              <UsageMeter usage={usage.data} />
+            </section>
+          ) : null}
+          <Section title="Preview">
+            {previewAction.error ? (
+              <Notice kind="error">Preview failed: {errorMessage(previewAction.error)}</Notice>
+            ) : preview ? (
+              <PreviewView preview={preview} />
+            ) : (
+              <Empty>Press Preview to render the message for the first recipient.</Empty>
+            )}
+          </Section>
+        </aside>
+      </div>
+    </div>
+  )
+}
+
+function fieldError(err: unknown, field: string): string | null {
+  if (!(err instanceof ApiError)) return null
+  return err.fieldErrors.find((f) => f.field === field || f.field.startsWith(`${field}.`))?.message ?? null
+}
+
+function describeSelection(d: ComposeDraft): string {
+  const parts = []
+  if (d.listIds.length) parts.push(`${d.listIds.length} list${d.listIds.length === 1 ? '' : 's'}`)
+  if (d.vendorIds.length) parts.push(`${d.vendorIds.length} vendor${d.vendorIds.length === 1 ? '' : 's'}`)
+  return parts.join(' and ')
+}
+
+function PreviewView({ preview }: { preview: DispatchPreview }) {
+  const count = preview.recipients_total ?? preview.recipient_count
+  return (
+    <div className="preview">
+      {typeof count === 'number' ? (
+        <p>
+          <strong>{formatNumber(count)}</strong> recipients
+        </p>
+      ) : null}
+      {preview.warnings?.length ? (
+        <Notice kind="warning">
+          <ul>
+            {preview.warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
+      {preview.subject ? (
+        <p>
+          <span className="muted">Subject:</span> {preview.subject}
+        </p>
+      ) : null}
+      {preview.html ? (
+        // Rendered mail is untrusted content: a sandboxed frame without scripts or same-origin access.
+        <iframe
+          className="preview-frame"
+          title="Message preview"
+          sandbox=""
+          srcDoc={`<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"><base target="_blank"><body style="font-family:system-ui,sans-serif;font-size:14px;line-height:1.5;margin:12px">${preview.html}</body>`}
+        />
+      ) : preview.text ? (
+        <pre className="preview-text">{preview.text}</pre>
+      ) : (
+        <Empty>The server returned no rendered body.</Empty>
+      )}
+    </div>
+  )
+}
+
+function RecipientPicker({
+  draft,
+  vendorNames,
+  onLists,
+  onVendors,
+  error,
+}: {
+  draft: ComposeDraft
+  vendorNames: Record<string, string>
+  onLists: (ids: string[]) => void
+  onVendors: (ids: string[], names: Record<string, string>) => void
+  error?: string | null
+}) {
+  const lists = useResource((signal) => api.list<VendorList>('/lists', { limit: 200 }, signal), [])
+  const [q, setQ] = useState('')
+  const query = useDebounced(q.trim(), 250)
+  const vendors = useResource(
+    (signal) =>
+      query ? api.list<Vendor>('/vendors', { q: query, limit: 10 }, signal) : Promise.resolve({ items: [], next_cursor: null }),
+    [query],
+  )
+
+  const toggleList = (id: string, on: boolean) =>
+    onLists(on ? [...draft.listIds, id] : draft.listIds.filter((x) => x !== id))
+
+  return (
+    <fieldset className="subform" aria-describedby={error ? 'recipients-error' : undefined}>
+      <legend>Recipients</legend>
+      {error ? (
+        <p className="field-error" id="recipients-error">
+          {error}
+        </p>
+      ) : null}
+      <div className="picker-grid">
+        <div>
+          <h3 className="h-small">Lists</h3>
+          {lists.loading ? (
+            <Loading />
+          ) : lists.error ? (
+            <ErrorState error={lists.error} what="lists" />
+          ) : lists.data?.items.length ? (
+            <div className="check-list">
+              {lists.data.items.map((l) => (
+                <CheckboxField
+                  key={l.id}
+                  label={`${l.name}${typeof l.member_count === 'number' ? ` (${formatNumber(l.member_count)})` : ''}`}
+                  checked={draft.listIds.includes(l.id)}
+                  onChange={(e) => toggleList(l.id, e.target.checked)}
+                />
+              ))}
+            </div>
+          ) : (
+            <Empty>No lists yet.</Empty>
+          )}
+        </div>
+        <div>
+          <h3 className="h-small">Single vendors</h3>
+          <TextField label="Find vendor" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name or code" />
+          {query ? (
+            vendors.loading ? (
+              <Loading />
+            ) : vendors.error ? (
+              <ErrorState error={vendors.error} what="vendors" />
+            ) : vendors.data?.items.length ? (
+              <ul className="plain-list picker-results">
+                {vendors.data.items.map((v) => {
+                  const chosen = draft.vendorIds.includes(v.id)
+                  return (
+                    <li key={v.id}>
+                      <span>{v.name}</span>
+                      <Button
+                        small
+                        disabled={chosen}
+                        onClick={() => onVendors([...draft.vendorIds, v.id], { [v.id]: v.name })}
+                        aria-label={`Add ${v.name}`}
+                      >
+                        {chosen ? 'Added' : 'Add'}
+                      </Button>
+                    </li>
+                  )
+                })}
+              </ul>
+            ) : (
+              <Empty>No vendor matches.</Empty>
+            )
+          ) : null}
+          {draft.vendorIds.length ? (
+            <ul className="chips" aria-label="Chosen vendors">
+              {draft.vendorIds.map((id) => (
+                <li key={id} className="chip">
+                  {vendorNames[id] ?? id}
+                  <button
+                    type="button"
+                    className="chip-remove"
+                    aria-label={`Remove ${vendorNames[id] ?? id}`}
+                    onClick={() => onVendors(draft.vendorIds.filter((x) => x !== id), {})}
+                  >
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      </div>
+    </fieldset>
+  )
+}

@@ -1,0 +1,201 @@
+import { useEffect, useState } from 'react'
+import { Link, useParams } from 'react-router-dom'
+import { api, errorMessage, isAbort } from '../../api/client'
+import type { Delivery, Dispatch } from '../../api/types'
+import { ConfirmButton } from '../../components/ConfirmButton'
+import {
+  Button,
+  DataTable,
+  Empty,
+  ErrorState,
+  LoadMore,
+  Loading,
+  Notice,
+  PageHeader,
+  ProgressBar,
+  Section,
+  SelectField,
+  StatusBadge,
+} from '../../components/ui'
+import { formatDate, formatNumber, percent } from '../../lib/format'
+import { useAction, usePaged } from '../../lib/hooks'
+import { deliveryReason, DELIVERY_STATES, doneCount, isActiveDispatch } from './progress'
+
+export const POLL_INTERVAL_MS = 1500
+
+type Control = 'pause' | 'resume' | 'cancel' | 'retry-failed'
+
+export function DispatchDetailPage() {
+  const { id = '' } = useParams()
+  const [dispatch, setDispatch] = useState<Dispatch | null>(null)
+  const [loadError, setLoadError] = useState<unknown>(null)
+  const [pollError, setPollError] = useState<unknown>(null)
+  const [loading, setLoading] = useState(true)
+  const [refreshTick, setRefreshTick] = useState(0)
+  const [stateFilter, setStateFilter] = useState('')
+  const control = useAction()
+  const path = `/dispatches/${encodeURIComponent(id)}`
+
+  // Load, then poll every 1.5 s while the dispatch is queued or sending.
+  useEffect(() => {
+    const ctrl = new AbortController()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const load = async (first: boolean) => {
+      try {
+        const d = await api.get<Dispatch>(path, undefined, ctrl.signal)
+        if (ctrl.signal.aborted) return
+        setDispatch(d)
+        setLoadError(null)
+        setPollError(null)
+        setLoading(false)
+        if (isActiveDispatch(d)) timer = setTimeout(() => void load(false), POLL_INTERVAL_MS)
+      } catch (e) {
+        if (ctrl.signal.aborted || isAbort(e)) return
+        setLoading(false)
+        if (first) setLoadError(e)
+        else {
+          // Keep showing the last state; try again a little later.
+          setPollError(e)
+          timer = setTimeout(() => void load(false), POLL_INTERVAL_MS * 2)
+        }
+      }
+    }
+    setLoading(true)
+    void load(true)
+    return () => {
+      ctrl.abort()
+      if (timer) clearTimeout(timer)
+    }
+  }, [path, refreshTick])
+
+  const status = dispatch?.status
+  const done = doneCount(dispatch?.counts)
+  // Refresh the first page of deliveries as progress moves.
+  const deliveries = usePaged<Delivery>(
+    (cursor, signal) => api.list<Delivery>(`${path}/deliveries`, { status: stateFilter, limit: 50, cursor }, signal),
+    [path, stateFilter, status, Math.floor(done / 25)],
+  )
+
+  const act = (what: Control) =>
+    void control.run(async () => {
+      const updated = await api.post<Dispatch | undefined>(`${path}/${what}`, {})
+      if (updated && typeof updated === 'object' && 'id' in updated) setDispatch(updated)
+      setRefreshTick((t) => t + 1)
+    })
+
+  if (loading && !dispatch) return <Loading />
+  if (loadError || !dispatch)
+    return (
+      <div className="page">
+        <PageHeader title="Dispatch" actions={<Link to="/dispatches">All dispatches</Link>} />
+        <ErrorState error={loadError ?? new Error('Empty answer')} what="this dispatch" onRetry={() => setRefreshTick((t) => t + 1)} />
+      </div>
+    )
+
+  const d = dispatch
+  const counts = d.counts ?? {}
+  const total = d.recipients_total ?? 0
+  const active = isActiveDispatch(d)
+  const canPause = d.status === 'queued' || d.status === 'sending' || d.status === 'scheduled'
+  const canResume = d.status === 'paused'
+  const canCancel = ['scheduled', 'queued', 'sending', 'paused'].includes(d.status)
+  const canRetry = (counts.failed ?? 0) > 0 && !active
+
+  return (
+    <div className="page">
+      <PageHeader title={d.subject || '(no subject)'} actions={<Link to="/dispatches">All dispatches</Link>}>
+        <StatusBadge status={d.status} /> <span className="muted">Created {formatDate(d.created_at)}</span>
+        {d.scheduled_at ? <span className="muted"> · scheduled for {formatDate(d.scheduled_at)}</span> : null}
+      </PageHeader>
+
+      <Section
+        title="Progress"
+        actions={
+          <div className="btn-row">
+            {canPause ? (
+              <Button onClick={() => act('pause')} busy={control.pending}>
+                Pause
+              </Button>
+            ) : null}
+            {canResume ? (
+              <Button variant="primary" onClick={() => act('resume')} busy={control.pending}>
+                Resume
+              </Button>
+            ) : null}
+            {canRetry ? (
+              <Button onClick={() => act('retry-failed')} busy={control.pending}>
+                Retry failed
+              </Button>
+            ) : null}
+            {canCancel ? (
+              <ConfirmButton
+                variant="danger"
+                label="Cancel dispatch"
+                question="Cancel all unsent messages?"
+                confirmLabel="Yes, cancel"
+                onConfirm={() => act('cancel')}
+                busy={control.pending}
+              />
+            ) : null}
+          </div>
+        }
+      >
+        {control.error ? <Notice kind="error">{errorMessage(control.error)}</Notice> : null}
+        <div className="big-progress">
+          <ProgressBar value={done} max={total} label="Dispatch progress" />
+          <p className="muted" aria-live="polite">
+            {formatNumber(done)} of {formatNumber(total)} recipients done ({percent(done, total)}%)
+            {active ? ' · updating live' : ''}
+          </p>
+        </div>
+        {pollError ? <Notice kind="warning">Live updates interrupted: {errorMessage(pollError)}. Retrying…</Notice> : null}
+        <ul className="state-counts" aria-label="Recipients by state">
+          {DELIVERY_STATES.map((s) => (
+            <li key={s.key} className={`state state-${s.key}`} title={s.help}>
+              <span className="state-count">{formatNumber(counts[s.key] ?? 0)}</span>
+              <span className="state-label">{s.label}</span>
+            </li>
+          ))}
+        </ul>
+      </Section>
+
+      <Section
+        title="Deliveries"
+        actions={
+          <SelectField
+            label="Show"
+            value={stateFilter}
+            onChange={(e) => setStateFilter(e.target.value)}
+            options={[{ value: '', label: 'All states' }, ...DELIVERY_STATES.map((s) => ({ value: s.key, label: s.label }))]}
+            fieldClassName="field-inline"
+          />
+        }
+      >
+        {deliveries.loading && deliveries.items.length === 0 ? (
+          <Loading />
+        ) : deliveries.error && !deliveries.items.length ? (
+          <ErrorState error={deliveries.error} what="deliveries" onRetry={deliveries.reload} />
+        ) : deliveries.items.length === 0 ? (
+          <Empty>No deliveries{stateFilter ? ' in this state' : ''}.</Empty>
+        ) : (
+          <>
+            <DataTable
+              caption="Deliveries"
+              rows={deliveries.items}
+              rowKey={(x) => x.id}
+              columns={[
+                { header: 'Recipient', cell: (x) => x.email ?? x.address ?? '—' },
+                { header: 'Vendor', cell: (x) => (x.vendor_id ? <Link to={`/vendors/${x.vendor_id}`}>{x.vendor_name ?? 'Vendor'}</Link> : x.vendor_name ?? '—') },
+                { header: 'State', cell: (x) => <StatusBadge status={x.status} /> },
+                { header: 'Attempts', className: 'num', cell: (x) => x.attempts ?? '—' },
+                { header: 'Details', cell: (x) => deliveryReason(x.status, x.last_error) || '—' },
+                { header: 'Updated', cell: (x) => formatDate(x.updated_at ?? x.sent_at) },
+              ]}
+            />
+            <LoadMore hasMore={deliveries.hasMore} loading={deliveries.loadingMore} onClick={deliveries.loadMore} />
+          </>
+        )}
+      </Section>
+    </div>
+  )
+}

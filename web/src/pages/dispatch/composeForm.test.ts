@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { insertAt, toDispatchInput, validateCompose } from './composeForm'
+import { deliveryReason, doneCount } from './progress'
+
+const base = { subject: 'RFQ 2025', body: 'Hello {{vendor.name}}', listIds: ['l1'], vendorIds: [], contactRole: '' }
+
+describe('compose form', () => {
+  it('needs subject, body and at least one recipient source', () => {
+    expect(validateCompose({ ...base, subject: '', body: ' ', listIds: [] })).toEqual({
+      subject: 'Subject is required.',
+      body_markdown: 'Message is required.',
+      recipients: 'Choose at least one list or vendor.',
+    })
+    expect(validateCompose(base)).toEqual({})
+  })
+
+  it('refuses CR/LF in the subject', () => {
+    expect(validateCompose({ ...base, subject: 'Hi\nBcc: a@b.c' }).subject).toBe('Subject must be a single line.')
+  })
+
+  it('builds the dispatch body with a null contact role when empty', () => {
+    expect(toDispatchInput({ ...base, vendorIds: ['v1'], subject: ' RFQ ' })).toEqual({
+      subject: 'RFQ',
+      body_markdown: 'Hello {{vendor.name}}',
+      recipients: { list_ids: ['l1'], vendor_ids: ['v1'], contact_role: null },
+    })
+    expect(toDispatchInput({ ...base, contactRole: ' billing ' }).recipients.contact_role).toBe('billing')
+  })
+
+  it('inserts merge fields at the caret', () => {
+    expect(insertAt('Dear ,', 5, 5, '{{vendor.name}}')).toEqual({ value: 'Dear {{vendor.name}},', caret: 20 })
+    expect(insertAt('abc', 1, 2, 'X')).toEqual({ value: 'aXc', caret: 2 })
+  })
+})
+
+describe('dispatch progress', () => {
+  it('counts terminal states only', () => {
+    expect(doneCount({ queued: 5, sending: 1, sent: 10, failed: 1, bounced: 2, suppressed: 3, cancelled: 4, deferred: 7 })).toBe(20)
+    expect(doneCount(undefined)).toBe(0)
+  })
+  it('explains failures in plain language', () => {
+    expect(deliveryReason('bounced', '550 5.1.1 user unknown')).toBe(
+      'The recipient’s mail server reported the address as undeliverable: 550 5.1.1 user unknown',
+    )
+    expect(deliveryReason('sent')).toBe('')
+  })
+})

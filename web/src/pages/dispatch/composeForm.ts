@@ -1,0 +1,53 @@
+// Pure logic of the dispatch compose form.
+import type { DispatchInput } from '../../api/types'
+import { checkField, type FieldErrors } from '../../lib/validation'
+
+export interface ComposeDraft {
+  subject: string
+  body: string
+  listIds: string[]
+  vendorIds: string[]
+  contactRole: string
+}
+
+export function validateCompose(d: ComposeDraft): FieldErrors {
+  const errors: FieldErrors = {}
+  const subject = checkField(d.subject, { label: 'Subject', required: true, singleLine: true, maxLength: 255 })
+  if (subject) errors.subject = subject
+  const body = checkField(d.body, { label: 'Message', required: true, maxLength: 500_000 })
+  if (body) errors.body_markdown = body
+  if (d.listIds.length === 0 && d.vendorIds.length === 0) errors.recipients = 'Choose at least one list or vendor.'
+  const role = checkField(d.contactRole, { label: 'Contact role', singleLine: true, maxLength: 100 })
+  if (role) errors['recipients.contact_role'] = role
+  return errors
+}
+
+export function toDispatchInput(d: ComposeDraft): DispatchInput {
+  return {
+    subject: d.subject.trim(),
+    body_markdown: d.body,
+    recipients: {
+      list_ids: [...d.listIds],
+      vendor_ids: [...d.vendorIds],
+      contact_role: d.contactRole.trim() || null,
+    },
+  }
+}
+
+/** Merge fields offered by the picker; custom fields use vendor.custom.<key>. */
+export const MERGE_FIELDS = [
+  '{{vendor.name}}',
+  '{{vendor.code}}',
+  '{{vendor.category}}',
+  '{{contact.name}}',
+  '{{contact.email}}',
+  '{{contact.role}}',
+  '{{tenant.name}}',
+] as const
+
+/** Inserts `text` at the textarea selection; returns the new value and caret position. */
+export function insertAt(value: string, start: number, end: number, text: string): { value: string; caret: number } {
+  const s = Math.max(0, Math.min(start, value.length))
+  const e = Math.max(s, Math.min(end, value.length))
+  return { value: value.slice(0, s) + text + value.slice(e), caret: s + text.length }
+}

@@ -1,0 +1,251 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { Link } from 'react-router-dom'
+import { api, errorMessage } from '../../api/client'
+import type { ImportJob, ImportReport } from '../../api/types'
+import { Button, DataTable, FormError, Notice, PageHeader, Section, Stat } from '../../components/ui'
+import { formatBytes, formatNumber, percent } from '../../lib/format'
+import { useAction } from '../../lib/hooks'
+
+const POLL_MS = 1000
+const PREVIEW_BYTES = 64 * 1024
+
+/** First lines of a CSV file for a quick look (simple split; quoted commas are handled). */
+export function previewCsv(text: string, maxRows = 5): string[][] {
+  const rows: string[][] = []
+  for (const line of text.split(/\r?\n/)) {
+    if (rows.length > maxRows) break
+    if (!line.trim()) continue
+    const cells: string[] = []
+    let cur = ''
+    let quoted = false
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i]
+      if (quoted) {
+        if (ch === '"' && line[i + 1] === '"') {
+          cur += '"'
+          i++
+        } else if (ch === '"') quoted = false
+        else cur += ch
+      } else if (ch === '"') quoted = true
+      else if (ch === ',') {
+        cells.push(cur)
+        cur = ''
+      } else cur += ch
+    }
+    cells.push(cur)
+    rows.push(cells)
+  }
+  return rows
+}
+
+function reportOf(job: ImportJob): ImportReport | null {
+  if (job.report) return job.report
+  if (typeof job.rows === 'number' || Array.isArray(job.errors)) {
+    return {
+      rows: job.rows ?? job.rows_processed ?? 0,
+      vendors_created: job.vendors_created ?? 0,
+      vendors_updated: job.vendors_updated ?? 0,
+      contacts_added: job.contacts_added ?? 0,
+      errors: job.errors ?? [],
+    }
+  }
+  return null
+}
+
+export function VendorImportPage() {
+  const [file, setFile] = useState<File | null>(null)
+  const [preview, setPreview] = useState<string[][] | null>(null)
+  const [job, setJob] = useState<ImportJob | null>(null)
+  const [report, setReport] = useState<ImportReport | null>(null)
+  const [pollError, setPollError] = useState<unknown>(null)
+  const upload = useAction()
+  const fileInput = useRef<HTMLInputElement>(null)
+
+  useEffect(() => {
+    setPreview(null)
+    if (!file) return
+    let alive = true
+    file
+      .slice(0, PREVIEW_BYTES)
+      .text()
+      .then((t) => alive && setPreview(previewCsv(t)))
+      .catch(() => alive && setPreview(null))
+    return () => {
+      alive = false
+    }
+  }, [file])
+
+  // Poll a queued/running import job until it finishes.
+  const jobId = job?.id
+  const jobDone = !job || job.status === 'completed' || job.status === 'failed'
+  useEffect(() => {
+    if (!jobId || jobDone) return
+    const ctrl = new AbortController()
+    let timer: ReturnType<typeof setTimeout>
+    const tick = async () => {
+      try {
+        const next = await api.get<ImportJob>(`/imports/${encodeURIComponent(jobId)}`, undefined, ctrl.signal)
+        if (ctrl.signal.aborted) return
+        setJob(next)
+        setPollError(null)
+        if (next.status === 'completed' || next.status === 'failed') {
+          setReport(reportOf(next))
+          return
+        }
+      } catch (e) {
+        if (ctrl.signal.aborted) return
+        setPollError(e)
+      }
+      timer = setTimeout(() => void tick(), POLL_MS)
+    }
+    timer = setTimeout(() => void tick(), POLL_MS)
+    return () => {
+      ctrl.abort()
+      clearTimeout(timer)
+    }
+  }, [jobId, jobDone])
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (!file) return
+    setJob(null)
+    setReport(null)
+    setPollError(null)
+    const res = await upload.run(async () => {
+      const r = await api.fetchResponse('POST', '/vendors/import', { body: file, contentType: 'text/csv' })
+      const data = (await r.json()) as ImportReport | ImportJob
+      return { status: r.status, data }
+    })
+    if (!res) return
+    if (res.status === 202) {
+      const j = res.data as ImportJob
+      setJob({ ...j, status: j.status ?? 'queued', bytes_total: j.bytes_total ?? file.size })
+    } else {
+      setReport(reportOf(res.data as ImportJob) ?? (res.data as ImportReport))
+    }
+  }
+
+  const running = !!job && !jobDone
+  const bytesTotal = job?.bytes_total ?? file?.size ?? 0
+
+  return (
+    <div className="page">
+      <PageHeader title="Import vendors" actions={<Link to="/vendors">All vendors</Link>}>
+        Upload a CSV file with a header row. Columns such as <code>name</code>, <code>code</code>, <code>category</code>,{' '}
+        <code>tags</code>, <code>contact_name</code>, <code>contact_email</code>, <code>contact_role</code>; other columns
+        become custom fields. Existing vendors (same code) are updated.
+      </PageHeader>
+
+      <form className="card form" onSubmit={(e) => void onSubmit(e)}>
+        <FormError error={upload.error} />
+        <div className="field">
+          <label htmlFor="csv-file">CSV file</label>
+          <input
+            ref={fileInput}
+            id="csv-file"
+            name="file"
+            type="file"
+            accept=".csv,text/csv"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            disabled={upload.pending || running}
+          />
+          {file ? (
+            <p className="hint">
+              {file.name} · {formatBytes(file.size)}
+            </p>
+          ) : null}
+        </div>
+        {preview && preview.length ? (
+          <div className="csv-preview">
+            <p className="small muted">First rows of the file:</p>
+            <div className="table-wrap">
+              <table>
+                <caption className="sr-only">Preview of the CSV file</caption>
+                <thead>
+                  <tr>
+                    {preview[0].map((h, i) => (
+                      <th key={i} scope="col">
+                        {h}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {preview.slice(1).map((r, i) => (
+                    <tr key={i}>
+                      {preview[0].map((_, j) => (
+                        <td key={j}>{r[j] ?? ''}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        ) : null}
+        <div className="form-actions">
+          <Button type="submit" variant="primary" disabled={!file || running} busy={upload.pending}>
+            {upload.pending ? 'Uploading…' : 'Import'}
+          </Button>
+        </div>
+      </form>
+
+      {job ? (
+        <Section title="Import progress">
+          <p>
+            Status: <strong>{job.status}</strong>
+            {typeof job.rows_processed === 'number' ? ` · ${formatNumber(job.rows_processed)} rows processed` : ''}
+          </p>
+          <div className="progress">
+            <progress
+              aria-label="Import progress"
+              max={bytesTotal > 0 ? bytesTotal : 1}
+              value={job.status === 'completed' ? (bytesTotal || 1) : Math.min(job.bytes_processed ?? 0, bytesTotal || 1)}
+            />
+            <span className="progress-text">
+              {job.status === 'completed' ? 100 : percent(job.bytes_processed ?? 0, bytesTotal)}%
+            </span>
+          </div>
+          <p className="small muted">
+            {formatBytes(job.bytes_processed ?? 0)} of {formatBytes(bytesTotal)}
+          </p>
+          {job.status === 'failed' ? (
+            <Notice kind="error">The import failed{job.error ? `: ${job.error}` : '.'}</Notice>
+          ) : null}
+          {pollError ? <Notice kind="warning">Could not refresh progress: {errorMessage(pollError)}. Retrying…</Notice> : null}
+        </Section>
+      ) : null}
+
+      {report ? <ImportReportView report={report} /> : null}
+    </div>
+  )
+}
+
+function ImportReportView({ report }: { report: ImportReport }) {
+  const errors = Array.isArray(report.errors) ? report.errors : []
+  return (
+    <Section title="Import report">
+      <div className="stats">
+        <Stat label="Rows" value={formatNumber(report.rows)} />
+        <Stat label="Vendors created" value={formatNumber(report.vendors_created)} />
+        <Stat label="Vendors updated" value={formatNumber(report.vendors_updated)} />
+        <Stat label="Contacts added" value={formatNumber(report.contacts_added)} />
+        <Stat label="Rows with errors" value={formatNumber(errors.length)} />
+      </div>
+      {errors.length ? (
+        <DataTable
+          caption="Rows with errors"
+          rows={errors}
+          rowKey={(e, i) => `${e.row}-${e.field ?? ''}-${i}`}
+          columns={[
+            { header: 'Row', className: 'num', cell: (e) => e.row },
+            { header: 'Field', cell: (e) => e.field || '—' },
+            { header: 'Problem', cell: (e) => e.reason },
+          ]}
+        />
+      ) : (
+        <Notice kind="success">Every row was imported.</Notice>
+      )}
+    </Section>
+  )
+}
