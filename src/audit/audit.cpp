@@ -1,0 +1,41 @@
+#include "audit/audit.hpp"
+
+#include "db/tx.hpp"
+#include "http/message.hpp"
+
+namespace dh::audit {
+namespace {
+
+constexpr const char* kInsert = R"SQL(
+INSERT INTO audit_log (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, details,
+                       request_id, client_ip)
+VALUES ($1::uuid, $2, $3::uuid, $4, $5, NULLIF($6, ''), NULLIF($7, ''), $8::jsonb, NULLIF($9, ''), NULLIF($10, ''))
+)SQL";
+
+}  // namespace
+
+Entry from_request(const http::Request& request, std::string action, std::string target_type, std::string target_id,
+                   nlohmann::json details) {
+    Entry e;
+    if (request.principal) {
+        auto& p = *request.principal;
+        e.tenant_id = p.tenant_id;
+        e.actor_type = p.kind == auth::Principal::Kind::api_key ? "api_key" : "user";
+        e.actor_id = p.id;
+        e.actor_label = p.label;
+    }
+    e.action = std::move(action);
+    e.target_type = std::move(target_type);
+    e.target_id = std::move(target_id);
+    e.details = std::move(details);
+    e.request_id = request.request_id;
+    e.client_ip = request.client_ip;
+    return e;
+}
+
+void record(db::Tx& tx, const Entry& e) {
+    tx.exec(kInsert, {e.tenant_id, e.actor_type, e.actor_id, e.actor_label, e.action, e.target_type, e.target_id,
+                      e.details.dump(), e.request_id, e.client_ip});
+}
+
+}  // namespace dh::audit
