@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace dh::test {
 namespace {
 
-const std::string kBase = "/tmp/dispatchhub-test-cluster";
+const std::string kBase = DH_TEST_CLUSTER_DIR;
 
 std::string port_file() { return kBase + "/port"; }
 
@@ -36,7 +36,7 @@ db::EmbeddedPostgres::Options options(int port) {
 /// Starts the cluster unless it runs; serialised by a lock file so parallel tests agree on one.
 int ensure_cluster() {
     fs::create_directories("/tmp");
-    int fd = ::open("/tmp/dispatchhub-test-cluster.lock", O_RDWR | O_CREAT, 0600);
+    int fd = ::open((kBase + ".lock").c_str(), O_RDWR | O_CREAT, 0600);
     flock(fd, LOCK_EX);
     int port = 0;
     {
