@@ -101,7 +101,7 @@ std::size_t display_width(const std::string& s) {
     return n;
 }
 
-std::string blocks(cmark_node* parent, int depth);
+std::string blocks(cmark_node* parent, int depth, const char* separator = "\n\n");
 
 std::string list_items(cmark_node* list, int depth) {
     bool ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
@@ -109,8 +109,9 @@ std::string list_items(cmark_node* list, int depth) {
     std::string out;
     for (cmark_node* item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
         std::string marker = ordered ? std::to_string(number++) + ". " : "- ";
-        if (!out.empty()) out += cmark_node_get_list_tight(list) ? "\n" : "\n\n";
-        out += indent(blocks(item, depth + 1), marker, std::string(marker.size(), ' '));
+        bool tight = cmark_node_get_list_tight(list);
+        if (!out.empty()) out += tight ? "\n" : "\n\n";
+        out += indent(blocks(item, depth + 1, tight ? "\n" : "\n\n"), marker, std::string(marker.size(), ' '));
     }
     return out;
 }
@@ -137,13 +138,13 @@ std::string block(cmark_node* n, int depth) {
     }
 }
 
-std::string blocks(cmark_node* parent, int depth) {
+std::string blocks(cmark_node* parent, int depth, const char* separator) {
     if (depth > kMaxDepth) return flat_text(parent);
     std::string out;
     for (cmark_node* c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
         std::string b = block(c, depth);
         if (b.empty()) continue;
-        if (!out.empty()) out += "\n\n";
+        if (!out.empty()) out += separator;
         out += b;
     }
     return out;
