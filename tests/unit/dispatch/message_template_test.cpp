@@ -17,14 +17,17 @@ MergeContext ctx() {
     return c;
 }
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 TEST(MessageTemplate, MarkdownBodyWithMergeFields) {
-    auto t = prepare_markdown_message("PO {{vendor.custom.po_number}} for {{vendor.code}}",
-                                      "Dear {{contact.name}},\n\nplease confirm **PO {{vendor.custom.po_number}}** "
-                                      "for {{vendor.name}}: [open](https://x.example/po/{{vendor.code}}).\n\n{{tenant.name}}");
-    EXPECT_EQ(t.fields(), (std::set<std::string>{"contact.name", "tenant.name", "vendor.code", "vendor.custom.po_number",
-                                                 "vendor.name"}));
+    auto t = prepare_markdown_message(
+        "PO {{vendor.custom.po_number}} for {{vendor.code}}",
+        "Dear {{contact.name}},\n\nplease confirm **PO {{vendor.custom.po_number}}** "
+        "for {{vendor.name}}: [open](https://x.example/po/{{vendor.code}}).\n\n{{tenant.name}}");
+    EXPECT_EQ(t.fields(), (std::set<std::string>{"contact.name", "tenant.name", "vendor.code",
+                                                 "vendor.custom.po_number", "vendor.name"}));
     auto r = render_message(t, ctx());
     EXPECT_EQ(r.subject, "PO 4711 for V-001");
     EXPECT_EQ(r.text,
@@ -46,8 +49,9 @@ TEST(MessageTemplate, EscapedBracesStayLiteralThroughMarkdown) {
 }
 
 TEST(MessageTemplate, HtmlBodyGetsADerivedTextPart) {
-    auto t = prepare_html_message("Hello", "<p>Dear {{contact.name}},</p><p>see <a href=\"https://x.example/{{vendor.code}}\">"
-                                           "the order</a></p>");
+    auto t = prepare_html_message("Hello",
+                                  "<p>Dear {{contact.name}},</p><p>see <a href=\"https://x.example/{{vendor.code}}\">"
+                                  "the order</a></p>");
     auto r = render_message(t, ctx());
     EXPECT_EQ(r.text, "Dear Ana,\n\nsee the order (https://x.example/V-001)");
     EXPECT_TRUE(contains(r.html, "<p>Dear Ana,</p>"));
@@ -66,7 +70,8 @@ TEST(MessageTemplate, SubjectValuesAreSingleLine) {
 }
 
 TEST(MessageTemplate, UnknownFieldSaysWhere) {
-    for (auto [subject, body, where] : {std::tuple{"{{nope}}", "ok", "subject"}, std::tuple{"ok", "x {{vendor.nope}}", "body"}}) {
+    for (auto [subject, body, where] :
+         {std::tuple{"{{nope}}", "ok", "subject"}, std::tuple{"ok", "x {{vendor.nope}}", "body"}}) {
         try {
             prepare_markdown_message(subject, body);
             FAIL() << "accepted";

@@ -5,10 +5,13 @@
 namespace dh::mail {
 namespace {
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 TEST(MarkdownHtml, RendersCommonMark) {
-    auto html = markdown_to_html("# Order\n\nPlease **confirm** the [PO](https://x.example/po?a=1&b=2).\n\n- one\n- two\n");
+    auto html =
+        markdown_to_html("# Order\n\nPlease **confirm** the [PO](https://x.example/po?a=1&b=2).\n\n- one\n- two\n");
     EXPECT_TRUE(contains(html, "<h1>Order</h1>"));
     EXPECT_TRUE(contains(html, "<strong>confirm</strong>"));
     EXPECT_TRUE(contains(html, "<a href=\"https://x.example/po?a=1&amp;b=2\">PO</a>"));
@@ -81,7 +84,8 @@ TEST(MarkdownText, DeepNestingDoesNotOverflowTheStack) {
 TEST(HtmlText, ParagraphsBreaksAndLinks) {
     auto text = html_to_text(
         "<html><head><title>T</title><style>p{color:red}</style></head><body>"
-        "<p>Hello&nbsp;<b>Ana</b>,</p>\n<p>please   confirm\nthe <a href=\"https://x.example/po?a=1&amp;b=2\">order</a>."
+        "<p>Hello&nbsp;<b>Ana</b>,</p>\n<p>please   confirm\nthe <a "
+        "href=\"https://x.example/po?a=1&amp;b=2\">order</a>."
         "<br>Thanks<br/>Bob</p><script>var x = '<p>no</p>';</script>"
         "<ul><li>one</li><li>two</li></ul><ol><li>first</li><li>second</li></ol>"
         "<div>A &amp; B &lt;c&gt; &#233; &#x1F69A; &euro; &unknown;</div></body></html>");

@@ -156,9 +156,10 @@ TEST(MimeBuilder, BoundariesNeverOccurInContent) {
 }
 
 TEST(MimeBuilder, SubjectRoundTripsThroughRfc2047) {
-    for (const std::string& subject : std::vector<std::string>{"Bestellung für Zoë", "注文書 第4711号のご案内", "📦 Shipment 🚚 ready",
-                                "Ordre d'achat n° 4711 — livraison prévue le 3 juillet, merci de confirmer la réception",
-                                "ascii with =?utf-8?q?fake?= word", "x" + std::string(150, 'y')}) {
+    for (const std::string& subject : std::vector<std::string>{
+             "Bestellung für Zoë", "注文書 第4711号のご案内", "📦 Shipment 🚚 ready",
+             "Ordre d'achat n° 4711 — livraison prévue le 3 juillet, merci de confirmer la réception",
+             "ascii with =?utf-8?q?fake?= word", "x" + std::string(150, 'y')}) {
         auto m = basic();
         m.subject = subject;
         auto raw = build_message(m);
@@ -224,7 +225,10 @@ TEST(MimeBuilder, DotLinesSurviveAndNeverAppearAlone) {
         std::string normalized;
         for (std::size_t i = 0; i < body.size(); ++i) {
             if (body[i] == '\r') continue;
-            if (body[i] == '\n') normalized += "\r\n"; else normalized += body[i];
+            if (body[i] == '\n')
+                normalized += "\r\n";
+            else
+                normalized += body[i];
         }
         if (!normalized.ends_with("\r\n")) normalized += "\r\n";
         EXPECT_EQ(e.header("Content-Transfer-Encoding"), "quoted-printable") << body;

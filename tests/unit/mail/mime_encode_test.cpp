@@ -60,7 +60,8 @@ TEST(MimeEncode, QuotedPrintableRoundTripsAndKeepsLinesShort) {
         EXPECT_EQ(qp_decode(qp), expected) << s.substr(0, 40);
         for (auto line : lines(qp)) {
             EXPECT_LE(line.size(), 76u);
-            EXPECT_FALSE(line.ends_with(" ") || line.ends_with("\t")) << "trailing white space survives transport badly";
+            EXPECT_FALSE(line.ends_with(" ") || line.ends_with("\t"))
+                << "trailing white space survives transport badly";
             EXPECT_NE(line, ".");
             EXPECT_FALSE(line.starts_with(".")) << line;
             EXPECT_FALSE(line.starts_with("From ")) << line;
@@ -108,8 +109,11 @@ TEST(MimeEncode, Base64LinesRoundTripAt76Columns) {
 }
 
 TEST(MimeEncode, EncodedWordsRoundTripWithoutSplittingCharacters) {
-    std::vector<std::string> samples = {"Zoë", "Grüße aus Köln", "東京都千代田区丸の内一丁目 注文書 第4711号 のご案内",
-                                        "🚚📦 " + std::string(100, 'a') + " 🚚", "ascii only but long " + std::string(90, 'z'),
+    std::vector<std::string> samples = {"Zoë",
+                                        "Grüße aus Köln",
+                                        "東京都千代田区丸の内一丁目 注文書 第4711号 のご案内",
+                                        "🚚📦 " + std::string(100, 'a') + " 🚚",
+                                        "ascii only but long " + std::string(90, 'z'),
                                         "=?UTF-8?B?not-a-word?="};
     for (const auto& s : samples) {
         auto words = encoded_words(s);

@@ -35,8 +35,12 @@ struct Target {
 };
 
 const std::vector<std::string> kPayloads = {
-    "x\r\nBcc: victim@evil.example", "x\nBcc: victim@evil.example", "x\rBcc: victim@evil.example",
-    "x\r\n\r\n<html>body</html>",    "x\0Bcc: victim@evil.example"s,   "x\r\n Bcc: folded@evil.example",
+    "x\r\nBcc: victim@evil.example",
+    "x\nBcc: victim@evil.example",
+    "x\rBcc: victim@evil.example",
+    "x\r\n\r\n<html>body</html>",
+    "x\0Bcc: victim@evil.example"s,
+    "x\r\n Bcc: folded@evil.example",
     "x\x0b\x0c vt ff",
 };
 
