@@ -1,16 +1,21 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { api as defaultClient, ApiClient, ApiError } from '../api/client'
+import { api as defaultClient, ApiClient, ApiError, isSuspension } from '../api/client'
 import type { Me, Role, User } from '../api/types'
 import { toLoginRequest, type LoginValues } from './loginForm'
 
-export type AuthStatus = 'loading' | 'anonymous' | 'authenticated'
+/** 'suspended': signed in, but the workspace was suspended (the server answers 403 tenant_suspended). */
+export type AuthStatus = 'loading' | 'anonymous' | 'authenticated' | 'suspended'
 
 export interface AuthState {
   status: AuthStatus
   me: Me | null
+  /** The server's answer when the workspace is suspended (message and request id). */
+  suspension: ApiError | null
   login: (values: LoginValues) => Promise<Me>
   logout: () => Promise<void>
   reloadMe: () => Promise<void>
+  /** After a suspension: tries the session again (the tenant may have been reactivated). */
+  recheck: () => Promise<boolean>
   client: ApiClient
 }
 
@@ -19,7 +24,11 @@ const AuthContext = createContext<AuthState | null>(null)
 async function loadMe(client: ApiClient, fallbackUser?: User): Promise<Me> {
   try {
     const me = await client.me()
-    if (me && me.user) return { user: me.user, tenant: me.tenant ?? null, plan: me.plan ?? null }
+    if (me && me.user && typeof me.user === 'object') {
+      // The role is on the user and, for API keys and older servers, next to it.
+      const role = (me.user.role ?? me.role) as Role
+      return { user: { ...me.user, role }, role, tenant: me.tenant ?? null, plan: me.plan ?? null }
+    }
     throw new ApiError({ status: 502, title: 'Unexpected answer from /me' })
   } catch (e) {
     // /me missing on an early server: carry on with the user from the token answer.
@@ -31,6 +40,7 @@ async function loadMe(client: ApiClient, fallbackUser?: User): Promise<Me> {
 export function AuthProvider({ children, client = defaultClient }: { children: ReactNode; client?: ApiClient }) {
   const [status, setStatus] = useState<AuthStatus>('loading')
   const [me, setMe] = useState<Me | null>(null)
+  const [suspension, setSuspension] = useState<ApiError | null>(null)
   // Restore the session from the refresh cookie on start. (StrictMode's double effect run
   // shares one refresh request: ApiClient.refresh() deduplicates concurrent calls.)
   useEffect(() => {
@@ -46,10 +56,21 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
           setStatus('authenticated')
           return
         }
-      } catch {
+        const suspended = client.refreshSuspension
+        if (suspended) {
+          setSuspension(suspended)
+          setStatus('suspended')
+          return
+        }
+      } catch (e) {
         client.setAccessToken(null)
+        if (alive && isSuspension(e)) {
+          setSuspension(e)
+          setStatus('suspended')
+          return
+        }
       }
-      if (alive) setStatus('anonymous')
+      if (alive) setStatus((s) => (s === 'suspended' ? s : 'anonymous'))
     })()
     return () => {
       alive = false
@@ -60,7 +81,18 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
     () =>
       client.onSignedOut(() => {
         setMe(null)
+        setSuspension(null)
         setStatus('anonymous')
+      }),
+    [client],
+  )
+
+  // Any signed-in request answered 403 tenant_suspended: stop showing the workspace, say why.
+  useEffect(
+    () =>
+      client.onSuspended((error) => {
+        setSuspension(error)
+        setStatus((s) => (s === 'anonymous' ? s : 'suspended'))
       }),
     [client],
   )
@@ -72,6 +104,7 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
       try {
         const m = await loadMe(client, tokens.user)
         setMe(m)
+        setSuspension(null)
         setStatus('authenticated')
         return m
       } catch (e) {
@@ -85,7 +118,33 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
   const logout = useCallback(async () => {
     await client.logout()
     setMe(null)
+    setSuspension(null)
     setStatus('anonymous')
+  }, [client])
+
+  const recheck = useCallback(async () => {
+    try {
+      if (!(await client.refresh())) {
+        if (!client.refreshSuspension) {
+          setMe(null)
+          setSuspension(null)
+          setStatus('anonymous')
+        }
+        return false
+      }
+      const m = await loadMe(client)
+      setMe(m)
+      setSuspension(null)
+      setStatus('authenticated')
+      return true
+    } catch (e) {
+      if (!isSuspension(e)) {
+        setMe(null)
+        setSuspension(null)
+        setStatus('anonymous')
+      }
+      return false
+    }
   }, [client])
 
   const reloadMe = useCallback(async () => {
@@ -97,8 +156,8 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
   }, [client])
 
   const value = useMemo(
-    () => ({ status, me, login, logout, reloadMe, client }),
-    [status, me, login, logout, reloadMe, client],
+    () => ({ status, me, suspension, login, logout, reloadMe, recheck, client }),
+    [status, me, suspension, login, logout, reloadMe, recheck, client],
   )
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
 }

@@ -9,7 +9,7 @@ import { hasErrors, type FieldErrors } from '../lib/validation'
 import { useTitle } from '../lib/hooks'
 
 export function LoginPage() {
-  const { status, me, login } = useAuth()
+  const { status, me, login, suspension } = useAuth()
   const navigate = useNavigate()
   const location = useLocation()
   const [values, setValues] = useState<LoginValues>({ email: '', password: '', tenant: '' })
@@ -57,6 +57,12 @@ export function LoginPage() {
         </div>
         <h1>Sign in</h1>
         <form onSubmit={(e) => void onSubmit(e)} noValidate aria-describedby={formError ? 'login-error' : undefined}>
+          {status === 'suspended' && !formError ? (
+            <div className="notice notice-warning" role="status">
+              Your workspace is suspended{suspension?.requestId ? ` (request id ${suspension.requestId})` : ''}. Sign in
+              with another account or contact the platform operator.
+            </div>
+          ) : null}
           {formError ? (
             <div className="notice notice-error" role="alert" id="login-error">
               {formError}
