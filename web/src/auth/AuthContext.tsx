@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { api as defaultClient, ApiClient, ApiError, isSuspension } from '../api/client'
 import type { Me, Role, User } from '../api/types'
 import { toLoginRequest, type LoginValues } from './loginForm'
@@ -9,11 +9,15 @@ export type AuthStatus = 'loading' | 'anonymous' | 'authenticated' | 'suspended'
 export interface AuthState {
   status: AuthStatus
   me: Me | null
+  /** True after an explicit logout: the next sign-in starts on the home page, not the last page. */
+  loggedOut: boolean
   /** The server's answer when the workspace is suspended (message and request id). */
   suspension: ApiError | null
   login: (values: LoginValues) => Promise<Me>
   logout: () => Promise<void>
   reloadMe: () => Promise<void>
+  /** Re-reads /me when the last check is older than 30 s (on navigation and window focus). */
+  revalidate: () => void
   /** After a suspension: tries the session again (the tenant may have been reactivated). */
   recheck: () => Promise<boolean>
   client: ApiClient
@@ -41,6 +45,7 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
   const [status, setStatus] = useState<AuthStatus>('loading')
   const [me, setMe] = useState<Me | null>(null)
   const [suspension, setSuspension] = useState<ApiError | null>(null)
+  const [loggedOut, setLoggedOut] = useState(false)
   // Restore the session from the refresh cookie on start. (StrictMode's double effect run
   // shares one refresh request: ApiClient.refresh() deduplicates concurrent calls.)
   useEffect(() => {
@@ -104,6 +109,7 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
       try {
         const m = await loadMe(client, tokens.user)
         setMe(m)
+        setLoggedOut(false)
         setSuspension(null)
         setStatus('authenticated')
         return m
@@ -119,6 +125,7 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
     await client.logout()
     setMe(null)
     setSuspension(null)
+    setLoggedOut(true)
     setStatus('anonymous')
   }, [client])
 
@@ -147,17 +154,26 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
     }
   }, [client])
 
+  const lastCheck = useRef(0)
   const reloadMe = useCallback(async () => {
+    lastCheck.current = Date.now()
     try {
       setMe(await loadMe(client))
     } catch {
-      // keep what we have
+      // keep what we have (a suspension or a lost session is reported through the client's listeners)
     }
   }, [client])
+  useEffect(() => {
+    if (status === 'authenticated') lastCheck.current = Date.now()
+  }, [status])
+  const revalidate = useCallback(() => {
+    if (status !== 'authenticated' || Date.now() - lastCheck.current < 30_000) return
+    void reloadMe()
+  }, [status, reloadMe])
 
   const value = useMemo(
-    () => ({ status, me, suspension, login, logout, reloadMe, recheck, client }),
-    [status, me, suspension, login, logout, reloadMe, recheck, client],
+    () => ({ status, me, loggedOut, suspension, login, logout, reloadMe, revalidate, recheck, client }),
+    [status, me, loggedOut, suspension, login, logout, reloadMe, revalidate, recheck, client],
   )
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
 }
@@ -170,6 +186,16 @@ export function useAuth(): AuthState {
 
 export function homePathFor(role: Role | undefined): string {
   return role === 'super_admin' ? '/admin' : '/dashboard'
+}
+
+/** Whether a signed-in role may open `path` (used to decide where to go back to after sign-in). */
+export function canVisit(role: Role | undefined, path: string): boolean {
+  const p = path.split(/[?#]/)[0]
+  const isAdminArea = p === '/admin' || p.startsWith('/admin/')
+  if (role === 'super_admin') return isAdminArea
+  if (!role || isAdminArea) return false
+  if (p === '/settings' || p.startsWith('/settings/')) return role === 'tenant_admin'
+  return true
 }
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -15,12 +15,13 @@ export function FullPageLoading() {
 
 /** Signed-in users only; others go to /login and come back afterwards. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { status } = useAuth()
+  const { status, loggedOut } = useAuth()
   const location = useLocation()
   if (status === 'loading') return <FullPageLoading />
   if (status === 'suspended') return <SuspendedScreen />
   if (status !== 'authenticated') {
-    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />
+    // Come back here after signing in, unless the user signed out on purpose.
+    return <Navigate to="/login" replace state={loggedOut ? null : { from: location.pathname + location.search }} />
   }
   return <>{children}</>
 }

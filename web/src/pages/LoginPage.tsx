@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Navigate, useLocation, useNavigate } from 'react-router-dom'
-import { homePathFor, useAuth } from '../auth/AuthContext'
+import { canVisit, homePathFor, useAuth } from '../auth/AuthContext'
 import { FullPageLoading } from '../auth/guards'
 import { loginErrorMessage, validateLogin, type LoginValues } from '../auth/loginForm'
 import { Button, TextField } from '../components/ui'
@@ -37,7 +37,8 @@ export function LoginPage() {
     setBusy(true)
     try {
       const m = await login(values)
-      const target = from && from !== '/login' && from !== '/' ? from : homePathFor(m.user.role)
+      // Back to where the user was sent from, unless that page is not for this role (another user signed in).
+      const target = from && from !== '/login' && from !== '/' && canVisit(m.user.role, from) ? from : homePathFor(m.user.role)
       navigate(target, { replace: true })
     } catch (err) {
       setFormError(loginErrorMessage(err))

@@ -392,25 +392,32 @@ export function TenantDetailPage() {
           </dl>
         </Section>
         <Section title="Plan and limits">
-          <table className="table-compact">
-            <caption className="sr-only">Limits of {t.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Limit</th>
-                <th scope="col">Plan {t.plan_name ?? ''}</th>
-                <th scope="col">Override</th>
-              </tr>
-            </thead>
-            <tbody>
-              {LIMITS.map((l) => (
-                <tr key={l.key}>
-                  <th scope="row">{l.label}</th>
-                  <td>{plan ? limitText(plan.limits?.[l.key], l.format) : '—'}</td>
-                  <td>{limitText((overrides as PlanLimits)[l.key], l.format)}</td>
+          {plan || LIMITS.some((l) => (overrides as PlanLimits)[l.key] != null) ? (
+            <table className="table-compact">
+              <caption className="sr-only">Limits of {t.name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Limit</th>
+                  <th scope="col">Plan {t.plan_name ?? ''}</th>
+                  <th scope="col">Override</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {LIMITS.map((l) => (
+                  <tr key={l.key}>
+                    <th scope="row">{l.label}</th>
+                    <td>{plan ? limitText(plan.limits?.[l.key], l.format) : '—'}</td>
+                    <td>{limitText((overrides as PlanLimits)[l.key], l.format)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">
+              On the <strong>{t.plan_name || 'default'}</strong> plan, without overrides. The plan's limits show here once
+              the plan catalogue is available on this server.
+            </p>
+          )}
           {choosable.length ? (
             <form className="form inline-form" onSubmit={(e) => void onChangePlan(e)} aria-label="Change plan">
               <FormError error={changePlan.error} />
