@@ -111,6 +111,8 @@ export async function openBrowser(spec, { allow403 = false, permissions = [] } =
     async shot(name, p = page) {
       shotNo += 1
       const file = join(shotsDir, `${String(shotNo).padStart(2, '0')}-${name.replace(/[^a-z0-9-]+/gi, '-').toLowerCase()}.png`)
+      // From the top: a full-page shot of a scrolled page would paint the sticky header mid-page.
+      await p.evaluate(() => window.scrollTo(0, 0)).catch(() => {})
       await p.screenshot({ path: file, fullPage: true })
       return file
     },

@@ -46,6 +46,8 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
   const [me, setMe] = useState<Me | null>(null)
   const [suspension, setSuspension] = useState<ApiError | null>(null)
   const [loggedOut, setLoggedOut] = useState(false)
+  /** When /me was last read (revalidate() skips when that is recent). */
+  const lastCheck = useRef(0)
   // Restore the session from the refresh cookie on start. (StrictMode's double effect run
   // shares one refresh request: ApiClient.refresh() deduplicates concurrent calls.)
   useEffect(() => {
@@ -57,6 +59,7 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
         if (ok) {
           const m = await loadMe(client)
           if (!alive) return
+          lastCheck.current = Date.now()
           setMe(m)
           setStatus('authenticated')
           return
@@ -108,6 +111,7 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
       const tokens = await client.login(req.email, req.password, req.tenant)
       try {
         const m = await loadMe(client, tokens.user)
+        lastCheck.current = Date.now()
         setMe(m)
         setLoggedOut(false)
         setSuspension(null)
@@ -140,6 +144,7 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
         return false
       }
       const m = await loadMe(client)
+      lastCheck.current = Date.now()
       setMe(m)
       setSuspension(null)
       setStatus('authenticated')
@@ -154,7 +159,6 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
     }
   }, [client])
 
-  const lastCheck = useRef(0)
   const reloadMe = useCallback(async () => {
     lastCheck.current = Date.now()
     try {
@@ -163,9 +167,6 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
       // keep what we have (a suspension or a lost session is reported through the client's listeners)
     }
   }, [client])
-  useEffect(() => {
-    if (status === 'authenticated') lastCheck.current = Date.now()
-  }, [status])
   const revalidate = useCallback(() => {
     if (status !== 'authenticated' || Date.now() - lastCheck.current < 30_000) return
     void reloadMe()

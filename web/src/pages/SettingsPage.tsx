@@ -74,6 +74,7 @@ function UsersSection() {
   const patch = (u: User, changes: Partial<Pick<User, 'role' | 'status'>>, what: string) =>
     void change.run(async () => {
       setChanged(null)
+      setCreated(null)
       const updated = await api.patch<User>(`/users/${encodeURIComponent(u.id)}`, changes)
       users.setItems((items) => items.map((x) => (x.id === u.id ? { ...x, ...changes, ...(updated ?? {}) } : x)))
       setChanged(`${u.email}: ${what}.`)
@@ -81,6 +82,7 @@ function UsersSection() {
   const remove = (u: User) =>
     void change.run(async () => {
       setChanged(null)
+      setCreated(null)
       await api.del(`/users/${encodeURIComponent(u.id)}`)
       users.setItems((items) => items.filter((x) => x.id !== u.id))
       setChanged(`${u.email} deleted.`)

@@ -92,6 +92,29 @@ describe('canVisit', () => {
   })
 })
 
+describe('session revalidation', () => {
+  it('re-reads /me on navigation only when the last check is older than 30 s', async () => {
+    let suspended = false
+    const calls = installFetch({
+      'POST /api/v1/auth/refresh': () => jsonRes(200, { access_token: 'a', expires_in: 900 }),
+      'GET /api/v1/me': () => (suspended ? suspendedRes() : jsonRes(200, ME)),
+    })
+    renderApp('/dashboard')
+    await screen.findByRole('heading', { level: 1, name: 'Dashboard' })
+    fireEvent.click(screen.getByRole('link', { name: 'Vendors' }))
+    await screen.findByRole('heading', { level: 1, name: 'Vendors' })
+    expect(calls.filter((c) => c.key === 'GET /api/v1/me')).toHaveLength(1)
+
+    // 31 s later the workspace is suspended; a page whose own endpoint is missing (404) still finds out.
+    const now = Date.now()
+    vi.spyOn(Date, 'now').mockReturnValue(now + 31_000)
+    suspended = true
+    fireEvent.click(screen.getByRole('link', { name: 'Inbox' }))
+    expect(await screen.findByRole('heading', { level: 1, name: 'Workspace suspended' })).toBeTruthy()
+    expect(calls.filter((c) => c.key === 'GET /api/v1/me')).toHaveLength(2)
+  })
+})
+
 describe('a suspended workspace', () => {
   it('a 403 tenant_suspended on the next request replaces the workspace with a clear message', async () => {
     let suspended = false
