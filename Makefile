@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./var
 
-.PHONY: all setup build build-backend build-web run test test-backend test-web sanitize clean chaos fuzz load bench
+.PHONY: all setup build build-backend build-web run test test-backend test-web test-e2e sanitize clean chaos fuzz load bench
 
 all: build
 
@@ -25,13 +25,18 @@ run: build
 	@DATA_DIR=$(DATA_DIR) bash scripts/run.sh
 
 test: build
-	@$(MAKE) --no-print-directory test-backend test-web
+	@$(MAKE) --no-print-directory test-backend test-web test-e2e
 
 test-backend:
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 test-web:
 	@if [ -f web/package.json ]; then cd web && npm test --silent; fi
+
+# Browser end-to-end: Debian's chromium driven by playwright-core against a throwaway server.
+test-e2e:
+	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || { echo "test-e2e: chromium is missing (make setup installs it)"; exit 1; }
+	@bash tests/e2e/run.sh
 
 clean:
 	rm -rf $(BUILD_DIR) web/dist
