@@ -104,12 +104,12 @@ std::string SesTransport::request_body(const OutgoingMessage& message) const {
     return body.dump();
 }
 
-DeliveryResult SesTransport::send_one(void* http, const OutgoingMessage& message) {
+DeliveryResult SesTransport::send_one(aws::HttpClient& http, const OutgoingMessage& message) {
     aws::Service service{"ses", options_.region, options_.endpoint};
     aws::AwsResponse response;
     try {
         auto credentials = credentials_->get();
-        response = aws::call(*static_cast<aws::HttpClient*>(http), service, credentials, "POST", kSendEmailPath,
+        response = aws::call(http, service, credentials, "POST", kSendEmailPath,
                              {{"Content-Type", "application/json"}}, request_body(message), options_.timeout,
                              credentials_->now());
     } catch (const aws::AwsError& e) {  // no credentials at all
@@ -132,7 +132,7 @@ std::vector<DeliveryResult> SesTransport::send(const std::vector<OutgoingMessage
             results.push_back(std::move(d));
             continue;
         }
-        results.push_back(send_one(&http, message));
+        results.push_back(send_one(http, message));
         const auto& last = results.back();
         if (last.relay_problem || last.retry_after_seconds) stop = last;
     }

@@ -10,6 +10,7 @@
 
 namespace dh::aws {
 class CredentialsProvider;
+class HttpClient;
 struct AwsResponse;
 }  // namespace dh::aws
 
@@ -44,7 +45,7 @@ public:
     std::string health() const override;
 
 private:
-    DeliveryResult send_one(void* http, const OutgoingMessage& message);
+    DeliveryResult send_one(aws::HttpClient& http, const OutgoingMessage& message);
     std::string request_body(const OutgoingMessage& message) const;
 
     Options options_;
