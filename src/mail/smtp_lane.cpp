@@ -35,7 +35,9 @@ asio::awaitable<void> Pool::run_lane(Lane& lane) {
             continue;
         }
         if (pause_active()) {
-            if (pause_until_ - Clock::now() > options_.max_pause_wait) defer_queue_for_pause();
+            // A relay problem (AUTH/TLS) will not fix itself within one send(): the caller pauses.
+            if (pause_cause_.relay_problem || pause_until_ - Clock::now() > options_.max_pause_wait)
+                defer_queue_for_pause();
             if (pause_active() && !queue_.empty())
                 co_await wait(lane, std::chrono::ceil<Duration>(pause_until_ - Clock::now()));
             continue;
@@ -174,7 +176,10 @@ asio::awaitable<void> Pool::run_transactions(Lane& lane) {
         body.clear();
         append_data_payload(body, current->message->data);
         next.reset();
-        if (pipelining && !should_yield(lane)) next = take(c.capabilities());
+        // A message already re-queued after a connection loss goes first on a connection, never
+        // behind another message whose failure could take it down a second time.
+        if (pipelining && !should_yield(lane) && !queue_.empty() && !queue_.front().retried)
+            next = take(c.capabilities());
         // The next envelope rides with this message's data (RFC 2920 allows data first in a group).
         if (next) body += envelope_commands(c, *next);
         ok = co_await c.write(body, t.data_block);
