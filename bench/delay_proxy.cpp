@@ -2,13 +2,12 @@
 // Client-to-server bytes pass at once. Order is kept; delays do not add up (each chunk leaves
 // `delay` after it arrived).
 //   delay_proxy LISTEN_PORT TARGET_HOST TARGET_PORT DELAY_MS
-#include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
 #include <boost/asio.hpp>
-
 #include <cstdio>
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -106,8 +105,8 @@ int main(int argc, char** argv) {
     g_delay = std::chrono::milliseconds(std::stoi(argv[4]));
     tcp::resolver resolver(ioc);
     auto target = resolver.resolve(argv[2], argv[3]);
-    tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                                              static_cast<unsigned short>(std::stoi(argv[1]))));
+    tcp::acceptor acceptor(
+        ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(argv[1]))));
     accept(acceptor, ioc, target);
     std::printf("listening on %s\n", argv[1]);
     std::fflush(stdout);

@@ -26,12 +26,13 @@ dh::mail::OutgoingMessage make_message(std::size_t i, std::size_t size) {
     m.rcpt_to = "vendor" + std::to_string(i) + "@vendors.example.net";
     std::string& d = m.data;
     d = "From: Acme Purchasing <purchasing@acme.example.com>\r\nTo: Vendor " + std::to_string(i) + " <" + m.rcpt_to +
-        ">\r\nSubject: Purchase order PO-" + std::to_string(100000 + i) +
-        "\r\nMessage-ID: <" + m.id + "@dispatch.example.com>\r\nMIME-Version: 1.0\r\n"
+        ">\r\nSubject: Purchase order PO-" + std::to_string(100000 + i) + "\r\nMessage-ID: <" + m.id +
+        "@dispatch.example.com>\r\nMIME-Version: 1.0\r\n"
         "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
-        "Dear Vendor " + std::to_string(i) + ",\r\n\r\n";
-    while (d.size() < size) d += "Please confirm the delivery dates for the items listed in order " +
-                                std::to_string(100000 + i) + ".\r\n";
+        "Dear Vendor " +
+        std::to_string(i) + ",\r\n\r\n";
+    while (d.size() < size)
+        d += "Please confirm the delivery dates for the items listed in order " + std::to_string(100000 + i) + ".\r\n";
     d += ".a line that starts with a dot\r\nRegards,\r\nAcme\r\n";
     return m;
 }
@@ -46,12 +47,18 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-        if (a == "--url") url = value();
-        else if (a == "--messages") messages = std::stoul(value());
-        else if (a == "--connections") connections = std::stoi(value());
-        else if (a == "--batch") batch_size = std::stoul(value());
-        else if (a == "--size") size = std::stoul(value());
-        else if (a == "--no-pipelining") pipelining = false;
+        if (a == "--url")
+            url = value();
+        else if (a == "--messages")
+            messages = std::stoul(value());
+        else if (a == "--connections")
+            connections = std::stoi(value());
+        else if (a == "--batch")
+            batch_size = std::stoul(value());
+        else if (a == "--size")
+            size = std::stoul(value());
+        else if (a == "--no-pipelining")
+            pipelining = false;
         else {
             std::fprintf(stderr, "unknown argument %s\n", a.c_str());
             return 2;
@@ -67,7 +74,8 @@ int main(int argc, char** argv) {
     std::vector<std::vector<dh::mail::OutgoingMessage>> batches;
     for (std::size_t i = 0; i < messages; i += batch_size) {
         batches.emplace_back();
-        for (std::size_t j = i; j < std::min(messages, i + batch_size); ++j) batches.back().push_back(make_message(j, size));
+        for (std::size_t j = i; j < std::min(messages, i + batch_size); ++j)
+            batches.back().push_back(make_message(j, size));
     }
     std::size_t sent = 0, other = 0;
     double cpu0 = cpu_seconds();
@@ -79,7 +87,8 @@ int main(int argc, char** argv) {
                 if (r.outcome == dh::mail::Outcome::sent) {
                     ++sent;
                 } else if (other++ < 5) {
-                    std::fprintf(stderr, "%s: %s (%s)\n", dh::mail::to_string(r.outcome), r.reason.c_str(), r.reply.c_str());
+                    std::fprintf(stderr, "%s: %s (%s)\n", dh::mail::to_string(r.outcome), r.reason.c_str(),
+                                 r.reply.c_str());
                 }
             }
         }
@@ -88,9 +97,10 @@ int main(int argc, char** argv) {
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double cpu = cpu_seconds() - cpu0;
-    std::printf("{\"messages\": %zu, \"sent\": %zu, \"not_sent\": %zu, \"seconds\": %.3f, \"msg_per_s\": %.0f, "
-                "\"cpu_s\": %.3f, \"cpu_us_per_msg\": %.1f, \"connections\": %d, \"pipelining\": %s}\n",
-                messages, sent, other, seconds, static_cast<double>(sent) / seconds, cpu,
-                cpu * 1e6 / static_cast<double>(messages), connections, pipelining ? "true" : "false");
+    std::printf(
+        "{\"messages\": %zu, \"sent\": %zu, \"not_sent\": %zu, \"seconds\": %.3f, \"msg_per_s\": %.0f, "
+        "\"cpu_s\": %.3f, \"cpu_us_per_msg\": %.1f, \"connections\": %d, \"pipelining\": %s}\n",
+        messages, sent, other, seconds, static_cast<double>(sent) / seconds, cpu,
+        cpu * 1e6 / static_cast<double>(messages), connections, pipelining ? "true" : "false");
     return other == 0 ? 0 : 1;
 }

@@ -32,7 +32,8 @@ std::optional<asio::ssl::context> make_tls_context(const SmtpUrl& url) {
     } else {
         ctx->load_verify_file(url.ca_file, ec);
     }
-    if (ec) throw ConfigError("SMTP_URL: cannot load the CA bundle " + (url.ca_file.empty() ? "(system)" : url.ca_file));
+    if (ec)
+        throw ConfigError("SMTP_URL: cannot load the CA bundle " + (url.ca_file.empty() ? "(system)" : url.ca_file));
     return ctx;
 }
 
@@ -81,7 +82,9 @@ std::vector<DeliveryResult> SmtpTransport::send(const std::vector<OutgoingMessag
     return std::move(b.results);
 }
 
-std::string SmtpTransport::health() const { return impl_->pool.health(); }
+std::string SmtpTransport::health() const {
+    return impl_->pool.health();
+}
 
 SmtpStats SmtpTransport::stats() const {
     const auto& s = impl_->stats;

@@ -12,22 +12,22 @@ namespace dh::mail {
 
 /// Per-command timeouts; defaults are RFC 5321 §4.5.3.2 (tests use much shorter ones).
 struct SmtpTimeouts {
-    std::chrono::milliseconds connect{std::chrono::seconds(30)};     ///< TCP connect + TLS handshake (not in the RFC)
-    std::chrono::milliseconds greeting{std::chrono::minutes(5)};     ///< initial 220
-    std::chrono::milliseconds command{std::chrono::minutes(5)};      ///< EHLO, STARTTLS, AUTH, RSET, QUIT
-    std::chrono::milliseconds mail{std::chrono::minutes(5)};         ///< MAIL FROM
-    std::chrono::milliseconds rcpt{std::chrono::minutes(5)};         ///< RCPT TO
-    std::chrono::milliseconds data_init{std::chrono::minutes(2)};    ///< DATA → 354
-    std::chrono::milliseconds data_block{std::chrono::minutes(3)};   ///< writing the message
-    std::chrono::milliseconds data_end{std::chrono::minutes(10)};    ///< final "." → reply
+    std::chrono::milliseconds connect{std::chrono::seconds(30)};    ///< TCP connect + TLS handshake (not in the RFC)
+    std::chrono::milliseconds greeting{std::chrono::minutes(5)};    ///< initial 220
+    std::chrono::milliseconds command{std::chrono::minutes(5)};     ///< EHLO, STARTTLS, AUTH, RSET, QUIT
+    std::chrono::milliseconds mail{std::chrono::minutes(5)};        ///< MAIL FROM
+    std::chrono::milliseconds rcpt{std::chrono::minutes(5)};        ///< RCPT TO
+    std::chrono::milliseconds data_init{std::chrono::minutes(2)};   ///< DATA → 354
+    std::chrono::milliseconds data_block{std::chrono::minutes(3)};  ///< writing the message
+    std::chrono::milliseconds data_end{std::chrono::minutes(10)};   ///< final "." → reply
 };
 
 struct SmtpOptions {
     SmtpUrl url;
-    int connections = 20;                     ///< WORKER_CONNECTIONS: the most connections open at once
-    std::string helo_name = "localhost";      ///< our name in EHLO (MAIL_DOMAIN)
+    int connections = 20;                 ///< WORKER_CONNECTIONS: the most connections open at once
+    std::string helo_name = "localhost";  ///< our name in EHLO (MAIL_DOMAIN)
     SmtpTimeouts timeouts;
-    bool use_pipelining = true;               ///< RFC 2920 when the server offers it (off only to compare)
+    bool use_pipelining = true;  ///< RFC 2920 when the server offers it (off only to compare)
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(20)};  ///< close connections idle this long
     /// Pauses (throttling, reconnect back-off) up to this long are waited out inside send();
     /// during a longer pause the waiting messages are deferred at once with the remaining time as hint.
@@ -44,8 +44,8 @@ struct SmtpStats {
     std::uint64_t connections_opened = 0;  ///< connection attempts, successful or not
     std::uint64_t setup_failures = 0;      ///< attempts that failed before the first transaction
     std::uint64_t sent = 0, deferred = 0, failed = 0;
-    std::uint64_t throttled = 0;           ///< throttling replies seen
-    int connection_limit = 0;              ///< the adaptive limit now (≤ connections)
+    std::uint64_t throttled = 0;  ///< throttling replies seen
+    int connection_limit = 0;     ///< the adaptive limit now (≤ connections)
     int open_connections = 0;
 };
 

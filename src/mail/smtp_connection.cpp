@@ -1,13 +1,13 @@
 #include "mail/smtp_connection.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 namespace dh::mail::smtp {
 namespace {
@@ -153,8 +153,7 @@ asio::awaitable<std::optional<DeliveryResult>> Connection::authenticate() {
 asio::awaitable<std::optional<DeliveryResult>> Connection::auth_login() {
     std::optional<Reply> reply = co_await command("AUTH LOGIN", options_.timeouts.command);
     if (reply && reply->code == 334) reply = co_await command(base64(options_.url.user), options_.timeouts.command);
-    if (reply && reply->code == 334)
-        reply = co_await command(base64(options_.url.password), options_.timeouts.command);
+    if (reply && reply->code == 334) reply = co_await command(base64(options_.url.password), options_.timeouts.command);
     if (!reply) co_return io_failure(failure_);
     if (reply->code == 235) co_return std::nullopt;
     if (reply->transient()) co_return setup_error(*reply, "the relay could not check our credentials right now", false);
@@ -254,7 +253,7 @@ void Connection::cancel() {
 bool Connection::stale() const {
     if (!open_) return true;
     if (rpos_ != rbuf_.size()) return true;  // an unsolicited reply (421) is already buffered
-    if (tls_) return false;  // TLS 1.3 session tickets arrive unasked: only the retry covers TLS
+    if (tls_) return false;                  // TLS 1.3 session tickets arrive unasked: only the retry covers TLS
     char byte = 0;
     auto fd = const_cast<boost::beast::tcp_stream&>(tcp_).socket().native_handle();
     ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);

@@ -1,14 +1,13 @@
 #pragma once
 // Internal to the SMTP transport: the only headers besides smtp_*.cpp that pull in Asio.
-#include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-
-#include <array>
 #include <optional>
 #include <string>
+#include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
 
 #include "mail/smtp_client.hpp"
 #include "mail/smtp_outcome.hpp"

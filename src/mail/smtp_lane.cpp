@@ -7,7 +7,9 @@
 namespace dh::mail::smtp {
 namespace {
 
-bool accepted(const Reply& r) { return r.code >= 200 && r.code < 300; }
+bool accepted(const Reply& r) {
+    return r.code >= 200 && r.code < 300;
+}
 
 }  // namespace
 

@@ -22,8 +22,7 @@ bool mailbox_unknown(const Reply& r, const std::string& text) {
     if (r.enhanced == "5.1.1" || r.enhanced == "5.1.10" || r.enhanced == "5.1.6") return true;
     return contains(text, "user unknown") || contains(text, "unknown user") || contains(text, "no such user") ||
            contains(text, "does not exist") || contains(text, "recipient unknown") ||
-           contains(text, "mailbox unavailable") || contains(text, "invalid recipient") ||
-           contains(text, "no mailbox");
+           contains(text, "mailbox unavailable") || contains(text, "invalid recipient") || contains(text, "no mailbox");
 }
 
 const char* permanent_reason(const Reply& r, Step step, const std::string& text) {
@@ -42,10 +41,13 @@ const char* permanent_reason(const Reply& r, Step step, const std::string& text)
 
 const char* transient_reason(Step step) {
     switch (step) {
-        case Step::mail: return "the relay temporarily refused the sender";
-        case Step::rcpt: return "the relay temporarily refused the recipient";
+        case Step::mail:
+            return "the relay temporarily refused the sender";
+        case Step::rcpt:
+            return "the relay temporarily refused the recipient";
         case Step::data:
-        case Step::dot: return "the relay temporarily refused the message";
+        case Step::dot:
+            return "the relay temporarily refused the message";
     }
     return "the relay temporarily refused the message";
 }
@@ -127,10 +129,18 @@ DeliveryResult io_failure(IoFailure failure) {
     DeliveryResult r;
     r.outcome = Outcome::deferred;
     switch (failure) {
-        case IoFailure::connect: r.reason = kReasonConnect; break;
-        case IoFailure::dropped: r.reason = kReasonDropped; break;
-        case IoFailure::timeout: r.reason = kReasonTimeout; break;
-        case IoFailure::protocol: r.reason = kReasonProtocol; break;
+        case IoFailure::connect:
+            r.reason = kReasonConnect;
+            break;
+        case IoFailure::dropped:
+            r.reason = kReasonDropped;
+            break;
+        case IoFailure::timeout:
+            r.reason = kReasonTimeout;
+            break;
+        case IoFailure::protocol:
+            r.reason = kReasonProtocol;
+            break;
     }
     return r;
 }

@@ -17,7 +17,9 @@ Duration doubled(Duration base, int times, Duration cap) {
     return std::min(d, cap);
 }
 
-bool is_ascii(std::string_view s) { return !has_eight_bit(s); }
+bool is_ascii(std::string_view s) {
+    return !has_eight_bit(s);
+}
 
 /// Addresses go into command lines: anything that could end or bend the line is refused.
 bool safe_address(std::string_view a) {
@@ -122,9 +124,15 @@ std::optional<Job> Pool::take(const Capabilities& caps) {
 void Pool::finish(Job& job, DeliveryResult result) {
     result.id = job.message->id;
     switch (result.outcome) {
-        case Outcome::sent: ++stats_.sent; break;
-        case Outcome::deferred: ++stats_.deferred; break;
-        case Outcome::failed: ++stats_.failed; break;
+        case Outcome::sent:
+            ++stats_.sent;
+            break;
+        case Outcome::deferred:
+            ++stats_.deferred;
+            break;
+        case Outcome::failed:
+            ++stats_.failed;
+            break;
     }
     Batch& batch = *job.batch;
     batch.results[job.index] = std::move(result);

@@ -1,8 +1,7 @@
 #pragma once
 // Internal to the SMTP transport. Everything here runs on the transport's I/O thread.
-#include <boost/asio/steady_timer.hpp>
-
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <future>
 #include <list>
@@ -34,14 +33,13 @@ struct Lane {
     Connection connection;
     asio::steady_timer timer;  ///< idle wait and pause sleep; cancelled to wake the lane
     bool idle = false;
-    bool needs_rset = false;   ///< the last envelope failed part-way: RSET before the next one
-    bool counted = false;      ///< counted in Pool::connected_
+    bool needs_rset = false;  ///< the last envelope failed part-way: RSET before the next one
+    bool counted = false;     ///< counted in Pool::connected_
 };
 
 /// Counters shared with other threads.
 struct AtomicStats {
-    std::atomic<std::uint64_t> connections_opened{0}, setup_failures{0}, sent{0}, deferred{0}, failed{0},
-        throttled{0};
+    std::atomic<std::uint64_t> connections_opened{0}, setup_failures{0}, sent{0}, deferred{0}, failed{0}, throttled{0};
     std::atomic<int> connection_limit{0}, open_connections{0};
 };
 

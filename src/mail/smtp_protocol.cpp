@@ -7,7 +7,9 @@
 namespace dh::mail::smtp {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 /// "5.1.1 rest" → "5.1.1" (class.subject.detail, RFC 3463), else empty.
 std::string enhanced_code(std::string_view text) {
@@ -50,8 +52,7 @@ ReplyParser::Status ReplyParser::parse(std::string_view buffer, Reply& reply, st
         if (eol > kMaxReplyBytes) return Status::malformed;
         std::string_view line = buffer.substr(pos, eol - pos);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]))
-            return Status::malformed;
+        if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2])) return Status::malformed;
         int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
         if (code < 200 || code > 599 || (!first && code != reply.code)) return Status::malformed;
         char sep = line.size() > 3 ? line[3] : ' ';

@@ -38,7 +38,7 @@ struct Capabilities {
     bool smtputf8 = false;
     bool auth_plain = false;
     bool auth_login = false;
-    bool auth_offered = false;             ///< any AUTH line, even with mechanisms we do not speak
+    bool auth_offered = false;              ///< any AUTH line, even with mechanisms we do not speak
     std::optional<std::size_t> size_limit;  ///< SIZE n (n > 0); SIZE without or with 0 = no limit announced
 
     static Capabilities parse(const Reply& ehlo_reply);

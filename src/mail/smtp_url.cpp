@@ -9,7 +9,9 @@
 namespace dh::mail {
 namespace {
 
-[[noreturn]] void fail(const std::string& why) { throw ConfigError("SMTP_URL: " + why); }
+[[noreturn]] void fail(const std::string& why) {
+    throw ConfigError("SMTP_URL: " + why);
+}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -29,8 +31,7 @@ std::string percent_decode(std::string_view s, const char* what) {
         }
         int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
         int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-        if (hi < 0 || lo < 0)
-            fail(std::string("the ") + what + " has a bad percent-escape (use %XX, e.g. %40 for @)");
+        if (hi < 0 || lo < 0) fail(std::string("the ") + what + " has a bad percent-escape (use %XX, e.g. %40 for @)");
         out += static_cast<char>(hi * 16 + lo);
         i += 2;
     }
@@ -125,9 +126,12 @@ void parse_query(std::string_view q, bool implicit_tls, SmtpUrl& url) {
 
 const char* to_string(SmtpUrl::Tls tls) {
     switch (tls) {
-        case SmtpUrl::Tls::none: return "none";
-        case SmtpUrl::Tls::starttls: return "starttls";
-        case SmtpUrl::Tls::implicit: return "implicit";
+        case SmtpUrl::Tls::none:
+            return "none";
+        case SmtpUrl::Tls::starttls:
+            return "starttls";
+        case SmtpUrl::Tls::implicit:
+            return "implicit";
     }
     return "starttls";
 }

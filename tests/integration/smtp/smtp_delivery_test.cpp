@@ -112,7 +112,8 @@ TEST(SmtpDelivery, SmugglingBodiesArriveAsOneMessageWithTheTextIntact) {
     Peer peer({"/usr/bin/python3", tools_dir() + "/aiosmtpd_server.py", "--out", dir.file("mail.jsonl")}, "READY ");
     mail::SmtpTransport transport(test_options("smtp://127.0.0.1:" + std::to_string(peer.port()) + "?tls=none", 1));
     std::vector<mail::OutgoingMessage> batch;
-    for (const auto& [name, body] : kSmuggling) batch.push_back(message("smuggle-" + name, name + "@vendors.test", body));
+    for (const auto& [name, body] : kSmuggling)
+        batch.push_back(message("smuggle-" + name, name + "@vendors.test", body));
     expect_all_sent(transport.send(batch), batch.size());
 
     auto records = read_jsonl(dir.file("mail.jsonl"));
@@ -130,7 +131,8 @@ TEST(SmtpDelivery, WireHasOnlyCrlfAndOneRecipientPerTransaction) {
     Peer peer({"/usr/bin/python3", tools_dir() + "/scripted_smtp.py", "--log", dir.path()}, "READY ");
     mail::SmtpTransport transport(test_options("smtp://127.0.0.1:" + std::to_string(peer.port()) + "?tls=none", 2));
     auto batch = personalised(50, "wire-");
-    for (const auto& [name, body] : kSmuggling) batch.push_back(message("smuggle-" + name, name + "@vendors.test", body));
+    for (const auto& [name, body] : kSmuggling)
+        batch.push_back(message("smuggle-" + name, name + "@vendors.test", body));
     expect_all_sent(transport.send(batch), batch.size());
 
     int transactions = 0;

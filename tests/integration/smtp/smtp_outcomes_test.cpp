@@ -60,7 +60,8 @@ void expect_table(const std::vector<mail::DeliveryResult>& list, const std::stri
     expect_result(r, round + "tempfail-mail", Outcome::deferred, 451, "the relay temporarily refused the sender");
     expect_result(r, round + "tempfail-rcpt", Outcome::deferred, 450, "the relay temporarily refused the recipient");
     expect_result(r, round + "unknown", Outcome::failed, 550, "the mailbox does not exist");
-    EXPECT_TRUE(r[round + "unknown"].reply.starts_with("550 5.1.1 <unknown@vendors.test>: Recipient address rejected: User unknown"))
+    EXPECT_TRUE(r[round + "unknown"].reply.starts_with(
+        "550 5.1.1 <unknown@vendors.test>: Recipient address rejected: User unknown"))
         << r[round + "unknown"].reply;
     expect_result(r, round + "tempfail-data", Outcome::deferred, 451, "the relay temporarily refused the message");
     expect_result(r, round + "reject-data", Outcome::failed, 554, "the relay refused the message");

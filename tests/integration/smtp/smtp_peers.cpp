@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,7 +73,9 @@ Peer::~Peer() {
     fs::remove(log_, ec);
 }
 
-std::string Peer::output() const { return read_text(log_); }
+std::string Peer::output() const {
+    return read_text(log_);
+}
 
 TempDir::TempDir(const std::string& chown_to) {
     path_ = "/tmp/dh-smtp-" + random::hex(6);
@@ -90,7 +92,9 @@ TempDir::~TempDir() {
     fs::remove_all(path_, ec);
 }
 
-std::string tools_dir() { return std::string(DH_SOURCE_DIR) + "/tests/tools"; }
+std::string tools_dir() {
+    return std::string(DH_SOURCE_DIR) + "/tests/tools";
+}
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -139,9 +143,10 @@ mail::OutgoingMessage message(const std::string& id, const std::string& rcpt, co
     m.id = id;
     m.mail_from = "bounce+" + id + "@dispatch.test";
     m.rcpt_to = rcpt;
-    m.data = "From: Acme <orders@acme.test>\r\nTo: <" + rcpt + ">\r\nSubject: Order " + id +
-             "\r\nMessage-ID: <" + id + "@dispatch.test>\r\nMIME-Version: 1.0\r\n"
-             "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body;
+    m.data = "From: Acme <orders@acme.test>\r\nTo: <" + rcpt + ">\r\nSubject: Order " + id + "\r\nMessage-ID: <" + id +
+             "@dispatch.test>\r\nMIME-Version: 1.0\r\n"
+             "Content-Type: text/plain; charset=utf-8\r\n\r\n" +
+             body;
     return m;
 }
 

@@ -18,7 +18,8 @@ class Certificates {
 public:
     Certificates() {
         std::string script =
-            "set -e; cd '" + dir_.path() + "'\n"
+            "set -e; cd '" + dir_.path() +
+            "'\n"
             "key='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes'\n"
             "openssl req -x509 $key -keyout ca.key -out ca.pem -days 2 -subj '/CN=DispatchHub Test CA' 2>/dev/null\n"
             "for n in server:DNS:localhost,IP:127.0.0.1 other:DNS:other.test; do\n"
@@ -56,7 +57,8 @@ std::vector<std::string> tls_args(const std::string& cert = "server") {
 
 std::vector<mail::OutgoingMessage> batch_of(int n) {
     std::vector<mail::OutgoingMessage> batch;
-    for (int i = 0; i < n; ++i) batch.push_back(message("tls" + std::to_string(i), "v" + std::to_string(i) + "@x.test"));
+    for (int i = 0; i < n; ++i)
+        batch.push_back(message("tls" + std::to_string(i), "v" + std::to_string(i) + "@x.test"));
     return batch;
 }
 
@@ -73,8 +75,8 @@ TEST(SmtpTls, StartTlsAndAuthPlainDeliver) {
     auto args = aiosmtpd(dir, tls_args());
     for (auto a : {"--require-starttls", "--auth", "mailer:s3cret pass"}) args.push_back(a);
     Peer peer(args, "READY ");
-    auto url = "smtp://mailer:s3cret%20pass@localhost:" + std::to_string(peer.port()) +
-               "?ca=" + certificates().file("ca.pem");
+    auto url =
+        "smtp://mailer:s3cret%20pass@localhost:" + std::to_string(peer.port()) + "?ca=" + certificates().file("ca.pem");
     mail::SmtpTransport transport(test_options(url, 2));
     for (const auto& r : transport.send(batch_of(10))) EXPECT_EQ(r.outcome, Outcome::sent) << r.reason << r.reply;
     auto records = read_jsonl(dir.file("mail.jsonl"));

@@ -68,7 +68,8 @@ TEST(SmtpUrl, ErrorsNameTheVariableAndNeverTheSecret) {
     EXPECT_EQ(error_of("smtp://relay?verify=no"), "SMTP_URL: verify must be 1 or 0");
     EXPECT_EQ(error_of("smtp://relay?foo=1"), "SMTP_URL: unknown parameter 'foo' (known: tls, ca, verify)");
     EXPECT_EQ(error_of("smtp://relay/path"), "SMTP_URL: must not contain a path (smtp://host:port?options)");
-    EXPECT_EQ(error_of("smtp://user@relay"), "SMTP_URL: a user name is given without a password (smtp://user:password@host:port)");
+    EXPECT_EQ(error_of("smtp://user@relay"),
+              "SMTP_URL: a user name is given without a password (smtp://user:password@host:port)");
     auto bad_escape = error_of("smtp://user:hunter2%zz@relay");
     EXPECT_EQ(bad_escape, "SMTP_URL: the password has a bad percent-escape (use %XX, e.g. %40 for @)");
     EXPECT_EQ(bad_escape.find("hunter2"), std::string::npos);
