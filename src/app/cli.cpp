@@ -47,11 +47,7 @@ int main(int argc, char** argv) {
     try {
         if (serve->parsed()) return run_serve(load_config(true));
         if (migrate->parsed()) return run_migrate(load_config(false));
-        if (worker->parsed()) {
-            load_config(false);
-            std::cerr << "dispatchhub worker: the standalone delivery worker is not available in this version\n";
-            return 2;
-        }
+        if (worker->parsed()) return run_worker(load_config(true));
         if (admin->parsed()) return admin_commands.run(load_config(false));
     } catch (const ConfigError& e) {
         std::cerr << "dispatchhub: configuration error: " << e.what() << "\n";
