@@ -75,13 +75,11 @@ ImportStarted ImportService::start(ImportRequest request) {
     std::int64_t lines = 0;
     auto header = read_header(request.file, lines, kBackgroundBytes);
     auto columns = map_header(header, request.mapping);
-    Queued job{std::move(request), std::move(columns), "", "", 0};
+    Queued job{std::move(request), std::move(columns), "", 0};
     job.bytes_total = static_cast<std::int64_t>(fs::file_size(job.request.file));
-    auto started = db::with_tx(pool_, db::Scope::tenant(job.request.tenant_id), [&](db::Tx& tx) {
+    job.job_id = db::with_tx(pool_, db::Scope::tenant(job.request.tenant_id), [&](db::Tx& tx) {
         return import_store::create_job(tx, job.request.tenant_id, job.bytes_total, job.request.created_by);
     });
-    job.job_id = started.id;
-    job.started_at = started.started_at;
     ImportStarted out{false, job.job_id, job.bytes_total, {}};
     if (job.bytes_total <= kBackgroundBytes && lines <= kBackgroundLines) {
         out.report = run(job);
@@ -129,6 +127,8 @@ void ImportService::worker_loop() {
 
 ImportReport ImportService::run(const Queued& job) {
     const auto& tenant = job.request.tenant_id;
+    // Vendors updated before this moment count as updated; later touches are this import's own.
+    auto started_at = db::with_tx(pool_, db::Scope::tenant(tenant), [](db::Tx& tx) { return import_store::clock_now(tx); });
     ImportReport report;
     std::vector<ImportRow> batch;
     std::int64_t bytes = 0;
@@ -138,7 +138,7 @@ ImportReport ImportService::run(const Queued& job) {
         db::with_tx(pool_, db::Scope::tenant(tenant), [&](db::Tx& tx) {
             vendor_store::lock_tenant_vendors(tx, tenant);
             auto remaining = vendor_store::vendor_limit(tx, tenant) - vendor_store::vendor_count(tx);
-            auto r = import_store::apply_batch(tx, tenant, batch, job.started_at, remaining);
+            auto r = import_store::apply_batch(tx, tenant, batch, started_at, remaining);
             for (auto row : r.rejected_rows)
                 add_error(report, {row, "", "the plan's vendor limit is reached (vendor_limit_reached)"});
             report.vendors_created += r.vendors_created;

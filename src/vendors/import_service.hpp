@@ -58,7 +58,6 @@ private:
         ImportRequest request;
         ColumnMap columns;
         std::string job_id;
-        std::string started_at;
         std::int64_t bytes_total;
     };
     ImportReport run(const Queued& job);

@@ -128,8 +128,10 @@ FROM import_vendors
 
 constexpr const char* kCreateJob = R"SQL(
 INSERT INTO import_jobs (tenant_id, bytes_total, created_by) VALUES ($1, $2, $3::uuid)
-RETURNING id, clock_timestamp()::text AS started_at
+RETURNING id
 )SQL";
+
+constexpr const char* kClock = "SELECT clock_timestamp()::text AS now";
 
 constexpr const char* kProgress =
     "UPDATE import_jobs SET rows_processed = $2, bytes_processed = $3, heartbeat_at = now() WHERE id = $1";
@@ -245,10 +247,11 @@ BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::vec
     return out;
 }
 
-JobStart create_job(db::Tx& tx, const std::string& tenant_id, std::int64_t bytes_total,
-                    const std::optional<std::string>& created_by) {
-    auto r = tx.exec(kCreateJob, {tenant_id, static_cast<long long>(bytes_total), created_by});
-    return {r.text(0, "id"), r.text(0, "started_at")};
+std::string clock_now(db::Tx& tx) { return tx.exec(kClock).text(0, "now"); }
+
+std::string create_job(db::Tx& tx, const std::string& tenant_id, std::int64_t bytes_total,
+                       const std::optional<std::string>& created_by) {
+    return tx.exec(kCreateJob, {tenant_id, static_cast<long long>(bytes_total), created_by}).text(0, "id");
 }
 
 void progress(db::Tx& tx, const std::string& id, std::int64_t rows, std::int64_t bytes) {

@@ -30,11 +30,9 @@ struct BatchResult {
 BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::vector<ImportRow>& rows,
                         const std::string& started_at, std::int64_t remaining);
 
-struct JobStart {
-    std::string id;
-    std::string started_at;  ///< clock time, full precision, for apply_batch
-};
-JobStart create_job(db::Tx& tx, const std::string& tenant_id, std::int64_t bytes_total,
+/// The clock now, full precision: an import's start for apply_batch.
+std::string clock_now(db::Tx& tx);
+std::string create_job(db::Tx& tx, const std::string& tenant_id, std::int64_t bytes_total,
                     const std::optional<std::string>& created_by);
 void progress(db::Tx& tx, const std::string& id, std::int64_t rows, std::int64_t bytes);
 void finish(db::Tx& tx, const std::string& id, const std::string& status, const std::optional<std::string>& report_json,

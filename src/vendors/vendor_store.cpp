@@ -128,8 +128,8 @@ Vendor vendor_from(const db::Result& r, int i) {
     v.tags = json_strings(r.text(i, "tags"));
     v.status = r.text(i, "status");
     v.notes = r.opt(i, "notes");
-    for (auto& [k, val] : nlohmann::json::parse(r.text(i, "custom_fields")).items())
-        v.custom_fields[k] = val.is_string() ? val.get<std::string>() : val.dump();
+    auto custom = nlohmann::json::parse(r.text(i, "custom_fields"));
+    for (auto& [k, val] : custom.items()) v.custom_fields[k] = val.is_string() ? val.get<std::string>() : val.dump();
     v.created_at = r.text(i, "created_at");
     v.updated_at = r.text(i, "updated_at");
     v.contact_count = r.integer(i, "contact_count");
