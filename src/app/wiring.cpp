@@ -11,6 +11,7 @@
 #include "ops/ops_routes.hpp"
 #include "tenancy/tenancy_routes.hpp"
 #include "tenancy/tenancy_service.hpp"
+#include "vendors/vendor_routes.hpp"
 
 namespace dh::app {
 
@@ -78,6 +79,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     auth::register_auth_routes(router, *f->auth, *f->tenancy, config.cookie_secure);
     tenancy::register_tenancy_routes(router, *f->tenancy);
     dispatch::register_dispatch_routes(router, *f->dispatches, *f->attachments);
+    vendors::register_vendor_routes(router, platform.pool, platform.config.data_dir);
     return FeatureSet(std::move(f));
 }
 
