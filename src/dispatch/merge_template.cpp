@@ -10,10 +10,12 @@ namespace {
 
 constexpr std::string_view kCustomPrefix = "vendor.custom.";
 constexpr std::size_t kMaxCustomKey = 64;
-constexpr std::array<std::string_view, 6> kFixedFields = {"vendor.name",  "vendor.code", "contact.name",
+constexpr std::array<std::string_view, 6> kFixedFields = {"vendor.name",   "vendor.code", "contact.name",
                                                           "contact.email", "tenant.name", "dispatch.reference"};
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 std::string_view trim_view(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -50,12 +52,23 @@ void append_escaped(std::string& out, std::string_view value, Escape escape) {
         case Escape::html:
             for (char c : value) {
                 switch (c) {
-                    case '&': out += "&amp;"; break;
-                    case '<': out += "&lt;"; break;
-                    case '>': out += "&gt;"; break;
-                    case '"': out += "&quot;"; break;
-                    case '\'': out += "&#39;"; break;
-                    default: out += c;
+                    case '&':
+                        out += "&amp;";
+                        break;
+                    case '<':
+                        out += "&lt;";
+                        break;
+                    case '>':
+                        out += "&gt;";
+                        break;
+                    case '"':
+                        out += "&quot;";
+                        break;
+                    case '\'':
+                        out += "&#39;";
+                        break;
+                    default:
+                        out += c;
                 }
             }
             return;
@@ -149,7 +162,9 @@ std::string MergeTemplate::render(const MergeContext& ctx, Escape escape) const 
     return out;
 }
 
-std::vector<std::string> MergeTemplate::missing(const MergeContext& ctx) const { return missing_values(fields_, ctx); }
+std::vector<std::string> MergeTemplate::missing(const MergeContext& ctx) const {
+    return missing_values(fields_, ctx);
+}
 
 std::string MergeTemplate::with_placeholders(std::string_view prefix, std::vector<std::string>& field_by_index) const {
     field_by_index.clear();

@@ -14,18 +14,16 @@ namespace {
 
 const std::map<std::string_view, std::string_view, std::less<>>& named_entities() {
     static const std::map<std::string_view, std::string_view, std::less<>> table = {
-        {"amp", "&"},       {"lt", "<"},        {"gt", ">"},        {"quot", "\""},     {"apos", "'"},
-        {"nbsp", " "},      {"copy", "©"},      {"reg", "®"},       {"trade", "™"},     {"hellip", "…"},
-        {"mdash", "—"},     {"ndash", "–"},     {"lsquo", "‘"},     {"rsquo", "’"},     {"ldquo", "“"},
-        {"rdquo", "”"},     {"bull", "•"},      {"middot", "·"},    {"euro", "€"},      {"pound", "£"},
-        {"yen", "¥"},       {"cent", "¢"},      {"sect", "§"},      {"deg", "°"},       {"laquo", "«"},
-        {"raquo", "»"},     {"times", "×"},     {"divide", "÷"},    {"para", "¶"},      {"shy", ""},
-        {"auml", "ä"},      {"ouml", "ö"},      {"uuml", "ü"},      {"Auml", "Ä"},      {"Ouml", "Ö"},
-        {"Uuml", "Ü"},      {"szlig", "ß"},     {"eacute", "é"},    {"egrave", "è"},    {"ecirc", "ê"},
-        {"agrave", "à"},    {"aacute", "á"},    {"acirc", "â"},     {"ccedil", "ç"},    {"iacute", "í"},
-        {"oacute", "ó"},    {"uacute", "ú"},    {"ntilde", "ñ"},    {"Eacute", "É"},    {"oslash", "ø"},
-        {"aring", "å"},     {"aelig", "æ"},     {"zwnj", ""},       {"zwj", ""},        {"ensp", " "},
-        {"emsp", " "},      {"thinsp", " "},
+        {"amp", "&"},    {"lt", "<"},     {"gt", ">"},     {"quot", "\""},  {"apos", "'"},   {"nbsp", " "},
+        {"copy", "©"},   {"reg", "®"},    {"trade", "™"},  {"hellip", "…"}, {"mdash", "—"},  {"ndash", "–"},
+        {"lsquo", "‘"},  {"rsquo", "’"},  {"ldquo", "“"},  {"rdquo", "”"},  {"bull", "•"},   {"middot", "·"},
+        {"euro", "€"},   {"pound", "£"},  {"yen", "¥"},    {"cent", "¢"},   {"sect", "§"},   {"deg", "°"},
+        {"laquo", "«"},  {"raquo", "»"},  {"times", "×"},  {"divide", "÷"}, {"para", "¶"},   {"shy", ""},
+        {"auml", "ä"},   {"ouml", "ö"},   {"uuml", "ü"},   {"Auml", "Ä"},   {"Ouml", "Ö"},   {"Uuml", "Ü"},
+        {"szlig", "ß"},  {"eacute", "é"}, {"egrave", "è"}, {"ecirc", "ê"},  {"agrave", "à"}, {"aacute", "á"},
+        {"acirc", "â"},  {"ccedil", "ç"}, {"iacute", "í"}, {"oacute", "ó"}, {"uacute", "ú"}, {"ntilde", "ñ"},
+        {"Eacute", "É"}, {"oslash", "ø"}, {"aring", "å"},  {"aelig", "æ"},  {"zwnj", ""},    {"zwj", ""},
+        {"ensp", " "},   {"emsp", " "},   {"thinsp", " "},
     };
     return table;
 }
@@ -83,7 +81,9 @@ std::string decode_entities(std::string_view s) {
     return out;
 }
 
-bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool is_html_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -336,6 +336,8 @@ std::string tidy_lines(const std::string& text) {
 
 }  // namespace
 
-std::string html_to_text(std::string_view html) { return tidy_lines(Converter().run(html)); }
+std::string html_to_text(std::string_view html) {
+    return tidy_lines(Converter().run(html));
+}
 
 }  // namespace dh::mail

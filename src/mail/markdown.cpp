@@ -62,10 +62,13 @@ std::string inlines(cmark_node* parent, int depth);
 std::string inline_node(cmark_node* n, int depth) {
     switch (cmark_node_get_type(n)) {
         case CMARK_NODE_TEXT:
-        case CMARK_NODE_CODE: return literal(n);
+        case CMARK_NODE_CODE:
+            return literal(n);
         case CMARK_NODE_SOFTBREAK:
-        case CMARK_NODE_LINEBREAK: return "\n";
-        case CMARK_NODE_HTML_INLINE: return "";
+        case CMARK_NODE_LINEBREAK:
+            return "\n";
+        case CMARK_NODE_HTML_INLINE:
+            return "";
         case CMARK_NODE_LINK:
         case CMARK_NODE_IMAGE: {
             std::string text = inlines(n, depth + 1);
@@ -74,7 +77,8 @@ std::string inline_node(cmark_node* n, int depth) {
             if (url.empty() || is_unsafe_url(url) || url == text || url == "mailto:" + text) return text;
             return text.empty() ? url : text + " (" + url + ")";
         }
-        default: return inlines(n, depth + 1);  // emphasis, strong: their text only
+        default:
+            return inlines(n, depth + 1);  // emphasis, strong: their text only
     }
 }
 
@@ -90,7 +94,8 @@ std::string indent(const std::string& text, const std::string& first, const std:
     std::string out = first;
     for (std::size_t i = 0; i < text.size(); ++i) {
         out += text[i];
-        if (text[i] == '\n' && i + 1 < text.size()) out += text[i + 1] == '\n' ? rest.substr(0, rest.find_last_not_of(' ') + 1) : rest;
+        if (text[i] == '\n' && i + 1 < text.size())
+            out += text[i + 1] == '\n' ? rest.substr(0, rest.find_last_not_of(' ') + 1) : rest;
     }
     return out;
 }
@@ -101,7 +106,7 @@ std::size_t display_width(const std::string& s) {
     return n;
 }
 
-std::string blocks(cmark_node* parent, int depth);
+std::string blocks(cmark_node* parent, int depth, const char* separator = "\n\n");
 
 std::string list_items(cmark_node* list, int depth) {
     bool ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
@@ -109,41 +114,48 @@ std::string list_items(cmark_node* list, int depth) {
     std::string out;
     for (cmark_node* item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
         std::string marker = ordered ? std::to_string(number++) + ". " : "- ";
-        if (!out.empty()) out += cmark_node_get_list_tight(list) ? "\n" : "\n\n";
-        out += indent(blocks(item, depth + 1), marker, std::string(marker.size(), ' '));
+        bool tight = cmark_node_get_list_tight(list);
+        if (!out.empty()) out += tight ? "\n" : "\n\n";
+        out += indent(blocks(item, depth + 1, tight ? "\n" : "\n\n"), marker, std::string(marker.size(), ' '));
     }
     return out;
 }
 
 std::string block(cmark_node* n, int depth) {
     switch (cmark_node_get_type(n)) {
-        case CMARK_NODE_PARAGRAPH: return inlines(n, depth);
+        case CMARK_NODE_PARAGRAPH:
+            return inlines(n, depth);
         case CMARK_NODE_HEADING: {
             std::string text = inlines(n, depth);
             int level = cmark_node_get_heading_level(n);
             if (level > 2) return text;
             return text + "\n" + std::string(std::max<std::size_t>(3, display_width(text)), level == 1 ? '=' : '-');
         }
-        case CMARK_NODE_BLOCK_QUOTE: return indent(blocks(n, depth + 1), "> ", "> ");
-        case CMARK_NODE_LIST: return list_items(n, depth);
+        case CMARK_NODE_BLOCK_QUOTE:
+            return indent(blocks(n, depth + 1), "> ", "> ");
+        case CMARK_NODE_LIST:
+            return list_items(n, depth);
         case CMARK_NODE_CODE_BLOCK: {
             std::string code = literal(n);
             while (!code.empty() && code.back() == '\n') code.pop_back();
             return code;
         }
-        case CMARK_NODE_THEMATIC_BREAK: return "----------";
-        case CMARK_NODE_HTML_BLOCK: return "";
-        default: return blocks(n, depth + 1);
+        case CMARK_NODE_THEMATIC_BREAK:
+            return "----------";
+        case CMARK_NODE_HTML_BLOCK:
+            return "";
+        default:
+            return blocks(n, depth + 1);
     }
 }
 
-std::string blocks(cmark_node* parent, int depth) {
+std::string blocks(cmark_node* parent, int depth, const char* separator) {
     if (depth > kMaxDepth) return flat_text(parent);
     std::string out;
     for (cmark_node* c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
         std::string b = block(c, depth);
         if (b.empty()) continue;
-        if (!out.empty()) out += "\n\n";
+        if (!out.empty()) out += separator;
         out += b;
     }
     return out;

@@ -110,7 +110,8 @@ std::string make_message_id(std::string_view delivery_id, std::string_view domai
     if (delivery_id.empty() || delivery_id.find('@') != std::string_view::npos || !is_valid_message_id(id)) {
         throw Error::invalid_field("delivery_id", "cannot be used in a Message-ID");
     }
-    if (!is_valid_address("x@" + std::string(domain))) throw Error::invalid_field("domain", "is not a valid mail domain");
+    if (!is_valid_address("x@" + std::string(domain)))
+        throw Error::invalid_field("domain", "is not a valid mail domain");
     return "<" + id + ">";
 }
 

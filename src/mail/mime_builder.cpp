@@ -13,7 +13,7 @@ namespace {
 constexpr std::size_t kMaxFilename = 255;
 constexpr std::size_t kMaxHeaderWord = 900;  // an unfoldable word must keep its line under 998
 constexpr std::array<std::string_view, 16> kReservedHeaders = {
-    "from",     "to",         "cc",          "bcc",        "reply-to", "subject",     "date",        "message-id",
+    "from",        "to",         "cc",           "bcc",    "reply-to",    "subject",  "date",        "message-id",
     "in-reply-to", "references", "mime-version", "sender", "return-path", "received", "resent-from", "resent-to"};
 
 /// Rejects anything that could end a header line or that a header cannot carry.
@@ -21,7 +21,8 @@ void check_header_text(const std::string& field, std::string_view value) {
     if (strings::has_line_break_or_nul(value)) throw Error::invalid_field(field, "must not contain line breaks");
     for (char c : value) {
         auto u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && c != '\t') || u == 0x7f) throw Error::invalid_field(field, "must not contain control characters");
+        if ((u < 0x20 && c != '\t') || u == 0x7f)
+            throw Error::invalid_field(field, "must not contain control characters");
     }
     if (!strings::is_valid_utf8(value)) throw Error::invalid_field(field, "must be valid UTF-8");
 }
@@ -85,8 +86,7 @@ std::string extra_header(std::size_t index, const std::string& name, const std::
 std::string boundary(const Message& m, std::string_view level) {
     // Derived from the message id, so a retry is byte-identical. "=_" can never occur in base64 or
     // quoted-printable output, and 7bit parts containing it are sent as quoted-printable instead.
-    return "=_dh_" + mime::sha256_hex(m.message_id + "/" + std::string(level)).substr(0, 24) + "_" +
-           std::string(level);
+    return "=_dh_" + mime::sha256_hex(m.message_id + "/" + std::string(level)).substr(0, 24) + "_" + std::string(level);
 }
 
 /// A text/<subtype> entity: its headers, a blank line, its encoded body ending with CRLF.
@@ -101,7 +101,8 @@ std::string text_entity(const std::string& field, std::string_view body, std::st
     return out;
 }
 
-std::string multipart_entity(std::string_view subtype, const std::string& bnd, const std::vector<const std::string*>& parts) {
+std::string multipart_entity(std::string_view subtype, const std::string& bnd,
+                             const std::vector<const std::string*>& parts) {
     std::string out = "Content-Type: multipart/" + std::string(subtype) + ";\r\n boundary=\"" + bnd + "\"\r\n\r\n";
     for (const auto* p : parts) {
         out += "--" + bnd + "\r\n";
@@ -214,12 +215,12 @@ bool is_valid_address(std::string_view address) {
 bool is_valid_message_id(std::string_view id) {
     if (id.empty() || id.size() > 250) return false;
     auto at = id.find('@');
-    if (at == std::string_view::npos || at == 0 || at + 1 == id.size() || id.find('@', at + 1) != std::string_view::npos) {
+    if (at == std::string_view::npos || at == 0 || at + 1 == id.size() ||
+        id.find('@', at + 1) != std::string_view::npos) {
         return false;
     }
-    return std::all_of(id.begin(), id.end(), [](char c) {
-        return c > 0x20 && c < 0x7f && c != '<' && c != '>' && c != '\\' && c != '"';
-    });
+    return std::all_of(id.begin(), id.end(),
+                       [](char c) { return c > 0x20 && c < 0x7f && c != '<' && c != '>' && c != '\\' && c != '"'; });
 }
 
 }  // namespace dh::mail

@@ -30,8 +30,8 @@ public:
         : filename_(std::move(filename)), content_type_(std::move(content_type)), size_(size), part_(std::move(part)) {}
     const std::string& filename() const { return filename_; }
     const std::string& content_type() const { return content_type_; }
-    std::size_t size() const { return size_; }           ///< raw bytes
-    const std::string& part() const { return part_; }    ///< headers, blank line, base64 body
+    std::size_t size() const { return size_; }         ///< raw bytes
+    const std::string& part() const { return part_; }  ///< headers, blank line, base64 body
     std::size_t encoded_size() const { return part_.size(); }
 
 private:
@@ -51,16 +51,16 @@ std::shared_ptr<const PreparedAttachment> prepare_attachment(const Attachment& a
 /// Everything one message consists of. Header values are plain UTF-8: the builder encodes them.
 struct Message {
     Mailbox from;
-    std::vector<Mailbox> to;              ///< at least one
+    std::vector<Mailbox> to;  ///< at least one
     std::optional<Mailbox> reply_to;
-    std::string subject;                  ///< runs of white space collapse to one space
-    std::string message_id;               ///< "<id@domain>" (brackets added when missing); stable per delivery
+    std::string subject;     ///< runs of white space collapse to one space
+    std::string message_id;  ///< "<id@domain>" (brackets added when missing); stable per delivery
     std::chrono::system_clock::time_point date;
-    std::optional<std::string> in_reply_to;  ///< a message id
-    std::vector<std::string> references;     ///< message ids
+    std::optional<std::string> in_reply_to;                          ///< a message id
+    std::vector<std::string> references;                             ///< message ids
     std::vector<std::pair<std::string, std::string>> extra_headers;  ///< e.g. {"X-DispatchHub-Delivery", id}
-    std::string text;                     ///< the text/plain part (always present)
-    std::optional<std::string> html;      ///< the text/html part, if any
+    std::string text;                                                ///< the text/plain part (always present)
+    std::optional<std::string> html;                                 ///< the text/html part, if any
     std::vector<std::shared_ptr<const PreparedAttachment>> attachments;
 };
 

@@ -9,10 +9,10 @@
 namespace dh::mail::mime {
 namespace {
 
-constexpr std::size_t kQpLine = 76;          // RFC 2045 §6.7 rule 5, including the soft-break "="
-constexpr std::size_t kWordBytes = 39;       // 39 bytes → 52 base64 chars → a 64-char encoded-word
+constexpr std::size_t kQpLine = 76;            // RFC 2045 §6.7 rule 5, including the soft-break "="
+constexpr std::size_t kWordBytes = 39;         // 39 bytes → 52 base64 chars → a 64-char encoded-word
 constexpr std::size_t kLongestPlainWord = 60;  // longer words are encoded so that they can be split
-constexpr std::size_t kParamSegment = 48;    // RFC 2231 continuation segment (encoded chars)
+constexpr std::size_t kParamSegment = 48;      // RFC 2231 continuation segment (encoded chars)
 constexpr char kHex[] = "0123456789ABCDEF";
 
 std::size_t utf8_length(unsigned char lead) {

@@ -123,12 +123,14 @@ TEST(MergeTemplate, SingleLineEscapeRemovesLineBreaksAndControls) {
 }
 
 TEST(MergeTemplate, MissingValuesAreListed) {
-    auto t = MergeTemplate::parse("{{vendor.code}} {{vendor.custom.po_number}} {{vendor.custom.other}} {{vendor.name}}");
+    auto t =
+        MergeTemplate::parse("{{vendor.code}} {{vendor.custom.po_number}} {{vendor.custom.other}} {{vendor.name}}");
     auto c = acme();
     EXPECT_EQ(t.missing(c), (std::vector<std::string>{"vendor.custom.other"}));
     c.vendor_code.reset();
     c.vendor_custom["po_number"] = "";  // empty counts as missing
-    EXPECT_EQ(t.missing(c), (std::vector<std::string>{"vendor.code", "vendor.custom.other", "vendor.custom.po_number"}));
+    EXPECT_EQ(t.missing(c),
+              (std::vector<std::string>{"vendor.code", "vendor.custom.other", "vendor.custom.po_number"}));
     EXPECT_TRUE(MergeTemplate::parse("{{vendor.name}}").missing(c).empty());
 }
 

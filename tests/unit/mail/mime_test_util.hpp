@@ -98,8 +98,9 @@ struct Entity {
     /// The first header of that name (case-insensitive), or "".
     std::string header(std::string_view name) const {
         for (const auto& [n, v] : headers) {
-            if (n.size() == name.size() &&
-                std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+            if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
+                    return std::tolower(a) == std::tolower(b);
+                })) {
                 return v;
             }
         }
