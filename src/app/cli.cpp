@@ -8,6 +8,7 @@
 #include "app/admin_commands.hpp"
 #include "app/config.hpp"
 #include "app/serve.hpp"
+#include "aws/secret_config.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 
@@ -15,7 +16,8 @@ namespace dh::app {
 namespace {
 
 Config load_config(bool needs_jwt) {
-    auto config = Config::load(process_env(), {.jwt_secret = needs_jwt});
+    // *_SECRET_ARN variables are fetched from AWS Secrets Manager first (no-op when none is set).
+    auto config = Config::load(aws::resolve_aws_secrets(process_env()), {.jwt_secret = needs_jwt});
     log::init(config.log_level, config.log_json ? log::Format::json : log::Format::text);
     return config;
 }

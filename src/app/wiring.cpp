@@ -7,7 +7,10 @@
 #include "dispatch/dispatch_routes.hpp"
 #include "dispatch/dispatch_service.hpp"
 #include "http/pipeline.hpp"
+#include "common/log.hpp"
 #include "mail/capture_transport.hpp"
+#include "mail/ses_transport.hpp"
+#include "mail/smtp_client.hpp"
 #include "ops/ops_routes.hpp"
 #include "tenancy/tenancy_routes.hpp"
 #include "tenancy/tenancy_service.hpp"
@@ -21,9 +24,25 @@ struct DeliveryStack::Impl {
     std::unique_ptr<delivery::Worker> worker;
 };
 
+/// SES_REGION → the SES API; SMTP_URL → the relay; neither → capture files under DATA_DIR/outbox.
+std::unique_ptr<mail::Transport> make_transport(const Config& config) {
+    auto env = process_env();
+    if (auto region = env("SES_REGION"); region && !region->empty()) return mail::SesTransport::from_env(env);
+    if (config.smtp_url) {
+        mail::SmtpOptions o;
+        o.url = mail::SmtpUrl::parse(*config.smtp_url);
+        o.connections = config.worker_connections;
+        o.helo_name = config.mail_domain;
+        log::info("mail transport: SMTP relay", {{"relay", o.url.redacted()}});
+        return std::make_unique<mail::SmtpTransport>(std::move(o));
+    }
+    log::info("mail transport: capture", {{"dir", config.data_dir + "/outbox"}});
+    return std::make_unique<mail::CaptureTransport>(config.data_dir + "/outbox");
+}
+
 DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::string& conninfo)
     : impl_(std::make_unique<Impl>()) {
-    impl_->transport = std::make_unique<mail::CaptureTransport>(config.data_dir + "/outbox");
+    impl_->transport = make_transport(config);
     impl_->renderer = std::make_unique<delivery::Renderer>(pool, config.data_dir, config.mail_domain,
                                                            delivery::derive_routing_key(config.jwt_secret));
     delivery::Worker::Options options;
