@@ -35,3 +35,6 @@ test-web:
 
 clean:
 	rm -rf $(BUILD_DIR) web/dist
+
+bench: build-backend
+	@bash bench/vendors_import_bench.sh
