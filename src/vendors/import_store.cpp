@@ -4,43 +4,38 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
 #include "common/error.hpp"
 #include "db/tx.hpp"
 
 namespace dh::vendors::import_store {
 namespace {
 
-// Per connection, emptied at every commit. vkey groups the rows of one vendor.
+// Per connection, emptied at every commit. The batch arrives grouped: one import_vendors row per
+// vendor key ("c:<code>" or "n:<lower-cased name>"), its contacts and list names keyed alike.
 constexpr const char* kTempTables = R"SQL(
 SET LOCAL client_min_messages = warning;
-CREATE TEMP TABLE IF NOT EXISTS import_rows (
-  rn bigint NOT NULL, code text, name text NOT NULL, category text, status text, tags text, notes text,
-  custom jsonb, lists text, email text, contact_name text, role text,
-  vkey text GENERATED ALWAYS AS (CASE WHEN code IS NOT NULL THEN 'c:' || code ELSE 'n:' || lower(name) END) STORED
-) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS import_vendors (
-  vkey text PRIMARY KEY, first_rn bigint NOT NULL, code text, lname text, name text NOT NULL, category text,
-  status text, tags text, notes text, custom jsonb, vendor_id uuid NOT NULL,
-  existing boolean NOT NULL DEFAULT false, first_touch boolean NOT NULL DEFAULT false,
-  needs_primary boolean NOT NULL DEFAULT true, rejected boolean NOT NULL DEFAULT false
+  vkey text PRIMARY KEY, first_rn bigint NOT NULL, code text, name text NOT NULL, category text, status text,
+  tags text, notes text, custom jsonb, lname text GENERATED ALWAYS AS (lower(name)) STORED,
+  vendor_id uuid NOT NULL DEFAULT gen_random_uuid(), existing boolean NOT NULL DEFAULT false,
+  first_touch boolean NOT NULL DEFAULT false, needs_primary boolean NOT NULL DEFAULT true,
+  rejected boolean NOT NULL DEFAULT false
 ) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS import_contacts (
+  vkey text NOT NULL, email text NOT NULL, name text NOT NULL, role text, first_of_vendor boolean NOT NULL
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS import_lists (vkey text NOT NULL, name text NOT NULL) ON COMMIT DELETE ROWS;
 )SQL";
 
-constexpr const char* kCopy =
-    "COPY import_rows (rn, code, name, category, status, tags, notes, custom, lists, email, contact_name, role) FROM STDIN";
-
-// A vendor's fields come from its first row that has them.
-constexpr const char* kGroup = R"SQL(
-INSERT INTO import_vendors (vkey, first_rn, code, lname, name, category, status, tags, notes, custom, vendor_id)
-SELECT vkey, min(rn), min(code), min(lower(name)) FILTER (WHERE code IS NULL), (array_agg(name ORDER BY rn))[1],
-  (array_agg(category ORDER BY rn) FILTER (WHERE category IS NOT NULL))[1],
-  (array_agg(status ORDER BY rn) FILTER (WHERE status IS NOT NULL))[1],
-  (array_agg(tags ORDER BY rn) FILTER (WHERE tags IS NOT NULL))[1],
-  (array_agg(notes ORDER BY rn) FILTER (WHERE notes IS NOT NULL))[1],
-  (array_agg(custom ORDER BY rn) FILTER (WHERE custom IS NOT NULL))[1],
-  gen_random_uuid()
-FROM import_rows GROUP BY vkey
-)SQL";
+constexpr const char* kCopyVendors =
+    "COPY import_vendors (vkey, first_rn, code, name, category, status, tags, notes, custom) FROM STDIN";
+constexpr const char* kCopyContacts = "COPY import_contacts (vkey, email, name, role, first_of_vendor) FROM STDIN";
+constexpr const char* kCopyLists = "COPY import_lists (vkey, name) FROM STDIN";
 
 constexpr const char* kMatchByCode = R"SQL(
 UPDATE import_vendors iv SET vendor_id = v.id, existing = true, first_touch = v.updated_at < $1::timestamptz,
@@ -60,10 +55,7 @@ WHERE iv.code IS NULL AND iv.lname = m.lname
 constexpr const char* kReject = R"SQL(
 UPDATE import_vendors SET rejected = true WHERE NOT existing AND first_rn IN (
   SELECT first_rn FROM import_vendors WHERE NOT existing ORDER BY first_rn OFFSET greatest($1::bigint, 0))
-)SQL";
-
-constexpr const char* kRejectedRows = R"SQL(
-SELECT r.rn FROM import_rows r JOIN import_vendors iv ON iv.vkey = r.vkey WHERE iv.rejected ORDER BY r.rn
+RETURNING vkey
 )SQL";
 
 constexpr const char* kInsertVendors = R"SQL(
@@ -73,27 +65,39 @@ SELECT vendor_id, $1, name, code, category, coalesce(string_to_array(tags, E'\x1
 FROM import_vendors WHERE NOT existing AND NOT rejected
 )SQL";
 
+// Counts each vendor once per import: touches after the import started are its own.
 constexpr const char* kUpdateVendors = R"SQL(
+WITH updated AS (
 UPDATE vendors v SET name = iv.name, category = coalesce(iv.category, v.category),
   status = coalesce(iv.status, v.status), notes = coalesce(iv.notes, v.notes),
   tags = v.tags || ARRAY(SELECT t FROM unnest(string_to_array(iv.tags, E'\x1f')) AS t WHERE t <> ALL (v.tags)),
   custom_fields = v.custom_fields || coalesce(iv.custom, '{}'::jsonb), updated_at = now()
 FROM import_vendors iv WHERE iv.existing AND v.id = iv.vendor_id
+RETURNING iv.first_touch
+)
+SELECT count(*) FILTER (WHERE first_touch) AS n FROM updated
 )SQL";
 
-// New contacts are added; a known one gets the row's name and role when given. The first contact
-// of a vendor without a primary contact becomes primary.
+// Contacts of new vendors cannot conflict: a plain insert (the bulk of a first import).
+constexpr const char* kInsertNewContacts = R"SQL(
+INSERT INTO vendor_contacts (tenant_id, vendor_id, email, name, role, is_primary)
+SELECT $1, iv.vendor_id, c.email, c.name, c.role, c.first_of_vendor
+FROM import_contacts c JOIN import_vendors iv ON iv.vkey = c.vkey
+WHERE NOT iv.existing AND NOT iv.rejected
+)SQL";
+
+// Contacts of existing vendors: new ones are added, known ones get the row's name and role when
+// given. The first contact of a vendor without a primary contact becomes primary.
 constexpr const char* kUpsertContacts = R"SQL(
 WITH rows AS (
-  SELECT DISTINCT ON (iv.vendor_id, r.email) iv.vendor_id, iv.needs_primary, r.email, r.contact_name, r.role, r.rn
-  FROM import_rows r JOIN import_vendors iv ON iv.vkey = r.vkey
-  WHERE r.email IS NOT NULL AND NOT iv.rejected
-  ORDER BY iv.vendor_id, r.email, r.rn
-), ranked AS (
-  SELECT *, needs_primary AND row_number() OVER (PARTITION BY vendor_id ORDER BY rn) = 1 AS primary_flag FROM rows
+  SELECT DISTINCT ON (iv.vendor_id, c.email) iv.vendor_id, c.email, c.name, c.role,
+         iv.needs_primary AND c.first_of_vendor AS primary_flag
+  FROM import_contacts c JOIN import_vendors iv ON iv.vkey = c.vkey
+  WHERE iv.existing
+  ORDER BY iv.vendor_id, c.email, iv.first_rn
 ), added AS (
   INSERT INTO vendor_contacts AS c (tenant_id, vendor_id, email, name, role, is_primary)
-  SELECT $1, vendor_id, email, coalesce(contact_name, ''), role, primary_flag FROM ranked
+  SELECT $1, vendor_id, email, name, role, primary_flag FROM rows
   ON CONFLICT (vendor_id, email) DO UPDATE
   SET name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE c.name END,
       role = coalesce(excluded.role, c.role), updated_at = now()
@@ -105,25 +109,16 @@ SELECT count(*) FILTER (WHERE inserted) AS n FROM added
 
 constexpr const char* kInsertLists = R"SQL(
 INSERT INTO vendor_lists (tenant_id, name)
-SELECT DISTINCT $1::uuid, l.name FROM import_rows r JOIN import_vendors iv ON iv.vkey = r.vkey
-CROSS JOIN LATERAL unnest(string_to_array(r.lists, E'\x1f')) AS l(name)
-WHERE r.lists IS NOT NULL AND NOT iv.rejected
+SELECT DISTINCT $1::uuid, l.name FROM import_lists l JOIN import_vendors iv ON iv.vkey = l.vkey WHERE NOT iv.rejected
 ON CONFLICT (tenant_id, name) DO NOTHING
 )SQL";
 
 constexpr const char* kInsertMembers = R"SQL(
 INSERT INTO vendor_list_members (tenant_id, list_id, vendor_id)
-SELECT DISTINCT $1::uuid, vl.id, iv.vendor_id FROM import_rows r JOIN import_vendors iv ON iv.vkey = r.vkey
-CROSS JOIN LATERAL unnest(string_to_array(r.lists, E'\x1f')) AS l(name)
+SELECT DISTINCT $1::uuid, vl.id, iv.vendor_id FROM import_lists l JOIN import_vendors iv ON iv.vkey = l.vkey
 JOIN vendor_lists vl ON vl.name = l.name
-WHERE r.lists IS NOT NULL AND NOT iv.rejected
+WHERE NOT iv.rejected
 ON CONFLICT (list_id, vendor_id) DO NOTHING
-)SQL";
-
-constexpr const char* kCounts = R"SQL(
-SELECT count(*) FILTER (WHERE NOT existing AND NOT rejected) AS created,
-       count(*) FILTER (WHERE existing AND first_touch) AS updated
-FROM import_vendors
 )SQL";
 
 constexpr const char* kCreateJob = R"SQL(
@@ -169,6 +164,16 @@ void copy_field(std::string& out, const std::optional<std::string>& value) {
     }
 }
 
+void copy_row(std::string& out, std::initializer_list<std::optional<std::string>> fields) {
+    bool first = true;
+    for (auto& f : fields) {
+        if (!first) out.push_back('\t');
+        first = false;
+        copy_field(out, f);
+    }
+    out.push_back('\n');
+}
+
 std::optional<std::string> joined(const std::vector<std::string>& parts) {
     if (parts.empty()) return std::nullopt;
     std::string out;
@@ -176,20 +181,54 @@ std::optional<std::string> joined(const std::vector<std::string>& parts) {
     return out;
 }
 
-std::string copy_data(const std::vector<ImportRow>& rows) {
-    std::string out;
-    out.reserve(rows.size() * 160);
+/// ASCII lower-casing is enough to group a batch; matching stored names uses SQL lower().
+std::string vendor_key(const ImportRow& r) {
+    if (r.code) return "c:" + *r.code;
+    std::string k = "n:" + r.name;
+    for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return k;
+}
+
+/// The batch as COPY data for the three temporary tables. A vendor's fields come from its first
+/// row that has them; contacts are de-duplicated per vendor.
+struct CopyData {
+    std::string vendors, contacts, lists;
+    std::unordered_map<std::string, std::vector<std::size_t>> rows_of;  // vkey -> rows
+};
+
+CopyData group(const std::vector<ImportRow>& rows) {
+    struct Merged {
+        const ImportRow* first;
+        std::optional<std::string> category, status, tags, notes, custom;
+    };
+    CopyData out;
+    std::unordered_map<std::string, Merged> vendors;
+    std::vector<std::string> order;
+    std::set<std::pair<std::string, std::string>> contacts, lists;
+    std::unordered_set<std::string> with_contact;
     for (auto& r : rows) {
-        std::optional<std::string> custom;
-        if (!r.custom.empty()) custom = nlohmann::json(r.custom).dump();
-        const std::optional<std::string> fields[] = {std::to_string(r.row), r.code, r.name,  r.category,
-                                                      r.status, joined(r.tags), r.notes, custom,
-                                                      joined(r.lists), r.email, r.contact_name, r.role};
-        for (std::size_t i = 0; i < std::size(fields); ++i) {
-            if (i) out.push_back('\t');
-            copy_field(out, fields[i]);
+        auto key = vendor_key(r);
+        auto [it, fresh] = vendors.try_emplace(key, Merged{&r, {}, {}, {}, {}, {}});
+        if (fresh) order.push_back(key);
+        auto& m = it->second;
+        if (!m.category) m.category = r.category;
+        if (!m.status) m.status = r.status;
+        if (!m.tags) m.tags = joined(r.tags);
+        if (!m.notes) m.notes = r.notes;
+        if (!m.custom && !r.custom.empty()) m.custom = nlohmann::json(r.custom).dump();
+        out.rows_of[key].push_back(r.row);
+        if (r.email && contacts.insert({key, *r.email}).second) {
+            bool first_of_vendor = with_contact.insert(key).second;
+            copy_row(out.contacts, {key, *r.email, r.contact_name.value_or(""), r.role,
+                                    std::string(first_of_vendor ? "t" : "f")});
         }
-        out.push_back('\n');
+        for (auto& l : r.lists)
+            if (lists.insert({key, l}).second) copy_row(out.lists, {key, l});
+    }
+    for (auto& key : order) {
+        auto& m = vendors.at(key);
+        copy_row(out.vendors, {key, std::to_string(m.first->row), m.first->code, m.first->name, m.category, m.status,
+                               m.tags, m.notes, m.custom});
     }
     return out;
 }
@@ -198,15 +237,14 @@ std::string copy_data(const std::vector<ImportRow>& rows) {
     throw Error(ErrorKind::internal, "internal", "Internal error.", std::string("COPY failed: ") + PQerrorMessage(conn));
 }
 
-void copy_rows(db::Tx& tx, const std::vector<ImportRow>& rows) {
+void copy_in(db::Tx& tx, const char* statement, const std::string& data) {
+    if (data.empty()) return;
     PGconn* conn = tx.connection().raw();
-    PGresult* res = PQexec(conn, kCopy);
+    PGresult* res = PQexec(conn, statement);
     bool started = PQresultStatus(res) == PGRES_COPY_IN;
     PQclear(res);
     if (!started) copy_failed(conn);
-    auto data = copy_data(rows);
-    bool sent = PQputCopyData(conn, data.data(), static_cast<int>(data.size())) == 1 && PQputCopyEnd(conn, nullptr) == 1;
-    bool ok = sent;
+    bool ok = PQputCopyData(conn, data.data(), static_cast<int>(data.size())) == 1 && PQputCopyEnd(conn, nullptr) == 1;
     while ((res = PQgetResult(conn)) != nullptr) {
         ok = ok && PQresultStatus(res) == PGRES_COMMAND_OK;
         PQclear(res);
@@ -220,30 +258,27 @@ BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::vec
                         const std::string& started_at, std::int64_t remaining) {
     BatchResult out;
     if (rows.empty()) return out;
+    auto data = group(rows);
     tx.connection().exec_script(kTempTables);
-    copy_rows(tx, rows);
-    tx.exec(kGroup);
-    tx.exec(kMatchByCode, {started_at, tenant_id});
-    bool by_name = false, with_lists = false;
-    for (auto& r : rows) {
-        by_name = by_name || !r.code;
-        with_lists = with_lists || !r.lists.empty();
+    copy_in(tx, kCopyVendors, data.vendors);
+    copy_in(tx, kCopyContacts, data.contacts);
+    copy_in(tx, kCopyLists, data.lists);
+    auto existing = tx.exec(kMatchByCode, {started_at, tenant_id}).affected();
+    bool by_name = std::any_of(rows.begin(), rows.end(), [](auto& r) { return !r.code; });
+    if (by_name) existing += tx.exec(kMatchByName, {started_at, tenant_id}).affected();
+    auto rejected = tx.exec(kReject, {static_cast<long long>(remaining)});
+    for (int i = 0; i < rejected.rows(); ++i)
+        for (auto row : data.rows_of[rejected.text(i, "vkey")]) out.rejected_rows.push_back(row);
+    out.vendors_created = tx.exec(kInsertVendors, {tenant_id}).affected();
+    out.contacts_added = tx.exec(kInsertNewContacts, {tenant_id}).affected();
+    if (existing > 0) {
+        out.vendors_updated = tx.exec(kUpdateVendors).integer(0, "n");
+        out.contacts_added += tx.exec(kUpsertContacts, {tenant_id}).integer(0, "n");
     }
-    if (by_name) tx.exec(kMatchByName, {started_at, tenant_id});
-    if (tx.exec(kReject, {static_cast<long long>(remaining)}).affected() > 0) {
-        auto r = tx.exec(kRejectedRows);
-        for (int i = 0; i < r.rows(); ++i) out.rejected_rows.push_back(static_cast<std::size_t>(r.integer(i, "rn")));
-    }
-    tx.exec(kInsertVendors, {tenant_id});
-    tx.exec(kUpdateVendors);
-    out.contacts_added = tx.exec(kUpsertContacts, {tenant_id}).integer(0, "n");
-    if (with_lists) {
+    if (!data.lists.empty()) {
         tx.exec(kInsertLists, {tenant_id});
         tx.exec(kInsertMembers, {tenant_id});
     }
-    auto counts = tx.exec(kCounts);
-    out.vendors_created = counts.integer(0, "created");
-    out.vendors_updated = counts.integer(0, "updated");
     return out;
 }
 
