@@ -46,6 +46,9 @@ test-deploy:
 clean:
 	rm -rf $(BUILD_DIR) web/dist
 
+bench: build-backend
+	@bash bench/vendors_import_bench.sh
+
 # ---- install ---------------------------------------------------------------------------------------
 # `make build && sudo make install` puts the binary, web UI, systemd units and runbook in place;
 # DESTDIR stages into a directory (packaging), PREFIX moves everything (units follow it).

@@ -11,6 +11,7 @@
 #include "db/connection.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
+#include "delivery/usage_check.hpp"
 #include "tenancy/tenancy_service.hpp"
 
 namespace dh::app {
@@ -37,6 +38,19 @@ std::string read_password(const std::string& file) {
 }  // namespace
 
 AdminCommands::AdminCommands(CLI::App& admin) {
+    auto* verify = admin.add_subcommand("verify-usage", "Recompute usage from deliveries; exit 1 on any difference");
+    commands_.push_back({verify, [](const Config& config) {
+                             auto database = open_database(config);
+                             db::Pool pool({database.conninfo, 2, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+                             auto mismatches = delivery::verify_usage(pool);
+                             for (auto& m : mismatches)
+                                 std::cout << "MISMATCH tenant " << m.tenant_id << " period " << m.period_start << ": sent "
+                                           << m.sent << " vs " << m.counted << " counted deliveries, reserved " << m.reserved
+                                           << " vs " << m.pending << " pending deliveries\n";
+                             std::cout << (mismatches.empty() ? "usage verified: every counter equals its deliveries\n"
+                                                              : "usage differs from deliveries\n");
+                             return mismatches.empty() ? 0 : 1;
+                         }});
     auto* create = admin.add_subcommand("create-superadmin", "Create a platform super admin (bootstrap)");
     auto email = std::make_shared<std::string>();
     auto name = std::make_shared<std::string>();

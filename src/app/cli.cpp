@@ -8,6 +8,7 @@
 #include "app/admin_commands.hpp"
 #include "app/config.hpp"
 #include "app/serve.hpp"
+#include "aws/secret_config.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 
@@ -15,7 +16,8 @@ namespace dh::app {
 namespace {
 
 Config load_config(bool needs_jwt) {
-    auto config = Config::load(process_env(), {.jwt_secret = needs_jwt});
+    // *_SECRET_ARN variables are fetched from AWS Secrets Manager first (no-op when none is set).
+    auto config = Config::load(aws::resolve_aws_secrets(process_env()), {.jwt_secret = needs_jwt});
     log::init(config.log_level, config.log_json ? log::Format::json : log::Format::text);
     return config;
 }
@@ -47,11 +49,7 @@ int main(int argc, char** argv) {
     try {
         if (serve->parsed()) return run_serve(load_config(true));
         if (migrate->parsed()) return run_migrate(load_config(false));
-        if (worker->parsed()) {
-            load_config(false);
-            std::cerr << "dispatchhub worker: the standalone delivery worker is not available in this version\n";
-            return 2;
-        }
+        if (worker->parsed()) return run_worker(load_config(true));
         if (admin->parsed()) return admin_commands.run(load_config(false));
     } catch (const ConfigError& e) {
         std::cerr << "dispatchhub: configuration error: " << e.what() << "\n";

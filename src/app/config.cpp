@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/strings.hpp"
+#include "mail/smtp_url.hpp"
 
 namespace dh {
 namespace {
@@ -138,6 +139,7 @@ Config Config::load(const EnvLookup& env, Needs needs) {
         std::tie(c.smtp_listen_host, c.smtp_listen_port) = listen_address("SMTP_LISTEN", smtp_listen);
     }
     c.smtp_url = secret(env, "SMTP_URL");
+    if (c.smtp_url) mail::SmtpUrl::parse(*c.smtp_url);  // a bad relay URL fails at start, naming SMTP_URL
     c.worker_embedded = flag(env, "WORKER_EMBEDDED", true);
     c.worker_lease_seconds = static_cast<int>(integer(env, "WORKER_LEASE_SECONDS", 60, 5, 3600));
     c.send_rate_per_second = number(env, "SEND_RATE_PER_SECOND", 0);

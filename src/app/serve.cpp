@@ -58,6 +58,20 @@ int run_migrate(const Config& config) {
     return 0;
 }
 
+int run_worker(const Config& config) {
+    auto database = open_database(config);
+    db::migrate(database.conninfo);
+    db::Pool pool({database.conninfo, 8, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+    DeliveryStack delivery(config, pool, database.conninfo);
+    delivery.start();
+    boost::asio::io_context ioc(1);
+    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code&, int signal) { log::info("worker shutting down", {{"signal", signal}}); });
+    ioc.run();
+    delivery.stop();
+    return 0;
+}
+
 int run_serve(const Config& config) {
     DataDirLock lock(config.data_dir);
     fs::create_directories(config.data_dir + "/tmp");
@@ -73,8 +87,9 @@ int run_serve(const Config& config) {
     auto web_root = http::StaticFiles::locate(config.web_root);
     if (web_root.empty()) log::warn("no web UI build found (web/dist); serving the API only");
     http::Pipeline pipeline(router, metrics, std::make_shared<http::StaticFiles>(web_root));
-    Platform platform{config, pool, metrics};
+    Platform platform{config, pool, metrics, database.conninfo};
     auto features = register_features(router, pipeline, platform);
+    features.start();
 
     boost::asio::io_context ioc(1);
     boost::asio::thread_pool handlers(static_cast<std::size_t>(config.http_threads));
@@ -98,6 +113,7 @@ int run_serve(const Config& config) {
     });
     ioc.run();
     handlers.join();
+    features.stop();
     log::info("stopped");
     return 0;
 }

@@ -1,34 +1,104 @@
 #include "app/platform.hpp"
 #include "auth/auth_routes.hpp"
 #include "auth/auth_service.hpp"
+#include "delivery/renderer.hpp"
+#include "delivery/worker.hpp"
+#include "dispatch/attachment_service.hpp"
+#include "dispatch/dispatch_routes.hpp"
+#include "dispatch/dispatch_service.hpp"
 #include "http/pipeline.hpp"
+#include "common/log.hpp"
+#include "mail/capture_transport.hpp"
+#include "mail/ses_transport.hpp"
+#include "mail/smtp_client.hpp"
 #include "ops/ops_routes.hpp"
 #include "tenancy/tenancy_routes.hpp"
 #include "tenancy/tenancy_service.hpp"
+#include "vendors/vendor_routes.hpp"
 
 namespace dh::app {
+
+struct DeliveryStack::Impl {
+    std::unique_ptr<mail::Transport> transport;
+    std::unique_ptr<delivery::Renderer> renderer;
+    std::unique_ptr<delivery::Worker> worker;
+};
+
+/// SES_REGION → the SES API; SMTP_URL → the relay; neither → capture files under DATA_DIR/outbox.
+std::unique_ptr<mail::Transport> make_transport(const Config& config) {
+    auto env = process_env();
+    if (auto region = env("SES_REGION"); region && !region->empty()) return mail::SesTransport::from_env(env);
+    if (config.smtp_url) {
+        mail::SmtpOptions o;
+        o.url = mail::SmtpUrl::parse(*config.smtp_url);
+        o.connections = config.worker_connections;
+        o.helo_name = config.mail_domain;
+        log::info("mail transport: SMTP relay", {{"relay", o.url.redacted()}});
+        return std::make_unique<mail::SmtpTransport>(std::move(o));
+    }
+    log::info("mail transport: capture", {{"dir", config.data_dir + "/outbox"}});
+    return std::make_unique<mail::CaptureTransport>(config.data_dir + "/outbox");
+}
+
+DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::string& conninfo)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->transport = make_transport(config);
+    impl_->renderer = std::make_unique<delivery::Renderer>(pool, config.data_dir, config.mail_domain,
+                                                           delivery::derive_routing_key(config.jwt_secret));
+    delivery::Worker::Options options;
+    options.lease_seconds = config.worker_lease_seconds;
+    options.global_rate = config.send_rate_per_second;
+    options.retry_base_seconds = config.retry_base_seconds;
+    options.retry_max_age_seconds = config.retry_max_age_seconds;
+    options.listen_conninfo = conninfo;
+    impl_->worker = std::make_unique<delivery::Worker>(pool, *impl_->transport, *impl_->renderer, options);
+}
+
+DeliveryStack::~DeliveryStack() { stop(); }
+void DeliveryStack::start() { impl_->worker->start(); }
+void DeliveryStack::stop() { impl_->worker->stop(); }
+std::string DeliveryStack::health() const { return impl_->transport->health(); }
 
 struct Features {
     std::unique_ptr<auth::AuthService> auth;
     std::unique_ptr<tenancy::TenancyService> tenancy;
+    std::unique_ptr<dispatch::DispatchService> dispatches;
+    std::unique_ptr<dispatch::AttachmentService> attachments;
+    std::unique_ptr<DeliveryStack> delivery;  ///< only when the worker is embedded
 };
 
 FeatureSet::FeatureSet(std::unique_ptr<Features> features) : features_(std::move(features)) {}
-FeatureSet::~FeatureSet() = default;
+FeatureSet::~FeatureSet() { stop(); }
 FeatureSet::FeatureSet(FeatureSet&&) noexcept = default;
 
+void FeatureSet::start() {
+    if (features_ && features_->delivery) features_->delivery->start();
+}
+
+void FeatureSet::stop() {
+    if (features_ && features_->delivery) features_->delivery->stop();
+}
+
 FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Platform& platform) {
+    const auto& config = platform.config;
     auto f = std::make_unique<Features>();
     auth::PasswordCost cost;
-    f->auth = std::make_unique<auth::AuthService>(platform.pool, platform.config.jwt_secret, cost);
+    f->auth = std::make_unique<auth::AuthService>(platform.pool, config.jwt_secret, cost);
     f->tenancy = std::make_unique<tenancy::TenancyService>(platform.pool, cost);
+    f->dispatches = std::make_unique<dispatch::DispatchService>(platform.pool, config.mail_domain);
+    f->attachments = std::make_unique<dispatch::AttachmentService>(platform.pool, config.data_dir);
+    if (config.worker_embedded) f->delivery = std::make_unique<DeliveryStack>(config, platform.pool, platform.conninfo);
 
     auto* auth = f->auth.get();
     pipeline.set_authenticator([auth](const http::Request& req) { return auth->authenticate(std::string(req.header("authorization"))); });
 
-    ops::register_routes(router, platform.pool, platform.metrics);
-    auth::register_auth_routes(router, *f->auth, *f->tenancy, platform.config.cookie_secure);
+    std::vector<ops::ReadinessCheck> checks;
+    if (auto* delivery = f->delivery.get()) checks.push_back([delivery] { return delivery->health(); });
+    ops::register_routes(router, platform.pool, platform.metrics, checks);
+    auth::register_auth_routes(router, *f->auth, *f->tenancy, config.cookie_secure);
     tenancy::register_tenancy_routes(router, *f->tenancy);
+    dispatch::register_dispatch_routes(router, *f->dispatches, *f->attachments);
+    vendors::register_vendor_routes(router, platform.pool, platform.config.data_dir);
     return FeatureSet(std::move(f));
 }
 

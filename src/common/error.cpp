@@ -52,7 +52,7 @@ int http_status(ErrorKind kind) {
         case ErrorKind::payload_too_large: return 413;
         case ErrorKind::unsupported_media_type: return 415;
         case ErrorKind::unprocessable: return 422;
-        case ErrorKind::quota_exceeded: return 429;
+        case ErrorKind::quota_exceeded: return 422;  // retrying will not help: not 429
         case ErrorKind::too_many_requests: return 429;
         case ErrorKind::unavailable: return 503;
         case ErrorKind::internal: return 500;

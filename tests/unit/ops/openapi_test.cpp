@@ -25,7 +25,8 @@ TEST(OpenApi, DocumentMatchesRegisteredRoutes) {
     http::Metrics metrics;
     http::Router router;
     http::Pipeline pipeline(router, metrics, nullptr);
-    app::Platform platform{config, pool, metrics};
+    config.worker_embedded = false;
+    app::Platform platform{config, pool, metrics, ""};
     auto features = app::register_features(router, pipeline, platform);
 
     std::set<std::string> registered;

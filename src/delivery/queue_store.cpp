@@ -1,0 +1,200 @@
+#include "delivery/queue_store.hpp"
+
+#include "db/tx.hpp"
+
+namespace dh::delivery::queue_store {
+namespace {
+
+constexpr const char* kReclaim = R"SQL(
+WITH r AS (UPDATE deliveries SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+           WHERE status = 'sending' AND lease_expires_at < now() RETURNING 1)
+SELECT count(*) AS n FROM r)SQL";
+
+constexpr const char* kReleaseScheduled =
+    "UPDATE dispatches SET status = 'queued', updated_at = now() WHERE status = 'scheduled' AND send_at <= now()";
+
+constexpr const char* kLanes = R"SQL(
+SELECT DISTINCT d.tenant_id, to_char(d.period_start, 'YYYY-MM-DD') AS period_start,
+       coalesce((t.limit_overrides->>'send_rate_per_second')::numeric, p.send_rate_per_second) AS rate
+FROM dispatches d JOIN tenants t ON t.id = d.tenant_id AND t.status = 'active' JOIN plans p ON p.id = t.plan_id
+WHERE d.status IN ('queued', 'sending'))SQL";
+
+constexpr const char* kLockLane = R"SQL(
+SELECT u.sent, coalesce((t.limit_overrides->>'emails_per_period')::bigint, p.emails_per_period) AS lim,
+       (SELECT count(*) FROM deliveries l JOIN dispatches d ON d.id = l.dispatch_id
+        WHERE l.tenant_id = $1::uuid AND l.status = 'sending' AND d.period_start = $2::date) AS in_flight,
+       t.status AS tenant_status
+FROM usage_periods u JOIN tenants t ON t.id = u.tenant_id JOIN plans p ON p.id = t.plan_id
+WHERE u.tenant_id = $1::uuid AND u.period_start = $2::date
+FOR UPDATE OF u)SQL";
+
+constexpr const char* kClaim = R"SQL(
+WITH picked AS (
+  SELECT l.id FROM deliveries l JOIN dispatches d ON d.id = l.dispatch_id
+  WHERE l.tenant_id = $1::uuid AND l.status IN ('queued', 'deferred') AND l.next_attempt_at <= now()
+    AND d.status IN ('queued', 'sending') AND d.period_start = $2::date
+  ORDER BY l.next_attempt_at
+  LIMIT $3
+  FOR UPDATE OF l SKIP LOCKED
+), claimed AS (
+  UPDATE deliveries l SET status = 'sending', lease_owner = $4, lease_expires_at = now() + make_interval(secs => $5),
+                          attempts = l.attempts + 1, first_attempt_at = coalesce(l.first_attempt_at, now()), updated_at = now()
+  FROM picked WHERE l.id = picked.id
+  RETURNING l.id, l.tenant_id, l.dispatch_id, l.email, l.contact_name, l.vendor_id, l.attempts, l.first_attempt_at
+), started AS (
+  UPDATE dispatches SET status = 'sending', updated_at = now()
+  WHERE id IN (SELECT dispatch_id FROM claimed) AND status = 'queued'
+)
+SELECT c.id, c.tenant_id, c.dispatch_id, c.email, c.contact_name, c.vendor_id, v.name AS vendor_name, v.code AS vendor_code,
+       coalesce(v.custom_fields, '{}'::jsonb)::text AS custom, c.attempts,
+       extract(epoch FROM now() - c.first_attempt_at)::bigint AS age
+FROM claimed c LEFT JOIN vendors v ON v.id = c.vendor_id)SQL";
+
+constexpr const char* kFailOverLimit = R"SQL(
+WITH f AS (
+  UPDATE deliveries l SET status = 'failed', reason = 'the plan''s email limit for this period was lowered below use',
+                          updated_at = now()
+  FROM dispatches d
+  WHERE d.id = l.dispatch_id AND l.tenant_id = $1::uuid AND d.period_start = $2::date AND l.status IN ('queued', 'deferred')
+  RETURNING 1)
+SELECT count(*) AS n FROM f)SQL";
+
+constexpr const char* kRecordSent = R"SQL(
+WITH done AS (
+  UPDATE deliveries l SET status = 'sent', counted = true, sent_at = now(), smtp_code = x.code, relay_reply = x.reply,
+                          reason = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+  FROM unnest($2::uuid[], $3::int[], $4::text[]) AS x(id, code, reply)
+  WHERE l.id = x.id AND l.status = 'sending' AND l.lease_owner = $1 AND NOT l.counted
+  RETURNING l.tenant_id, l.dispatch_id
+), per AS (
+  SELECT done.tenant_id, d.period_start, count(*) AS n FROM done JOIN dispatches d ON d.id = done.dispatch_id
+  GROUP BY done.tenant_id, d.period_start
+), usage AS (
+  UPDATE usage_periods u SET sent = u.sent + per.n, reserved = u.reserved - per.n
+  FROM per WHERE u.tenant_id = per.tenant_id AND u.period_start = per.period_start
+)
+SELECT DISTINCT dispatch_id FROM done)SQL";
+
+constexpr const char* kRecordRetry = R"SQL(
+UPDATE deliveries l SET status = 'deferred', next_attempt_at = now() + make_interval(secs => x.delay), smtp_code = x.code,
+                        relay_reply = x.reply, reason = x.reason, lease_owner = NULL, lease_expires_at = NULL,
+                        updated_at = now()
+FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::bigint[]) AS x(id, code, reply, reason, delay)
+WHERE l.id = x.id AND l.status = 'sending' AND l.lease_owner = $1
+RETURNING l.dispatch_id)SQL";
+
+constexpr const char* kRecordFailed = R"SQL(
+WITH done AS (
+  UPDATE deliveries l SET status = 'failed', smtp_code = x.code, relay_reply = x.reply, reason = x.reason,
+                          lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+  FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[]) AS x(id, code, reply, reason)
+  WHERE l.id = x.id AND l.status = 'sending' AND l.lease_owner = $1
+  RETURNING l.tenant_id, l.dispatch_id
+), per AS (
+  SELECT done.tenant_id, d.period_start, count(*) AS n FROM done JOIN dispatches d ON d.id = done.dispatch_id
+  GROUP BY done.tenant_id, d.period_start
+), released AS (
+  UPDATE usage_periods u SET reserved = u.reserved - per.n
+  FROM per WHERE u.tenant_id = per.tenant_id AND u.period_start = per.period_start
+)
+SELECT DISTINCT dispatch_id FROM done)SQL";
+
+template <class T, class F>
+std::string array_of(const std::vector<T>& items, F field) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        std::string v = field(items[i]);
+        out += i ? "," : "";
+        out += '"';
+        for (char c : v) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+void collect(const db::Result& r, std::vector<std::string>& out) {
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+}
+
+}  // namespace
+
+long long reclaim_expired(db::Tx& tx) { return tx.exec(kReclaim).integer(0, "n"); }
+void release_scheduled(db::Tx& tx) { tx.exec(kReleaseScheduled); }
+
+std::vector<Lane> lanes(db::Tx& tx) {
+    auto r = tx.exec(kLanes);
+    std::vector<Lane> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        Lane l;
+        l.tenant_id = r.text(i, "tenant_id");
+        l.period_start = r.text(i, "period_start");
+        l.rate = r.number(i, "rate");
+        out.push_back(l);
+    }
+    return out;
+}
+
+std::optional<Lane> lock_lane(db::Tx& tx, const Lane& lane) {
+    auto r = tx.exec(kLockLane, {lane.tenant_id, lane.period_start});
+    if (r.empty() || r.text(0, "tenant_status") != "active") return std::nullopt;
+    Lane l = lane;
+    l.sent = r.integer(0, "sent");
+    l.limit = r.integer(0, "lim");
+    l.in_flight = r.integer(0, "in_flight");
+    return l;
+}
+
+std::vector<Claimed> claim(db::Tx& tx, const Lane& lane, int n, const std::string& worker_id, int lease_seconds) {
+    auto r = tx.exec(kClaim, {lane.tenant_id, lane.period_start, n, worker_id, lease_seconds});
+    std::vector<Claimed> out;
+    out.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i) {
+        Claimed c;
+        c.id = r.text(i, "id");
+        c.tenant_id = r.text(i, "tenant_id");
+        c.dispatch_id = r.text(i, "dispatch_id");
+        c.email = r.text(i, "email");
+        c.contact_name = r.text(i, "contact_name");
+        c.vendor_id = r.opt(i, "vendor_id");
+        c.vendor_name = r.opt(i, "vendor_name");
+        c.vendor_code = r.opt(i, "vendor_code");
+        c.vendor_custom_json = r.text(i, "custom");
+        c.attempts = static_cast<int>(r.integer(i, "attempts"));
+        c.age_seconds = r.integer(i, "age");
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+long long fail_over_limit(db::Tx& tx, const Lane& lane) {
+    return tx.exec(kFailOverLimit, {lane.tenant_id, lane.period_start}).integer(0, "n");
+}
+
+std::vector<std::string> record(db::Tx& tx, const std::string& worker_id, const std::vector<Sent>& sent,
+                                const std::vector<Retry>& retries, const std::vector<Failed>& failed) {
+    std::vector<std::string> dispatches;
+    if (!sent.empty())
+        collect(tx.exec(kRecordSent, {worker_id, array_of(sent, [](auto& s) { return s.id; }),
+                                      array_of(sent, [](auto& s) { return std::to_string(s.code); }),
+                                      array_of(sent, [](auto& s) { return s.reply; })}),
+                dispatches);
+    if (!retries.empty())
+        collect(tx.exec(kRecordRetry, {worker_id, array_of(retries, [](auto& s) { return s.id; }),
+                                       array_of(retries, [](auto& s) { return std::to_string(s.code); }),
+                                       array_of(retries, [](auto& s) { return s.reply; }),
+                                       array_of(retries, [](auto& s) { return s.reason; }),
+                                       array_of(retries, [](auto& s) { return std::to_string(s.delay_seconds); })}),
+                dispatches);
+    if (!failed.empty())
+        collect(tx.exec(kRecordFailed, {worker_id, array_of(failed, [](auto& s) { return s.id; }),
+                                        array_of(failed, [](auto& s) { return std::to_string(s.code); }),
+                                        array_of(failed, [](auto& s) { return s.reply; }),
+                                        array_of(failed, [](auto& s) { return s.reason; })}),
+                dispatches);
+    return dispatches;
+}
+
+}  // namespace dh::delivery::queue_store

@@ -1,0 +1,63 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dh::db {
+class Tx;
+}
+
+namespace dh::delivery::queue_store {
+
+/// A (tenant, billing period) with deliveries ready to send, and what it may send now.
+struct Lane {
+    std::string tenant_id, period_start;
+    long long limit = 0, sent = 0, in_flight = 0;
+    double rate = 0;  ///< plan send rate per second; 0 = no plan limit
+};
+
+/// A delivery claimed by this worker, with what rendering needs.
+struct Claimed {
+    std::string id, tenant_id, dispatch_id, email, contact_name;
+    std::optional<std::string> vendor_id, vendor_name, vendor_code;
+    std::string vendor_custom_json = "{}";
+    int attempts = 0;
+    long long age_seconds = 0;  ///< since the first attempt
+};
+
+/// Leases that expired (their worker died) go back to the queue.
+long long reclaim_expired(db::Tx& tx);
+/// Scheduled dispatches whose time has come become queued.
+void release_scheduled(db::Tx& tx);
+/// Lanes of active tenants with queued or sending dispatches.
+std::vector<Lane> lanes(db::Tx& tx);
+/// Locks the lane's usage row and returns its figures (limit may have been lowered since creation).
+std::optional<Lane> lock_lane(db::Tx& tx, const Lane& lane);
+/// Claims up to `n` ready deliveries of the lane (FOR UPDATE SKIP LOCKED) under a lease.
+std::vector<Claimed> claim(db::Tx& tx, const Lane& lane, int n, const std::string& worker_id, int lease_seconds);
+/// The lane can never send its queued deliveries this period (the limit was lowered below use).
+long long fail_over_limit(db::Tx& tx, const Lane& lane);
+
+struct Sent {
+    std::string id;
+    int code;
+    std::string reply;
+};
+struct Retry {
+    std::string id;
+    int code;
+    std::string reply, reason;
+    long long delay_seconds;
+};
+struct Failed {
+    std::string id;
+    int code;
+    std::string reply, reason;
+};
+/// Records outcomes of this worker's leased deliveries. `sent` turns reservation into usage in the
+/// same statement that marks the delivery (counted once, I2); `failed` releases the reservation.
+/// Returns the dispatch ids touched (for completion).
+std::vector<std::string> record(db::Tx& tx, const std::string& worker_id, const std::vector<Sent>& sent,
+                                const std::vector<Retry>& retries, const std::vector<Failed>& failed);
+
+}  // namespace dh::delivery::queue_store

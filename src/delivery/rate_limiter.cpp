@@ -1,0 +1,36 @@
+#include "delivery/rate_limiter.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dh::delivery {
+
+double RateLimiter::refill(Bucket& b, double rate, std::chrono::steady_clock::time_point now) {
+    double burst = std::max(1.0, rate);  // at most one second's worth at once
+    if (!b.primed) {
+        b.tokens = burst;
+        b.primed = true;
+    } else {
+        b.tokens = std::min(burst, b.tokens + rate * std::chrono::duration<double>(now - b.at).count());
+    }
+    b.at = now;
+    return b.tokens;
+}
+
+int RateLimiter::take(const std::string& tenant, double tenant_rate, int wanted) {
+    std::lock_guard lock(mutex_);
+    auto now = std::chrono::steady_clock::now();
+    double allowed = wanted;
+    if (global_rate_ > 0) allowed = std::min(allowed, std::floor(refill(global_, global_rate_, now)));
+    Bucket* t = nullptr;
+    if (tenant_rate > 0) {
+        t = &tenants_[tenant];
+        allowed = std::min(allowed, std::floor(refill(*t, tenant_rate, now)));
+    }
+    int granted = static_cast<int>(std::max(0.0, allowed));
+    if (global_rate_ > 0) global_.tokens -= granted;
+    if (t) t->tokens -= granted;
+    return granted;
+}
+
+}  // namespace dh::delivery

@@ -1,0 +1,30 @@
+#pragma once
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace dh::delivery {
+
+/// Token buckets: one global (SEND_RATE_PER_SECOND) and one per tenant (the plan's rate).
+/// A rate of 0 means unlimited. Thread-safe; never blocks (callers claim what they were granted).
+class RateLimiter {
+public:
+    explicit RateLimiter(double global_rate) : global_rate_(global_rate) {}
+    /// How many of `wanted` sends may start now for `tenant` at `tenant_rate`.
+    int take(const std::string& tenant, double tenant_rate, int wanted);
+
+private:
+    struct Bucket {
+        double tokens = 0;
+        std::chrono::steady_clock::time_point at{};
+        bool primed = false;
+    };
+    static double refill(Bucket& b, double rate, std::chrono::steady_clock::time_point now);
+    double global_rate_;
+    Bucket global_;
+    std::map<std::string, Bucket> tenants_;
+    std::mutex mutex_;
+};
+
+}  // namespace dh::delivery

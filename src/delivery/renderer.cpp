@@ -1,0 +1,117 @@
+#include "delivery/renderer.hpp"
+
+#include <openssl/hmac.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "db/tx.hpp"
+#include "dispatch/message_template.hpp"
+#include "mail/message_id.hpp"
+#include "mail/mime_builder.hpp"
+
+namespace dh::delivery {
+namespace {
+
+constexpr const char* kDispatchForRender = R"SQL(
+SELECT d.subject, d.body_markdown, d.body_html, d.from_email, d.from_name, d.reply_to, d.reference, t.name AS tenant_name,
+       coalesce((SELECT json_agg(json_build_object('filename', a.filename, 'content_type', a.content_type,
+                                                   'storage_key', a.storage_key) ORDER BY a.created_at)
+                 FROM attachments a WHERE a.id = ANY(d.attachment_ids) AND a.tenant_id = d.tenant_id), '[]')::text AS attachments
+FROM dispatches d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = $1::uuid)SQL";
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::internal, "attachment_missing", "An attachment file is missing.", path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+struct Renderer::Prepared {
+    dispatch::MessageTemplate tmpl;
+    mail::Mailbox from;
+    std::optional<std::string> reply_to;
+    std::string tenant_name;
+    std::optional<std::string> reference;
+    std::vector<std::shared_ptr<const mail::PreparedAttachment>> attachments;
+};
+
+std::string derive_routing_key(const std::string& jwt_secret) {
+    unsigned char mac[32];
+    unsigned int len = 0;
+    const std::string label = "dispatchhub mail routing v1";
+    HMAC(EVP_sha256(), jwt_secret.data(), static_cast<int>(jwt_secret.size()),
+         reinterpret_cast<const unsigned char*>(label.data()), label.size(), mac, &len);
+    return std::string(reinterpret_cast<char*>(mac), len);
+}
+
+Renderer::Renderer(db::Pool& pool, std::string data_dir, std::string mail_domain, std::string routing_key)
+    : pool_(pool), data_dir_(std::move(data_dir)), mail_domain_(std::move(mail_domain)), routing_key_(std::move(routing_key)) {}
+
+Renderer::~Renderer() = default;
+
+std::shared_ptr<const Renderer::Prepared> Renderer::prepared(const std::string& dispatch_id) {
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = cache_.find(dispatch_id); it != cache_.end()) return it->second;
+    }
+    auto p = std::make_shared<Prepared>();
+    db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        auto r = tx.exec(kDispatchForRender, {dispatch_id});
+        if (r.empty()) throw Error::not_found("Dispatch");
+        auto html = r.opt(0, "body_html");
+        p->tmpl = html ? dispatch::prepare_html_message(r.text(0, "subject"), *html)
+                       : dispatch::prepare_markdown_message(r.text(0, "subject"), r.opt(0, "body_markdown").value_or(""));
+        p->from = {r.text(0, "from_name"), r.text(0, "from_email")};
+        p->reply_to = r.opt(0, "reply_to");
+        p->tenant_name = r.text(0, "tenant_name");
+        p->reference = r.opt(0, "reference");
+        for (auto& a : nlohmann::json::parse(r.text(0, "attachments"))) {
+            mail::Attachment att{a["filename"], a["content_type"],
+                                 read_file(data_dir_ + "/attachments/" + a["storage_key"].get<std::string>())};
+            p->attachments.push_back(mail::prepare_attachment(att));
+        }
+    });
+    std::lock_guard lock(mutex_);
+    if (cache_.size() > 256) cache_.clear();  // dispatches are few; a simple bound keeps memory flat
+    cache_[dispatch_id] = p;
+    return p;
+}
+
+mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
+    auto p = prepared(d.dispatch_id);
+    dispatch::MergeContext ctx;
+    ctx.vendor_name = d.vendor_name;
+    ctx.vendor_code = d.vendor_code;
+    ctx.contact_name = d.contact_name;
+    ctx.contact_email = d.email;
+    ctx.tenant_name = p->tenant_name;
+    ctx.dispatch_reference = p->reference;
+    const auto parsed = nlohmann::json::parse(d.vendor_custom_json);  // keep alive: items() refers to it
+    for (auto& [k, v] : parsed.items())
+        if (v.is_string()) ctx.vendor_custom[k] = v.get<std::string>();
+    auto rendered = dispatch::render_message(p->tmpl, ctx);
+
+    mail::Message m;
+    m.from = p->from;
+    m.to = {{d.contact_name, d.email}};
+    // Replies come back to DispatchHub (threaded to this delivery) unless the sender chose otherwise.
+    m.reply_to = p->reply_to ? mail::Mailbox{"", *p->reply_to}
+                             : mail::Mailbox{p->from.name, mail::reply_address(d.id, mail_domain_, routing_key_)};
+    m.subject = rendered.subject;
+    m.message_id = mail::make_message_id(d.id, mail_domain_);
+    m.date = std::chrono::system_clock::now();
+    m.extra_headers = {{"X-DispatchHub-Delivery", d.id}};
+    m.text = rendered.text;
+    m.html = rendered.html;
+    m.attachments = p->attachments;
+    return {d.id, mail::bounce_address(d.id, mail_domain_, routing_key_), d.email, mail::build_message(m)};
+}
+
+}  // namespace dh::delivery

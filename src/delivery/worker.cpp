@@ -1,0 +1,185 @@
+#include "delivery/worker.hpp"
+
+#include <libpq-fe.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "common/random.hpp"
+#include "db/tx.hpp"
+#include "dispatch/dispatch_store.hpp"
+
+namespace dh::delivery {
+namespace {
+
+long long now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double jitter() {
+    thread_local std::mt19937 rng(std::random_device{}());
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+struct Outcomes {
+    std::vector<queue_store::Sent> sent;
+    std::vector<queue_store::Retry> retries;
+    std::vector<queue_store::Failed> failed;
+};
+
+}  // namespace
+
+long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int> hinted, double jitter01) {
+    double delay = base_seconds * std::pow(2.0, std::max(0, attempts - 1));
+    delay = std::min(delay, 3600.0);
+    delay *= 0.8 + 0.4 * jitter01;
+    if (hinted) delay = std::max(delay, static_cast<double>(*hinted));
+    return std::max(1LL, static_cast<long long>(delay));
+}
+
+Worker::Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options)
+    : pool_(pool), transport_(transport), renderer_(renderer), options_(std::move(options)),
+      id_("worker-" + random::hex(6)), limiter_(options_.global_rate) {}
+
+Worker::~Worker() { stop(); }
+
+void Worker::start() {
+    for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { loop(); });
+    if (!options_.listen_conninfo.empty()) listener_ = std::thread([this] { listen_loop(); });
+    log::info("delivery worker started", {{"worker", id_}, {"threads", options_.threads}, {"transport", transport_.name()}});
+}
+
+void Worker::stop() {
+    if (stopping_.exchange(true)) return;
+    wake_.notify_all();
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+    if (listener_.joinable()) listener_.join();
+    log::info("delivery worker stopped", {{"worker", id_}});
+}
+
+void Worker::wait_for_work() {
+    std::unique_lock lock(wake_mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.listen_conninfo.empty() ? 250 : 1000),
+                   [this] { return woken_ || stopping_; });
+    woken_ = false;
+}
+
+void Worker::loop() {
+    while (!stopping_) {
+        int handled = 0;
+        try {
+            handled = run_once();
+        } catch (const std::exception& e) {
+            log::warn("delivery cycle failed", {{"worker", id_}, {"error", e.what()}});
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        }
+        if (handled == 0) wait_for_work();
+    }
+}
+
+/// LISTEN on its own connection: a new dispatch wakes the workers at once; polling stays as fallback.
+void Worker::listen_loop() {
+    while (!stopping_) {
+        PGconn* conn = PQconnectdb(options_.listen_conninfo.c_str());
+        if (PQstatus(conn) == CONNECTION_OK) {
+            PQclear(PQexec(conn, "LISTEN dispatchhub_deliveries"));
+            while (!stopping_ && PQstatus(conn) == CONNECTION_OK) {
+                pollfd pfd{PQsocket(conn), POLLIN, 0};
+                if (poll(&pfd, 1, 500) > 0) {
+                    PQconsumeInput(conn);
+                    bool any = false;
+                    while (PGnotify* n = PQnotifies(conn)) {
+                        PQfreemem(n);
+                        any = true;
+                    }
+                    if (any) {
+                        std::lock_guard lock(wake_mutex_);
+                        woken_ = true;
+                        wake_.notify_all();
+                    }
+                }
+            }
+        }
+        PQfinish(conn);
+        for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+void Worker::housekeeping() {
+    auto now = now_seconds();
+    auto last = last_housekeeping_.load();
+    if (now - last < 2 || !last_housekeeping_.compare_exchange_strong(last, now)) return;
+    db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        if (auto n = queue_store::reclaim_expired(tx); n > 0) log::warn("reclaimed expired leases", {{"deliveries", n}});
+        queue_store::release_scheduled(tx);
+    });
+}
+
+int Worker::run_once() {
+    housekeeping();
+    auto lanes = db::with_tx(pool_, db::Scope::platform(), [](db::Tx& tx) { return queue_store::lanes(tx); });
+    if (lanes.empty()) return 0;
+    std::shuffle(lanes.begin(), lanes.end(), std::mt19937(std::random_device{}()));  // fairness between tenants
+    int share = std::max(1, options_.batch / static_cast<int>(lanes.size()));
+    std::vector<queue_store::Claimed> claimed;
+    for (auto& lane : lanes) {
+        auto batch = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) -> std::vector<queue_store::Claimed> {
+            auto locked = queue_store::lock_lane(tx, lane);  // re-check: tenant active, limit not lowered
+            if (!locked) return {};
+            long long capacity = locked->limit - locked->sent - locked->in_flight;
+            if (capacity <= 0) {
+                if (locked->in_flight == 0 && queue_store::fail_over_limit(tx, lane) > 0)
+                    log::warn("plan limit lowered below use: queued deliveries failed", {{"tenant", lane.tenant_id}});
+                return {};
+            }
+            int n = limiter_.take(lane.tenant_id, lane.rate, static_cast<int>(std::min<long long>(share, capacity)));
+            if (n == 0) return {};
+            return queue_store::claim(tx, *locked, n, id_, options_.lease_seconds);
+        });
+        claimed.insert(claimed.end(), batch.begin(), batch.end());
+    }
+    if (claimed.empty()) return 0;
+
+    Outcomes out;
+    std::vector<mail::OutgoingMessage> messages;
+    messages.reserve(claimed.size());
+    std::map<std::string, const queue_store::Claimed*> by_id;
+    for (auto& c : claimed) {
+        by_id[c.id] = &c;
+        try {
+            messages.push_back(renderer_.render(c));
+        } catch (const Error& e) {
+            out.failed.push_back({c.id, 0, "", "the message could not be built: " + e.message()});
+        }
+    }
+    auto results = messages.empty() ? std::vector<mail::DeliveryResult>{} : transport_.send(messages);
+    for (auto& r : results) {
+        auto& c = *by_id.at(r.id);
+        if (r.outcome == mail::Outcome::sent) {
+            out.sent.push_back({r.id, r.smtp_code, r.reply});
+        } else if (r.outcome == mail::Outcome::failed) {
+            out.failed.push_back({r.id, r.smtp_code, r.reply, r.reason});
+        } else {
+            auto delay = retry_delay_seconds(c.attempts, options_.retry_base_seconds, r.retry_after_seconds, jitter());
+            if (c.age_seconds + delay > options_.retry_max_age_seconds)
+                out.failed.push_back({r.id, r.smtp_code, r.reply, "gave up after retrying: " + r.reason});
+            else
+                out.retries.push_back({r.id, r.smtp_code, r.reply, r.reason, delay});
+        }
+    }
+    db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        auto dispatches = queue_store::record(tx, id_, out.sent, out.retries, out.failed);
+        std::sort(dispatches.begin(), dispatches.end());
+        dispatches.erase(std::unique(dispatches.begin(), dispatches.end()), dispatches.end());
+        dispatch::dispatch_store::complete_if_done(tx, dispatches);
+    });
+    return static_cast<int>(claimed.size());
+}
+
+}  // namespace dh::delivery

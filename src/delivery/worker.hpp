@@ -1,0 +1,69 @@
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "delivery/rate_limiter.hpp"
+#include "delivery/renderer.hpp"
+#include "mail/transport.hpp"
+
+namespace dh::db {
+class Pool;
+}
+
+namespace dh::delivery {
+
+/// How long to wait before the next attempt of a deferred delivery: exponential from `base`
+/// with ±20 % jitter, capped at one hour, never shorter than a delay the relay hinted.
+long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int> hinted, double jitter01);
+
+/// The delivery worker: claims batches of ready deliveries (FOR UPDATE SKIP LOCKED, leased),
+/// fairly across tenants and within their send rates, renders them, hands them to the transport
+/// and records every outcome. Several threads per process, any number of processes per database.
+class Worker {
+public:
+    struct Options {
+        int threads = 4;
+        int batch = 100;
+        int lease_seconds = 60;
+        double global_rate = 0;
+        int retry_base_seconds = 60;
+        int retry_max_age_seconds = 86400;
+        std::string listen_conninfo;  ///< for LISTEN dispatchhub_deliveries; empty: poll only
+    };
+    Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options);
+    ~Worker();
+
+    void start();
+    /// Finishes the batches in flight, then returns.
+    void stop();
+    /// One claim → send → record cycle; returns the number of deliveries handled (tests use it).
+    int run_once();
+    const std::string& id() const { return id_; }
+
+private:
+    void loop();
+    void listen_loop();
+    void housekeeping();
+    void wait_for_work();
+
+    db::Pool& pool_;
+    mail::Transport& transport_;
+    Renderer& renderer_;
+    Options options_;
+    std::string id_;
+    RateLimiter limiter_;
+    std::atomic<bool> stopping_{false};
+    std::vector<std::thread> threads_;
+    std::thread listener_;
+    std::mutex wake_mutex_;
+    std::condition_variable wake_;
+    bool woken_ = false;
+    std::atomic<long long> last_housekeeping_{0};
+};
+
+}  // namespace dh::delivery

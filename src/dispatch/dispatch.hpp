@@ -1,0 +1,66 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dh::dispatch {
+
+/// Who receives a dispatch: lists and single vendors, optionally only contacts with a role.
+struct Recipients {
+    std::vector<std::string> list_ids;
+    std::vector<std::string> vendor_ids;
+    std::optional<std::string> contact_role;
+};
+
+/// A validated creation request (the shape of POST /api/v1/dispatches).
+struct DispatchRequest {
+    std::string subject;
+    std::optional<std::string> body_markdown;
+    std::optional<std::string> body_html;
+    Recipients recipients;
+    std::optional<std::string> sender_identity_id;
+    std::optional<std::string> reply_to;
+    std::vector<std::string> attachment_ids;
+    std::optional<std::string> send_at;  ///< ISO 8601
+    std::optional<std::string> reference;
+};
+
+/// Delivery states; the first three are live, the rest terminal.
+inline const std::vector<std::string>& delivery_states() {
+    static const std::vector<std::string> states = {"queued", "sending", "deferred", "sent",      "failed",
+                                                    "bounced", "complained", "suppressed", "cancelled"};
+    return states;
+}
+
+struct Dispatch {
+    std::string id, tenant_id, status, subject, from_email, from_name, period_start, created_at, updated_at;
+    std::optional<std::string> body_markdown, body_html, reply_to, send_at, reference, completed_at, sender_identity_id;
+    std::string recipients_json = "{}";
+    std::vector<std::string> attachment_ids;
+    long long recipients_total = 0;
+    std::map<std::string, long long> counts;  ///< per delivery state
+    bool is_test = false;
+};
+
+struct Delivery {
+    std::string id, dispatch_id, email, contact_name, status, created_at, updated_at;
+    std::optional<std::string> vendor_id, vendor_name, reason, relay_reply, sent_at, next_attempt_at;
+    std::optional<long long> smtp_code;
+    long long attempts = 0;
+};
+
+struct Usage {
+    std::string period_start, period_end;
+    long long limit = 0, sent = 0, reserved = 0;
+    long long remaining() const { return std::max(0LL, limit - sent - reserved); }
+};
+
+/// The limits in force for a tenant: its plan, with per-tenant overrides applied.
+struct EffectiveLimits {
+    long long emails_per_period = 0, recipients_per_dispatch = 0, attachment_bytes = 0;
+    double send_rate_per_second = 0;
+};
+
+}  // namespace dh::dispatch

@@ -1,0 +1,114 @@
+#include "dispatch/dispatch_json.hpp"
+
+#include <regex>
+
+#include "common/error.hpp"
+#include "common/strings.hpp"
+#include "http/json_fields.hpp"
+
+namespace dh::dispatch {
+namespace {
+
+nlohmann::json opt(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+
+std::vector<std::string> uuid_array(const nlohmann::json& parent, const std::string& key, const std::string& field) {
+    std::vector<std::string> out;
+    if (!parent.contains(key) || parent[key].is_null()) return out;
+    if (!parent[key].is_array()) throw Error::invalid_field(field, "must be an array of ids");
+    for (auto& v : parent[key]) {
+        if (!v.is_string() || !strings::is_uuid(v.get<std::string>())) throw Error::invalid_field(field, "must be an array of ids");
+        out.push_back(strings::to_lower(v.get<std::string>()));
+    }
+    if (out.size() > 10000) throw Error::invalid_field(field, "at most 10,000 ids");
+    return out;
+}
+
+std::optional<std::string> one_line(const http::JsonFields& f, const std::string& key, std::size_t max) {
+    auto v = f.opt_text(key, max);
+    if (v && strings::has_line_break_or_nul(*v)) throw Error::invalid_field(key, "must be one line (no CR or LF)");
+    return v;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Dispatch& d) {
+    long long done = 0;
+    for (auto s : {"sent", "failed", "bounced", "complained", "suppressed", "cancelled"})
+        if (auto it = d.counts.find(s); it != d.counts.end()) done += it->second;
+    nlohmann::json counts = nlohmann::json::object();
+    for (auto& [k, v] : d.counts) counts[k] = v;
+    return {{"id", d.id},
+            {"status", d.status},
+            {"subject", d.subject},
+            {"body_markdown", opt(d.body_markdown)},
+            {"body_html", opt(d.body_html)},
+            {"from", {{"email", d.from_email}, {"name", d.from_name}}},
+            {"sender_identity_id", opt(d.sender_identity_id)},
+            {"reply_to", opt(d.reply_to)},
+            {"reference", opt(d.reference)},
+            {"send_at", opt(d.send_at)},
+            {"recipients", nlohmann::json::parse(d.recipients_json)},
+            {"attachment_ids", d.attachment_ids},
+            {"recipients_total", d.recipients_total},
+            {"counts", counts},
+            {"progress", d.recipients_total ? static_cast<double>(done) / static_cast<double>(d.recipients_total) : 1.0},
+            {"is_test", d.is_test},
+            {"created_at", d.created_at},
+            {"updated_at", d.updated_at},
+            {"completed_at", opt(d.completed_at)}};
+}
+
+nlohmann::json to_json(const Delivery& d) {
+    return {{"id", d.id},
+            {"dispatch_id", d.dispatch_id},
+            {"email", d.email},
+            {"contact_name", d.contact_name},
+            {"vendor_id", opt(d.vendor_id)},
+            {"vendor_name", opt(d.vendor_name)},
+            {"status", d.status},
+            {"attempts", d.attempts},
+            {"reason", opt(d.reason)},
+            {"last_error", opt(d.reason)},
+            {"smtp_code", d.smtp_code ? nlohmann::json(*d.smtp_code) : nlohmann::json()},
+            {"relay_reply", opt(d.relay_reply)},
+            {"sent_at", opt(d.sent_at)},
+            {"next_attempt_at", opt(d.next_attempt_at)},
+            {"created_at", d.created_at},
+            {"updated_at", d.updated_at}};
+}
+
+nlohmann::json to_json(const Usage& u) {
+    return {{"period_start", u.period_start}, {"period_end", u.period_end}, {"limit", u.limit},
+            {"sent", u.sent},                 {"reserved", u.reserved},     {"remaining", u.remaining()}};
+}
+
+DispatchRequest request_from_json(const nlohmann::json& body) {
+    http::JsonFields f(body);
+    f.only({"subject", "body_markdown", "body_html", "recipients", "sender_identity_id", "reply_to", "attachment_ids",
+            "send_at", "reference", "to", "vendor_id"});
+    DispatchRequest r;
+    auto subject = one_line(f, "subject", 998);
+    if (!subject || strings::trim(*subject).empty()) throw Error::invalid_field("subject", "is required");
+    r.subject = *subject;
+    r.body_markdown = f.opt_text("body_markdown", 512 * 1024);
+    r.body_html = f.opt_text("body_html", 1024 * 1024);
+    if (!body.contains("recipients") || !body["recipients"].is_object())
+        throw Error::invalid_field("recipients", "must be an object with list_ids and/or vendor_ids");
+    auto& rec = body["recipients"];
+    http::JsonFields rf(rec, "recipients");
+    rf.only({"list_ids", "vendor_ids", "contact_role"});
+    r.recipients.list_ids = uuid_array(rec, "list_ids", "recipients.list_ids");
+    r.recipients.vendor_ids = uuid_array(rec, "vendor_ids", "recipients.vendor_ids");
+    r.recipients.contact_role = rf.opt_text("contact_role", 100);
+    r.sender_identity_id = f.opt_text("sender_identity_id", 36);
+    r.reply_to = one_line(f, "reply_to", 254);
+    r.attachment_ids = uuid_array(body, "attachment_ids", "attachment_ids");
+    r.reference = one_line(f, "reference", 200);
+    r.send_at = f.opt_text("send_at", 40);
+    static const std::regex iso(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$)");
+    if (r.send_at && !std::regex_match(*r.send_at, iso))
+        throw Error::invalid_field("send_at", "must be an ISO 8601 time with a zone, e.g. 2026-12-01T09:00:00Z");
+    return r;
+}
+
+}  // namespace dh::dispatch

@@ -1,0 +1,169 @@
+#include "dispatch/dispatch_routes.hpp"
+
+#include <openssl/sha.h>
+
+#include "common/error.hpp"
+#include "dispatch/attachment_service.hpp"
+#include "dispatch/dispatch_json.hpp"
+#include "dispatch/dispatch_service.hpp"
+#include "http/json_fields.hpp"
+#include "http/pagination.hpp"
+#include "http/router.hpp"
+
+namespace dh::dispatch {
+namespace {
+
+auth::Origin origin(const http::Request& req) { return {req.client_ip, req.request_id}; }
+
+std::string sha256_hex(const std::string& s) {
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (auto b : d) {
+        out.push_back(hex[b >> 4]);
+        out.push_back(hex[b & 15]);
+    }
+    return out;
+}
+
+std::optional<std::string> status_filter(const http::Request& req) {
+    auto s = req.query_param("status");
+    if (s && s->empty()) return std::nullopt;
+    return s;
+}
+
+void register_compose(http::Router& router, DispatchService& svc) {
+    using http::Access;
+    router.add({"POST", "/api/v1/dispatches", Access::tenant_member,
+                [&svc](http::Request& req) {
+                    auto body = req.json();
+                    auto request = request_from_json(body);
+                    std::optional<std::string> key;
+                    if (auto k = req.header("idempotency-key"); !k.empty()) {
+                        if (k.size() > 200) throw Error::invalid_field("Idempotency-Key", "at most 200 characters");
+                        key = std::string(k);
+                    }
+                    auto result = svc.create(req.caller(), request, key, sha256_hex(body.dump()), origin(req));
+                    auto r = http::Response::json(to_json(result.dispatch), result.replayed ? 200 : 201);
+                    if (result.replayed) r.header("Idempotent-Replayed", "true");
+                    return r;
+                },
+                4 << 20});
+    router.add({"POST", "/api/v1/dispatches/preview", Access::tenant_member,
+                [&svc](http::Request& req) {
+                    auto body = req.json();
+                    std::optional<std::string> vendor_id;
+                    if (body.contains("vendor_id") && body["vendor_id"].is_string()) vendor_id = body["vendor_id"];
+                    auto p = svc.preview(req.tenant_id(), request_from_json(body), vendor_id);
+                    return http::Response::json({{"to", p.to},
+                                                 {"subject", p.subject},
+                                                 {"text", p.text},
+                                                 {"html", p.html},
+                                                 {"recipients_total", p.recipients_total}});
+                },
+                4 << 20});
+    router.add({"POST", "/api/v1/dispatches/test", Access::tenant_member,
+                [&svc](http::Request& req) {
+                    auto body = req.json();
+                    auto to = http::JsonFields(body).text("to", 254);
+                    auto d = svc.test_send(req.caller(), request_from_json(body), to, origin(req));
+                    return http::Response::json(to_json(d), 202);
+                },
+                4 << 20});
+}
+
+void register_reading(http::Router& router, DispatchService& svc) {
+    using http::Access;
+    router.add({"GET", "/api/v1/dispatches", Access::tenant_member, [&svc](http::Request& req) {
+                    auto page = http::Page::from(req);
+                    auto rows = svc.list(req.tenant_id(), page.limit, page.after_key, page.after_id, status_filter(req));
+                    auto items = nlohmann::json::array();
+                    for (auto& d : rows) items.push_back(to_json(d));
+                    nlohmann::json next = nullptr;
+                    if (static_cast<int>(rows.size()) == page.limit) next = http::Page::cursor(rows.back().created_at, rows.back().id);
+                    return http::Response::json({{"items", items}, {"next_cursor", next}});
+                }});
+    router.add({"GET", "/api/v1/dispatches/{id}", Access::tenant_member, [&svc](http::Request& req) {
+                    return http::Response::json(to_json(svc.get(req.tenant_id(), req.param("id"))));
+                }});
+    router.add({"GET", "/api/v1/dispatches/{id}/deliveries", Access::tenant_member, [&svc](http::Request& req) {
+                    auto page = http::Page::from(req);
+                    auto rows = svc.deliveries(req.tenant_id(), req.param("id"), page.limit, page.after_key, page.after_id,
+                                               status_filter(req));
+                    auto items = nlohmann::json::array();
+                    for (auto& d : rows) items.push_back(to_json(d));
+                    nlohmann::json next = nullptr;
+                    if (static_cast<int>(rows.size()) == page.limit) next = http::Page::cursor(rows.back().email, rows.back().id);
+                    return http::Response::json({{"items", items}, {"next_cursor", next}});
+                }});
+    router.add({"GET", "/api/v1/usage", Access::tenant_member,
+                [&svc](http::Request& req) { return http::Response::json(to_json(svc.usage(req.tenant_id()))); }});
+}
+
+void register_controls(http::Router& router, DispatchService& svc) {
+    using http::Access;
+    using Control = Dispatch (DispatchService::*)(const auth::Principal&, const std::string&, const auth::Origin&);
+    const std::pair<const char*, Control> controls[] = {{"pause", &DispatchService::pause},
+                                                        {"resume", &DispatchService::resume},
+                                                        {"cancel", &DispatchService::cancel},
+                                                        {"retry-failed", &DispatchService::retry_failed}};
+    for (auto& [name, fn] : controls) {
+        router.add({"POST", std::string("/api/v1/dispatches/{id}/") + name, Access::tenant_member,
+                    [&svc, fn = fn](http::Request& req) {
+                        return http::Response::json(to_json((svc.*fn)(req.caller(), req.param("id"), origin(req))));
+                    }});
+    }
+}
+
+nlohmann::json identity_json(const dispatch_store::SenderIdentity& s) {
+    return {{"id", s.id}, {"email", s.email}, {"name", s.name}, {"is_default", s.is_default}};
+}
+
+nlohmann::json attachment_json(const AttachmentInfo& a) {
+    return {{"id", a.id}, {"filename", a.filename}, {"content_type", a.content_type},
+            {"size_bytes", a.size_bytes}, {"sha256", a.sha256}, {"created_at", a.created_at}};
+}
+
+void register_senders_and_files(http::Router& router, DispatchService& svc, AttachmentService& files) {
+    using http::Access;
+    router.add({"GET", "/api/v1/sender-identities", Access::tenant_member, [&svc](http::Request& req) {
+                    auto items = nlohmann::json::array();
+                    for (auto& s : svc.sender_identities(req.tenant_id())) items.push_back(identity_json(s));
+                    return http::Response::json({{"items", items}, {"next_cursor", nullptr}});
+                }});
+    router.add({"POST", "/api/v1/sender-identities", Access::tenant_admin, [&svc](http::Request& req) {
+                    auto body = req.json();
+                    http::JsonFields f(body);
+                    f.only({"email", "name", "is_default"});
+                    auto s = svc.add_sender_identity(req.caller(), f.text("email", 254), f.opt_text("name", 200).value_or(""),
+                                                     f.opt_bool("is_default").value_or(false), origin(req));
+                    return http::Response::created(identity_json(s));
+                }});
+    router.add({"DELETE", "/api/v1/sender-identities/{id}", Access::tenant_admin, [&svc](http::Request& req) {
+                    svc.remove_sender_identity(req.caller(), req.param("id"), origin(req));
+                    return http::Response::no_content();
+                }});
+    router.add({"POST", "/api/v1/attachments", Access::tenant_member,
+                [&files](http::Request& req) {
+                    auto name = req.query_param("filename").value_or(std::string(req.header("x-filename")));
+                    return http::Response::created(attachment_json(files.store(req.caller(), name, req.body_file)));
+                },
+                static_cast<std::size_t>(AttachmentService::kMaxFileBytes), true});
+    router.add({"GET", "/api/v1/attachments/{id}", Access::tenant_member, [&files](http::Request& req) {
+                    auto a = files.get(req.tenant_id(), req.param("id"));
+                    if (!a) throw Error::not_found("Attachment");
+                    return http::Response::json(attachment_json(*a));
+                }});
+}
+
+}  // namespace
+
+void register_dispatch_routes(http::Router& router, DispatchService& dispatches, AttachmentService& attachments) {
+    register_compose(router, dispatches);
+    register_reading(router, dispatches);
+    register_controls(router, dispatches);
+    register_senders_and_files(router, dispatches, attachments);
+}
+
+}  // namespace dh::dispatch

@@ -1,0 +1,319 @@
+#include "dispatch/dispatch_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "audit/audit.hpp"
+#include "common/error.hpp"
+#include "common/strings.hpp"
+#include "db/tx.hpp"
+#include "dispatch/message_template.hpp"
+
+namespace dh::dispatch {
+namespace {
+
+using namespace dispatch_store;
+
+MessageTemplate prepare(const DispatchRequest& r) {
+    if (r.body_markdown && r.body_html) throw Error::invalid_field("body_html", "give body_markdown or body_html, not both");
+    if (r.body_html) return prepare_html_message(r.subject, *r.body_html);
+    if (r.body_markdown) return prepare_markdown_message(r.subject, *r.body_markdown);
+    throw Error::invalid_field("body_markdown", "is required (or body_html)");
+}
+
+nlohmann::json recipients_json(const Recipients& r) {
+    return {{"list_ids", r.list_ids},
+            {"vendor_ids", r.vendor_ids},
+            {"contact_role", r.contact_role ? nlohmann::json(*r.contact_role) : nlohmann::json()}};
+}
+
+Error quota_error(long long remaining, long long wanted) {
+    return Error(ErrorKind::quota_exceeded, "quota_exceeded",
+                 "This dispatch needs " + std::to_string(wanted) + " emails but only " + std::to_string(remaining) +
+                     " remain in this billing period.")
+        .with("remaining", static_cast<std::int64_t>(remaining))
+        .with("requested", static_cast<std::int64_t>(wanted));
+}
+
+/// Attachments must be the tenant's own, and the encoded message must stay within the plan's size.
+void check_attachments(db::Tx& tx, const std::vector<std::string>& ids, long long limit_bytes) {
+    for (auto& id : ids)
+        if (!strings::is_uuid(id)) throw Error::invalid_field("attachment_ids", "no such attachment: " + id);
+    auto [found, bytes] = attachments_found(tx, ids);
+    if (found != static_cast<long long>(ids.size())) throw Error::invalid_field("attachment_ids", "no such attachment");
+    if (bytes * 4 / 3 > limit_bytes)
+        throw Error::invalid_field("attachment_ids", "the attachments exceed " + std::to_string(limit_bytes) +
+                                                         " bytes per message after encoding");
+}
+
+void check_recipients_exist(db::Tx& tx, const Recipients& r) {
+    if (auto id = unknown_list(tx, r.list_ids)) throw Error::invalid_field("recipients.list_ids", "no such list: " + *id);
+    if (auto id = unknown_vendor(tx, r.vendor_ids)) throw Error::invalid_field("recipients.vendor_ids", "no such vendor: " + *id);
+}
+
+/// Every recipient must have a value for every merge field used: a broken mail is refused now,
+/// naming the recipient, not sent later.
+void check_merge_values(db::Tx& tx, const std::string& dispatch_id, const MessageTemplate& tmpl,
+                        const DispatchRequest& req) {
+    for (auto& field : tmpl.fields()) {
+        if (field == "dispatch.reference") {
+            if (!req.reference || req.reference->empty())
+                throw Error(ErrorKind::unprocessable, "missing_merge_value",
+                            "The message uses {{dispatch.reference}} but the dispatch has no reference.")
+                    .with("field", field);
+            continue;
+        }
+        if (auto who = recipient_missing(tx, dispatch_id, field))
+            throw Error(ErrorKind::unprocessable, "missing_merge_value",
+                        "Recipient " + *who + " has no value for {{" + field + "}}.")
+                .with("field", field)
+                .with("recipient", *who);
+    }
+}
+
+struct From {
+    std::string email, name;
+    std::optional<std::string> identity_id;
+};
+
+/// The dispatch's sender: the given identity, the tenant's default one, or <slug>@MAIL_DOMAIN.
+From sender(db::Tx& tx, const std::string& tenant_id, const std::optional<std::string>& identity_id,
+            const std::string& mail_domain) {
+    if (identity_id) {
+        auto id = strings::is_uuid(*identity_id) ? sender_identity(tx, *identity_id) : std::nullopt;
+        if (!id) throw Error::invalid_field("sender_identity_id", "no such sender identity");
+        return {id->email, id->name, id->id};
+    }
+    if (auto d = default_sender_identity(tx)) return {d->email, d->name, d->id};
+    auto [name, slug] = tenant_name_and_slug(tx, tenant_id);
+    return {slug + "@" + mail_domain, name, std::nullopt};
+}
+
+}  // namespace
+
+std::string checked_address(const std::string& field, const std::string& address) {
+    auto a = strings::trim(address);
+    auto at = a.rfind('@');
+    if (a.empty() || a.size() > 254 || at == std::string::npos || at == 0 || at + 1 == a.size() ||
+        strings::has_line_break_or_nul(a) || a.find_first_of(" \t<>,;\"") != std::string::npos)
+        throw Error::invalid_field(field, "must be an email address");
+    return a.substr(0, at) + "@" + strings::to_lower(a.substr(at + 1));
+}
+
+CreateResult DispatchService::create(const auth::Principal& caller, const DispatchRequest& req,
+                                     const std::optional<std::string>& key, const std::string& request_hash,
+                                     const auth::Origin& origin) {
+    auto tmpl = prepare(req);
+    if (req.recipients.list_ids.empty() && req.recipients.vendor_ids.empty())
+        throw Error::invalid_field("recipients", "choose at least one list or vendor");
+    const auto& tenant_id = *caller.tenant_id;
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) -> CreateResult {
+        if (key) {
+            auto claim = claim_idempotency_key(tx, tenant_id, *key, request_hash);
+            if (!claim.fresh) {
+                if (claim.request_hash != request_hash)
+                    throw Error::conflict("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
+                if (!claim.dispatch_id)
+                    throw Error::conflict("idempotency_key_in_use", "A request with this Idempotency-Key is in progress.");
+                return {*by_id(tx, *claim.dispatch_id), true};
+            }
+        }
+        check_recipients_exist(tx, req.recipients);
+        auto limits = dispatch_store::limits(tx, tenant_id);
+        check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
+        auto [period_start, period_end] = current_period(tx);
+        auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
+        NewDispatch d{tenant_id, req.send_at ? "scheduled" : "queued", req.subject, from.email, from.name, period_start,
+                      recipients_json(req.recipients).dump(), caller.label};
+        d.body_markdown = req.body_markdown;
+        d.body_html = req.body_html;
+        d.reply_to = req.reply_to;
+        d.send_at = req.send_at;
+        d.reference = req.reference;
+        d.sender_identity_id = from.identity_id;
+        if (caller.kind == auth::Principal::Kind::user) d.created_by = caller.id;
+        d.attachment_ids = req.attachment_ids;
+        auto id = insert_dispatch(tx, d);
+        auto fan = fan_out(tx, tenant_id, id, req.recipients);
+        if (fan.queued + fan.suppressed == 0)
+            throw Error::invalid_field("recipients", "the chosen lists and vendors have no active contacts");
+        if (fan.queued > limits.recipients_per_dispatch)
+            throw Error(ErrorKind::quota_exceeded, "recipients_limit_exceeded",
+                        "The plan allows " + std::to_string(limits.recipients_per_dispatch) + " recipients per dispatch; this one has " +
+                            std::to_string(fan.queued) + ".")
+                .with("limit", static_cast<std::int64_t>(limits.recipients_per_dispatch));
+        check_merge_values(tx, id, tmpl, req);
+        if (!reserve(tx, tenant_id, period_start, period_end, fan.queued, limits.emails_per_period))
+            throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), fan.queued);
+        set_totals(tx, id, fan.queued + fan.suppressed, fan.queued == 0 ? "completed" : d.status);
+        if (key) bind_idempotency_key(tx, *key, id);
+        tx.exec("SELECT pg_notify('dispatchhub_deliveries', $1)", {id});
+        auto e = audit::by(caller, origin.request_id, origin.client_ip, "dispatch.created", "dispatch", id);
+        e.details = {{"recipients", fan.queued}, {"suppressed", fan.suppressed}, {"subject", req.subject}};
+        audit::record(tx, e);
+        return {*by_id(tx, id), false};
+    });
+}
+
+Preview DispatchService::preview(const std::string& tenant_id, const DispatchRequest& req,
+                                 const std::optional<std::string>& vendor_id) {
+    auto tmpl = prepare(req);
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        check_recipients_exist(tx, req.recipients);
+        auto sample = sample_recipient(tx, tenant_id, req.recipients, vendor_id);
+        if (!sample) throw Error::invalid_field("recipients", "the chosen lists and vendors have no active contacts");
+        MergeContext ctx;
+        ctx.vendor_name = sample->vendor_name;
+        ctx.vendor_code = sample->vendor_code;
+        ctx.contact_name = sample->contact_name;
+        ctx.contact_email = sample->email;
+        ctx.tenant_name = tenant_name_and_slug(tx, tenant_id).first;
+        ctx.dispatch_reference = req.reference;
+        const auto parsed = nlohmann::json::parse(sample->custom_json);  // keep alive: items() refers to it
+        for (auto& [k, v] : parsed.items())
+            if (v.is_string()) ctx.vendor_custom[k] = v.get<std::string>();
+        auto rendered = render_message(tmpl, ctx);
+        return Preview{sample->email, rendered.subject, rendered.text, rendered.html, sample->total};
+    });
+}
+
+Dispatch DispatchService::test_send(const auth::Principal& caller, const DispatchRequest& req, const std::string& to_in,
+                                    const auth::Origin& origin) {
+    auto to = checked_address("to", to_in);
+    auto tmpl = prepare(req);
+    const auto& tenant_id = *caller.tenant_id;
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        check_recipients_exist(tx, req.recipients);
+        auto sample = sample_recipient(tx, tenant_id, req.recipients, std::nullopt);
+        auto limits = dispatch_store::limits(tx, tenant_id);
+        check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
+        auto [period_start, period_end] = current_period(tx);
+        auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
+        NewDispatch d{tenant_id, "queued", req.subject, from.email, from.name, period_start,
+                      recipients_json(req.recipients).dump(), caller.label};
+        d.body_markdown = req.body_markdown;
+        d.body_html = req.body_html;
+        d.reply_to = req.reply_to;
+        d.reference = req.reference;
+        d.is_test = true;
+        d.attachment_ids = req.attachment_ids;
+        auto id = insert_dispatch(tx, d);
+        insert_single_delivery(tx, tenant_id, id, to, sample ? std::optional(sample->vendor_id) : std::nullopt,
+                               sample ? sample->contact_name : "");
+        check_merge_values(tx, id, tmpl, req);
+        if (!reserve(tx, tenant_id, period_start, period_end, 1, limits.emails_per_period))
+            throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), 1);
+        set_totals(tx, id, 1, "queued");
+        tx.exec("SELECT pg_notify('dispatchhub_deliveries', $1)", {id});
+        auto e = audit::by(caller, origin.request_id, origin.client_ip, "dispatch.test_sent", "dispatch", id);
+        e.details = {{"to", to}};
+        audit::record(tx, e);
+        return *by_id(tx, id);
+    });
+}
+
+Dispatch DispatchService::get(const std::string& tenant_id, const std::string& id) {
+    if (!strings::is_uuid(id)) throw Error::not_found("Dispatch");
+    auto d = db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) { return by_id(tx, id); });
+    if (!d) throw Error::not_found("Dispatch");
+    return *d;
+}
+
+std::vector<Dispatch> DispatchService::list(const std::string& tenant_id, int limit,
+                                            const std::optional<std::string>& after_created,
+                                            const std::optional<std::string>& after_id,
+                                            const std::optional<std::string>& status) {
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id),
+                       [&](db::Tx& tx) { return dispatch_store::list(tx, limit, after_created, after_id, status); });
+}
+
+std::vector<Delivery> DispatchService::deliveries(const std::string& tenant_id, const std::string& id, int limit,
+                                                  const std::optional<std::string>& after_email,
+                                                  const std::optional<std::string>& after_id,
+                                                  const std::optional<std::string>& status) {
+    get(tenant_id, id);  // 404 for other tenants' dispatches
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        return dispatch_store::deliveries(tx, id, limit, after_email, after_id, status);
+    });
+}
+
+Dispatch DispatchService::control(const auth::Principal& caller, const std::string& id, const std::string& action,
+                                  const auth::Origin& origin) {
+    if (!strings::is_uuid(id)) throw Error::not_found("Dispatch");
+    const auto& tenant_id = *caller.tenant_id;
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        auto d = by_id(tx, id);
+        if (!d) throw Error::not_found("Dispatch");
+        auto refuse = [&] {
+            return Error::conflict("invalid_state", "A " + d->status + " dispatch cannot be " + action + "d.");
+        };
+        if (action == "pause") {
+            if (!set_status(tx, id, "queued,sending,scheduled", "paused")) throw refuse();
+        } else if (action == "resume") {
+            if (!set_status(tx, id, "paused", "queued")) throw refuse();
+        } else if (action == "cancel") {
+            if (!set_status(tx, id, "queued,sending,scheduled,paused,pending_approval", "cancelled")) throw refuse();
+            release(tx, tenant_id, d->period_start, cancel_pending(tx, id));
+        } else if (action == "retry-failed") {
+            if (d->status == "cancelled") throw refuse();
+            auto limits = dispatch_store::limits(tx, tenant_id);
+            auto n = requeue_failed(tx, id);
+            auto [start, end] = current_period(tx);
+            if (n > 0 && !reserve(tx, tenant_id, d->period_start, end, n, limits.emails_per_period))
+                throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), n);
+            if (n > 0) set_status(tx, id, "completed,sending,queued", "queued");
+        }
+        tx.exec("SELECT pg_notify('dispatchhub_deliveries', $1)", {id});
+        audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip,
+                                    "dispatch." + std::string(action == "retry-failed" ? "retried" : action + "d"),
+                                    "dispatch", id));
+        return *by_id(tx, id);
+    });
+}
+
+Dispatch DispatchService::pause(const auth::Principal& c, const std::string& id, const auth::Origin& o) { return control(c, id, "pause", o); }
+Dispatch DispatchService::resume(const auth::Principal& c, const std::string& id, const auth::Origin& o) { return control(c, id, "resume", o); }
+Dispatch DispatchService::cancel(const auth::Principal& c, const std::string& id, const auth::Origin& o) { return control(c, id, "cancel", o); }
+Dispatch DispatchService::retry_failed(const auth::Principal& c, const std::string& id, const auth::Origin& o) {
+    return control(c, id, "retry-failed", o);
+}
+
+Usage DispatchService::usage(const std::string& tenant_id) {
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        return dispatch_store::usage(tx, tenant_id, dispatch_store::limits(tx, tenant_id).emails_per_period);
+    });
+}
+
+std::vector<SenderIdentity> DispatchService::sender_identities(const std::string& tenant_id) {
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        auto all = dispatch_store::sender_identities(tx);
+        if (std::none_of(all.begin(), all.end(), [](auto& s) { return s.is_default; })) {
+            auto [name, slug] = tenant_name_and_slug(tx, tenant_id);
+            all.insert(all.begin(), SenderIdentity{"default", slug + "@" + mail_domain_, name, true});
+        }
+        return all;
+    });
+}
+
+SenderIdentity DispatchService::add_sender_identity(const auth::Principal& caller, const std::string& email,
+                                                    const std::string& name, bool is_default, const auth::Origin& origin) {
+    auto address = checked_address("email", email);
+    if (strings::has_line_break_or_nul(name)) throw Error::invalid_field("name", "must be one line");
+    return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+        if (is_default) tx.exec("UPDATE sender_identities SET is_default = false WHERE is_default");
+        auto s = insert_sender_identity(tx, *caller.tenant_id, address, name, is_default);
+        audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip, "sender_identity.created",
+                                    "sender_identity", s.id));
+        return s;
+    });
+}
+
+void DispatchService::remove_sender_identity(const auth::Principal& caller, const std::string& id, const auth::Origin& origin) {
+    if (!strings::is_uuid(id)) throw Error::not_found("Sender identity");
+    db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+        if (!delete_sender_identity(tx, id)) throw Error::not_found("Sender identity");
+        audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip, "sender_identity.deleted",
+                                    "sender_identity", id));
+    });
+}
+
+}  // namespace dh::dispatch

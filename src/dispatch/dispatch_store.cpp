@@ -1,0 +1,393 @@
+#include "dispatch/dispatch_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.hpp"
+#include "db/tx.hpp"
+
+namespace dh::dispatch::dispatch_store {
+namespace {
+
+constexpr const char* kPeriod = R"SQL(
+SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date AS start,
+       (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month')::date AS "end")SQL";
+
+constexpr const char* kLimits = R"SQL(
+SELECT coalesce((t.limit_overrides->>'emails_per_period')::bigint, p.emails_per_period) AS emails,
+       coalesce((t.limit_overrides->>'recipients_per_dispatch')::bigint, p.recipients_per_dispatch) AS recipients,
+       coalesce((t.limit_overrides->>'attachment_bytes')::bigint, p.attachment_bytes) AS attachment_bytes,
+       coalesce((t.limit_overrides->>'send_rate_per_second')::numeric, p.send_rate_per_second) AS rate
+FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid)SQL";
+
+constexpr const char* kEnsureUsage = R"SQL(
+INSERT INTO usage_periods (tenant_id, period_start, period_end) VALUES ($1::uuid, $2::date, $3::date)
+ON CONFLICT DO NOTHING)SQL";
+// The conditional UPDATE is the whole quota check: concurrent reservations serialise on the row
+// and none can pass the limit together with another (I1).
+constexpr const char* kReserve = R"SQL(
+UPDATE usage_periods SET reserved = reserved + $3
+WHERE tenant_id = $1::uuid AND period_start = $2::date AND sent + reserved + $3 <= $4)SQL";
+constexpr const char* kRelease = R"SQL(
+UPDATE usage_periods SET reserved = reserved - $3 WHERE tenant_id = $1::uuid AND period_start = $2::date)SQL";
+constexpr const char* kUsage = R"SQL(
+SELECT to_char(p.s, 'YYYY-MM-DD') AS period_start, to_char(p.e, 'YYYY-MM-DD') AS period_end,
+       coalesce(u.sent, 0) AS sent, coalesce(u.reserved, 0) AS reserved
+FROM (SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date AS s,
+             (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month')::date AS e) p
+LEFT JOIN usage_periods u ON u.tenant_id = $1::uuid AND u.period_start = p.s)SQL";
+
+constexpr const char* kIdentityColumns = "id, email, name, is_default";
+const std::string kIdentityById = std::string("SELECT ") + kIdentityColumns + " FROM sender_identities WHERE id = $1::uuid";
+const std::string kDefaultIdentity = std::string("SELECT ") + kIdentityColumns + " FROM sender_identities WHERE is_default LIMIT 1";
+const std::string kIdentities = std::string("SELECT ") + kIdentityColumns + " FROM sender_identities ORDER BY created_at";
+const std::string kInsertIdentity = std::string("INSERT INTO sender_identities (tenant_id, email, name, is_default) "
+                                                "VALUES ($1::uuid, $2, $3, $4) RETURNING ") + kIdentityColumns;
+constexpr const char* kDeleteIdentity = "DELETE FROM sender_identities WHERE id = $1::uuid";
+constexpr const char* kTenantName = "SELECT name, slug FROM tenants WHERE id = $1::uuid";
+
+constexpr const char* kInsertDispatch = R"SQL(
+INSERT INTO dispatches (tenant_id, status, subject, body_markdown, body_html, sender_identity_id, from_email, from_name,
+                        reply_to, recipients, attachment_ids, send_at, reference, is_test, period_start, created_by,
+                        created_by_label)
+VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7, $8, $9, $10::jsonb, $11::uuid[], $12::timestamptz, $13, $14, $15::date,
+        $16::uuid, $17)
+RETURNING id)SQL";
+
+// Every active contact of every selected active vendor (lists honour a member's contact_role),
+// one delivery per distinct address (the primary contact wins), suppressed ones marked.
+constexpr const char* kRecipientsCte = R"SQL(
+WITH chosen AS (
+  SELECT v.id AS vendor_id, NULL::text AS member_role FROM vendors v WHERE v.id = ANY($3::uuid[])
+  UNION ALL
+  SELECT m.vendor_id, m.contact_role FROM vendor_list_members m WHERE m.list_id = ANY($2::uuid[])
+), recipients AS (
+  SELECT DISTINCT ON (c.email) c.vendor_id, c.id AS contact_id, c.email, c.name
+  FROM chosen ch
+  JOIN vendors v ON v.id = ch.vendor_id AND v.status = 'active'
+  JOIN vendor_contacts c ON c.vendor_id = v.id
+  WHERE ($4::text IS NULL OR c.role = $4) AND (ch.member_role IS NULL OR c.role = ch.member_role)
+  ORDER BY c.email, c.is_primary DESC, c.created_at
+))SQL";
+const std::string kFanOut = std::string(kRecipientsCte) + R"SQL(, inserted AS (
+  INSERT INTO deliveries (tenant_id, dispatch_id, vendor_id, contact_id, email, contact_name, status, reason)
+  SELECT $1::uuid, $5::uuid, r.vendor_id, r.contact_id, r.email, r.name,
+         CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END,
+         CASE WHEN s.address IS NULL THEN NULL ELSE 'the address is on the suppression list (' || s.reason || ')' END
+  FROM recipients r LEFT JOIN suppressions s ON s.tenant_id = $1::uuid AND s.address = r.email
+  RETURNING status
+)
+SELECT count(*) FILTER (WHERE status = 'queued') AS queued, count(*) FILTER (WHERE status = 'suppressed') AS suppressed
+FROM inserted)SQL";
+
+const std::string kPreviewRecipient = std::string(kRecipientsCte) + R"SQL(
+SELECT r.email, r.name AS contact_name, v.id AS vendor_id, v.name AS vendor_name, v.code, v.custom_fields::text AS custom,
+       (SELECT count(*) FROM recipients) AS total
+FROM recipients r JOIN vendors v ON v.id = r.vendor_id
+WHERE $5::uuid IS NULL OR v.id = $5::uuid
+ORDER BY v.name, r.email LIMIT 1)SQL";
+
+constexpr const char* kInsertSingle = R"SQL(
+INSERT INTO deliveries (tenant_id, dispatch_id, vendor_id, email, contact_name, status)
+VALUES ($1::uuid, $2::uuid, $4::uuid, $3, $5, 'queued'))SQL";
+constexpr const char* kSetTotals =
+    "UPDATE dispatches SET recipients_total = $2, status = $3, updated_at = now(), "
+    "completed_at = CASE WHEN $3 = 'completed' THEN now() END WHERE id = $1::uuid";
+
+constexpr const char* kMissingBase = R"SQL(
+SELECT v.name || ' <' || d.email || '>' AS label FROM deliveries d LEFT JOIN vendors v ON v.id = d.vendor_id
+WHERE d.dispatch_id = $1::uuid AND d.status = 'queued' AND )SQL";
+
+constexpr const char* kUnknownLists = R"SQL(
+SELECT x FROM unnest($1::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM vendor_lists l WHERE l.id = x) LIMIT 1)SQL";
+constexpr const char* kUnknownVendors = R"SQL(
+SELECT x FROM unnest($1::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM vendors v WHERE v.id = x) LIMIT 1)SQL";
+
+constexpr const char* kDispatchColumns = R"SQL(
+  d.id, d.tenant_id, d.status, d.subject, d.body_markdown, d.body_html, d.sender_identity_id, d.from_email, d.from_name,
+  d.reply_to, d.recipients::text AS recipients, array_to_string(d.attachment_ids, ',') AS attachment_ids,
+  to_char(d.send_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS send_at, d.reference, d.is_test,
+  to_char(d.period_start, 'YYYY-MM-DD') AS period_start, d.recipients_total,
+  to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
+  to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at,
+  to_char(d.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS completed_at,
+  (SELECT coalesce(jsonb_object_agg(status, n), '{}')::text
+   FROM (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = d.id GROUP BY status) c) AS counts)SQL";
+const std::string kById = std::string("SELECT ") + kDispatchColumns + " FROM dispatches d WHERE d.id = $1::uuid";
+const std::string kList = std::string("SELECT ") + kDispatchColumns + R"SQL( FROM dispatches d
+WHERE NOT d.is_test AND ($4::text IS NULL OR d.status = $4)
+  AND ($2::timestamptz IS NULL OR (d.created_at, d.id) < ($2::timestamptz, $3::uuid))
+ORDER BY d.created_at DESC, d.id DESC LIMIT $1)SQL";
+
+constexpr const char* kDeliveries = R"SQL(
+SELECT l.id, l.dispatch_id, l.email, l.contact_name, l.status, l.vendor_id, v.name AS vendor_name, l.reason,
+       l.relay_reply, l.smtp_code, l.attempts,
+       to_char(l.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sent_at,
+       to_char(l.next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS next_attempt_at,
+       to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
+       to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
+FROM deliveries l LEFT JOIN vendors v ON v.id = l.vendor_id
+WHERE l.dispatch_id = $1::uuid AND ($5::text IS NULL OR l.status = $5)
+  AND ($3::text IS NULL OR (l.email, l.id) > ($3::text, $4::uuid))
+ORDER BY l.email, l.id LIMIT $2)SQL";
+
+constexpr const char* kCancelPending = R"SQL(
+WITH c AS (UPDATE deliveries SET status = 'cancelled', reason = 'the dispatch was cancelled', updated_at = now()
+           WHERE dispatch_id = $1::uuid AND status IN ('queued', 'deferred') RETURNING 1)
+SELECT count(*) AS n FROM c)SQL";
+constexpr const char* kRequeueFailed = R"SQL(
+WITH c AS (UPDATE deliveries SET status = 'queued', next_attempt_at = now(), first_attempt_at = NULL, attempts = 0,
+                                 reason = NULL, updated_at = now()
+           WHERE dispatch_id = $1::uuid AND status = 'failed' RETURNING 1)
+SELECT count(*) AS n FROM c)SQL";
+constexpr const char* kCompleteIfDone = R"SQL(
+UPDATE dispatches d SET status = 'completed', completed_at = now(), updated_at = now()
+WHERE d.id = ANY($1::uuid[]) AND d.status IN ('queued', 'sending')
+  AND NOT EXISTS (SELECT 1 FROM deliveries l WHERE l.dispatch_id = d.id AND l.status IN ('queued', 'deferred', 'sending')))SQL";
+
+// The INSERT waits for a concurrent transaction holding the same key; the SELECT that follows runs
+// with a fresh snapshot and so sees the winner's row. Of 50 identical concurrent requests exactly
+// one creates the dispatch and the others read its id.
+constexpr const char* kClaimKey = R"SQL(
+INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES ($1::uuid, $2, $3)
+ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, dispatch_id = NULL, created_at = now()
+  WHERE idempotency_keys.created_at < now() - interval '24 hours'
+RETURNING request_hash)SQL";
+constexpr const char* kReadKey =
+    "SELECT request_hash, dispatch_id FROM idempotency_keys WHERE tenant_id = $1::uuid AND key = $2";
+constexpr const char* kBindKey = "UPDATE idempotency_keys SET dispatch_id = $2::uuid WHERE key = $1";
+
+std::string pg_array(const std::vector<std::string>& ids) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
+    return out + "}";
+}
+
+SenderIdentity identity_from(const db::Result& r, int i) {
+    return {r.text(i, "id"), r.text(i, "email"), r.text(i, "name"), r.boolean(i, "is_default")};
+}
+
+Dispatch dispatch_from(const db::Result& r, int i) {
+    Dispatch d;
+    d.id = r.text(i, "id");
+    d.tenant_id = r.text(i, "tenant_id");
+    d.status = r.text(i, "status");
+    d.subject = r.text(i, "subject");
+    d.body_markdown = r.opt(i, "body_markdown");
+    d.body_html = r.opt(i, "body_html");
+    d.sender_identity_id = r.opt(i, "sender_identity_id");
+    d.from_email = r.text(i, "from_email");
+    d.from_name = r.text(i, "from_name");
+    d.reply_to = r.opt(i, "reply_to");
+    d.recipients_json = r.text(i, "recipients");
+    auto ids = r.text(i, "attachment_ids");
+    if (!ids.empty()) d.attachment_ids = strings::split(ids, ',');
+    d.send_at = r.opt(i, "send_at");
+    d.reference = r.opt(i, "reference");
+    d.is_test = r.boolean(i, "is_test");
+    d.period_start = r.text(i, "period_start");
+    d.recipients_total = r.integer(i, "recipients_total");
+    d.created_at = r.text(i, "created_at");
+    d.updated_at = r.text(i, "updated_at");
+    d.completed_at = r.opt(i, "completed_at");
+    for (auto& s : delivery_states()) d.counts[s] = 0;
+    const auto parsed = nlohmann::json::parse(r.text(i, "counts"));  // keep alive: items() refers to it
+    for (auto& [k, v] : parsed.items()) d.counts[k] = v.get<long long>();
+    return d;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> current_period(db::Tx& tx) {
+    auto r = tx.exec(kPeriod);
+    return {r.text(0, "start"), r.text(0, "end")};
+}
+
+EffectiveLimits limits(db::Tx& tx, const std::string& tenant_id) {
+    auto r = tx.exec(kLimits, {tenant_id});
+    if (r.empty()) return {};
+    return {r.integer(0, "emails"), r.integer(0, "recipients"), r.integer(0, "attachment_bytes"), r.number(0, "rate")};
+}
+
+bool reserve(db::Tx& tx, const std::string& tenant_id, const std::string& period_start, const std::string& period_end,
+             long long n, long long limit) {
+    tx.exec(kEnsureUsage, {tenant_id, period_start, period_end});
+    return tx.exec(kReserve, {tenant_id, period_start, n, limit}).affected() == 1;
+}
+
+void release(db::Tx& tx, const std::string& tenant_id, const std::string& period_start, long long n) {
+    if (n > 0) tx.exec(kRelease, {tenant_id, period_start, n});
+}
+
+Usage usage(db::Tx& tx, const std::string& tenant_id, long long limit) {
+    auto r = tx.exec(kUsage, {tenant_id});
+    return {r.text(0, "period_start"), r.text(0, "period_end"), limit, r.integer(0, "sent"), r.integer(0, "reserved")};
+}
+
+std::optional<SenderIdentity> sender_identity(db::Tx& tx, const std::string& id) {
+    auto r = tx.exec(kIdentityById, {id});
+    if (r.empty()) return std::nullopt;
+    return identity_from(r, 0);
+}
+
+std::optional<SenderIdentity> default_sender_identity(db::Tx& tx) {
+    auto r = tx.exec(kDefaultIdentity);
+    if (r.empty()) return std::nullopt;
+    return identity_from(r, 0);
+}
+
+std::vector<SenderIdentity> sender_identities(db::Tx& tx) {
+    auto r = tx.exec(kIdentities);
+    std::vector<SenderIdentity> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(identity_from(r, i));
+    return out;
+}
+
+SenderIdentity insert_sender_identity(db::Tx& tx, const std::string& tenant_id, const std::string& email,
+                                      const std::string& name, bool is_default) {
+    return identity_from(tx.exec(kInsertIdentity, {tenant_id, email, name, is_default}), 0);
+}
+
+bool delete_sender_identity(db::Tx& tx, const std::string& id) { return tx.exec(kDeleteIdentity, {id}).affected() == 1; }
+
+std::pair<std::string, std::string> tenant_name_and_slug(db::Tx& tx, const std::string& tenant_id) {
+    auto r = tx.exec(kTenantName, {tenant_id});
+    return {r.text(0, "name"), r.text(0, "slug")};
+}
+
+std::string insert_dispatch(db::Tx& tx, const NewDispatch& d) {
+    auto r = tx.exec(kInsertDispatch, {d.tenant_id, d.status, d.subject, d.body_markdown, d.body_html,
+                                       d.sender_identity_id, d.from_email, d.from_name, d.reply_to, d.recipients_json,
+                                       pg_array(d.attachment_ids), d.send_at, d.reference, d.is_test, d.period_start,
+                                       d.created_by, d.created_by_label});
+    return r.text(0, "id");
+}
+
+FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id, const Recipients& rc) {
+    auto r = tx.exec(kFanOut, {tenant_id, pg_array(rc.list_ids), pg_array(rc.vendor_ids), rc.contact_role, dispatch_id});
+    return {r.integer(0, "queued"), r.integer(0, "suppressed")};
+}
+
+void insert_single_delivery(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id,
+                            const std::string& email, const std::optional<std::string>& vendor_id,
+                            const std::string& contact_name) {
+    tx.exec(kInsertSingle, {tenant_id, dispatch_id, email, vendor_id, contact_name});
+}
+
+std::optional<SampleRecipient> sample_recipient(db::Tx& tx, const std::string& tenant_id, const Recipients& rc,
+                                                const std::optional<std::string>& vendor_id) {
+    auto r = tx.exec(kPreviewRecipient, {tenant_id, pg_array(rc.list_ids), pg_array(rc.vendor_ids), rc.contact_role, vendor_id});
+    if (r.empty()) return std::nullopt;
+    return SampleRecipient{r.text(0, "email"), r.text(0, "contact_name"), r.text(0, "vendor_id"), r.text(0, "vendor_name"),
+                           r.opt(0, "code"), r.text(0, "custom"), r.integer(0, "total")};
+}
+
+void set_totals(db::Tx& tx, const std::string& dispatch_id, long long total, const std::string& status) {
+    tx.exec(kSetTotals, {dispatch_id, total, status});
+}
+
+std::optional<std::string> recipient_missing(db::Tx& tx, const std::string& dispatch_id, const std::string& field) {
+    std::string condition;
+    db::Params params = {dispatch_id};
+    if (field == "vendor.code") condition = "coalesce(v.code, '') = ''";
+    else if (field == "contact.name") condition = "coalesce(d.contact_name, '') = ''";
+    else if (field.rfind("vendor.custom.", 0) == 0) {
+        condition = "coalesce(v.custom_fields->>$2, '') = ''";
+        params.push_back(field.substr(std::string("vendor.custom.").size()));
+    } else if (field == "vendor.name") condition = "v.id IS NULL";
+    else return std::nullopt;
+    auto r = tx.exec(std::string(kMissingBase) + condition + " LIMIT 1", params);
+    if (r.empty()) return std::nullopt;
+    return r.is_null(0, 0) ? std::string("a recipient") : r.text(0, "label");
+}
+
+std::optional<std::string> unknown_list(db::Tx& tx, const std::vector<std::string>& ids) {
+    if (ids.empty()) return std::nullopt;
+    auto r = tx.exec(kUnknownLists, {pg_array(ids)});
+    if (r.empty()) return std::nullopt;
+    return r.text(0, 0);
+}
+
+std::optional<std::string> unknown_vendor(db::Tx& tx, const std::vector<std::string>& ids) {
+    if (ids.empty()) return std::nullopt;
+    auto r = tx.exec(kUnknownVendors, {pg_array(ids)});
+    if (r.empty()) return std::nullopt;
+    return r.text(0, 0);
+}
+
+std::pair<long long, long long> attachments_found(db::Tx& tx, const std::vector<std::string>& ids) {
+    if (ids.empty()) return {0, 0};
+    auto r = tx.exec("SELECT count(*) AS n, coalesce(sum(size_bytes), 0) AS bytes FROM attachments WHERE id = ANY($1::uuid[])",
+                     {pg_array(ids)});
+    return {r.integer(0, "n"), r.integer(0, "bytes")};
+}
+
+std::optional<Dispatch> by_id(db::Tx& tx, const std::string& id) {
+    auto r = tx.exec(kById, {id});
+    if (r.empty()) return std::nullopt;
+    return dispatch_from(r, 0);
+}
+
+std::vector<Dispatch> list(db::Tx& tx, int limit, const std::optional<std::string>& after_created,
+                           const std::optional<std::string>& after_id, const std::optional<std::string>& status) {
+    auto r = tx.exec(kList, {limit, after_created, after_id, status});
+    std::vector<Dispatch> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(dispatch_from(r, i));
+    return out;
+}
+
+std::vector<Delivery> deliveries(db::Tx& tx, const std::string& dispatch_id, int limit,
+                                 const std::optional<std::string>& after_email, const std::optional<std::string>& after_id,
+                                 const std::optional<std::string>& status) {
+    auto r = tx.exec(kDeliveries, {dispatch_id, limit, after_email, after_id, status});
+    std::vector<Delivery> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        Delivery d;
+        d.id = r.text(i, "id");
+        d.dispatch_id = r.text(i, "dispatch_id");
+        d.email = r.text(i, "email");
+        d.contact_name = r.text(i, "contact_name");
+        d.status = r.text(i, "status");
+        d.vendor_id = r.opt(i, "vendor_id");
+        d.vendor_name = r.opt(i, "vendor_name");
+        d.reason = r.opt(i, "reason");
+        d.relay_reply = r.opt(i, "relay_reply");
+        d.smtp_code = r.opt_integer(i, "smtp_code");
+        d.attempts = r.integer(i, "attempts");
+        d.sent_at = r.opt(i, "sent_at");
+        d.next_attempt_at = r.opt(i, "next_attempt_at");
+        d.created_at = r.text(i, "created_at");
+        d.updated_at = r.text(i, "updated_at");
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+bool set_status(db::Tx& tx, const std::string& id, const std::string& from_states_csv, const std::string& to) {
+    return tx.exec("UPDATE dispatches SET status = $3, updated_at = now() WHERE id = $1::uuid AND status = ANY(string_to_array($2, ','))",
+                   {id, from_states_csv, to})
+               .affected() == 1;
+}
+
+long long cancel_pending(db::Tx& tx, const std::string& dispatch_id) {
+    return tx.exec(kCancelPending, {dispatch_id}).integer(0, "n");
+}
+
+long long requeue_failed(db::Tx& tx, const std::string& dispatch_id) {
+    return tx.exec(kRequeueFailed, {dispatch_id}).integer(0, "n");
+}
+
+void complete_if_done(db::Tx& tx, const std::vector<std::string>& dispatch_ids) {
+    if (!dispatch_ids.empty()) tx.exec(kCompleteIfDone, {pg_array(dispatch_ids)});
+}
+
+KeyClaim claim_idempotency_key(db::Tx& tx, const std::string& tenant_id, const std::string& key, const std::string& hash) {
+    if (!tx.exec(kClaimKey, {tenant_id, key, hash}).empty()) return {true, hash, std::nullopt};
+    auto r = tx.exec(kReadKey, {tenant_id, key});
+    return {false, r.text(0, "request_hash"), r.opt(0, "dispatch_id")};
+}
+
+void bind_idempotency_key(db::Tx& tx, const std::string& key, const std::string& dispatch_id) {
+    tx.exec(kBindKey, {key, dispatch_id});
+}
+
+}  // namespace dh::dispatch::dispatch_store

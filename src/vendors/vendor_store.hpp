@@ -1,0 +1,52 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vendors/vendor.hpp"
+
+namespace dh::db {
+class Tx;
+}
+
+/// SQL of vendors and contacts. Every function runs in the caller's transaction, whose tenant
+/// scope (row-level security) decides which rows exist.
+namespace dh::vendors::vendor_store {
+
+/// Serializes vendor creation of one tenant (the plan limit is checked under it).
+void lock_tenant_vendors(db::Tx& tx, const std::string& tenant_id);
+/// The tenant's vendor limit: its override, else its plan's.
+std::int64_t vendor_limit(db::Tx& tx, const std::string& tenant_id);
+std::int64_t vendor_count(db::Tx& tx);
+
+std::optional<Vendor> find(db::Tx& tx, const std::string& id, bool for_update = false);
+/// The vendor with its contacts and lists.
+std::optional<Vendor> find_detail(db::Tx& tx, const std::string& id);
+/// One page in (name, id) order after `after`, `limit` + 1 rows at most (the extra one says more exist).
+std::vector<Vendor> list(db::Tx& tx, const VendorFilter& filter, const VendorCursor& after, int limit);
+/// Like list() and with contacts and list names filled, for the export.
+std::vector<Vendor> export_page(db::Tx& tx, const VendorFilter& filter, const VendorCursor& after, int limit);
+/// Keys of custom fields used by the vendors matching `filter`, sorted.
+std::vector<std::string> custom_keys(db::Tx& tx, const VendorFilter& filter);
+
+/// Inserts `v` (fields only); returns its id. Error(conflict, vendor_code_taken) on a used code.
+std::string insert(db::Tx& tx, const std::string& tenant_id, const Vendor& v);
+/// Writes all fields of `v`. Error(conflict, vendor_code_taken) on a used code.
+void update(db::Tx& tx, const Vendor& v);
+bool remove(db::Tx& tx, const std::string& id);
+
+std::vector<Contact> contacts_of(db::Tx& tx, const std::string& vendor_id);
+std::optional<Contact> find_contact(db::Tx& tx, const std::string& vendor_id, const std::string& contact_id);
+/// Error(conflict, contact_exists) when the vendor already has this email.
+Contact insert_contact(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id, const Contact& c);
+void update_contact(db::Tx& tx, const std::string& vendor_id, const Contact& c);
+bool remove_contact(db::Tx& tx, const std::string& vendor_id, const std::string& contact_id);
+void clear_primary(db::Tx& tx, const std::string& vendor_id);
+/// Makes the vendor's contacts exactly `contacts` (matched by email, ids kept).
+void replace_contacts(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id,
+                      const std::vector<Contact>& contacts);
+/// When a vendor has contacts but none is primary, the oldest becomes primary.
+void ensure_primary(db::Tx& tx, const std::string& vendor_id);
+
+}  // namespace dh::vendors::vendor_store

@@ -1,0 +1,234 @@
+// Dispatches end to end on the capture transport, against the real server and database.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <future>
+#include <set>
+
+#include "dispatch/dispatch_fixture.hpp"
+
+namespace dh::test {
+namespace {
+
+struct Dispatches : ::testing::Test {
+    TestServer server;
+    PlatformSession platform{server};
+    TenantSession acme = platform.create_tenant("acme");
+    TenantSession globex = platform.create_tenant("globex");
+    std::string outbox() const { return server.data_dir() + "/outbox"; }
+    int verify_usage() { return run_binary({"admin", "verify-usage"}, server.env()).exit_code; }
+};
+
+TEST_F(Dispatches, EveryRecipientCapturedOnceMimeCleanAndCounted) {
+    auto list = import_vendors(acme, 300);
+    auto created = acme.http.post("/api/v1/dispatches", dispatch_body(list));
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(created.json()["recipients_total"], 300);
+    auto d = wait_for_status(acme, created.json()["id"], "completed");
+    ASSERT_EQ(d["status"], "completed") << d.dump();
+    EXPECT_EQ(d["counts"]["sent"], 300);
+    EXPECT_EQ(d["progress"], 1.0);
+    auto check = std::string("/usr/bin/python3 ") + DH_SOURCE_DIR + "/tests/tools/check_outbox.py " + outbox() +
+                 " 300 'Payment run for ' > " + server.data_dir() + "/check.txt 2>&1";
+    EXPECT_EQ(std::system(check.c_str()), 0) << std::ifstream(server.data_dir() + "/check.txt").rdbuf();
+    auto usage = acme.http.get("/api/v1/usage").json();
+    EXPECT_EQ(usage["sent"], 300);
+    EXPECT_EQ(usage["reserved"], 0);
+    EXPECT_EQ(verify_usage(), 0);
+    auto page = acme.http.get("/api/v1/dispatches/" + d["id"].get<std::string>() + "/deliveries?limit=100&status=sent").json();
+    EXPECT_EQ(page["items"].size(), 100u);
+    EXPECT_TRUE(page["next_cursor"].is_string());
+}
+
+TEST_F(Dispatches, ConcurrentRequestsWithOneIdempotencyKeyCreateOneDispatch) {
+    auto list = import_vendors(acme, 5);
+    auto body = dispatch_body(list).dump();
+    std::vector<std::future<HttpResponse>> calls;
+    for (int i = 0; i < 30; ++i)
+        calls.push_back(std::async(std::launch::async, [&] {
+            return acme.http.request("POST", "/api/v1/dispatches", body, {{"Idempotency-Key", "same-key-1"}});
+        }));
+    std::set<std::string> ids;
+    for (auto& c : calls) {
+        auto r = c.get();
+        ASSERT_TRUE(r.status == 200 || r.status == 201) << r.status << " " << r.body;
+        ids.insert(r.json()["id"].get<std::string>());
+    }
+    EXPECT_EQ(ids.size(), 1u);
+    auto other = dispatch_body(list, "Another subject");
+    EXPECT_EQ(acme.http.request("POST", "/api/v1/dispatches", other.dump(), {{"Idempotency-Key", "same-key-1"}}).status, 409);
+    EXPECT_EQ(acme.http.get("/api/v1/usage").json()["sent"].get<long>() + acme.http.get("/api/v1/usage").json()["reserved"].get<long>(), 5);
+}
+
+TEST_F(Dispatches, QuotaHoldsUnderConcurrentCreation) {
+    ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"emails_per_period", 50}}}}).status, 200);
+    import_vendors(acme, 10);
+    auto vendors = acme.http.get("/api/v1/vendors?limit=10").json();
+    nlohmann::json ids = nlohmann::json::array();
+    for (auto& v : vendors["items"]) ids.push_back(v["id"]);
+    nlohmann::json body = {{"subject", "c"}, {"body_markdown", "x"}, {"recipients", {{"vendor_ids", ids}}}};
+    std::vector<std::future<long>> calls;
+    for (int i = 0; i < 12; ++i)
+        calls.push_back(std::async(std::launch::async, [&] { return acme.http.post("/api/v1/dispatches", body).status; }));
+    int ok = 0, refused = 0;
+    for (auto& c : calls) {
+        auto s = c.get();
+        ok += s == 201;
+        refused += s == 422;
+    }
+    EXPECT_EQ(ok, 5);
+    EXPECT_EQ(refused, 7);
+    auto over = acme.http.post("/api/v1/dispatches", body);
+    EXPECT_EQ(over.json()["code"], "quota_exceeded");
+    EXPECT_EQ(over.json()["remaining"], 0);
+    auto u = acme.http.get("/api/v1/usage").json();
+    EXPECT_LE(u["sent"].get<long>() + u["reserved"].get<long>(), 50);
+    for (int i = 0; i < 100 && acme.http.get("/api/v1/usage").json()["reserved"] != 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(acme.http.get("/api/v1/usage").json()["sent"], 50);
+    EXPECT_EQ(verify_usage(), 0);
+}
+
+TEST_F(Dispatches, BadInputIsRefusedAndChangesNothing) {
+    auto list = import_vendors(acme, 3);
+    auto injected = acme.http.post("/api/v1/dispatches", dispatch_body(list, "Bad\r\nBcc: evil@x.example"));
+    EXPECT_EQ(injected.status, 422);
+    auto unknown = acme.http.post("/api/v1/dispatches", dispatch_body(list, "Hi {{vendor.nonexistent}}"));
+    EXPECT_EQ(unknown.status, 422);
+    EXPECT_EQ(unknown.json()["code"], "unknown_merge_field");
+    auto missing = acme.http.post("/api/v1/dispatches", dispatch_body(list, "PO {{vendor.custom.po_number}}"));
+    EXPECT_EQ(missing.status, 422);
+    EXPECT_EQ(missing.json()["code"], "missing_merge_value");
+    EXPECT_NE(missing.json()["detail"].get<std::string>().find("Vendor"), std::string::npos) << "names the recipient";
+    auto no_body = acme.http.post("/api/v1/dispatches", {{"subject", "x"}, {"recipients", {{"list_ids", {list}}}}});
+    EXPECT_EQ(no_body.status, 422);
+    EXPECT_EQ(acme.http.post("/api/v1/dispatches", dispatch_body(globex.id)).status, 422) << "unknown list";
+    auto list_page = acme.http.get("/api/v1/dispatches").json();
+    EXPECT_EQ(list_page["items"].size(), 0u);
+    auto u = acme.http.get("/api/v1/usage").json();
+    EXPECT_EQ(u["reserved"], 0);
+}
+
+TEST_F(Dispatches, OtherTenantsSeeNothing) {
+    auto list = import_vendors(acme, 2);
+    auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
+    EXPECT_EQ(globex.http.get("/api/v1/dispatches/" + id).status, 404);
+    EXPECT_EQ(globex.http.get("/api/v1/dispatches/" + id + "/deliveries").status, 404);
+    for (auto action : {"pause", "resume", "cancel", "retry-failed"})
+        EXPECT_EQ(globex.http.post("/api/v1/dispatches/" + id + "/" + action, nlohmann::json::object()).status, 404) << action;
+    EXPECT_EQ(globex.http.get("/api/v1/dispatches").json()["items"].size(), 0u);
+    EXPECT_EQ(globex.http.post("/api/v1/dispatches", dispatch_body(list)).status, 422) << "tenant A's list is unknown to B";
+    auto file = acme.http.request("POST", "/api/v1/attachments?filename=po.pdf", "%PDF-1.4 test", {{"Content-Type", "application/pdf"}});
+    ASSERT_EQ(file.status, 201) << file.body;
+    EXPECT_EQ(file.json()["content_type"], "application/pdf");
+    auto fid = file.json()["id"].get<std::string>();
+    EXPECT_EQ(globex.http.get("/api/v1/attachments/" + fid).status, 404);
+    auto body = dispatch_body(list);
+    body["attachment_ids"] = {fid};
+    EXPECT_EQ(globex.http.post("/api/v1/dispatches", body).status, 422);
+}
+
+TEST_F(Dispatches, SuppressedAddressesAreNeverMailed) {
+    auto list = import_vendors(acme, 4);
+    ASSERT_EQ(acme.http.post("/api/v1/suppressions", {{"address", "ap2@vendor2.example"}, {"reason", "manual"}}).status, 201);
+    auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
+    auto d = wait_for_status(acme, id, "completed");
+    EXPECT_EQ(d["counts"]["sent"], 3);
+    EXPECT_EQ(d["counts"]["suppressed"], 1);
+    EXPECT_EQ(count_files(outbox()), 3);
+    auto s = acme.http.get("/api/v1/dispatches/" + id + "/deliveries?status=suppressed").json();
+    ASSERT_EQ(s["items"].size(), 1u);
+    EXPECT_FALSE(s["items"][0]["reason"].get<std::string>().empty());
+    EXPECT_EQ(verify_usage(), 0);
+}
+
+TEST_F(Dispatches, AttachmentsArriveWithEveryMessage) {
+    auto list = import_vendors(acme, 2);
+    auto file = acme.http.request("POST", "/api/v1/attachments?filename=terms.txt", "Payment terms: 30 days.\n",
+                                  {{"Content-Type", "text/plain"}});
+    ASSERT_EQ(file.status, 201);
+    auto body = dispatch_body(list);
+    body["attachment_ids"] = {file.json()["id"]};
+    auto id = acme.http.post("/api/v1/dispatches", body).json()["id"].get<std::string>();
+    ASSERT_EQ(wait_for_status(acme, id, "completed")["counts"]["sent"], 2);
+    for (auto& e : std::filesystem::directory_iterator(outbox())) {
+        std::ifstream in(e.path());
+        std::stringstream ss;
+        ss << in.rdbuf();
+        EXPECT_NE(ss.str().find("terms.txt"), std::string::npos);
+    }
+}
+
+TEST_F(Dispatches, CancelReleasesTheReservationAndPauseHolds) {
+    ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 5}}}}).status, 200);
+    auto list = import_vendors(acme, 60);
+    auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
+    ASSERT_EQ(acme.http.post("/api/v1/dispatches/" + id + "/pause", nlohmann::json::object()).status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    auto paused_at = count_files(outbox());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_EQ(count_files(outbox()), paused_at) << "nothing sent while paused";
+    ASSERT_EQ(acme.http.post("/api/v1/dispatches/" + id + "/resume", nlohmann::json::object()).status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    auto c = acme.http.post("/api/v1/dispatches/" + id + "/cancel", nlohmann::json::object());
+    ASSERT_EQ(c.status, 200);
+    EXPECT_EQ(c.json()["status"], "cancelled");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto d = acme.http.get("/api/v1/dispatches/" + id).json();
+    EXPECT_GT(d["counts"]["cancelled"].get<long>(), 0);
+    EXPECT_EQ(d["counts"]["sent"].get<long>() + d["counts"]["cancelled"].get<long>(), 60);
+    auto u = acme.http.get("/api/v1/usage").json();
+    EXPECT_EQ(u["reserved"], 0);
+    EXPECT_EQ(u["sent"], d["counts"]["sent"]);
+    EXPECT_EQ(verify_usage(), 0);
+}
+
+TEST_F(Dispatches, SuspensionMidDispatchStopsSending) {
+    ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 20}}}}).status, 200);
+    auto list = import_vendors(acme, 200);
+    auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_EQ(platform.root().post("/api/v1/admin/tenants/" + acme.id + "/suspend", {{"reason", "test"}}).status, 200);
+    auto at_suspension = count_files(outbox());
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    auto later = count_files(outbox());
+    EXPECT_LE(later - at_suspension, 100) << "at most the batch on the wire";
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_EQ(count_files(outbox()), later) << "nothing more after suspension";
+    EXPECT_LT(later, 200);
+    EXPECT_EQ(verify_usage(), 0);
+}
+
+/// Invariant I3/I6: a worker killed with SIGKILL mid-dispatch; its leases are taken over after
+/// expiry by the next worker; every delivery ends terminal, usage equals the sent count, and
+/// duplicates come only from the batch that was in flight.
+TEST(DispatchCrash, KilledWorkerLosesNothingAndCountsOnce) {
+    TestServer server({{"WORKER_EMBEDDED", "0"}, {"WORKER_LEASE_SECONDS", "5"}});
+    PlatformSession platform(server);
+    auto acme = platform.create_tenant("acme");
+    ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 200}}}}).status, 200);
+    auto list = import_vendors(acme, 1000);
+    auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
+    auto env = server.env();
+    auto outbox = server.data_dir() + "/outbox";
+    pid_t worker = spawn({DH_BINARY, "worker"}, env, server.data_dir() + "/worker1.log");
+    for (int i = 0; i < 300 && count_files(outbox) < 300; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    kill(worker, SIGKILL);
+    waitpid(worker, nullptr, 0);
+    auto at_kill = count_files(outbox);
+    EXPECT_GT(at_kill, 0);
+    EXPECT_LT(at_kill, 1000) << "the kill came too late to test anything";
+    worker = spawn({DH_BINARY, "worker"}, env, server.data_dir() + "/worker2.log");
+    auto d = wait_for_status(acme, id, "completed", 120);
+    kill(worker, SIGTERM);
+    waitpid(worker, nullptr, 0);
+    ASSERT_EQ(d["status"], "completed") << d.dump();
+    EXPECT_EQ(d["counts"]["sent"], 1000);
+    EXPECT_EQ(count_files(outbox), 1000) << "capture files are keyed by delivery: a resend replaces, never adds";
+    EXPECT_EQ(acme.http.get("/api/v1/usage").json()["sent"], 1000);
+    EXPECT_EQ(run_binary({"admin", "verify-usage"}, env).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace dh::test
