@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <fstream>
 #include <future>
 #include <set>
 
