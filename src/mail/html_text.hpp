@@ -1,0 +1,12 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace dh::mail {
+
+/// Renders untrusted HTML as plain text for display: tags dropped, script/style/head content and
+/// comments removed, block elements become line breaks, entities decoded, whitespace collapsed.
+/// The output contains no markup at all, so nothing in it can run or load remote content.
+std::string html_to_text(std::string_view html);
+
+}  // namespace dh::mail
