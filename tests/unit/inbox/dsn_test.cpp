@@ -126,7 +126,7 @@ TEST(Dsn, Classification) {
     EXPECT_EQ(find_smtp_code("host said: 552-5.2.2 full"), 552);
     EXPECT_EQ(find_smtp_code("port 4500 x450"), 0);
     EXPECT_EQ(find_addresses("<A@Example.COM>, a@example.com; bad@nodot x@y.org."),
-              (std::vector<std::string>{"A@example.com", "a@example.com", "x@y.org"}))  // local parts are case-sensitive;
+              (std::vector<std::string>{"A@example.com", "a@example.com", "x@y.org"}));  // local parts are case-sensitive
 }
 
 }  // namespace
