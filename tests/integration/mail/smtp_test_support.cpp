@@ -140,7 +140,7 @@ bool RawClient::closed_by_peer(int timeout_ms) {
 }
 
 std::pair<int, std::string> run_shell(const std::string& command) {
-    std::string full = command + " 2>&1";
+    std::string full = "(" + command + ") 2>&1";
     FILE* pipe = popen(full.c_str(), "r");
     if (!pipe) return {-1, {}};
     std::string out;
