@@ -41,8 +41,10 @@ protected:
 
     std::string python(const std::string& mode, int port, const std::string& message_file = {},
                        const std::string& ca = {}) {
-        auto [rc, out] = run_shell(std::string(kPython) + " " + dir_ + "/client.py " + mode + " " +
-                                   std::to_string(port) + " " + message_file + " " + ca);
+        std::string command = kPython;
+        for (const std::string& arg : {dir_ + "/client.py", mode, std::to_string(port), message_file, ca})
+            command.append(" ").append(arg);
+        auto [rc, out] = run_shell(command);
         EXPECT_EQ(rc, 0) << out;
         return out;
     }
@@ -97,7 +99,9 @@ TEST_F(SmtpClients, SmtplibJunkAndOversizeAreRefused) {
     options.max_message_size = 2000;
     RunningServer server(handler, options);
     EXPECT_NE(python("junk", server.port()).find("refused 550"), std::string::npos);
-    write_file(dir_ + "/big.eml", "Subject: big\r\n\r\n" + std::string(5000, 'x') + "\r\n");
+    std::string big = "Subject: big\r\n\r\n";
+    big.append(5000, 'x').append("\r\n");
+    write_file(dir_ + "/big.eml", big);
     // smtplib declares SIZE= on MAIL FROM once we advertise SIZE: refused before any data moves.
     EXPECT_NE(python("send", server.port(), dir_ + "/big.eml").find("sender-refused 552"), std::string::npos);
     EXPECT_EQ(handler.store_calls, 0);

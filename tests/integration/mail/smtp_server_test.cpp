@@ -99,7 +99,9 @@ TEST(SmtpServer, SizeLimitIsAdvertisedAndEnforced) {
     c.send("MAIL FROM:<a@x.example>\r\nRCPT TO:<r@in.example>\r\nDATA\r\n");
     c.reply(), c.reply();
     EXPECT_EQ(code(c.reply()), "354");
-    c.send("Subject: big\r\n\r\n" + std::string(3000, 'x') + "\r\n" + std::string(800, 'y') + "\r\n.\r\n");
+    std::string big = "Subject: big\r\n\r\n";
+    big.append(3000, 'x').append("\r\n").append(800, 'y').append("\r\n.\r\n");
+    c.send(big);
     r = c.reply();
     EXPECT_EQ(r.substr(0, 9), "552 5.3.4") << r;
     c.send("NOOP\r\n");
@@ -136,7 +138,8 @@ TEST(SmtpServer, MailNeedsHeloAndOverlongLinesAreRefused) {
     EXPECT_EQ(code(c.reply()), "220");
     c.send("MAIL FROM:<a@b.example>\r\n");
     EXPECT_EQ(code(c.reply()), "503");
-    c.send(std::string(5000, 'A') + "\r\nNOOP\r\n");
+    std::string long_line(5000, 'A');
+    c.send(long_line.append("\r\nNOOP\r\n"));
     std::string r = c.reply();
     EXPECT_EQ(r.substr(0, 9), "500 5.5.2") << r;
     EXPECT_EQ(code(c.reply()), "250");

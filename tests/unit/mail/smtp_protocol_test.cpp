@@ -44,7 +44,8 @@ TEST(DataReader, BareLfAndBareCrAreFlagged) {
 }
 
 TEST(DataReader, SizeLimitKeepsReadingToTheEnd) {
-    std::string data = "Subject: x\r\n\r\n" + std::string(5000, 'y') + "\r\n.\r\n";
+    std::string data = "Subject: x\r\n\r\n";
+    data.append(5000, 'y').append("\r\n.\r\n");
     DataReader r = feed_bytewise(data, 100);
     EXPECT_TRUE(r.done());
     EXPECT_TRUE(r.too_big());
