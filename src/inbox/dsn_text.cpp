@@ -119,7 +119,8 @@ bool looks_like_bounce(const mail::ParsedMessage& m, bool null_sender) {
 }
 
 void read_text_bounce(const mail::ParsedMessage& m, Report& report) {
-    std::string body = m.text_body.empty() ? m.html_text : m.text_body;
+    // Bounce explanations are short; the bound keeps the scans below cheap on hostile input.
+    std::string body = (m.text_body.empty() ? m.html_text : m.text_body).substr(0, 64 * 1024);
     std::string lowered = lower(body);
     std::size_t cut = returned_copy_start(lowered);
     std::string diagnostic_part = body.substr(0, cut);

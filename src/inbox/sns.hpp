@@ -45,6 +45,10 @@ using CertificateFetcher = std::function<std::string(const std::string& url)>;
 /// The production fetcher: HTTPS only (peer verified), no redirects, at most 64 KiB.
 CertificateFetcher https_certificate_fetcher(std::chrono::seconds timeout = std::chrono::seconds(10));
 
+/// For tests and air-gapped setups: serves the PEM file at `path` for every (allow-listed) URL.
+/// The chain check against the configured CA still applies.
+CertificateFetcher file_certificate_fetcher(std::string path);
+
 /// Verifies SNS message signatures. The certificate is fetched only from an allow-listed AWS host
 /// over https, must chain to a trusted CA, and is cached by URL. Thread-safe.
 class SnsVerifier {

@@ -45,8 +45,9 @@ constexpr std::array<std::pair<std::string_view, std::uint32_t>, 24> kEntities{{
 
 /// Decodes the entity at html[i] == '&'; returns the index after it (i + 1 when not an entity).
 std::size_t decode_entity(std::string_view html, std::size_t i, std::string& out) {
-    std::size_t semi = html.find(';', i);
-    if (semi == std::string_view::npos || semi - i > 12) {
+    std::size_t semi = html.substr(i, 14).find(';');  // bounded: "&&&&..." must stay linear
+    if (semi != std::string_view::npos) semi += i;
+    if (semi == std::string_view::npos) {
         out += '&';
         return i + 1;
     }

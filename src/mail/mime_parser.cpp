@@ -119,11 +119,12 @@ std::string text_of(Walk& walk, GMimePart* part) {
     std::string bytes = decoded_content(part);
     std::string charset = lower(str(g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset")));
     std::optional<std::string> text;
+    bool valid_utf8 = g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), nullptr);
     if (!is_utf8_name(charset)) {
         text = convert_charset(bytes, charset);
         if (!text) walk.out.warnings.push_back("unknown charset " + repair_utf8(charset.substr(0, 40)) + ", read as windows-1252");
-    } else if (g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), nullptr)) {
-        text = std::move(bytes);
+    } else if (valid_utf8 || charset == "utf-8" || charset == "utf8") {
+        text = bytes;  // declared UTF-8 with a few bad bytes: repaired below, not re-read as 8-bit
     }
     // Undeclared or mislabelled 8-bit text is most often windows-1252 (Outlook and friends).
     if (!text) text = convert_charset(bytes, "windows-1252");
@@ -298,7 +299,9 @@ ParsedMessage parse_message(std::string_view raw) {
     Walk walk{out};
     try {
         out.raw_headers = header_block(raw);
-        GMimeParserOptions* options = g_mime_parser_options_new();
+        std::unique_ptr<GMimeParserOptions, void (*)(GMimeParserOptions*)> owned(g_mime_parser_options_new(),
+                                                                              g_mime_parser_options_free);
+        GMimeParserOptions* options = owned.get();
         const char* fallback[] = {"UTF-8", "windows-1252", nullptr};
         g_mime_parser_options_set_fallback_charsets(options, fallback);
         g_mime_parser_options_set_warning_callback(options, on_warning, &walk);
@@ -308,7 +311,6 @@ ParsedMessage parse_message(std::string_view raw) {
         GObj<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), options));
         if (message) read_message(walk, message.get(), options);
         else walk.error("not a parseable RFC 5322 message");
-        g_mime_parser_options_free(options);
     } catch (const std::exception& e) {  // allocation failures in our own code
         walk.error(std::string("parse failed: ") + e.what());
     }

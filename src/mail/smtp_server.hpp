@@ -29,7 +29,7 @@ public:
         std::size_t max_recipients = 100;          ///< per message; 452 beyond it
         std::size_t max_sessions = 100;            ///< concurrent; 421 to the next client
         std::size_t max_command_line = 1024;       ///< octets with CRLF (RFC minimum is 512)
-        std::size_t max_errors = 10;               ///< bad commands before we hang up
+        std::size_t max_errors = 20;               ///< 5xx replies (bad commands, refused RCPTs) before we hang up
         std::chrono::seconds command_timeout{300};  ///< wait for each command line (idle limit)
         std::chrono::seconds data_timeout{600};     ///< whole DATA content after 354
         std::chrono::seconds session_timeout{1800};  ///< whole session, whatever the client does

@@ -148,6 +148,23 @@ TEST(SmtpServer, MailNeedsHeloAndOverlongLinesAreRefused) {
     EXPECT_EQ(code(c.reply()), "500");
 }
 
+TEST(SmtpServer, TooManyErrorsEndTheSession) {
+    RecordingHandler handler;
+    auto options = test_options();
+    options.max_errors = 3;
+    RunningServer server(handler, options);
+    RawClient c(server.port());
+    greet(c);
+    c.send("MAIL FROM:<a@x.example>\r\nRCPT TO:<u1@guess.example>\r\nRCPT TO:<u2@guess.example>\r\nRCPT TO:<u3@guess.example>\r\n");
+    EXPECT_EQ(code(c.reply()), "250");
+    EXPECT_EQ(code(c.reply()), "550");
+    EXPECT_EQ(code(c.reply()), "550");
+    EXPECT_EQ(code(c.reply()), "550");
+    std::string r = c.reply();
+    EXPECT_EQ(r.substr(0, 9), "421 4.7.0") << "a directory harvest is cut short: " << r;
+    EXPECT_TRUE(c.closed_by_peer());
+}
+
 TEST(SmtpServer, SessionCapAnswers421) {
     RecordingHandler handler;
     auto options = test_options();

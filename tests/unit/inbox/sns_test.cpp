@@ -183,6 +183,17 @@ TEST_F(Sns, CertificateFromAnotherCaIsRejected) {
     EXPECT_NE(r.reason.find("not trusted"), std::string::npos) << r.reason;
 }
 
+TEST_F(Sns, FileFetcherServesTheConfiguredCertificate) {
+    SnsVerifier::Options o;
+    o.ca_file = (dir_ / "trusted-ca.pem").string();
+    o.fetch = file_certificate_fetcher((dir_ / "trusted-signer.pem").string());
+    SnsVerifier v(o);
+    EXPECT_TRUE(v.verify(notification("2")).valid);
+    SnsMessage m = notification("2");
+    m.signing_cert_url = "https://evil.example/x.pem";
+    EXPECT_FALSE(v.verify(m).valid) << "the host allow-list still applies";
+}
+
 TEST(SnsParse, RejectsBodiesThatAreNotSns) {
     EXPECT_THROW(parse_sns_message("not json"), Error);
     EXPECT_THROW(parse_sns_message(R"({"Type":"Notification"})"), Error);

@@ -16,5 +16,13 @@ TEST(HtmlToText, DropsScriptStyleAndMarkup) {
     EXPECT_EQ(html_to_text("&#0;&#xD800;&#99999999;"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+TEST(HtmlToText, HostileInputStaysLinear) {
+    std::string ampersands(1 << 20, '&');
+    EXPECT_EQ(html_to_text(ampersands).size(), ampersands.size());
+    std::string tags;
+    for (int i = 0; i < 100000; ++i) tags += "<script>";
+    EXPECT_EQ(html_to_text(tags), "");
+}
+
 }  // namespace
 }  // namespace dh::mail

@@ -69,6 +69,13 @@ TEST(MimeParser, Windows1252BodyIsConverted) {
     EXPECT_EQ(m.text_body, "“Price” is 10 € – final.\r\n");
 }
 
+TEST(MimeParser, DeclaredUtf8WithABadByteIsRepairedNotReinterpreted) {
+    ParsedMessage m = parse_message("Content-Type: text/plain; charset=utf-8\r\n\r\nM\xc3\xbcnchen \xff ok\r\n");
+    EXPECT_EQ(m.text_body, "München \xEF\xBF\xBD ok\r\n");
+    ParsedMessage undeclared = parse_message("Subject: x\r\n\r\nM\xfcnchen\r\n");
+    EXPECT_EQ(undeclared.text_body, "München\r\n") << "undeclared 8-bit text is read as windows-1252";
+}
+
 TEST(MimeParser, UnknownCharsetStillGivesValidUtf8) {
     ParsedMessage m = parse_message(corpus("bad_charset.eml"));
     EXPECT_TRUE(valid_utf8(m.text_body));
