@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <random>
 #include <sstream>
 
 #include "mail/mime_parser.hpp"
@@ -112,6 +114,21 @@ TEST(Dsn, EximTemporaryTextBounce) {
 TEST(Dsn, OrdinaryMailIsNoReport) {
     EXPECT_EQ(report_of("ordinary_reply.eml").kind, ReportKind::none);
     EXPECT_EQ(report_of("../mime/alternative_with_attachments.eml", true).kind, ReportKind::none);
+}
+
+TEST(Dsn, TruncatedAndCorruptedReportsNeverCrash) {
+    std::mt19937 rng(7);
+    for (std::string name : {"rfc3464_report.eml", "postfix_bounce.eml", "arf_complaint.eml", "qmail_text_bounce.eml"}) {
+        auto path = std::filesystem::path(__FILE__).parent_path() / "../../data/dsn" / name;
+        std::ifstream in(path, std::ios::binary);
+        std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        for (int round = 0; round < 200; ++round) {
+            std::string damaged = raw.substr(0, rng() % (raw.size() + 1));
+            if (!damaged.empty() && round % 2) damaged[rng() % damaged.size()] = static_cast<char>(rng());
+            Report r = parse_report(mail::parse_message(damaged), round % 3 == 0);
+            for (auto& rec : r.recipients) EXPECT_LE(rec.diagnostic.size(), damaged.size());
+        }
+    }
 }
 
 TEST(Dsn, Classification) {

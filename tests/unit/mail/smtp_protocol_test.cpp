@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace dh::mail::smtp {
 namespace {
 
@@ -53,6 +55,28 @@ TEST(DataReader, SizeLimitKeepsReadingToTheEnd) {
     DataReader exact(8);  // "abcdef\r\n" is exactly 8 bytes: allowed
     exact.feed("abcdef\r\n.\r\n");
     EXPECT_FALSE(exact.too_big());
+}
+
+TEST(DataReader, AnySplitOfRandomInputGivesTheSameResult) {
+    std::mt19937 rng(3);
+    const std::string alphabet = "ab.\r\n";
+    for (int round = 0; round < 500; ++round) {
+        std::string data;
+        for (std::size_t n = rng() % 200; n > 0; --n) data += alphabet[rng() % alphabet.size()];
+        data += "\r\n.\r\n";
+        DataReader whole(64);
+        std::size_t used_whole = whole.feed(data);
+        DataReader chunked(64);
+        std::size_t used = 0;
+        while (!chunked.done() && used < data.size()) {
+            std::size_t len = 1 + rng() % 7;
+            used += chunked.feed(std::string_view(data).substr(used, len));
+        }
+        ASSERT_EQ(used, used_whole) << data;
+        EXPECT_EQ(chunked.message(), whole.message());
+        EXPECT_EQ(chunked.bad_line_ending(), whole.bad_line_ending());
+        EXPECT_EQ(chunked.too_big(), whole.too_big());
+    }
 }
 
 TEST(PathArg, ParsesAddressesAndParameters) {
