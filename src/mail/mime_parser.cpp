@@ -6,7 +6,7 @@
 #include <optional>
 #include <mutex>
 
-#include "mail/html_text.hpp"
+#include "mail/safe_html.hpp"
 
 namespace dh::mail {
 namespace {
@@ -279,7 +279,7 @@ void read_message(Walk& walk, GMimeMessage* message, GMimeParserOptions* options
     GMimeObject* top = g_mime_message_get_mime_part(message);
     read_content_type(out, top);
     walk_tree(walk, top, 0);
-    if (!out.html_body.empty()) out.html_text = html_to_text(out.html_body);
+    if (!out.html_body.empty()) out.html_text = safe_html_to_text(out.html_body);
 }
 
 std::string header_block(std::string_view raw) {

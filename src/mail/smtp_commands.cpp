@@ -4,7 +4,7 @@
 
 namespace dh::mail {
 
-bool SmtpServer::Impl::simple_command(Conn& c, const smtp::Command& cmd) {
+bool SmtpServer::Impl::simple_command(Conn& c, const smtpd::Command& cmd) {
     const std::string& v = cmd.verb;
     if (v == "EHLO" || v == "HELO") ehlo(c, cmd);
     else if (v == "MAIL") mail(c, cmd);
@@ -26,7 +26,7 @@ bool SmtpServer::Impl::simple_command(Conn& c, const smtp::Command& cmd) {
     return true;
 }
 
-void SmtpServer::Impl::ehlo(Conn& c, const smtp::Command& cmd) {
+void SmtpServer::Impl::ehlo(Conn& c, const smtpd::Command& cmd) {
     if (cmd.arg.empty()) return reply(c, 501, "5.5.4 Syntax: " + cmd.verb + " hostname");
     c.env.helo = clean_text(cmd.arg);
     c.greeted = true;
@@ -39,10 +39,10 @@ void SmtpServer::Impl::ehlo(Conn& c, const smtp::Command& cmd) {
     for (std::size_t i = 0; i < lines.size(); ++i) c.out += "250" + std::string(i + 1 < lines.size() ? "-" : " ") + lines[i] + "\r\n";
 }
 
-void SmtpServer::Impl::mail(Conn& c, const smtp::Command& cmd) {
+void SmtpServer::Impl::mail(Conn& c, const smtpd::Command& cmd) {
     if (!c.greeted) return reply(c, 503, "5.5.1 Error: send HELO/EHLO first");
     if (c.has_mail) return reply(c, 503, "5.5.1 Error: nested MAIL command");
-    smtp::PathArg path = smtp::parse_path_arg(cmd.arg, "FROM:");
+    smtpd::PathArg path = smtpd::parse_path_arg(cmd.arg, "FROM:");
     if (!path.ok) return reply(c, path.code, path.error);
     bool eight_bit = false;
     for (auto& [key, value] : path.params) {
@@ -66,8 +66,8 @@ void SmtpServer::Impl::mail(Conn& c, const smtp::Command& cmd) {
     reply(c, 250, "2.1.0 Ok");
 }
 
-asio::awaitable<bool> SmtpServer::Impl::rcpt(Conn& c, const smtp::Command& cmd) {
-    smtp::PathArg path = smtp::parse_path_arg(cmd.arg, "TO:");
+asio::awaitable<bool> SmtpServer::Impl::rcpt(Conn& c, const smtpd::Command& cmd) {
+    smtpd::PathArg path = smtpd::parse_path_arg(cmd.arg, "TO:");
     if (!c.has_mail) reply(c, 503, "5.5.1 Error: need MAIL command");
     else if (!path.ok) reply(c, path.code, path.error);
     else if (path.address.empty()) reply(c, 501, "5.1.3 Bad recipient address syntax");
@@ -95,7 +95,7 @@ asio::awaitable<bool> SmtpServer::Impl::rcpt(Conn& c, const smtp::Command& cmd) 
     co_return true;
 }
 
-asio::awaitable<bool> SmtpServer::Impl::read_data(Conn& c, smtp::DataReader& reader) {
+asio::awaitable<bool> SmtpServer::Impl::read_data(Conn& c, smtpd::DataReader& reader) {
     Clock::time_point deadline = in(options.data_timeout);
     bool ok = true;
     while (ok) {
@@ -106,13 +106,13 @@ asio::awaitable<bool> SmtpServer::Impl::read_data(Conn& c, smtp::DataReader& rea
     co_return false;
 }
 
-asio::awaitable<bool> SmtpServer::Impl::data(Conn& c, const smtp::Command& cmd) {
+asio::awaitable<bool> SmtpServer::Impl::data(Conn& c, const smtpd::Command& cmd) {
     if (!c.has_mail) reply(c, 503, "5.5.1 Error: need MAIL command");
     else if (c.env.rcpt_to.empty()) reply(c, 554, "5.5.1 Error: no valid recipients");
     else if (!cmd.arg.empty()) reply(c, 501, "5.5.4 Syntax: DATA");
     if (!c.has_mail || c.env.rcpt_to.empty() || !cmd.arg.empty()) co_return true;
     reply(c, 354, "End data with <CR><LF>.<CR><LF>");
-    smtp::DataReader reader(options.max_message_size);
+    smtpd::DataReader reader(options.max_message_size);
     bool complete = co_await read_data(c, reader);
     if (!complete && c.timed_out) reply(c, 421, "4.4.2 " + options.hostname + " Error: timeout exceeded");
     if (!complete) co_return false;
@@ -138,7 +138,7 @@ asio::awaitable<bool> SmtpServer::Impl::data(Conn& c, const smtp::Command& cmd) 
     co_return true;
 }
 
-void SmtpServer::Impl::answer_data(Conn& c, smtp::DataReader& reader, const StoreVerdict& verdict) {
+void SmtpServer::Impl::answer_data(Conn& c, smtpd::DataReader& reader, const StoreVerdict& verdict) {
     if (verdict.stored) {
         log::info("smtp: message stored", {{"session", c.env.session_id}, {"id", verdict.id},
                                            {"recipients", c.env.rcpt_to.size()}, {"bytes", reader.message().size()}});
@@ -150,7 +150,7 @@ void SmtpServer::Impl::answer_data(Conn& c, smtp::DataReader& reader, const Stor
     reset_transaction(c);
 }
 
-asio::awaitable<bool> SmtpServer::Impl::starttls(Conn& c, const smtp::Command& cmd) {
+asio::awaitable<bool> SmtpServer::Impl::starttls(Conn& c, const smtpd::Command& cmd) {
     if (!tls_context) reply(c, 502, "5.5.1 Error: command not implemented");
     else if (c.tls) reply(c, 503, "5.5.1 Error: TLS already active");
     else if (!cmd.arg.empty()) reply(c, 501, "5.5.4 Syntax: STARTTLS");

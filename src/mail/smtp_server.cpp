@@ -130,7 +130,7 @@ asio::awaitable<bool> SmtpServer::Impl::next_command(Conn& c) {
 }
 
 asio::awaitable<bool> SmtpServer::Impl::dispatch(Conn& c) {
-    smtp::Command cmd = smtp::parse_command(c.line);
+    smtpd::Command cmd = smtpd::parse_command(c.line);
     bool keep = true;
     if (cmd.verb == "RCPT") keep = co_await rcpt(c, cmd);
     else if (cmd.verb == "DATA") keep = co_await data(c, cmd);

@@ -8,7 +8,7 @@
 #include <array>
 #include <set>
 
-#include "mail/smtp_protocol.hpp"
+#include "mail/smtp_server_protocol.hpp"
 #include "mail/smtp_server.hpp"
 
 namespace dh::mail {
@@ -139,14 +139,14 @@ struct SmtpServer::Impl : std::enable_shared_from_this<SmtpServer::Impl> {
     void begin_shutdown(std::function<void()> done);
 
     // SMTP verbs (smtp_commands.cpp)
-    bool simple_command(Conn& c, const smtp::Command& cmd);
-    void ehlo(Conn& c, const smtp::Command& cmd);
-    void mail(Conn& c, const smtp::Command& cmd);
-    asio::awaitable<bool> rcpt(Conn& c, const smtp::Command& cmd);
-    asio::awaitable<bool> data(Conn& c, const smtp::Command& cmd);
-    asio::awaitable<bool> read_data(Conn& c, smtp::DataReader& reader);
-    void answer_data(Conn& c, smtp::DataReader& reader, const StoreVerdict& verdict);
-    asio::awaitable<bool> starttls(Conn& c, const smtp::Command& cmd);
+    bool simple_command(Conn& c, const smtpd::Command& cmd);
+    void ehlo(Conn& c, const smtpd::Command& cmd);
+    void mail(Conn& c, const smtpd::Command& cmd);
+    asio::awaitable<bool> rcpt(Conn& c, const smtpd::Command& cmd);
+    asio::awaitable<bool> data(Conn& c, const smtpd::Command& cmd);
+    asio::awaitable<bool> read_data(Conn& c, smtpd::DataReader& reader);
+    void answer_data(Conn& c, smtpd::DataReader& reader, const StoreVerdict& verdict);
+    asio::awaitable<bool> starttls(Conn& c, const smtpd::Command& cmd);
 };
 
 }  // namespace dh::mail

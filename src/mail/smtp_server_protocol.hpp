@@ -6,7 +6,7 @@
 
 /// The pure parts of the inbound SMTP server (RFC 5321): command lines, paths, and the DATA
 /// stream. No I/O, so every edge case is unit-testable.
-namespace dh::mail::smtp {
+namespace dh::mail::smtpd {
 
 struct Command {
     std::string verb;  ///< upper-cased ("MAIL", "EHLO", ...)
@@ -60,4 +60,4 @@ private:
     bool bad_ = false;
 };
 
-}  // namespace dh::mail::smtp
+}  // namespace dh::mail::smtpd

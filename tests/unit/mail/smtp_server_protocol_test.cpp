@@ -1,10 +1,10 @@
-#include "mail/smtp_protocol.hpp"
+#include "mail/smtp_server_protocol.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-namespace dh::mail::smtp {
+namespace dh::mail::smtpd {
 namespace {
 
 /// Feeds `data` one byte at a time: every split point between reads must give the same result.
@@ -101,4 +101,4 @@ TEST(Command, VerbIsUpperCasedAndArgumentTrimmed) {
 }
 
 }  // namespace
-}  // namespace dh::mail::smtp
+}  // namespace dh::mail::smtpd

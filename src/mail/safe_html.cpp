@@ -1,4 +1,4 @@
-#include "mail/html_text.hpp"
+#include "mail/safe_html.hpp"
 
 #include <array>
 #include <cctype>
@@ -138,7 +138,7 @@ std::string tidy(const std::string& text) {
 
 }  // namespace
 
-std::string html_to_text(std::string_view html) {
+std::string safe_html_to_text(std::string_view html) {
     std::string out;
     out.reserve(html.size() / 2);
     std::size_t i = 0;

@@ -1,9 +1,9 @@
-#include "mail/smtp_protocol.hpp"
+#include "mail/smtp_server_protocol.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace dh::mail::smtp {
+namespace dh::mail::smtpd {
 namespace {
 
 std::string upper(std::string_view s) {
@@ -152,4 +152,4 @@ void DataReader::process_line(std::string_view line) {
     message_.append("\r\n");
 }
 
-}  // namespace dh::mail::smtp
+}  // namespace dh::mail::smtpd
