@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./var
 
-.PHONY: all setup build build-backend build-web run test test-backend test-web sanitize clean chaos fuzz load bench
+.PHONY: all setup build build-backend build-web run test test-backend test-web test-e2e test-deploy sanitize clean chaos fuzz load bench
 
 all: build
 
@@ -25,7 +25,7 @@ run: build
 	@DATA_DIR=$(DATA_DIR) bash scripts/run.sh
 
 test: build
-	@$(MAKE) --no-print-directory test-backend test-web
+	@$(MAKE) --no-print-directory test-backend test-web test-e2e test-deploy
 
 test-backend:
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
@@ -33,5 +33,47 @@ test-backend:
 test-web:
 	@if [ -f web/package.json ]; then cd web && npm test --silent; fi
 
+# Browser end-to-end: Debian's chromium driven by playwright-core against a throwaway server.
+test-e2e:
+	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || { echo "test-e2e: chromium is missing (make setup installs it)"; exit 1; }
+	@bash tests/e2e/run.sh
+
+# The AWS reference deployment: synthesises the CDK app offline and checks the template
+# (scripts/setup.sh has already run `npm ci` in deploy/aws).
+test-deploy:
+	@if [ -f deploy/aws/package.json ]; then cd deploy/aws && npm test --silent; fi
+
 clean:
 	rm -rf $(BUILD_DIR) web/dist
+
+# ---- install ---------------------------------------------------------------------------------------
+# `make build && sudo make install` puts the binary, web UI, systemd units and runbook in place;
+# DESTDIR stages into a directory (packaging), PREFIX moves everything (units follow it).
+# install does not build, so it can run as root on a build made by another user.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSTEMD_UNIT_DIR ?= /etc/systemd/system
+SHARE_DIR = $(DESTDIR)$(PREFIX)/share/dispatchhub
+
+.PHONY: install
+install:
+	@test -x $(BUILD_DIR)/dispatchhub || { echo "install: no $(BUILD_DIR)/dispatchhub; run 'make build' first"; exit 1; }
+	install -D -m 0755 $(BUILD_DIR)/dispatchhub $(DESTDIR)$(PREFIX)/bin/dispatchhub
+	@if [ -f web/dist/index.html ]; then \
+	  rm -rf $(SHARE_DIR)/web && install -d $(SHARE_DIR)/web && cp -R web/dist/. $(SHARE_DIR)/web/ && \
+	  echo "installed web UI in $(SHARE_DIR)/web"; \
+	else echo "install: no web/dist (run 'make build-web'); the API is served without the UI"; fi
+	install -D -m 0644 docs/operations.md $(DESTDIR)$(PREFIX)/share/doc/dispatchhub/operations.md
+	install -D -m 0644 deploy/dispatchhub.env.example $(DESTDIR)$(PREFIX)/share/doc/dispatchhub/dispatchhub.env.example
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	@for unit in dispatchhub.service dispatchhub-worker.service; do \
+	  sed 's|/usr/local|$(PREFIX)|g' deploy/systemd/$$unit > $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit && \
+	  chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit && echo "installed $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit"; \
+	done
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	  id dispatchhub >/dev/null 2>&1 || useradd --system --home-dir /var/lib/dispatchhub --shell /usr/sbin/nologin dispatchhub; \
+	  install -d -m 0755 /etc/dispatchhub; \
+	  [ -f /etc/dispatchhub/dispatchhub.env ] || install -m 0640 -g dispatchhub deploy/dispatchhub.env.example /etc/dispatchhub/dispatchhub.env; \
+	  systemctl daemon-reload 2>/dev/null || true; \
+	  echo "install: edit /etc/dispatchhub/dispatchhub.env, then: systemctl enable --now dispatchhub"; \
+	fi

@@ -22,6 +22,6 @@ if [ -x scripts/bootstrap-admin.sh ]; then bash scripts/bootstrap-admin.sh "$BIN
 
 echo
 echo "DispatchHub is starting on http://${HTTP_LISTEN}  (Ctrl-C stops it, and its database)"
-[ -f "$DATA_DIR/superadmin.txt" ] && echo "Super admin sign-in: see $DATA_DIR/superadmin.txt"
+[ -f "$DATA_DIR/superadmin.txt" ] && echo "Super admin sign-in: see $DATA_DIR/superadmin.txt (readable by root only)"
 echo
 exec "$BIN" serve

@@ -57,4 +57,5 @@ npm_install() {
   fi
 }
 npm_install web
+npm_install tests/e2e
 npm_install deploy/aws

@@ -1,15 +1,60 @@
 #include "app/admin_commands.hpp"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "app/database.hpp"
 #include "db/connection.hpp"
 #include "db/migrate.hpp"
+#include "db/pool.hpp"
+#include "tenancy/tenancy_service.hpp"
 
 namespace dh::app {
 
+namespace {
+
+/// The password from --password-file, or from standard input (a prompt when it is a terminal).
+std::string read_password(const std::string& file) {
+    std::string password;
+    if (!file.empty()) {
+        std::ifstream in(file);
+        if (!in) throw std::runtime_error("--password-file: cannot read " + file);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        password = ss.str();
+    } else {
+        if (isatty(0)) std::cerr << "Password for the new super admin: " << std::flush;
+        std::getline(std::cin, password);
+    }
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+    return password;
+}
+
+}  // namespace
+
 AdminCommands::AdminCommands(CLI::App& admin) {
+    auto* create = admin.add_subcommand("create-superadmin", "Create a platform super admin (bootstrap)");
+    auto email = std::make_shared<std::string>();
+    auto name = std::make_shared<std::string>();
+    auto password_file = std::make_shared<std::string>();
+    create->add_option("--email", *email, "Sign-in email")->required();
+    create->add_option("--name", *name, "Display name");
+    create->add_option("--password-file", *password_file, "File holding the password (default: read standard input)");
+    commands_.push_back({create, [email, name, password_file](const Config& config) {
+                             auto password = read_password(*password_file);
+                             auto database = open_database(config);
+                             db::migrate(database.conninfo);
+                             db::Pool pool({database.conninfo, 2, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+                             tenancy::TenancyService tenancy(pool, {});
+                             auto user = tenancy.create_super_admin(*email, *name, password);
+                             std::cout << "super admin created: " << user.email << " (" << user.id << ")\n";
+                             return 0;
+                         }});
+
     auto* status = admin.add_subcommand("schema-status", "Print the applied and the embedded schema versions");
     commands_.push_back({status, [](const Config& config) {
                              auto database = open_database(config);

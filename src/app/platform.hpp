@@ -19,8 +19,21 @@ struct Platform {
     http::Metrics& metrics;
 };
 
-/// Registers every feature's routes and hooks (authenticator, readiness checks). The one place
-/// that knows how the features are assembled.
-void register_features(http::Router& router, http::Pipeline& pipeline, Platform& platform);
+struct Features;  // the feature services; defined in wiring.cpp
+
+/// Owns the feature services for the life of the server.
+class FeatureSet {
+public:
+    explicit FeatureSet(std::unique_ptr<Features> features);
+    ~FeatureSet();
+    FeatureSet(FeatureSet&&) noexcept;
+
+private:
+    std::unique_ptr<Features> features_;
+};
+
+/// Builds every feature service and registers its routes and hooks (authenticator, readiness
+/// checks). The one place that knows how the features are assembled.
+FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Platform& platform);
 
 }  // namespace dh::app

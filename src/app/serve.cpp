@@ -74,7 +74,7 @@ int run_serve(const Config& config) {
     if (web_root.empty()) log::warn("no web UI build found (web/dist); serving the API only");
     http::Pipeline pipeline(router, metrics, std::make_shared<http::StaticFiles>(web_root));
     Platform platform{config, pool, metrics};
-    register_features(router, pipeline, platform);
+    auto features = register_features(router, pipeline, platform);
 
     boost::asio::io_context ioc(1);
     boost::asio::thread_pool handlers(static_cast<std::size_t>(config.http_threads));

@@ -14,22 +14,35 @@ VALUES ($1::uuid, $2, $3::uuid, $4, $5, NULLIF($6, ''), NULLIF($7, ''), $8::json
 
 }  // namespace
 
+Entry by(const auth::Principal& actor, std::string request_id, std::string client_ip, std::string action,
+         std::string target_type, std::string target_id) {
+    Entry e;
+    e.tenant_id = actor.tenant_id;
+    e.actor_type = actor.kind == auth::Principal::Kind::api_key ? "api_key" : "user";
+    e.actor_id = actor.id;
+    e.actor_label = actor.label;
+    e.action = std::move(action);
+    e.target_type = std::move(target_type);
+    e.target_id = std::move(target_id);
+    e.request_id = std::move(request_id);
+    e.client_ip = std::move(client_ip);
+    return e;
+}
+
 Entry from_request(const http::Request& request, std::string action, std::string target_type, std::string target_id,
                    nlohmann::json details) {
     Entry e;
     if (request.principal) {
-        auto& p = *request.principal;
-        e.tenant_id = p.tenant_id;
-        e.actor_type = p.kind == auth::Principal::Kind::api_key ? "api_key" : "user";
-        e.actor_id = p.id;
-        e.actor_label = p.label;
+        e = by(*request.principal, request.request_id, request.client_ip, std::move(action), std::move(target_type),
+               std::move(target_id));
+    } else {
+        e.action = std::move(action);
+        e.target_type = std::move(target_type);
+        e.target_id = std::move(target_id);
+        e.request_id = request.request_id;
+        e.client_ip = request.client_ip;
     }
-    e.action = std::move(action);
-    e.target_type = std::move(target_type);
-    e.target_id = std::move(target_id);
     e.details = std::move(details);
-    e.request_id = request.request_id;
-    e.client_ip = request.client_ip;
     return e;
 }
 

@@ -28,6 +28,10 @@ struct Entry {
     std::string client_ip;
 };
 
+/// An entry for `actor` (a user or API key) acting from `client_ip` in request `request_id`.
+Entry by(const auth::Principal& actor, std::string request_id, std::string client_ip, std::string action,
+         std::string target_type = {}, std::string target_id = {});
+
 /// An entry for the caller of `request` (its principal, tenant, request id and address).
 Entry from_request(const http::Request& request, std::string action, std::string target_type = {},
                    std::string target_id = {}, nlohmann::json details = nlohmann::json::object());

@@ -27,6 +27,7 @@ const PlansPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ d
 const InvoicesPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.InvoicesPage })))
 const AuditPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.AuditPage })))
 const TenantsPage = lazy(() => import('./pages/admin/TenantsPage').then((m) => ({ default: m.TenantsPage })))
+const TenantDetailPage = lazy(() => import('./pages/admin/TenantsPage').then((m) => ({ default: m.TenantDetailPage })))
 
 const TENANT: Role[] = ['tenant_admin', 'tenant_member']
 const tenant = (el: ReactNode) => <RequireRole roles={TENANT}>{el}</RequireRole>
@@ -67,6 +68,7 @@ export function AppRoutes() {
         <Route path="settings" element={tenantAdmin(<SettingsPage />)} />
         <Route path="admin" element={superAdmin(<OverviewPage />)} />
         <Route path="admin/tenants" element={superAdmin(<TenantsPage />)} />
+        <Route path="admin/tenants/:id" element={superAdmin(<TenantDetailPage />)} />
         <Route path="admin/plans" element={superAdmin(<PlansPage />)} />
         <Route path="admin/invoices" element={superAdmin(<InvoicesPage />)} />
         <Route path="admin/tickets" element={superAdmin(<TicketsPage admin />)} />

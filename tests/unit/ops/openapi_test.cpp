@@ -26,7 +26,7 @@ TEST(OpenApi, DocumentMatchesRegisteredRoutes) {
     http::Router router;
     http::Pipeline pipeline(router, metrics, nullptr);
     app::Platform platform{config, pool, metrics};
-    app::register_features(router, pipeline, platform);
+    auto features = app::register_features(router, pipeline, platform);
 
     std::set<std::string> registered;
     for (auto& r : router.routes()) registered.insert(lower(r.method) + " " + r.pattern);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ApiClient, ApiError, buildQuery, errorFromResponse, filenameFromDisposition, normaliseField } from './client'
+import { ApiClient, ApiError, buildQuery, errorFromResponse, filenameFromDisposition, isSuspension, normaliseField } from './client'
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -271,5 +271,67 @@ describe('helpers', () => {
   it('filenameFromDisposition handles RFC 5987 names', () => {
     expect(filenameFromDisposition("attachment; filename*=UTF-8''vendors%20%C3%A4.csv")).toBe('vendors ä.csv')
     expect(filenameFromDisposition(null)).toBeNull()
+  })
+})
+
+describe('ApiClient and a suspended workspace (403 tenant_suspended)', () => {
+  const suspended = () =>
+    problem(403, {
+      title: 'Forbidden',
+      detail: 'This workspace is suspended; contact the platform operator.',
+      code: 'tenant_suspended',
+      request_id: 'r-s',
+    })
+
+  it('tells the suspension listeners and throws the answer, without signing out', async () => {
+    const { fn } = fakeFetch(suspended)
+    const client = new ApiClient({ fetch: fn })
+    client.setAccessToken('tok')
+    const onSuspended = vi.fn()
+    const signedOut = vi.fn()
+    client.onSuspended(onSuspended)
+    client.onSignedOut(signedOut)
+    const e = await client.get('/users').catch((x: unknown) => x)
+    expect(isSuspension(e)).toBe(true)
+    expect((e as ApiError).requestId).toBe('r-s')
+    expect(onSuspended).toHaveBeenCalledTimes(1)
+    expect(signedOut).not.toHaveBeenCalled()
+  })
+
+  it('a refresh refused for suspension resolves false and names the suspension', async () => {
+    const { fn } = fakeFetch(suspended)
+    const client = new ApiClient({ fetch: fn })
+    const onSuspended = vi.fn()
+    client.onSuspended(onSuspended)
+    await expect(client.refresh()).resolves.toBe(false)
+    expect(client.refreshSuspension?.code).toBe('tenant_suspended')
+    expect(onSuspended).toHaveBeenCalledTimes(1)
+  })
+
+  it('a 401 whose refresh is refused for suspension surfaces the suspension, not a sign-out', async () => {
+    const { fn, calls } = fakeFetch(() => problem(401, { title: 'Unauthorized' }), suspended)
+    const client = new ApiClient({ fetch: fn })
+    client.setAccessToken('expired')
+    const signedOut = vi.fn()
+    client.onSignedOut(signedOut)
+    const e = await client.get('/users').catch((x: unknown) => x)
+    expect(isSuspension(e)).toBe(true)
+    expect(calls).toHaveLength(2)
+    expect(signedOut).not.toHaveBeenCalled()
+  })
+
+  it('a refused login does not count as a suspension of the current session', async () => {
+    const { fn } = fakeFetch(suspended)
+    const client = new ApiClient({ fetch: fn })
+    const onSuspended = vi.fn()
+    client.onSuspended(onSuspended)
+    const e = await client.login('a@b.test', 'pw-pw-pw-pw-pw', 'acme').catch((x: unknown) => x)
+    expect(isSuspension(e)).toBe(true)
+    expect(onSuspended).not.toHaveBeenCalled()
+  })
+
+  it('isSuspension needs the code, not just a 403', () => {
+    expect(isSuspension(new ApiError({ status: 403, code: 'forbidden' }))).toBe(false)
+    expect(isSuspension(new ApiError({ status: 403, code: 'tenant_suspended' }))).toBe(true)
   })
 })

@@ -247,6 +247,9 @@ export class ApiClient {
   private accessToken: string | null = null
   private refreshing: Promise<boolean> | null = null
   private signedOutListeners = new Set<() => void>()
+  private suspendedListeners = new Set<(error: ApiError) => void>()
+  /** Why the last refresh failed (null after a success or when it simply had no session). */
+  private lastRefreshError: ApiError | null = null
 
   constructor(options: ClientOptions = {}) {
     this.baseUrl = options.baseUrl ?? '/api/v1'
@@ -266,6 +269,24 @@ export class ApiClient {
   onSignedOut(listener: () => void): () => void {
     this.signedOutListeners.add(listener)
     return () => this.signedOutListeners.delete(listener)
+  }
+
+  /**
+   * Called when the server answers 403 `tenant_suspended` to a signed-in request or to a refresh:
+   * the workspace was suspended. Returns an unsubscribe function.
+   */
+  onSuspended(listener: (error: ApiError) => void): () => void {
+    this.suspendedListeners.add(listener)
+    return () => this.suspendedListeners.delete(listener)
+  }
+
+  /** The suspension answer of the last refresh, if that is why it failed. */
+  get refreshSuspension(): ApiError | null {
+    return this.lastRefreshError && isSuspension(this.lastRefreshError) ? this.lastRefreshError : null
+  }
+
+  private notifySuspended(error: ApiError): void {
+    for (const l of [...this.suspendedListeners]) l(error)
   }
 
   private signOutLocally(): void {
@@ -316,10 +337,17 @@ export class ApiClient {
         res = await this.send(method, path, opts, this.accessToken)
         if (res.status === 401) this.signOutLocally()
       } else {
+        // A suspended workspace is not a lost session: keep the user where they are and say why.
+        const suspended = this.refreshSuspension
+        if (suspended) throw suspended
         this.signOutLocally()
       }
     }
-    if (!res.ok) throw await errorFromResponse(res)
+    if (!res.ok) {
+      const error = await errorFromResponse(res)
+      if (opts.auth !== false && isSuspension(error)) this.notifySuspended(error)
+      throw error
+    }
     return res
   }
 
@@ -382,9 +410,15 @@ export class ApiClient {
   }
 
   private async doRefresh(): Promise<boolean> {
+    this.lastRefreshError = null
     try {
       const res = await this.send('POST', '/auth/refresh', { body: {}, auth: false }, null)
-      if (!res.ok) return false
+      if (!res.ok) {
+        const error = await errorFromResponse(res)
+        this.lastRefreshError = error
+        if (isSuspension(error)) this.notifySuspended(error)
+        return false
+      }
       const data = (await res.json()) as Partial<TokenResponse>
       if (!data || typeof data.access_token !== 'string' || !data.access_token) return false
       this.accessToken = data.access_token
@@ -434,6 +468,11 @@ export function filenameFromDisposition(header: string | null): string | null {
   }
   const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header)
   return plain ? plain[1].trim() : null
+}
+
+/** 403 `tenant_suspended`: the caller's workspace is suspended by the platform operator. */
+export function isSuspension(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.status === 403 && err.code === 'tenant_suspended'
 }
 
 /** Error → text for the UI. */

@@ -10,12 +10,23 @@ export interface Page<T> {
 
 export interface User {
   id: string
+  tenant_id?: string | null
   email: string
   name: string
   role: Role
-  status?: string
+  status?: 'active' | 'disabled' | string
   last_login_at?: string | null
   created_at?: string
+  updated_at?: string
+}
+
+export interface PlanLimits {
+  emails_per_period?: number | null
+  recipients_per_dispatch?: number | null
+  vendors?: number | null
+  users?: number | null
+  send_rate_per_second?: number | null
+  attachment_bytes?: number | null
 }
 
 export interface Tenant {
@@ -23,18 +34,34 @@ export interface Tenant {
   name: string
   slug: string
   status: 'active' | 'suspended' | string
-  plan?: string | { id: string; name: string } | null
+  status_reason?: string | null
+  plan_id?: string | null
+  plan_name?: string | null
+  /** Per-tenant limits that override the plan's (null = the plan's value). */
+  limit_overrides?: PlanLimits | null
   created_at?: string
+  updated_at?: string
+}
+
+/** POST /admin/tenants answers the tenant and its first admin. */
+export interface TenantCreated extends Tenant {
+  admin?: User
 }
 
 export interface Plan {
-  id?: string
-  name?: string
-  [key: string]: unknown
+  id: string
+  name: string
+  price_cents?: number
+  currency?: string
+  overage_cents_per_1000?: number | null
+  limits?: PlanLimits
+  retired?: boolean
 }
 
+/** GET /me: the caller, its role, and for tenant users the tenant and its plan. */
 export interface Me {
   user: User
+  role?: Role
   tenant: Tenant | null
   plan: Plan | null
 }

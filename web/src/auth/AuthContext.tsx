@@ -1,16 +1,25 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { api as defaultClient, ApiClient, ApiError } from '../api/client'
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { api as defaultClient, ApiClient, ApiError, isSuspension } from '../api/client'
 import type { Me, Role, User } from '../api/types'
 import { toLoginRequest, type LoginValues } from './loginForm'
 
-export type AuthStatus = 'loading' | 'anonymous' | 'authenticated'
+/** 'suspended': signed in, but the workspace was suspended (the server answers 403 tenant_suspended). */
+export type AuthStatus = 'loading' | 'anonymous' | 'authenticated' | 'suspended'
 
 export interface AuthState {
   status: AuthStatus
   me: Me | null
+  /** True after an explicit logout: the next sign-in starts on the home page, not the last page. */
+  loggedOut: boolean
+  /** The server's answer when the workspace is suspended (message and request id). */
+  suspension: ApiError | null
   login: (values: LoginValues) => Promise<Me>
   logout: () => Promise<void>
   reloadMe: () => Promise<void>
+  /** Re-reads /me when the last check is older than 30 s (on navigation and window focus). */
+  revalidate: () => void
+  /** After a suspension: tries the session again (the tenant may have been reactivated). */
+  recheck: () => Promise<boolean>
   client: ApiClient
 }
 
@@ -19,7 +28,11 @@ const AuthContext = createContext<AuthState | null>(null)
 async function loadMe(client: ApiClient, fallbackUser?: User): Promise<Me> {
   try {
     const me = await client.me()
-    if (me && me.user) return { user: me.user, tenant: me.tenant ?? null, plan: me.plan ?? null }
+    if (me && me.user && typeof me.user === 'object') {
+      // The role is on the user and, for API keys and older servers, next to it.
+      const role = (me.user.role ?? me.role) as Role
+      return { user: { ...me.user, role }, role, tenant: me.tenant ?? null, plan: me.plan ?? null }
+    }
     throw new ApiError({ status: 502, title: 'Unexpected answer from /me' })
   } catch (e) {
     // /me missing on an early server: carry on with the user from the token answer.
@@ -31,6 +44,10 @@ async function loadMe(client: ApiClient, fallbackUser?: User): Promise<Me> {
 export function AuthProvider({ children, client = defaultClient }: { children: ReactNode; client?: ApiClient }) {
   const [status, setStatus] = useState<AuthStatus>('loading')
   const [me, setMe] = useState<Me | null>(null)
+  const [suspension, setSuspension] = useState<ApiError | null>(null)
+  const [loggedOut, setLoggedOut] = useState(false)
+  /** When /me was last read (revalidate() skips when that is recent). */
+  const lastCheck = useRef(0)
   // Restore the session from the refresh cookie on start. (StrictMode's double effect run
   // shares one refresh request: ApiClient.refresh() deduplicates concurrent calls.)
   useEffect(() => {
@@ -42,14 +59,26 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
         if (ok) {
           const m = await loadMe(client)
           if (!alive) return
+          lastCheck.current = Date.now()
           setMe(m)
           setStatus('authenticated')
           return
         }
-      } catch {
+        const suspended = client.refreshSuspension
+        if (suspended) {
+          setSuspension(suspended)
+          setStatus('suspended')
+          return
+        }
+      } catch (e) {
         client.setAccessToken(null)
+        if (alive && isSuspension(e)) {
+          setSuspension(e)
+          setStatus('suspended')
+          return
+        }
       }
-      if (alive) setStatus('anonymous')
+      if (alive) setStatus((s) => (s === 'suspended' ? s : 'anonymous'))
     })()
     return () => {
       alive = false
@@ -60,7 +89,18 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
     () =>
       client.onSignedOut(() => {
         setMe(null)
+        setSuspension(null)
         setStatus('anonymous')
+      }),
+    [client],
+  )
+
+  // Any signed-in request answered 403 tenant_suspended: stop showing the workspace, say why.
+  useEffect(
+    () =>
+      client.onSuspended((error) => {
+        setSuspension(error)
+        setStatus((s) => (s === 'anonymous' ? s : 'suspended'))
       }),
     [client],
   )
@@ -71,7 +111,10 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
       const tokens = await client.login(req.email, req.password, req.tenant)
       try {
         const m = await loadMe(client, tokens.user)
+        lastCheck.current = Date.now()
         setMe(m)
+        setLoggedOut(false)
+        setSuspension(null)
         setStatus('authenticated')
         return m
       } catch (e) {
@@ -85,20 +128,53 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
   const logout = useCallback(async () => {
     await client.logout()
     setMe(null)
+    setSuspension(null)
+    setLoggedOut(true)
     setStatus('anonymous')
   }, [client])
 
-  const reloadMe = useCallback(async () => {
+  const recheck = useCallback(async () => {
     try {
-      setMe(await loadMe(client))
-    } catch {
-      // keep what we have
+      if (!(await client.refresh())) {
+        if (!client.refreshSuspension) {
+          setMe(null)
+          setSuspension(null)
+          setStatus('anonymous')
+        }
+        return false
+      }
+      const m = await loadMe(client)
+      lastCheck.current = Date.now()
+      setMe(m)
+      setSuspension(null)
+      setStatus('authenticated')
+      return true
+    } catch (e) {
+      if (!isSuspension(e)) {
+        setMe(null)
+        setSuspension(null)
+        setStatus('anonymous')
+      }
+      return false
     }
   }, [client])
 
+  const reloadMe = useCallback(async () => {
+    lastCheck.current = Date.now()
+    try {
+      setMe(await loadMe(client))
+    } catch {
+      // keep what we have (a suspension or a lost session is reported through the client's listeners)
+    }
+  }, [client])
+  const revalidate = useCallback(() => {
+    if (status !== 'authenticated' || Date.now() - lastCheck.current < 30_000) return
+    void reloadMe()
+  }, [status, reloadMe])
+
   const value = useMemo(
-    () => ({ status, me, login, logout, reloadMe, client }),
-    [status, me, login, logout, reloadMe, client],
+    () => ({ status, me, loggedOut, suspension, login, logout, reloadMe, revalidate, recheck, client }),
+    [status, me, loggedOut, suspension, login, logout, reloadMe, revalidate, recheck, client],
   )
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
 }
@@ -111,6 +187,16 @@ export function useAuth(): AuthState {
 
 export function homePathFor(role: Role | undefined): string {
   return role === 'super_admin' ? '/admin' : '/dashboard'
+}
+
+/** Whether a signed-in role may open `path` (used to decide where to go back to after sign-in). */
+export function canVisit(role: Role | undefined, path: string): boolean {
+  const p = path.split(/[?#]/)[0]
+  const isAdminArea = p === '/admin' || p.startsWith('/admin/')
+  if (role === 'super_admin') return isAdminArea
+  if (!role || isAdminArea) return false
+  if (p === '/settings' || p.startsWith('/settings/')) return role === 'tenant_admin'
+  return true
 }
 
 export const ROLE_LABELS: Record<Role, string> = {

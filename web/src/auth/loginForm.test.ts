@@ -52,4 +52,8 @@ describe('loginErrorMessage', () => {
     const e = new ApiError({ status: 403, title: 'Forbidden', detail: 'Tenant suspended', requestId: 'r2' })
     expect(loginErrorMessage(e)).toBe('Forbidden: Tenant suspended (request id r2)')
   })
+  it('says plainly that the workspace is suspended', () => {
+    const e = new ApiError({ status: 403, title: 'Forbidden', detail: 'x', code: 'tenant_suspended', requestId: 'r3' })
+    expect(loginErrorMessage(e)).toBe('This workspace is suspended; contact the platform operator. (request id r3)')
+  })
 })

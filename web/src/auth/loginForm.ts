@@ -41,6 +41,9 @@ export function loginErrorMessage(err: unknown): string {
       const wait = err.retryAfter ? ` Try again in ${formatWait(err.retryAfter)}.` : ' Try again later.'
       return `Too many sign-in attempts.${wait}${err.requestId ? ` (request id ${err.requestId})` : ''}`
     }
+    if (err.status === 403 && err.code === 'tenant_suspended') {
+      return `This workspace is suspended; contact the platform operator.${err.requestId ? ` (request id ${err.requestId})` : ''}`
+    }
     if (err.status === 401) {
       const base = err.detail || 'Email or password is incorrect.'
       return `${base}${err.requestId ? ` (request id ${err.requestId})` : ''}`

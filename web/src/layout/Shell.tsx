@@ -45,11 +45,19 @@ function isActive(item: NavItem, pathname: string): boolean {
 }
 
 export function Shell() {
-  const { me } = useAuth()
+  const { me, revalidate } = useAuth()
   const location = useLocation()
   const mainRef = useRef<HTMLElement>(null)
   const role = me?.user.role ?? 'tenant_member'
   const isTenant = role !== 'super_admin'
+
+  // Keep the session fresh: a navigation or a return to the window re-reads /me now and then, so a
+  // suspension or a role change shows even on pages that make no request of their own.
+  useEffect(() => revalidate(), [location.pathname, revalidate])
+  useEffect(() => {
+    window.addEventListener('focus', revalidate)
+    return () => window.removeEventListener('focus', revalidate)
+  }, [revalidate])
 
   // Move focus to the page on navigation so keyboard and screen-reader users land on the new content.
   const first = useRef(true)

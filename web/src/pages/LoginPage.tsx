@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Navigate, useLocation, useNavigate } from 'react-router-dom'
-import { homePathFor, useAuth } from '../auth/AuthContext'
+import { canVisit, homePathFor, useAuth } from '../auth/AuthContext'
 import { FullPageLoading } from '../auth/guards'
 import { loginErrorMessage, validateLogin, type LoginValues } from '../auth/loginForm'
 import { Button, TextField } from '../components/ui'
@@ -9,7 +9,7 @@ import { hasErrors, type FieldErrors } from '../lib/validation'
 import { useTitle } from '../lib/hooks'
 
 export function LoginPage() {
-  const { status, me, login } = useAuth()
+  const { status, me, login, suspension } = useAuth()
   const navigate = useNavigate()
   const location = useLocation()
   const [values, setValues] = useState<LoginValues>({ email: '', password: '', tenant: '' })
@@ -37,7 +37,8 @@ export function LoginPage() {
     setBusy(true)
     try {
       const m = await login(values)
-      const target = from && from !== '/login' && from !== '/' ? from : homePathFor(m.user.role)
+      // Back to where the user was sent from, unless that page is not for this role (another user signed in).
+      const target = from && from !== '/login' && from !== '/' && canVisit(m.user.role, from) ? from : homePathFor(m.user.role)
       navigate(target, { replace: true })
     } catch (err) {
       setFormError(loginErrorMessage(err))
@@ -57,6 +58,12 @@ export function LoginPage() {
         </div>
         <h1>Sign in</h1>
         <form onSubmit={(e) => void onSubmit(e)} noValidate aria-describedby={formError ? 'login-error' : undefined}>
+          {status === 'suspended' && !formError ? (
+            <div className="notice notice-warning" role="status">
+              Your workspace is suspended{suspension?.requestId ? ` (request id ${suspension.requestId})` : ''}. Sign in
+              with another account or contact the platform operator.
+            </div>
+          ) : null}
           {formError ? (
             <div className="notice notice-error" role="alert" id="login-error">
               {formError}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
-import { api, errorMessage } from '../api/client'
+import { api, ApiError, errorMessage } from '../api/client'
 import type { ApiKey, ApiKeyCreated, User } from '../api/types'
-import { ROLE_LABELS } from '../auth/AuthContext'
+import { ROLE_LABELS, useAuth } from '../auth/AuthContext'
 import { ConfirmButton } from '../components/ConfirmButton'
 import {
   Button,
@@ -38,21 +38,27 @@ export function SettingsPage() {
 }
 
 function UsersSection() {
+  const { me } = useAuth()
   const users = usePaged<User>((cursor, signal) => api.list<User>('/users', { limit: 50, cursor }, signal), [])
   const [form, setForm] = useState({ email: '', name: '', role: 'tenant_member', password: '' })
   const [errors, setErrors] = useState<FieldErrors>({})
   const create = useAction()
+  const change = useAction()
   const [created, setCreated] = useState<string | null>(null)
+  const [changed, setChanged] = useState<string | null>(null)
+  const serverErrors: FieldErrors = {}
+  if (create.error instanceof ApiError) for (const f of create.error.fieldErrors) serverErrors[f.field] ??= f.message
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault()
     const v = validate(form, {
       email: { label: 'Email', required: true, email: true },
       name: { label: 'Name', required: true, singleLine: true, maxLength: 200 },
-      password: { label: 'Password', required: true, minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 },
+      password: { label: 'Password', required: true, minLength: MIN_PASSWORD_LENGTH, maxLength: 256 },
     })
     setErrors(v)
     setCreated(null)
+    setChanged(null)
     if (hasErrors(v)) return
     const u = await create.run(() =>
       api.post<User>('/users', { email: form.email.trim(), name: form.name.trim(), role: form.role, password: form.password }),
@@ -60,13 +66,32 @@ function UsersSection() {
     if (u) {
       setForm({ email: '', name: '', role: 'tenant_member', password: '' })
       setCreated(u.email ?? form.email)
-      users.setItems((items) => [...items, u])
+      users.setItems((items) => [...items.filter((x) => x.id !== u.id), u])
     }
   }
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }))
 
+  const patch = (u: User, changes: Partial<Pick<User, 'role' | 'status'>>, what: string) =>
+    void change.run(async () => {
+      setChanged(null)
+      setCreated(null)
+      const updated = await api.patch<User>(`/users/${encodeURIComponent(u.id)}`, changes)
+      users.setItems((items) => items.map((x) => (x.id === u.id ? { ...x, ...changes, ...(updated ?? {}) } : x)))
+      setChanged(`${u.email}: ${what}.`)
+    })
+  const remove = (u: User) =>
+    void change.run(async () => {
+      setChanged(null)
+      setCreated(null)
+      await api.del(`/users/${encodeURIComponent(u.id)}`)
+      users.setItems((items) => items.filter((x) => x.id !== u.id))
+      setChanged(`${u.email} deleted.`)
+    })
+
   return (
     <Section title="Users">
+      {change.error ? <Notice kind="error">{errorMessage(change.error)}</Notice> : null}
+      {changed ? <Notice kind="success">{changed}</Notice> : null}
       {users.loading ? (
         <Loading />
       ) : users.error && !users.items.length ? (
@@ -80,11 +105,64 @@ function UsersSection() {
             rows={users.items}
             rowKey={(u) => u.id}
             columns={[
-              { header: 'Name', cell: (u) => u.name || '—' },
+              { header: 'Name', cell: (u) => (u.id === me?.user.id ? `${u.name || '—'} (you)` : u.name || '—') },
               { header: 'Email', cell: (u) => u.email },
-              { header: 'Role', cell: (u) => ROLE_LABELS[u.role] ?? u.role },
+              {
+                header: 'Role',
+                cell: (u) =>
+                  u.id === me?.user.id ? (
+                    ROLE_LABELS[u.role] ?? u.role
+                  ) : (
+                    <>
+                      <label className="sr-only" htmlFor={`role-${u.id}`}>
+                        Role of {u.email}
+                      </label>
+                      <select
+                        id={`role-${u.id}`}
+                        value={u.role}
+                        disabled={change.pending}
+                        onChange={(e) => patch(u, { role: e.target.value as User['role'] }, `role changed to ${ROLE_LABELS[e.target.value as User['role']] ?? e.target.value}`)}
+                      >
+                        {TENANT_ROLES.map((r) => (
+                          <option key={r.value} value={r.value}>
+                            {r.label}
+                          </option>
+                        ))}
+                      </select>
+                    </>
+                  ),
+              },
               { header: 'Status', cell: (u) => <StatusBadge status={u.status ?? 'active'} /> },
               { header: 'Last login', cell: (u) => formatDate(u.last_login_at) },
+              {
+                header: 'Actions',
+                cell: (u) =>
+                  u.id === me?.user.id ? (
+                    <span className="muted small">—</span>
+                  ) : (
+                    <div className="row-actions">
+                      {u.status === 'disabled' ? (
+                        <Button small disabled={change.pending} onClick={() => patch(u, { status: 'active' }, 'enabled')} aria-label={`Enable ${u.email}`}>
+                          Enable
+                        </Button>
+                      ) : (
+                        <Button small disabled={change.pending} onClick={() => patch(u, { status: 'disabled' }, 'disabled')} aria-label={`Disable ${u.email}`}>
+                          Disable
+                        </Button>
+                      )}
+                      <ConfirmButton
+                        small
+                        variant="danger"
+                        label="Delete"
+                        ariaLabel={`Delete ${u.email}`}
+                        question={`Delete ${u.email}? This cannot be undone.`}
+                        confirmLabel="Delete user"
+                        onConfirm={() => remove(u)}
+                        disabled={change.pending}
+                      />
+                    </div>
+                  ),
+              },
             ]}
           />
           <LoadMore hasMore={users.hasMore} loading={users.loadingMore} onClick={users.loadMore} />
@@ -92,12 +170,12 @@ function UsersSection() {
       )}
       <form className="form inline-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="Add user">
         <h3 className="h-small">Add a user</h3>
-        <FormError error={create.error} />
+        <FormError error={create.error} shownFields={['email', 'name', 'password', 'role']} />
         {created ? <Notice kind="success">User {created} added.</Notice> : null}
         <div className="form-grid">
-          <TextField label="Email" name="email" type="email" required autoComplete="off" value={form.email} onChange={set('email')} error={errors.email} />
-          <TextField label="Name" name="name" required value={form.name} onChange={set('name')} error={errors.name} />
-          <SelectField label="Role" name="role" value={form.role} onChange={set('role')} options={TENANT_ROLES} />
+          <TextField label="Email" name="email" type="email" required autoComplete="off" value={form.email} onChange={set('email')} error={errors.email ?? serverErrors.email} />
+          <TextField label="Name" name="name" required value={form.name} onChange={set('name')} error={errors.name ?? serverErrors.name} />
+          <SelectField label="Role" name="role" value={form.role} onChange={set('role')} options={TENANT_ROLES} error={serverErrors.role} />
           <TextField
             label="Initial password"
             name="new-password"
@@ -106,7 +184,7 @@ function UsersSection() {
             autoComplete="new-password"
             value={form.password}
             onChange={set('password')}
-            error={errors.password}
+            error={errors.password ?? serverErrors.password}
             hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
           />
         </div>
@@ -124,7 +202,7 @@ function ApiKeysSection() {
   const [role, setRole] = useState('tenant_member')
   const [errors, setErrors] = useState<FieldErrors>({})
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null)
-  const [copied, setCopied] = useState(false)
+  const [copied, setCopied] = useState<boolean | null>(null)
   const create = useAction()
   const revoke = useAction()
 
@@ -136,26 +214,23 @@ function ApiKeysSection() {
     const k = await create.run(() => api.post<ApiKeyCreated>('/api-keys', { name: name.trim(), role }))
     if (k) {
       setName('')
-      setCopied(false)
+      setCopied(null)
       setSecret({ name: k.name ?? name, value: k.key ?? k.token ?? k.secret ?? '' })
-      keys.setItems((items) => [{ ...k, key: undefined, token: undefined, secret: undefined } as ApiKey, ...items])
+      const { key: _key, token: _token, secret: _secret, ...row } = k
+      keys.setItems((items) => [row, ...items.filter((x) => x.id !== row.id)])
     }
   }
 
   const onRevoke = (k: ApiKey) =>
     void revoke.run(async () => {
       await api.del(`/api-keys/${encodeURIComponent(k.id)}`)
-      keys.setItems((items) => items.filter((x) => x.id !== k.id))
+      // The list keeps revoked keys (for the record); mark this one.
+      keys.setItems((items) => items.map((x) => (x.id === k.id ? { ...x, revoked_at: new Date().toISOString() } : x)))
     })
 
   const copy = async () => {
     if (!secret) return
-    try {
-      await navigator.clipboard.writeText(secret.value)
-      setCopied(true)
-    } catch {
-      setCopied(false)
-    }
+    setCopied(await copyText(secret.value))
   }
 
   return (
@@ -176,6 +251,7 @@ function ApiKeysSection() {
               Done
             </Button>
           </div>
+          {copied === false ? <p className="small">Copying is not allowed here: select the key and copy it by hand.</p> : null}
         </div>
       ) : null}
       {revoke.error ? <Notice kind="error">Could not revoke: {errorMessage(revoke.error)}</Notice> : null}
@@ -233,4 +309,30 @@ function ApiKeysSection() {
       </form>
     </Section>
   )
+}
+
+/** Copies text to the clipboard: the async Clipboard API, else a selected text area and execCommand. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text)
+      return true
+    }
+  } catch {
+    // not allowed here (permissions, no focus): fall back below
+  }
+  try {
+    const area = document.createElement('textarea')
+    area.value = text
+    area.setAttribute('readonly', '')
+    area.style.position = 'fixed'
+    area.style.opacity = '0'
+    document.body.appendChild(area)
+    area.select()
+    const ok = document.execCommand('copy')
+    area.remove()
+    return ok
+  } catch {
+    return false
+  }
 }

@@ -54,6 +54,7 @@ const TENANT_PAGES: [string, string][] = [
 const ADMIN_PAGES: [string, string][] = [
   ['/admin', 'Overview'],
   ['/admin/tenants', 'Tenants'],
+  ['/admin/tenants/123', 'Tenant'],
   ['/admin/plans', 'Plans'],
   ['/admin/invoices', 'Invoices'],
   ['/admin/tickets', 'Ticket queue'],

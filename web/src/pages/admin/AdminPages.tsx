@@ -1,5 +1,5 @@
 import { api } from '../../api/client'
-import type { AuditEntry } from '../../api/types'
+import type { AuditEntry, Plan } from '../../api/types'
 import { ErrorState, Loading, PageHeader, Section, Stat } from '../../components/ui'
 import { displayValue, formatDate, humanize } from '../../lib/format'
 import { useResource } from '../../lib/hooks'
@@ -53,7 +53,16 @@ export function PlansPage() {
         path="/admin/plans"
         what="plans"
         empty="No plans defined."
-        prefer={['name', 'emails_per_period', 'monthly_email_limit', 'max_recipients_per_dispatch', 'max_vendors', 'max_users', 'send_rate_per_minute', 'price_cents', 'currency']}
+        columns={[
+          { header: 'Name', cell: (r) => displayValue(plan(r).name) },
+          { header: 'Price', cell: (r) => formatPrice(plan(r).price_cents, plan(r).currency) },
+          { header: 'Emails per period', cell: (r) => displayValue(plan(r).limits?.emails_per_period) },
+          { header: 'Recipients per dispatch', cell: (r) => displayValue(plan(r).limits?.recipients_per_dispatch) },
+          { header: 'Vendors', cell: (r) => displayValue(plan(r).limits?.vendors) },
+          { header: 'Users', cell: (r) => displayValue(plan(r).limits?.users) },
+          { header: 'Rate / s', cell: (r) => displayValue(plan(r).limits?.send_rate_per_second) },
+          { header: 'Status', cell: (r) => (plan(r).retired ? 'retired' : 'offered') },
+        ]}
       />
     </div>
   )
@@ -74,6 +83,16 @@ export function InvoicesPage() {
 }
 
 const audit = (r: Record<string, unknown>) => r as unknown as AuditEntry
+const plan = (r: Record<string, unknown>) => r as unknown as Partial<Plan>
+
+function formatPrice(cents: number | undefined, currency: string | undefined): string {
+  if (typeof cents !== 'number') return '—'
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency || 'USD' }).format(cents / 100)
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency ?? ''}`.trim()
+  }
+}
 
 export function AuditPage() {
   return (

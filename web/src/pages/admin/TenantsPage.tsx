@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
-import { api, errorMessage } from '../../api/client'
-import type { Tenant } from '../../api/types'
+import { Link, useParams } from 'react-router-dom'
+import { api, ApiError, errorMessage } from '../../api/client'
+import type { Plan, PlanLimits, Tenant, TenantCreated } from '../../api/types'
 import {
   Button,
   DataTable,
@@ -12,11 +13,12 @@ import {
   Notice,
   PageHeader,
   Section,
+  SelectField,
   StatusBadge,
   TextField,
 } from '../../components/ui'
-import { displayValue, formatDate } from '../../lib/format'
-import { useAction, usePaged } from '../../lib/hooks'
+import { formatBytes, formatDate, formatNumber } from '../../lib/format'
+import { useAction, usePaged, useResource } from '../../lib/hooks'
 import { hasErrors, MIN_PASSWORD_LENGTH, SLUG_RE, validate, type FieldErrors } from '../../lib/validation'
 
 export function slugify(name: string): string {
@@ -29,53 +31,92 @@ export function slugify(name: string): string {
     .slice(0, 63)
 }
 
+type StatusAction = 'suspend' | 'activate'
+
+/** POST /admin/tenants/{id}/suspend|activate with an optional reason; the server answers the tenant. */
+async function changeStatus(tenant: Tenant, action: StatusAction, reason: string): Promise<Tenant> {
+  const body = reason.trim() ? { reason: reason.trim() } : {}
+  const updated = await api.post<Tenant | undefined>(`/admin/tenants/${encodeURIComponent(tenant.id)}/${action}`, body)
+  return updated && typeof updated === 'object' && 'id' in updated
+    ? updated
+    : { ...tenant, status: action === 'suspend' ? 'suspended' : 'active', status_reason: reason.trim() || null }
+}
+
+/** The inline "suspend / reactivate, with a reason" form. */
+function StatusForm({
+  tenant,
+  action,
+  onDone,
+  onCancel,
+}: {
+  tenant: Tenant
+  action: StatusAction
+  onDone: (t: Tenant) => void
+  onCancel: () => void
+}) {
+  const [reason, setReason] = useState('')
+  const run = useAction()
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault()
+    const t = await run.run(() => changeStatus(tenant, action, reason))
+    if (t) onDone(t)
+  }
+  const suspend = action === 'suspend'
+  return (
+    <form className="card form confirm-box" onSubmit={(e) => void onSubmit(e)} aria-label={`${suspend ? 'Suspend' : 'Activate'} ${tenant.name}`}>
+      <FormError error={run.error} />
+      <p>
+        {suspend ? 'Suspend' : 'Reactivate'} <strong>{tenant.name}</strong>?
+        {suspend ? ' Its users are locked out and nothing more is sent from it.' : ' Its users can sign in and send again.'}
+      </p>
+      <TextField
+        label="Reason (recorded in the audit log)"
+        name="reason"
+        value={reason}
+        maxLength={1000}
+        onChange={(e) => setReason(e.target.value)}
+        autoFocus
+      />
+      <div className="form-actions">
+        <Button type="submit" variant={suspend ? 'danger' : 'primary'} busy={run.pending}>
+          {suspend ? 'Suspend tenant' : 'Activate tenant'}
+        </Button>
+        <Button variant="ghost" onClick={onCancel}>
+          Back
+        </Button>
+      </div>
+    </form>
+  )
+}
+
+function StatusCell({ tenant }: { tenant: Tenant }) {
+  return (
+    <span title={tenant.status_reason ?? undefined}>
+      <StatusBadge status={tenant.status} />
+      {tenant.status === 'suspended' && tenant.status_reason ? <span className="muted small"> {tenant.status_reason}</span> : null}
+    </span>
+  )
+}
+
 export function TenantsPage() {
   const tenants = usePaged<Tenant>((cursor, signal) => api.list<Tenant>('/admin/tenants', { limit: 50, cursor }, signal), [])
-  const status = useAction()
-  const [pending, setPending] = useState<{ tenant: Tenant; action: 'suspend' | 'activate' } | null>(null)
-  const [reason, setReason] = useState('')
-
-  const applyStatus = async (e: FormEvent) => {
-    e.preventDefault()
-    if (!pending) return
-    const { tenant, action } = pending
-    // Wrapped so that an empty 204 answer still counts as success (run() yields undefined on error).
-    const result = await status.run(async () => ({
-      updated: await api.post<Tenant | undefined>(`/admin/tenants/${encodeURIComponent(tenant.id)}/${action}`, {
-        reason: reason.trim(),
-      }),
-    }))
-    if (!result) return
-    const { updated } = result
-    const next: Tenant =
-      updated && typeof updated === 'object' && 'id' in updated
-        ? updated
-        : { ...tenant, status: action === 'suspend' ? 'suspended' : 'active' }
-    tenants.setItems((items) => items.map((t) => (t.id === tenant.id ? next : t)))
-    setPending(null)
-    setReason('')
-  }
+  const [pending, setPending] = useState<{ tenant: Tenant; action: StatusAction } | null>(null)
+  const replace = (t: Tenant) => tenants.setItems((items) => items.map((x) => (x.id === t.id ? t : x)))
 
   return (
     <div className="page">
       <PageHeader title="Tenants">Customer workspaces. Suspending one stops its sending and locks its users out.</PageHeader>
-      {status.error ? <Notice kind="error">{errorMessage(status.error)}</Notice> : null}
       {pending ? (
-        <form className="card form confirm-box" onSubmit={(e) => void applyStatus(e)} aria-label={`${pending.action} tenant`}>
-          <p>
-            {pending.action === 'suspend' ? 'Suspend' : 'Reactivate'} <strong>{pending.tenant.name}</strong>?
-            {pending.action === 'suspend' ? ' Its users get locked out and nothing more is sent.' : ''}
-          </p>
-          <TextField label="Reason (recorded in the audit log)" name="reason" value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />
-          <div className="form-actions">
-            <Button type="submit" variant={pending.action === 'suspend' ? 'danger' : 'primary'} busy={status.pending}>
-              {pending.action === 'suspend' ? 'Suspend tenant' : 'Activate tenant'}
-            </Button>
-            <Button variant="ghost" onClick={() => setPending(null)}>
-              Back
-            </Button>
-          </div>
-        </form>
+        <StatusForm
+          key={`${pending.tenant.id}-${pending.action}`}
+          tenant={pending.tenant}
+          action={pending.action}
+          onDone={(t) => {
+            replace(t)
+            setPending(null)
+          }}
+          onCancel={() => setPending(null)}
+        />
       ) : null}
       <div className="split split-wide">
         <div>
@@ -92,10 +133,10 @@ export function TenantsPage() {
                 rows={tenants.items}
                 rowKey={(t) => t.id}
                 columns={[
-                  { header: 'Name', cell: (t) => t.name },
+                  { header: 'Name', cell: (t) => <Link to={`/admin/tenants/${encodeURIComponent(t.id)}`}>{t.name}</Link> },
                   { header: 'Slug', cell: (t) => <code>{t.slug}</code> },
-                  { header: 'Plan', cell: (t) => displayValue(t.plan) },
-                  { header: 'Status', cell: (t) => <StatusBadge status={t.status} /> },
+                  { header: 'Plan', cell: (t) => t.plan_name || '—' },
+                  { header: 'Status', cell: (t) => <StatusCell tenant={t} /> },
                   { header: 'Created', cell: (t) => formatDate(t.created_at) },
                   {
                     header: 'Actions',
@@ -116,32 +157,40 @@ export function TenantsPage() {
             </>
           )}
         </div>
-        <NewTenant onCreated={(t) => tenants.setItems((items) => [t, ...items])} />
+        <NewTenant onCreated={(t) => tenants.setItems((items) => [t, ...items.filter((x) => x.id !== t.id)])} />
       </div>
     </div>
   )
 }
 
+const EMPTY_TENANT = { name: '', slug: '', admin_email: '', admin_password: '' }
+
+export function validateNewTenant(form: typeof EMPTY_TENANT): FieldErrors {
+  return validate(form, {
+    name: { label: 'Name', required: true, singleLine: true, maxLength: 200 },
+    slug: { label: 'Slug', required: true, pattern: SLUG_RE, patternMessage: 'Slug: lowercase letters, digits and dashes (max 63).' },
+    admin_email: { label: 'Admin email', required: true, email: true },
+    admin_password: { label: 'Admin password', required: true, minLength: MIN_PASSWORD_LENGTH, maxLength: 256 },
+  })
+}
+
 function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
-  const [form, setForm] = useState({ name: '', slug: '', admin_email: '', admin_password: '' })
+  const [form, setForm] = useState(EMPTY_TENANT)
   const [slugTouched, setSlugTouched] = useState(false)
   const [errors, setErrors] = useState<FieldErrors>({})
-  const [created, setCreated] = useState<string | null>(null)
+  const [created, setCreated] = useState<TenantCreated | null>(null)
   const create = useAction()
+  const serverErrors = fieldErrorsOf(create.error)
+  const errorOf = (field: string) => errors[field] ?? serverErrors[field]
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault()
-    const v = validate(form, {
-      name: { label: 'Name', required: true, singleLine: true, maxLength: 200 },
-      slug: { label: 'Slug', required: true, pattern: SLUG_RE, patternMessage: 'Slug: lowercase letters, digits and dashes (max 63).' },
-      admin_email: { label: 'Admin email', required: true, email: true },
-      admin_password: { label: 'Admin password', required: true, minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 },
-    })
+    const v = validateNewTenant(form)
     setErrors(v)
     setCreated(null)
     if (hasErrors(v)) return
     const t = await create.run(() =>
-      api.post<Tenant>('/admin/tenants', {
+      api.post<TenantCreated>('/admin/tenants', {
         name: form.name.trim(),
         slug: form.slug.trim(),
         admin_email: form.admin_email.trim(),
@@ -149,18 +198,25 @@ function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
       }),
     )
     if (t) {
-      setCreated(`${t.name ?? form.name} (${t.slug ?? form.slug})`)
-      setForm({ name: '', slug: '', admin_email: '', admin_password: '' })
+      setCreated(t)
+      setForm(EMPTY_TENANT)
       setSlugTouched(false)
-      onCreated(t)
+      const { admin: _admin, ...tenant } = t
+      onCreated(tenant)
     }
   }
 
   return (
     <Section title="New tenant">
-      <form className="form" onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form className="form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="New tenant">
         <FormError error={create.error} shownFields={['name', 'slug', 'admin_email', 'admin_password']} />
-        {created ? <Notice kind="success">Tenant {created} created.</Notice> : null}
+        {created ? (
+          <Notice kind="success">
+            Tenant <Link to={`/admin/tenants/${encodeURIComponent(created.id)}`}>{created.name}</Link> created (workspace{' '}
+            <code>{created.slug}</code>
+            {created.admin?.email ? `, admin ${created.admin.email}` : ''}).
+          </Notice>
+        ) : null}
         <TextField
           label="Name"
           name="name"
@@ -170,7 +226,7 @@ function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
             const name = e.target.value
             setForm((f) => ({ ...f, name, slug: slugTouched ? f.slug : slugify(name) }))
           }}
-          error={errors.name}
+          error={errorOf('name')}
         />
         <TextField
           label="Slug"
@@ -181,7 +237,7 @@ function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
             setSlugTouched(true)
             setForm((f) => ({ ...f, slug: e.target.value }))
           }}
-          error={errors.slug}
+          error={errorOf('slug')}
           hint="Users type this as their workspace when signing in."
         />
         <TextField
@@ -192,7 +248,7 @@ function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
           autoComplete="off"
           value={form.admin_email}
           onChange={(e) => setForm((f) => ({ ...f, admin_email: e.target.value }))}
-          error={errors.admin_email}
+          error={errorOf('admin_email')}
         />
         <TextField
           label="Admin password"
@@ -202,7 +258,7 @@ function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
           autoComplete="new-password"
           value={form.admin_password}
           onChange={(e) => setForm((f) => ({ ...f, admin_password: e.target.value }))}
-          error={errors.admin_password}
+          error={errorOf('admin_password')}
           hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
         />
         <Button type="submit" variant="primary" busy={create.pending}>
@@ -210,5 +266,178 @@ function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
         </Button>
       </form>
     </Section>
+  )
+}
+
+function fieldErrorsOf(error: unknown): FieldErrors {
+  const out: FieldErrors = {}
+  if (error instanceof ApiError) for (const f of error.fieldErrors) out[f.field] ??= f.message
+  return out
+}
+
+const LIMITS: { key: keyof PlanLimits; label: string; format?: (n: number) => string }[] = [
+  { key: 'emails_per_period', label: 'Emails per period' },
+  { key: 'recipients_per_dispatch', label: 'Recipients per dispatch' },
+  { key: 'vendors', label: 'Vendors' },
+  { key: 'users', label: 'Users' },
+  { key: 'send_rate_per_second', label: 'Send rate (per second)' },
+  { key: 'attachment_bytes', label: 'Attachment size', format: formatBytes },
+]
+
+function limitText(n: number | null | undefined, format?: (n: number) => string): string {
+  if (n === null || n === undefined) return '—'
+  return format ? format(n) : formatNumber(n)
+}
+
+export function TenantDetailPage() {
+  const { id = '' } = useParams()
+  const tenant = useResource((signal) => api.get<Tenant>(`/admin/tenants/${encodeURIComponent(id)}`, undefined, signal), [id])
+  // The plan catalogue comes with the plans feature; until then the detail page shows the tenant's plan name only.
+  const plans = useResource((signal) => api.list<Plan>('/admin/plans', { limit: 100 }, signal), [])
+  const [pending, setPending] = useState<StatusAction | null>(null)
+  const [planId, setPlanId] = useState('')
+  const changePlan = useAction()
+  const [planChanged, setPlanChanged] = useState(false)
+
+  const t = tenant.data
+  if (tenant.loading) return <Loading />
+  if (tenant.error || !t) {
+    return (
+      <div className="page">
+        <PageHeader title="Tenant" />
+        <ErrorState error={tenant.error} what="the tenant" onRetry={tenant.reload} />
+        <p>
+          <Link to="/admin/tenants">Back to tenants</Link>
+        </p>
+      </div>
+    )
+  }
+  const planList = (plans.data?.items ?? []).filter((p) => p && typeof p.id === 'string')
+  const plan = planList.find((p) => p.id === t.plan_id)
+  const overrides = t.limit_overrides && typeof t.limit_overrides === 'object' ? t.limit_overrides : {}
+  const choosable = planList.filter((p) => !p.retired || p.id === t.plan_id)
+
+  const onChangePlan = async (e: FormEvent) => {
+    e.preventDefault()
+    setPlanChanged(false)
+    if (!planId || planId === t.plan_id) return
+    const updated = await changePlan.run(() => api.patch<Tenant>(`/admin/tenants/${encodeURIComponent(t.id)}`, { plan_id: planId }))
+    if (updated) {
+      tenant.setData(updated)
+      setPlanChanged(true)
+    }
+  }
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={t.name}
+        actions={
+          t.status === 'suspended' ? (
+            <Button onClick={() => setPending('activate')}>Activate</Button>
+          ) : (
+            <Button variant="danger" onClick={() => setPending('suspend')}>
+              Suspend
+            </Button>
+          )
+        }
+      >
+        <Link to="/admin/tenants">Tenants</Link> / <code>{t.slug}</code>
+      </PageHeader>
+      {pending ? (
+        <StatusForm
+          key={pending}
+          tenant={t}
+          action={pending}
+          onDone={(u) => {
+            tenant.setData(u)
+            setPending(null)
+          }}
+          onCancel={() => setPending(null)}
+        />
+      ) : null}
+      <div className="grid-2">
+        <Section title="Workspace">
+          <dl className="kv" aria-label="Tenant details">
+            <div className="kv-row">
+              <dt>Status</dt>
+              <dd data-testid="tenant-status">
+                <StatusBadge status={t.status} />
+              </dd>
+            </div>
+            {t.status_reason ? (
+              <div className="kv-row">
+                <dt>{t.status === 'suspended' ? 'Suspension reason' : 'Last status note'}</dt>
+                <dd>{t.status_reason}</dd>
+              </div>
+            ) : null}
+            <div className="kv-row">
+              <dt>Workspace slug</dt>
+              <dd>
+                <code>{t.slug}</code>
+              </dd>
+            </div>
+            <div className="kv-row">
+              <dt>Plan</dt>
+              <dd data-testid="tenant-plan">{t.plan_name || plan?.name || '—'}</dd>
+            </div>
+            <div className="kv-row">
+              <dt>Created</dt>
+              <dd>{formatDate(t.created_at)}</dd>
+            </div>
+            <div className="kv-row">
+              <dt>Updated</dt>
+              <dd>{formatDate(t.updated_at)}</dd>
+            </div>
+          </dl>
+        </Section>
+        <Section title="Plan and limits">
+          {plan || LIMITS.some((l) => (overrides as PlanLimits)[l.key] != null) ? (
+            <table className="table-compact">
+              <caption className="sr-only">Limits of {t.name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Limit</th>
+                  <th scope="col">Plan {t.plan_name ?? ''}</th>
+                  <th scope="col">Override</th>
+                </tr>
+              </thead>
+              <tbody>
+                {LIMITS.map((l) => (
+                  <tr key={l.key}>
+                    <th scope="row">{l.label}</th>
+                    <td>{plan ? limitText(plan.limits?.[l.key], l.format) : '—'}</td>
+                    <td>{limitText((overrides as PlanLimits)[l.key], l.format)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">
+              On the <strong>{t.plan_name || 'default'}</strong> plan, without overrides. The plan's limits show here once
+              the plan catalogue is available on this server.
+            </p>
+          )}
+          {choosable.length ? (
+            <form className="form inline-form" onSubmit={(e) => void onChangePlan(e)} aria-label="Change plan">
+              <FormError error={changePlan.error} />
+              {planChanged ? <Notice kind="success">Plan changed to {t.plan_name}.</Notice> : null}
+              <SelectField
+                label="Change plan"
+                name="plan_id"
+                value={planId || t.plan_id || ''}
+                onChange={(e) => setPlanId(e.target.value)}
+                options={choosable.map((p) => ({ value: p.id, label: p.name }))}
+              />
+              <Button type="submit" busy={changePlan.pending} disabled={!planId || planId === t.plan_id}>
+                Change plan
+              </Button>
+            </form>
+          ) : plans.error && !(plans.error instanceof ApiError && plans.error.isUnavailable) ? (
+            <p className="muted">Plans could not be loaded: {errorMessage(plans.error)}</p>
+          ) : null}
+        </Section>
+      </div>
+    </div>
   )
 }

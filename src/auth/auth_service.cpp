@@ -1,0 +1,213 @@
+#include "auth/auth_service.hpp"
+
+#include <openssl/sha.h>
+
+#include "audit/audit.hpp"
+#include "common/error.hpp"
+#include "common/random.hpp"
+#include "common/strings.hpp"
+#include "db/tx.hpp"
+
+namespace dh::auth {
+namespace {
+
+Error invalid_credentials() {
+    return Error(ErrorKind::unauthenticated, "invalid_credentials", "The email or password is wrong.");
+}
+
+Error tenant_suspended() {
+    return Error(ErrorKind::forbidden, "tenant_suspended", "This workspace is suspended; contact the platform operator.");
+}
+
+audit::Entry login_entry(const tenancy::User& user, const std::string& action, const Origin& origin) {
+    audit::Entry e;
+    e.tenant_id = user.tenant_id;
+    e.actor_type = "user";
+    e.actor_id = user.id;
+    e.actor_label = user.email;
+    e.action = action;
+    e.target_type = "user";
+    e.target_id = user.id;
+    e.request_id = origin.request_id;
+    e.client_ip = origin.client_ip;
+    return e;
+}
+
+}  // namespace
+
+std::string token_hash(const std::string& token) {
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : digest) {
+        out.push_back(hex[b >> 4]);
+        out.push_back(hex[b & 15]);
+    }
+    return out;
+}
+
+AuthService::AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost cost)
+    : pool_(pool), jwt_(std::move(jwt_secret)), cost_(cost), dummy_hash_(hash_password(random::hex(16), cost)) {}
+
+void AuthService::throttle(db::Tx& tx, const std::string& account_key, const std::string& ip_key) {
+    for (auto& key : {account_key, ip_key}) {
+        auto [count, wait] = auth_store::failures(tx, key, kThrottleWindowSeconds);
+        if (count >= kMaxFailures)
+            throw Error(ErrorKind::too_many_requests, "too_many_attempts",
+                        "Too many failed sign-in attempts; try again later.")
+                .with("retry_after", std::int64_t{std::max(1L, wait)});
+    }
+}
+
+Session AuthService::login(const std::string& email_in, const std::string& password,
+                           const std::optional<std::string>& tenant_slug, const Origin& origin) {
+    const std::string email = strings::to_lower(strings::trim(email_in));
+    const std::string account_key = "acct:" + email + "|" + tenant_slug.value_or("");
+    const std::string ip_key = "ip:" + origin.client_ip;
+    auto [candidates, refused] = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        throttle(tx, account_key, ip_key);
+        return std::make_pair(auth_store::login_candidates(tx, email, tenant_slug), false);
+    });
+    (void)refused;
+    std::vector<const Candidate*> matches;
+    for (auto& c : candidates)
+        if (verify_password(c.user.password_hash, password)) matches.push_back(&c);
+    if (candidates.empty()) verify_password(dummy_hash_, password);  // same work as a wrong password
+
+    const Candidate* chosen = matches.size() == 1 ? matches.front() : nullptr;
+    if (matches.size() > 1)
+        throw Error(ErrorKind::bad_request, "tenant_required",
+                    "This email belongs to several workspaces; give the workspace (tenant slug).");
+    return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        if (!chosen || chosen->user.status != "active") {
+            auth_store::record_failure(tx, account_key);
+            auth_store::record_failure(tx, ip_key);
+            if (!candidates.empty()) audit::record(tx, login_entry(candidates.front().user, "auth.login_failed", origin));
+            tx.commit();
+            throw invalid_credentials();
+        }
+        if (chosen->tenant_status && *chosen->tenant_status != "active") throw tenant_suspended();
+        std::optional<std::string> rehash;
+        if (needs_rehash(chosen->user.password_hash, cost_)) rehash = hash_password(password, cost_);
+        auth_store::record_login(tx, chosen->user.id, rehash);
+        auth_store::clear_failures(tx, account_key);
+        audit::record(tx, login_entry(chosen->user, "auth.login", origin));
+        return issue_session(tx, chosen->user, random::uuid());
+    });
+}
+
+Session AuthService::issue_session(db::Tx& tx, const tenancy::User& user, const std::string& family_id) {
+    Session s;
+    s.user = user;
+    s.refresh_token = "dhr_" + random::token(32);
+    auth_store::insert_refresh(tx, family_id, user.id, user.tenant_id, token_hash(s.refresh_token), kRefreshTtlSeconds);
+    s.access_token = jwt_.issue({user.id, user.tenant_id, user.role, random::hex(12), 0, 0}, unix_now());
+    return s;
+}
+
+Session AuthService::refresh(const std::string& refresh_token, const Origin& origin) {
+    if (refresh_token.empty()) throw Error::unauthenticated("No refresh token.");
+    auto outcome = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) -> std::optional<Session> {
+        auto row = auth_store::refresh_for_update(tx, token_hash(refresh_token));
+        if (!row || row->expired || row->revoked) return std::nullopt;
+        if (row->rotated) {
+            // A rotated token came back: someone holds a copy. Burn the whole family.
+            auth_store::revoke_family(tx, row->family_id);
+            audit::Entry e;
+            e.tenant_id = row->tenant_id;
+            e.actor_id = row->user_id;
+            e.action = "auth.refresh_reuse_detected";
+            e.target_type = "user";
+            e.target_id = row->user_id;
+            e.request_id = origin.request_id;
+            e.client_ip = origin.client_ip;
+            audit::record(tx, e);
+            tx.commit();
+            return std::nullopt;
+        }
+        auto candidate = auth_store::user_by_id(tx, row->user_id);
+        if (!candidate || candidate->user.status != "active") return std::nullopt;
+        if (candidate->tenant_status && *candidate->tenant_status != "active") throw tenant_suspended();
+        auth_store::mark_rotated(tx, row->id);
+        return issue_session(tx, candidate->user, row->family_id);
+    });
+    if (!outcome) throw Error(ErrorKind::unauthenticated, "invalid_refresh_token", "The session has ended; sign in again.");
+    return *outcome;
+}
+
+void AuthService::logout(const std::string& refresh_token) {
+    if (refresh_token.empty()) return;
+    db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        if (auto row = auth_store::refresh_for_update(tx, token_hash(refresh_token))) auth_store::revoke_family(tx, row->family_id);
+    });
+}
+
+Principal AuthService::principal_from_jwt(const AccessClaims& claims) {
+    auto candidate = db::with_tx(pool_, db::Scope::platform(),
+                                 [&](db::Tx& tx) { return auth_store::user_by_id(tx, claims.subject); });
+    if (!candidate || candidate->user.status != "active" || candidate->user.tenant_id != claims.tenant_id)
+        throw Error::unauthenticated("The session has ended; sign in again.");
+    if (candidate->tenant_status && *candidate->tenant_status != "active") throw tenant_suspended();
+    auto role = role_from_string(candidate->user.role);  // the stored role wins over the token's
+    if (!role) throw Error::unauthenticated();
+    return {Principal::Kind::user, candidate->user.id, candidate->user.tenant_id, *role, candidate->user.email};
+}
+
+Principal AuthService::principal_from_api_key(const std::string& key) {
+    auto row = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        auto r = auth_store::api_key_by_hash(tx, token_hash(key));
+        if (r && !r->revoked_at && r->tenant_status == "active") auth_store::touch_api_key(tx, r->id);
+        return r;
+    });
+    if (!row || row->revoked_at) throw Error::unauthenticated("The API key is not valid.");
+    if (row->tenant_status != "active") throw tenant_suspended();
+    auto role = role_from_string(row->role);
+    if (!role || *role == Role::super_admin) throw Error::unauthenticated();
+    return {Principal::Kind::api_key, row->id, row->tenant_id, *role, "api-key:" + row->name};
+}
+
+Principal AuthService::authenticate(const std::string& header) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (header.size() <= kBearer.size() || strings::to_lower(header.substr(0, kBearer.size())) != "bearer ")
+        throw Error::unauthenticated();
+    std::string credential = strings::trim(header.substr(kBearer.size()));
+    if (credential.rfind("dh_", 0) == 0) return principal_from_api_key(credential);
+    auto claims = jwt_.verify(credential, unix_now());
+    if (!claims) throw Error(ErrorKind::unauthenticated, "invalid_token", "The access token is not valid.");
+    return principal_from_jwt(*claims);
+}
+
+NewApiKey AuthService::create_api_key(const Principal& creator, const std::string& name, const std::string& role,
+                                      const Origin& origin) {
+    if (role != "tenant_member" && role != "tenant_admin")
+        throw Error::invalid_field("role", "must be tenant_member or tenant_admin");
+    NewApiKey out;
+    std::string prefix = random::hex(4);
+    out.secret = "dh_" + prefix + "_" + random::token(32);
+    std::optional<std::string> created_by;
+    if (creator.kind == Principal::Kind::user) created_by = creator.id;
+    out.row = db::with_tx(pool_, db::Scope::tenant(*creator.tenant_id), [&](db::Tx& tx) {
+        auto row = auth_store::insert_api_key(tx, *creator.tenant_id, name, "dh_" + prefix, token_hash(out.secret), role,
+                                              created_by);
+        auto e = audit::by(creator, origin.request_id, origin.client_ip, "api_key.created", "api_key", row.id);
+        e.details = {{"name", name}, {"role", role}};
+        audit::record(tx, e);
+        return row;
+    });
+    return out;
+}
+
+std::vector<ApiKeyRow> AuthService::list_api_keys(const std::string& tenant_id) {
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) { return auth_store::list_api_keys(tx); });
+}
+
+void AuthService::revoke_api_key(const Principal& caller, const std::string& id, const Origin& origin) {
+    if (!strings::is_uuid(id)) throw Error::not_found("API key");
+    db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+        if (!auth_store::revoke_api_key(tx, id)) throw Error::not_found("API key");
+        audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip, "api_key.revoked", "api_key", id));
+    });
+}
+
+}  // namespace dh::auth

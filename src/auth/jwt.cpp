@@ -1,0 +1,99 @@
+#include "auth/jwt.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/hmac.h>
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/random.hpp"
+
+namespace dh::auth {
+namespace {
+
+std::string b64url(const std::string& in) {
+    std::string out(sodium_base64_ENCODED_LEN(in.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(in.data()), in.size(),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    out.resize(std::strlen(out.c_str()));
+    return out;
+}
+
+std::optional<std::string> b64url_decode(const std::string& in) {
+    std::string out(in.size(), '\0');
+    size_t len = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), in.data(), in.size(), nullptr, &len,
+                          &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        end != in.data() + in.size())
+        return std::nullopt;
+    out.resize(len);
+    return out;
+}
+
+}  // namespace
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string JwtCodec::sign(const std::string& signing_input) const {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+         reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac, &len);
+    return std::string(reinterpret_cast<char*>(mac), len);
+}
+
+std::string JwtCodec::issue(const AccessClaims& c, std::int64_t now) const {
+    nlohmann::json payload = {{"iss", kIssuer}, {"aud", kAudience}, {"sub", c.subject},
+                              {"role", c.role}, {"typ", "access"},  {"iat", now},
+                              {"nbf", now},     {"exp", now + kAccessTtlSeconds},
+                              {"jti", c.token_id.empty() ? random::hex(12) : c.token_id}};
+    if (c.tenant_id) payload["tid"] = *c.tenant_id;
+    std::string input = b64url(R"({"alg":"HS256","typ":"JWT"})") + "." + b64url(payload.dump());
+    return input + "." + b64url(sign(input));
+}
+
+std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int64_t now) const {
+    if (token.size() > 4096) return std::nullopt;
+    auto dot1 = token.find('.');
+    auto dot2 = dot1 == std::string::npos ? dot1 : token.find('.', dot1 + 1);
+    if (dot2 == std::string::npos || token.find('.', dot2 + 1) != std::string::npos) return std::nullopt;
+    auto header_raw = b64url_decode(token.substr(0, dot1));
+    auto payload_raw = b64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
+    auto signature = b64url_decode(token.substr(dot2 + 1));
+    if (!header_raw || !payload_raw || !signature || signature->size() != 32) return std::nullopt;
+    auto header = nlohmann::json::parse(*header_raw, nullptr, false);
+    // Algorithm pinned: exactly HS256, no key id games, no embedded keys.
+    if (!header.is_object() || header.value("alg", "") != "HS256" || header.contains("jwk") || header.contains("jku") ||
+        header.contains("x5u") || header.contains("crit"))
+        return std::nullopt;
+    auto expected = sign(token.substr(0, dot2));
+    if (CRYPTO_memcmp(expected.data(), signature->data(), 32) != 0) return std::nullopt;
+
+    auto p = nlohmann::json::parse(*payload_raw, nullptr, false);
+    if (!p.is_object()) return std::nullopt;
+    auto str = [&](const char* k) { return p.contains(k) && p[k].is_string() ? p[k].get<std::string>() : std::string(); };
+    auto num = [&](const char* k) -> std::optional<std::int64_t> {
+        if (!p.contains(k) || !p[k].is_number_integer()) return std::nullopt;
+        return p[k].get<std::int64_t>();
+    };
+    if (str("iss") != kIssuer || str("aud") != kAudience || str("typ") != "access" || str("sub").empty()) return std::nullopt;
+    auto exp = num("exp"), iat = num("iat"), nbf = num("nbf");
+    if (!exp || !iat) return std::nullopt;
+    if (now > *exp + kLeewaySeconds) return std::nullopt;
+    if (nbf && now + kLeewaySeconds < *nbf) return std::nullopt;
+    if (now + kLeewaySeconds < *iat) return std::nullopt;
+    if (*exp - *iat > kAccessTtlSeconds) return std::nullopt;  // longer-lived tokens were not issued by us
+    AccessClaims c;
+    c.subject = str("sub");
+    c.role = str("role");
+    c.token_id = str("jti");
+    c.issued_at = *iat;
+    c.expires_at = *exp;
+    if (p.contains("tid") && p["tid"].is_string()) c.tenant_id = p["tid"].get<std::string>();
+    return c;
+}
+
+}  // namespace dh::auth

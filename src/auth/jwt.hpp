@@ -1,0 +1,41 @@
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace dh::auth {
+
+/// Claims of a DispatchHub access token.
+struct AccessClaims {
+    std::string subject;                   ///< user id
+    std::optional<std::string> tenant_id;  ///< `tid`; absent for super admins
+    std::string role;
+    std::string token_id;                  ///< `jti`
+    std::int64_t issued_at = 0;
+    std::int64_t expires_at = 0;
+};
+
+/// HS256 JWTs with the algorithm pinned: the header must say exactly {"alg":"HS256"}; `none`, RS*,
+/// ES* and anything else are refused before any signature work (no key confusion possible).
+class JwtCodec {
+public:
+    static constexpr const char* kIssuer = "dispatchhub";
+    static constexpr const char* kAudience = "dispatchhub-api";
+    static constexpr int kLeewaySeconds = 60;
+    static constexpr int kAccessTtlSeconds = 900;
+
+    explicit JwtCodec(std::string secret) : secret_(std::move(secret)) {}
+
+    /// A signed access token (typ "access", exp = now + 15 min).
+    std::string issue(const AccessClaims& claims, std::int64_t now_unix) const;
+    /// The claims of a valid access token, or nullopt for anything else (never throws on bad input).
+    std::optional<AccessClaims> verify(const std::string& token, std::int64_t now_unix) const;
+
+private:
+    std::string sign(const std::string& signing_input) const;
+    std::string secret_;
+};
+
+std::int64_t unix_now();
+
+}  // namespace dh::auth

@@ -1,0 +1,76 @@
+#include "dispatch/message_template.hpp"
+
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/random.hpp"
+#include "mail/markdown.hpp"
+
+namespace dh::dispatch {
+namespace {
+
+MergeTemplate parse_in(std::string_view text, const char* where) {
+    try {
+        return MergeTemplate::parse(text);
+    } catch (Error& e) {
+        e.with("in", where);
+        throw;
+    }
+}
+
+/// A placeholder prefix that does not occur in `source` (so only our placeholders are swapped back).
+std::string fresh_prefix(std::string_view source) {
+    while (true) {
+        std::string prefix = "DHMF" + random::hex(6) + "X";
+        if (source.find(prefix) == std::string_view::npos) return prefix;
+    }
+}
+
+bool is_whole_document(std::string_view html) {
+    auto head = html.substr(0, 1024);
+    for (std::string_view marker : {"<html", "<HTML", "<!DOCTYPE", "<!doctype"}) {
+        if (head.find(marker) != std::string_view::npos) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::set<std::string> MessageTemplate::fields() const {
+    std::set<std::string> all = subject.fields();
+    all.insert(text.fields().begin(), text.fields().end());
+    all.insert(html.fields().begin(), html.fields().end());
+    return all;
+}
+
+MessageTemplate prepare_markdown_message(std::string_view subject, std::string_view body_markdown) {
+    MessageTemplate t;
+    t.subject = parse_in(subject, "subject");
+    auto body = parse_in(body_markdown, "body");
+    std::string prefix = fresh_prefix(body_markdown);
+    std::vector<std::string> fields;
+    std::string source = body.with_placeholders(prefix, fields);
+    t.html = MergeTemplate::from_placeholders(mail::html_document(mail::markdown_to_html(source)), prefix, fields);
+    t.text = MergeTemplate::from_placeholders(mail::markdown_to_text(source), prefix, fields);
+    return t;
+}
+
+MessageTemplate prepare_html_message(std::string_view subject, std::string_view body_html) {
+    MessageTemplate t;
+    t.subject = parse_in(subject, "subject");
+    auto body = parse_in(body_html, "body");
+    std::string prefix = fresh_prefix(body_html);
+    std::vector<std::string> fields;
+    std::string source = body.with_placeholders(prefix, fields);
+    std::string html = is_whole_document(source) ? source : mail::html_document(source);
+    t.html = MergeTemplate::from_placeholders(html, prefix, fields);
+    t.text = MergeTemplate::from_placeholders(mail::html_to_text(source), prefix, fields);
+    return t;
+}
+
+RenderedMessage render_message(const MessageTemplate& tmpl, const MergeContext& ctx) {
+    return {tmpl.subject.render(ctx, Escape::single_line), tmpl.text.render(ctx, Escape::none),
+            tmpl.html.render(ctx, Escape::html)};
+}
+
+}  // namespace dh::dispatch

@@ -1,0 +1,46 @@
+#include "tenancy/tenancy_json.hpp"
+
+namespace dh::tenancy {
+
+nlohmann::json to_json(const Tenant& t) {
+    return {{"id", t.id},
+            {"name", t.name},
+            {"slug", t.slug},
+            {"status", t.status},
+            {"status_reason", t.status_reason ? nlohmann::json(*t.status_reason) : nlohmann::json()},
+            {"plan_id", t.plan_id},
+            {"plan_name", t.plan_name},
+            {"limit_overrides", nlohmann::json::parse(t.limit_overrides, nullptr, false)},
+            {"created_at", t.created_at},
+            {"updated_at", t.updated_at}};
+}
+
+nlohmann::json to_json(const User& u) {
+    return {{"id", u.id},
+            {"tenant_id", u.tenant_id ? nlohmann::json(*u.tenant_id) : nlohmann::json()},
+            {"email", u.email},
+            {"name", u.name},
+            {"role", u.role},
+            {"status", u.status},
+            {"last_login_at", u.last_login_at ? nlohmann::json(*u.last_login_at) : nlohmann::json()},
+            {"created_at", u.created_at},
+            {"updated_at", u.updated_at}};
+}
+
+nlohmann::json to_json(const Plan& p) {
+    return {{"id", p.id},
+            {"name", p.name},
+            {"price_cents", p.price_cents},
+            {"currency", p.currency},
+            {"overage_cents_per_1000", p.overage_cents_per_1000 ? nlohmann::json(*p.overage_cents_per_1000) : nlohmann::json()},
+            {"limits",
+             {{"emails_per_period", p.limits.emails_per_period},
+              {"recipients_per_dispatch", p.limits.recipients_per_dispatch},
+              {"vendors", p.limits.vendors},
+              {"users", p.limits.users},
+              {"send_rate_per_second", p.limits.send_rate_per_second},
+              {"attachment_bytes", p.limits.attachment_bytes}}},
+            {"retired", p.retired}};
+}
+
+}  // namespace dh::tenancy

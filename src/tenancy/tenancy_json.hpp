@@ -1,0 +1,12 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "tenancy/tenant.hpp"
+
+namespace dh::tenancy {
+
+nlohmann::json to_json(const Tenant& t);
+nlohmann::json to_json(const User& u);  ///< never includes the password hash
+nlohmann::json to_json(const Plan& p);
+
+}  // namespace dh::tenancy

@@ -1,0 +1,220 @@
+// Shared helpers of the browser end-to-end specs. run.sh starts the server and passes:
+//   E2E_BASE_URL       http://127.0.0.1:<port> of a throwaway `dispatchhub serve`
+//   E2E_ROOT_EMAIL / E2E_ROOT_PASSWORD   the super admin created with `admin create-superadmin`
+//   E2E_ARTIFACTS      where screenshots go (tests/e2e/artifacts)
+//   E2E_CHROMIUM       the browser (default /usr/bin/chromium)
+import { chromium } from 'playwright-core'
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const BASE = required('E2E_BASE_URL').replace(/\/$/, '')
+export const ROOT = { email: required('E2E_ROOT_EMAIL'), password: required('E2E_ROOT_PASSWORD') }
+export const ARTIFACTS = process.env.E2E_ARTIFACTS || join(process.cwd(), 'artifacts')
+const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
+
+// The flags that work for Debian's chromium on the CI machine (docs: TOOLCHAIN.md).
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+function required(name) {
+  const v = process.env[name]
+  if (!v) throw new Error(`${name} is not set: run the specs through tests/e2e/run.sh`)
+  return v
+}
+
+// Endpoints that exist now; a 404 from any of them is a bug, not a feature still to come.
+const IDENTITY_PATHS = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me$/, /^\/api\/v1\/users(\/|$)/, /^\/api\/v1\/api-keys(\/|$)/, /^\/api\/v1\/admin\/tenants(\/|$)/]
+
+/**
+ * Which failed requests are expected (Chromium logs every non-2xx fetch as a console error):
+ *  - 401 from POST /auth/refresh: no session yet (first visit, after logout);
+ *  - 404 from an /api/v1 endpoint of a feature not built yet (vendors, dispatches, inbox, …),
+ *    as long as it is not one of the identity endpoints;
+ *  - 403 when the spec expects a suspended workspace (`allow403`).
+ */
+export function expectedFailure(url, status, { allow403 = false } = {}) {
+  let path
+  try {
+    path = new URL(url).pathname
+  } catch {
+    return false
+  }
+  if (!path.startsWith('/api/v1/')) return false
+  if (status === 401 && path === '/api/v1/auth/refresh') return true
+  if (status === 404 && !IDENTITY_PATHS.some((re) => re.test(path))) return true
+  if (status === 403 && allow403) return true
+  return false
+}
+
+/**
+ * A fresh Chromium (persistent context on a new temporary profile) with error collection:
+ * page errors, console errors (minus expected failed requests), and 5xx API answers.
+ */
+export async function openBrowser(spec, { allow403 = false, permissions = [] } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'dispatchhub-e2e-profile-'))
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1366, height: 850 },
+    baseURL: BASE,
+  })
+  if (permissions.length) await ctx.grantPermissions(permissions, { origin: BASE })
+  ctx.setDefaultTimeout(10_000)
+  ctx.setDefaultNavigationTimeout(15_000)
+  const state = { allow403 }
+  const errors = []
+  const shotsDir = join(ARTIFACTS, spec)
+  mkdirSync(shotsDir, { recursive: true })
+  let shotNo = 0
+
+  const watched = new WeakSet()
+  const watch = (page) => {
+    if (watched.has(page)) return
+    watched.add(page)
+    page.on('pageerror', (e) => errors.push(`pageerror on ${page.url()}: ${e.message}`))
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return
+      const text = msg.text()
+      const failed = /Failed to load resource: the server responded with a status of (\d{3})/.exec(text)
+      if (failed && expectedFailure(msg.location().url, Number(failed[1]), state)) return
+      errors.push(`console error on ${page.url()}: ${text} ${msg.location().url ?? ''}`.trim())
+    })
+    page.on('response', (res) => {
+      if (res.status() >= 500) errors.push(`HTTP ${res.status()} from ${res.request().method()} ${res.url()}`)
+    })
+  }
+  ctx.on('page', watch)
+  const page = ctx.pages()[0] ?? (await ctx.newPage())
+  watch(page)
+
+  return {
+    ctx,
+    page,
+    errors,
+    /** Lets the spec expect 403 answers (a suspended workspace) from now on. */
+    allow403(on = true) {
+      state.allow403 = on
+    },
+    /** Saves a full-page screenshot as artifacts/<spec>/<NN>-<name>.png. */
+    async shot(name, p = page) {
+      shotNo += 1
+      const file = join(shotsDir, `${String(shotNo).padStart(2, '0')}-${name.replace(/[^a-z0-9-]+/gi, '-').toLowerCase()}.png`)
+      // From the top: a full-page shot of a scrolled page would paint the sticky header mid-page.
+      await p.evaluate(() => window.scrollTo(0, 0)).catch(() => {})
+      await p.screenshot({ path: file, fullPage: true })
+      return file
+    },
+    /** Fails with every page/console error seen so far, then forgets them. */
+    assertNoErrors(what = 'the pages') {
+      const seen = errors.splice(0)
+      assert.deepEqual(seen, [], `errors while visiting ${what}:\n${seen.join('\n')}`)
+    },
+    async close() {
+      await ctx.close().catch(() => {})
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Signs in through the login form; resolves when the app has left /login. */
+export async function uiLogin(page, { email, password, tenant }) {
+  await page.goto('/login')
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+  await page.getByLabel('Email', { exact: true }).fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  if (tenant) await page.getByLabel(/^Workspace/).fill(tenant)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+}
+
+/** The accessible names of the main navigation links, in order. */
+export async function navLabels(page) {
+  const nav = page.getByRole('navigation', { name: 'Main' })
+  await nav.waitFor()
+  return (await nav.getByRole('link').allTextContents()).map((s) => s.trim())
+}
+
+/** Clicks a main-navigation link and waits for the page heading. */
+export async function clickNav(page, label, heading = label) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click()
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor()
+  // Let the page's requests settle so the screenshot shows loaded data (or the "not yet" state).
+  await page.waitForLoadState('networkidle')
+}
+
+/** Logs out through the user menu. */
+export async function uiLogout(page) {
+  await page.locator('.user-button').click()
+  await page.getByRole('button', { name: 'Log out' }).click()
+  await page.waitForURL((url) => url.pathname === '/login')
+}
+
+// ---- the API, for setting up what a spec does not test through the UI --------------------
+
+export async function api(method, path, { token, body } = {}) {
+  const headers = { Accept: 'application/json' }
+  if (token) headers.Authorization = `Bearer ${token}`
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const res = await fetch(BASE + '/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const text = await res.text()
+  let data
+  try {
+    data = text ? JSON.parse(text) : undefined
+  } catch {
+    data = text
+  }
+  return { status: res.status, data }
+}
+
+export async function apiLogin(email, password, tenant) {
+  const { status, data } = await api('POST', '/auth/login', { body: tenant ? { email, password, tenant } : { email, password } })
+  assert.equal(status, 200, `login ${email}: HTTP ${status} ${JSON.stringify(data)}`)
+  return data.access_token
+}
+
+/** Creates a tenant as the super admin; returns it with its admin's credentials. */
+export async function createTenant(name, slug) {
+  const root = await apiLogin(ROOT.email, ROOT.password)
+  const admin = { email: `admin@${slug}.test`, password: `Tenant-${slug}-Passw0rd!`, tenant: slug }
+  const { status, data } = await api('POST', '/admin/tenants', {
+    token: root,
+    body: { name, slug, admin_email: admin.email, admin_password: admin.password, admin_name: `${name} Admin` },
+  })
+  assert.equal(status, 201, `create tenant ${slug}: HTTP ${status} ${JSON.stringify(data)}`)
+  return { tenant: data, admin }
+}
+
+export const TENANT_NAV = ['Dashboard', 'Vendors', 'Lists', 'Suppressions', 'Dispatch', 'Sent', 'Inbox', 'Tickets']
+export const ADMIN_NAV = ['Overview', 'Tenants', 'Plans', 'Invoices', 'Tickets', 'Audit log']
+
+/**
+ * node:test's test() plus a screenshot of every open browser when the test fails
+ * (artifacts/<spec>/NN-failed-<test>.png), so a red run shows what the page looked like. After a
+ * failure the spec's remaining tests are skipped.
+ */
+let earlierFailure = null
+export function browserTest(name, browsers, fn) {
+  return test(name, async (t) => {
+    // The tests of a spec build on each other: after a failure the rest would only time out.
+    if (earlierFailure) return t.skip(`skipped: "${earlierFailure}" failed`)
+    try {
+      await fn(t)
+    } catch (e) {
+      earlierFailure = name
+      for (const b of browsers()) if (b) await b.shot(`failed-${name.slice(0, 40)}`).catch(() => {})
+      throw e
+    }
+  })
+}

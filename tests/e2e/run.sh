@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Browser end-to-end tests. Builds nothing: expects build/dispatchhub and web/dist (make build).
+#
+# Starts a throwaway `dispatchhub serve` (embedded PostgreSQL under a temporary DATA_DIR, free
+# loopback ports, capture transport), creates a super admin with the CLI, runs the specs in
+# tests/e2e/specs with node's built-in test runner (playwright-core driving Debian's chromium),
+# and always stops the server and removes its data. Screenshots: tests/e2e/artifacts/ (git-ignored).
+#
+# Environment: DISPATCHHUB_BIN, WEB_ROOT, E2E_CHROMIUM override the defaults; E2E_KEEP=1 keeps the
+# data directory (server log, cluster) for a post-mortem; extra arguments go to `node --test`
+# (e.g. tests/e2e/run.sh --test-name-pattern=suspend).
+set -euo pipefail
+
+E2E_DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT_DIR=$(cd "$E2E_DIR/../.." && pwd)
+BIN=${DISPATCHHUB_BIN:-$ROOT_DIR/build/dispatchhub}
+WEB=${WEB_ROOT:-$ROOT_DIR/web/dist}
+CHROMIUM=${E2E_CHROMIUM:-/usr/bin/chromium}
+ARTIFACTS=$E2E_DIR/artifacts
+
+fail() { echo "e2e: $*" >&2; exit 2; }
+[ -x "$BIN" ] || fail "no $BIN: build first (make build)"
+[ -f "$WEB/index.html" ] || fail "no $WEB/index.html: build the web UI first (make build-web)"
+[ -x "$CHROMIUM" ] || fail "no $CHROMIUM: apt-get install chromium (scripts/setup.sh does)"
+command -v node >/dev/null || fail "node is not installed (scripts/setup.sh installs it)"
+if [ ! -d "$E2E_DIR/node_modules/playwright-core" ]; then
+  (cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || fail "npm ci in tests/e2e failed"
+fi
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# The embedded cluster lives under DATA_DIR/postgres and runs as the postgres user, which must be
+# able to traverse DATA_DIR: mktemp's mode 700 would send the cluster to /var/lib/dispatchhub.
+DATA=$(mktemp -d "${TMPDIR:-/tmp}/dispatchhub-e2e.XXXXXX")
+chmod 755 "$DATA"
+SERVER_PID=""
+cleanup() {
+  local rc=$?
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "e2e: the server ignored SIGTERM for 20 s; killing it" >&2
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  # A server that died hard leaves its embedded cluster running: stop that one (ours only).
+  if [ -f "$DATA/postgres/data/postmaster.pid" ]; then
+    local pg_ctl=/usr/lib/postgresql/15/bin/pg_ctl
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$pg_ctl" -D "$DATA/postgres/data" -m immediate stop >/dev/null 2>&1 || true
+    else "$pg_ctl" -D "$DATA/postgres/data" -m immediate stop >/dev/null 2>&1 || true; fi
+  fi
+  if [ "${E2E_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
+    [ -f "$DATA/server.log" ] && cp "$DATA/server.log" "$ARTIFACTS/server.log" 2>/dev/null || true
+  fi
+  if [ "${E2E_KEEP:-0}" = 1 ]; then echo "e2e: kept $DATA" >&2; else rm -rf "$DATA"; fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$ARTIFACTS"
+mkdir -p "$ARTIFACTS"
+
+HTTP_PORT=$(free_port)
+SMTP_PORT=$(free_port)
+BASE="http://127.0.0.1:$HTTP_PORT"
+JWT_SECRET=$(openssl rand -hex 32)
+export JWT_SECRET
+START=$(date +%s)
+
+env DATA_DIR="$DATA" HTTP_LISTEN="127.0.0.1:$HTTP_PORT" SMTP_LISTEN="127.0.0.1:$SMTP_PORT" WEB_ROOT="$WEB" \
+    LOG_FORMAT=json "$BIN" serve >"$DATA/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 150); do
+  curl -fs "$BASE/readyz" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { tail -5 "$DATA/server.log" >&2; fail "the server exited during start"; }
+  sleep 0.2
+done
+curl -fs "$BASE/readyz" >/dev/null 2>&1 || { tail -5 "$DATA/server.log" >&2; fail "the server was not ready in 30 s"; }
+
+ROOT_EMAIL=root@e2e.test
+ROOT_PASSWORD="E2e-Root-$(openssl rand -hex 8)"
+(umask 077; printf '%s' "$ROOT_PASSWORD" >"$DATA/root.pw")
+# The admin command adopts the cluster the running server started.
+DATA_DIR="$DATA" "$BIN" admin create-superadmin --email "$ROOT_EMAIL" --password-file "$DATA/root.pw" >"$DATA/admin.log" 2>&1 \
+  || { cat "$DATA/admin.log" >&2; fail "admin create-superadmin failed"; }
+
+echo "e2e: server $BASE ready in $(( $(date +%s) - START )) s; running the specs"
+set +e
+(cd "$E2E_DIR" && env E2E_BASE_URL="$BASE" E2E_ROOT_EMAIL="$ROOT_EMAIL" E2E_ROOT_PASSWORD="$ROOT_PASSWORD" \
+   E2E_ARTIFACTS="$ARTIFACTS" E2E_CHROMIUM="$CHROMIUM" \
+   node --test --test-concurrency=1 --test-timeout=90000 \
+        --test-reporter=spec --test-reporter-destination=stdout \
+        --test-reporter=tap --test-reporter-destination="$ARTIFACTS/results.tap" \
+        "$@" specs/*.test.mjs)
+rc=$?
+set -e
+
+pass=$(sed -n 's/^# pass //p' "$ARTIFACTS/results.tap" | tail -1)
+failed=$(sed -n 's/^# fail //p' "$ARTIFACTS/results.tap" | tail -1)
+shots=$(find "$ARTIFACTS" -name '*.png' | wc -l)
+echo "e2e: ${pass:-0} passed, ${failed:-?} failed in $(( $(date +%s) - START )) s; $shots screenshots in tests/e2e/artifacts/"
+exit $rc
