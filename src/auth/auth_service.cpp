@@ -1,8 +1,8 @@
 #include "auth/auth_service.hpp"
 
-#include <openssl/sha.h>
 
 #include "audit/audit.hpp"
+#include "common/digest.hpp"
 #include "common/error.hpp"
 #include "common/random.hpp"
 #include "common/strings.hpp"
@@ -35,17 +35,7 @@ audit::Entry login_entry(const tenancy::User& user, const std::string& action, c
 
 }  // namespace
 
-std::string token_hash(const std::string& token) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : digest) {
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 15]);
-    }
-    return out;
-}
+std::string token_hash(const std::string& token) { return digest::sha256_hex(token); }
 
 AuthService::AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost cost)
     : pool_(pool), jwt_(std::move(jwt_secret)), cost_(cost), dummy_hash_(hash_password(random::hex(16), cost)) {}

@@ -1,7 +1,6 @@
 #include "dispatch/dispatch_routes.hpp"
 
-#include <openssl/sha.h>
-
+#include "common/digest.hpp"
 #include "common/error.hpp"
 #include "dispatch/attachment_service.hpp"
 #include "dispatch/dispatch_json.hpp"
@@ -14,18 +13,6 @@ namespace dh::dispatch {
 namespace {
 
 auth::Origin origin(const http::Request& req) { return {req.client_ip, req.request_id}; }
-
-std::string sha256_hex(const std::string& s) {
-    unsigned char d[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (auto b : d) {
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 15]);
-    }
-    return out;
-}
 
 std::optional<std::string> status_filter(const http::Request& req) {
     auto s = req.query_param("status");
@@ -44,7 +31,7 @@ void register_compose(http::Router& router, DispatchService& svc) {
                         if (k.size() > 200) throw Error::invalid_field("Idempotency-Key", "at most 200 characters");
                         key = std::string(k);
                     }
-                    auto result = svc.create(req.caller(), request, key, sha256_hex(body.dump()), origin(req));
+                    auto result = svc.create(req.caller(), request, key, digest::sha256_hex(body.dump()), origin(req));
                     auto r = http::Response::json(to_json(result.dispatch), result.replayed ? 200 : 201);
                     if (result.replayed) r.header("Idempotent-Replayed", "true");
                     return r;

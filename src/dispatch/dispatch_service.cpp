@@ -146,7 +146,7 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
             throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), fan.queued);
         set_totals(tx, id, fan.queued + fan.suppressed, fan.queued == 0 ? "completed" : d.status);
         if (key) bind_idempotency_key(tx, *key, id);
-        tx.exec("SELECT pg_notify('dispatchhub_deliveries', $1)", {id});
+        notify_workers(tx, id);
         auto e = audit::by(caller, origin.request_id, origin.client_ip, "dispatch.created", "dispatch", id);
         e.details = {{"recipients", fan.queued}, {"suppressed", fan.suppressed}, {"subject", req.subject}};
         audit::record(tx, e);
@@ -203,7 +203,7 @@ Dispatch DispatchService::test_send(const auth::Principal& caller, const Dispatc
         if (!reserve(tx, tenant_id, period_start, period_end, 1, limits.emails_per_period))
             throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), 1);
         set_totals(tx, id, 1, "queued");
-        tx.exec("SELECT pg_notify('dispatchhub_deliveries', $1)", {id});
+        notify_workers(tx, id);
         auto e = audit::by(caller, origin.request_id, origin.client_ip, "dispatch.test_sent", "dispatch", id);
         e.details = {{"to", to}};
         audit::record(tx, e);
@@ -262,7 +262,7 @@ Dispatch DispatchService::control(const auth::Principal& caller, const std::stri
                 throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), n);
             if (n > 0) set_status(tx, id, "completed,sending,queued", "queued");
         }
-        tx.exec("SELECT pg_notify('dispatchhub_deliveries', $1)", {id});
+        notify_workers(tx, id);
         audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip,
                                     "dispatch." + std::string(action == "retry-failed" ? "retried" : action + "d"),
                                     "dispatch", id));
@@ -299,7 +299,7 @@ SenderIdentity DispatchService::add_sender_identity(const auth::Principal& calle
     auto address = checked_address("email", email);
     if (strings::has_line_break_or_nul(name)) throw Error::invalid_field("name", "must be one line");
     return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
-        if (is_default) tx.exec("UPDATE sender_identities SET is_default = false WHERE is_default");
+        if (is_default) clear_default_sender_identity(tx);
         auto s = insert_sender_identity(tx, *caller.tenant_id, address, name, is_default);
         audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip, "sender_identity.created",
                                     "sender_identity", s.id));

@@ -43,6 +43,8 @@ const std::string kIdentities = std::string("SELECT ") + kIdentityColumns + " FR
 const std::string kInsertIdentity = std::string("INSERT INTO sender_identities (tenant_id, email, name, is_default) "
                                                 "VALUES ($1::uuid, $2, $3, $4) RETURNING ") + kIdentityColumns;
 constexpr const char* kDeleteIdentity = "DELETE FROM sender_identities WHERE id = $1::uuid";
+constexpr const char* kClearDefaultIdentity = "UPDATE sender_identities SET is_default = false WHERE is_default";
+constexpr const char* kNotifyWorkers = "SELECT pg_notify('dispatchhub_deliveries', $1)";
 constexpr const char* kTenantName = "SELECT name, slug FROM tenants WHERE id = $1::uuid";
 
 constexpr const char* kInsertDispatch = R"SQL(
@@ -248,6 +250,10 @@ SenderIdentity insert_sender_identity(db::Tx& tx, const std::string& tenant_id, 
 }
 
 bool delete_sender_identity(db::Tx& tx, const std::string& id) { return tx.exec(kDeleteIdentity, {id}).affected() == 1; }
+
+void clear_default_sender_identity(db::Tx& tx) { tx.exec(kClearDefaultIdentity); }
+
+void notify_workers(db::Tx& tx, const std::string& dispatch_id) { tx.exec(kNotifyWorkers, {dispatch_id}); }
 
 std::pair<std::string, std::string> tenant_name_and_slug(db::Tx& tx, const std::string& tenant_id) {
     auto r = tx.exec(kTenantName, {tenant_id});

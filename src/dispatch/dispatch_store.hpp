@@ -30,6 +30,9 @@ std::vector<SenderIdentity> sender_identities(db::Tx& tx);
 SenderIdentity insert_sender_identity(db::Tx& tx, const std::string& tenant_id, const std::string& email,
                                       const std::string& name, bool is_default);
 bool delete_sender_identity(db::Tx& tx, const std::string& id);
+void clear_default_sender_identity(db::Tx& tx);
+/// Wakes the delivery workers (LISTEN dispatchhub_deliveries) when the transaction commits.
+void notify_workers(db::Tx& tx, const std::string& dispatch_id);
 std::pair<std::string, std::string> tenant_name_and_slug(db::Tx& tx, const std::string& tenant_id);
 
 struct NewDispatch {
