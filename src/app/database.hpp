@@ -4,6 +4,11 @@
 
 #include "app/config.hpp"
 #include "db/embedded_postgres.hpp"
+#include "db/pool.hpp"
+
+namespace dh::aws {
+class DatabaseSecretRefresher;
+}
 
 namespace dh::app {
 
@@ -11,6 +16,12 @@ namespace dh::app {
 struct Database {
     std::unique_ptr<db::EmbeddedPostgres> embedded;  ///< set when no DATABASE_URL was given
     std::string conninfo;
+    /// Set when DATABASE_SECRET_ARN is: a refused password makes the pool read the secret again.
+    std::shared_ptr<aws::DatabaseSecretRefresher> secret_refresher;
+
+    /// Pool settings for this database: connections run as the application role and, with
+    /// DATABASE_SECRET_ARN, an authentication failure refetches the secret once (rotation).
+    db::Pool::Options pool_options(int size) const;
 };
 
 /// Opens (and for the embedded default, starts or adopts) the database. `stop_on_exit`: stop the

@@ -61,7 +61,7 @@ int run_migrate(const Config& config) {
 int run_worker(const Config& config) {
     auto database = open_database(config);
     db::migrate(database.conninfo);
-    db::Pool pool({database.conninfo, 8, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+    db::Pool pool(database.pool_options(8));
     DeliveryStack delivery(config, pool, database.conninfo);
     delivery.start();
     boost::asio::io_context ioc(1);
@@ -80,8 +80,7 @@ int run_serve(const Config& config) {
     log::info("database ready", {{"schema_version", report.current}, {"applied", report.applied},
                                  {"embedded", database.embedded != nullptr}});
 
-    db::Pool pool({database.conninfo, config.db_pool_size, std::chrono::milliseconds(5000),
-                   "SET ROLE dispatchhub_app"});
+    db::Pool pool(database.pool_options(config.db_pool_size));
     http::Metrics metrics;
     http::Router router;
     auto web_root = http::StaticFiles::locate(config.web_root);

@@ -29,9 +29,7 @@ PooledConnection Pool::acquire() {
     ++in_use_;
     lock.unlock();
     try {
-        auto conn = std::make_unique<Connection>(options_.conninfo);
-        if (!options_.on_connect.empty()) conn->exec_script(options_.on_connect);
-        return PooledConnection(this, std::move(conn));
+        return PooledConnection(this, open_connection());
     } catch (...) {
         std::lock_guard relock(mutex_);
         --open_;
@@ -39,6 +37,25 @@ PooledConnection Pool::acquire() {
         available_.notify_one();
         throw;
     }
+}
+
+std::unique_ptr<Connection> Pool::open_connection() {
+    std::unique_ptr<Connection> conn;
+    auto attempt = [&](const std::string& conninfo) { conn = std::make_unique<Connection>(conninfo); };
+    auto current = conninfo();
+    if (!options_.connector) {
+        attempt(current);
+    } else if (auto used = options_.connector(current, attempt); used != current) {
+        std::lock_guard lock(mutex_);
+        options_.conninfo = used;  // later connections start from the conninfo that worked
+    }
+    if (!options_.on_connect.empty()) conn->exec_script(options_.on_connect);
+    return conn;
+}
+
+std::string Pool::conninfo() const {
+    std::lock_guard lock(mutex_);
+    return options_.conninfo;
 }
 
 void Pool::release(std::unique_ptr<Connection> conn) {

@@ -38,6 +38,11 @@ public:
         std::chrono::milliseconds acquire_timeout{5000};
         /// Statement run on each new connection (e.g. SET ROLE dispatchhub_app). Empty: none.
         std::string on_connect;
+        /// How new connections are opened: `connector(conninfo, attempt)` calls `attempt` with the
+        /// conninfo to try (possibly again with a fresher one, e.g. after a rotated password) and
+        /// returns the conninfo that worked; the pool keeps using that one. Empty: `attempt(conninfo)`.
+        using Attempt = std::function<void(const std::string&)>;
+        std::function<std::string(const std::string&, const Attempt&)> connector;
     };
     explicit Pool(Options options);
 
@@ -48,11 +53,12 @@ public:
         int size, in_use, idle;
     };
     Stats stats() const;
-    const std::string& conninfo() const { return options_.conninfo; }
+    std::string conninfo() const;
 
 private:
     friend class PooledConnection;
     void release(std::unique_ptr<Connection> conn);
+    std::unique_ptr<Connection> open_connection();
 
     Options options_;
     mutable std::mutex mutex_;

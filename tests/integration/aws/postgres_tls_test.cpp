@@ -19,6 +19,7 @@
 #include "common/random.hpp"
 #include "db/connection.hpp"
 #include "db/embedded_postgres.hpp"
+#include "db/pool.hpp"
 #include "harness/net.hpp"
 #include "harness/server.hpp"
 
@@ -174,6 +175,20 @@ TEST_F(PostgresTls, ARotatedPasswordIsRefetchedOnceFromSecretsManager) {
     EXPECT_NE(working, started_with);
     EXPECT_NE(working.find("tls-login-password-2"), std::string::npos);
     EXPECT_EQ(aws.requests_of("GetSecretValue").size(), calls_before + 1);  // exactly one refetch
+
+    // The pool runs every new connection through the refresher and keeps the URL that worked.
+    db::Pool::Options options{started_with, 2, std::chrono::milliseconds(5000), "", {}};
+    options.connector = [&](const std::string& u, const db::Pool::Options::Attempt& attempt) {
+        return refresher.with_refetch(u, [&](const std::string& v) { attempt(v + "?" + verify_full()); });
+    };
+    db::Pool pool(options);
+    {
+        auto conn = pool.acquire();
+        EXPECT_EQ(conn->exec("SELECT current_user").text(0, 0), "app");
+    }
+    EXPECT_EQ(pool.conninfo(), working);
+    EXPECT_EQ(aws.requests_of("GetSecretValue").size(), calls_before + 2);
+    calls_before += 1;
 
     // A password that is wrong everywhere: one refetch, then the original error.
     admin().exec_script("ALTER ROLE app PASSWORD 'tls-login-password-3'");
