@@ -1,5 +1,6 @@
 #include "delivery/queue_store.hpp"
 
+#include "common/strings.hpp"
 #include "db/tx.hpp"
 
 namespace dh::delivery::queue_store {
@@ -14,30 +15,36 @@ constexpr const char* kReleaseScheduled =
     "UPDATE dispatches SET status = 'queued', updated_at = now() WHERE status = 'scheduled' AND send_at <= now()";
 
 constexpr const char* kLanes = R"SQL(
-SELECT DISTINCT d.tenant_id, to_char(d.period_start, 'YYYY-MM-DD') AS period_start,
-       coalesce((t.limit_overrides->>'send_rate_per_second')::numeric, p.send_rate_per_second) AS rate
+SELECT d.tenant_id, to_char(d.period_start, 'YYYY-MM-DD') AS period_start,
+       coalesce((t.limit_overrides->>'send_rate_per_second')::numeric, p.send_rate_per_second) AS rate,
+       string_agg(d.id::text, ',' ORDER BY d.created_at) AS dispatch_ids
 FROM dispatches d JOIN tenants t ON t.id = d.tenant_id AND t.status = 'active' JOIN plans p ON p.id = t.plan_id
-WHERE d.status IN ('queued', 'sending'))SQL";
+WHERE d.status IN ('queued', 'sending')
+GROUP BY 1, 2, 3)SQL";
 
-constexpr const char* kLockLane = R"SQL(
-SELECT u.sent, coalesce((t.limit_overrides->>'emails_per_period')::bigint, p.emails_per_period) AS lim,
-       (SELECT count(*) FROM deliveries l JOIN dispatches d ON d.id = l.dispatch_id
-        WHERE l.tenant_id = $1::uuid AND l.status = 'sending' AND d.period_start = $2::date) AS in_flight,
+constexpr const char* kLaneUsage = R"SQL(
+SELECT u.sent, u.reserved, coalesce((t.limit_overrides->>'emails_per_period')::bigint, p.emails_per_period) AS lim,
        t.status AS tenant_status
 FROM usage_periods u JOIN tenants t ON t.id = u.tenant_id JOIN plans p ON p.id = t.plan_id
-WHERE u.tenant_id = $1::uuid AND u.period_start = $2::date
-FOR UPDATE OF u)SQL";
+WHERE u.tenant_id = $1::uuid AND u.period_start = $2::date)SQL";
+
+constexpr const char* kLockLane = R"SQL(
+SELECT 1 FROM usage_periods WHERE tenant_id = $1::uuid AND period_start = $2::date FOR UPDATE)SQL";
+
+constexpr const char* kInFlight = R"SQL(
+SELECT count(*) AS n FROM deliveries l JOIN dispatches d ON d.id = l.dispatch_id
+WHERE d.tenant_id = $1::uuid AND d.period_start = $2::date AND l.status = 'sending')SQL";
 
 constexpr const char* kClaim = R"SQL(
 WITH picked AS (
-  SELECT l.id FROM deliveries l JOIN dispatches d ON d.id = l.dispatch_id
-  WHERE l.tenant_id = $1::uuid AND l.status IN ('queued', 'deferred') AND l.next_attempt_at <= now()
-    AND d.status IN ('queued', 'sending') AND d.period_start = $2::date
+  SELECT l.id FROM deliveries l
+  WHERE l.dispatch_id = $1::uuid AND l.status IN ('queued', 'deferred') AND l.next_attempt_at <= now()
+    AND EXISTS (SELECT 1 FROM dispatches d WHERE d.id = $1::uuid AND d.status IN ('queued', 'sending'))
   ORDER BY l.next_attempt_at
-  LIMIT $3
+  LIMIT $2
   FOR UPDATE OF l SKIP LOCKED
 ), claimed AS (
-  UPDATE deliveries l SET status = 'sending', lease_owner = $4, lease_expires_at = now() + make_interval(secs => $5),
+  UPDATE deliveries l SET status = 'sending', lease_owner = $3, lease_expires_at = now() + make_interval(secs => $4),
                           attempts = l.attempts + 1, first_attempt_at = coalesce(l.first_attempt_at, now()), updated_at = now()
   FROM picked WHERE l.id = picked.id
   RETURNING l.id, l.tenant_id, l.dispatch_id, l.email, l.contact_name, l.vendor_id, l.attempts, l.first_attempt_at
@@ -55,16 +62,19 @@ WITH f AS (
   UPDATE deliveries l SET status = 'failed', reason = 'the plan''s email limit for this period was lowered below use',
                           updated_at = now()
   FROM dispatches d
-  WHERE d.id = l.dispatch_id AND l.tenant_id = $1::uuid AND d.period_start = $2::date AND l.status IN ('queued', 'deferred')
+  WHERE d.id = l.dispatch_id AND d.tenant_id = $1::uuid AND d.period_start = $2::date AND l.status IN ('queued', 'deferred')
   RETURNING 1)
 SELECT count(*) AS n FROM f)SQL";
 
+// A delivery is 'sending' exactly while lease_owner is set (claim sets both, record and reclaim
+// clear both), so "still mine" is lease_owner = me. Spelling out status = 'sending' as well lets
+// the planner pick the partial index deliveries_leased, whose dead entries grow with every batch.
 constexpr const char* kRecordSent = R"SQL(
 WITH done AS (
   UPDATE deliveries l SET status = 'sent', counted = true, sent_at = now(), smtp_code = x.code, relay_reply = x.reply,
                           reason = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
   FROM unnest($2::uuid[], $3::int[], $4::text[]) AS x(id, code, reply)
-  WHERE l.id = x.id AND l.status = 'sending' AND l.lease_owner = $1 AND NOT l.counted
+  WHERE l.id = x.id AND l.lease_owner = $1 AND NOT l.counted
   RETURNING l.tenant_id, l.dispatch_id
 ), per AS (
   SELECT done.tenant_id, d.period_start, count(*) AS n FROM done JOIN dispatches d ON d.id = done.dispatch_id
@@ -80,7 +90,7 @@ UPDATE deliveries l SET status = 'deferred', next_attempt_at = now() + make_inte
                         relay_reply = x.reply, reason = x.reason, lease_owner = NULL, lease_expires_at = NULL,
                         updated_at = now()
 FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::bigint[]) AS x(id, code, reply, reason, delay)
-WHERE l.id = x.id AND l.status = 'sending' AND l.lease_owner = $1
+WHERE l.id = x.id AND l.lease_owner = $1
 RETURNING l.dispatch_id)SQL";
 
 constexpr const char* kRecordFailed = R"SQL(
@@ -88,7 +98,7 @@ WITH done AS (
   UPDATE deliveries l SET status = 'failed', smtp_code = x.code, relay_reply = x.reply, reason = x.reason,
                           lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
   FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[]) AS x(id, code, reply, reason)
-  WHERE l.id = x.id AND l.status = 'sending' AND l.lease_owner = $1
+  WHERE l.id = x.id AND l.lease_owner = $1
   RETURNING l.tenant_id, l.dispatch_id
 ), per AS (
   SELECT done.tenant_id, d.period_start, count(*) AS n FROM done JOIN dispatches d ON d.id = done.dispatch_id
@@ -132,23 +142,34 @@ std::vector<Lane> lanes(db::Tx& tx) {
         l.tenant_id = r.text(i, "tenant_id");
         l.period_start = r.text(i, "period_start");
         l.rate = r.number(i, "rate");
+        for (auto& id : strings::split(r.text(i, "dispatch_ids"), ',')) l.dispatch_ids.emplace_back(id);
         out.push_back(l);
     }
     return out;
 }
 
-std::optional<Lane> lock_lane(db::Tx& tx, const Lane& lane) {
-    auto r = tx.exec(kLockLane, {lane.tenant_id, lane.period_start});
+std::optional<Lane> check_lane(db::Tx& tx, const Lane& lane) {
+    auto r = tx.exec(kLaneUsage, {lane.tenant_id, lane.period_start});
     if (r.empty() || r.text(0, "tenant_status") != "active") return std::nullopt;
     Lane l = lane;
     l.sent = r.integer(0, "sent");
     l.limit = r.integer(0, "lim");
-    l.in_flight = r.integer(0, "in_flight");
+    // Everything reserved still fits under the limit (the usual case): whatever the workers claim
+    // was reserved, so together they cannot pass the limit. No lock, no count of what is in flight:
+    // the usage row is written by every recorded batch and locking it here serialised the workers.
+    if (l.limit - l.sent >= r.integer(0, "reserved")) return l;
+    // The limit was lowered below what is reserved: workers take turns and count in-flight sends.
+    tx.exec(kLockLane, {lane.tenant_id, lane.period_start});
+    r = tx.exec(kLaneUsage, {lane.tenant_id, lane.period_start});
+    l.sent = r.integer(0, "sent");
+    l.limit = r.integer(0, "lim");
+    l.in_flight = tx.exec(kInFlight, {lane.tenant_id, lane.period_start}).integer(0, "n");
     return l;
 }
 
-std::vector<Claimed> claim(db::Tx& tx, const Lane& lane, int n, const std::string& worker_id, int lease_seconds) {
-    auto r = tx.exec(kClaim, {lane.tenant_id, lane.period_start, n, worker_id, lease_seconds});
+std::vector<Claimed> claim(db::Tx& tx, const std::string& dispatch_id, int n, const std::string& worker_id,
+                           int lease_seconds) {
+    auto r = tx.exec(kClaim, {dispatch_id, n, worker_id, lease_seconds});
     std::vector<Claimed> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {

@@ -12,8 +12,12 @@ namespace dh::delivery::queue_store {
 /// A (tenant, billing period) with deliveries ready to send, and what it may send now.
 struct Lane {
     std::string tenant_id, period_start;
-    long long limit = 0, sent = 0, in_flight = 0;
+    long long limit = 0, sent = 0;
+    long long in_flight = 0;  ///< counted only when the reservations no longer all fit under the limit
     double rate = 0;  ///< plan send rate per second; 0 = no plan limit
+    /// The lane's queued or sending dispatches. Claims go dispatch by dispatch, so that a paused
+    /// dispatch's queued rows never stand in the way of another dispatch of the same tenant.
+    std::vector<std::string> dispatch_ids;
 };
 
 /// A delivery claimed by this worker, with what rendering needs.
@@ -31,10 +35,12 @@ long long reclaim_expired(db::Tx& tx);
 void release_scheduled(db::Tx& tx);
 /// Lanes of active tenants with queued or sending dispatches.
 std::vector<Lane> lanes(db::Tx& tx);
-/// Locks the lane's usage row and returns its figures (limit may have been lowered since creation).
-std::optional<Lane> lock_lane(db::Tx& tx, const Lane& lane);
-/// Claims up to `n` ready deliveries of the lane (FOR UPDATE SKIP LOCKED) under a lease.
-std::vector<Claimed> claim(db::Tx& tx, const Lane& lane, int n, const std::string& worker_id, int lease_seconds);
+/// Re-reads the lane's usage and limit (the limit may have been lowered since creation). Locks the usage
+/// row and counts in-flight sends only when the reservations no longer all fit under the limit.
+std::optional<Lane> check_lane(db::Tx& tx, const Lane& lane);
+/// Claims up to `n` ready deliveries of one of the lane's dispatches (FOR UPDATE SKIP LOCKED) under a lease.
+std::vector<Claimed> claim(db::Tx& tx, const std::string& dispatch_id, int n, const std::string& worker_id,
+                           int lease_seconds);
 /// The lane can never send its queued deliveries this period (the limit was lowered below use).
 long long fail_over_limit(db::Tx& tx, const Lane& lane);
 

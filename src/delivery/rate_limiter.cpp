@@ -33,4 +33,11 @@ int RateLimiter::take(const std::string& tenant, double tenant_rate, int wanted)
     return granted;
 }
 
+void RateLimiter::give_back(const std::string& tenant, int unused) {
+    if (unused <= 0) return;
+    std::lock_guard lock(mutex_);
+    if (global_rate_ > 0) global_.tokens += unused;
+    if (auto it = tenants_.find(tenant); it != tenants_.end()) it->second.tokens += unused;
+}
+
 }  // namespace dh::delivery

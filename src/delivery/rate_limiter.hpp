@@ -13,6 +13,8 @@ public:
     explicit RateLimiter(double global_rate) : global_rate_(global_rate) {}
     /// How many of `wanted` sends may start now for `tenant` at `tenant_rate`.
     int take(const std::string& tenant, double tenant_rate, int wanted);
+    /// Returns `unused` of what take() granted (fewer deliveries were ready than allowed).
+    void give_back(const std::string& tenant, int unused);
 
 private:
     struct Bucket {

@@ -21,10 +21,12 @@ long long now_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-double jitter() {
+std::mt19937& thread_rng() {
     thread_local std::mt19937 rng(std::random_device{}());
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    return rng;
 }
+
+double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(thread_rng()); }
 
 struct Outcomes {
     std::vector<queue_store::Sent> sent;
@@ -121,16 +123,31 @@ void Worker::housekeeping() {
     });
 }
 
+/// Up to `n` deliveries from the lane's dispatches, starting at a random one so that a tenant's
+/// concurrent dispatches progress together. Tokens not used are returned to the rate limiter.
+std::vector<queue_store::Claimed> Worker::claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n) {
+    std::vector<queue_store::Claimed> out;
+    auto& ids = lane.dispatch_ids;
+    std::size_t start = ids.empty() ? 0 : std::uniform_int_distribution<std::size_t>(0, ids.size() - 1)(thread_rng());
+    for (std::size_t i = 0; i < ids.size() && static_cast<int>(out.size()) < n; ++i) {
+        auto batch = queue_store::claim(tx, ids[(start + i) % ids.size()], n - static_cast<int>(out.size()), id_,
+                                        options_.lease_seconds);
+        std::move(batch.begin(), batch.end(), std::back_inserter(out));
+    }
+    if (static_cast<int>(out.size()) < n) limiter_.give_back(lane.tenant_id, n - static_cast<int>(out.size()));
+    return out;
+}
+
 int Worker::run_once() {
     housekeeping();
     auto lanes = db::with_tx(pool_, db::Scope::platform(), [](db::Tx& tx) { return queue_store::lanes(tx); });
     if (lanes.empty()) return 0;
-    std::shuffle(lanes.begin(), lanes.end(), std::mt19937(std::random_device{}()));  // fairness between tenants
+    std::shuffle(lanes.begin(), lanes.end(), thread_rng());  // fairness between tenants
     int share = std::max(1, options_.batch / static_cast<int>(lanes.size()));
     std::vector<queue_store::Claimed> claimed;
     for (auto& lane : lanes) {
         auto batch = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) -> std::vector<queue_store::Claimed> {
-            auto locked = queue_store::lock_lane(tx, lane);  // re-check: tenant active, limit not lowered
+            auto locked = queue_store::check_lane(tx, lane);  // re-check: tenant active, limit not lowered
             if (!locked) return {};
             long long capacity = locked->limit - locked->sent - locked->in_flight;
             if (capacity <= 0) {
@@ -139,8 +156,7 @@ int Worker::run_once() {
                 return {};
             }
             int n = limiter_.take(lane.tenant_id, lane.rate, static_cast<int>(std::min<long long>(share, capacity)));
-            if (n == 0) return {};
-            return queue_store::claim(tx, *locked, n, id_, options_.lease_seconds);
+            return claim_from_dispatches(tx, lane, n);
         });
         claimed.insert(claimed.end(), batch.begin(), batch.end());
     }

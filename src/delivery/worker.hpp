@@ -13,6 +13,7 @@
 
 namespace dh::db {
 class Pool;
+class Tx;
 }
 
 namespace dh::delivery {
@@ -50,6 +51,7 @@ private:
     void listen_loop();
     void housekeeping();
     void wait_for_work();
+    std::vector<queue_store::Claimed> claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n);
 
     db::Pool& pool_;
     mail::Transport& transport_;

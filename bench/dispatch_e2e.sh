@@ -1,0 +1,133 @@
+#!/bin/bash
+# Benchmark: dispatches end to end, against references measured in the same run.
+#
+#  1. Creation: POST /api/v1/dispatches for CREATE_RECIPIENTS (100k) recipients (no worker running),
+#     against a bare COPY of the same delivery rows into a table like `deliveries` without indexes
+#     or constraints (goal: <= 2x).
+#  2. Direct: a MESSAGES (50k) recipient personalised dispatch, API call to the last delivery
+#     recorded, through `dispatchhub worker` to Postfix's smtp-sink, against
+#     `smtp-source -d -s CONNECTIONS` into the same sink (goal: >= 0.8x).
+#  3. Delayed: the same with DELAYED_MESSAGES (10k) through bench/delay_proxy (every server reply
+#     delayed DELAY_MS), against smtp-source through the same proxy (goal: >= 1.8x).
+#  Worker CPU per message and peak RSS are reported for each drained dispatch (the 100k one of step 1
+#  included: memory must not grow with the dispatch size).
+#
+#   bench/dispatch_e2e.sh        (as root, after `make build` and
+#                                 `cmake --build build --target delay_proxy`)
+#   env: MESSAGES, DELAYED_MESSAGES, CREATE_RECIPIENTS, CONNECTIONS (20), DELAY_MS (5);
+#        PG_STATS=1 also prints the costliest SQL statements, PG_OPTIONS extra server settings
+set -euo pipefail
+MESSAGES=${MESSAGES:-50000}
+DELAYED_MESSAGES=${DELAYED_MESSAGES:-10000}
+CREATE_RECIPIENTS=${CREATE_RECIPIENTS:-100000}
+CONNECTIONS=${CONNECTIONS:-20}
+DELAY_MS=${DELAY_MS:-5}
+source "$(dirname "$0")/lib.sh"
+bench_init dispatch
+PROXY=${PROXY:-$ROOT/build/bench/delay_proxy}
+[ -x "$PROXY" ] || { echo "no $PROXY: cmake --build build --target delay_proxy"; exit 1; }
+command -v smtp-sink >/dev/null || { echo "smtp-sink missing (Debian package postfix)"; exit 1; }
+
+VENDORS=$CREATE_RECIPIENTS
+[ "$MESSAGES" -gt "$VENDORS" ] && VENDORS=$MESSAGES
+echo "== generating $VENDORS vendors (lists: all, first $MESSAGES, first $DELAYED_MESSAGES)"
+$PY - "$WORK/vendors.csv" "$VENDORS" "$MESSAGES" "$DELAYED_MESSAGES" <<'PY'
+import csv, sys
+path, n, direct, delayed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+with open(path, "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\r\n")
+    w.writerow(["code", "name", "email", "contact_name", "role", "list"])
+    for i in range(n):
+        lists = ["all"] + (["direct"] if i < direct else []) + (["delayed"] if i < delayed else [])
+        w.writerow([f"V{i:07d}", f"Vendor {i}", f"ap@vendor{i}.example", f"Contact {i}", "ap", ";".join(lists)])
+PY
+
+echo "== starting PostgreSQL 15, smtp-sink and the delaying proxy"
+start_postgres ${PG_OPTIONS:-} $(pg_stats_options)
+psql_su -d postgres -c "CREATE DATABASE bench_app"
+pg_stats_enable bench_app
+SINK_PORT=$(free_port); PROXY_PORT=$(free_port)
+smtp-sink -u postfix -h bench-sink 127.0.0.1:$SINK_PORT 1024 >/dev/null 2>&1 & BENCH_PIDS+=($!)
+"$PROXY" "$PROXY_PORT" 127.0.0.1 "$SINK_PORT" "$DELAY_MS" >/dev/null 2>&1 & BENCH_PIDS+=($!)
+
+echo "== starting dispatchhub serve (worker not embedded)"
+start_serve bench_app WORKER_EMBEDDED=0
+bench_superadmin
+TOKEN=$(bench_tenant bench)
+# The default plan is far below these volumes: lift its limits (rate 0 = no plan limit).
+psql_su -d bench_app -c "UPDATE plans SET emails_per_period = 10000000, recipients_per_dispatch = 1000000,
+  vendors_limit = 1000000, send_rate_per_second = 0"
+echo "== importing"
+import_csv "$WORK/vendors.csv" >/dev/null
+list_id() { api GET "/api/v1/lists?limit=100" | $PY -c "import json,sys; print(next(l['id'] for l in json.load(sys.stdin)['items'] if l['name'] == '$1'))"; }
+
+create_dispatch() {  # LIST SUBJECT -> dispatch id
+  api POST /api/v1/dispatches "{\"subject\":\"$2 for {{vendor.name}}\",\"body_markdown\":\"Dear {{contact.name}},\\n\\nplease confirm order **{{vendor.code}}** by Friday.\\n\\nThanks\",\"recipients\":{\"list_ids\":[\"$(list_id "$1")\"]}}" | json "['id']"
+}
+wait_completed() {  # ID
+  local st
+  while :; do
+    st=$(api GET "/api/v1/dispatches/$1" | json "['status']")
+    [ "$st" = completed ] && return 0
+    case $st in cancelled|paused) echo "dispatch $1 is $st" >&2; exit 1;; esac
+    sleep 0.1
+  done
+}
+start_worker() {  # SMTP_PORT
+  env SMTP_URL="smtp://127.0.0.1:$1?tls=none" WORKER_CONNECTIONS=$CONNECTIONS LOG_LEVEL=warn "$BIN" worker \
+    >>"$WORK/worker.log" 2>&1 &
+  WORKER_PID=$!; BENCH_PIDS+=("$WORKER_PID")
+  sleep 0.3
+}
+stop_worker() { kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; }
+source_rate() {  # PORT MESSAGES -> msg/s of smtp-source
+  local t
+  t=$( { /usr/bin/time -f "%e" smtp-source -d -s "$CONNECTIONS" -m "$2" -l 2048 -f bench@dispatch.example.com \
+           -t vendor@vendors.example.net 127.0.0.1:"$1" >/dev/null; } 2>&1 | tail -1)
+  echo "$2 / $t" | bc -l
+}
+# drain NAME LIST SMTP_PORT COUNT [ID]: a fresh worker sends the dispatch; prints rate, CPU, RSS.
+drain() {
+  local id=${5:-} t0 t1 cpu rss
+  start_worker "$3"
+  t0=$(now)
+  if [ -n "$id" ]; then api POST "/api/v1/dispatches/$id/resume" >/dev/null; else id=$(create_dispatch "$2" "$1"); fi
+  wait_completed "$id"
+  t1=$(now)
+  cpu=$(cpu_seconds "$WORKER_PID"); rss=$(peak_rss "$WORKER_PID")
+  stop_worker
+  local sent; sent=$(api GET "/api/v1/dispatches/$id" | json "['counts']['sent']")
+  [ "$sent" = "$4" ] || { echo "$1: $sent of $4 sent" >&2; exit 1; }
+  RATE=$(echo "$4 / ($t1 - $t0)" | bc -l)
+  printf '%-36s %8d msgs %9.0f msg/s %7.1f us CPU/msg  worker peak RSS %s\n' "$1" "$4" "$RATE" \
+    "$(echo "$cpu * 1000000 / $4" | bc -l)" "$rss"
+}
+
+echo
+echo "== 1. creating a $CREATE_RECIPIENTS-recipient dispatch vs COPY of the same rows"
+t0=$(now); big=$(create_dispatch all "Order"); t1=$(now)
+CREATE=$(echo "$t1 - $t0" | bc -l)
+api POST "/api/v1/dispatches/$big/pause" >/dev/null  # sent last, by a worker of its own
+psql_su -d bench_app -c "\\copy (SELECT * FROM deliveries WHERE dispatch_id = '$big') TO '$WORK/deliveries.copy'"
+psql_su -d bench_app -c "CREATE TABLE copy_target (LIKE deliveries INCLUDING DEFAULTS)"
+t0=$(now); psql_su -d bench_app -c "\\copy copy_target FROM '$WORK/deliveries.copy'"; t1=$(now)
+COPY=$(echo "$t1 - $t0" | bc -l)
+printf 'create dispatch (API, committed): %.3f s; COPY of the same %s rows: %.3f s; ratio %.2f (goal <= 2)\n' \
+  "$CREATE" "$(wc -l <"$WORK/deliveries.copy")" "$COPY" "$(echo "$CREATE / $COPY" | bc -l)"
+
+echo
+echo "== 2./3. sending"
+SRC_DIRECT=$(source_rate "$SINK_PORT" "$MESSAGES")
+printf '%-36s %8d msgs %9.0f msg/s\n' "smtp-source direct" "$MESSAGES" "$SRC_DIRECT"
+drain "dispatch direct" direct "$SINK_PORT" "$MESSAGES"; HUB_DIRECT=$RATE
+SRC_DELAYED=$(source_rate "$PROXY_PORT" "$DELAYED_MESSAGES")
+printf '%-36s %8d msgs %9.0f msg/s\n' "smtp-source via ${DELAY_MS} ms proxy" "$DELAYED_MESSAGES" "$SRC_DELAYED"
+drain "dispatch via ${DELAY_MS} ms proxy" delayed "$PROXY_PORT" "$DELAYED_MESSAGES"; HUB_DELAYED=$RATE
+drain "the $CREATE_RECIPIENTS-recipient dispatch, direct" all "$SINK_PORT" "$CREATE_RECIPIENTS" "$big"
+
+echo
+printf 'direct: %.2fx smtp-source (goal >= 0.8); via proxy: %.2fx (goal >= 1.8)\n' \
+  "$(echo "$HUB_DIRECT / $SRC_DIRECT" | bc -l)" "$(echo "$HUB_DELAYED / $SRC_DELAYED" | bc -l)"
+"$BIN" admin verify-usage | tail -1
+pg_stats_print bench_app
+echo "command: MESSAGES=$MESSAGES DELAYED_MESSAGES=$DELAYED_MESSAGES CREATE_RECIPIENTS=$CREATE_RECIPIENTS CONNECTIONS=$CONNECTIONS bench/dispatch_e2e.sh"

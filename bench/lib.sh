@@ -1,0 +1,105 @@
+# Shared by the benchmark scripts: a throwaway PostgreSQL 15 cluster, `dispatchhub serve` on free
+# loopback ports, a super admin and tenants. Source it after `set -euo pipefail`; call bench_init.
+# Needs root (the cluster runs as the postgres user).
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PY=/usr/bin/python3
+BENCH_PIDS=()
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+json() { $PY -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+# Peak resident set of a process, e.g. "41234 kB".
+peak_rss() { awk '/VmHWM/ {print $2, $3}' "/proc/$1/status"; }
+# user+sys CPU seconds a process has used so far.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# bench_init NAME: work directory, cleanup trap, ROOT (the checkout) and BIN.
+bench_init() {
+  ROOT=$(cd "$(dirname "${BASH_SOURCE[1]}")/.." && pwd)
+  BIN=${BIN:-$ROOT/build/dispatchhub}
+  [ -x "$BIN" ] || { echo "no $BIN: build first"; exit 1; }
+  WORK=$(mktemp -d "/tmp/dh-bench-$1-XXXXXX")
+  chmod 755 "$WORK"
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${BENCH_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -m immediate stop >/dev/null 2>&1 || true
+  [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
+}
+
+# start_postgres [extra -c options]: sets PGPORT; psql_su runs psql as the superuser.
+start_postgres() {
+  PGPORT=$(free_port)
+  mkdir -p "$WORK/pg/sock"; chown -R postgres:postgres "$WORK/pg"
+  runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pg/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w \
+    -o "-p $PGPORT -k $WORK/pg/sock -c listen_addresses=127.0.0.1 $*" start >/dev/null
+}
+# With PG_STATS=1: the options that load pg_stat_statements (then call pg_stats_enable DB).
+pg_stats_options() { [ -z "${PG_STATS:-}" ] || echo '-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all'; }
+pg_stats_enable() { [ -z "${PG_STATS:-}" ] || psql_su -d "$1" -c "CREATE EXTENSION pg_stat_statements"; }
+# pg_stats_print DB: the costliest statements so far (with PG_STATS=1).
+pg_stats_print() {
+  [ -n "${PG_STATS:-}" ] || return 0
+  echo; echo "costliest statements (total ms, calls, rows, statement):"
+  psql_su -d "$1" -F ' | ' -c "SELECT round(total_exec_time)::int, calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"
+}
+psql_su() { psql -X -q -t -A -h 127.0.0.1 -p "$PGPORT" -U postgres "$@"; }
+
+# start_serve DB [VAR=value...]: `serve` on a fresh port against database DB; sets BASE, SERVER_PID.
+start_serve() {
+  local db=$1; shift
+  HTTPPORT=$(free_port)
+  SECRET=${SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
+  export JWT_SECRET=$SECRET DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$db" DATA_DIR="$WORK/data"
+  env HTTP_LISTEN="127.0.0.1:$HTTPPORT" SMTP_LISTEN=off LOG_LEVEL=warn "$@" "$BIN" serve >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  BENCH_PIDS+=("$SERVER_PID")
+  BASE="http://127.0.0.1:$HTTPPORT"
+  for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "serve did not start: $(tail -3 "$WORK/server.log")"; exit 1
+}
+
+login() { curl -fs -H 'Content-Type: application/json' -d "$1" "$BASE/api/v1/auth/login" | json "['access_token']"; }
+
+# bench_superadmin: creates the platform admin; sets ROOT_TOKEN.
+bench_superadmin() {
+  printf 'Bench-root-Passw0rd!' >"$WORK/root.pw"
+  "$BIN" admin create-superadmin --email root@bench.test --password-file "$WORK/root.pw" >/dev/null
+  ROOT_TOKEN=$(login '{"email":"root@bench.test","password":"Bench-root-Passw0rd!"}')
+}
+
+# bench_tenant SLUG: creates a tenant and prints its admin's access token.
+bench_tenant() {
+  curl -fs -H "Authorization: Bearer $ROOT_TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$1\",\"slug\":\"$1\",\"admin_email\":\"admin@$1.test\",\"admin_password\":\"Bench-tenant-Passw0rd!\"}" \
+    "$BASE/api/v1/admin/tenants" >/dev/null
+  login "{\"email\":\"admin@$1.test\",\"password\":\"Bench-tenant-Passw0rd!\",\"tenant\":\"$1\"}"
+}
+
+# api METHOD PATH [BODY]: with $TOKEN; prints the body, fails on a non-2xx answer.
+api() {
+  curl -fsS -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    ${3:+--data "$3"} "$BASE$2"
+}
+
+# import_csv FILE: POST /vendors/import with $TOKEN and wait for the job; prints the job JSON.
+import_csv() {
+  local answer id job status
+  answer=$(curl -fs -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/csv' --data-binary @"$1" "$BASE/api/v1/vendors/import")
+  id=$(echo "$answer" | json "['id']")
+  while :; do
+    job=$(curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/imports/$id")
+    status=$(echo "$job" | json "['status']")
+    [ "$status" = running ] || break
+    sleep 0.02
+  done
+  [ "$status" = completed ] || { echo "import $status: $job" >&2; exit 1; }
+  echo "$job"
+}
