@@ -15,6 +15,15 @@ peak_rss() { awk '/VmHWM/ {print $2, $3}' "/proc/$1/status"; }
 # user+sys CPU seconds a process has used so far.
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
+# CPU seconds used so far by the bench cluster: its postmaster (with backends that ended) and the
+# backends running now.
+postgres_cpu_seconds() {
+  local pm; pm=$(head -1 "$WORK/pg/data/postmaster.pid")
+  { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
+    for c in $(ps --ppid "$pm" -o pid=); do awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null || true; done
+  } | awk -v hz="$(getconf CLK_TCK)" '{ s += $1 } END { printf "%.3f\n", s / hz }'
+}
+
 # bench_init NAME: work directory, cleanup trap, ROOT (the checkout) and BIN.
 bench_init() {
   ROOT=$(cd "$(dirname "${BASH_SOURCE[1]}")/.." && pwd)
