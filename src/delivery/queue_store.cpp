@@ -1,5 +1,7 @@
 #include "delivery/queue_store.hpp"
 
+#include <unistd.h>
+
 #include "common/strings.hpp"
 #include "db/tx.hpp"
 
@@ -88,8 +90,9 @@ SELECT DISTINCT dispatch_id FROM done)SQL";
 constexpr const char* kRecordRetry = R"SQL(
 UPDATE deliveries l SET status = 'deferred', next_attempt_at = now() + make_interval(secs => x.delay), smtp_code = x.code,
                         relay_reply = x.reply, reason = x.reason, lease_owner = NULL, lease_expires_at = NULL,
-                        updated_at = now()
-FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::bigint[]) AS x(id, code, reply, reason, delay)
+                        attempts = l.attempts - CASE WHEN x.uncounted THEN 1 ELSE 0 END, updated_at = now()
+FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::bigint[], $7::boolean[])
+     AS x(id, code, reply, reason, delay, uncounted)
 WHERE l.id = x.id AND l.lease_owner = $1
 RETURNING l.dispatch_id)SQL";
 
@@ -108,6 +111,17 @@ WITH done AS (
   FROM per WHERE u.tenant_id = per.tenant_id AND u.period_start = per.period_start
 )
 SELECT DISTINCT dispatch_id FROM done)SQL";
+
+constexpr const char* kHeartbeat = R"SQL(
+INSERT INTO worker_heartbeats (worker_id, hostname, pid, relay_problem) VALUES ($1, $2, $3, $4)
+ON CONFLICT (worker_id) DO UPDATE SET seen_at = now(), relay_problem = excluded.relay_problem)SQL";
+constexpr const char* kDropOldHeartbeats = "DELETE FROM worker_heartbeats WHERE seen_at < now() - interval '1 day'";
+constexpr const char* kForgetHeartbeat = "DELETE FROM worker_heartbeats WHERE worker_id = $1";
+
+std::string host_name() {
+    char buf[256] = {};
+    return gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string("unknown");
+}
 
 template <class T, class F>
 std::string array_of(const std::vector<T>& items, F field) {
@@ -190,6 +204,14 @@ std::vector<Claimed> claim(db::Tx& tx, const std::string& dispatch_id, int n, co
     return out;
 }
 
+void heartbeat(db::Tx& tx, const std::string& worker_id, const std::optional<std::string>& relay_problem) {
+    static const std::string host = host_name();
+    tx.exec(kHeartbeat, {worker_id, host, static_cast<int>(getpid()), relay_problem});
+    tx.exec(kDropOldHeartbeats);
+}
+
+void forget_heartbeat(db::Tx& tx, const std::string& worker_id) { tx.exec(kForgetHeartbeat, {worker_id}); }
+
 long long fail_over_limit(db::Tx& tx, const Lane& lane) {
     return tx.exec(kFailOverLimit, {lane.tenant_id, lane.period_start}).integer(0, "n");
 }
@@ -207,7 +229,8 @@ std::vector<std::string> record(db::Tx& tx, const std::string& worker_id, const 
                                        array_of(retries, [](auto& s) { return std::to_string(s.code); }),
                                        array_of(retries, [](auto& s) { return s.reply; }),
                                        array_of(retries, [](auto& s) { return s.reason; }),
-                                       array_of(retries, [](auto& s) { return std::to_string(s.delay_seconds); })}),
+                                       array_of(retries, [](auto& s) { return std::to_string(s.delay_seconds); }),
+                                       array_of(retries, [](auto& s) { return std::string(s.uncounted ? "t" : "f"); })}),
                 dispatches);
     if (!failed.empty())
         collect(tx.exec(kRecordFailed, {worker_id, array_of(failed, [](auto& s) { return s.id; }),

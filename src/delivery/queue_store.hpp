@@ -41,6 +41,10 @@ std::optional<Lane> check_lane(db::Tx& tx, const Lane& lane);
 /// Claims up to `n` ready deliveries of one of the lane's dispatches (FOR UPDATE SKIP LOCKED) under a lease.
 std::vector<Claimed> claim(db::Tx& tx, const std::string& dispatch_id, int n, const std::string& worker_id,
                            int lease_seconds);
+/// This worker is alive; `relay_problem` is why its relay refuses it (nullopt: healthy). Also drops
+/// heartbeats not renewed for a day.
+void heartbeat(db::Tx& tx, const std::string& worker_id, const std::optional<std::string>& relay_problem);
+void forget_heartbeat(db::Tx& tx, const std::string& worker_id);
 /// The lane can never send its queued deliveries this period (the limit was lowered below use).
 long long fail_over_limit(db::Tx& tx, const Lane& lane);
 
@@ -54,6 +58,7 @@ struct Retry {
     int code;
     std::string reply, reason;
     long long delay_seconds;
+    bool uncounted = false;  ///< the relay refused us (AUTH/TLS): the attempt does not count
 };
 struct Failed {
     std::string id;

@@ -62,6 +62,10 @@ void Worker::stop() {
     for (auto& t : threads_)
         if (t.joinable()) t.join();
     if (listener_.joinable()) listener_.join();
+    try {
+        db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { queue_store::forget_heartbeat(tx, id_); });
+    } catch (const std::exception&) {  // the database may be gone at shutdown; the row ages out
+    }
     log::info("delivery worker stopped", {{"worker", id_}});
 }
 
@@ -120,7 +124,19 @@ void Worker::housekeeping() {
     db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         if (auto n = queue_store::reclaim_expired(tx); n > 0) log::warn("reclaimed expired leases", {{"deliveries", n}});
         queue_store::release_scheduled(tx);
+        auto problem = transport_.health();
+        queue_store::heartbeat(tx, id_, problem.empty() ? std::nullopt : std::optional<std::string>(problem));
     });
+}
+
+/// How many deliveries this cycle may claim: a full batch, or while the relay refuses us one
+/// delivery per probe interval (the transport needs a message to find out that it works again).
+int Worker::claim_budget() {
+    if (transport_.health().empty()) return options_.batch;
+    auto now = now_seconds();
+    auto next = next_relay_probe_.load();
+    if (now < next || !next_relay_probe_.compare_exchange_strong(next, now + options_.relay_probe_seconds)) return 0;
+    return 1;
 }
 
 /// Up to `n` deliveries from the lane's dispatches, starting at a random one so that a tenant's
@@ -140,10 +156,13 @@ std::vector<queue_store::Claimed> Worker::claim_from_dispatches(db::Tx& tx, cons
 
 int Worker::run_once() {
     housekeeping();
+    int budget = claim_budget();
+    if (budget == 0) return 0;
     auto lanes = db::with_tx(pool_, db::Scope::platform(), [](db::Tx& tx) { return queue_store::lanes(tx); });
     if (lanes.empty()) return 0;
     std::shuffle(lanes.begin(), lanes.end(), thread_rng());  // fairness between tenants
-    int share = std::max(1, options_.batch / static_cast<int>(lanes.size()));
+    int share = std::max(1, budget / static_cast<int>(lanes.size()));
+    if (budget == 1) lanes.resize(1);  // a relay probe: one delivery in all
     std::vector<queue_store::Claimed> claimed;
     for (auto& lane : lanes) {
         auto batch = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) -> std::vector<queue_store::Claimed> {
@@ -181,6 +200,10 @@ int Worker::run_once() {
             out.sent.push_back({r.id, r.smtp_code, r.reply});
         } else if (r.outcome == mail::Outcome::failed) {
             out.failed.push_back({r.id, r.smtp_code, r.reply, r.reason});
+        } else if (r.relay_problem) {
+            // Not this message's fault: no attempt counted, no giving up; the dispatch shows why it waits.
+            auto delay = std::max<long long>(options_.relay_probe_seconds, r.retry_after_seconds.value_or(0));
+            out.retries.push_back({r.id, r.smtp_code, r.reply, r.reason, delay, true});
         } else {
             auto delay = retry_delay_seconds(c.attempts, options_.retry_base_seconds, r.retry_after_seconds, jitter());
             if (c.age_seconds + delay > options_.retry_max_age_seconds)

@@ -35,6 +35,9 @@ public:
         int retry_base_seconds = 60;
         int retry_max_age_seconds = 86400;
         std::string listen_conninfo;  ///< for LISTEN dispatchhub_deliveries; empty: poll only
+        /// While the relay refuses us (AUTH or TLS), one delivery per this interval probes it; the
+        /// rest stay queued instead of being tried and deferred over and over.
+        int relay_probe_seconds = 30;
     };
     Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options);
     ~Worker();
@@ -52,6 +55,7 @@ private:
     void housekeeping();
     void wait_for_work();
     std::vector<queue_store::Claimed> claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n);
+    int claim_budget();
 
     db::Pool& pool_;
     mail::Transport& transport_;
@@ -66,6 +70,7 @@ private:
     std::condition_variable wake_;
     bool woken_ = false;
     std::atomic<long long> last_housekeeping_{0};
+    std::atomic<long long> next_relay_probe_{0};
 };
 
 }  // namespace dh::delivery

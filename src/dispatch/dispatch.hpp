@@ -42,6 +42,8 @@ struct Dispatch {
     long long recipients_total = 0;
     std::map<std::string, long long> counts;  ///< per delivery state
     bool is_test = false;
+    /// Set while the dispatch waits on a relay that refuses the workers (AUTH or TLS): why sending is paused.
+    std::optional<std::string> relay_problem;
 };
 
 struct Delivery {

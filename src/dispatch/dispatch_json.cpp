@@ -55,7 +55,8 @@ nlohmann::json to_json(const Dispatch& d) {
             {"is_test", d.is_test},
             {"created_at", d.created_at},
             {"updated_at", d.updated_at},
-            {"completed_at", opt(d.completed_at)}};
+            {"completed_at", opt(d.completed_at)},
+            {"relay_problem", opt(d.relay_problem)}};
 }
 
 nlohmann::json to_json(const Delivery& d) {

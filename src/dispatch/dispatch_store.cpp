@@ -113,7 +113,11 @@ constexpr const char* kDispatchColumns = R"SQL(
   to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at,
   to_char(d.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS completed_at,
   (SELECT coalesce(jsonb_object_agg(status, n), '{}')::text
-   FROM (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = d.id GROUP BY status) c) AS counts)SQL";
+   FROM (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = d.id GROUP BY status) c) AS counts,
+  CASE WHEN d.status IN ('queued', 'sending') THEN
+    (SELECT w.relay_problem FROM worker_heartbeats w
+     WHERE w.relay_problem IS NOT NULL AND w.seen_at > now() - interval '30 seconds' ORDER BY w.seen_at DESC LIMIT 1)
+  END AS relay_problem)SQL";
 const std::string kById = std::string("SELECT ") + kDispatchColumns + " FROM dispatches d WHERE d.id = $1::uuid";
 const std::string kList = std::string("SELECT ") + kDispatchColumns + R"SQL( FROM dispatches d
 WHERE NOT d.is_test AND ($4::text IS NULL OR d.status = $4)
@@ -191,6 +195,7 @@ Dispatch dispatch_from(const db::Result& r, int i) {
     d.created_at = r.text(i, "created_at");
     d.updated_at = r.text(i, "updated_at");
     d.completed_at = r.opt(i, "completed_at");
+    d.relay_problem = r.opt(i, "relay_problem");
     for (auto& s : delivery_states()) d.counts[s] = 0;
     const auto parsed = nlohmann::json::parse(r.text(i, "counts"));  // keep alive: items() refers to it
     for (auto& [k, v] : parsed.items()) d.counts[k] = v.get<long long>();

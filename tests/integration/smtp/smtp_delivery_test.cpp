@@ -89,7 +89,7 @@ TEST(SmtpDelivery, SmtpSinkGetsEveryMessageExactlyOnceWithOneRecipient) {
 
 TEST(SmtpDelivery, AiosmtpdGetsEveryMessageOnceAndMimeClean) {
     TempDir dir;
-    Peer peer({"/usr/bin/python3", tools_dir() + "/aiosmtpd_server.py", "--out", dir.file("mail.jsonl")}, "READY ");
+    Peer peer(aiosmtpd(dir), "READY ");
     mail::SmtpTransport transport(test_options("smtp://127.0.0.1:" + std::to_string(peer.port()) + "?tls=none", 4));
     auto batch = personalised(200, "aio-");
     expect_all_sent(transport.send(batch), batch.size());
@@ -109,7 +109,7 @@ TEST(SmtpDelivery, AiosmtpdGetsEveryMessageOnceAndMimeClean) {
 
 TEST(SmtpDelivery, SmugglingBodiesArriveAsOneMessageWithTheTextIntact) {
     TempDir dir;
-    Peer peer({"/usr/bin/python3", tools_dir() + "/aiosmtpd_server.py", "--out", dir.file("mail.jsonl")}, "READY ");
+    Peer peer(aiosmtpd(dir), "READY ");
     mail::SmtpTransport transport(test_options("smtp://127.0.0.1:" + std::to_string(peer.port()) + "?tls=none", 1));
     std::vector<mail::OutgoingMessage> batch;
     for (const auto& [name, body] : kSmuggling)

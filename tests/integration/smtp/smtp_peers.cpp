@@ -159,4 +159,11 @@ bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds tim
     return pred();
 }
 
+std::vector<std::string> aiosmtpd(const TempDir& dir, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"/usr/bin/python3", tools_dir() + "/aiosmtpd_server.py", "--out",
+                                     dir.file("mail.jsonl")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
 }  // namespace dh::test::smtp

@@ -45,6 +45,10 @@ private:
 std::string tools_dir();
 /// Lines of a JSON-lines file (empty when the file does not exist).
 std::vector<nlohmann::json> read_jsonl(const std::string& path);
+
+/// The command line of an aiosmtpd peer (tests/tools/aiosmtpd_server.py) that appends every message
+/// it accepts to `dir`/mail.jsonl; `extra` adds options (TLS, AUTH, ...).
+std::vector<std::string> aiosmtpd(const TempDir& dir, std::vector<std::string> extra = {});
 std::string read_text(const std::string& path);
 /// Open descriptors of this process.
 int open_fds();

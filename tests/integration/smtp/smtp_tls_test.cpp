@@ -44,13 +44,6 @@ const Certificates& certificates() {
     return certs;
 }
 
-std::vector<std::string> aiosmtpd(const TempDir& dir, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"/usr/bin/python3", tools_dir() + "/aiosmtpd_server.py", "--out",
-                                     dir.file("mail.jsonl")};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-}
-
 std::vector<std::string> tls_args(const std::string& cert = "server") {
     return {"--tls-cert", certificates().file(cert + ".pem"), "--tls-key", certificates().file(cert + ".key")};
 }
