@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "common/strings.hpp"
+#include "db/arrays.hpp"
 #include "db/tx.hpp"
 
 namespace dh::delivery::queue_store {
@@ -125,18 +126,10 @@ std::string host_name() {
 
 template <class T, class F>
 std::string array_of(const std::vector<T>& items, F field) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        std::string v = field(items[i]);
-        out += i ? "," : "";
-        out += '"';
-        for (char c : v) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
+    std::vector<std::string> values;
+    values.reserve(items.size());
+    for (auto& item : items) values.push_back(field(item));
+    return db::text_array(values);
 }
 
 void collect(const db::Result& r, std::vector<std::string>& out) {

@@ -20,8 +20,15 @@ constexpr const char* kDispatchForRender = R"SQL(
 SELECT d.subject, d.body_markdown, d.body_html, d.from_email, d.from_name, d.reply_to, d.reference, t.name AS tenant_name,
        coalesce((SELECT json_agg(json_build_object('filename', a.filename, 'content_type', a.content_type,
                                                    'storage_key', a.storage_key) ORDER BY a.created_at)
-                 FROM attachments a WHERE a.id = ANY(d.attachment_ids) AND a.tenant_id = d.tenant_id), '[]')::text AS attachments
+                 FROM attachments a WHERE a.id = ANY(d.attachment_ids) AND a.tenant_id = d.tenant_id), '[]')::text AS attachments,
+       EXISTS (SELECT 1 FROM dispatch_recipient_attachments ra WHERE ra.dispatch_id = d.id) AS per_recipient
 FROM dispatches d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = $1::uuid)SQL";
+
+// A vendor's own files: read per message, never cached, so memory stays flat however many vendors.
+constexpr const char* kRecipientFiles = R"SQL(
+SELECT a.filename, a.content_type, a.storage_key
+FROM dispatch_recipient_attachments ra JOIN attachments a ON a.id = ra.attachment_id AND a.tenant_id = ra.tenant_id
+WHERE ra.dispatch_id = $1::uuid AND ra.vendor_id = $2::uuid ORDER BY a.filename, a.id)SQL";
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -33,6 +40,13 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
+std::shared_ptr<const mail::PreparedAttachment> Renderer::load_attachment(const std::string& filename,
+                                                                         const std::string& content_type,
+                                                                         const std::string& storage_key) const {
+    mail::Attachment att{filename, content_type, read_file(data_dir_ + "/attachments/" + storage_key)};
+    return mail::prepare_attachment(att);
+}
+
 struct Renderer::Prepared {
     dispatch::MessageTemplate tmpl;
     mail::Mailbox from;
@@ -40,6 +54,7 @@ struct Renderer::Prepared {
     std::string tenant_name;
     std::optional<std::string> reference;
     std::vector<std::shared_ptr<const mail::PreparedAttachment>> attachments;
+    bool per_recipient = false;  ///< some vendors get files of their own
 };
 
 std::string derive_routing_key(const std::string& jwt_secret) {
@@ -72,11 +87,9 @@ std::shared_ptr<const Renderer::Prepared> Renderer::prepared(const std::string& 
         p->reply_to = r.opt(0, "reply_to");
         p->tenant_name = r.text(0, "tenant_name");
         p->reference = r.opt(0, "reference");
-        for (auto& a : nlohmann::json::parse(r.text(0, "attachments"))) {
-            mail::Attachment att{a["filename"], a["content_type"],
-                                 read_file(data_dir_ + "/attachments/" + a["storage_key"].get<std::string>())};
-            p->attachments.push_back(mail::prepare_attachment(att));
-        }
+        for (auto& a : nlohmann::json::parse(r.text(0, "attachments")))
+            p->attachments.push_back(load_attachment(a["filename"], a["content_type"], a["storage_key"]));
+        p->per_recipient = r.boolean(0, "per_recipient");
     });
     std::lock_guard lock(mutex_);
     if (cache_.size() > 256) cache_.clear();  // dispatches are few; a simple bound keeps memory flat
@@ -111,6 +124,13 @@ mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
     m.text = rendered.text;
     m.html = rendered.html;
     m.attachments = p->attachments;
+    if (p->per_recipient && d.vendor_id) {
+        auto files = db::with_tx(pool_, db::Scope::platform(),
+                                 [&](db::Tx& tx) { return tx.exec(kRecipientFiles, {d.dispatch_id, *d.vendor_id}); });
+        for (int i = 0; i < files.rows(); ++i)
+            m.attachments.push_back(
+                load_attachment(files.text(i, "filename"), files.text(i, "content_type"), files.text(i, "storage_key")));
+    }
     return {d.id, mail::bounce_address(d.id, mail_domain_, routing_key_), d.email, mail::build_message(m)};
 }
 

@@ -10,6 +10,9 @@
 namespace dh::db {
 class Pool;
 }
+namespace dh::mail {
+class PreparedAttachment;
+}
 
 namespace dh::delivery {
 
@@ -25,6 +28,9 @@ public:
 private:
     struct Prepared;
     std::shared_ptr<const Prepared> prepared(const std::string& dispatch_id);
+    std::shared_ptr<const mail::PreparedAttachment> load_attachment(const std::string& filename,
+                                                                    const std::string& content_type,
+                                                                    const std::string& storage_key) const;
 
     db::Pool& pool_;
     std::string data_dir_, mail_domain_, routing_key_;

@@ -15,6 +15,13 @@ struct Recipients {
 };
 
 /// A validated creation request (the shape of POST /api/v1/dispatches).
+/// A file for one vendor of the dispatch (e.g. its own purchase order). Without a vendor code the
+/// code is read from the file name: the part before its first '_', '.' or space.
+struct RecipientAttachment {
+    std::string attachment_id;
+    std::optional<std::string> vendor_code;
+};
+
 struct DispatchRequest {
     std::string subject;
     std::optional<std::string> body_markdown;
@@ -23,6 +30,7 @@ struct DispatchRequest {
     std::optional<std::string> sender_identity_id;
     std::optional<std::string> reply_to;
     std::vector<std::string> attachment_ids;
+    std::vector<RecipientAttachment> recipient_attachments;
     std::optional<std::string> send_at;  ///< ISO 8601
     std::optional<std::string> reference;
 };
@@ -42,6 +50,7 @@ struct Dispatch {
     long long recipients_total = 0;
     std::map<std::string, long long> counts;  ///< per delivery state
     bool is_test = false;
+    std::string recipient_attachments_json = "[]";  ///< [{attachment_id, vendor_id, vendor_code, filename}]
     /// Set while the dispatch waits on a relay that refuses the workers (AUTH or TLS): why sending is paused.
     std::optional<std::string> relay_problem;
 };

@@ -23,6 +23,28 @@ std::vector<std::string> uuid_array(const nlohmann::json& parent, const std::str
     return out;
 }
 
+/// "recipient_attachments": [{"attachment_id", "vendor_code"?}]
+std::vector<RecipientAttachment> recipient_attachments(const nlohmann::json& body) {
+    std::vector<RecipientAttachment> out;
+    if (!body.contains("recipient_attachments") || body["recipient_attachments"].is_null()) return out;
+    auto& items = body["recipient_attachments"];
+    if (!items.is_array()) throw Error::invalid_field("recipient_attachments", "must be an array of {attachment_id, vendor_code}");
+    if (items.size() > 10000) throw Error::invalid_field("recipient_attachments", "at most 10,000 files");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        auto field = "recipient_attachments[" + std::to_string(i) + "]";
+        if (!items[i].is_object()) throw Error::invalid_field(field, "must be an object with attachment_id");
+        http::JsonFields f(items[i], field);
+        f.only({"attachment_id", "vendor_code"});
+        auto id = f.opt_text("attachment_id", 36);
+        if (!id || !strings::is_uuid(*id)) throw Error::invalid_field(field + ".attachment_id", "must be an attachment id");
+        auto code = f.opt_text("vendor_code", 64);
+        if (code && (code->empty() || strings::has_line_break_or_nul(*code)))
+            throw Error::invalid_field(field + ".vendor_code", "must be a vendor code");
+        out.push_back({strings::to_lower(*id), code});
+    }
+    return out;
+}
+
 std::optional<std::string> one_line(const http::JsonFields& f, const std::string& key, std::size_t max) {
     auto v = f.opt_text(key, max);
     if (v && strings::has_line_break_or_nul(*v)) throw Error::invalid_field(key, "must be one line (no CR or LF)");
@@ -49,6 +71,7 @@ nlohmann::json to_json(const Dispatch& d) {
             {"send_at", opt(d.send_at)},
             {"recipients", nlohmann::json::parse(d.recipients_json)},
             {"attachment_ids", d.attachment_ids},
+            {"recipient_attachments", nlohmann::json::parse(d.recipient_attachments_json)},
             {"recipients_total", d.recipients_total},
             {"counts", counts},
             {"progress", d.recipients_total ? static_cast<double>(done) / static_cast<double>(d.recipients_total) : 1.0},
@@ -86,7 +109,7 @@ nlohmann::json to_json(const Usage& u) {
 DispatchRequest request_from_json(const nlohmann::json& body) {
     http::JsonFields f(body);
     f.only({"subject", "body_markdown", "body_html", "recipients", "sender_identity_id", "reply_to", "attachment_ids",
-            "send_at", "reference", "to", "vendor_id"});
+            "recipient_attachments", "send_at", "reference", "to", "vendor_id"});
     DispatchRequest r;
     auto subject = one_line(f, "subject", 998);
     if (!subject || strings::trim(*subject).empty()) throw Error::invalid_field("subject", "is required");
@@ -104,6 +127,7 @@ DispatchRequest request_from_json(const nlohmann::json& body) {
     r.sender_identity_id = f.opt_text("sender_identity_id", 36);
     r.reply_to = one_line(f, "reply_to", 254);
     r.attachment_ids = uuid_array(body, "attachment_ids", "attachment_ids");
+    r.recipient_attachments = recipient_attachments(body);
     r.reference = one_line(f, "reference", 200);
     r.send_at = f.opt_text("send_at", 40);
     static const std::regex iso(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$)");

@@ -7,6 +7,7 @@
 #include "common/strings.hpp"
 #include "db/tx.hpp"
 #include "dispatch/message_template.hpp"
+#include "dispatch/recipient_attachment_store.hpp"
 
 namespace dh::dispatch {
 namespace {
@@ -35,7 +36,8 @@ Error quota_error(long long remaining, long long wanted) {
 }
 
 /// Attachments must be the tenant's own, and the encoded message must stay within the plan's size.
-void check_attachments(db::Tx& tx, const std::vector<std::string>& ids, long long limit_bytes) {
+/// Returns the shared attachments' total size.
+long long check_attachments(db::Tx& tx, const std::vector<std::string>& ids, long long limit_bytes) {
     for (auto& id : ids)
         if (!strings::is_uuid(id)) throw Error::invalid_field("attachment_ids", "no such attachment: " + id);
     auto [found, bytes] = attachments_found(tx, ids);
@@ -43,6 +45,37 @@ void check_attachments(db::Tx& tx, const std::vector<std::string>& ids, long lon
     if (bytes * 4 / 3 > limit_bytes)
         throw Error::invalid_field("attachment_ids", "the attachments exceed " + std::to_string(limit_bytes) +
                                                          " bytes per message after encoding");
+    return bytes;
+}
+
+/// Per-recipient files: each must be the tenant's, for a vendor that is a recipient of this dispatch,
+/// and each vendor's message (shared plus its own files) must stay within the plan's size.
+/// A test send goes to the sample vendor only: files for other vendors are then skipped, not refused.
+void attach_recipient_files(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id,
+                            const std::vector<RecipientAttachment>& items, long long shared_bytes, long long limit_bytes,
+                            bool skip_other_vendors = false) {
+    if (items.empty()) return;
+    auto resolved = recipient_attachment_store::resolve(tx, dispatch_id, items);
+    std::vector<std::string> vendor_ids, attachment_ids;
+    for (std::size_t i = 0; i < resolved.size(); ++i) {
+        auto& r = resolved[i];
+        auto field = "recipient_attachments[" + std::to_string(i) + "]";
+        if (!r.attachment_found) throw Error::invalid_field(field + ".attachment_id", "no such attachment");
+        if (!r.vendor_code)
+            throw Error::invalid_field(field + ".vendor_code", "give the vendor code (none in the file name " + r.filename + ")");
+        if (!r.vendor_exists) throw Error::invalid_field(field + ".vendor_code", "no vendor has the code " + *r.vendor_code);
+        if (!r.recipient_vendor_id && skip_other_vendors) continue;
+        if (!r.recipient_vendor_id)
+            throw Error::invalid_field(field + ".vendor_code", "vendor " + *r.vendor_code + " is not a recipient of this dispatch");
+        vendor_ids.push_back(*r.recipient_vendor_id);
+        attachment_ids.push_back(items[i].attachment_id);
+    }
+    if (vendor_ids.empty()) return;
+    recipient_attachment_store::insert(tx, tenant_id, dispatch_id, vendor_ids, attachment_ids);
+    auto largest = shared_bytes + recipient_attachment_store::largest_per_vendor_bytes(tx, dispatch_id);
+    if (largest * 4 / 3 > limit_bytes)
+        throw Error::invalid_field("recipient_attachments", "a vendor's attachments exceed " + std::to_string(limit_bytes) +
+                                                                " bytes per message after encoding");
 }
 
 void check_recipients_exist(db::Tx& tx, const Recipients& r) {
@@ -119,7 +152,7 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
         }
         check_recipients_exist(tx, req.recipients);
         auto limits = dispatch_store::limits(tx, tenant_id);
-        check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
+        auto shared_bytes = check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
         auto [period_start, period_end] = current_period(tx);
         auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
         NewDispatch d{tenant_id, req.send_at ? "scheduled" : "queued", req.subject, from.email, from.name, period_start,
@@ -142,6 +175,7 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
                             std::to_string(fan.queued) + ".")
                 .with("limit", static_cast<std::int64_t>(limits.recipients_per_dispatch));
         check_merge_values(tx, id, tmpl, req);
+        attach_recipient_files(tx, tenant_id, id, req.recipient_attachments, shared_bytes, limits.attachment_bytes);
         if (!reserve(tx, tenant_id, period_start, period_end, fan.queued, limits.emails_per_period))
             throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), fan.queued);
         set_totals(tx, id, fan.queued + fan.suppressed, fan.queued == 0 ? "completed" : d.status);
@@ -185,7 +219,7 @@ Dispatch DispatchService::test_send(const auth::Principal& caller, const Dispatc
         check_recipients_exist(tx, req.recipients);
         auto sample = sample_recipient(tx, tenant_id, req.recipients, std::nullopt);
         auto limits = dispatch_store::limits(tx, tenant_id);
-        check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
+        auto shared_bytes = check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
         auto [period_start, period_end] = current_period(tx);
         auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
         NewDispatch d{tenant_id, "queued", req.subject, from.email, from.name, period_start,
@@ -200,6 +234,7 @@ Dispatch DispatchService::test_send(const auth::Principal& caller, const Dispatc
         insert_single_delivery(tx, tenant_id, id, to, sample ? std::optional(sample->vendor_id) : std::nullopt,
                                sample ? sample->contact_name : "");
         check_merge_values(tx, id, tmpl, req);
+        attach_recipient_files(tx, tenant_id, id, req.recipient_attachments, shared_bytes, limits.attachment_bytes, true);
         if (!reserve(tx, tenant_id, period_start, period_end, 1, limits.emails_per_period))
             throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), 1);
         set_totals(tx, id, 1, "queued");

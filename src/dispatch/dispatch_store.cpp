@@ -114,6 +114,11 @@ constexpr const char* kDispatchColumns = R"SQL(
   to_char(d.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS completed_at,
   (SELECT coalesce(jsonb_object_agg(status, n), '{}')::text
    FROM (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = d.id GROUP BY status) c) AS counts,
+  (SELECT coalesce(json_agg(json_build_object('attachment_id', ra.attachment_id, 'vendor_id', ra.vendor_id,
+                                              'vendor_code', v.code, 'filename', a.filename)
+                            ORDER BY v.code, a.filename), '[]')::text
+   FROM dispatch_recipient_attachments ra JOIN attachments a ON a.id = ra.attachment_id
+   LEFT JOIN vendors v ON v.id = ra.vendor_id WHERE ra.dispatch_id = d.id) AS recipient_attachments,
   CASE WHEN d.status IN ('queued', 'sending') THEN
     (SELECT w.relay_problem FROM worker_heartbeats w
      WHERE w.relay_problem IS NOT NULL AND w.seen_at > now() - interval '30 seconds' ORDER BY w.seen_at DESC LIMIT 1)
@@ -196,6 +201,7 @@ Dispatch dispatch_from(const db::Result& r, int i) {
     d.updated_at = r.text(i, "updated_at");
     d.completed_at = r.opt(i, "completed_at");
     d.relay_problem = r.opt(i, "relay_problem");
+    d.recipient_attachments_json = r.text(i, "recipient_attachments");
     for (auto& s : delivery_states()) d.counts[s] = 0;
     const auto parsed = nlohmann::json::parse(r.text(i, "counts"));  // keep alive: items() refers to it
     for (auto& [k, v] : parsed.items()) d.counts[k] = v.get<long long>();

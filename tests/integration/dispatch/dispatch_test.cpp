@@ -162,6 +162,69 @@ TEST_F(Dispatches, AttachmentsArriveWithEveryMessage) {
     }
 }
 
+TEST_F(Dispatches, RecipientAttachmentsGoOnlyToTheirVendor) {
+    auto list = import_vendors(acme, 3);  // vendor codes V0, V1, V2
+    auto upload = [&](TenantSession& t, const std::string& name, const std::string& content) {
+        auto r = t.http.request("POST", "/api/v1/attachments?filename=" + name, content, {{"Content-Type", "text/plain"}});
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.json()["id"].get<std::string>();
+    };
+    auto terms = upload(acme, "terms.txt", "Payment terms: 30 days.\n");
+    auto po0 = upload(acme, "V0_po.txt", "Purchase order for vendor zero\n");
+    auto po1 = upload(acme, "order-for-one.txt", "Purchase order for vendor one\n");
+    auto body = dispatch_body(list);
+    body["attachment_ids"] = {terms};
+    body["recipient_attachments"] = {{{"attachment_id", po0}}, {{"attachment_id", po1}, {"vendor_code", "V1"}}};
+    auto created = acme.http.post("/api/v1/dispatches", body);
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto listed = created.json()["recipient_attachments"];
+    ASSERT_EQ(listed.size(), 2u) << listed.dump();
+    EXPECT_EQ(listed[0]["vendor_code"], "V0");
+    EXPECT_EQ(listed[0]["filename"], "V0_po.txt");
+    EXPECT_EQ(listed[1]["vendor_code"], "V1");
+    auto d = wait_for_status(acme, created.json()["id"], "completed");
+    ASSERT_EQ(d["counts"]["sent"], 3) << d.dump();
+
+    int seen = 0;
+    for (auto& e : std::filesystem::directory_iterator(outbox())) {
+        std::ifstream in(e.path());
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto mail = ss.str();
+        EXPECT_NE(mail.find("terms.txt"), std::string::npos) << "the shared file goes to everyone";
+        bool to0 = mail.find("ap0@vendor0.example") != std::string::npos;
+        bool to1 = mail.find("ap1@vendor1.example") != std::string::npos;
+        EXPECT_EQ(mail.find("V0_po.txt") != std::string::npos, to0) << e.path();
+        EXPECT_EQ(mail.find("order-for-one.txt") != std::string::npos, to1) << e.path();
+        ++seen;
+    }
+    EXPECT_EQ(seen, 3);
+
+    // Refusals name the item and change nothing.
+    auto usage_before = acme.http.get("/api/v1/usage").json();
+    auto refused = [&](TenantSession& t, nlohmann::json b, const std::string& expected) {
+        auto r = t.http.post("/api/v1/dispatches", b);
+        EXPECT_EQ(r.status, 422) << r.body;
+        EXPECT_NE(r.body.find(expected), std::string::npos) << r.body;
+    };
+    body["recipient_attachments"] = {{{"attachment_id", po0}, {"vendor_code", "NOPE"}}};
+    refused(acme, body, "no vendor has the code NOPE");
+    auto vendors = acme.http.get("/api/v1/vendors?q=Vendor%202").json();
+    ASSERT_EQ(vendors["items"].size(), 1u);
+    auto only_v2 = dispatch_body(list);
+    only_v2["recipients"] = {{"vendor_ids", {vendors["items"][0]["id"]}}};
+    only_v2["recipient_attachments"] = {{{"attachment_id", po0}}};
+    refused(acme, only_v2, "vendor V0 is not a recipient of this dispatch");
+    body["recipient_attachments"] = {{{"attachment_id", "00000000-0000-4000-8000-000000000000"}}};
+    refused(acme, body, "recipient_attachments[0].attachment_id");
+    auto globex_list = import_vendors(globex, 1);
+    auto globex_body = dispatch_body(globex_list);
+    globex_body["recipient_attachments"] = {{{"attachment_id", po0}}};  // acme's file
+    refused(globex, globex_body, "no such attachment");
+    EXPECT_EQ(acme.http.get("/api/v1/usage").json(), usage_before);
+    EXPECT_EQ(verify_usage(), 0);
+}
+
 TEST_F(Dispatches, CancelReleasesTheReservationAndPauseHolds) {
     ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 5}}}}).status, 200);
     auto list = import_vendors(acme, 60);
