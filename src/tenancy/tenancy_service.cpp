@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "db/tx.hpp"
+#include "tenancy/plan_store.hpp"
 #include "tenancy/tenant_store.hpp"
 #include "tenancy/user_store.hpp"
 
@@ -94,7 +95,7 @@ Tenant TenancyService::update_tenant(const auth::Principal& actor, const std::st
     if (plan_id && !strings::is_uuid(*plan_id)) throw Error::invalid_field("plan_id", "must be the id of a plan");
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         if (plan_id) {
-            auto plan = tenant_store::plan_by_id(tx, *plan_id);
+            auto plan = plan_store::by_id(tx, *plan_id);
             if (!plan) throw Error::invalid_field("plan_id", "no such plan");
             if (plan->retired) throw Error::invalid_field("plan_id", "the plan is retired");
         }
@@ -139,7 +140,7 @@ std::optional<Tenant> TenancyService::own_tenant(const std::string& tenant_id) {
 
 std::optional<Plan> TenancyService::plan_of(const std::string& tenant_id) {
     return db::with_tx(pool_, db::Scope::tenant(tenant_id),
-                       [&](db::Tx& tx) { return tenant_store::plan_of_tenant(tx, tenant_id); });
+                       [&](db::Tx& tx) { return plan_store::of_tenant(tx, tenant_id); });
 }
 
 std::optional<User> TenancyService::user(const std::string& tenant_id, const std::string& id) {

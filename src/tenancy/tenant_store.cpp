@@ -26,31 +26,11 @@ constexpr const char* kUpdate = R"SQL(
 UPDATE tenants SET name = coalesce($2, name), plan_id = coalesce($3::uuid, plan_id),
                    limit_overrides = coalesce($4::jsonb, limit_overrides), updated_at = now()
 WHERE id = $1::uuid)SQL";
-constexpr const char* kPlanColumns = R"SQL(
-  p.id, p.name, p.price_cents, p.currency, p.overage_cents_per_1000, p.emails_per_period, p.recipients_per_dispatch,
-  p.vendors_limit, p.users_limit, p.send_rate_per_second, p.attachment_bytes, p.retired)SQL";
-const std::string kPlanOfTenant = std::string("SELECT ") + kPlanColumns +
-                                  " FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid";
-const std::string kPlanById = std::string("SELECT ") + kPlanColumns + " FROM plans p WHERE p.id = $1::uuid";
-
 Tenant tenant_from(const db::Result& r, int i) {
     return {r.text(i, "id"),         r.text(i, "name"),          r.text(i, "slug"),
             r.text(i, "status"),     r.text(i, "plan_id"),       r.text(i, "plan_name"),
             r.opt(i, "status_reason"), r.text(i, "limit_overrides"), r.text(i, "created_at"),
             r.text(i, "updated_at")};
-}
-
-Plan plan_from(const db::Result& r, int i) {
-    Plan p;
-    p.id = r.text(i, "id");
-    p.name = r.text(i, "name");
-    p.price_cents = r.integer(i, "price_cents");
-    p.currency = r.text(i, "currency");
-    p.overage_cents_per_1000 = r.opt_integer(i, "overage_cents_per_1000");
-    p.limits = {r.integer(i, "emails_per_period"), r.integer(i, "recipients_per_dispatch"), r.integer(i, "vendors_limit"),
-                r.integer(i, "users_limit"), r.integer(i, "attachment_bytes"), r.number(i, "send_rate_per_second")};
-    p.retired = r.boolean(i, "retired");
-    return p;
 }
 
 }  // namespace
@@ -80,18 +60,6 @@ bool set_status(db::Tx& tx, const std::string& id, const std::string& status, co
 bool update(db::Tx& tx, const std::string& id, const std::optional<std::string>& name,
             const std::optional<std::string>& plan_id, const std::optional<std::string>& limit_overrides_json) {
     return tx.exec(kUpdate, {id, name, plan_id, limit_overrides_json}).affected() == 1;
-}
-
-std::optional<Plan> plan_of_tenant(db::Tx& tx, const std::string& tenant_id) {
-    auto r = tx.exec(kPlanOfTenant, {tenant_id});
-    if (r.empty()) return std::nullopt;
-    return plan_from(r, 0);
-}
-
-std::optional<Plan> plan_by_id(db::Tx& tx, const std::string& plan_id) {
-    auto r = tx.exec(kPlanById, {plan_id});
-    if (r.empty()) return std::nullopt;
-    return plan_from(r, 0);
 }
 
 }  // namespace dh::tenancy::tenant_store
