@@ -139,3 +139,6 @@ CREATE TRIGGER invoice_lines_guard BEFORE INSERT ON invoice_lines FOR EACH ROW E
 -- Audit viewer filters: by action and by target, newest first.
 CREATE INDEX audit_log_action ON audit_log (action, id DESC);
 CREATE INDEX audit_log_target ON audit_log (target_type, target_id, id DESC);
+
+-- Platform overview: recent failures without scanning every delivery.
+CREATE INDEX deliveries_failed ON deliveries (updated_at) WHERE status = 'failed';

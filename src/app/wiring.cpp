@@ -74,6 +74,7 @@ struct Features {
     std::unique_ptr<tickets::TicketService> tickets;
     std::unique_ptr<billing::BillingService> billing;
     std::unique_ptr<audit::AuditService> audit;
+    std::unique_ptr<billing::PeriodCloseScheduler> period_close;  ///< unless BILLING_CLOSE_INTERVAL_SECONDS=0
     std::unique_ptr<dispatch::DispatchService> dispatches;
     std::unique_ptr<dispatch::AttachmentService> attachments;
     std::unique_ptr<DeliveryStack> delivery;  ///< only when the worker is embedded
@@ -85,9 +86,11 @@ FeatureSet::FeatureSet(FeatureSet&&) noexcept = default;
 
 void FeatureSet::start() {
     if (features_ && features_->delivery) features_->delivery->start();
+    if (features_ && features_->period_close) features_->period_close->start();
 }
 
 void FeatureSet::stop() {
+    if (features_ && features_->period_close) features_->period_close->stop();
     if (features_ && features_->delivery) features_->delivery->stop();
 }
 
@@ -101,6 +104,9 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     f->tickets = std::make_unique<tickets::TicketService>(platform.pool);
     f->billing = std::make_unique<billing::BillingService>(platform.pool);
     f->audit = std::make_unique<audit::AuditService>(platform.pool);
+    if (config.billing_close_interval_seconds > 0)
+        f->period_close = std::make_unique<billing::PeriodCloseScheduler>(
+            *f->billing, std::chrono::seconds(config.billing_close_interval_seconds));
     f->dispatches = std::make_unique<dispatch::DispatchService>(platform.pool, config.mail_domain);
     f->attachments = std::make_unique<dispatch::AttachmentService>(platform.pool, config.data_dir);
     if (config.worker_embedded) f->delivery = std::make_unique<DeliveryStack>(config, platform.pool, platform.conninfo);

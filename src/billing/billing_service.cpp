@@ -4,6 +4,7 @@
 #include "billing/invoice_lines.hpp"
 #include "billing/invoice_store.hpp"
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "common/strings.hpp"
 #include "db/tx.hpp"
 
@@ -141,6 +142,36 @@ Invoice BillingService::own(const std::string& tenant_id, const std::string& id)
     auto v = db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) { return existing(tx, id); });
     if (v.status == "draft") throw Error::not_found("Invoice");
     return v;
+}
+
+void PeriodCloseScheduler::start() {
+    if (thread_.joinable()) return;
+    stopping_ = false;
+    thread_ = std::thread([this] { run(); });
+}
+
+void PeriodCloseScheduler::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void PeriodCloseScheduler::run() {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+        lock.unlock();
+        try {
+            auto result = billing_.close_period(std::nullopt);
+            if (result.created > 0)
+                log::info("billing period closed", {{"period", result.period.label}, {"invoices", result.created}});
+        } catch (const std::exception& e) {
+            log::warn("billing period close failed; retrying at the next interval", {{"error", e.what()}});
+        }
+        lock.lock();
+    }
 }
 
 }  // namespace dh::billing

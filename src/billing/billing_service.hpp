@@ -1,5 +1,9 @@
 #pragma once
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -55,6 +59,26 @@ public:
 
 private:
     db::Pool& pool_;
+};
+
+/// Closes the last finished period every `interval` in the background. Closing is idempotent and
+/// serialised by the invoice counter, so any number of API processes may run one.
+class PeriodCloseScheduler {
+public:
+    PeriodCloseScheduler(BillingService& billing, std::chrono::seconds interval) : billing_(billing), interval_(interval) {}
+    ~PeriodCloseScheduler() { stop(); }
+    void start();
+    void stop();
+
+private:
+    void run();
+
+    BillingService& billing_;
+    std::chrono::seconds interval_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
 };
 
 }  // namespace dh::billing

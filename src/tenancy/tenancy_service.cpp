@@ -74,6 +74,15 @@ Tenant TenancyService::tenant(const std::string& id) {
     return *t;
 }
 
+std::vector<UsagePeriod> TenancyService::usage_history(const std::string& id) {
+    require_uuid(id, "Tenant");
+    return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { return tenant_store::usage_history(tx, id, 24); });
+}
+
+PlatformOverview TenancyService::overview() {
+    return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { return tenant_store::overview(tx); });
+}
+
 Tenant TenancyService::set_tenant_status(const auth::Principal& actor, const std::string& id, const std::string& status,
                                          const std::optional<std::string>& reason, const auth::Origin& origin) {
     require_uuid(id, "Tenant");

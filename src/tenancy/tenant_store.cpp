@@ -8,7 +8,16 @@ namespace {
 constexpr const char* kTenantColumns = R"SQL(
   t.id, t.name, t.slug, t.status, t.plan_id, p.name AS plan_name, t.status_reason, t.limit_overrides::text AS limit_overrides,
   to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
-  to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at)SQL";
+  to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at,
+  (SELECT count(*) FROM users x WHERE x.tenant_id = t.id) AS users_count,
+  (SELECT count(*) FROM vendors x WHERE x.tenant_id = t.id) AS vendors_count,
+  (SELECT x.sent FROM usage_periods x WHERE x.tenant_id = t.id
+     AND x.period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS period_sent,
+  (SELECT x.reserved FROM usage_periods x WHERE x.tenant_id = t.id
+     AND x.period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS period_reserved,
+  (SELECT to_char(max(a.at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+   FROM (SELECT max(d.created_at) AS at FROM dispatches d WHERE d.tenant_id = t.id
+         UNION ALL SELECT max(u.last_login_at) FROM users u WHERE u.tenant_id = t.id) a) AS last_activity_at)SQL";
 
 const std::string kById = std::string("SELECT ") + kTenantColumns +
                           " FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid";
@@ -25,12 +34,34 @@ UPDATE tenants SET status = $2, status_reason = $3, updated_at = now() WHERE id 
 constexpr const char* kUpdate = R"SQL(
 UPDATE tenants SET name = coalesce($2, name), plan_id = coalesce($3::uuid, plan_id),
                    limit_overrides = coalesce($4::jsonb, limit_overrides), updated_at = now()
-WHERE id = $1::uuid)SQL";
+WHERE id = $1::uuid)SQL";constexpr const char* kUsageHistory = R"SQL(
+SELECT to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end, sent, reserved
+FROM usage_periods WHERE tenant_id = $1::uuid ORDER BY period_start DESC LIMIT $2)SQL";
+// Counts over small sets only: the ready and failed deliveries have partial indexes.
+constexpr const char* kOverview = R"SQL(
+SELECT (SELECT count(*) FROM tenants WHERE status = 'active') AS tenants_active,
+       (SELECT count(*) FROM tenants WHERE status = 'suspended') AS tenants_suspended,
+       (SELECT coalesce(sum(sent), 0) FROM usage_periods
+         WHERE period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS sent_period,
+       (SELECT count(*) FROM deliveries WHERE status IN ('queued', 'deferred')) AS queue_depth,
+       (SELECT extract(epoch FROM now() - min(created_at))::float8 FROM deliveries
+         WHERE status IN ('queued', 'deferred')) AS oldest_queued_seconds,
+       (SELECT count(*) FROM deliveries WHERE status = 'deferred') AS deferred,
+       (SELECT count(*) FROM deliveries WHERE status = 'failed' AND updated_at > now() - interval '24 hours') AS failed_24h,
+       (SELECT count(*) FROM tickets WHERE status IN ('open', 'pending')) AS tickets_open,
+       (SELECT count(*) FROM invoices WHERE status = 'issued') AS invoices_unpaid)SQL";
+
 Tenant tenant_from(const db::Result& r, int i) {
-    return {r.text(i, "id"),         r.text(i, "name"),          r.text(i, "slug"),
-            r.text(i, "status"),     r.text(i, "plan_id"),       r.text(i, "plan_name"),
-            r.opt(i, "status_reason"), r.text(i, "limit_overrides"), r.text(i, "created_at"),
-            r.text(i, "updated_at")};
+    Tenant t{r.text(i, "id"),         r.text(i, "name"),          r.text(i, "slug"),
+             r.text(i, "status"),     r.text(i, "plan_id"),       r.text(i, "plan_name"),
+             r.opt(i, "status_reason"), r.text(i, "limit_overrides"), r.text(i, "created_at"),
+             r.text(i, "updated_at")};
+    t.users_count = r.integer(i, "users_count");
+    t.vendors_count = r.integer(i, "vendors_count");
+    t.period_sent = r.opt_integer(i, "period_sent").value_or(0);
+    t.period_reserved = r.opt_integer(i, "period_reserved").value_or(0);
+    t.last_activity_at = r.opt(i, "last_activity_at");
+    return t;
 }
 
 }  // namespace
@@ -60,6 +91,29 @@ bool set_status(db::Tx& tx, const std::string& id, const std::string& status, co
 bool update(db::Tx& tx, const std::string& id, const std::optional<std::string>& name,
             const std::optional<std::string>& plan_id, const std::optional<std::string>& limit_overrides_json) {
     return tx.exec(kUpdate, {id, name, plan_id, limit_overrides_json}).affected() == 1;
+}
+
+std::vector<UsagePeriod> usage_history(db::Tx& tx, const std::string& tenant_id, int limit) {
+    auto r = tx.exec(kUsageHistory, {tenant_id, limit});
+    std::vector<UsagePeriod> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, "period_start"), r.text(i, "period_end"), r.integer(i, "sent"), r.integer(i, "reserved")});
+    return out;
+}
+
+PlatformOverview overview(db::Tx& tx) {
+    auto r = tx.exec(kOverview);
+    PlatformOverview o;
+    o.tenants_active = r.integer(0, "tenants_active");
+    o.tenants_suspended = r.integer(0, "tenants_suspended");
+    o.sent_period = r.integer(0, "sent_period");
+    o.queue_depth = r.integer(0, "queue_depth");
+    if (r.opt(0, "oldest_queued_seconds")) o.oldest_queued_seconds = r.number(0, "oldest_queued_seconds");
+    o.deferred = r.integer(0, "deferred");
+    o.failed_24h = r.integer(0, "failed_24h");
+    o.tickets_open = r.integer(0, "tickets_open");
+    o.invoices_unpaid = r.integer(0, "invoices_unpaid");
+    return o;
 }
 
 }  // namespace dh::tenancy::tenant_store

@@ -87,6 +87,24 @@ TEST_F(AdminPlans, ANewPlanLimitAppliesAtOnceAlsoUnderConcurrency) {
     EXPECT_EQ(run_binary({"admin", "verify-usage"}, server.env()).exit_code, 0);
 }
 
+TEST_F(AdminPlans, TenantListShowsActivityAndTheOverviewCounts) {
+    auto list = import_vendors(acme, 3);
+    ASSERT_EQ(acme.http.post("/api/v1/dispatches", dispatch_body(list)).status, 201);
+    auto tenants = root.get("/api/v1/admin/tenants").json();
+    ASSERT_EQ(tenants["items"].size(), 1u);
+    auto t = tenants["items"][0];
+    EXPECT_EQ(t["users_count"], 1);
+    EXPECT_EQ(t["vendors_count"], 3);
+    EXPECT_EQ(t["usage"]["period_sent"].get<long>() + t["usage"]["period_reserved"].get<long>(), 3);
+    EXPECT_TRUE(t["last_activity_at"].is_string());
+    auto detail = root.get("/api/v1/admin/tenants/" + acme.id).json();
+    ASSERT_EQ(detail["usage_history"].size(), 1u);
+    auto overview = root.get("/api/v1/admin/overview");
+    ASSERT_EQ(overview.status, 200) << overview.body;
+    EXPECT_EQ(overview.json()["tenants"]["active"], 1);
+    EXPECT_EQ(acme.http.get("/api/v1/admin/overview").status, 403);
+}
+
 TEST_F(AdminPlans, TenantUsersAreForbiddenOnEveryAdminRoute) {
     const std::string any = "00000000-0000-0000-0000-000000000000";
     for (auto path : {"/api/v1/admin/plans", "/api/v1/admin/tickets", "/api/v1/admin/invoices", "/api/v1/admin/audit",
