@@ -142,3 +142,12 @@ CREATE INDEX audit_log_target ON audit_log (target_type, target_id, id DESC);
 
 -- Platform overview: recent failures without scanning every delivery.
 CREATE INDEX deliveries_failed ON deliveries (updated_at) WHERE status = 'failed';
+
+-- Per-tenant settings its admins change themselves. Send approval: a dispatch with more recipients
+-- than approval_threshold waits in pending_approval until another tenant admin approves it.
+CREATE TABLE tenant_settings (
+  tenant_id uuid PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+  approval_threshold integer CHECK (approval_threshold IS NULL OR approval_threshold >= 1),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+SELECT dh_enable_tenant_rls('tenant_settings');

@@ -1,4 +1,5 @@
-// Plans: CRUD, retire instead of delete, limits that apply at once (also under concurrency), audit.
+// Plans: CRUD, retire instead of delete, limits that apply at once (also under concurrency), audit;
+// tenant activity and the overview; send approval (a tenant-set limit on unreviewed dispatches).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -103,6 +104,40 @@ TEST_F(AdminPlans, TenantListShowsActivityAndTheOverviewCounts) {
     ASSERT_EQ(overview.status, 200) << overview.body;
     EXPECT_EQ(overview.json()["tenants"]["active"], 1);
     EXPECT_EQ(acme.http.get("/api/v1/admin/overview").status, 403);
+}
+
+TEST_F(AdminPlans, SendApprovalHoldsLargeDispatchesUntilAnotherAdminApproves) {
+    auto list = import_vendors(acme, 10);
+    ASSERT_EQ(acme.http.request("PUT", "/api/v1/settings/approval", R"({"approval_threshold":5})").status, 200);
+    EXPECT_EQ(acme.http.get("/api/v1/settings/approval").json()["approval_threshold"], 5);
+    ASSERT_EQ(acme.http.post("/api/v1/users", {{"email", "second@acme.test"}, {"role", "tenant_admin"},
+                                               {"password", "Second-admin-Passw0rd!"}}).status, 201);
+    HttpClient second(server.base());
+    second.set_token(platform.login("second@acme.test", "Second-admin-Passw0rd!", acme.slug));
+
+    auto big = acme.http.post("/api/v1/dispatches", dispatch_body(list));
+    ASSERT_EQ(big.status, 201) << big.body;
+    auto id = big.json()["id"].get<std::string>();
+    EXPECT_EQ(big.json()["status"], "pending_approval");
+    EXPECT_EQ(acme.http.get("/api/v1/usage").json()["reserved"], 10) << "quota is reserved while it waits";
+    EXPECT_EQ(acme.http.post("/api/v1/dispatches/" + id + "/approve", nlohmann::json::object()).status, 403) << "not by its creator";
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_EQ(acme.http.get("/api/v1/dispatches/" + id).json()["status"], "pending_approval") << "nothing is sent meanwhile";
+
+    auto approved = second.post("/api/v1/dispatches/" + id + "/approve", nlohmann::json::object());
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    EXPECT_EQ(wait_for_status(acme, id, "completed")["status"], "completed");
+    EXPECT_EQ(second.post("/api/v1/dispatches/" + id + "/approve", nlohmann::json::object()).status, 409);
+
+    auto vendors = acme.http.get("/api/v1/vendors?limit=3").json();
+    nlohmann::json ids = nlohmann::json::array();
+    for (auto& v : vendors["items"]) ids.push_back(v["id"]);
+    auto small = acme.http.post("/api/v1/dispatches", {{"subject", "s"}, {"body_markdown", "x"}, {"recipients", {{"vendor_ids", ids}}}});
+    EXPECT_EQ(small.json()["status"], "queued") << "at or below the threshold no approval is needed";
+    auto held = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
+    EXPECT_EQ(acme.http.post("/api/v1/dispatches/" + held + "/cancel", nlohmann::json::object()).json()["status"], "cancelled")
+        << "rejecting is cancelling";
+    EXPECT_TRUE(has(audit_actions(platform, "&action=dispatch.approved"), "dispatch.approved"));
 }
 
 TEST_F(AdminPlans, TenantUsersAreForbiddenOnEveryAdminRoute) {
