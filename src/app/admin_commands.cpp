@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/database.hpp"
+#include "billing/billing_service.hpp"
 #include "db/connection.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
@@ -66,6 +67,24 @@ AdminCommands::AdminCommands(CLI::App& admin) {
                              tenancy::TenancyService tenancy(pool, {});
                              auto user = tenancy.create_super_admin(*email, *name, password);
                              std::cout << "super admin created: " << user.email << " (" << user.id << ")\n";
+                             return 0;
+                         }});
+
+    auto* close = admin.add_subcommand(
+        "close-period", "close-period: invoice every tenant for a finished billing period (idempotent: a tenant "
+                        "already invoiced for it gets no second invoice)");
+    auto period = std::make_shared<std::string>();
+    close->add_option("--period", *period, "The month as YYYY-MM (default: the last finished month)");
+    commands_.push_back({close, [period](const Config& config) {
+                             auto database = open_database(config);
+                             db::migrate(database.conninfo);
+                             db::Pool pool({database.conninfo, 2, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+                             billing::BillingService billing(pool);
+                             std::optional<std::string> label;
+                             if (!period->empty()) label = *period;
+                             auto result = billing.close_period(label);
+                             std::cout << "period " << result.period.label << " closed: " << result.created
+                                       << " invoice(s) created, " << result.existing << " already invoiced\n";
                              return 0;
                          }});
 

@@ -43,6 +43,7 @@ struct Config {
     int retry_base_seconds = 60;       // RETRY_BASE_SECONDS
     int retry_max_age_seconds = 86400; // RETRY_MAX_AGE_SECONDS
     bool cookie_secure = true;         // COOKIE_SECURE (0 only for plain-HTTP development behind no TLS)
+    int billing_close_interval_seconds = 3600;  // BILLING_CLOSE_INTERVAL_SECONDS (0 = only `admin close-period`)
 
     struct Needs {
         bool jwt_secret = false;  ///< serve needs it; migrate and admin do not

@@ -1,8 +1,12 @@
 #include "app/platform.hpp"
+#include "audit/audit_routes.hpp"
+#include "audit/audit_service.hpp"
 #include "auth/auth_routes.hpp"
 #include "auth/auth_service.hpp"
 #include "delivery/renderer.hpp"
 #include "delivery/worker.hpp"
+#include "billing/billing_routes.hpp"
+#include "billing/billing_service.hpp"
 #include "dispatch/attachment_service.hpp"
 #include "dispatch/dispatch_routes.hpp"
 #include "dispatch/dispatch_service.hpp"
@@ -12,8 +16,12 @@
 #include "mail/ses_transport.hpp"
 #include "mail/smtp_client.hpp"
 #include "ops/ops_routes.hpp"
+#include "tenancy/plan_routes.hpp"
+#include "tenancy/plan_service.hpp"
 #include "tenancy/tenancy_routes.hpp"
 #include "tenancy/tenancy_service.hpp"
+#include "tickets/ticket_routes.hpp"
+#include "tickets/ticket_service.hpp"
 #include "vendors/vendor_routes.hpp"
 
 namespace dh::app {
@@ -62,6 +70,11 @@ std::string DeliveryStack::health() const { return impl_->transport->health(); }
 struct Features {
     std::unique_ptr<auth::AuthService> auth;
     std::unique_ptr<tenancy::TenancyService> tenancy;
+    std::unique_ptr<tenancy::PlanService> plans;
+    std::unique_ptr<tickets::TicketService> tickets;
+    std::unique_ptr<billing::BillingService> billing;
+    std::unique_ptr<audit::AuditService> audit;
+    std::unique_ptr<billing::PeriodCloseScheduler> period_close;  ///< unless BILLING_CLOSE_INTERVAL_SECONDS=0
     std::unique_ptr<dispatch::DispatchService> dispatches;
     std::unique_ptr<dispatch::AttachmentService> attachments;
     std::unique_ptr<DeliveryStack> delivery;  ///< only when the worker is embedded
@@ -73,9 +86,11 @@ FeatureSet::FeatureSet(FeatureSet&&) noexcept = default;
 
 void FeatureSet::start() {
     if (features_ && features_->delivery) features_->delivery->start();
+    if (features_ && features_->period_close) features_->period_close->start();
 }
 
 void FeatureSet::stop() {
+    if (features_ && features_->period_close) features_->period_close->stop();
     if (features_ && features_->delivery) features_->delivery->stop();
 }
 
@@ -85,6 +100,13 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     auth::PasswordCost cost;
     f->auth = std::make_unique<auth::AuthService>(platform.pool, config.jwt_secret, cost);
     f->tenancy = std::make_unique<tenancy::TenancyService>(platform.pool, cost);
+    f->plans = std::make_unique<tenancy::PlanService>(platform.pool);
+    f->tickets = std::make_unique<tickets::TicketService>(platform.pool);
+    f->billing = std::make_unique<billing::BillingService>(platform.pool);
+    f->audit = std::make_unique<audit::AuditService>(platform.pool);
+    if (config.billing_close_interval_seconds > 0)
+        f->period_close = std::make_unique<billing::PeriodCloseScheduler>(
+            *f->billing, std::chrono::seconds(config.billing_close_interval_seconds));
     f->dispatches = std::make_unique<dispatch::DispatchService>(platform.pool, config.mail_domain);
     f->attachments = std::make_unique<dispatch::AttachmentService>(platform.pool, config.data_dir);
     if (config.worker_embedded) f->delivery = std::make_unique<DeliveryStack>(config, platform.pool, platform.conninfo);
@@ -97,6 +119,10 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     ops::register_routes(router, platform.pool, platform.metrics, checks);
     auth::register_auth_routes(router, *f->auth, *f->tenancy, config.cookie_secure);
     tenancy::register_tenancy_routes(router, *f->tenancy);
+    tenancy::register_plan_routes(router, *f->plans);
+    tickets::register_ticket_routes(router, *f->tickets);
+    billing::register_billing_routes(router, *f->billing);
+    audit::register_audit_routes(router, *f->audit);
     dispatch::register_dispatch_routes(router, *f->dispatches, *f->attachments);
     vendors::register_vendor_routes(router, platform.pool, platform.config.data_dir);
     return FeatureSet(std::move(f));

@@ -103,6 +103,25 @@ void register_controls(http::Router& router, DispatchService& svc) {
     }
 }
 
+void register_approval(http::Router& router, DispatchService& svc) {
+    using http::Access;
+    router.add({"POST", "/api/v1/dispatches/{id}/approve", Access::tenant_admin, [&svc](http::Request& req) {
+                    return http::Response::json(to_json(svc.approve(req.caller(), req.param("id"), origin(req))));
+                }});
+    router.add({"GET", "/api/v1/settings/approval", Access::tenant_member, [&svc](http::Request& req) {
+                    auto t = svc.approval_threshold(req.tenant_id());
+                    return http::Response::json({{"approval_threshold", t ? nlohmann::json(*t) : nlohmann::json()}});
+                }});
+    router.add({"PUT", "/api/v1/settings/approval", Access::tenant_admin, [&svc](http::Request& req) {
+                    auto body = req.json();
+                    http::JsonFields f(body);
+                    f.only({"approval_threshold"});
+                    auto t = f.opt_int("approval_threshold", 1, 1'000'000'000);
+                    svc.set_approval_threshold(req.caller(), t, origin(req));
+                    return http::Response::json({{"approval_threshold", t ? nlohmann::json(*t) : nlohmann::json()}});
+                }});
+}
+
 nlohmann::json identity_json(const dispatch_store::SenderIdentity& s) {
     return {{"id", s.id}, {"email", s.email}, {"name", s.name}, {"is_default", s.is_default}};
 }
@@ -150,6 +169,7 @@ void register_dispatch_routes(http::Router& router, DispatchService& dispatches,
     register_compose(router, dispatches);
     register_reading(router, dispatches);
     register_controls(router, dispatches);
+    register_approval(router, dispatches);
     register_senders_and_files(router, dispatches, attachments);
 }
 

@@ -178,9 +178,12 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
         attach_recipient_files(tx, tenant_id, id, req.recipient_attachments, shared_bytes, limits.attachment_bytes);
         if (!reserve(tx, tenant_id, period_start, period_end, fan.queued, limits.emails_per_period))
             throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), fan.queued);
-        set_totals(tx, id, fan.queued + fan.suppressed, fan.queued == 0 ? "completed" : d.status);
+        // Quota is reserved either way; a dispatch above the tenant's approval threshold waits.
+        auto threshold = dispatch_store::approval_threshold(tx);
+        bool held = threshold && fan.queued > *threshold;
+        set_totals(tx, id, fan.queued + fan.suppressed, fan.queued == 0 ? "completed" : held ? "pending_approval" : d.status);
         if (key) bind_idempotency_key(tx, *key, id);
-        notify_workers(tx, id);
+        if (!held) notify_workers(tx, id);
         auto e = audit::by(caller, origin.request_id, origin.client_ip, "dispatch.created", "dispatch", id);
         e.details = {{"recipients", fan.queued}, {"suppressed", fan.suppressed}, {"subject", req.subject}};
         audit::record(tx, e);
@@ -302,6 +305,36 @@ Dispatch DispatchService::control(const auth::Principal& caller, const std::stri
                                     "dispatch." + std::string(action == "retry-failed" ? "retried" : action + "d"),
                                     "dispatch", id));
         return *by_id(tx, id);
+    });
+}
+
+Dispatch DispatchService::approve(const auth::Principal& caller, const std::string& id, const auth::Origin& origin) {
+    if (!strings::is_uuid(id)) throw Error::not_found("Dispatch");
+    return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+        auto d = by_id(tx, id);
+        if (!d) throw Error::not_found("Dispatch");
+        if (d->status != "pending_approval")
+            throw Error::conflict("invalid_state", "A " + d->status + " dispatch needs no approval.");
+        if (caller.kind != auth::Principal::Kind::user || creator(tx, id) == std::optional<std::string>(caller.id))
+            throw Error::forbidden("Another tenant admin must approve this dispatch.");
+        set_status(tx, id, "pending_approval", d->send_at ? "scheduled" : "queued");
+        notify_workers(tx, id);
+        audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip, "dispatch.approved", "dispatch", id));
+        return *by_id(tx, id);
+    });
+}
+
+std::optional<long long> DispatchService::approval_threshold(const std::string& tenant_id) {
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) { return dispatch_store::approval_threshold(tx); });
+}
+
+void DispatchService::set_approval_threshold(const auth::Principal& caller, const std::optional<long long>& threshold,
+                                             const auth::Origin& origin) {
+    db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+        dispatch_store::set_approval_threshold(tx, *caller.tenant_id, threshold);
+        auto e = audit::by(caller, origin.request_id, origin.client_ip, "settings.approval_changed", "tenant", *caller.tenant_id);
+        e.details = {{"approval_threshold", threshold ? nlohmann::json(*threshold) : nlohmann::json()}};
+        audit::record(tx, e);
     });
 }
 

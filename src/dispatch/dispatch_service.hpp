@@ -49,6 +49,11 @@ public:
     Dispatch resume(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
     Dispatch cancel(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
     Dispatch retry_failed(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
+    /// Releases a pending_approval dispatch; the approver must be a tenant admin other than its creator.
+    Dispatch approve(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
+    std::optional<long long> approval_threshold(const std::string& tenant_id);
+    void set_approval_threshold(const auth::Principal& caller, const std::optional<long long>& threshold,
+                                const auth::Origin& origin);
 
     Usage usage(const std::string& tenant_id);
     std::vector<dispatch_store::SenderIdentity> sender_identities(const std::string& tenant_id);

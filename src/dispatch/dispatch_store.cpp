@@ -46,6 +46,11 @@ constexpr const char* kDeleteIdentity = "DELETE FROM sender_identities WHERE id 
 constexpr const char* kClearDefaultIdentity = "UPDATE sender_identities SET is_default = false WHERE is_default";
 constexpr const char* kNotifyWorkers = "SELECT pg_notify('dispatchhub_deliveries', $1)";
 constexpr const char* kTenantName = "SELECT name, slug FROM tenants WHERE id = $1::uuid";
+constexpr const char* kApprovalThreshold = "SELECT approval_threshold FROM tenant_settings";
+constexpr const char* kSetApprovalThreshold = R"SQL(
+INSERT INTO tenant_settings (tenant_id, approval_threshold) VALUES ($1::uuid, $2::integer)
+ON CONFLICT (tenant_id) DO UPDATE SET approval_threshold = excluded.approval_threshold, updated_at = now())SQL";
+constexpr const char* kCreator = "SELECT created_by FROM dispatches WHERE id = $1::uuid";
 
 constexpr const char* kInsertDispatch = R"SQL(
 INSERT INTO dispatches (tenant_id, status, subject, body_markdown, body_html, sender_identity_id, from_email, from_name,
@@ -265,6 +270,24 @@ bool delete_sender_identity(db::Tx& tx, const std::string& id) { return tx.exec(
 void clear_default_sender_identity(db::Tx& tx) { tx.exec(kClearDefaultIdentity); }
 
 void notify_workers(db::Tx& tx, const std::string& dispatch_id) { tx.exec(kNotifyWorkers, {dispatch_id}); }
+
+std::optional<long long> approval_threshold(db::Tx& tx) {
+    auto r = tx.exec(kApprovalThreshold);
+    if (r.empty()) return std::nullopt;
+    return r.opt_integer(0, "approval_threshold");
+}
+
+void set_approval_threshold(db::Tx& tx, const std::string& tenant_id, const std::optional<long long>& threshold) {
+    std::optional<std::string> value;
+    if (threshold) value = std::to_string(*threshold);
+    tx.exec(kSetApprovalThreshold, {tenant_id, value});
+}
+
+std::optional<std::string> creator(db::Tx& tx, const std::string& dispatch_id) {
+    auto r = tx.exec(kCreator, {dispatch_id});
+    if (r.empty()) return std::nullopt;
+    return r.opt(0, "created_by");
+}
 
 std::pair<std::string, std::string> tenant_name_and_slug(db::Tx& tx, const std::string& tenant_id) {
     auto r = tx.exec(kTenantName, {tenant_id});

@@ -34,6 +34,11 @@ void clear_default_sender_identity(db::Tx& tx);
 /// Wakes the delivery workers (LISTEN dispatchhub_deliveries) when the transaction commits.
 void notify_workers(db::Tx& tx, const std::string& dispatch_id);
 std::pair<std::string, std::string> tenant_name_and_slug(db::Tx& tx, const std::string& tenant_id);
+/// Send approval: dispatches with more recipients wait for a second tenant admin; none = off.
+std::optional<long long> approval_threshold(db::Tx& tx);
+void set_approval_threshold(db::Tx& tx, const std::string& tenant_id, const std::optional<long long>& threshold);
+/// The user who created the dispatch (none for API keys).
+std::optional<std::string> creator(db::Tx& tx, const std::string& dispatch_id);
 
 struct NewDispatch {
     std::string tenant_id, status, subject, from_email, from_name, period_start, recipients_json, created_by_label;

@@ -12,7 +12,11 @@ nlohmann::json to_json(const Tenant& t) {
             {"plan_name", t.plan_name},
             {"limit_overrides", nlohmann::json::parse(t.limit_overrides, nullptr, false)},
             {"created_at", t.created_at},
-            {"updated_at", t.updated_at}};
+            {"updated_at", t.updated_at},
+            {"users_count", t.users_count},
+            {"vendors_count", t.vendors_count},
+            {"usage", {{"period_sent", t.period_sent}, {"period_reserved", t.period_reserved}}},
+            {"last_activity_at", t.last_activity_at ? nlohmann::json(*t.last_activity_at) : nlohmann::json()}};
 }
 
 nlohmann::json to_json(const User& u) {
@@ -41,6 +45,24 @@ nlohmann::json to_json(const Plan& p) {
               {"send_rate_per_second", p.limits.send_rate_per_second},
               {"attachment_bytes", p.limits.attachment_bytes}}},
             {"retired", p.retired}};
+}
+
+nlohmann::json to_json(const std::vector<UsagePeriod>& periods) {
+    auto out = nlohmann::json::array();
+    for (auto& p : periods)
+        out.push_back({{"period_start", p.period_start}, {"period_end", p.period_end}, {"sent", p.sent}, {"reserved", p.reserved}});
+    return out;
+}
+
+nlohmann::json to_json(const PlatformOverview& o) {
+    return {{"tenants", {{"active", o.tenants_active}, {"suspended", o.tenants_suspended}}},
+            {"emails_sent_period", o.sent_period},
+            {"queue", {{"depth", o.queue_depth},
+                       {"oldest_queued_seconds", o.oldest_queued_seconds ? nlohmann::json(*o.oldest_queued_seconds) : nlohmann::json()},
+                       {"deferred", o.deferred},
+                       {"failed_24h", o.failed_24h}}},
+            {"tickets_open", o.tickets_open},
+            {"invoices_unpaid", o.invoices_unpaid}};
 }
 
 }  // namespace dh::tenancy

@@ -8,5 +8,7 @@ namespace dh::tenancy {
 nlohmann::json to_json(const Tenant& t);
 nlohmann::json to_json(const User& u);  ///< never includes the password hash
 nlohmann::json to_json(const Plan& p);
+nlohmann::json to_json(const std::vector<UsagePeriod>& periods);
+nlohmann::json to_json(const PlatformOverview& o);
 
 }  // namespace dh::tenancy

@@ -48,8 +48,13 @@ void register_admin_tenant_routes(http::Router& router, TenancyService& svc) {
                     out["admin"] = to_json(admin);
                     return http::Response::created(out);
                 }});
-    router.add({"GET", "/api/v1/admin/tenants/{id}", Access::super_admin,
-                [&svc](http::Request& req) { return http::Response::json(to_json(svc.tenant(req.param("id")))); }});
+    router.add({"GET", "/api/v1/admin/tenants/{id}", Access::super_admin, [&svc](http::Request& req) {
+                    auto out = to_json(svc.tenant(req.param("id")));
+                    out["usage_history"] = to_json(svc.usage_history(req.param("id")));
+                    return http::Response::json(out);
+                }});
+    router.add({"GET", "/api/v1/admin/overview", Access::super_admin,
+                [&svc](http::Request&) { return http::Response::json(to_json(svc.overview())); }});
     router.add({"PATCH", "/api/v1/admin/tenants/{id}", Access::super_admin, [&svc](http::Request& req) {
                     auto body = req.json();
                     http::JsonFields f(body);

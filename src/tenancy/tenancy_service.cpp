@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "db/tx.hpp"
+#include "tenancy/plan_store.hpp"
 #include "tenancy/tenant_store.hpp"
 #include "tenancy/user_store.hpp"
 
@@ -73,6 +74,15 @@ Tenant TenancyService::tenant(const std::string& id) {
     return *t;
 }
 
+std::vector<UsagePeriod> TenancyService::usage_history(const std::string& id) {
+    require_uuid(id, "Tenant");
+    return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { return tenant_store::usage_history(tx, id, 24); });
+}
+
+PlatformOverview TenancyService::overview() {
+    return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { return tenant_store::overview(tx); });
+}
+
 Tenant TenancyService::set_tenant_status(const auth::Principal& actor, const std::string& id, const std::string& status,
                                          const std::optional<std::string>& reason, const auth::Origin& origin) {
     require_uuid(id, "Tenant");
@@ -94,7 +104,7 @@ Tenant TenancyService::update_tenant(const auth::Principal& actor, const std::st
     if (plan_id && !strings::is_uuid(*plan_id)) throw Error::invalid_field("plan_id", "must be the id of a plan");
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         if (plan_id) {
-            auto plan = tenant_store::plan_by_id(tx, *plan_id);
+            auto plan = plan_store::by_id(tx, *plan_id);
             if (!plan) throw Error::invalid_field("plan_id", "no such plan");
             if (plan->retired) throw Error::invalid_field("plan_id", "the plan is retired");
         }
@@ -139,7 +149,7 @@ std::optional<Tenant> TenancyService::own_tenant(const std::string& tenant_id) {
 
 std::optional<Plan> TenancyService::plan_of(const std::string& tenant_id) {
     return db::with_tx(pool_, db::Scope::tenant(tenant_id),
-                       [&](db::Tx& tx) { return tenant_store::plan_of_tenant(tx, tenant_id); });
+                       [&](db::Tx& tx) { return plan_store::of_tenant(tx, tenant_id); });
 }
 
 std::optional<User> TenancyService::user(const std::string& tenant_id, const std::string& id) {

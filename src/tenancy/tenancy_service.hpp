@@ -32,6 +32,9 @@ public:
     std::vector<Tenant> list_tenants(int limit, const std::optional<std::string>& after_created,
                                      const std::optional<std::string>& after_id);
     Tenant tenant(const std::string& id);
+    /// The tenant's usage by billing period, newest first (the last 24).
+    std::vector<UsagePeriod> usage_history(const std::string& id);
+    PlatformOverview overview();
     Tenant set_tenant_status(const auth::Principal& actor, const std::string& id, const std::string& status,
                              const std::optional<std::string>& reason, const auth::Origin& origin);
     Tenant update_tenant(const auth::Principal& actor, const std::string& id, const std::optional<std::string>& name,

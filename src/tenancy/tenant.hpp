@@ -15,6 +15,12 @@ struct Tenant {
     std::string limit_overrides = "{}";  ///< JSON object
     std::string created_at;
     std::string updated_at;
+    // Activity, for the super admin's list and detail.
+    long long users_count = 0;
+    long long vendors_count = 0;
+    long long period_sent = 0;      ///< emails sent in the running billing period
+    long long period_reserved = 0;  ///< emails reserved (queued) in it
+    std::optional<std::string> last_activity_at;  ///< latest dispatch or sign-in
 };
 
 struct User {
@@ -45,6 +51,28 @@ struct Plan {
     std::optional<long long> overage_cents_per_1000;  ///< none = hard stop at the limit
     PlanLimits limits;
     bool retired = false;
+};
+
+}  // namespace dh::tenancy
+
+namespace dh::tenancy {
+
+/// One billing period of a tenant's usage.
+struct UsagePeriod {
+    std::string period_start, period_end;
+    long long sent = 0, reserved = 0;
+};
+
+/// Platform health at a glance (super admin).
+struct PlatformOverview {
+    long long tenants_active = 0, tenants_suspended = 0;
+    long long sent_period = 0;        ///< all tenants, running billing period
+    long long queue_depth = 0;        ///< deliveries queued or deferred
+    std::optional<double> oldest_queued_seconds;
+    long long deferred = 0;
+    long long failed_24h = 0;
+    long long tickets_open = 0;       ///< open or pending
+    long long invoices_unpaid = 0;    ///< issued, not yet paid
 };
 
 }  // namespace dh::tenancy

@@ -8,7 +8,16 @@ namespace {
 constexpr const char* kTenantColumns = R"SQL(
   t.id, t.name, t.slug, t.status, t.plan_id, p.name AS plan_name, t.status_reason, t.limit_overrides::text AS limit_overrides,
   to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
-  to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at)SQL";
+  to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at,
+  (SELECT count(*) FROM users x WHERE x.tenant_id = t.id) AS users_count,
+  (SELECT count(*) FROM vendors x WHERE x.tenant_id = t.id) AS vendors_count,
+  (SELECT x.sent FROM usage_periods x WHERE x.tenant_id = t.id
+     AND x.period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS period_sent,
+  (SELECT x.reserved FROM usage_periods x WHERE x.tenant_id = t.id
+     AND x.period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS period_reserved,
+  (SELECT to_char(max(a.at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+   FROM (SELECT max(d.created_at) AS at FROM dispatches d WHERE d.tenant_id = t.id
+         UNION ALL SELECT max(u.last_login_at) FROM users u WHERE u.tenant_id = t.id) a) AS last_activity_at)SQL";
 
 const std::string kById = std::string("SELECT ") + kTenantColumns +
                           " FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid";
@@ -25,32 +34,34 @@ UPDATE tenants SET status = $2, status_reason = $3, updated_at = now() WHERE id 
 constexpr const char* kUpdate = R"SQL(
 UPDATE tenants SET name = coalesce($2, name), plan_id = coalesce($3::uuid, plan_id),
                    limit_overrides = coalesce($4::jsonb, limit_overrides), updated_at = now()
-WHERE id = $1::uuid)SQL";
-constexpr const char* kPlanColumns = R"SQL(
-  p.id, p.name, p.price_cents, p.currency, p.overage_cents_per_1000, p.emails_per_period, p.recipients_per_dispatch,
-  p.vendors_limit, p.users_limit, p.send_rate_per_second, p.attachment_bytes, p.retired)SQL";
-const std::string kPlanOfTenant = std::string("SELECT ") + kPlanColumns +
-                                  " FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid";
-const std::string kPlanById = std::string("SELECT ") + kPlanColumns + " FROM plans p WHERE p.id = $1::uuid";
+WHERE id = $1::uuid)SQL";constexpr const char* kUsageHistory = R"SQL(
+SELECT to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end, sent, reserved
+FROM usage_periods WHERE tenant_id = $1::uuid ORDER BY period_start DESC LIMIT $2)SQL";
+// Counts over small sets only: the ready and failed deliveries have partial indexes.
+constexpr const char* kOverview = R"SQL(
+SELECT (SELECT count(*) FROM tenants WHERE status = 'active') AS tenants_active,
+       (SELECT count(*) FROM tenants WHERE status = 'suspended') AS tenants_suspended,
+       (SELECT coalesce(sum(sent), 0) FROM usage_periods
+         WHERE period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS sent_period,
+       (SELECT count(*) FROM deliveries WHERE status IN ('queued', 'deferred')) AS queue_depth,
+       (SELECT extract(epoch FROM now() - min(created_at))::float8 FROM deliveries
+         WHERE status IN ('queued', 'deferred')) AS oldest_queued_seconds,
+       (SELECT count(*) FROM deliveries WHERE status = 'deferred') AS deferred,
+       (SELECT count(*) FROM deliveries WHERE status = 'failed' AND updated_at > now() - interval '24 hours') AS failed_24h,
+       (SELECT count(*) FROM tickets WHERE status IN ('open', 'pending')) AS tickets_open,
+       (SELECT count(*) FROM invoices WHERE status = 'issued') AS invoices_unpaid)SQL";
 
 Tenant tenant_from(const db::Result& r, int i) {
-    return {r.text(i, "id"),         r.text(i, "name"),          r.text(i, "slug"),
-            r.text(i, "status"),     r.text(i, "plan_id"),       r.text(i, "plan_name"),
-            r.opt(i, "status_reason"), r.text(i, "limit_overrides"), r.text(i, "created_at"),
-            r.text(i, "updated_at")};
-}
-
-Plan plan_from(const db::Result& r, int i) {
-    Plan p;
-    p.id = r.text(i, "id");
-    p.name = r.text(i, "name");
-    p.price_cents = r.integer(i, "price_cents");
-    p.currency = r.text(i, "currency");
-    p.overage_cents_per_1000 = r.opt_integer(i, "overage_cents_per_1000");
-    p.limits = {r.integer(i, "emails_per_period"), r.integer(i, "recipients_per_dispatch"), r.integer(i, "vendors_limit"),
-                r.integer(i, "users_limit"), r.integer(i, "attachment_bytes"), r.number(i, "send_rate_per_second")};
-    p.retired = r.boolean(i, "retired");
-    return p;
+    Tenant t{r.text(i, "id"),         r.text(i, "name"),          r.text(i, "slug"),
+             r.text(i, "status"),     r.text(i, "plan_id"),       r.text(i, "plan_name"),
+             r.opt(i, "status_reason"), r.text(i, "limit_overrides"), r.text(i, "created_at"),
+             r.text(i, "updated_at")};
+    t.users_count = r.integer(i, "users_count");
+    t.vendors_count = r.integer(i, "vendors_count");
+    t.period_sent = r.opt_integer(i, "period_sent").value_or(0);
+    t.period_reserved = r.opt_integer(i, "period_reserved").value_or(0);
+    t.last_activity_at = r.opt(i, "last_activity_at");
+    return t;
 }
 
 }  // namespace
@@ -82,16 +93,27 @@ bool update(db::Tx& tx, const std::string& id, const std::optional<std::string>&
     return tx.exec(kUpdate, {id, name, plan_id, limit_overrides_json}).affected() == 1;
 }
 
-std::optional<Plan> plan_of_tenant(db::Tx& tx, const std::string& tenant_id) {
-    auto r = tx.exec(kPlanOfTenant, {tenant_id});
-    if (r.empty()) return std::nullopt;
-    return plan_from(r, 0);
+std::vector<UsagePeriod> usage_history(db::Tx& tx, const std::string& tenant_id, int limit) {
+    auto r = tx.exec(kUsageHistory, {tenant_id, limit});
+    std::vector<UsagePeriod> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, "period_start"), r.text(i, "period_end"), r.integer(i, "sent"), r.integer(i, "reserved")});
+    return out;
 }
 
-std::optional<Plan> plan_by_id(db::Tx& tx, const std::string& plan_id) {
-    auto r = tx.exec(kPlanById, {plan_id});
-    if (r.empty()) return std::nullopt;
-    return plan_from(r, 0);
+PlatformOverview overview(db::Tx& tx) {
+    auto r = tx.exec(kOverview);
+    PlatformOverview o;
+    o.tenants_active = r.integer(0, "tenants_active");
+    o.tenants_suspended = r.integer(0, "tenants_suspended");
+    o.sent_period = r.integer(0, "sent_period");
+    o.queue_depth = r.integer(0, "queue_depth");
+    if (r.opt(0, "oldest_queued_seconds")) o.oldest_queued_seconds = r.number(0, "oldest_queued_seconds");
+    o.deferred = r.integer(0, "deferred");
+    o.failed_24h = r.integer(0, "failed_24h");
+    o.tickets_open = r.integer(0, "tickets_open");
+    o.invoices_unpaid = r.integer(0, "invoices_unpaid");
+    return o;
 }
 
 }  // namespace dh::tenancy::tenant_store

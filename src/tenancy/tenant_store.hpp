@@ -19,7 +19,8 @@ Tenant insert(db::Tx& tx, const std::string& name, const std::string& slug);
 bool set_status(db::Tx& tx, const std::string& id, const std::string& status, const std::optional<std::string>& reason);
 bool update(db::Tx& tx, const std::string& id, const std::optional<std::string>& name,
             const std::optional<std::string>& plan_id, const std::optional<std::string>& limit_overrides_json);
-std::optional<Plan> plan_of_tenant(db::Tx& tx, const std::string& tenant_id);
-std::optional<Plan> plan_by_id(db::Tx& tx, const std::string& plan_id);
+/// The tenant's billing periods, newest first (at most `limit`).
+std::vector<UsagePeriod> usage_history(db::Tx& tx, const std::string& tenant_id, int limit);
+PlatformOverview overview(db::Tx& tx);
 
 }  // namespace dh::tenancy::tenant_store

@@ -37,6 +37,13 @@ TEST(Config, DefaultsWithOnlyASecret) {
     EXPECT_EQ(c.mail_domain, "dispatchhub.localhost");
 }
 
+TEST(Config, BillingCloseIntervalDefaultsToHourlyAndZeroTurnsItOff) {
+    EXPECT_EQ(Config::load(env_of({}), {}).billing_close_interval_seconds, 3600);
+    EXPECT_EQ(Config::load(env_of({{"BILLING_CLOSE_INTERVAL_SECONDS", "0"}}), {}).billing_close_interval_seconds, 0);
+    EXPECT_NE(error_of({{"BILLING_CLOSE_INTERVAL_SECONDS", "-1"}}, false).find("BILLING_CLOSE_INTERVAL_SECONDS"),
+              std::string::npos);
+}
+
 TEST(Config, MissingSecretNamesTheVariable) {
     auto e = error_of({});
     EXPECT_NE(e.find("JWT_SECRET"), std::string::npos) << e;
