@@ -85,7 +85,7 @@ const std::string kPreviewRecipient = std::string(kRecipientsCte) + R"SQL(
 SELECT r.email, r.name AS contact_name, v.id AS vendor_id, v.name AS vendor_name, v.code, v.custom_fields::text AS custom,
        (SELECT count(*) FROM recipients) AS total
 FROM recipients r JOIN vendors v ON v.id = r.vendor_id
-WHERE $5::uuid IS NULL OR v.id = $5::uuid
+WHERE v.tenant_id = $1::uuid AND ($5::uuid IS NULL OR v.id = $5::uuid)
 ORDER BY v.name, r.email LIMIT 1)SQL";
 
 constexpr const char* kInsertSingle = R"SQL(
