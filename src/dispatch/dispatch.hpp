@@ -25,6 +25,7 @@ struct DispatchRequest {
     std::vector<std::string> attachment_ids;
     std::optional<std::string> send_at;  ///< ISO 8601
     std::optional<std::string> reference;
+    std::optional<std::string> in_reply_to;  ///< threads a reply from the inbox; never read from client JSON
 };
 
 /// Delivery states; the first three are live, the rest terminal.

@@ -50,9 +50,9 @@ constexpr const char* kTenantName = "SELECT name, slug FROM tenants WHERE id = $
 constexpr const char* kInsertDispatch = R"SQL(
 INSERT INTO dispatches (tenant_id, status, subject, body_markdown, body_html, sender_identity_id, from_email, from_name,
                         reply_to, recipients, attachment_ids, send_at, reference, is_test, period_start, created_by,
-                        created_by_label)
+                        created_by_label, in_reply_to)
 VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7, $8, $9, $10::jsonb, $11::uuid[], $12::timestamptz, $13, $14, $15::date,
-        $16::uuid, $17)
+        $16::uuid, $17, $18)
 RETURNING id)SQL";
 
 // Every active contact of every selected active vendor (lists honour a member's contact_role),
@@ -264,7 +264,7 @@ std::string insert_dispatch(db::Tx& tx, const NewDispatch& d) {
     auto r = tx.exec(kInsertDispatch, {d.tenant_id, d.status, d.subject, d.body_markdown, d.body_html,
                                        d.sender_identity_id, d.from_email, d.from_name, d.reply_to, d.recipients_json,
                                        pg_array(d.attachment_ids), d.send_at, d.reference, d.is_test, d.period_start,
-                                       d.created_by, d.created_by_label});
+                                       d.created_by, d.created_by_label, d.in_reply_to});
     return r.text(0, "id");
 }
 

@@ -38,6 +38,7 @@ std::pair<std::string, std::string> tenant_name_and_slug(db::Tx& tx, const std::
 struct NewDispatch {
     std::string tenant_id, status, subject, from_email, from_name, period_start, recipients_json, created_by_label;
     std::optional<std::string> body_markdown, body_html, reply_to, send_at, reference, sender_identity_id, created_by;
+    std::optional<std::string> in_reply_to;
     std::vector<std::string> attachment_ids;
     bool is_test = false;
 };
