@@ -12,6 +12,7 @@
 #include "inbox/inbound_smtp.hpp"
 #include "inbox/inbox_routes.hpp"
 #include "inbox/inbox_service.hpp"
+#include "inbox/ses_inbound.hpp"
 #include "mail/capture_transport.hpp"
 #include "mail/ses_transport.hpp"
 #include "mail/smtp_client.hpp"
@@ -73,6 +74,7 @@ struct Features {
     std::unique_ptr<inbox::InboxService> inbox;
     std::unique_ptr<inbox::InboundService> inbound;
     std::unique_ptr<inbox::SmtpInbound> smtp_handler;
+    std::unique_ptr<inbox::SesInbound> ses;
     std::optional<mail::SmtpServer::Options> smtp_options;  ///< unset: SMTP_LISTEN=off
     std::unique_ptr<mail::SmtpServer> smtp;                 ///< made by listen()
 };
@@ -90,6 +92,14 @@ std::optional<mail::SmtpServer::Options> smtp_server_options(const Config& confi
     o.normalize_bare_lf = config.smtp_normalize_bare_lf;
     o.tls_cert_file = config.smtp_tls_cert;
     o.tls_key_file = config.smtp_tls_key;
+    return o;
+}
+
+inbox::SnsVerifier::Options sns_options(const Config& config) {
+    inbox::SnsVerifier::Options o;
+    o.host_pattern = config.sns_cert_host_pattern;
+    o.ca_file = config.sns_ca_file;
+    if (!config.sns_cert_file.empty()) o.fetch = inbox::file_certificate_fetcher(config.sns_cert_file);
     return o;
 }
 
@@ -136,6 +146,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     f->inbound = std::make_unique<inbox::InboundService>(platform.pool, config.data_dir, config.mail_domain,
                                                          delivery::derive_routing_key(config.jwt_secret));
     f->smtp_handler = std::make_unique<inbox::SmtpInbound>(*f->inbound);
+    f->ses = std::make_unique<inbox::SesInbound>(*f->inbound, sns_options(config));
     f->smtp_options = smtp_server_options(config);
 
     auto* auth = f->auth.get();
@@ -149,6 +160,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     dispatch::register_dispatch_routes(router, *f->dispatches, *f->attachments);
     vendors::register_vendor_routes(router, platform.pool, platform.config.data_dir);
     inbox::register_inbox_routes(router, *f->inbox);
+    inbox::register_inbound_routes(router, *f->ses);
     return FeatureSet(std::move(f));
 }
 

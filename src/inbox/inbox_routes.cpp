@@ -7,6 +7,7 @@
 #include "http/pagination.hpp"
 #include "http/router.hpp"
 #include "inbox/inbox_service.hpp"
+#include "inbox/ses_inbound.hpp"
 
 namespace dh::inbox {
 namespace {
@@ -126,6 +127,19 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                                         {"dispatch_id", opt(e.dispatch_id)}};
                         }));
                 }});
+}
+
+void register_inbound_routes(http::Router& router, SesInbound& ses) {
+    // SNS posts with Content-Type text/plain; the body is JSON either way.
+    router.add({"POST", "/api/v1/inbound/ses", http::Access::public_,
+                [&ses](http::Request& req) {
+                    auto r = ses.handle(req.body);
+                    json out = {{"type", r.type}, {"event", r.event}, {"inbox_ids", r.outcome.inbox_ids},
+                                {"bounced", r.outcome.bounced}};
+                    if (r.outcome.quarantine_id) out["quarantined"] = true;
+                    return http::Response::json(out);
+                },
+                std::size_t{1} << 20});
 }
 
 }  // namespace dh::inbox
