@@ -138,6 +138,19 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     } else {
         std::tie(c.smtp_listen_host, c.smtp_listen_port) = listen_address("SMTP_LISTEN", smtp_listen);
     }
+    c.smtp_tls_cert = plain(env, "SMTP_TLS_CERT", "");
+    c.smtp_tls_key = plain(env, "SMTP_TLS_KEY", "");
+    if (c.smtp_tls_cert.empty() != c.smtp_tls_key.empty())
+        throw ConfigError("SMTP_TLS_CERT and SMTP_TLS_KEY: set both (STARTTLS) or neither");
+    c.smtp_max_message_bytes =
+        static_cast<std::size_t>(integer(env, "SMTP_MAX_MESSAGE_BYTES", 25L << 20, 1024, 1L << 30));
+    c.smtp_max_sessions = static_cast<int>(integer(env, "SMTP_MAX_SESSIONS", 100, 1, 10000));
+    auto bare_lf = strings::to_lower(plain(env, "SMTP_BARE_LF", "normalize"));
+    if (bare_lf != "normalize" && bare_lf != "reject") throw ConfigError("SMTP_BARE_LF: must be normalize or reject");
+    c.smtp_normalize_bare_lf = bare_lf == "normalize";
+    c.sns_ca_file = plain(env, "SNS_CA_FILE", "");
+    c.sns_cert_host_pattern = plain(env, "SNS_CERT_HOST_PATTERN", c.sns_cert_host_pattern);
+    c.sns_cert_file = plain(env, "SNS_CERT_FILE", "");
     c.smtp_url = secret(env, "SMTP_URL");
     if (c.smtp_url) mail::SmtpUrl::parse(*c.smtp_url);  // a bad relay URL fails at start, naming SMTP_URL
     c.worker_embedded = flag(env, "WORKER_EMBEDDED", true);

@@ -35,6 +35,14 @@ struct Config {
     std::string smtp_listen_host = "127.0.0.1";
     std::uint16_t smtp_listen_port = 2525;  // SMTP_LISTEN host:port, "off" disables
     bool smtp_listen_enabled = true;
+    std::string smtp_tls_cert;         // SMTP_TLS_CERT / SMTP_TLS_KEY: PEM files; both set enables STARTTLS
+    std::string smtp_tls_key;
+    std::size_t smtp_max_message_bytes = 25u << 20;  // SMTP_MAX_MESSAGE_BYTES
+    int smtp_max_sessions = 100;       // SMTP_MAX_SESSIONS: concurrent inbound sessions
+    bool smtp_normalize_bare_lf = true;  // SMTP_BARE_LF: normalize (default) | reject
+    std::string sns_ca_file;           // SNS_CA_FILE: trusted roots for SNS signing certificates (empty: system)
+    std::string sns_cert_host_pattern = R"(^sns\.[a-z0-9-]+\.amazonaws\.com$)";  // SNS_CERT_HOST_PATTERN
+    std::string sns_cert_file;         // SNS_CERT_FILE: serve the signing certificate from a file (tests, air gap)
     std::optional<std::string> smtp_url;  // SMTP_URL; unset = capture transport
     bool worker_embedded = true;       // WORKER_EMBEDDED
     int worker_lease_seconds = 60;     // WORKER_LEASE_SECONDS

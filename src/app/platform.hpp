@@ -6,6 +6,10 @@
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
+namespace boost::asio {
+class io_context;
+class thread_pool;
+}  // namespace boost::asio
 namespace dh::http {
 class Pipeline;
 }
@@ -32,6 +36,11 @@ public:
     void start();
     /// Stops it, letting batches in flight finish.
     void stop();
+    /// Binds and starts the inbound SMTP listener (unless SMTP_LISTEN=off) on `ioc`; its
+    /// database work runs on `handlers`. Throws when the address cannot be bound.
+    void listen(boost::asio::io_context& ioc, boost::asio::thread_pool& handlers);
+    /// Stops accepting and lets messages in flight finish, then calls `done` (on the io_context).
+    void shutdown_listeners(std::function<void()> done);
 
 private:
     std::unique_ptr<Features> features_;

@@ -101,6 +101,7 @@ int run_serve(const Config& config) {
     http::Server server(ioc, handlers, router, pipeline, options);
     std::uint16_t port = server.listen();
     server.start();
+    features.listen(ioc, handlers);
     log::info("listening", {{"url", "http://" + config.http_host + ":" + std::to_string(port)},
                             {"version", DH_VERSION}, {"web_root", web_root}});
 
@@ -108,7 +109,7 @@ int run_serve(const Config& config) {
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         log::info("shutting down", {{"signal", signal}});
-        server.shutdown([&ioc] { ioc.stop(); });
+        server.shutdown([&] { features.shutdown_listeners([&ioc] { ioc.stop(); }); });
     });
     ioc.run();
     handlers.join();

@@ -12,9 +12,15 @@
 #include "dispatch/dispatch_service.hpp"
 #include "http/pipeline.hpp"
 #include "common/log.hpp"
+#include "inbox/inbound_service.hpp"
+#include "inbox/inbound_smtp.hpp"
+#include "inbox/inbox_routes.hpp"
+#include "inbox/inbox_service.hpp"
+#include "inbox/ses_inbound.hpp"
 #include "mail/capture_transport.hpp"
 #include "mail/ses_transport.hpp"
 #include "mail/smtp_client.hpp"
+#include "mail/smtp_server.hpp"
 #include "ops/ops_routes.hpp"
 #include "tenancy/plan_routes.hpp"
 #include "tenancy/plan_service.hpp"
@@ -78,7 +84,39 @@ struct Features {
     std::unique_ptr<dispatch::DispatchService> dispatches;
     std::unique_ptr<dispatch::AttachmentService> attachments;
     std::unique_ptr<DeliveryStack> delivery;  ///< only when the worker is embedded
+    std::unique_ptr<inbox::InboxService> inbox;
+    std::unique_ptr<inbox::InboundService> inbound;
+    std::unique_ptr<inbox::SmtpInbound> smtp_handler;
+    std::unique_ptr<inbox::SesInbound> ses;
+    std::optional<mail::SmtpServer::Options> smtp_options;  ///< unset: SMTP_LISTEN=off
+    std::unique_ptr<mail::SmtpServer> smtp;                 ///< made by listen()
 };
+
+namespace {
+
+std::optional<mail::SmtpServer::Options> smtp_server_options(const Config& config) {
+    if (!config.smtp_listen_enabled) return std::nullopt;
+    mail::SmtpServer::Options o;
+    o.host = config.smtp_listen_host;
+    o.port = config.smtp_listen_port;
+    o.hostname = config.mail_domain;
+    o.max_message_size = config.smtp_max_message_bytes;
+    o.max_sessions = static_cast<std::size_t>(config.smtp_max_sessions);
+    o.normalize_bare_lf = config.smtp_normalize_bare_lf;
+    o.tls_cert_file = config.smtp_tls_cert;
+    o.tls_key_file = config.smtp_tls_key;
+    return o;
+}
+
+inbox::SnsVerifier::Options sns_options(const Config& config) {
+    inbox::SnsVerifier::Options o;
+    o.host_pattern = config.sns_cert_host_pattern;
+    o.ca_file = config.sns_ca_file;
+    if (!config.sns_cert_file.empty()) o.fetch = inbox::file_certificate_fetcher(config.sns_cert_file);
+    return o;
+}
+
+}  // namespace
 
 FeatureSet::FeatureSet(std::unique_ptr<Features> features) : features_(std::move(features)) {}
 FeatureSet::~FeatureSet() { stop(); }
@@ -92,6 +130,22 @@ void FeatureSet::start() {
 void FeatureSet::stop() {
     if (features_ && features_->period_close) features_->period_close->stop();
     if (features_ && features_->delivery) features_->delivery->stop();
+    if (features_) features_->smtp.reset();  // before the io_context it was bound to goes away
+}
+
+void FeatureSet::listen(boost::asio::io_context& ioc, boost::asio::thread_pool& handlers) {
+    if (!features_ || !features_->smtp_options) return;
+    auto& o = *features_->smtp_options;
+    features_->smtp = std::make_unique<mail::SmtpServer>(ioc, handlers, *features_->smtp_handler, o);
+    auto port = features_->smtp->listen();
+    features_->smtp->start();
+    log::info("inbound SMTP listening", {{"address", o.host + ":" + std::to_string(port)},
+                                         {"starttls", !o.tls_cert_file.empty()}});
+}
+
+void FeatureSet::shutdown_listeners(std::function<void()> done) {
+    if (features_ && features_->smtp) return features_->smtp->shutdown(std::move(done));
+    done();
 }
 
 FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Platform& platform) {
@@ -110,6 +164,12 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     f->dispatches = std::make_unique<dispatch::DispatchService>(platform.pool, config.mail_domain);
     f->attachments = std::make_unique<dispatch::AttachmentService>(platform.pool, config.data_dir);
     if (config.worker_embedded) f->delivery = std::make_unique<DeliveryStack>(config, platform.pool, platform.conninfo);
+    f->inbox = std::make_unique<inbox::InboxService>(platform.pool, *f->dispatches);
+    f->inbound = std::make_unique<inbox::InboundService>(platform.pool, config.data_dir, config.mail_domain,
+                                                         delivery::derive_routing_key(config.jwt_secret));
+    f->smtp_handler = std::make_unique<inbox::SmtpInbound>(*f->inbound);
+    f->ses = std::make_unique<inbox::SesInbound>(*f->inbound, sns_options(config));
+    f->smtp_options = smtp_server_options(config);
 
     auto* auth = f->auth.get();
     pipeline.set_authenticator([auth](const http::Request& req) { return auth->authenticate(std::string(req.header("authorization"))); });
@@ -125,6 +185,8 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     audit::register_audit_routes(router, *f->audit);
     dispatch::register_dispatch_routes(router, *f->dispatches, *f->attachments);
     vendors::register_vendor_routes(router, platform.pool, platform.config.data_dir);
+    inbox::register_inbox_routes(router, *f->inbox);
+    inbox::register_inbound_routes(router, *f->ses);
     return FeatureSet(std::move(f));
 }
 

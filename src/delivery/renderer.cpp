@@ -17,7 +17,8 @@ namespace dh::delivery {
 namespace {
 
 constexpr const char* kDispatchForRender = R"SQL(
-SELECT d.subject, d.body_markdown, d.body_html, d.from_email, d.from_name, d.reply_to, d.reference, t.name AS tenant_name,
+SELECT d.subject, d.body_markdown, d.body_html, d.from_email, d.from_name, d.reply_to, d.reference, d.in_reply_to,
+       t.name AS tenant_name,
        coalesce((SELECT json_agg(json_build_object('filename', a.filename, 'content_type', a.content_type,
                                                    'storage_key', a.storage_key) ORDER BY a.created_at)
                  FROM attachments a WHERE a.id = ANY(d.attachment_ids) AND a.tenant_id = d.tenant_id), '[]')::text AS attachments,
@@ -53,6 +54,7 @@ struct Renderer::Prepared {
     std::optional<std::string> reply_to;
     std::string tenant_name;
     std::optional<std::string> reference;
+    std::optional<std::string> in_reply_to;  ///< a reply from the inbox: threads with the vendor's message
     std::vector<std::shared_ptr<const mail::PreparedAttachment>> attachments;
     bool per_recipient = false;  ///< some vendors get files of their own
 };
@@ -87,6 +89,7 @@ std::shared_ptr<const Renderer::Prepared> Renderer::prepared(const std::string& 
         p->reply_to = r.opt(0, "reply_to");
         p->tenant_name = r.text(0, "tenant_name");
         p->reference = r.opt(0, "reference");
+        p->in_reply_to = r.opt(0, "in_reply_to");
         for (auto& a : nlohmann::json::parse(r.text(0, "attachments")))
             p->attachments.push_back(load_attachment(a["filename"], a["content_type"], a["storage_key"]));
         p->per_recipient = r.boolean(0, "per_recipient");
@@ -121,6 +124,10 @@ mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
     m.message_id = mail::make_message_id(d.id, mail_domain_);
     m.date = std::chrono::system_clock::now();
     m.extra_headers = {{"X-DispatchHub-Delivery", d.id}};
+    if (p->in_reply_to) {
+        m.in_reply_to = p->in_reply_to;
+        m.references = {*p->in_reply_to};
+    }
     m.text = rendered.text;
     m.html = rendered.html;
     m.attachments = p->attachments;

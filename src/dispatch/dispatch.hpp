@@ -33,6 +33,7 @@ struct DispatchRequest {
     std::vector<RecipientAttachment> recipient_attachments;
     std::optional<std::string> send_at;  ///< ISO 8601
     std::optional<std::string> reference;
+    std::optional<std::string> in_reply_to;  ///< threads a reply from the inbox; never read from client JSON
 };
 
 /// Delivery states; the first three are live, the rest terminal.

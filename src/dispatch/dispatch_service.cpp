@@ -213,8 +213,18 @@ Preview DispatchService::preview(const std::string& tenant_id, const DispatchReq
     });
 }
 
-Dispatch DispatchService::test_send(const auth::Principal& caller, const DispatchRequest& req, const std::string& to_in,
+Dispatch DispatchService::test_send(const auth::Principal& caller, const DispatchRequest& req, const std::string& to,
                                     const auth::Origin& origin) {
+    return single(caller, req, to, true, origin);
+}
+
+Dispatch DispatchService::send_reply(const auth::Principal& caller, const DispatchRequest& req, const std::string& to,
+                                     const auth::Origin& origin) {
+    return single(caller, req, to, false, origin);
+}
+
+Dispatch DispatchService::single(const auth::Principal& caller, const DispatchRequest& req, const std::string& to_in,
+                                 bool is_test, const auth::Origin& origin) {
     auto to = checked_address("to", to_in);
     auto tmpl = prepare(req);
     const auto& tenant_id = *caller.tenant_id;
@@ -231,7 +241,8 @@ Dispatch DispatchService::test_send(const auth::Principal& caller, const Dispatc
         d.body_html = req.body_html;
         d.reply_to = req.reply_to;
         d.reference = req.reference;
-        d.is_test = true;
+        d.in_reply_to = req.in_reply_to;
+        d.is_test = is_test;
         d.attachment_ids = req.attachment_ids;
         auto id = insert_dispatch(tx, d);
         insert_single_delivery(tx, tenant_id, id, to, sample ? std::optional(sample->vendor_id) : std::nullopt,
@@ -242,7 +253,8 @@ Dispatch DispatchService::test_send(const auth::Principal& caller, const Dispatc
             throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), 1);
         set_totals(tx, id, 1, "queued");
         notify_workers(tx, id);
-        auto e = audit::by(caller, origin.request_id, origin.client_ip, "dispatch.test_sent", "dispatch", id);
+        auto e = audit::by(caller, origin.request_id, origin.client_ip, is_test ? "dispatch.test_sent" : "dispatch.reply_sent",
+                           "dispatch", id);
         e.details = {{"to", to}};
         audit::record(tx, e);
         return *by_id(tx, id);

@@ -37,6 +37,10 @@ public:
     /// Sends the message as rendered for the first recipient to `to` (counts toward the quota).
     Dispatch test_send(const auth::Principal& caller, const DispatchRequest& request, const std::string& to,
                        const auth::Origin& origin);
+    /// Answers a received message: a one-recipient dispatch to `to`, rendered for the request's
+    /// vendor, threaded with request.in_reply_to, counted in the quota like any other dispatch.
+    Dispatch send_reply(const auth::Principal& caller, const DispatchRequest& request, const std::string& to,
+                        const auth::Origin& origin);
 
     Dispatch get(const std::string& tenant_id, const std::string& id);
     std::vector<Dispatch> list(const std::string& tenant_id, int limit, const std::optional<std::string>& after_created,
@@ -62,6 +66,8 @@ public:
     void remove_sender_identity(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
 
 private:
+    Dispatch single(const auth::Principal& caller, const DispatchRequest& request, const std::string& to, bool is_test,
+                    const auth::Origin& origin);
     Dispatch control(const auth::Principal& caller, const std::string& id, const std::string& action,
                      const auth::Origin& origin);
     const std::string mail_domain_;

@@ -55,9 +55,9 @@ constexpr const char* kCreator = "SELECT created_by FROM dispatches WHERE id = $
 constexpr const char* kInsertDispatch = R"SQL(
 INSERT INTO dispatches (tenant_id, status, subject, body_markdown, body_html, sender_identity_id, from_email, from_name,
                         reply_to, recipients, attachment_ids, send_at, reference, is_test, period_start, created_by,
-                        created_by_label)
+                        created_by_label, in_reply_to)
 VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7, $8, $9, $10::jsonb, $11::uuid[], $12::timestamptz, $13, $14, $15::date,
-        $16::uuid, $17)
+        $16::uuid, $17, $18)
 RETURNING id)SQL";
 
 // Every active contact of every selected active vendor (lists honour a member's contact_role),
@@ -90,7 +90,7 @@ const std::string kPreviewRecipient = std::string(kRecipientsCte) + R"SQL(
 SELECT r.email, r.name AS contact_name, v.id AS vendor_id, v.name AS vendor_name, v.code, v.custom_fields::text AS custom,
        (SELECT count(*) FROM recipients) AS total
 FROM recipients r JOIN vendors v ON v.id = r.vendor_id
-WHERE $5::uuid IS NULL OR v.id = $5::uuid
+WHERE v.tenant_id = $1::uuid AND ($5::uuid IS NULL OR v.id = $5::uuid)
 ORDER BY v.name, r.email LIMIT 1)SQL";
 
 constexpr const char* kInsertSingle = R"SQL(
@@ -298,7 +298,7 @@ std::string insert_dispatch(db::Tx& tx, const NewDispatch& d) {
     auto r = tx.exec(kInsertDispatch, {d.tenant_id, d.status, d.subject, d.body_markdown, d.body_html,
                                        d.sender_identity_id, d.from_email, d.from_name, d.reply_to, d.recipients_json,
                                        pg_array(d.attachment_ids), d.send_at, d.reference, d.is_test, d.period_start,
-                                       d.created_by, d.created_by_label});
+                                       d.created_by, d.created_by_label, d.in_reply_to});
     return r.text(0, "id");
 }
 

@@ -43,6 +43,7 @@ std::optional<std::string> creator(db::Tx& tx, const std::string& dispatch_id);
 struct NewDispatch {
     std::string tenant_id, status, subject, from_email, from_name, period_start, recipients_json, created_by_label;
     std::optional<std::string> body_markdown, body_html, reply_to, send_at, reference, sender_identity_id, created_by;
+    std::optional<std::string> in_reply_to;
     std::vector<std::string> attachment_ids;
     bool is_test = false;
 };

@@ -112,7 +112,7 @@ asio::awaitable<bool> SmtpServer::Impl::data(Conn& c, const smtpd::Command& cmd)
     else if (!cmd.arg.empty()) reply(c, 501, "5.5.4 Syntax: DATA");
     if (!c.has_mail || c.env.rcpt_to.empty() || !cmd.arg.empty()) co_return true;
     reply(c, 354, "End data with <CR><LF>.<CR><LF>");
-    smtpd::DataReader reader(options.max_message_size);
+    smtpd::DataReader reader(options.max_message_size, options.normalize_bare_lf);
     bool complete = co_await read_data(c, reader);
     if (!complete && c.timed_out) reply(c, 421, "4.4.2 " + options.hostname + " Error: timeout exceeded");
     if (!complete) co_return false;

@@ -34,6 +34,9 @@ public:
         std::chrono::seconds data_timeout{600};     ///< whole DATA content after 354
         std::chrono::seconds session_timeout{1800};  ///< whole session, whatever the client does
         std::chrono::seconds drain_timeout{20};      ///< graceful shutdown limit
+        /// Accept lines ending in a bare LF as if they ended in CRLF (only <CRLF>.<CRLF> still ends
+        /// DATA); false refuses such messages with 554. Bare CR is refused either way.
+        bool normalize_bare_lf = false;
         std::string tls_cert_file;  ///< PEM chain; with tls_key_file enables STARTTLS
         std::string tls_key_file;
     };

@@ -130,13 +130,15 @@ void DataReader::process_line(std::string_view line) {
     line.remove_suffix(1);  // the LF
     bool crlf = !line.empty() && line.back() == '\r';
     if (crlf) line.remove_suffix(1);
-    if (!crlf) bad_ = true;
+    if (!crlf && !normalize_) bad_ = true;
     if (line.find('\r') != std::string_view::npos) bad_ = true;
     bool at_start = !continued_;
+    bool framed = crlf && prev_crlf_;
     continued_ = false;
-    if (at_start && line == ".") {
-        // Clean data ends only at <CRLF>.<CRLF>. A dot line with a bare LF (the smuggling trick)
-        // also ends it, but bad_ is set by then and the whole attempt is refused.
+    prev_crlf_ = crlf;
+    if (at_start && line == "." && (framed || !normalize_)) {
+        // Clean data ends only at <CRLF>.<CRLF>. Without normalization a dot line with a bare LF
+        // (the smuggling trick) also ends it, but bad_ is set by then and the attempt is refused.
         done_ = true;
         return;
     }

@@ -31,9 +31,15 @@ PathArg parse_path_arg(std::string_view arg, std::string_view keyword);
 /// Reads the DATA stream of one message: finds the end (only <CRLF>.<CRLF> ends clean data),
 /// removes dot-stuffing, enforces the size limit and notices bare CR or LF line endings, which we
 /// refuse: lenient parsing of those is what SMTP smuggling (CVE-2023-51764) exploits.
+///
+/// With `normalize_bare_lf` (Postfix's smtpd_forbid_bare_newline = normalize) a line ending in a
+/// bare LF is accepted as if it ended in CRLF, but only a "." line with CRLF before and after it
+/// ends the data: a dot line framed by a bare LF is content, so a smuggled second message stays
+/// inside the first. Bare CR is refused either way.
 class DataReader {
 public:
-    explicit DataReader(std::size_t max_size) : max_size_(max_size) {}
+    explicit DataReader(std::size_t max_size, bool normalize_bare_lf = false)
+        : max_size_(max_size), normalize_(normalize_bare_lf) {}
 
     /// Consumes bytes; returns how many it used (less than `in.size()` only once done(): the
     /// rest belongs to the next command, e.g. a pipelined QUIT).
@@ -52,6 +58,8 @@ private:
     void drop_long_partial();
 
     std::size_t max_size_;
+    bool normalize_ = false;
+    bool prev_crlf_ = true;   // the line before ended in CRLF (the DATA command's counts)
     std::string message_;
     std::string partial_;     // an incomplete line carried between feeds
     bool continued_ = false;  // partial_ is the tail of a line already partly dropped

@@ -91,5 +91,21 @@ TEST(Config, ListenAddressParsed) {
     EXPECT_FALSE(c.smtp_listen_enabled);
 }
 
+TEST(Config, InboundSmtpSettings) {
+    auto c = Config::load(env_of({{"JWT_SECRET", kGoodSecret}}), {.jwt_secret = true});
+    EXPECT_TRUE(c.smtp_listen_enabled);
+    EXPECT_EQ(c.smtp_listen_port, 2525);
+    EXPECT_EQ(c.smtp_max_sessions, 100);
+    c = Config::load(env_of({{"JWT_SECRET", kGoodSecret}, {"SMTP_LISTEN", "0.0.0.0:25"}, {"SMTP_MAX_SESSIONS", "7"},
+                             {"SMTP_MAX_MESSAGE_BYTES", "100000"}}),
+                     {.jwt_secret = true});
+    EXPECT_EQ(c.smtp_listen_host, "0.0.0.0");
+    EXPECT_EQ(c.smtp_listen_port, 25);
+    EXPECT_EQ(c.smtp_max_sessions, 7);
+    EXPECT_EQ(c.smtp_max_message_bytes, 100000u);
+    EXPECT_NE(error_of({{"JWT_SECRET", kGoodSecret}, {"SMTP_TLS_CERT", "/x.pem"}}).find("SMTP_TLS_KEY"), std::string::npos);
+    EXPECT_NE(error_of({{"JWT_SECRET", kGoodSecret}, {"SMTP_MAX_SESSIONS", "0"}}).find("SMTP_MAX_SESSIONS"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dh

@@ -45,6 +45,20 @@ TEST(DataReader, BareLfAndBareCrAreFlagged) {
     EXPECT_TRUE(r.done());
 }
 
+TEST(DataReader, NormalizeAcceptsBareLfButEndsOnlyAtCrlfDotCrlf) {
+    DataReader r(1000, true);
+    std::string data = "Subject: x\n\nline one\n.\nMAIL FROM:<smuggled@x>\r\n.\nstill content\n\r\n.\r\nQUIT\r\n";
+    auto used = r.feed(data);
+    ASSERT_TRUE(r.done());
+    EXPECT_FALSE(r.bad_line_ending());
+    EXPECT_EQ(data.substr(used), "QUIT\r\n");
+    EXPECT_EQ(r.message(), "Subject: x\r\n\r\nline one\r\n\r\nMAIL FROM:<smuggled@x>\r\n\r\nstill content\r\n\r\n");
+    DataReader cr(1000, true);
+    cr.feed("a\rb\r\n.\r\n");
+    EXPECT_TRUE(cr.done());
+    EXPECT_TRUE(cr.bad_line_ending());
+}
+
 TEST(DataReader, SizeLimitKeepsReadingToTheEnd) {
     std::string data = "Subject: x\r\n\r\n";
     data.append(5000, 'y').append("\r\n.\r\n");

@@ -1,0 +1,145 @@
+#include "inbox/inbox_routes.hpp"
+
+#include "auth/auth_service.hpp"
+#include "common/error.hpp"
+#include "dispatch/dispatch_json.hpp"
+#include "http/json_fields.hpp"
+#include "http/pagination.hpp"
+#include "http/router.hpp"
+#include "inbox/inbox_service.hpp"
+#include "inbox/ses_inbound.hpp"
+
+namespace dh::inbox {
+namespace {
+
+using nlohmann::json;
+
+json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
+
+json summary(const InboxMessage& m) {
+    return {{"id", m.id},
+            {"kind", m.kind},
+            {"routed_by", m.routed_by},
+            {"vendor_id", opt(m.vendor_id)},
+            {"vendor_name", opt(m.vendor_name)},
+            {"contact_id", opt(m.contact_id)},
+            {"dispatch_id", opt(m.dispatch_id)},
+            {"delivery_id", opt(m.delivery_id)},
+            {"from", {{"address", m.from_address}, {"name", m.from_name}}},
+            {"to", m.to_addresses},
+            {"subject", m.subject},
+            {"message_id", opt(m.message_id)},
+            {"in_reply_to", opt(m.in_reply_to)},
+            {"bounce_status", opt(m.bounce_status)},
+            {"diagnostic", opt(m.diagnostic)},
+            {"size_bytes", m.size_bytes},
+            {"read", m.is_read},
+            {"archived", m.archived},
+            {"received_at", m.received_at}};
+}
+
+json detail(const InboxMessage& m) {
+    auto j = summary(m);
+    j["text"] = m.text_body;
+    j["html_text"] = m.html_text;
+    j["has_html"] = m.has_html;
+    j["parse_error"] = opt(m.parse_error);
+    j["envelope_from"] = m.envelope_from;
+    json files = json::array();
+    for (auto& a : m.attachments)
+        files.push_back({{"id", a.id},
+                         {"filename", a.filename},
+                         {"content_type", a.content_type},
+                         {"content_id", opt(a.content_id)},
+                         {"inline", a.is_inline},
+                         {"size_bytes", a.size_bytes}});
+    j["attachments"] = files;
+    return j;
+}
+
+std::optional<bool> bool_param(const http::Request& req, const std::string& name) {
+    auto v = req.query_param(name);
+    if (!v || v->empty()) return std::nullopt;
+    if (*v == "true" || *v == "1") return true;
+    if (*v == "false" || *v == "0") return false;
+    throw Error::invalid_field(name, "must be true or false");
+}
+
+std::optional<std::string> text_param(const http::Request& req, const std::string& name) {
+    auto v = req.query_param(name);
+    if (v && v->empty()) return std::nullopt;
+    return v;
+}
+
+template <class T, class Key, class F>
+json page_of(const std::vector<T>& rows, int limit, Key key, F item) {
+    json items = json::array();
+    for (auto& r : rows) items.push_back(item(r));
+    json next = nullptr;
+    if (static_cast<int>(rows.size()) == limit) next = http::Page::cursor(key(rows.back()), rows.back().id);
+    return {{"items", items}, {"next_cursor", next}};
+}
+
+}  // namespace
+
+void register_inbox_routes(http::Router& router, InboxService& inbox) {
+    using http::Access;
+    router.add({"GET", "/api/v1/inbox", Access::tenant_member, [&inbox](http::Request& req) {
+                    auto page = http::Page::from(req);
+                    InboxFilter f;
+                    f.unread_only = bool_param(req, "unread").value_or(false);
+                    f.include_archived = bool_param(req, "archived").value_or(false);
+                    f.vendor_id = text_param(req, "vendor_id");
+                    f.dispatch_id = text_param(req, "dispatch_id");
+                    f.kind = text_param(req, "kind");
+                    auto rows = inbox.list(req.tenant_id(), f, page.limit, page.after_key, page.after_id);
+                    return http::Response::json(page_of(
+                        rows, page.limit, [](const InboxMessage& m) { return m.received_at; }, summary));
+                }});
+    router.add({"GET", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
+                    return http::Response::json(detail(inbox.get(req.tenant_id(), req.param("id"))));
+                }});
+    router.add({"PATCH", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
+                    auto body = req.json();
+                    http::JsonFields fields(body);
+                    fields.only({"read", "archived"});
+                    auto m = inbox.update(req.tenant_id(), req.param("id"), fields.opt_bool("read"),
+                                          fields.opt_bool("archived"));
+                    return http::Response::json(detail(m));
+                }});
+    router.add({"POST", "/api/v1/inbox/{id}/reply", Access::tenant_member, [&inbox](http::Request& req) {
+                    auto body = req.json();
+                    http::JsonFields fields(body);
+                    fields.only({"body_markdown", "subject"});
+                    auto d = inbox.reply(req.caller(), req.param("id"), fields.text("body_markdown", 100000),
+                                         fields.opt_text("subject", 900), {req.client_ip, req.request_id});
+                    return http::Response::created(dispatch::to_json(d));
+                }});
+    router.add({"GET", "/api/v1/vendors/{id}/messages", Access::tenant_member, [&inbox](http::Request& req) {
+                    auto page = http::Page::from(req);
+                    auto rows = inbox.vendor_thread(req.tenant_id(), req.param("id"), page.limit, page.after_key,
+                                                    page.after_id);
+                    return http::Response::json(page_of(
+                        rows, page.limit, [](const ThreadEntry& e) { return e.at; },
+                        [](const ThreadEntry& e) {
+                            return json{{"direction", e.direction}, {"id", e.id},           {"at", e.at},
+                                        {"subject", e.subject},     {"address", e.address}, {"status", e.status},
+                                        {"dispatch_id", opt(e.dispatch_id)}};
+                        }));
+                }});
+}
+
+void register_inbound_routes(http::Router& router, SesInbound& ses) {
+    // SNS posts with Content-Type text/plain; the body is JSON either way.
+    router.add({"POST", "/api/v1/inbound/ses", http::Access::public_,
+                [&ses](http::Request& req) {
+                    auto r = ses.handle(req.body);
+                    json out = {{"type", r.type}, {"event", r.event}, {"inbox_ids", r.outcome.inbox_ids},
+                                {"bounced", r.outcome.bounced}};
+                    if (r.outcome.quarantine_id) out["quarantined"] = true;
+                    return http::Response::json(out);
+                },
+                std::size_t{1} << 20});
+}
+
+}  // namespace dh::inbox
