@@ -47,7 +47,10 @@ clean:
 	rm -rf $(BUILD_DIR) web/dist
 
 bench: build-backend
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target smtp_bench delay_proxy
 	@bash bench/vendors_import_bench.sh
+	@bash bench/dispatch_e2e.sh
+	@bash bench/smtp_throughput.sh $(BUILD_DIR)
 
 # ---- install ---------------------------------------------------------------------------------------
 # `make build && sudo make install` puts the binary, web UI, systemd units and runbook in place;
