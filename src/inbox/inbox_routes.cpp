@@ -115,6 +115,23 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                                          fields.opt_text("subject", 900), {req.client_ip, req.request_id});
                     return http::Response::created(dispatch::to_json(d));
                 }});
+    router.add({"GET", "/api/v1/admin/quarantine", Access::super_admin, [&inbox](http::Request& req) {
+                    auto page = http::Page::from(req);
+                    auto rows = inbox.quarantine(page.limit, page.after_key, page.after_id);
+                    return http::Response::json(page_of(
+                        rows, page.limit, [](const QuarantinedMessage& q) { return q.received_at; },
+                        [](const QuarantinedMessage& q) {
+                            return json{{"id", q.id},
+                                        {"envelope_from", q.envelope_from},
+                                        {"envelope_to", q.envelope_to},
+                                        {"from", q.from_address},
+                                        {"subject", q.subject},
+                                        {"message_id", opt(q.message_id)},
+                                        {"reason", q.reason},
+                                        {"size_bytes", q.size_bytes},
+                                        {"received_at", q.received_at}};
+                        }));
+                }});
     router.add({"GET", "/api/v1/vendors/{id}/messages", Access::tenant_member, [&inbox](http::Request& req) {
                     auto page = http::Page::from(req);
                     auto rows = inbox.vendor_thread(req.tenant_id(), req.param("id"), page.limit, page.after_key,

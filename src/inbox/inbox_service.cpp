@@ -83,4 +83,10 @@ dispatch::Dispatch InboxService::reply(const auth::Principal& caller, const std:
     return d;
 }
 
+std::vector<QuarantinedMessage> InboxService::quarantine(int limit, const std::optional<std::string>& after_time,
+                                                         const std::optional<std::string>& after_id) {
+    return db::with_tx(pool_, db::Scope::platform(),
+                       [&](db::Tx& tx) { return inbox_store::quarantine(tx, limit, after_time, after_id); });
+}
+
 }  // namespace dh::inbox

@@ -45,6 +45,10 @@ public:
     dispatch::Dispatch reply(const auth::Principal& caller, const std::string& id, const std::string& body_markdown,
                              const std::optional<std::string>& subject, const auth::Origin& origin);
 
+    /// Mail no tenant could be found for, newest first (super admins).
+    std::vector<QuarantinedMessage> quarantine(int limit, const std::optional<std::string>& after_time,
+                                               const std::optional<std::string>& after_id);
+
 private:
     db::Pool& pool_;
     dispatch::DispatchService& dispatches_;

@@ -119,6 +119,30 @@ TEST_F(InboxReplies, MalformedMessagesAreKeptAndNeverCrashTheServer) {
     EXPECT_EQ(acme.http.get("/api/v1/inbox?limit=200").json()["items"].size(), corpus.size());
 }
 
+TEST_F(InboxReplies, MailThatNoTenantOwnsGoesToTheQuarantineForSuperAdmins) {
+    // A correctly signed reply address whose delivery does not exist (e.g. its tenant was deleted),
+    // from a sender no tenant knows, answering a Message-ID that is not ours.
+    auto to = mail::reply_address("7d9a3c1e-0000-4000-8000-00000000beef", "dispatchhub.localhost",
+                                  delivery::derive_routing_key(server.jwt_secret()));
+    auto x = smtp_send(server.smtp_port(), "stranger@elsewhere.example", to,
+                       vendor_reply("Stranger <stranger@elsewhere.example>", to, "not-ours@elsewhere.example"));
+    ASSERT_EQ(x.rcpt.substr(0, 3), "250") << x.rcpt;
+    ASSERT_EQ(x.data.substr(0, 3), "250") << x.data;  // stored durably before the answer, even unroutable
+    EXPECT_EQ(acme.http.get("/api/v1/inbox").json()["items"].size(), 0u);
+    EXPECT_EQ(globex.http.get("/api/v1/inbox").json()["items"].size(), 0u);
+
+    auto q = platform.root().get("/api/v1/admin/quarantine");
+    ASSERT_EQ(q.status, 200) << q.body;
+    auto items = q.json()["items"];
+    ASSERT_EQ(items.size(), 1u) << q.body;
+    EXPECT_EQ(items[0]["from"], "stranger@elsewhere.example");
+    EXPECT_EQ(items[0]["envelope_to"], to);
+    EXPECT_EQ(items[0]["subject"], "Re: RFQ 42");
+    EXPECT_FALSE(items[0]["reason"].get<std::string>().empty());
+    EXPECT_EQ(acme.http.get("/api/v1/admin/quarantine").status, 403);
+    EXPECT_EQ(platform.root().get("/api/v1/admin/quarantine?limit=0").status, 422);
+}
+
 }  // namespace
 }  // namespace dh::test
 
