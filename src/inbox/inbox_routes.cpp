@@ -71,6 +71,20 @@ std::optional<std::string> text_param(const http::Request& req, const std::strin
     return v;
 }
 
+/// A received file, always as a download: it comes from outside and must never render in our origin.
+http::Response download(const InboxAttachment& a, const std::string& path) {
+    std::string ascii;
+    for (unsigned char c : a.filename)
+        ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/') ? static_cast<char>(c) : '_';
+    if (ascii.empty()) ascii = "attachment";
+    http::Response r;
+    r.content_type = "application/octet-stream";
+    r.file_path = path;
+    r.header("Content-Disposition", "attachment; filename=\"" + ascii + "\"");
+    r.header("X-Content-Type-Options", "nosniff");
+    return r;
+}
+
 template <class T, class Key, class F>
 json page_of(const std::vector<T>& rows, int limit, Key key, F item) {
     json items = json::array();
@@ -98,6 +112,11 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                 }});
     router.add({"GET", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
                     return http::Response::json(detail(inbox.get(req.tenant_id(), req.param("id"))));
+                }});
+    router.add({"GET", "/api/v1/inbox/{id}/attachments/{attachment_id}", Access::tenant_member,
+                [&inbox](http::Request& req) {
+                    auto [a, path] = inbox.attachment_file(req.tenant_id(), req.param("id"), req.param("attachment_id"));
+                    return download(a, path);
                 }});
     router.add({"PATCH", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
                     auto body = req.json();

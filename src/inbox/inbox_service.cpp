@@ -43,6 +43,15 @@ InboxMessage InboxService::get(const std::string& tenant_id, const std::string& 
     });
 }
 
+std::pair<InboxAttachment, std::string> InboxService::attachment_file(const std::string& tenant_id,
+                                                                     const std::string& message_id,
+                                                                     const std::string& attachment_id) {
+    auto m = get(tenant_id, message_id);
+    for (auto& a : m.attachments)
+        if (a.id == attachment_id) return {a, data_dir_ + "/attachments/" + a.storage_key};
+    throw Error::not_found("Attachment");
+}
+
 InboxMessage InboxService::update(const std::string& tenant_id, const std::string& id, std::optional<bool> read,
                                   std::optional<bool> archived) {
     if (!strings::is_uuid(id)) throw Error::not_found("Message");
