@@ -46,6 +46,11 @@ test-deploy:
 clean:
 	rm -rf $(BUILD_DIR) web/dist
 
+# libFuzzer targets (tests/fuzz), built with clang in build-fuzz; FUZZ_SECONDS each (default 30).
+FUZZ_SECONDS ?= 30
+fuzz: setup
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash tests/fuzz/run.sh
+
 bench: build-backend
 	@bash bench/vendors_import_bench.sh
 

@@ -73,7 +73,7 @@ std::shared_ptr<const Renderer::Prepared> Renderer::prepared(const std::string& 
         p->tenant_name = r.text(0, "tenant_name");
         p->reference = r.opt(0, "reference");
         for (auto& a : nlohmann::json::parse(r.text(0, "attachments"))) {
-            mail::Attachment att{a["filename"], a["content_type"],
+            mail::AttachmentFile att{a["filename"], a["content_type"],
                                  read_file(data_dir_ + "/attachments/" + a["storage_key"].get<std::string>())};
             p->attachments.push_back(mail::prepare_attachment(att));
         }

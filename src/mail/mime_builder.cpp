@@ -131,7 +131,7 @@ std::string content_type_of(const std::string& field, std::string_view given) {
 
 }  // namespace
 
-std::shared_ptr<const PreparedAttachment> prepare_attachment(const Attachment& a, std::string_view field) {
+std::shared_ptr<const PreparedAttachment> prepare_attachment(const AttachmentFile& a, std::string_view field) {
     std::string f(field);
     std::string filename = header_text(f + ".filename", a.filename);
     if (filename.empty() || filename.size() > kMaxFilename) {

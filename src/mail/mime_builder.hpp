@@ -15,8 +15,9 @@ struct Mailbox {
     std::string address;
 };
 
-/// A file to attach, as uploaded.
-struct Attachment {
+/// A file to attach, as uploaded. (Not named Attachment: parsed_message.hpp has a different
+/// mail::Attachment, and two layouts under one name break the one-definition rule.)
+struct AttachmentFile {
     std::string filename;      ///< UTF-8; no control characters
     std::string content_type;  ///< "type/subtype"; empty means application/octet-stream
     std::string data;          ///< the raw bytes
@@ -45,7 +46,7 @@ private:
 /// "<field>.content_type") for a filename with control characters, invalid UTF-8, empty or over
 /// 255 bytes, or a malformed content type. message/* and multipart/* types are sent as
 /// application/octet-stream: their bytes are kept, not reinterpreted.
-std::shared_ptr<const PreparedAttachment> prepare_attachment(const Attachment& attachment,
+std::shared_ptr<const PreparedAttachment> prepare_attachment(const AttachmentFile& attachment,
                                                              std::string_view field = "attachment");
 
 /// Everything one message consists of. Header values are plain UTF-8: the builder encodes them.
