@@ -46,9 +46,14 @@ test-deploy:
 clean:
 	rm -rf $(BUILD_DIR) web/dist
 
+# Fault injection against real processes (tests/chaos): worker kill -9, PostgreSQL crashes, a
+# faulty SMTP relay, server kill -9 after 201. Needs root, like the integration tests.
+chaos: build-backend
+	@bash tests/chaos/run.sh
+
 # libFuzzer targets (tests/fuzz), built with clang in build-fuzz; FUZZ_SECONDS each (default 30).
 FUZZ_SECONDS ?= 30
-fuzz: setup
+fuzz:
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash tests/fuzz/run.sh
 
 bench: build-backend
