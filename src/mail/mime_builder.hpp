@@ -81,7 +81,8 @@ std::string build_message(const Message& message);
 /// guards the header syntax.
 bool is_valid_address(std::string_view address);
 
-/// A message id without its brackets is valid: printable ASCII without spaces, "<", ">" or "\",
+/// A message id without its brackets is valid: printable ASCII without spaces or RFC 5322 specials
+/// other than "." (no < > \ " ( ) , : ; [ ]), no "." at either end of a side or two in a row,
 /// exactly one "@" with both sides non-empty, at most 250 octets.
 bool is_valid_message_id(std::string_view id_without_brackets);
 
