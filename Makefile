@@ -51,6 +51,10 @@ clean:
 chaos: build-backend
 	@bash tests/chaos/run.sh
 
+# HTTP load with wrk (tests/load): login, vendor list, vendor create, dispatch status.
+load: build-backend
+	@bash tests/load/run.sh
+
 # libFuzzer targets (tests/fuzz), built with clang in build-fuzz; FUZZ_SECONDS each (default 30).
 FUZZ_SECONDS ?= 30
 fuzz:
