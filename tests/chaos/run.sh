@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 failed=()
-for s in ${CHAOS_SCENARIOS:-worker_kill pg_restart smtp_faults server_crash}; do
+for s in ${CHAOS_SCENARIOS:-worker_kill pg_restart smtp_faults server_crash scale_out}; do
   echo "== chaos: $s"
   start=$(date +%s)
   if bash "./$s.sh"; then echo "== $s: passed in $(( $(date +%s) - start )) s"; else failed+=("$s"); echo "== $s: FAILED"; fi

@@ -33,7 +33,8 @@ done
 # The kill comes once the first creation has been answered, the others still in flight.
 for _ in $(seq 1 600); do grep -qs '^201$' "$WORK"/par/*.code && break; sleep 0.05; done
 kill -9 "$SERVER_PID"; wait 2>/dev/null
-answered=$(cat "$WORK"/par/*.code | grep -c '^201$' || true)
+answered=$(grep -l '^201$' "$WORK"/par/*.code | wc -l || true)
+codes=$(for f in "$WORK"/par/*.code; do cat "$f"; echo; done | sort | uniq -c | awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}')
 start_serve chaos WORKER_EMBEDDED=0
 partial=$(psql_su -d "$DB" -c "SELECT count(*) FROM dispatches d WHERE (SELECT count(*) FROM deliveries l WHERE l.dispatch_id = d.id) <> $N")
 missing=0
@@ -47,6 +48,6 @@ for k in $(seq 1 "$PARALLEL"); do
 done
 after=$(psql_su -d "$DB" -c "SELECT count(*) FROM dispatches")
 created_by_retry=$((after - before))
-printf 'server crash: %d kills right after 201, every dispatch there after restart; %d parallel creations, %d answered 201 before the kill: %d missing, %d partial dispatches; retrying all %d keys created %d (= the unanswered that had not committed)\n' \
-  "$CRASHES" "$PARALLEL" "$answered" "$missing" "$partial" "$PARALLEL" "$created_by_retry"
+printf 'server crash: %d kills right after 201, every dispatch there after restart; %d parallel creations, %d answered 201 before the kill (answers: %s): %d missing, %d partial dispatches; retrying all %d keys created %d (= the unanswered that had not committed)\n' \
+  "$CRASHES" "$PARALLEL" "$answered" "$codes" "$missing" "$partial" "$PARALLEL" "$created_by_retry"
 [ "$missing" = 0 ] && [ "$partial" = 0 ] && [ "$((before - CRASHES + created_by_retry))" = "$PARALLEL" ]

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Chaos 3: a relay that misbehaves for one tenant. Tenant "faulty" has CHAOS_FAULT_RECIPIENTS (2000)
+# Chaos 3: a relay that misbehaves for one tenant. Tenant "faulty" has CHAOS_FAULT_RECIPIENTS (500)
 # recipients whose messages the sink faults with probability CHAOS_FAULT_RATE (0.3): connections
 # dropped mid-DATA, 421 + close, 451 after the data, and stalls (a reply dripped one byte every
 # 10 s, for up to 35 s). Not 454 by default (CHAOS_FAULTS adds it): the worker reads a throttling
 # reply as relay-wide and halves its connections, right for a relay that throttles the account but
-# not what a fault aimed at one tenant's messages should measure (see docs/reliability.md). Tenant "clean" sends CHAOS_CLEAN_RECIPIENTS (2000) at the same time.
+# not what a fault aimed at one tenant's messages should measure (see docs/reliability.md).
+# Tenant "clean" sends CHAOS_CLEAN_RECIPIENTS (500) at the same time.
 # Checked: everything ends sent (retries with backoff, RETRY_BASE_SECONDS=1), 0 lost, verify-usage
 # clean, the worker's file descriptors and memory stay flat, no hot loop (CPU and connections per
 # message), and the clean tenant's throughput is compared with a run of it alone.
 set -euo pipefail
-NF=${CHAOS_FAULT_RECIPIENTS:-2000}
-NC=${CHAOS_CLEAN_RECIPIENTS:-2000}
+NF=${CHAOS_FAULT_RECIPIENTS:-500}
+NC=${CHAOS_CLEAN_RECIPIENTS:-500}
 source "$(dirname "$0")/lib.sh"
 chaos_start smtp-faults
 start_sink --fault-match faulty.example --fault-rate "${CHAOS_FAULT_RATE:-0.3}" --drip-seconds 10 --stall-seconds 35 \
