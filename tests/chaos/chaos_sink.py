@@ -17,6 +17,7 @@ second. Prints "READY <port>" once listening. Run with /usr/bin/python3.
 import argparse
 import asyncio
 import json
+import os
 import random
 import signal
 
@@ -156,7 +157,6 @@ async def write_stats():
         if ARGS.stats:
             with open(ARGS.stats + ".tmp", "w") as f:
                 json.dump(STATS, f)
-            import os
             os.replace(ARGS.stats + ".tmp", ARGS.stats)
         await asyncio.sleep(1)
 

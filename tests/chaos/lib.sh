@@ -5,8 +5,6 @@ REPO=$(cd "$CHAOS_DIR/../.." && pwd)
 BIN=${BIN:-$REPO/build/dispatchhub}
 source "$REPO/bench/lib.sh"
 WORKER_PIDS=()
-SERVE_ENV=(${SERVE_ENV[@]+"${SERVE_ENV[@]}"})
-: >/dev/null
 
 # chaos_start NAME: cluster, database, `serve` without the embedded worker, a super admin.
 chaos_start() {
@@ -16,7 +14,7 @@ chaos_start() {
   start_postgres
   psql_su -d postgres -c "CREATE DATABASE chaos"
   DB=chaos
-  start_serve chaos WORKER_EMBEDDED=0 ${SERVE_ENV[@]+"${SERVE_ENV[@]}"}
+  start_serve chaos WORKER_EMBEDDED=0
   bench_superadmin
   # Lift the default plan's limits: the suite is about failures, not quotas (rate 0 = no plan limit).
   psql_su -d chaos -c "UPDATE plans SET emails_per_period = 10000000, recipients_per_dispatch = 1000000,
