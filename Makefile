@@ -25,7 +25,7 @@ run: build
 	@DATA_DIR=$(DATA_DIR) bash scripts/run.sh
 
 test: build
-	@$(MAKE) --no-print-directory test-backend test-web test-e2e test-deploy
+	@$(MAKE) --no-print-directory test-backend sanitize test-web test-e2e test-deploy
 
 test-backend:
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
@@ -54,6 +54,11 @@ chaos: build-backend
 # HTTP load with wrk (tests/load): login, vendor list, vendor create, dispatch status.
 load: build-backend
 	@bash tests/load/run.sh
+
+# ASan + UBSan (clang, build-fuzz): the unit tests of the parsers of untrusted input, and every
+# fuzz target over its seed corpus. Part of `make test`.
+sanitize:
+	@JOBS=$(JOBS) bash tests/fuzz/sanitize.sh
 
 # libFuzzer targets (tests/fuzz), built with clang in build-fuzz; FUZZ_SECONDS each (default 30).
 FUZZ_SECONDS ?= 30
