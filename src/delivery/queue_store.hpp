@@ -41,6 +41,9 @@ std::optional<Lane> check_lane(db::Tx& tx, const Lane& lane);
 /// Claims up to `n` ready deliveries of one of the lane's dispatches (FOR UPDATE SKIP LOCKED) under a lease.
 std::vector<Claimed> claim(db::Tx& tx, const std::string& dispatch_id, int n, const std::string& worker_id,
                            int lease_seconds);
+/// Pushes the lease of those of `ids` this worker still holds to now + lease_seconds; returns how
+/// many. Called while a batch is on the wire, so that a slow relay never lets it be claimed again.
+long long renew_leases(db::Tx& tx, const std::string& worker_id, const std::vector<std::string>& ids, int lease_seconds);
 /// The lane can never send its queued deliveries this period (the limit was lowered below use).
 long long fail_over_limit(db::Tx& tx, const Lane& lane);
 
