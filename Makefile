@@ -44,10 +44,11 @@ test-deploy:
 	@if [ -f deploy/aws/package.json ]; then cd deploy/aws && npm test --silent; fi
 
 clean:
-	rm -rf $(BUILD_DIR) web/dist
+	rm -rf $(BUILD_DIR) build-fuzz web/dist
 
 # Fault injection against real processes (tests/chaos): worker kill -9, PostgreSQL crashes, a
-# faulty SMTP relay, server kill -9 after 201. Needs root, like the integration tests.
+# faulty SMTP relay, server kill -9 after 201, 2 API + 3 worker processes. Needs root, like the
+# integration tests. Figures and commands: docs/reliability.md.
 chaos: build-backend
 	@bash tests/chaos/run.sh
 

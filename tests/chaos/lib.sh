@@ -44,6 +44,12 @@ leased_by_last_owner() {
     (SELECT lease_owner FROM deliveries WHERE status = 'sending' ORDER BY lease_expires_at DESC LIMIT 1)"
 }
 
+# fresh_leases: deliveries claimed within the last second (a batch on the wire right now).
+fresh_leases() {
+  psql_su -d "$DB" -c "SELECT count(*) FROM deliveries WHERE status = 'sending'
+    AND lease_expires_at > now() + make_interval(secs => ${LEASE_SECONDS:-5} - 1)"
+}
+
 # tenant_with_vendors SLUG N DOMAIN: a tenant whose N vendors have addresses ap@vN.DOMAIN, all in
 # one list; sets TOKEN and LIST_ID.
 tenant_with_vendors() {

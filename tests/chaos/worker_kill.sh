@@ -22,7 +22,8 @@ for target in $points; do
   floor=$((sent + 1)); [ "$target" -gt "$floor" ] && floor=$target
   [ "$floor" -lt "$N" ] || break
   until [ "$(counts "$id" | cut -d' ' -f1)" -ge "$floor" ]; do sleep 0.05; done
-  sleep "$($PY -c 'import random; print(random.uniform(0, 0.2))')"
+  # Kill while a batch is on the wire when one shows up within 2 s: the case that can resend.
+  for _ in $(seq 1 60); do [ "$(fresh_leases)" -gt 0 ] && break; done
   kill -9 "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true
   read -r sent sending <<<"$(counts "$id")"
   mine=$(leased_by_last_owner)
