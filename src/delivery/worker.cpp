@@ -202,33 +202,74 @@ std::vector<mail::DeliveryResult> Worker::send_renewing_leases(const std::vector
     return transport_.send(messages);
 }
 
+/// Marks a tenant as being sent by this thread for the lifetime of the guard.
+class Worker::BusyLane {
+public:
+    BusyLane(Worker& w, std::string tenant) : worker_(&w), tenant_(std::move(tenant)) {}
+    BusyLane(BusyLane&& other) noexcept : worker_(std::exchange(other.worker_, nullptr)), tenant_(std::move(other.tenant_)) {}
+    BusyLane(const BusyLane&) = delete;
+    BusyLane& operator=(const BusyLane&) = delete;
+    BusyLane& operator=(BusyLane&&) = delete;
+    ~BusyLane() {
+        if (!worker_) return;
+        std::lock_guard lock(worker_->busy_mutex_);
+        if (--worker_->busy_[tenant_] == 0) worker_->busy_.erase(tenant_);
+    }
+
+private:
+    Worker* worker_;
+    std::string tenant_;
+};
+
+/// One batch comes from one lane (tenant), so that a relay stalling on one tenant's messages holds
+/// only that tenant's batches; and while other tenants have work, one tenant may keep at most all
+/// threads but one busy, so the others always have a thread.
+std::optional<Worker::BusyLane> Worker::reserve_lane(const queue_store::Lane& lane, std::size_t lanes) {
+    int cap = lanes > 1 ? std::max(1, options_.threads - 1) : options_.threads;
+    std::lock_guard lock(busy_mutex_);
+    auto& busy = busy_[lane.tenant_id];
+    if (busy >= cap) {
+        if (busy == 0) busy_.erase(lane.tenant_id);
+        return std::nullopt;
+    }
+    ++busy;
+    return BusyLane(*this, lane.tenant_id);
+}
+
+std::vector<queue_store::Claimed> Worker::claim_lane(const queue_store::Lane& lane, int budget) {
+    return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) -> std::vector<queue_store::Claimed> {
+        auto locked = queue_store::check_lane(tx, lane);  // re-check: tenant active, limit not lowered
+        if (!locked) return {};
+        long long capacity = locked->limit - locked->sent - locked->in_flight;
+        if (capacity <= 0) {
+            if (locked->in_flight == 0 && queue_store::fail_over_limit(tx, lane) > 0)
+                log::warn("plan limit lowered below use: queued deliveries failed", {{"tenant", lane.tenant_id}});
+            return {};
+        }
+        int n = limiter_.take(lane.tenant_id, lane.rate, static_cast<int>(std::min<long long>(budget, capacity)));
+        return claim_from_dispatches(tx, lane, n);
+    });
+}
+
 int Worker::run_once() {
     housekeeping();
     int budget = claim_budget();
     if (budget == 0) return 0;
     auto lanes = db::with_tx(pool_, db::Scope::platform(), [](db::Tx& tx) { return queue_store::lanes(tx); });
-    if (lanes.empty()) return 0;
     std::shuffle(lanes.begin(), lanes.end(), thread_rng());  // fairness between tenants
-    int share = std::max(1, budget / static_cast<int>(lanes.size()));
-    if (budget == 1) lanes.resize(1);  // a relay probe: one delivery in all
-    std::vector<queue_store::Claimed> claimed;
     for (auto& lane : lanes) {
-        auto batch = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) -> std::vector<queue_store::Claimed> {
-            auto locked = queue_store::check_lane(tx, lane);  // re-check: tenant active, limit not lowered
-            if (!locked) return {};
-            long long capacity = locked->limit - locked->sent - locked->in_flight;
-            if (capacity <= 0) {
-                if (locked->in_flight == 0 && queue_store::fail_over_limit(tx, lane) > 0)
-                    log::warn("plan limit lowered below use: queued deliveries failed", {{"tenant", lane.tenant_id}});
-                return {};
-            }
-            int n = limiter_.take(lane.tenant_id, lane.rate, static_cast<int>(std::min<long long>(share, capacity)));
-            return claim_from_dispatches(tx, lane, n);
-        });
-        claimed.insert(claimed.end(), batch.begin(), batch.end());
+        auto busy = reserve_lane(lane, lanes.size());
+        if (!busy) continue;
+        auto claimed = claim_lane(lane, budget);
+        if (!claimed.empty()) {
+            deliver(claimed);
+            return static_cast<int>(claimed.size());
+        }
     }
-    if (claimed.empty()) return 0;
+    return 0;
+}
 
+void Worker::deliver(const std::vector<queue_store::Claimed>& claimed) {
     Outcomes out;
     std::vector<mail::OutgoingMessage> messages;
     messages.reserve(claimed.size());
@@ -266,7 +307,6 @@ int Worker::run_once() {
         dispatches.erase(std::unique(dispatches.begin(), dispatches.end()), dispatches.end());
         dispatch::dispatch_store::complete_if_done(tx, dispatches);
     });
-    return static_cast<int>(claimed.size());
 }
 
 }  // namespace dh::delivery

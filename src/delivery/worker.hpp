@@ -1,7 +1,9 @@
 #pragma once
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -56,6 +58,10 @@ private:
     void wait_for_work();
     std::vector<queue_store::Claimed> claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n);
     int claim_budget();
+    class BusyLane;
+    std::optional<BusyLane> reserve_lane(const queue_store::Lane& lane, std::size_t lanes);
+    std::vector<queue_store::Claimed> claim_lane(const queue_store::Lane& lane, int budget);
+    void deliver(const std::vector<queue_store::Claimed>& claimed);
     std::vector<mail::DeliveryResult> send_renewing_leases(const std::vector<queue_store::Claimed>& claimed,
                                                            const std::vector<mail::OutgoingMessage>& messages);
 
@@ -73,6 +79,8 @@ private:
     bool woken_ = false;
     std::atomic<long long> last_housekeeping_{0};
     std::atomic<long long> next_relay_probe_{0};
+    std::mutex busy_mutex_;
+    std::map<std::string, int> busy_;  ///< tenant -> threads sending a batch of it now
 };
 
 }  // namespace dh::delivery
