@@ -19,6 +19,7 @@ import {
 } from '../../components/ui'
 import { formatBytes, formatDate, formatNumber } from '../../lib/format'
 import { useAction, usePaged, useResource } from '../../lib/hooks'
+import { InvoicePreviewSection } from './billing'
 import { hasErrors, MIN_PASSWORD_LENGTH, SLUG_RE, validate, type FieldErrors } from '../../lib/validation'
 
 export function slugify(name: string): string {
@@ -381,6 +382,22 @@ export function TenantDetailPage() {
               <dt>Plan</dt>
               <dd data-testid="tenant-plan">{t.plan_name || plan?.name || '—'}</dd>
             </div>
+            {t.usage ? (
+              <div className="kv-row">
+                <dt>Emails this period</dt>
+                <dd>
+                  {formatNumber(t.usage.period_sent)} sent, {formatNumber(t.usage.period_reserved)} reserved
+                </dd>
+              </div>
+            ) : null}
+            {typeof t.users_count === 'number' ? (
+              <div className="kv-row">
+                <dt>Users / vendors</dt>
+                <dd>
+                  {formatNumber(t.users_count)} / {formatNumber(t.vendors_count)}
+                </dd>
+              </div>
+            ) : null}
             <div className="kv-row">
               <dt>Created</dt>
               <dd>{formatDate(t.created_at)}</dd>
@@ -438,6 +455,7 @@ export function TenantDetailPage() {
           ) : null}
         </Section>
       </div>
+      <InvoicePreviewSection key={`${t.id}-${t.plan_id ?? ''}`} tenantId={t.id} />
     </div>
   )
 }
