@@ -3,6 +3,8 @@
 //   E2E_ROOT_EMAIL / E2E_ROOT_PASSWORD   the super admin created with `admin create-superadmin`
 //   E2E_ARTIFACTS      where screenshots go (tests/e2e/artifacts)
 //   E2E_CHROMIUM       the browser (default /usr/bin/chromium)
+//   E2E_OUTBOX         DATA_DIR/outbox, where the capture transport writes every sent message (.eml)
+//   E2E_SMTP_PORT      the server's inbound SMTP listener on 127.0.0.1
 import { chromium } from 'playwright-core'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -14,6 +16,8 @@ export const BASE = required('E2E_BASE_URL').replace(/\/$/, '')
 export const ROOT = { email: required('E2E_ROOT_EMAIL'), password: required('E2E_ROOT_PASSWORD') }
 export const ARTIFACTS = process.env.E2E_ARTIFACTS || join(process.cwd(), 'artifacts')
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
+export const OUTBOX = process.env.E2E_OUTBOX || ''
+export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT || 0)
 
 // The flags that work for Debian's chromium on the CI machine (docs: TOOLCHAIN.md).
 const CHROMIUM_ARGS = [
@@ -159,6 +163,17 @@ export async function uiLogout(page) {
   await page.locator('.user-button').click()
   await page.getByRole('button', { name: 'Log out' }).click()
   await page.waitForURL((url) => url.pathname === '/login')
+}
+
+/** Polls `fn` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function eventually(what, fn, { timeoutMs = 30_000, intervalMs = 250 } = {}) {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
 }
 
 // ---- the API, for setting up what a spec does not test through the UI --------------------

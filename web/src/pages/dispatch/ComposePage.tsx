@@ -456,7 +456,7 @@ function AttachmentsField({
       {upload.error ? <p className="field-error">Upload failed: {errorMessage(upload.error)}</p> : null}
       {error ? <p className="field-error">{error}</p> : null}
       {files.length ? (
-        <ul className="plain-list attachment-list" aria-label={label}>
+        <ul className="plain-list attachment-list" aria-label={`${label}: uploaded`}>
           {files.map((f, i) => (
             <li key={f.id}>
               <span>

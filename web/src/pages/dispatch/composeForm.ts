@@ -59,14 +59,12 @@ export function toDispatchInput(d: ComposeDraft): DispatchInput {
   return input
 }
 
-/** Merge fields offered by the picker; custom fields use vendor.custom.<key>. */
+/** Merge fields the server knows (an unknown one is refused); custom fields use vendor.custom.<key>. */
 export const MERGE_FIELDS = [
   '{{vendor.name}}',
   '{{vendor.code}}',
-  '{{vendor.category}}',
   '{{contact.name}}',
   '{{contact.email}}',
-  '{{contact.role}}',
   '{{tenant.name}}',
 ] as const
 
