@@ -138,12 +138,25 @@ const PLAN_FIELDS = {
   recipients: { label: 'Recipients per dispatch', required: true, pattern: /^\d+$/, patternMessage: 'Recipients per dispatch is a whole number.' },
   vendors: { label: 'Vendors', required: true, pattern: /^\d+$/, patternMessage: 'Vendors is a whole number.' },
   users: { label: 'Users', required: true, pattern: /^\d+$/, patternMessage: 'Users is a whole number.' },
+  attachmentMb: { label: 'Attachment size (MB)', required: true, pattern: /^\d+$/, patternMessage: 'Attachment size is a whole number of MB.' },
+  rate: { label: 'Send rate per second', required: true, pattern: /^\d+(\.\d+)?$/, patternMessage: 'Send rate is a number; 0 means no limit.' },
   overage: { label: 'Overage per 1000 emails', pattern: /^\d+(\.\d{1,2})?$/, patternMessage: 'Overage is an amount such as 1.50.' },
 }
 type PlanDraft = Record<keyof typeof PLAN_FIELDS, string>
 
 function NewPlan({ onCreated }: { onCreated: (p: Plan) => void }) {
-  const empty: PlanDraft = { name: '', price: '', currency: 'EUR', emails: '', recipients: '', vendors: '', users: '', overage: '' }
+  const empty: PlanDraft = {
+    name: '',
+    price: '',
+    currency: 'EUR',
+    emails: '',
+    recipients: '',
+    vendors: '',
+    users: '',
+    attachmentMb: '10',
+    rate: '0',
+    overage: '',
+  }
   const [draft, setDraft] = useState<PlanDraft>(empty)
   const [errors, setErrors] = useState<FieldErrors>({})
   const [created, setCreated] = useState<Plan | null>(null)
@@ -166,6 +179,8 @@ function NewPlan({ onCreated }: { onCreated: (p: Plan) => void }) {
           recipients_per_dispatch: Number(draft.recipients),
           vendors: Number(draft.vendors),
           users: Number(draft.users),
+          attachment_bytes: Number(draft.attachmentMb) * 1024 * 1024,
+          send_rate_per_second: Number(draft.rate),
         },
       }),
     )
@@ -198,6 +213,8 @@ function NewPlan({ onCreated }: { onCreated: (p: Plan) => void }) {
         {field('recipients', { inputMode: 'numeric' })}
         {field('vendors', { inputMode: 'numeric' })}
         {field('users', { inputMode: 'numeric' })}
+        {field('attachmentMb', { inputMode: 'numeric' })}
+        {field('rate', { inputMode: 'decimal' })}
         {field('overage', { inputMode: 'decimal' })}
         <Button type="submit" variant="primary" busy={create.pending}>
           Create plan
