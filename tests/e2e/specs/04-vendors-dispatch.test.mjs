@@ -1,13 +1,14 @@
 // A tenant admin imports a large CSV of vendors through the UI (column-mapping step, background
 // progress bar, per-row error report), composes a dispatch to the list the import built, with a
 // merge field, a shared and a per-recipient attachment and the live preview, sends it, watches the
-// progress reach 100 %, and the captured messages exist in the server's outbox.
+// progress reach 100 %, and the captured messages exist in the server's outbox. A dispatch above
+// the approval threshold waits until a second tenant admin approves it.
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before } from 'node:test'
-import { browserTest, clickNav, createTenant, eventually, openBrowser, OUTBOX, uiLogin } from '../lib/harness.mjs'
+import { api, apiLogin, browserTest, clickNav, createTenant, eventually, openBrowser, OUTBOX, uiLogin } from '../lib/harness.mjs'
 import { capturedMessages } from '../lib/mail.mjs'
 
 // Over 2,000 lines: the server imports it in the background and the page shows a progress bar.
@@ -15,6 +16,7 @@ const BULK_ROWS = 2400
 const PILOTS = [1, 2, 3].map((n) => ({ name: `Pilot Vendor ${n}`, code: `PIL${n}`, email: `pilot${n}@pilot.e2e.test`, contact: `Pat Pilot ${n}` }))
 
 let b
+let approver
 let admin
 let dir
 
@@ -34,6 +36,7 @@ before(async () => {
 })
 after(async () => {
   await b?.close()
+  await approver?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
@@ -153,4 +156,42 @@ browserTest('the captured messages are in the outbox, merged and with the right 
     if (p.code === 'PIL1') assert.match(m.raw, /PIL1_statement\.txt/, 'the per-recipient file reaches its vendor')
     else assert.doesNotMatch(m.raw, /PIL1_statement\.txt/, 'the per-recipient file reaches no one else')
   }
+})
+
+browserTest('a dispatch above the approval threshold waits for another tenant admin to approve it', () => [b, approver], async () => {
+  const { page } = b
+  await clickNav(page, 'Settings')
+  const approval = page.getByRole('form', { name: 'Approval threshold' })
+  await approval.getByLabel('Approval threshold (recipients)').fill('2')
+  await approval.getByRole('button', { name: 'Save' }).click()
+  await approval.getByText('Approval threshold saved.').waitFor()
+  await b.shot('settings-approval')
+
+  await clickNav(page, 'Dispatch', 'New dispatch')
+  await page.getByLabel('Subject', { exact: true }).fill('Approval needed for {{vendor.name}}')
+  await page.getByLabel('Message (Markdown)').fill('Hello {{contact.name}}, this one needed an approval.')
+  await page.getByRole('checkbox', { name: /^E2E Pilot/ }).check()
+  await page.frameLocator('iframe[title="Message preview"]').locator('body').filter({ hasText: 'needed an approval' }).waitFor({ timeout: 15_000 })
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await page.getByRole('button', { name: 'Confirm and send' }).click()
+  await page.waitForURL(/\/dispatches\/[0-9a-f-]{36}$/)
+  const box = page.getByRole('region', { name: 'Approval' })
+  await box.getByText(/above the workspace’s approval threshold/).waitFor()
+  await page.locator('.page-header .badge').filter({ hasText: 'pending approval' }).waitFor()
+  await b.shot('dispatch-pending-approval')
+  b.assertNoErrors('the dispatch waiting for approval')
+
+  // Four eyes: a second tenant admin approves it.
+  const second = { email: 'second.admin@e2e-vendors.test', password: 'Second-Admin-Passw0rd!', tenant: admin.tenant }
+  const token = await apiLogin(admin.email, admin.password, admin.tenant)
+  const created = await api('POST', '/users', { token, body: { email: second.email, name: 'Second Admin', role: 'tenant_admin', password: second.password } })
+  assert.equal(created.status, 201, JSON.stringify(created.data))
+  approver = await openBrowser('04-vendors-dispatch-approver')
+  await uiLogin(approver.page, second)
+  await approver.page.goto(new URL(page.url()).pathname)
+  const theirBox = approver.page.getByRole('region', { name: 'Approval' })
+  await theirBox.getByRole('button', { name: 'Approve and send' }).click()
+  await approver.page.getByText('3 of 3 recipients done (100%)').waitFor({ timeout: 60_000 })
+  await approver.shot('dispatch-approved')
+  approver.assertNoErrors('the approval')
 })

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
 import { api } from '../../api/client'
-import type { AuditEntry, Invoice, Plan, PlatformOverview, WorkerStatus } from '../../api/types'
+import type { Plan, PlatformOverview, WorkerStatus } from '../../api/types'
 import {
   Button,
   DataTable,
@@ -16,11 +16,11 @@ import {
   StatusBadge,
   TextField,
 } from '../../components/ui'
-import { saveBlob } from '../../lib/download'
-import { displayValue, formatDate, formatDay, formatNumber, humanize } from '../../lib/format'
+import { displayValue, formatDate, formatNumber, humanize } from '../../lib/format'
 import { useAction, usePaged, useResource } from '../../lib/hooks'
 import { hasErrors, validate, type FieldErrors } from '../../lib/validation'
-import { formatMoney, PrintableInvoiceButton } from './billing'
+import { AuditTable } from '../../components/AuditTable'
+import { formatMoney, InvoiceTable } from '../../components/billing'
 
 function seconds(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—'
@@ -225,70 +225,19 @@ function NewPlan({ onCreated }: { onCreated: (p: Plan) => void }) {
 }
 
 export function InvoicesPage() {
-  const invoices = usePaged<Invoice>((cursor, signal) => api.list<Invoice>('/admin/invoices', { limit: 50, cursor }, signal), [])
   return (
     <div className="page">
       <PageHeader title="Invoices">Billing across tenants. Each tenant's running period shows as a preview on its page.</PageHeader>
-      <PagedTable
-        list={invoices}
-        what="invoices"
-        empty="No invoices yet. Invoices are drawn up when a billing period closes."
-        caption="Invoices"
-        rowKey={(i) => i.id}
-        columns={[
-          { header: 'Number', cell: (i) => i.number ?? 'draft' },
-          { header: 'Tenant', cell: (i) => (i.tenant_id ? <Link to={`/admin/tenants/${i.tenant_id}`}>{displayValue(i.tenant ?? i.tenant_id)}</Link> : '—') },
-          { header: 'Period', cell: (i) => `${formatDay(i.period_start)} – ${formatDay(i.period_end)}` },
-          { header: 'Total', className: 'num', cell: (i) => formatMoney(i.total_cents, i.currency) },
-          { header: 'Balance', className: 'num', cell: (i) => formatMoney(i.balance_cents, i.currency) },
-          { header: 'Status', cell: (i) => <StatusBadge status={i.status} /> },
-          {
-            header: 'Print',
-            cell: (i) => <PrintableInvoiceButton path={`/admin/invoices/${encodeURIComponent(i.id)}`} label={`Printable invoice ${i.number ?? i.id}`} />,
-          },
-        ]}
-      />
+      <InvoiceTable path="/admin/invoices" caption="Invoices" empty="No invoices yet. Invoices are drawn up when a billing period closes." />
     </div>
   )
 }
 
 export function AuditPage() {
-  const entries = usePaged<AuditEntry>((cursor, signal) => api.list<AuditEntry>('/admin/audit', { limit: 50, cursor }, signal), [])
-  const exportCsv = useAction()
-  const onExport = () =>
-    void exportCsv.run(async () => {
-      const { blob, filename } = await api.download('/admin/audit', { format: 'csv' })
-      saveBlob(blob, filename ?? 'audit.csv')
-    })
   return (
     <div className="page">
-      <PageHeader
-        title="Audit log"
-        actions={
-          <Button onClick={onExport} busy={exportCsv.pending}>
-            Export CSV
-          </Button>
-        }
-      >
-        Who did what, when, from where.
-      </PageHeader>
-      <FormError error={exportCsv.error} />
-      <PagedTable
-        list={entries}
-        what="audit entries"
-        empty="The audit log is empty."
-        caption="Audit entries"
-        rowKey={(a) => a.id}
-        columns={[
-          { header: 'Time', cell: (a) => formatDate(a.created_at) },
-          { header: 'Actor', cell: (a) => displayValue(a.actor ?? a.actor_type) },
-          { header: 'Tenant', cell: (a) => displayValue(a.tenant ?? a.tenant_id) },
-          { header: 'Action', cell: (a) => <code>{a.action}</code> },
-          { header: 'Target', cell: (a) => displayValue(a.target ?? a.target_type) },
-          { header: 'Address', cell: (a) => displayValue(a.ip) },
-          { header: 'Request id', cell: (a) => <code className="small">{a.request_id ?? '—'}</code> },
-        ]}
-      />
+      <PageHeader title="Audit log">Who did what, when, from where.</PageHeader>
+      <AuditTable path="/admin/audit" withTenant />
     </div>
   )
 }

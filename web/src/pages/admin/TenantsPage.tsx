@@ -19,7 +19,7 @@ import {
 } from '../../components/ui'
 import { formatBytes, formatDate, formatNumber } from '../../lib/format'
 import { useAction, usePaged, useResource } from '../../lib/hooks'
-import { InvoicePreviewSection } from './billing'
+import { InvoicePreviewSection } from '../../components/billing'
 import { hasErrors, MIN_PASSWORD_LENGTH, SLUG_RE, validate, type FieldErrors } from '../../lib/validation'
 
 export function slugify(name: string): string {

@@ -117,11 +117,14 @@ export function DispatchDetailPage() {
         </Notice>
       ) : null}
       {d.status === 'pending_approval' ? (
-        <div className="notice notice-info approval-box" role="region" aria-label="Approval">
-          <p>
-            This dispatch goes to {formatNumber(total)} recipients, above the workspace’s approval threshold. A tenant
-            admin approves it before anything is sent.
-          </p>
+        <section className="notice notice-info approval-box" aria-label="Approval">
+          <div>
+            <p>
+              This dispatch goes to {formatNumber(total)} recipients, above the workspace’s approval threshold. Nothing is
+              sent until a tenant admin other than its author approves it.
+            </p>
+            {control.error ? <p className="field-error">{errorMessage(control.error)}</p> : null}
+          </div>
           {isAdmin ? (
             <Button variant="primary" onClick={() => act('approve')} busy={control.pending}>
               Approve and send
@@ -129,7 +132,7 @@ export function DispatchDetailPage() {
           ) : (
             <p className="muted small">Ask a tenant admin to approve it.</p>
           )}
-        </div>
+        </section>
       ) : null}
 
       <Section
@@ -164,7 +167,7 @@ export function DispatchDetailPage() {
           </div>
         }
       >
-        {control.error ? <Notice kind="error">{errorMessage(control.error)}</Notice> : null}
+        {control.error && d.status !== 'pending_approval' ? <Notice kind="error">{errorMessage(control.error)}</Notice> : null}
         <div className="big-progress">
           <ProgressBar value={done} max={total} label="Dispatch progress" />
           <p className="muted" aria-live="polite">

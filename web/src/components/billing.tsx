@@ -1,9 +1,10 @@
-// Money and invoice pieces shared by the super-admin pages.
-import { api } from '../../api/client'
-import type { InvoiceLine, InvoicePreview } from '../../api/types'
-import { Button, DataTable, ErrorState, Loading, Section } from '../../components/ui'
-import { formatDay, formatNumber } from '../../lib/format'
-import { useAction, useResource } from '../../lib/hooks'
+// Money and invoice pieces shared by the super-admin pages and the workspace settings.
+import { Link } from 'react-router-dom'
+import { api } from '../api/client'
+import type { Invoice, InvoiceLine, InvoicePreview } from '../api/types'
+import { displayValue, formatDay, formatNumber } from '../lib/format'
+import { useAction, usePaged, useResource } from '../lib/hooks'
+import { Button, DataTable, ErrorState, Loading, PagedTable, Section, StatusBadge, type Column } from './ui'
 
 export function formatMoney(cents: number | null | undefined, currency: string | undefined): string {
   if (typeof cents !== 'number') return '—'
@@ -77,4 +78,33 @@ export function PrintableInvoiceButton({ path, label }: { path: string; label: s
       Printable
     </Button>
   )
+}
+
+/**
+ * An invoice list: the platform's (/admin/invoices, with a tenant column) or a workspace's own
+ * (/billing/invoices), each with its printable copy.
+ */
+export function InvoiceTable({ path, caption, empty }: { path: '/admin/invoices' | '/billing/invoices'; caption: string; empty: string }) {
+  const invoices = usePaged<Invoice>((cursor, signal) => api.list<Invoice>(path, { limit: 50, cursor }, signal), [path])
+  const admin = path === '/admin/invoices'
+  const columns: Column<Invoice>[] = [
+    { header: 'Number', cell: (i) => i.number ?? 'draft' },
+    ...(admin
+      ? [
+          {
+            header: 'Tenant',
+            cell: (i: Invoice) => <Link to={`/admin/tenants/${i.tenant_id}`}>{displayValue(i.tenant ?? i.tenant_id)}</Link>,
+          },
+        ]
+      : []),
+    { header: 'Period', cell: (i) => `${formatDay(i.period_start)} – ${formatDay(i.period_end)}` },
+    { header: 'Total', className: 'num', cell: (i) => formatMoney(i.total_cents, i.currency) },
+    { header: 'Balance', className: 'num', cell: (i) => formatMoney(i.balance_cents, i.currency) },
+    { header: 'Status', cell: (i) => <StatusBadge status={i.status} /> },
+    {
+      header: 'Print',
+      cell: (i) => <PrintableInvoiceButton path={`${path}/${encodeURIComponent(i.id)}`} label={`Printable invoice ${i.number ?? i.id}`} />,
+    },
+  ]
+  return <PagedTable list={invoices} what="invoices" empty={empty} caption={caption} rowKey={(i) => i.id} columns={columns} />
 }
