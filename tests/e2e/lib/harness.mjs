@@ -37,15 +37,11 @@ function required(name) {
   return v
 }
 
-// Endpoints that exist now; a 404 from any of them is a bug, not a feature still to come.
-const IDENTITY_PATHS = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me$/, /^\/api\/v1\/users(\/|$)/, /^\/api\/v1\/api-keys(\/|$)/, /^\/api\/v1\/admin\/tenants(\/|$)/]
-
 /**
  * Which failed requests are expected (Chromium logs every non-2xx fetch as a console error):
  *  - 401 from POST /auth/refresh: no session yet (first visit, after logout);
- *  - 404 from an /api/v1 endpoint of a feature not built yet (vendors, dispatches, inbox, …),
- *    as long as it is not one of the identity endpoints;
  *  - 403 when the spec expects a suspended workspace (`allow403`).
+ * Every endpoint the UI calls exists now: a 404 from /api/v1 is a bug.
  */
 export function expectedFailure(url, status, { allow403 = false } = {}) {
   let path
@@ -56,7 +52,6 @@ export function expectedFailure(url, status, { allow403 = false } = {}) {
   }
   if (!path.startsWith('/api/v1/')) return false
   if (status === 401 && path === '/api/v1/auth/refresh') return true
-  if (status === 404 && !IDENTITY_PATHS.some((re) => re.test(path))) return true
   if (status === 403 && allow403) return true
   return false
 }
