@@ -44,6 +44,8 @@ export interface Tenant {
   /** The running billing period (admin tenant list and detail). */
   usage?: { period_sent: number; period_reserved: number }
   last_activity_at?: string | null
+  /** GET /admin/tenants/{id} only: the last 24 billing periods, newest first. */
+  usage_history?: UsagePeriod[]
   created_at?: string
   updated_at?: string
 }
@@ -76,6 +78,13 @@ export interface TokenResponse {
   expires_in: number
   refresh_token?: string
   user?: User
+}
+
+export interface UsagePeriod {
+  period_start: string
+  period_end: string
+  sent: number
+  reserved: number
 }
 
 export interface Usage {
@@ -244,8 +253,18 @@ export interface DispatchInput {
   body_markdown: string
   recipients: Recipients
   reply_to?: string
+  sender_identity_id?: string
+  /** ISO 8601; absent: send now. */
+  send_at?: string
   attachment_ids?: string[]
   recipient_attachments?: { attachment_id: string; vendor_code?: string }[]
+}
+
+export interface SenderIdentity {
+  id: string
+  email: string
+  name: string | null
+  is_default: boolean
 }
 
 /** POST /attachments answers the stored file. */

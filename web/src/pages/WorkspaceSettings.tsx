@@ -2,20 +2,13 @@
 // identities, the workspace's invoices and its audit log.
 import { useEffect, useState, type FormEvent } from 'react'
 import { api } from '../api/client'
-import type { ApprovalSettings } from '../api/types'
+import type { ApprovalSettings, SenderIdentity } from '../api/types'
 import { AuditTable } from '../components/AuditTable'
 import { InvoiceTable } from '../components/billing'
 import { ConfirmButton } from '../components/ConfirmButton'
 import { Button, CheckboxField, ErrorState, FormError, Loading, Notice, PagedTable, Section, TextField } from '../components/ui'
 import { useAction, usePaged, useResource } from '../lib/hooks'
 import { checkField, hasErrors, validate, type FieldErrors } from '../lib/validation'
-
-interface SenderIdentity {
-  id: string
-  email: string
-  name: string | null
-  is_default: boolean
-}
 
 /** Dispatches with more recipients than the threshold wait for a tenant admin's approval. */
 export function ApprovalSection() {

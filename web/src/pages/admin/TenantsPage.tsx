@@ -12,12 +12,13 @@ import {
   Loading,
   Notice,
   PageHeader,
+  ProgressBar,
   Section,
   SelectField,
   StatusBadge,
   TextField,
 } from '../../components/ui'
-import { formatBytes, formatDate, formatNumber } from '../../lib/format'
+import { formatBytes, formatDate, formatDay, formatNumber } from '../../lib/format'
 import { useAction, usePaged, useResource } from '../../lib/hooks'
 import { InvoicePreviewSection } from '../../components/billing'
 import { hasErrors, MIN_PASSWORD_LENGTH, SLUG_RE, validate, type FieldErrors } from '../../lib/validation'
@@ -455,6 +456,29 @@ export function TenantDetailPage() {
           ) : null}
         </Section>
       </div>
+      {t.usage_history?.length ? (
+        <Section title="Usage by period">
+          <DataTable
+            caption={`Emails sent by ${t.name} per billing period`}
+            rows={t.usage_history}
+            rowKey={(p) => p.period_start}
+            columns={[
+              { header: 'Period', cell: (p) => `${formatDay(p.period_start)} – ${formatDay(p.period_end)}` },
+              { header: 'Sent', className: 'num', cell: (p) => formatNumber(p.sent) },
+              {
+                header: plan?.limits?.emails_per_period ? `Of the plan's ${formatNumber(plan.limits.emails_per_period)}` : 'Share',
+                cell: (p) => (
+                  <ProgressBar
+                    value={p.sent}
+                    max={plan?.limits?.emails_per_period ?? Math.max(...(t.usage_history ?? []).map((x) => x.sent), 1)}
+                    label={`Emails sent from ${formatDay(p.period_start)}`}
+                  />
+                ),
+              },
+            ]}
+          />
+        </Section>
+      ) : null}
       <InvoicePreviewSection key={`${t.id}-${t.plan_id ?? ''}`} tenantId={t.id} />
     </div>
   )

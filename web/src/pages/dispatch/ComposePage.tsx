@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Attachment, Dispatch, DispatchPreview, Vendor, VendorList } from '../../api/types'
+import type { Attachment, Dispatch, DispatchPreview, SenderIdentity, Vendor, VendorList } from '../../api/types'
 import { UsageMeter, useUsage } from '../../components/UsageMeter'
 import {
   Button,
@@ -13,10 +13,11 @@ import {
   Notice,
   PageHeader,
   Section,
+  SelectField,
   TextAreaField,
   TextField,
 } from '../../components/ui'
-import { formatBytes, formatNumber } from '../../lib/format'
+import { formatBytes, formatDate, formatNumber } from '../../lib/format'
 import { useAction, useDebounced, useResource } from '../../lib/hooks'
 import { newUuid } from '../../lib/uuid'
 import { hasErrors, type FieldErrors } from '../../lib/validation'
@@ -54,6 +55,7 @@ export function ComposePage() {
   const send = useAction()
   const previewAction = useAction()
   const usage = useUsage()
+  const identities = useResource((signal) => api.list<SenderIdentity>('/sender-identities', {}, signal), [])
   const bodyRef = useRef<HTMLTextAreaElement>(null)
 
   useEffect(() => {
@@ -178,6 +180,28 @@ export function ComposePage() {
             error={errors.reply_to ?? fieldError(send.error, 'reply_to')}
             hint="Vendors' replies still reach this inbox; this address gets a copy of the thread."
           />
+          <div className="grid-2">
+            <SelectField
+              label="Sender"
+              name="sender_identity_id"
+              value={draft.senderIdentityId ?? ''}
+              onChange={(e) => update('senderIdentityId', e.target.value)}
+              options={[
+                { value: '', label: 'Workspace default' },
+                ...(identities.data?.items ?? []).map((s) => ({ value: s.id, label: s.name ? `${s.name} <${s.email}>` : s.email })),
+              ]}
+              error={fieldError(send.error, 'sender_identity_id')}
+            />
+            <TextField
+              label="Send at (optional)"
+              name="send_at"
+              type="datetime-local"
+              value={draft.sendAt ?? ''}
+              onChange={(e) => update('sendAt', e.target.value)}
+              error={errors.send_at ?? fieldError(send.error, 'send_at')}
+              hint="Empty: send now."
+            />
+          </div>
           <AttachmentsField
             label="Attachments (every message)"
             name="attachments"
@@ -205,6 +229,7 @@ export function ComposePage() {
           {confirming ? (
             <div className="confirm-box" role="alertdialog" aria-labelledby="confirm-send-q">
               <p id="confirm-send-q">
+                {draft.sendAt ? `Schedule for ${formatDate(new Date(draft.sendAt).toISOString())}: ` : ''}
                 Send “{draft.subject.trim()}” to{' '}
                 {typeof recipientCount === 'number'
                   ? `${formatNumber(recipientCount)} recipients`

@@ -77,3 +77,16 @@ describe('compose attachments', () => {
     expect(errors.reply_to).toBeTruthy()
   })
 })
+
+describe('compose sender and schedule', () => {
+  it('sends the chosen sender identity and the schedule as an ISO instant', () => {
+    const input = toDispatchInput({ ...base, senderIdentityId: 's1', sendAt: '2030-01-02T09:30' })
+    expect(input.sender_identity_id).toBe('s1')
+    expect(input.send_at).toBe(new Date('2030-01-02T09:30').toISOString())
+    expect(toDispatchInput(base)).not.toHaveProperty('send_at')
+  })
+
+  it('refuses a schedule that is not a date', () => {
+    expect(validateCompose({ ...base, sendAt: 'tomorrow-ish' }).send_at).toBe('Send at is not a valid date and time.')
+  })
+})

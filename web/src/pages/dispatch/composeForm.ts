@@ -17,6 +17,9 @@ export interface ComposeDraft {
   vendorIds: string[]
   contactRole: string
   replyTo?: string
+  senderIdentityId?: string
+  /** A datetime-local value (the browser's time zone); empty: send now. */
+  sendAt?: string
   attachments?: DraftAttachment[]
   recipientAttachments?: DraftAttachment[]
 }
@@ -37,6 +40,7 @@ export function validateCompose(d: ComposeDraft): FieldErrors {
   if (role) errors['recipients.contact_role'] = role
   const replyTo = checkField(d.replyTo ?? '', { label: 'Reply-to', email: true, singleLine: true, maxLength: 254 })
   if (replyTo) errors.reply_to = replyTo
+  if (d.sendAt && Number.isNaN(new Date(d.sendAt).getTime())) errors.send_at = 'Send at is not a valid date and time.'
   const codeless = (d.recipientAttachments ?? []).find((a) => !a.vendorCode.trim())
   if (codeless) errors.recipient_attachments = `Give the vendor code for ${codeless.filename}.`
   return errors
@@ -53,6 +57,8 @@ export function toDispatchInput(d: ComposeDraft): DispatchInput {
     },
   }
   if (d.replyTo?.trim()) input.reply_to = d.replyTo.trim()
+  if (d.senderIdentityId) input.sender_identity_id = d.senderIdentityId
+  if (d.sendAt) input.send_at = new Date(d.sendAt).toISOString()
   if (d.attachments?.length) input.attachment_ids = d.attachments.map((a) => a.id)
   if (d.recipientAttachments?.length)
     input.recipient_attachments = d.recipientAttachments.map((a) => ({ attachment_id: a.id, vendor_code: a.vendorCode.trim() }))
