@@ -91,6 +91,7 @@ echo "e2e: server $BASE ready in $(( $(date +%s) - START )) s; running the specs
 set +e
 (cd "$E2E_DIR" && env E2E_BASE_URL="$BASE" E2E_ROOT_EMAIL="$ROOT_EMAIL" E2E_ROOT_PASSWORD="$ROOT_PASSWORD" \
    E2E_ARTIFACTS="$ARTIFACTS" E2E_CHROMIUM="$CHROMIUM" E2E_OUTBOX="$DATA/outbox" E2E_SMTP_PORT="$SMTP_PORT" \
+   E2E_BIN="$BIN" E2E_DATA_DIR="$DATA" \
    node --test --test-concurrency=1 --test-timeout=90000 \
         --test-reporter=spec --test-reporter-destination=stdout \
         --test-reporter=tap --test-reporter-destination="$ARTIFACTS/results.tap" \

@@ -5,7 +5,9 @@
 //   E2E_CHROMIUM       the browser (default /usr/bin/chromium)
 //   E2E_OUTBOX         DATA_DIR/outbox, where the capture transport writes every sent message (.eml)
 //   E2E_SMTP_PORT      the server's inbound SMTP listener on 127.0.0.1
+//   E2E_BIN / E2E_DATA_DIR   the dispatchhub binary and the server's DATA_DIR, for `admin` commands
 import { chromium } from 'playwright-core'
+import { execFileSync } from 'node:child_process'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -18,6 +20,15 @@ export const ARTIFACTS = process.env.E2E_ARTIFACTS || join(process.cwd(), 'artif
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
 export const OUTBOX = process.env.E2E_OUTBOX || ''
 export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT || 0)
+
+/** Runs `dispatchhub admin …` against the running server's cluster (it adopts it); returns stdout. */
+export function adminCommand(...args) {
+  return execFileSync(required('E2E_BIN'), ['admin', ...args], {
+    env: { ...process.env, DATA_DIR: required('E2E_DATA_DIR') },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'], // its log lines (stderr) stay out of the test report
+  })
+}
 
 // The flags that work for Debian's chromium on the CI machine (docs: TOOLCHAIN.md).
 const CHROMIUM_ARGS = [

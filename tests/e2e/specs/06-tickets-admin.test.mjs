@@ -4,7 +4,7 @@
 // (Suspension is 03-suspension.)
 import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
-import { browserTest, clickNav, createTenant, openBrowser, ROOT, uiLogin } from '../lib/harness.mjs'
+import { adminCommand, browserTest, clickNav, createTenant, openBrowser, ROOT, uiLogin } from '../lib/harness.mjs'
 
 const SUBJECT = 'Bounces from one carrier'
 const PLAN = { name: 'E2E Gold', price: '129.00', emails: '250000', recipients: '20000', vendors: '5000', users: '25', overage: '0.80' }
@@ -126,4 +126,44 @@ browserTest('overview, invoices and audit log render with their figures', () => 
   await audit.getByRole('row').filter({ hasText: 'plan' }).first().waitFor()
   await operator.shot('audit')
   operator.assertNoErrors('overview, invoices, audit')
+})
+
+browserTest('an invoice of a closed period is issued, paid and printable', () => [tenantUser, operator], async () => {
+  const period = new Date().toISOString().slice(0, 7)
+  const out = adminCommand('close-period', '--period', period)
+  assert.match(out, /invoice\(s\) created/, out)
+  const { page } = operator
+  await clickNav(page, 'Invoices')
+  const row = page.getByRole('table', { name: 'Invoices' }).getByRole('row').filter({ hasText: tenant.name })
+  await row.getByRole('link', { name: /^INV-/ }).click()
+  await page.getByRole('heading', { level: 1, name: /^Invoice / }).waitFor()
+  await page.getByRole('table', { name: 'Invoice lines' }).getByText(/Plan E2E Gold/).waitFor()
+  if (await page.getByRole('button', { name: 'Issue' }).count()) {
+    await page.getByRole('button', { name: 'Issue' }).click()
+    await page.getByText('Invoice issued.').waitFor()
+  }
+  const pay = page.getByRole('form', { name: 'Record payment' })
+  assert.equal(await pay.getByLabel('Amount').inputValue(), '129.00', 'the form proposes the balance')
+  await pay.getByLabel('Reference').fill('Bank transfer 4711')
+  await pay.getByRole('button', { name: 'Record payment' }).click()
+  await page.getByText('Payment recorded.').waitFor()
+  await page.getByRole('table', { name: 'Payments' }).getByText('Bank transfer 4711').waitFor()
+  await page.locator('.page-header .badge').filter({ hasText: /^paid$/ }).waitFor()
+  await operator.shot('invoice-paid')
+
+  const [tab] = await Promise.all([
+    page.context().waitForEvent('page'),
+    page.getByRole('button', { name: /^Printable invoice/ }).click(),
+  ])
+  await tab.waitForURL(/^blob:/)
+  await tab.getByText(/129\.00/).first().waitFor()
+  await operator.shot('invoice-printable', tab)
+  await tab.close()
+
+  // The tenant sees it under Settings, paid.
+  await clickNav(tenantUser.page, 'Settings')
+  await tenantUser.page.getByRole('table', { name: 'Invoices of this workspace' }).getByText('paid', { exact: true }).waitFor()
+  await tenantUser.shot('tenant-invoices')
+  operator.assertNoErrors('the invoice')
+  tenantUser.assertNoErrors('the tenant invoices')
 })

@@ -426,8 +426,19 @@ export interface Invoice {
   total_cents: number
   paid_cents?: number
   balance_cents?: number
+  payments?: Payment[]
   issued_at?: string | null
   paid_at?: string | null
+  voided_at?: string | null
+  void_reason?: string | null
+  created_at?: string
+}
+
+export interface Payment {
+  id: string
+  amount_cents: number
+  paid_on: string
+  reference?: string | null
   created_at?: string
 }
 

@@ -88,7 +88,10 @@ export function InvoiceTable({ path, caption, empty }: { path: '/admin/invoices'
   const invoices = usePaged<Invoice>((cursor, signal) => api.list<Invoice>(path, { limit: 50, cursor }, signal), [path])
   const admin = path === '/admin/invoices'
   const columns: Column<Invoice>[] = [
-    { header: 'Number', cell: (i) => i.number ?? 'draft' },
+    {
+      header: 'Number',
+      cell: (i) => (admin ? <Link to={`/admin/invoices/${i.id}`}>{i.number ?? 'draft'}</Link> : i.number ?? 'draft'),
+    },
     ...(admin
       ? [
           {
