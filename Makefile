@@ -25,7 +25,7 @@ run: build
 	@DATA_DIR=$(DATA_DIR) bash scripts/run.sh
 
 test: build
-	@$(MAKE) --no-print-directory test-backend test-web test-e2e test-deploy
+	@$(MAKE) --no-print-directory test-backend sanitize test-web test-e2e test-deploy
 
 test-backend:
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
@@ -44,10 +44,33 @@ test-deploy:
 	@if [ -f deploy/aws/package.json ]; then cd deploy/aws && npm test --silent; fi
 
 clean:
-	rm -rf $(BUILD_DIR) web/dist
+	rm -rf $(BUILD_DIR) build-fuzz web/dist
+
+# Fault injection against real processes (tests/chaos): worker kill -9, PostgreSQL crashes, a
+# faulty SMTP relay, server kill -9 after 201, 2 API + 3 worker processes. Needs root, like the
+# integration tests. Figures and commands: docs/reliability.md.
+chaos: build-backend
+	@bash tests/chaos/run.sh
+
+# HTTP load with wrk (tests/load): login, vendor list, vendor create, dispatch status.
+load: build-backend
+	@bash tests/load/run.sh
+
+# ASan + UBSan (clang, build-fuzz): the unit tests of the parsers of untrusted input, and every
+# fuzz target over its seed corpus. Part of `make test`.
+sanitize:
+	@JOBS=$(JOBS) bash tests/fuzz/sanitize.sh
+
+# libFuzzer targets (tests/fuzz), built with clang in build-fuzz; FUZZ_SECONDS each (default 30).
+FUZZ_SECONDS ?= 30
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash tests/fuzz/run.sh
 
 bench: build-backend
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target smtp_bench delay_proxy
 	@bash bench/vendors_import_bench.sh
+	@bash bench/dispatch_e2e.sh
+	@bash bench/smtp_throughput.sh $(BUILD_DIR)
 
 # ---- install ---------------------------------------------------------------------------------------
 # `make build && sudo make install` puts the binary, web UI, systemd units and runbook in place;

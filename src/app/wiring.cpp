@@ -164,7 +164,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     f->dispatches = std::make_unique<dispatch::DispatchService>(platform.pool, config.mail_domain);
     f->attachments = std::make_unique<dispatch::AttachmentService>(platform.pool, config.data_dir);
     if (config.worker_embedded) f->delivery = std::make_unique<DeliveryStack>(config, platform.pool, platform.conninfo);
-    f->inbox = std::make_unique<inbox::InboxService>(platform.pool, *f->dispatches);
+    f->inbox = std::make_unique<inbox::InboxService>(platform.pool, *f->dispatches, config.data_dir);
     f->inbound = std::make_unique<inbox::InboundService>(platform.pool, config.data_dir, config.mail_domain,
                                                          delivery::derive_routing_key(config.jwt_secret));
     f->smtp_handler = std::make_unique<inbox::SmtpInbound>(*f->inbound);

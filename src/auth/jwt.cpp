@@ -66,8 +66,9 @@ std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int6
     if (!header_raw || !payload_raw || !signature || signature->size() != 32) return std::nullopt;
     auto header = nlohmann::json::parse(*header_raw, nullptr, false);
     // Algorithm pinned: exactly HS256, no key id games, no embedded keys.
-    if (!header.is_object() || header.value("alg", "") != "HS256" || header.contains("jwk") || header.contains("jku") ||
-        header.contains("x5u") || header.contains("crit"))
+    // json::value() would throw on a non-string "alg": compare the member itself.
+    if (!header.is_object() || !header.contains("alg") || header["alg"] != "HS256" || header.contains("jwk") ||
+        header.contains("jku") || header.contains("x5u") || header.contains("crit"))
         return std::nullopt;
     auto expected = sign(token.substr(0, dot2));
     if (CRYPTO_memcmp(expected.data(), signature->data(), 32) != 0) return std::nullopt;

@@ -69,6 +69,11 @@ WITH f AS (
   RETURNING 1)
 SELECT count(*) AS n FROM f)SQL";
 
+constexpr const char* kRenew = R"SQL(
+WITH r AS (UPDATE deliveries SET lease_expires_at = now() + make_interval(secs => $3)
+           WHERE id = ANY($2::uuid[]) AND lease_owner = $1 AND status = 'sending' RETURNING 1)
+SELECT count(*) AS n FROM r)SQL";
+
 // A delivery is 'sending' exactly while lease_owner is set (claim sets both, record and reclaim
 // clear both), so "still mine" is lease_owner = me. Spelling out status = 'sending' as well lets
 // the planner pick the partial index deliveries_leased, whose dead entries grow with every batch.
@@ -139,6 +144,11 @@ void collect(const db::Result& r, std::vector<std::string>& out) {
 }  // namespace
 
 long long reclaim_expired(db::Tx& tx) { return tx.exec(kReclaim).integer(0, "n"); }
+
+long long renew_leases(db::Tx& tx, const std::string& worker_id, const std::vector<std::string>& ids, int lease_seconds) {
+    auto array = array_of(ids, [](const std::string& id) { return id; });
+    return tx.exec(kRenew, {worker_id, array, lease_seconds}).integer(0, "n");
+}
 void release_scheduled(db::Tx& tx) { tx.exec(kReleaseScheduled); }
 
 std::vector<Lane> lanes(db::Tx& tx) {

@@ -45,6 +45,9 @@ std::vector<Claimed> claim(db::Tx& tx, const std::string& dispatch_id, int n, co
 /// heartbeats not renewed for a day.
 void heartbeat(db::Tx& tx, const std::string& worker_id, const std::optional<std::string>& relay_problem);
 void forget_heartbeat(db::Tx& tx, const std::string& worker_id);
+/// Pushes the lease of those of `ids` this worker still holds to now + lease_seconds; returns how
+/// many. Called while a batch is on the wire, so that a slow relay never lets it be claimed again.
+long long renew_leases(db::Tx& tx, const std::string& worker_id, const std::vector<std::string>& ids, int lease_seconds);
 /// The lane can never send its queued deliveries this period (the limit was lowered below use).
 long long fail_over_limit(db::Tx& tx, const Lane& lane);
 

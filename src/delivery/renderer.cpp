@@ -44,7 +44,7 @@ std::string read_file(const std::string& path) {
 std::shared_ptr<const mail::PreparedAttachment> Renderer::load_attachment(const std::string& filename,
                                                                          const std::string& content_type,
                                                                          const std::string& storage_key) const {
-    mail::Attachment att{filename, content_type, read_file(data_dir_ + "/attachments/" + storage_key)};
+    mail::AttachmentFile att{filename, content_type, read_file(data_dir_ + "/attachments/" + storage_key)};
     return mail::prepare_attachment(att);
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "common/error.hpp"
@@ -27,6 +28,34 @@ std::mt19937& thread_rng() {
 }
 
 double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(thread_rng()); }
+
+/// Runs `renew` every `every` on a thread of its own until destroyed.
+class Periodic {
+public:
+    Periodic(std::chrono::milliseconds every, std::function<void()> renew)
+        : thread_([this, every, renew = std::move(renew)] {
+              std::unique_lock lock(mutex_);
+              while (!cv_.wait_for(lock, every, [this] { return done_; })) {
+                  lock.unlock();
+                  renew();
+                  lock.lock();
+              }
+          }) {}
+    ~Periodic() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::thread thread_;  // last: starts once the members it uses exist
+};
 
 struct Outcomes {
     std::vector<queue_store::Sent> sent;
@@ -154,6 +183,25 @@ std::vector<queue_store::Claimed> Worker::claim_from_dispatches(db::Tx& tx, cons
     return out;
 }
 
+/// A stalled relay can hold a batch for minutes (SMTP timeouts), longer than the lease: renewing
+/// it every third of the lease keeps the batch from being reclaimed, and sent a second time, while
+/// its messages are still on the wire (I6). A worker that dies stops renewing: its leases expire.
+std::vector<mail::DeliveryResult> Worker::send_renewing_leases(const std::vector<queue_store::Claimed>& claimed,
+                                                               const std::vector<mail::OutgoingMessage>& messages) {
+    std::vector<std::string> ids;
+    ids.reserve(claimed.size());
+    for (auto& c : claimed) ids.push_back(c.id);
+    Periodic renewer(std::chrono::milliseconds(options_.lease_seconds * 1000 / 3), [&] {
+        try {
+            db::with_tx(pool_, db::Scope::platform(),
+                        [&](db::Tx& tx) { queue_store::renew_leases(tx, id_, ids, options_.lease_seconds); });
+        } catch (const std::exception& e) {
+            log::warn("lease renewal failed", {{"worker", id_}, {"error", e.what()}});
+        }
+    });
+    return transport_.send(messages);
+}
+
 int Worker::run_once() {
     housekeeping();
     int budget = claim_budget();
@@ -193,7 +241,7 @@ int Worker::run_once() {
             out.failed.push_back({c.id, 0, "", "the message could not be built: " + e.message()});
         }
     }
-    auto results = messages.empty() ? std::vector<mail::DeliveryResult>{} : transport_.send(messages);
+    auto results = messages.empty() ? std::vector<mail::DeliveryResult>{} : send_renewing_leases(claimed, messages);
     for (auto& r : results) {
         auto& c = *by_id.at(r.id);
         if (r.outcome == mail::Outcome::sent) {

@@ -56,6 +56,8 @@ private:
     void wait_for_work();
     std::vector<queue_store::Claimed> claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n);
     int claim_budget();
+    std::vector<mail::DeliveryResult> send_renewing_leases(const std::vector<queue_store::Claimed>& claimed,
+                                                           const std::vector<mail::OutgoingMessage>& messages);
 
     db::Pool& pool_;
     mail::Transport& transport_;

@@ -45,7 +45,8 @@ std::optional<std::int64_t> JsonFields::opt_int(const std::string& key, std::int
 }
 
 void JsonFields::only(std::initializer_list<const char*> allowed) const {
-    for (auto& [k, v] : object_.items()) {
+    for (auto& item : object_.items()) {
+        const std::string& k = item.key();  // not a structured binding: clang 14 cannot capture one
         if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }))
             throw Error(ErrorKind::unprocessable, "unknown_field", name(k) + ": is not a field you can set here.")
                 .with("field", name(k));

@@ -51,6 +51,13 @@ struct InboxFilter {
 };
 
 /// One entry of a vendor's thread: a delivery we sent or a message we received.
+/// A received message no tenant could be found for (platform only).
+struct QuarantinedMessage {
+    std::string id, envelope_from, envelope_to, from_address, subject, reason, received_at;
+    std::optional<std::string> message_id;
+    long long size_bytes = 0;
+};
+
 struct ThreadEntry {
     std::string direction;  ///< sent | received
     std::string id;         ///< delivery id or inbox message id

@@ -71,6 +71,20 @@ std::optional<std::string> text_param(const http::Request& req, const std::strin
     return v;
 }
 
+/// A received file, always as a download: it comes from outside and must never render in our origin.
+http::Response download(const InboxAttachment& a, const std::string& path) {
+    std::string ascii;
+    for (unsigned char c : a.filename)
+        ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/') ? static_cast<char>(c) : '_';
+    if (ascii.empty()) ascii = "attachment";
+    http::Response r;
+    r.content_type = "application/octet-stream";
+    r.file_path = path;
+    r.header("Content-Disposition", "attachment; filename=\"" + ascii + "\"");
+    r.header("X-Content-Type-Options", "nosniff");
+    return r;
+}
+
 template <class T, class Key, class F>
 json page_of(const std::vector<T>& rows, int limit, Key key, F item) {
     json items = json::array();
@@ -99,6 +113,11 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
     router.add({"GET", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
                     return http::Response::json(detail(inbox.get(req.tenant_id(), req.param("id"))));
                 }});
+    router.add({"GET", "/api/v1/inbox/{id}/attachments/{attachment_id}", Access::tenant_member,
+                [&inbox](http::Request& req) {
+                    auto [a, path] = inbox.attachment_file(req.tenant_id(), req.param("id"), req.param("attachment_id"));
+                    return download(a, path);
+                }});
     router.add({"PATCH", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
                     auto body = req.json();
                     http::JsonFields fields(body);
@@ -114,6 +133,23 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                     auto d = inbox.reply(req.caller(), req.param("id"), fields.text("body_markdown", 100000),
                                          fields.opt_text("subject", 900), {req.client_ip, req.request_id});
                     return http::Response::created(dispatch::to_json(d));
+                }});
+    router.add({"GET", "/api/v1/admin/quarantine", Access::super_admin, [&inbox](http::Request& req) {
+                    auto page = http::Page::from(req);
+                    auto rows = inbox.quarantine(page.limit, page.after_key, page.after_id);
+                    return http::Response::json(page_of(
+                        rows, page.limit, [](const QuarantinedMessage& q) { return q.received_at; },
+                        [](const QuarantinedMessage& q) {
+                            return json{{"id", q.id},
+                                        {"envelope_from", q.envelope_from},
+                                        {"envelope_to", q.envelope_to},
+                                        {"from", q.from_address},
+                                        {"subject", q.subject},
+                                        {"message_id", opt(q.message_id)},
+                                        {"reason", q.reason},
+                                        {"size_bytes", q.size_bytes},
+                                        {"received_at", q.received_at}};
+                        }));
                 }});
     router.add({"GET", "/api/v1/vendors/{id}/messages", Access::tenant_member, [&inbox](http::Request& req) {
                     auto page = http::Page::from(req);

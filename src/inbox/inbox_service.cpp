@@ -43,6 +43,15 @@ InboxMessage InboxService::get(const std::string& tenant_id, const std::string& 
     });
 }
 
+std::pair<InboxAttachment, std::string> InboxService::attachment_file(const std::string& tenant_id,
+                                                                     const std::string& message_id,
+                                                                     const std::string& attachment_id) {
+    auto m = get(tenant_id, message_id);
+    for (auto& a : m.attachments)
+        if (a.id == attachment_id) return {a, data_dir_ + "/attachments/" + a.storage_key};
+    throw Error::not_found("Attachment");
+}
+
 InboxMessage InboxService::update(const std::string& tenant_id, const std::string& id, std::optional<bool> read,
                                   std::optional<bool> archived) {
     if (!strings::is_uuid(id)) throw Error::not_found("Message");
@@ -81,6 +90,12 @@ dispatch::Dispatch InboxService::reply(const auth::Principal& caller, const std:
     auto d = dispatches_.send_reply(caller, req, m.from_address, origin);
     update(*caller.tenant_id, id, true, std::nullopt);
     return d;
+}
+
+std::vector<QuarantinedMessage> InboxService::quarantine(int limit, const std::optional<std::string>& after_time,
+                                                         const std::optional<std::string>& after_id) {
+    return db::with_tx(pool_, db::Scope::platform(),
+                       [&](db::Tx& tx) { return inbox_store::quarantine(tx, limit, after_time, after_id); });
 }
 
 }  // namespace dh::inbox

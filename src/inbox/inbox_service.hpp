@@ -23,7 +23,8 @@ namespace dh::inbox {
 /// tenant's message is simply not found.
 class InboxService {
 public:
-    InboxService(db::Pool& pool, dispatch::DispatchService& dispatches) : pool_(pool), dispatches_(dispatches) {}
+    InboxService(db::Pool& pool, dispatch::DispatchService& dispatches, std::string data_dir)
+        : pool_(pool), dispatches_(dispatches), data_dir_(std::move(data_dir)) {}
 
     std::vector<InboxMessage> list(const std::string& tenant_id, const InboxFilter& filter, int limit,
                                    const std::optional<std::string>& after_time,
@@ -45,9 +46,19 @@ public:
     dispatch::Dispatch reply(const auth::Principal& caller, const std::string& id, const std::string& body_markdown,
                              const std::optional<std::string>& subject, const auth::Origin& origin);
 
+    /// An attachment of a received message and the path of its stored file; Error(not_found) when the
+    /// message or the attachment is not the tenant's.
+    std::pair<InboxAttachment, std::string> attachment_file(const std::string& tenant_id, const std::string& message_id,
+                                                            const std::string& attachment_id);
+
+    /// Mail no tenant could be found for, newest first (super admins).
+    std::vector<QuarantinedMessage> quarantine(int limit, const std::optional<std::string>& after_time,
+                                               const std::optional<std::string>& after_id);
+
 private:
     db::Pool& pool_;
     dispatch::DispatchService& dispatches_;
+    std::string data_dir_;
 };
 
 }  // namespace dh::inbox

@@ -28,6 +28,13 @@ constexpr const char* kInsertQuarantine = R"SQL(
 INSERT INTO inbound_quarantine (envelope_from, envelope_to, from_address, subject, message_id, reason, raw_path, size_bytes)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id)SQL";
 
+constexpr const char* kQuarantine = R"SQL(
+SELECT id, envelope_from, envelope_to, from_address, subject, message_id, reason, size_bytes,
+  to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS received_at
+FROM inbound_quarantine
+WHERE ($1::timestamptz IS NULL OR (received_at, id) < ($1::timestamptz, $2::uuid))
+ORDER BY received_at DESC, id DESC LIMIT $3)SQL";
+
 constexpr const char* kMarkBounced = R"SQL(
 UPDATE deliveries SET status = $2, reason = $3, relay_reply = $4, bounced_at = now(), updated_at = now()
 WHERE id = $1::uuid AND status = 'sent')SQL";
@@ -156,6 +163,17 @@ std::string insert_quarantine(db::Tx& tx, const std::string& envelope_from, cons
 bool mark_bounced(db::Tx& tx, const std::string& delivery_id, const std::string& status, const std::string& reason,
                   const std::string& diagnostic) {
     return tx.exec(kMarkBounced, {delivery_id, status, reason, diagnostic}).affected() > 0;
+}
+
+std::vector<QuarantinedMessage> quarantine(db::Tx& tx, int limit, const std::optional<std::string>& after_time,
+                                           const std::optional<std::string>& after_id) {
+    auto r = tx.exec(kQuarantine, {after_time, after_id, limit});
+    std::vector<QuarantinedMessage> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, "id"), r.text(i, "envelope_from"), r.text(i, "envelope_to"), r.text(i, "from_address"),
+                       r.text(i, "subject"), r.text(i, "reason"), r.text(i, "received_at"), r.opt(i, "message_id"),
+                       r.integer(i, "size_bytes")});
+    return out;
 }
 
 std::vector<InboxMessage> list(db::Tx& tx, const InboxFilter& f, int limit, const std::optional<std::string>& after_time,

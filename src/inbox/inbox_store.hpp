@@ -36,6 +36,10 @@ bool mark_bounced(db::Tx& tx, const std::string& delivery_id, const std::string&
                   const std::string& diagnostic);
 
 /// Tenant scope: up to `limit` messages, newest first, after the cursor (received_at, id).
+/// The quarantine, newest first (platform scope).
+std::vector<QuarantinedMessage> quarantine(db::Tx& tx, int limit, const std::optional<std::string>& after_time,
+                                           const std::optional<std::string>& after_id);
+
 std::vector<InboxMessage> list(db::Tx& tx, const InboxFilter& filter, int limit,
                                const std::optional<std::string>& after_time, const std::optional<std::string>& after_id);
 std::optional<InboxMessage> get(db::Tx& tx, const std::string& id);

@@ -131,7 +131,7 @@ std::string content_type_of(const std::string& field, std::string_view given) {
 
 }  // namespace
 
-std::shared_ptr<const PreparedAttachment> prepare_attachment(const Attachment& a, std::string_view field) {
+std::shared_ptr<const PreparedAttachment> prepare_attachment(const AttachmentFile& a, std::string_view field) {
     std::string f(field);
     std::string filename = header_text(f + ".filename", a.filename);
     if (filename.empty() || filename.size() > kMaxFilename) {
@@ -219,8 +219,13 @@ bool is_valid_message_id(std::string_view id) {
         id.find('@', at + 1) != std::string_view::npos) {
         return false;
     }
-    return std::all_of(id.begin(), id.end(),
-                       [](char c) { return c > 0x20 && c < 0x7f && c != '<' && c != '>' && c != '\\' && c != '"'; });
+    // RFC 5322 msg-id: dot-atom-text on both sides of the '@'. Other specials (a ';' or '(' say),
+    // or dots at an end or in a row, make readers cut the id short.
+    constexpr std::string_view kSpecials = "<>\\\"(),:;[]";
+    auto dot_atom = [](std::string_view s) { return s.front() != '.' && s.back() != '.' && s.find("..") == s.npos; };
+    return dot_atom(id.substr(0, at)) && dot_atom(id.substr(at + 1)) &&
+           std::all_of(id.begin(), id.end(),
+                       [&](char c) { return c > 0x20 && c < 0x7f && kSpecials.find(c) == std::string_view::npos; });
 }
 
 }  // namespace dh::mail

@@ -15,8 +15,9 @@ struct Mailbox {
     std::string address;
 };
 
-/// A file to attach, as uploaded.
-struct Attachment {
+/// A file to attach, as uploaded. (Not named Attachment: parsed_message.hpp has a different
+/// mail::Attachment, and two layouts under one name break the one-definition rule.)
+struct AttachmentFile {
     std::string filename;      ///< UTF-8; no control characters
     std::string content_type;  ///< "type/subtype"; empty means application/octet-stream
     std::string data;          ///< the raw bytes
@@ -45,7 +46,7 @@ private:
 /// "<field>.content_type") for a filename with control characters, invalid UTF-8, empty or over
 /// 255 bytes, or a malformed content type. message/* and multipart/* types are sent as
 /// application/octet-stream: their bytes are kept, not reinterpreted.
-std::shared_ptr<const PreparedAttachment> prepare_attachment(const Attachment& attachment,
+std::shared_ptr<const PreparedAttachment> prepare_attachment(const AttachmentFile& attachment,
                                                              std::string_view field = "attachment");
 
 /// Everything one message consists of. Header values are plain UTF-8: the builder encodes them.
@@ -80,7 +81,8 @@ std::string build_message(const Message& message);
 /// guards the header syntax.
 bool is_valid_address(std::string_view address);
 
-/// A message id without its brackets is valid: printable ASCII without spaces, "<", ">" or "\",
+/// A message id without its brackets is valid: printable ASCII without spaces or RFC 5322 specials
+/// other than "." (no < > \ " ( ) , : ; [ ]), no "." at either end of a side or two in a row,
 /// exactly one "@" with both sides non-empty, at most 250 octets.
 bool is_valid_message_id(std::string_view id_without_brackets);
 

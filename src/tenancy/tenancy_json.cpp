@@ -55,6 +55,11 @@ nlohmann::json to_json(const std::vector<UsagePeriod>& periods) {
 }
 
 nlohmann::json to_json(const PlatformOverview& o) {
+    nlohmann::json workers = nlohmann::json::array();
+    for (auto& w : o.workers)
+        workers.push_back({{"worker_id", w.worker_id}, {"hostname", w.hostname}, {"pid", w.pid},
+                           {"started_at", w.started_at}, {"seen_at", w.seen_at},
+                           {"relay_problem", w.relay_problem ? nlohmann::json(*w.relay_problem) : nlohmann::json()}});
     return {{"tenants", {{"active", o.tenants_active}, {"suspended", o.tenants_suspended}}},
             {"emails_sent_period", o.sent_period},
             {"queue", {{"depth", o.queue_depth},
@@ -62,7 +67,8 @@ nlohmann::json to_json(const PlatformOverview& o) {
                        {"deferred", o.deferred},
                        {"failed_24h", o.failed_24h}}},
             {"tickets_open", o.tickets_open},
-            {"invoices_unpaid", o.invoices_unpaid}};
+            {"invoices_unpaid", o.invoices_unpaid},
+            {"workers", workers}};
 }
 
 }  // namespace dh::tenancy

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dh::tenancy {
 
@@ -64,6 +65,13 @@ struct UsagePeriod {
 };
 
 /// Platform health at a glance (super admin).
+/// A delivery worker process that reported within the last minute.
+struct WorkerHeartbeat {
+    std::string worker_id, hostname, started_at, seen_at;
+    int pid = 0;
+    std::optional<std::string> relay_problem;
+};
+
 struct PlatformOverview {
     long long tenants_active = 0, tenants_suspended = 0;
     long long sent_period = 0;        ///< all tenants, running billing period
@@ -73,6 +81,7 @@ struct PlatformOverview {
     long long failed_24h = 0;
     long long tickets_open = 0;       ///< open or pending
     long long invoices_unpaid = 0;    ///< issued, not yet paid
+    std::vector<WorkerHeartbeat> workers;
 };
 
 }  // namespace dh::tenancy

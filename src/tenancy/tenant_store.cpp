@@ -51,6 +51,12 @@ SELECT (SELECT count(*) FROM tenants WHERE status = 'active') AS tenants_active,
        (SELECT count(*) FROM tickets WHERE status IN ('open', 'pending')) AS tickets_open,
        (SELECT count(*) FROM invoices WHERE status = 'issued') AS invoices_unpaid)SQL";
 
+constexpr const char* kLiveWorkers = R"SQL(
+SELECT worker_id, hostname, pid, relay_problem,
+       to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS started_at,
+       to_char(seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS seen_at
+FROM worker_heartbeats WHERE seen_at > now() - interval '1 minute' ORDER BY hostname, pid)SQL";
+
 Tenant tenant_from(const db::Result& r, int i) {
     Tenant t{r.text(i, "id"),         r.text(i, "name"),          r.text(i, "slug"),
              r.text(i, "status"),     r.text(i, "plan_id"),       r.text(i, "plan_name"),
@@ -113,6 +119,10 @@ PlatformOverview overview(db::Tx& tx) {
     o.failed_24h = r.integer(0, "failed_24h");
     o.tickets_open = r.integer(0, "tickets_open");
     o.invoices_unpaid = r.integer(0, "invoices_unpaid");
+    auto w = tx.exec(kLiveWorkers);
+    for (int i = 0; i < w.rows(); ++i)
+        o.workers.push_back({w.text(i, "worker_id"), w.text(i, "hostname"), w.text(i, "started_at"), w.text(i, "seen_at"),
+                             static_cast<int>(w.integer(i, "pid")), w.opt(i, "relay_problem")});
     return o;
 }
 

@@ -14,11 +14,13 @@ cover the whole outcome table:
                          drop-354 -> close right after 354
                          drop-mid -> close after the first data line
                          stall-dot -> read the whole message, never answer
+                         slow-dot -> read the whole message, answer 250 after --slow-seconds
   anything else          accepted: 250 2.0.0 Ok: queued as <n>
 
 Options: --port (0 = any; prints "READY <port>"), --log DIR (events.jsonl + raw client bytes per
 connection), --no-pipelining, --auth USER:PASS with --auth-mechs (default "PLAIN LOGIN") and
---auth-fail-first N (the first N AUTH attempts fail with 535), --greeting-code (e.g. 554).
+--auth-fail-first N (the first N AUTH attempts fail with 535), --greeting-code (e.g. 554),
+--slow-seconds (slow-dot's delay, 8).
 """
 import argparse
 import asyncio
@@ -117,6 +119,8 @@ class Session:
         if rcpt == "stall-dot":
             await self.stall()
             return "close"
+        if rcpt == "slow-dot":
+            await asyncio.sleep(ARGS.slow_seconds)
         if rcpt == "tempfail-data":
             return await self.reply("451 4.3.0 Error: queue file write error")
         if rcpt == "reject-data":
@@ -222,6 +226,7 @@ if __name__ == "__main__":
     p.add_argument("--auth-mechs", default="PLAIN LOGIN")
     p.add_argument("--auth-fail-first", type=int, default=0)
     p.add_argument("--greeting-code", type=int, default=220)
+    p.add_argument("--slow-seconds", type=float, default=8.0)
     ARGS = p.parse_args()
     try:
         asyncio.run(main())

@@ -103,6 +103,15 @@ TEST_F(AdminPlans, TenantListShowsActivityAndTheOverviewCounts) {
     auto overview = root.get("/api/v1/admin/overview");
     ASSERT_EQ(overview.status, 200) << overview.body;
     EXPECT_EQ(overview.json()["tenants"]["active"], 1);
+    // The embedded worker reports its heartbeat every few seconds.
+    nlohmann::json workers;
+    for (int i = 0; i < 50 && workers.empty(); ++i) {
+        workers = root.get("/api/v1/admin/overview").json()["workers"];
+        if (workers.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(workers.size(), 1u) << workers.dump();
+    EXPECT_TRUE(workers[0]["relay_problem"].is_null());
+    EXPECT_GT(workers[0]["pid"].get<int>(), 0);
     EXPECT_EQ(acme.http.get("/api/v1/admin/overview").status, 403);
 }
 

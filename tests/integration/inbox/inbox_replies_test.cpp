@@ -119,6 +119,60 @@ TEST_F(InboxReplies, MalformedMessagesAreKeptAndNeverCrashTheServer) {
     EXPECT_EQ(acme.http.get("/api/v1/inbox?limit=200").json()["items"].size(), corpus.size());
 }
 
+TEST_F(InboxReplies, AttachmentsOfARepliesDownloadAsFilesForTheTenantOnly) {
+    auto list = import_vendors(acme, 1);
+    auto sent = send_dispatch(acme, list);
+    auto original = captured(server, sent.delivery(0)["id"]);
+    auto reply_to = original.reply_to[0].address;
+    std::string message =
+        "From: Contact 0 <ap0@vendor0.example>\r\nTo: " + reply_to + "\r\nSubject: Re: RFQ 42\r\nIn-Reply-To: <" +
+        original.message_id + ">\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"q1\"\r\n\r\n"
+        "--q1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nOur quote is attached.\r\n"
+        "--q1\r\nContent-Type: application/pdf; name=\"quote.pdf\"\r\nContent-Disposition: attachment; "
+        "filename=\"quote.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJSBxdW90ZSA0Mgo=\r\n--q1--\r\n";
+    auto x = smtp_send(server.smtp_port(), "ap0@vendor0.example", reply_to, message);
+    ASSERT_EQ(x.data.substr(0, 3), "250") << x.data;
+    auto items = acme.http.get("/api/v1/inbox").json()["items"];
+    ASSERT_EQ(items.size(), 1u);
+    const std::string id = items[0]["id"];
+    auto full = acme.http.get("/api/v1/inbox/" + id).json();
+    ASSERT_EQ(full["attachments"].size(), 1u) << full.dump();
+    const std::string file = full["attachments"][0]["id"];
+    EXPECT_EQ(full["attachments"][0]["filename"], "quote.pdf");
+
+    auto got = acme.http.get("/api/v1/inbox/" + id + "/attachments/" + file);
+    ASSERT_EQ(got.status, 200) << got.body;
+    EXPECT_EQ(got.body, "%PDF-1.4\n% quote 42\n");
+    EXPECT_EQ(got.header("content-type"), "application/octet-stream");
+    EXPECT_EQ(got.header("content-disposition"), "attachment; filename=\"quote.pdf\"");
+    EXPECT_EQ(globex.http.get("/api/v1/inbox/" + id + "/attachments/" + file).status, 404);
+    EXPECT_EQ(acme.http.get("/api/v1/inbox/" + id + "/attachments/00000000-0000-4000-8000-000000000000").status, 404);
+}
+
+TEST_F(InboxReplies, MailThatNoTenantOwnsGoesToTheQuarantineForSuperAdmins) {
+    // A correctly signed reply address whose delivery does not exist (e.g. its tenant was deleted),
+    // from a sender no tenant knows, answering a Message-ID that is not ours.
+    auto to = mail::reply_address("7d9a3c1e-0000-4000-8000-00000000beef", "dispatchhub.localhost",
+                                  delivery::derive_routing_key(server.jwt_secret()));
+    auto x = smtp_send(server.smtp_port(), "stranger@elsewhere.example", to,
+                       vendor_reply("Stranger <stranger@elsewhere.example>", to, "not-ours@elsewhere.example"));
+    ASSERT_EQ(x.rcpt.substr(0, 3), "250") << x.rcpt;
+    ASSERT_EQ(x.data.substr(0, 3), "250") << x.data;  // stored durably before the answer, even unroutable
+    EXPECT_EQ(acme.http.get("/api/v1/inbox").json()["items"].size(), 0u);
+    EXPECT_EQ(globex.http.get("/api/v1/inbox").json()["items"].size(), 0u);
+
+    auto q = platform.root().get("/api/v1/admin/quarantine");
+    ASSERT_EQ(q.status, 200) << q.body;
+    auto items = q.json()["items"];
+    ASSERT_EQ(items.size(), 1u) << q.body;
+    EXPECT_EQ(items[0]["from"], "stranger@elsewhere.example");
+    EXPECT_EQ(items[0]["envelope_to"], to);
+    EXPECT_EQ(items[0]["subject"], "Re: RFQ 42");
+    EXPECT_FALSE(items[0]["reason"].get<std::string>().empty());
+    EXPECT_EQ(acme.http.get("/api/v1/admin/quarantine").status, 403);
+    EXPECT_EQ(platform.root().get("/api/v1/admin/quarantine?limit=0").status, 422);
+}
+
 }  // namespace
 }  // namespace dh::test
 

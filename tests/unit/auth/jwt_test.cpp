@@ -72,6 +72,18 @@ TEST(Jwt, RefusesEveryForgery) {
     EXPECT_FALSE(codec.verify("", kNow));
 }
 
+// Found by jwt_fuzz: a header whose "alg" is not a string made verify() throw (a 500) instead of
+// refusing the token.
+TEST(Jwt, RefusesNonStringAlgorithmWithoutThrowing) {
+    JwtCodec codec(kKey);
+    auto p = good_payload();
+    for (const auto& alg : {nlohmann::json(1), nlohmann::json(nullptr), nlohmann::json::array({"HS256"}),
+                            nlohmann::json::object({{"HS256", true}}), nlohmann::json(true)}) {
+        nlohmann::json header = {{"alg", alg}, {"typ", "JWT"}};
+        EXPECT_NO_THROW(EXPECT_FALSE(codec.verify(forge(header, p, kKey), kNow))) << header.dump();
+    }
+}
+
 TEST(Jwt, ChecksTimeAudienceIssuerAndType) {
     JwtCodec codec(kKey);
     auto with = [&](const std::string& k, const nlohmann::json& v) {

@@ -26,7 +26,7 @@ constexpr const char* kPython = "/usr/bin/python3";
 
 struct Case {
     Message message;
-    std::vector<Attachment> files;
+    std::vector<AttachmentFile> files;
 };
 
 /// The builder collapses runs of white space in a subject (documented in mime_builder.hpp).
