@@ -1,8 +1,10 @@
 // A vendor answers a dispatch over SMTP, the way its mail server would: to the captured message's
 // Reply-To, In-Reply-To its Message-ID. The reply shows up as unread in the Inbox and on the
-// Dashboard, opens as plain text (its HTML, script and remote image never rendered), is linked to
-// the vendor and the dispatch, and the user answers it from the UI; the answer is captured.
+// Dashboard, opens as plain text (its HTML, script and remote image never rendered), its attachment
+// downloads as a file, it is linked to the vendor and the dispatch, and the user answers it from
+// the UI; the answer is captured.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { after, before } from 'node:test'
 import { api, apiLogin, browserTest, clickNav, createTenant, eventually, openBrowser, OUTBOX, SMTP_PORT, uiLogin } from '../lib/harness.mjs'
 import { addressOf, capturedMessages, sendSmtp } from '../lib/mail.mjs'
@@ -48,11 +50,21 @@ browserTest('a reply sent over SMTP appears unread in the Inbox and on the Dashb
     `In-Reply-To: ${original.headers['message-id']}`,
     `References: ${original.headers['message-id']}`,
     'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
     'Content-Type: text/html; charset=utf-8',
     '',
     '<p>Our price list: <b>widgets 4.20 EUR</b>.</p>',
     '<script>window.__inboxScriptRan = true</script>',
     '<img src="http://tracker.e2e.test/pixel.png" alt="pixel">',
+    '--b1',
+    'Content-Type: text/csv; name="price-list.csv"',
+    'Content-Disposition: attachment; filename="price-list.csv"',
+    '',
+    'item,price',
+    'widget,4.20',
+    '--b1--',
     '',
   ].join('\n')
   const last = await sendSmtp({ port: SMTP_PORT, from: VENDOR.email, to, message: reply })
@@ -79,7 +91,7 @@ browserTest('a reply sent over SMTP appears unread in the Inbox and on the Dashb
   b.assertNoErrors('the inbox list')
 })
 
-browserTest('the message opens as plain text, read, linked to the vendor and the dispatch', () => [b], async () => {
+browserTest('the message opens as plain text, read, its attachment downloads, linked to the vendor and the dispatch', () => [b], async () => {
   const { page } = b
   const tracker = []
   page.on('request', (r) => r.url().includes('tracker.e2e.test') && tracker.push(r.url()))
@@ -94,6 +106,14 @@ browserTest('the message opens as plain text, read, linked to the vendor and the
   assert.deepEqual(tracker, [], 'no remote content was fetched')
   await page.getByRole('button', { name: 'Mark as unread' }).waitFor() // opening it marked it read
   await b.shot('message')
+
+  // Its attachment is listed and downloads as a file, never rendered.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download price-list.csv' }).click(),
+  ])
+  assert.equal(download.suggestedFilename(), 'price-list.csv')
+  assert.match(readFileSync(await download.path(), 'utf8'), /widget,4\.20/)
 
   await page.getByRole('link', { name: VENDOR.name }).click()
   await page.getByRole('heading', { level: 1, name: VENDOR.name }).waitFor()

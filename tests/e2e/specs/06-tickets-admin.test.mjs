@@ -118,6 +118,8 @@ browserTest('overview, invoices and audit log render with their figures', () => 
   await figures.getByText('Active tenants').waitFor()
   await figures.getByText('Open tickets').waitFor()
   await page.getByRole('heading', { name: 'Delivery queue' }).waitFor()
+  // serve runs an embedded worker: it reports in, with no relay problem on the capture transport.
+  await page.getByRole('table', { name: 'Workers' }).getByText('healthy').first().waitFor()
   await operator.shot('overview')
   await clickNav(page, 'Invoices')
   await operator.shot('invoices')

@@ -453,14 +453,15 @@ export interface InvoicePreview {
   total_cents: number
 }
 
-/** A worker process as the platform overview reports it (heartbeats). */
+/** A delivery worker that reported within the last minute, with the relay problem it sees. */
 export interface WorkerStatus {
-  id?: string
-  host?: string
-  pid?: number
-  last_seen_at?: string
-  claimed?: number
-  [key: string]: unknown
+  worker_id: string
+  hostname: string
+  pid: number
+  started_at: string
+  seen_at: string
+  /** null: the relay accepts its mail. */
+  relay_problem: string | null
 }
 
 export interface PlatformOverview {
@@ -469,8 +470,8 @@ export interface PlatformOverview {
   queue: { depth: number; oldest_queued_seconds: number | null; deferred: number; failed_24h: number }
   tickets_open: number
   invoices_unpaid: number
-  /** Worker processes seen recently; older servers do not report them. */
-  workers?: WorkerStatus[] | { active?: number; [key: string]: unknown }
+  /** Workers seen in the last minute. */
+  workers?: WorkerStatus[]
 }
 
 export interface ApprovalSettings {

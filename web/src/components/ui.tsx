@@ -259,6 +259,7 @@ const STATUS_TONE: Record<string, string> = {
   deferred: 'warn',
   pending: 'warn',
   pending_approval: 'warn',
+  healthy: 'ok',
   resolved: 'ok',
   complained: 'bad',
   inactive: 'muted',

@@ -17,6 +17,7 @@ import {
   TextAreaField,
   TextField,
 } from '../components/ui'
+import { saveBlob } from '../lib/download'
 import { formatBytes, formatDate } from '../lib/format'
 import { useAction, usePaged, useResource } from '../lib/hooks'
 import { checkField } from '../lib/validation'
@@ -88,6 +89,7 @@ export function InboxMessagePage() {
   const msg = useResource((signal) => api.get<InboxMessageDetail>(path, undefined, signal), [path])
   const [current, setCurrent] = useState<InboxMessageDetail | null>(null)
   const mark = useAction()
+  const download = useAction()
 
   useEffect(() => setCurrent(msg.data ?? null), [msg.data])
   // Opening a message reads it.
@@ -123,7 +125,7 @@ export function InboxMessagePage() {
       >
         From {sender(m)} · {formatDate(m.received_at)} · <span className="muted">{m.read ? 'read' : 'unread'}</span>
       </PageHeader>
-      <FormError error={mark.error} />
+      <FormError error={mark.error ?? download.error} />
       <Section title="Message">
         <dl className="kv">
           <dt>Vendor</dt>
@@ -161,7 +163,20 @@ export function InboxMessagePage() {
           <ul className="plain-list" aria-label="Attachments">
             {m.attachments.map((a) => (
               <li key={a.id}>
-                {a.filename || '(unnamed)'} <span className="muted small">{a.content_type} · {formatBytes(a.size_bytes)}</span>
+                {a.filename || '(unnamed)'} <span className="muted small">{a.content_type} · {formatBytes(a.size_bytes)}</span>{' '}
+                <Button
+                  small
+                  variant="ghost"
+                  aria-label={`Download ${a.filename || 'attachment'}`}
+                  onClick={() =>
+                    void download.run(async () => {
+                      const { blob, filename } = await api.download(`${path}/attachments/${encodeURIComponent(a.id)}`)
+                      saveBlob(blob, filename ?? a.filename ?? 'attachment')
+                    })
+                  }
+                >
+                  Download
+                </Button>
               </li>
             ))}
           </ul>

@@ -16,7 +16,7 @@ import {
   StatusBadge,
   TextField,
 } from '../../components/ui'
-import { displayValue, formatDate, formatNumber, humanize } from '../../lib/format'
+import { displayValue, formatDate, formatNumber } from '../../lib/format'
 import { useAction, usePaged, useResource } from '../../lib/hooks'
 import { hasErrors, validate, type FieldErrors } from '../../lib/validation'
 import { AuditTable } from '../../components/AuditTable'
@@ -29,37 +29,28 @@ function seconds(n: number | null | undefined): string {
   return `${Math.round(n / 3600)} h`
 }
 
-function WorkersSection({ workers }: { workers: PlatformOverview['workers'] }) {
-  if (workers === undefined) return null
-  if (!Array.isArray(workers)) {
-    return (
-      <Section title="Workers">
-        <div className="stats">
-          {Object.entries(workers).map(([k, v]) => (
-            <Stat key={k} label={humanize(k)} value={displayValue(v)} />
-          ))}
-        </div>
-      </Section>
-    )
-  }
-  const row = (w: WorkerStatus, k: string) => w[k]
+function WorkersSection({ workers }: { workers: WorkerStatus[] | undefined }) {
+  if (!workers) return null
   return (
     <Section title="Workers">
       {workers.length ? (
         <DataTable
           caption="Workers"
           rows={workers}
-          rowKey={(w, i) => String(w.id ?? i)}
+          rowKey={(w) => w.worker_id}
           columns={[
-            { header: 'Worker', cell: (w) => displayValue(w.id ?? row(w, 'name')) },
-            { header: 'Host', cell: (w) => displayValue(w.host) },
-            { header: 'Process', className: 'num', cell: (w) => displayValue(w.pid) },
-            { header: 'Last seen', cell: (w) => formatDate(String(w.last_seen_at ?? row(w, 'heartbeat_at') ?? '')) },
-            { header: 'State', cell: (w) => <StatusBadge status={String(row(w, 'status') ?? 'active')} /> },
+            { header: 'Host', cell: (w) => w.hostname },
+            { header: 'Process', className: 'num', cell: (w) => w.pid },
+            { header: 'Running since', cell: (w) => formatDate(w.started_at) },
+            { header: 'Last seen', cell: (w) => formatDate(w.seen_at) },
+            {
+              header: 'Relay',
+              cell: (w) => (w.relay_problem ? <span className="field-error">{w.relay_problem}</span> : <StatusBadge status="healthy" />),
+            },
           ]}
         />
       ) : (
-        <Notice kind="warning">No worker has reported recently: queued messages are not being sent.</Notice>
+        <Notice kind="warning">No worker reported in the last minute: queued messages are not being sent.</Notice>
       )}
     </Section>
   )
