@@ -2,9 +2,9 @@
 # Browser end-to-end tests. Builds nothing: expects build/dispatchhub and web/dist (make build).
 #
 # Starts a throwaway `dispatchhub serve` (embedded PostgreSQL under a temporary DATA_DIR, free
-# loopback ports, capture transport), creates a super admin with the CLI, runs the specs in
-# tests/e2e/specs with node's built-in test runner (playwright-core driving Debian's chromium),
-# and always stops the server and removes its data. Screenshots: tests/e2e/artifacts/ (git-ignored).
+# loopback ports, capture transport into DATA_DIR/outbox, inbound SMTP listener), creates a super
+# admin with the CLI, runs the specs in tests/e2e/specs with node's built-in test runner
+# (playwright-core driving Debian's chromium), and always stops the server and removes its data. Screenshots: tests/e2e/artifacts/ (git-ignored).
 #
 # Environment: DISPATCHHUB_BIN, WEB_ROOT, E2E_CHROMIUM override the defaults; E2E_KEEP=1 keeps the
 # data directory (server log, cluster) for a post-mortem; extra arguments go to `node --test`
@@ -90,7 +90,8 @@ DATA_DIR="$DATA" "$BIN" admin create-superadmin --email "$ROOT_EMAIL" --password
 echo "e2e: server $BASE ready in $(( $(date +%s) - START )) s; running the specs"
 set +e
 (cd "$E2E_DIR" && env E2E_BASE_URL="$BASE" E2E_ROOT_EMAIL="$ROOT_EMAIL" E2E_ROOT_PASSWORD="$ROOT_PASSWORD" \
-   E2E_ARTIFACTS="$ARTIFACTS" E2E_CHROMIUM="$CHROMIUM" \
+   E2E_ARTIFACTS="$ARTIFACTS" E2E_CHROMIUM="$CHROMIUM" E2E_OUTBOX="$DATA/outbox" E2E_SMTP_PORT="$SMTP_PORT" \
+   E2E_BIN="$BIN" E2E_DATA_DIR="$DATA" \
    node --test --test-concurrency=1 --test-timeout=90000 \
         --test-reporter=spec --test-reporter-destination=stdout \
         --test-reporter=tap --test-reporter-destination="$ARTIFACTS/results.tap" \

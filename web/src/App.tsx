@@ -25,6 +25,7 @@ import { Loading } from './components/ui'
 const OverviewPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.OverviewPage })))
 const PlansPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.PlansPage })))
 const InvoicesPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.InvoicesPage })))
+const InvoiceDetailPage = lazy(() => import('./pages/admin/InvoiceDetailPage').then((m) => ({ default: m.InvoiceDetailPage })))
 const AuditPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.AuditPage })))
 const TenantsPage = lazy(() => import('./pages/admin/TenantsPage').then((m) => ({ default: m.TenantsPage })))
 const TenantDetailPage = lazy(() => import('./pages/admin/TenantsPage').then((m) => ({ default: m.TenantDetailPage })))
@@ -71,6 +72,7 @@ export function AppRoutes() {
         <Route path="admin/tenants/:id" element={superAdmin(<TenantDetailPage />)} />
         <Route path="admin/plans" element={superAdmin(<PlansPage />)} />
         <Route path="admin/invoices" element={superAdmin(<InvoicesPage />)} />
+        <Route path="admin/invoices/:id" element={superAdmin(<InvoiceDetailPage />)} />
         <Route path="admin/tickets" element={superAdmin(<TicketsPage admin />)} />
         <Route path="admin/tickets/:id" element={superAdmin(<TicketDetailPage admin />)} />
         <Route path="admin/audit" element={superAdmin(<AuditPage />)} />

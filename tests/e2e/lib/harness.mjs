@@ -3,7 +3,11 @@
 //   E2E_ROOT_EMAIL / E2E_ROOT_PASSWORD   the super admin created with `admin create-superadmin`
 //   E2E_ARTIFACTS      where screenshots go (tests/e2e/artifacts)
 //   E2E_CHROMIUM       the browser (default /usr/bin/chromium)
+//   E2E_OUTBOX         DATA_DIR/outbox, where the capture transport writes every sent message (.eml)
+//   E2E_SMTP_PORT      the server's inbound SMTP listener on 127.0.0.1
+//   E2E_BIN / E2E_DATA_DIR   the dispatchhub binary and the server's DATA_DIR, for `admin` commands
 import { chromium } from 'playwright-core'
+import { execFileSync } from 'node:child_process'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -14,6 +18,17 @@ export const BASE = required('E2E_BASE_URL').replace(/\/$/, '')
 export const ROOT = { email: required('E2E_ROOT_EMAIL'), password: required('E2E_ROOT_PASSWORD') }
 export const ARTIFACTS = process.env.E2E_ARTIFACTS || join(process.cwd(), 'artifacts')
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
+export const OUTBOX = process.env.E2E_OUTBOX || ''
+export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT || 0)
+
+/** Runs `dispatchhub admin …` against the running server's cluster (it adopts it); returns stdout. */
+export function adminCommand(...args) {
+  return execFileSync(required('E2E_BIN'), ['admin', ...args], {
+    env: { ...process.env, DATA_DIR: required('E2E_DATA_DIR') },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'], // its log lines (stderr) stay out of the test report
+  })
+}
 
 // The flags that work for Debian's chromium on the CI machine (docs: TOOLCHAIN.md).
 const CHROMIUM_ARGS = [
@@ -33,15 +48,11 @@ function required(name) {
   return v
 }
 
-// Endpoints that exist now; a 404 from any of them is a bug, not a feature still to come.
-const IDENTITY_PATHS = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me$/, /^\/api\/v1\/users(\/|$)/, /^\/api\/v1\/api-keys(\/|$)/, /^\/api\/v1\/admin\/tenants(\/|$)/]
-
 /**
  * Which failed requests are expected (Chromium logs every non-2xx fetch as a console error):
  *  - 401 from POST /auth/refresh: no session yet (first visit, after logout);
- *  - 404 from an /api/v1 endpoint of a feature not built yet (vendors, dispatches, inbox, …),
- *    as long as it is not one of the identity endpoints;
  *  - 403 when the spec expects a suspended workspace (`allow403`).
+ * Every endpoint the UI calls exists now: a 404 from /api/v1 is a bug.
  */
 export function expectedFailure(url, status, { allow403 = false } = {}) {
   let path
@@ -52,7 +63,6 @@ export function expectedFailure(url, status, { allow403 = false } = {}) {
   }
   if (!path.startsWith('/api/v1/')) return false
   if (status === 401 && path === '/api/v1/auth/refresh') return true
-  if (status === 404 && !IDENTITY_PATHS.some((re) => re.test(path))) return true
   if (status === 403 && allow403) return true
   return false
 }
@@ -159,6 +169,17 @@ export async function uiLogout(page) {
   await page.locator('.user-button').click()
   await page.getByRole('button', { name: 'Log out' }).click()
   await page.waitForURL((url) => url.pathname === '/login')
+}
+
+/** Polls `fn` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function eventually(what, fn, { timeoutMs = 30_000, intervalMs = 250 } = {}) {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
 }
 
 // ---- the API, for setting up what a spec does not test through the UI --------------------

@@ -374,6 +374,10 @@ export class ApiClient {
     return this.request<T>('PATCH', path, { ...opts, body })
   }
 
+  put<T>(path: string, body: unknown, opts: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('PUT', path, { ...opts, body })
+  }
+
   del<T = void>(path: string, opts: RequestOptions = {}): Promise<T> {
     return this.request<T>('DELETE', path, opts)
   }

@@ -39,6 +39,13 @@ export interface Tenant {
   plan_name?: string | null
   /** Per-tenant limits that override the plan's (null = the plan's value). */
   limit_overrides?: PlanLimits | null
+  users_count?: number
+  vendors_count?: number
+  /** The running billing period (admin tenant list and detail). */
+  usage?: { period_sent: number; period_reserved: number }
+  last_activity_at?: string | null
+  /** GET /admin/tenants/{id} only: the last 24 billing periods, newest first. */
+  usage_history?: UsagePeriod[]
   created_at?: string
   updated_at?: string
 }
@@ -71,6 +78,13 @@ export interface TokenResponse {
   expires_in: number
   refresh_token?: string
   user?: User
+}
+
+export interface UsagePeriod {
+  period_start: string
+  period_end: string
+  sent: number
+  reserved: number
 }
 
 export interface Usage {
@@ -165,33 +179,65 @@ export type DeliveryState =
   | 'deferred'
   | 'failed'
   | 'bounced'
+  | 'complained'
   | 'suppressed'
   | 'cancelled'
 
 export type DispatchCounts = Partial<Record<DeliveryState, number>>
 
+export type DispatchStatus =
+  | 'scheduled'
+  | 'pending_approval'
+  | 'queued'
+  | 'sending'
+  | 'paused'
+  | 'completed'
+  | 'cancelled'
+
+/** A file matched to one vendor of a dispatch (by its code, given or taken from the file name). */
+export interface RecipientAttachment {
+  attachment_id: string
+  vendor_id?: string
+  vendor_code?: string | null
+  filename?: string
+}
+
 export interface Dispatch {
   id: string
   subject: string
-  status: 'draft' | 'scheduled' | 'queued' | 'sending' | 'paused' | 'completed' | 'cancelled' | 'failed' | string
+  status: DispatchStatus | string
   recipients_total: number
   counts: DispatchCounts
+  /** 0..1, share of recipients in a final state. */
+  progress?: number
   created_at?: string
-  scheduled_at?: string | null
+  updated_at?: string
+  send_at?: string | null
   completed_at?: string | null
+  /** Set while the relay refuses or cannot be reached: the worker keeps retrying. */
+  relay_problem?: string | null
+  is_test?: boolean
+  reference?: string | null
+  reply_to?: string | null
+  from?: { email: string; name?: string | null }
+  attachment_ids?: string[]
+  recipient_attachments?: RecipientAttachment[]
   created_by?: string | { id: string; name?: string; email?: string } | null
 }
 
 export interface Delivery {
   id: string
-  email?: string
-  address?: string
+  email: string
   vendor_id?: string | null
   vendor_name?: string | null
   contact_name?: string | null
   status: DeliveryState | string
   attempts?: number
+  /** Plain-language reason of a deferral, failure, bounce or suppression. */
+  reason?: string | null
   last_error?: string | null
+  smtp_code?: number | null
+  relay_reply?: string | null
   updated_at?: string
   sent_at?: string | null
 }
@@ -206,50 +252,121 @@ export interface DispatchInput {
   subject: string
   body_markdown: string
   recipients: Recipients
+  reply_to?: string
+  sender_identity_id?: string
+  /** ISO 8601; absent: send now. */
+  send_at?: string
+  attachment_ids?: string[]
+  recipient_attachments?: { attachment_id: string; vendor_code?: string }[]
+}
+
+export interface SenderIdentity {
+  id: string
+  email: string
+  name: string | null
+  is_default: boolean
+}
+
+/** POST /attachments answers the stored file. */
+export interface Attachment {
+  id: string
+  filename: string
+  content_type?: string
+  size_bytes?: number
 }
 
 export interface DispatchPreview {
-  subject?: string
-  html?: string
-  text?: string
-  recipients_total?: number
-  recipient_count?: number
-  warnings?: string[]
+  /** The sample recipient the preview was rendered for. */
+  to?: string
+  subject: string
+  html: string
+  text: string
+  recipients_total: number
 }
+
+export type InboxKind = 'reply' | 'bounce' | 'complaint'
 
 export interface InboxMessage {
   id: string
-  from?: string
-  from_address?: string
-  from_name?: string | null
-  subject?: string
-  received_at?: string
-  read?: boolean
-  unread?: boolean
-  kind?: 'reply' | 'bounce' | string
-  vendor_id?: string | null
-  vendor_name?: string | null
-  dispatch_id?: string | null
-  text?: string | null
-  html?: string | null
-  snippet?: string | null
+  kind: InboxKind | string
+  routed_by?: string
+  vendor_id: string | null
+  vendor_name: string | null
+  contact_id?: string | null
+  dispatch_id: string | null
+  delivery_id?: string | null
+  from: { address: string; name?: string }
+  to?: string
+  subject: string
+  message_id?: string | null
+  in_reply_to?: string | null
+  bounce_status?: string | null
+  diagnostic?: string | null
+  size_bytes?: number
+  read: boolean
+  archived?: boolean
+  received_at: string
 }
 
+export interface InboxAttachment {
+  id: string
+  filename: string
+  content_type: string
+  content_id?: string | null
+  inline?: boolean
+  size_bytes?: number
+}
+
+/** GET /inbox/{id}: the message with its text; an HTML part only as plain text (no markup). */
+export interface InboxMessageDetail extends InboxMessage {
+  text?: string
+  html_text?: string
+  has_html?: boolean
+  parse_error?: string | null
+  envelope_from?: string
+  attachments?: InboxAttachment[]
+}
+
+/** GET /vendors/{id}/messages: what was sent to and received from a vendor, newest first. */
+export interface ThreadEntry {
+  direction: 'sent' | 'received'
+  id: string
+  at: string
+  subject: string
+  address: string
+  status: string
+  dispatch_id: string | null
+}
+
+export type TicketStatus = 'open' | 'pending' | 'resolved' | 'closed'
+export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent'
+export type TicketCategory = 'general' | 'billing' | 'technical' | 'deliverability' | 'account'
+
 export interface TicketMessage {
-  id?: string
-  author?: string | { name?: string; email?: string; role?: string }
+  id: string
+  ticket_id?: string
+  /** Who wrote it: the tenant's users or the platform team. */
+  author_side: 'tenant' | 'platform'
+  author?: { id?: string; name?: string; email?: string } | string | null
   body: string
-  created_at?: string
+  created_at: string
 }
 
 export interface Ticket {
   id: string
+  tenant_id?: string
+  tenant?: { id?: string; name?: string; slug?: string } | null
   subject: string
-  status?: string
-  body?: string
-  tenant?: string | { id: string; name: string } | null
+  category?: TicketCategory | string
+  priority?: TicketPriority | string
+  status: TicketStatus | string
+  opened_by?: string
+  assignee_id?: string | null
+  assignee?: string | null
+  message_count?: number
   created_at?: string
   updated_at?: string
+  body?: string
   messages?: TicketMessage[]
 }
 
@@ -270,15 +387,93 @@ export interface ApiKeyCreated extends ApiKey {
 }
 
 export interface AuditEntry {
-  id?: string
-  at?: string
-  created_at?: string
-  actor?: string | { id?: string; email?: string; name?: string } | null
-  tenant?: string | { id?: string; name?: string; slug?: string } | null
+  id: string
+  created_at: string
   tenant_id?: string | null
+  tenant?: { id?: string; name?: string; slug?: string } | null
+  actor_type?: 'user' | 'api_key' | 'system' | string
+  actor_id?: string | null
+  actor?: string | null
   action: string
+  target_type?: string | null
+  target_id?: string | null
   target?: string | null
+  details?: Record<string, unknown>
   request_id?: string | null
   ip?: string | null
-  client_address?: string | null
+}
+
+export interface InvoiceLine {
+  kind: 'plan' | 'overage' | string
+  description: string
+  quantity: number
+  unit_cents: number
+  amount_cents: number
+}
+
+export interface Invoice {
+  id: string
+  number?: string | null
+  tenant_id: string
+  tenant?: { id?: string; name?: string; slug?: string } | null
+  period_start: string
+  period_end: string
+  status: 'draft' | 'issued' | 'paid' | 'void' | string
+  currency: string
+  plan_name?: string
+  emails_sent?: number
+  lines?: InvoiceLine[]
+  total_cents: number
+  paid_cents?: number
+  balance_cents?: number
+  payments?: Payment[]
+  issued_at?: string | null
+  paid_at?: string | null
+  voided_at?: string | null
+  void_reason?: string | null
+  created_at?: string
+}
+
+export interface Payment {
+  id: string
+  amount_cents: number
+  paid_on: string
+  reference?: string | null
+  created_at?: string
+}
+
+export interface InvoicePreview {
+  tenant_id: string
+  period?: string
+  period_start: string
+  period_end: string
+  currency: string
+  emails_sent: number
+  lines: InvoiceLine[]
+  total_cents: number
+}
+
+/** A delivery worker that reported within the last minute, with the relay problem it sees. */
+export interface WorkerStatus {
+  worker_id: string
+  hostname: string
+  pid: number
+  started_at: string
+  seen_at: string
+  /** null: the relay accepts its mail. */
+  relay_problem: string | null
+}
+
+export interface PlatformOverview {
+  tenants: { active: number; suspended: number }
+  emails_sent_period: number
+  queue: { depth: number; oldest_queued_seconds: number | null; deferred: number; failed_24h: number }
+  tickets_open: number
+  invoices_unpaid: number
+  /** Workers seen in the last minute. */
+  workers?: WorkerStatus[]
+}
+
+export interface ApprovalSettings {
+  approval_threshold: number | null
 }

@@ -10,7 +10,7 @@ import {
   type TextareaHTMLAttributes,
 } from 'react'
 import { ApiError, errorMessage } from '../api/client'
-import { useTitle } from '../lib/hooks'
+import { useTitle, type Paged } from '../lib/hooks'
 import { percent } from '../lib/format'
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost'
@@ -258,6 +258,10 @@ const STATUS_TONE: Record<string, string> = {
   paused: 'warn',
   deferred: 'warn',
   pending: 'warn',
+  pending_approval: 'warn',
+  healthy: 'ok',
+  resolved: 'ok',
+  complained: 'bad',
   inactive: 'muted',
   closed: 'muted',
   cancelled: 'muted',
@@ -340,5 +344,32 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
       <div className="stat-value">{value}</div>
       {hint ? <div className="stat-hint">{hint}</div> : null}
     </div>
+  )
+}
+
+/** A cursor-paginated table with its loading, error and empty states and "Load more". */
+export function PagedTable<T>({
+  list,
+  what,
+  empty,
+  caption,
+  columns,
+  rowKey,
+}: {
+  list: Paged<T>
+  what: string
+  empty: ReactNode
+  caption: string
+  columns: Column<T>[]
+  rowKey: (row: T, index: number) => string
+}) {
+  if (list.loading) return <Loading />
+  if (list.error && !list.items.length) return <ErrorState error={list.error} what={what} onRetry={list.reload} />
+  if (list.items.length === 0) return <Empty>{empty}</Empty>
+  return (
+    <>
+      <DataTable caption={caption} rows={list.items} rowKey={rowKey} columns={columns} />
+      <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={list.loadMore} />
+    </>
   )
 }

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Dispatch, InboxMessage } from '../api/types'
+import type { Dispatch, InboxMessage, Page } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { UsageMeter, useUsage } from '../components/UsageMeter'
 import { Empty, ErrorState, Loading, PageHeader, ProgressBar, Section, Stat, StatusBadge } from '../components/ui'
@@ -13,7 +13,7 @@ export function Dashboard() {
   const usage = useUsage()
   const recent = useResource((signal) => api.list<Dispatch>('/dispatches', { limit: 5 }, signal), [])
   const unread = useResource(
-    (signal) => api.get<UnreadPage>('/inbox', { unread: 'true', limit: 1 }, signal),
+    (signal) => api.list<InboxMessage>('/inbox', { unread: 'true', limit: UNREAD_PAGE }, signal),
     [],
   )
 
@@ -84,13 +84,10 @@ export function Dashboard() {
   )
 }
 
-type UnreadPage = { items?: InboxMessage[]; next_cursor?: string | null; total?: number; unread_count?: number }
+const UNREAD_PAGE = 100
 
-/** Asked for one item: use a total when the server gives one, else "1+" when more exist. */
-function unreadLabel(page: UnreadPage | undefined): string {
-  if (typeof page?.total === 'number') return formatNumber(page.total)
-  if (typeof page?.unread_count === 'number') return formatNumber(page.unread_count)
-  const count = Array.isArray(page?.items) ? page.items.length : 0
-  if (count === 0) return '0'
-  return page?.next_cursor ? `${count}+` : String(count)
+/** The list has no total: count one page, "100+" when more exist. */
+export function unreadLabel(page: Page<InboxMessage> | undefined): string {
+  const count = page?.items.length ?? 0
+  return page?.next_cursor ? `${formatNumber(count)}+` : formatNumber(count)
 }

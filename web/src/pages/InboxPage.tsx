@@ -1,31 +1,42 @@
-import { useState } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
-import type { InboxMessage } from '../api/types'
+import type { Dispatch, InboxMessage, InboxMessageDetail } from '../api/types'
 import {
+  Button,
   CheckboxField,
   Empty,
   ErrorState,
+  FormError,
   LoadMore,
   Loading,
+  Notice,
   PageHeader,
   Section,
   StatusBadge,
+  TextAreaField,
+  TextField,
 } from '../components/ui'
-import { formatDate } from '../lib/format'
-import { usePaged, useResource } from '../lib/hooks'
+import { saveBlob } from '../lib/download'
+import { formatBytes, formatDate } from '../lib/format'
+import { useAction, usePaged, useResource } from '../lib/hooks'
+import { checkField } from '../lib/validation'
 
-function isUnread(m: InboxMessage): boolean {
-  if (typeof m.unread === 'boolean') return m.unread
-  if (typeof m.read === 'boolean') return !m.read
-  return false
+/** "Name <address>", or the address alone. */
+export function sender(m: Pick<InboxMessage, 'from'>): string {
+  const addr = m.from?.address ?? ''
+  const name = m.from?.name?.trim()
+  if (name && addr) return `${name} <${addr}>`
+  return name || addr || 'Unknown sender'
 }
 
-function sender(m: InboxMessage): string {
-  const addr = m.from_address ?? m.from ?? ''
-  if (m.from_name && addr && !addr.includes(m.from_name)) return `${m.from_name} <${addr}>`
-  return m.from_name || addr || 'Unknown sender'
+/** "Re: …" unless the subject already says so. */
+export function replySubject(subject: string | undefined): string {
+  const s = (subject ?? '').trim()
+  return /^re:/i.test(s) ? s : `Re: ${s}`.trim()
 }
+
+const KIND_LABEL: Record<string, string> = { bounce: 'bounced', complaint: 'complained' }
 
 export function InboxPage() {
   const [unreadOnly, setUnreadOnly] = useState(false)
@@ -48,25 +59,22 @@ export function InboxPage() {
       ) : (
         <>
           <ul className="message-list" aria-label="Messages">
-            {inbox.items.map((m) => {
-              const unread = isUnread(m)
-              return (
-                <li key={m.id} className={unread ? 'unread' : undefined}>
-                  <Link to={`/inbox/${m.id}`} className="message-link">
-                    <span className="message-from">
-                      {unread ? <span className="sr-only">Unread: </span> : null}
-                      {sender(m)}
-                    </span>
-                    <span className="message-subject">{m.subject || '(no subject)'}</span>
-                    {m.snippet ? <span className="message-snippet">{m.snippet}</span> : null}
-                  </Link>
-                  <span className="message-meta">
-                    {m.kind && m.kind !== 'reply' ? <StatusBadge status={m.kind === 'bounce' ? 'bounced' : m.kind} /> : null}
-                    <time dateTime={m.received_at}>{formatDate(m.received_at)}</time>
+            {inbox.items.map((m) => (
+              <li key={m.id} className={m.read ? undefined : 'unread'}>
+                <Link to={`/inbox/${m.id}`} className="message-link">
+                  <span className="message-from">
+                    {m.read ? null : <span className="sr-only">Unread: </span>}
+                    {sender(m)}
                   </span>
-                </li>
-              )
-            })}
+                  <span className="message-subject">{m.subject || '(no subject)'}</span>
+                  {m.vendor_name ? <span className="message-snippet">{m.vendor_name}</span> : null}
+                </Link>
+                <span className="message-meta">
+                  {m.kind !== 'reply' ? <StatusBadge status={KIND_LABEL[m.kind] ?? m.kind} /> : null}
+                  <time dateTime={m.received_at}>{formatDate(m.received_at)}</time>
+                </span>
+              </li>
+            ))}
           </ul>
           <LoadMore hasMore={inbox.hasMore} loading={inbox.loadingMore} onClick={inbox.loadMore} />
         </>
@@ -77,7 +85,20 @@ export function InboxPage() {
 
 export function InboxMessagePage() {
   const { id = '' } = useParams()
-  const msg = useResource((signal) => api.get<InboxMessage>(`/inbox/${encodeURIComponent(id)}`, undefined, signal), [id])
+  const path = `/inbox/${encodeURIComponent(id)}`
+  const msg = useResource((signal) => api.get<InboxMessageDetail>(path, undefined, signal), [path])
+  const [current, setCurrent] = useState<InboxMessageDetail | null>(null)
+  const mark = useAction()
+  const download = useAction()
+
+  useEffect(() => setCurrent(msg.data ?? null), [msg.data])
+  // Opening a message reads it.
+  const openedUnread = msg.data && !msg.data.read ? msg.data.id : null
+  useEffect(() => {
+    if (!openedUnread) return
+    void mark.run(async () => setCurrent(await api.patch<InboxMessageDetail>(path, { read: true })))
+  }, [openedUnread, path, mark.run])
+
   if (msg.loading) return <Loading />
   if (msg.error || !msg.data)
     return (
@@ -86,22 +107,29 @@ export function InboxMessagePage() {
         <ErrorState error={msg.error ?? new Error('Empty answer')} what="this message" onRetry={msg.reload} />
       </div>
     )
-  const m = msg.data
+  const m = current ?? msg.data
+  const body = m.text?.trim() ? m.text : m.html_text ?? ''
+  const setRead = (read: boolean) => void mark.run(async () => setCurrent(await api.patch<InboxMessageDetail>(path, { read })))
   return (
     <div className="page">
-      <PageHeader title={m.subject || '(no subject)'} actions={<Link to="/inbox">Back to inbox</Link>}>
-        From {sender(m)} · {formatDate(m.received_at)}
+      <PageHeader
+        title={m.subject || '(no subject)'}
+        actions={
+          <div className="btn-row">
+            <Button small onClick={() => setRead(!m.read)} busy={mark.pending}>
+              {m.read ? 'Mark as unread' : 'Mark as read'}
+            </Button>
+            <Link to="/inbox">Back to inbox</Link>
+          </div>
+        }
+      >
+        From {sender(m)} · {formatDate(m.received_at)} · <span className="muted">{m.read ? 'read' : 'unread'}</span>
       </PageHeader>
+      <FormError error={mark.error ?? download.error} />
       <Section title="Message">
         <dl className="kv">
-          {m.vendor_id ? (
-            <>
-              <dt>Vendor</dt>
-              <dd>
-                <Link to={`/vendors/${m.vendor_id}`}>{m.vendor_name ?? 'Open vendor'}</Link>
-              </dd>
-            </>
-          ) : null}
+          <dt>Vendor</dt>
+          <dd>{m.vendor_id ? <Link to={`/vendors/${m.vendor_id}`}>{m.vendor_name ?? 'Open vendor'}</Link> : 'Not matched to a vendor'}</dd>
           {m.dispatch_id ? (
             <>
               <dt>In reply to</dt>
@@ -110,21 +138,101 @@ export function InboxMessagePage() {
               </dd>
             </>
           ) : null}
+          {m.kind !== 'reply' ? (
+            <>
+              <dt>Kind</dt>
+              <dd>
+                <StatusBadge status={KIND_LABEL[m.kind] ?? m.kind} />
+                {m.bounce_status ? ` status ${m.bounce_status}` : ''}
+                {m.diagnostic ? ` · ${m.diagnostic}` : ''}
+              </dd>
+            </>
+          ) : null}
         </dl>
-        {m.text ? (
+        {m.parse_error ? <Notice kind="warning">Part of this message could not be read: {m.parse_error}</Notice> : null}
+        {body ? (
           // Shown as text: inbound mail is untrusted and never rendered as HTML in the app's origin.
-          <pre className="message-body">{m.text}</pre>
-        ) : m.html ? (
-          <iframe
-            className="preview-frame"
-            title="Message content"
-            sandbox=""
-            srcDoc={`<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><body style="font-family:system-ui,sans-serif;font-size:14px;margin:12px">${m.html}</body>`}
-          />
+          <pre className="message-body" aria-label="Message text">
+            {body}
+          </pre>
         ) : (
           <Empty>This message has no text content.</Empty>
         )}
+        {m.has_html ? <p className="small muted">The HTML part is shown as plain text: no markup, scripts or remote images.</p> : null}
+        {m.attachments?.length ? (
+          <ul className="plain-list" aria-label="Attachments">
+            {m.attachments.map((a) => (
+              <li key={a.id}>
+                {a.filename || '(unnamed)'} <span className="muted small">{a.content_type} · {formatBytes(a.size_bytes)}</span>{' '}
+                <Button
+                  small
+                  variant="ghost"
+                  aria-label={`Download ${a.filename || 'attachment'}`}
+                  onClick={() =>
+                    void download.run(async () => {
+                      const { blob, filename } = await api.download(`${path}/attachments/${encodeURIComponent(a.id)}`)
+                      saveBlob(blob, filename ?? a.filename ?? 'attachment')
+                    })
+                  }
+                >
+                  Download
+                </Button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </Section>
+      {m.kind === 'reply' ? <ReplyForm message={m} /> : null}
     </div>
+  )
+}
+
+function ReplyForm({ message }: { message: InboxMessageDetail }) {
+  const [subject, setSubject] = useState(() => replySubject(message.subject))
+  const [body, setBody] = useState('')
+  const [errors, setErrors] = useState<{ subject?: string | null; body?: string | null }>({})
+  const [sent, setSent] = useState<Dispatch | null>(null)
+  const send = useAction()
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault()
+    const v = {
+      subject: checkField(subject, { label: 'Subject', required: true, singleLine: true, maxLength: 900 }),
+      body: checkField(body, { label: 'Reply', required: true, maxLength: 100_000 }),
+    }
+    setErrors(v)
+    if (v.subject || v.body) return
+    const d = await send.run(() =>
+      api.post<Dispatch>(`/inbox/${encodeURIComponent(message.id)}/reply`, { subject: subject.trim(), body_markdown: body }),
+    )
+    if (d) {
+      setSent(d)
+      setBody('')
+    }
+  }
+  return (
+    <Section title="Reply">
+      <form className="form" onSubmit={(e) => void onSubmit(e)} noValidate>
+        <FormError error={send.error} shownFields={['subject', 'body_markdown']} />
+        {sent ? (
+          <Notice kind="success">
+            Reply sent to {message.from.address}. <Link to={`/dispatches/${sent.id}`}>Follow its delivery</Link>.
+          </Notice>
+        ) : null}
+        <TextField label="Subject" name="subject" required value={subject} onChange={(e) => setSubject(e.target.value)} error={errors.subject} />
+        <TextAreaField
+          label="Reply (Markdown)"
+          name="body_markdown"
+          required
+          rows={6}
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          error={errors.body}
+          hint={`Goes to ${message.from.address}, threaded to the message you answer.`}
+        />
+        <Button type="submit" variant="primary" busy={send.pending}>
+          Send reply
+        </Button>
+      </form>
+    </Section>
   )
 }

@@ -21,6 +21,7 @@ import {
 import { formatDate } from '../lib/format'
 import { useAction, usePaged } from '../lib/hooks'
 import { hasErrors, MIN_PASSWORD_LENGTH, validate, type FieldErrors } from '../lib/validation'
+import { ApprovalSection, BillingSection, SenderIdentitiesSection, WorkspaceAuditSection } from './WorkspaceSettings'
 
 const TENANT_ROLES = [
   { value: 'tenant_member', label: ROLE_LABELS.tenant_member },
@@ -30,9 +31,13 @@ const TENANT_ROLES = [
 export function SettingsPage() {
   return (
     <div className="page">
-      <PageHeader title="Settings">Users and API keys of this workspace.</PageHeader>
+      <PageHeader title="Settings">Users, API keys, sender identities, approval, invoices and the audit log of this workspace.</PageHeader>
       <UsersSection />
       <ApiKeysSection />
+      <SenderIdentitiesSection />
+      <ApprovalSection />
+      <BillingSection />
+      <WorkspaceAuditSection />
     </div>
   )
 }

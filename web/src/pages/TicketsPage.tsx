@@ -1,18 +1,18 @@
 import { useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Ticket, TicketMessage } from '../api/types'
+import type { Ticket, TicketCategory, TicketMessage, TicketPriority } from '../api/types'
 import {
   Button,
-  DataTable,
   Empty,
   ErrorState,
   FormError,
-  LoadMore,
   Loading,
   Notice,
+  PagedTable,
   PageHeader,
   Section,
+  SelectField,
   StatusBadge,
   TextAreaField,
   TextField,
@@ -32,28 +32,21 @@ export function TicketsPage({ admin = false }: { admin?: boolean }) {
       </PageHeader>
       <div className={admin ? undefined : 'split'}>
         <div>
-          {tickets.loading ? (
-            <Loading />
-          ) : tickets.error && !tickets.items.length ? (
-            <ErrorState error={tickets.error} what="tickets" onRetry={tickets.reload} />
-          ) : tickets.items.length === 0 ? (
-            <Empty>No tickets.</Empty>
-          ) : (
-            <>
-              <DataTable
-                caption="Tickets"
-                rows={tickets.items}
-                rowKey={(t) => t.id}
-                columns={[
-                  { header: 'Subject', cell: (t) => <Link to={`${base}/${t.id}`}>{t.subject || '(no subject)'}</Link> },
-                  ...(admin ? [{ header: 'Tenant', cell: (t: Ticket) => displayValue(t.tenant) }] : []),
-                  { header: 'Status', cell: (t) => <StatusBadge status={t.status ?? 'open'} /> },
-                  { header: 'Updated', cell: (t) => formatDate(t.updated_at ?? t.created_at) },
-                ]}
-              />
-              <LoadMore hasMore={tickets.hasMore} loading={tickets.loadingMore} onClick={tickets.loadMore} />
-            </>
-          )}
+          <PagedTable
+            list={tickets}
+            what="tickets"
+            empty="No tickets."
+            caption="Tickets"
+            rowKey={(t) => t.id}
+            columns={[
+              { header: 'Subject', cell: (t) => <Link to={`${base}/${t.id}`}>{t.subject || '(no subject)'}</Link> },
+              ...(admin ? [{ header: 'Tenant', cell: (t: Ticket) => displayValue(t.tenant) }] : []),
+              { header: 'Status', cell: (t) => <StatusBadge status={t.status} /> },
+              { header: 'Priority', cell: (t) => t.priority ?? '—' },
+              { header: 'Messages', className: 'num', cell: (t) => t.message_count ?? '—' },
+              { header: 'Updated', cell: (t) => formatDate(t.updated_at ?? t.created_at) },
+            ]}
+          />
         </div>
         {admin ? null : <NewTicket onCreated={(t) => tickets.setItems((items) => [t, ...items])} />}
       </div>
@@ -61,9 +54,14 @@ export function TicketsPage({ admin = false }: { admin?: boolean }) {
   )
 }
 
+const CATEGORIES: TicketCategory[] = ['general', 'billing', 'technical', 'deliverability', 'account']
+const PRIORITIES: TicketPriority[] = ['low', 'normal', 'high', 'urgent']
+
 function NewTicket({ onCreated }: { onCreated: (t: Ticket) => void }) {
   const [subject, setSubject] = useState('')
   const [body, setBody] = useState('')
+  const [category, setCategory] = useState<TicketCategory>('general')
+  const [priority, setPriority] = useState<TicketPriority>('normal')
   const [errors, setErrors] = useState<FieldErrors>({})
   const [done, setDone] = useState(false)
   const create = useAction()
@@ -76,7 +74,7 @@ function NewTicket({ onCreated }: { onCreated: (t: Ticket) => void }) {
     setErrors(v)
     setDone(false)
     if (hasErrors(v)) return
-    const t = await create.run(() => api.post<Ticket>('/tickets', { subject: subject.trim(), body }))
+    const t = await create.run(() => api.post<Ticket>('/tickets', { subject: subject.trim(), body, category, priority }))
     if (t) {
       setSubject('')
       setBody('')
@@ -90,6 +88,20 @@ function NewTicket({ onCreated }: { onCreated: (t: Ticket) => void }) {
         <FormError error={create.error} />
         {done ? <Notice kind="success">Ticket sent. We will answer here.</Notice> : null}
         <TextField label="Subject" name="subject" required value={subject} onChange={(e) => setSubject(e.target.value)} error={errors.subject} />
+        <SelectField
+          label="Category"
+          name="category"
+          value={category}
+          onChange={(e) => setCategory(e.target.value as TicketCategory)}
+          options={CATEGORIES.map((c) => ({ value: c, label: c }))}
+        />
+        <SelectField
+          label="Priority"
+          name="priority"
+          value={priority}
+          onChange={(e) => setPriority(e.target.value as TicketPriority)}
+          options={PRIORITIES.map((c) => ({ value: c, label: c }))}
+        />
         <TextAreaField label="Description" name="body" required rows={6} value={body} onChange={(e) => setBody(e.target.value)} error={errors.body} />
         <Button type="submit" variant="primary" busy={create.pending}>
           Open ticket
@@ -99,11 +111,14 @@ function NewTicket({ onCreated }: { onCreated: (t: Ticket) => void }) {
   )
 }
 
-function authorName(m: TicketMessage): string {
-  if (!m.author) return 'Unknown'
-  if (typeof m.author === 'string') return m.author
-  return m.author.name || m.author.email || 'Unknown'
+export function authorName(m: Pick<TicketMessage, 'author' | 'author_side'>): string {
+  const side = m.author_side === 'platform' ? 'Platform support' : ''
+  const name = !m.author ? '' : typeof m.author === 'string' ? m.author : m.author.name || m.author.email || ''
+  if (side && name && name !== side) return `${name} (${side})`
+  return name || side || 'Unknown'
 }
+
+const TICKET_STATUSES = ['open', 'pending', 'resolved', 'closed'] as const
 
 export function TicketDetailPage({ admin = false }: { admin?: boolean }) {
   const { id = '' } = useParams()
@@ -130,6 +145,14 @@ export function TicketDetailPage({ admin = false }: { admin?: boolean }) {
     }
   }
 
+  const status = useAction()
+  const setStatus = (next: string) =>
+    void status.run(async () => {
+      if (admin) await api.patch<Ticket>(`${base}/${encodeURIComponent(id)}`, { status: next })
+      else await api.post<Ticket>(`${base}/${encodeURIComponent(id)}/close`, {})
+      ticket.reload()
+    })
+
   if (ticket.loading && !ticket.data) return <Loading />
   if (ticket.error || !ticket.data)
     return (
@@ -139,21 +162,38 @@ export function TicketDetailPage({ admin = false }: { admin?: boolean }) {
       </div>
     )
   const t = ticket.data
-  const messages: TicketMessage[] = Array.isArray(t.messages) && t.messages.length
-    ? t.messages
-    : t.body
-      ? [{ body: t.body, created_at: t.created_at, author: 'Opened with' }]
-      : []
+  const messages: TicketMessage[] = t.messages ?? []
+  const closed = t.status === 'closed'
   return (
     <div className="page">
       <PageHeader title={t.subject || '(no subject)'} actions={<Link to={base}>All tickets</Link>}>
-        <StatusBadge status={t.status ?? 'open'} /> {admin && t.tenant ? <span className="muted">{displayValue(t.tenant)}</span> : null}
+        <StatusBadge status={t.status} /> {admin && t.tenant ? <span className="muted">{displayValue(t.tenant)}</span> : null}
+        {t.category ? <span className="muted"> · {t.category}</span> : null}
+        {t.priority ? <span className="muted"> · priority {t.priority}</span> : null}
       </PageHeader>
+      <FormError error={status.error} />
+      {admin ? (
+        <div className="filters">
+          <SelectField
+            label="Status"
+            value={t.status}
+            fieldClassName="field-inline"
+            onChange={(e) => setStatus(e.target.value)}
+            options={TICKET_STATUSES.map((s) => ({ value: s, label: s }))}
+          />
+        </div>
+      ) : !closed ? (
+        <div className="filters">
+          <Button small onClick={() => setStatus('closed')} busy={status.pending}>
+            Close ticket
+          </Button>
+        </div>
+      ) : null}
       <Section title="Conversation">
         {messages.length ? (
           <ol className="conversation">
             {messages.map((m, i) => (
-              <li key={m.id ?? i}>
+              <li key={m.id ?? i} className={m.author_side === 'platform' ? 'from-platform' : undefined}>
                 <p className="conversation-meta">
                   <strong>{authorName(m)}</strong> · {formatDate(m.created_at)}
                 </p>

@@ -12,13 +12,15 @@ import {
   Loading,
   Notice,
   PageHeader,
+  ProgressBar,
   Section,
   SelectField,
   StatusBadge,
   TextField,
 } from '../../components/ui'
-import { formatBytes, formatDate, formatNumber } from '../../lib/format'
+import { formatBytes, formatDate, formatDay, formatNumber } from '../../lib/format'
 import { useAction, usePaged, useResource } from '../../lib/hooks'
+import { InvoicePreviewSection } from '../../components/billing'
 import { hasErrors, MIN_PASSWORD_LENGTH, SLUG_RE, validate, type FieldErrors } from '../../lib/validation'
 
 export function slugify(name: string): string {
@@ -381,6 +383,22 @@ export function TenantDetailPage() {
               <dt>Plan</dt>
               <dd data-testid="tenant-plan">{t.plan_name || plan?.name || '—'}</dd>
             </div>
+            {t.usage ? (
+              <div className="kv-row">
+                <dt>Emails this period</dt>
+                <dd>
+                  {formatNumber(t.usage.period_sent)} sent, {formatNumber(t.usage.period_reserved)} reserved
+                </dd>
+              </div>
+            ) : null}
+            {typeof t.users_count === 'number' ? (
+              <div className="kv-row">
+                <dt>Users / vendors</dt>
+                <dd>
+                  {formatNumber(t.users_count)} / {formatNumber(t.vendors_count)}
+                </dd>
+              </div>
+            ) : null}
             <div className="kv-row">
               <dt>Created</dt>
               <dd>{formatDate(t.created_at)}</dd>
@@ -438,6 +456,30 @@ export function TenantDetailPage() {
           ) : null}
         </Section>
       </div>
+      {t.usage_history?.length ? (
+        <Section title="Usage by period">
+          <DataTable
+            caption={`Emails sent by ${t.name} per billing period`}
+            rows={t.usage_history}
+            rowKey={(p) => p.period_start}
+            columns={[
+              { header: 'Period', cell: (p) => `${formatDay(p.period_start)} – ${formatDay(p.period_end)}` },
+              { header: 'Sent', className: 'num', cell: (p) => formatNumber(p.sent) },
+              {
+                header: plan?.limits?.emails_per_period ? `Of the plan's ${formatNumber(plan.limits.emails_per_period)}` : 'Share',
+                cell: (p) => (
+                  <ProgressBar
+                    value={p.sent}
+                    max={plan?.limits?.emails_per_period ?? Math.max(...(t.usage_history ?? []).map((x) => x.sent), 1)}
+                    label={`Emails sent from ${formatDay(p.period_start)}`}
+                  />
+                ),
+              },
+            ]}
+          />
+        </Section>
+      ) : null}
+      <InvoicePreviewSection key={`${t.id}-${t.plan_id ?? ''}`} tenantId={t.id} />
     </div>
   )
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Dispatch, DispatchPreview, Vendor, VendorList } from '../../api/types'
+import type { Attachment, Dispatch, DispatchPreview, SenderIdentity, Vendor, VendorList } from '../../api/types'
 import { UsageMeter, useUsage } from '../../components/UsageMeter'
 import {
   Button,
@@ -13,14 +13,23 @@ import {
   Notice,
   PageHeader,
   Section,
+  SelectField,
   TextAreaField,
   TextField,
 } from '../../components/ui'
-import { formatNumber } from '../../lib/format'
+import { formatBytes, formatDate, formatNumber } from '../../lib/format'
 import { useAction, useDebounced, useResource } from '../../lib/hooks'
 import { newUuid } from '../../lib/uuid'
 import { hasErrors, type FieldErrors } from '../../lib/validation'
-import { insertAt, MERGE_FIELDS, toDispatchInput, validateCompose, type ComposeDraft } from './composeForm'
+import {
+  insertAt,
+  MERGE_FIELDS,
+  toDispatchInput,
+  validateCompose,
+  vendorCodeFromFilename,
+  type ComposeDraft,
+  type DraftAttachment,
+} from './composeForm'
 
 export function ComposePage() {
   const navigate = useNavigate()
@@ -28,7 +37,16 @@ export function ComposePage() {
   // cannot create a second dispatch. A new key is taken only after the server refused the
   // request outright (4xx other than 409/429), since nothing was created then.
   const [idempotencyKey, setIdempotencyKey] = useState(() => newUuid())
-  const [draft, setDraft] = useState<ComposeDraft>({ subject: '', body: '', listIds: [], vendorIds: [], contactRole: '' })
+  const [draft, setDraft] = useState<ComposeDraft>({
+    subject: '',
+    body: '',
+    listIds: [],
+    vendorIds: [],
+    contactRole: '',
+    replyTo: '',
+    attachments: [],
+    recipientAttachments: [],
+  })
   const [vendorNames, setVendorNames] = useState<Record<string, string>>({})
   const [errors, setErrors] = useState<FieldErrors>({})
   const [touched, setTouched] = useState(false)
@@ -37,6 +55,7 @@ export function ComposePage() {
   const send = useAction()
   const previewAction = useAction()
   const usage = useUsage()
+  const identities = useResource((signal) => api.list<SenderIdentity>('/sender-identities', {}, signal), [])
   const bodyRef = useRef<HTMLTextAreaElement>(null)
 
   useEffect(() => {
@@ -61,6 +80,16 @@ export function ComposePage() {
       setPreview(await api.post<DispatchPreview>('/dispatches/preview', toDispatchInput(draft)))
     })
   }
+
+  // Live preview: re-render shortly after the draft stops changing, once it is complete.
+  const settled = useDebounced(draft, 600)
+  const runPreview = previewAction.run
+  useEffect(() => {
+    if (hasErrors(validateCompose(settled))) return
+    void runPreview(async () => {
+      setPreview(await api.post<DispatchPreview>('/dispatches/preview', toDispatchInput(settled)))
+    })
+  }, [settled, runPreview])
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
@@ -95,7 +124,7 @@ export function ComposePage() {
     })
   }
 
-  const recipientCount = preview?.recipients_total ?? preview?.recipient_count
+  const recipientCount = preview?.recipients_total
 
   return (
     <div className="page">
@@ -143,6 +172,52 @@ export function ComposePage() {
             error={errors.recipients ?? fieldError(send.error, 'recipients')}
           />
           <TextField
+            label="Reply-to (optional)"
+            name="reply_to"
+            type="email"
+            value={draft.replyTo ?? ''}
+            onChange={(e) => update('replyTo', e.target.value)}
+            error={errors.reply_to ?? fieldError(send.error, 'reply_to')}
+            hint="Vendors' replies still reach this inbox; this address gets a copy of the thread."
+          />
+          <div className="grid-2">
+            <SelectField
+              label="Sender"
+              name="sender_identity_id"
+              value={draft.senderIdentityId ?? ''}
+              onChange={(e) => update('senderIdentityId', e.target.value)}
+              options={[
+                { value: '', label: 'Workspace default' },
+                ...(identities.data?.items ?? []).map((s) => ({ value: s.id, label: s.name ? `${s.name} <${s.email}>` : s.email })),
+              ]}
+              error={fieldError(send.error, 'sender_identity_id')}
+            />
+            <TextField
+              label="Send at (optional)"
+              name="send_at"
+              type="datetime-local"
+              value={draft.sendAt ?? ''}
+              onChange={(e) => update('sendAt', e.target.value)}
+              error={errors.send_at ?? fieldError(send.error, 'send_at')}
+              hint="Empty: send now."
+            />
+          </div>
+          <AttachmentsField
+            label="Attachments (every message)"
+            name="attachments"
+            files={draft.attachments ?? []}
+            onChange={(files) => update('attachments', files)}
+            error={fieldError(send.error, 'attachment_ids')}
+          />
+          <AttachmentsField
+            label="Per-recipient attachments"
+            name="recipient_attachments"
+            perVendor
+            files={draft.recipientAttachments ?? []}
+            onChange={(files) => update('recipientAttachments', files)}
+            error={errors.recipient_attachments ?? fieldError(send.error, 'recipient_attachments')}
+          />
+          <TextField
             label="Contact role (optional)"
             name="contact_role"
             value={draft.contactRole}
@@ -154,6 +229,7 @@ export function ComposePage() {
           {confirming ? (
             <div className="confirm-box" role="alertdialog" aria-labelledby="confirm-send-q">
               <p id="confirm-send-q">
+                {draft.sendAt ? `Schedule for ${formatDate(new Date(draft.sendAt).toISOString())}: ` : ''}
                 Send “{draft.subject.trim()}” to{' '}
                 {typeof recipientCount === 'number'
                   ? `${formatNumber(recipientCount)} recipients`
@@ -193,7 +269,7 @@ export function ComposePage() {
             ) : preview ? (
               <PreviewView preview={preview} />
             ) : (
-              <Empty>Press Preview to render the message for the first recipient.</Empty>
+              <Empty>The preview appears as you type, rendered for the first recipient.</Empty>
             )}
           </Section>
         </aside>
@@ -215,23 +291,13 @@ function describeSelection(d: ComposeDraft): string {
 }
 
 function PreviewView({ preview }: { preview: DispatchPreview }) {
-  const count = preview.recipients_total ?? preview.recipient_count
+  const count = preview.recipients_total
   return (
-    <div className="preview">
-      {typeof count === 'number' ? (
-        <p>
-          <strong>{formatNumber(count)}</strong> recipients
-        </p>
-      ) : null}
-      {preview.warnings?.length ? (
-        <Notice kind="warning">
-          <ul>
-            {preview.warnings.map((w, i) => (
-              <li key={i}>{w}</li>
-            ))}
-          </ul>
-        </Notice>
-      ) : null}
+    <div className="preview" aria-label="Rendered preview">
+      <p>
+        <strong>{formatNumber(count)}</strong> recipients
+        {preview.to ? <span className="muted"> · shown for {preview.to}</span> : null}
+      </p>
       {preview.subject ? (
         <p>
           <span className="muted">Subject:</span> {preview.subject}
@@ -360,5 +426,82 @@ function RecipientPicker({
         </div>
       </div>
     </fieldset>
+  )
+}
+
+/**
+ * Uploads files as they are chosen (POST /attachments). Per-recipient files carry the vendor code
+ * they are meant for, read from the file name ("ACME_invoice.pdf" → ACME) and editable.
+ */
+function AttachmentsField({
+  label,
+  name,
+  files,
+  onChange,
+  perVendor = false,
+  error,
+}: {
+  label: string
+  name: string
+  files: DraftAttachment[]
+  onChange: (files: DraftAttachment[]) => void
+  perVendor?: boolean
+  error?: string | null
+}) {
+  const upload = useAction()
+  const inputRef = useRef<HTMLInputElement>(null)
+  const onFiles = async (chosen: FileList | null) => {
+    if (!chosen?.length) return
+    const list = Array.from(chosen)
+    const added = await upload.run(() =>
+      Promise.all(
+        list.map(async (f) => {
+          const a = await api.post<Attachment>('/attachments', f, {
+            query: { filename: f.name },
+            contentType: f.type || 'application/octet-stream',
+          })
+          return { id: a.id, filename: a.filename ?? f.name, size: a.size_bytes ?? f.size, vendorCode: perVendor ? vendorCodeFromFilename(f.name) : '' }
+        }),
+      ),
+    )
+    if (added) onChange([...files, ...added])
+    if (inputRef.current) inputRef.current.value = ''
+  }
+  const id = `${name}-input`
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <div className="field-label">
+        <label htmlFor={id}>{label}</label>
+      </div>
+      <input ref={inputRef} id={id} name={name} type="file" multiple onChange={(e) => void onFiles(e.target.files)} disabled={upload.pending} />
+      {perVendor ? (
+        <p className="hint">Each file goes only to the vendor whose code starts its name, e.g. ACME_statement.pdf goes to ACME.</p>
+      ) : null}
+      {upload.pending ? <p className="hint">Uploading…</p> : null}
+      {upload.error ? <p className="field-error">Upload failed: {errorMessage(upload.error)}</p> : null}
+      {error ? <p className="field-error">{error}</p> : null}
+      {files.length ? (
+        <ul className="plain-list attachment-list" aria-label={`${label}: uploaded`}>
+          {files.map((f, i) => (
+            <li key={f.id}>
+              <span>
+                {f.filename} <span className="muted small">{formatBytes(f.size)}</span>
+              </span>
+              {perVendor ? (
+                <TextField
+                  label={`Vendor code for ${f.filename}`}
+                  value={f.vendorCode}
+                  fieldClassName="field-inline"
+                  onChange={(e) => onChange(files.map((x, j) => (j === i ? { ...x, vendorCode: e.target.value } : x)))}
+                />
+              ) : null}
+              <Button small variant="ghost" aria-label={`Remove ${f.filename}`} onClick={() => onChange(files.filter((_, j) => j !== i))}>
+                Remove
+              </Button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   )
 }

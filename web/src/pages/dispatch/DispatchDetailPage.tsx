@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api, errorMessage, isAbort } from '../../api/client'
 import type { Delivery, Dispatch } from '../../api/types'
+import { useAuth } from '../../auth/AuthContext'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import {
   Button,
@@ -23,7 +24,7 @@ import { deliveryReason, DELIVERY_STATES, doneCount, isActiveDispatch } from './
 
 export const POLL_INTERVAL_MS = 1500
 
-type Control = 'pause' | 'resume' | 'cancel' | 'retry-failed'
+type Control = 'pause' | 'resume' | 'cancel' | 'retry-failed' | 'approve'
 
 export function DispatchDetailPage() {
   const { id = '' } = useParams()
@@ -34,6 +35,8 @@ export function DispatchDetailPage() {
   const [refreshTick, setRefreshTick] = useState(0)
   const [stateFilter, setStateFilter] = useState('')
   const control = useAction()
+  const { me } = useAuth()
+  const isAdmin = me?.user.role === 'tenant_admin'
   const path = `/dispatches/${encodeURIComponent(id)}`
 
   // Load, then poll every 1.5 s while the dispatch is queued or sending.
@@ -98,15 +101,39 @@ export function DispatchDetailPage() {
   const active = isActiveDispatch(d)
   const canPause = d.status === 'queued' || d.status === 'sending' || d.status === 'scheduled'
   const canResume = d.status === 'paused'
-  const canCancel = ['scheduled', 'queued', 'sending', 'paused'].includes(d.status)
+  const canCancel = ['scheduled', 'pending_approval', 'queued', 'sending', 'paused'].includes(d.status)
   const canRetry = (counts.failed ?? 0) > 0 && !active
 
   return (
     <div className="page">
       <PageHeader title={d.subject || '(no subject)'} actions={<Link to="/dispatches">All dispatches</Link>}>
         <StatusBadge status={d.status} /> <span className="muted">Created {formatDate(d.created_at)}</span>
-        {d.scheduled_at ? <span className="muted"> · scheduled for {formatDate(d.scheduled_at)}</span> : null}
+        {d.send_at ? <span className="muted"> · scheduled for {formatDate(d.send_at)}</span> : null}
       </PageHeader>
+      {d.relay_problem ? (
+        <Notice kind="warning">
+          <strong>The mail relay is refusing or unreachable:</strong> {d.relay_problem}. Messages wait and are retried
+          automatically; nothing is lost.
+        </Notice>
+      ) : null}
+      {d.status === 'pending_approval' ? (
+        <section className="notice notice-info approval-box" aria-label="Approval">
+          <div>
+            <p>
+              This dispatch goes to {formatNumber(total)} recipients, above the workspace’s approval threshold. Nothing is
+              sent until a tenant admin other than its author approves it.
+            </p>
+            {control.error ? <p className="field-error">{errorMessage(control.error)}</p> : null}
+          </div>
+          {isAdmin ? (
+            <Button variant="primary" onClick={() => act('approve')} busy={control.pending}>
+              Approve and send
+            </Button>
+          ) : (
+            <p className="muted small">Ask a tenant admin to approve it.</p>
+          )}
+        </section>
+      ) : null}
 
       <Section
         title="Progress"
@@ -140,7 +167,7 @@ export function DispatchDetailPage() {
           </div>
         }
       >
-        {control.error ? <Notice kind="error">{errorMessage(control.error)}</Notice> : null}
+        {control.error && d.status !== 'pending_approval' ? <Notice kind="error">{errorMessage(control.error)}</Notice> : null}
         <div className="big-progress">
           <ProgressBar value={done} max={total} label="Dispatch progress" />
           <p className="muted" aria-live="polite">
@@ -158,6 +185,21 @@ export function DispatchDetailPage() {
           ))}
         </ul>
       </Section>
+
+      {d.recipient_attachments?.length ? (
+        <Section title="Per-recipient attachments">
+          <DataTable
+            caption="Per-recipient attachments"
+            rows={d.recipient_attachments}
+            rowKey={(a, i) => `${a.attachment_id}-${i}`}
+            columns={[
+              { header: 'File', cell: (a) => a.filename ?? a.attachment_id },
+              { header: 'Vendor code', cell: (a) => a.vendor_code ?? '—' },
+              { header: 'Vendor', cell: (a) => (a.vendor_id ? <Link to={`/vendors/${a.vendor_id}`}>Open vendor</Link> : '—') },
+            ]}
+          />
+        </Section>
+      ) : null}
 
       <Section
         title="Deliveries"
@@ -184,11 +226,11 @@ export function DispatchDetailPage() {
               rows={deliveries.items}
               rowKey={(x) => x.id}
               columns={[
-                { header: 'Recipient', cell: (x) => x.email ?? x.address ?? '—' },
+                { header: 'Recipient', cell: (x) => (x.contact_name ? `${x.contact_name} <${x.email}>` : x.email) },
                 { header: 'Vendor', cell: (x) => (x.vendor_id ? <Link to={`/vendors/${x.vendor_id}`}>{x.vendor_name ?? 'Vendor'}</Link> : x.vendor_name ?? '—') },
                 { header: 'State', cell: (x) => <StatusBadge status={x.status} /> },
                 { header: 'Attempts', className: 'num', cell: (x) => x.attempts ?? '—' },
-                { header: 'Details', cell: (x) => deliveryReason(x.status, x.last_error) || '—' },
+                { header: 'Details', cell: (x) => deliveryReason(x.status, x.reason ?? x.last_error) || '—' },
                 { header: 'Updated', cell: (x) => formatDate(x.updated_at ?? x.sent_at) },
               ]}
             />

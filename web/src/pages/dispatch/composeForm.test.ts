@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { insertAt, toDispatchInput, validateCompose } from './composeForm'
+import { insertAt, toDispatchInput, validateCompose, vendorCodeFromFilename } from './composeForm'
 import { deliveryReason, doneCount } from './progress'
 
 const base = { subject: 'RFQ 2025', body: 'Hello {{vendor.name}}', listIds: ['l1'], vendorIds: [], contactRole: '' }
@@ -43,5 +43,50 @@ describe('dispatch progress', () => {
       'The recipient’s mail server reported the address as undeliverable: 550 5.1.1 user unknown',
     )
     expect(deliveryReason('sent')).toBe('')
+  })
+})
+
+describe('compose attachments', () => {
+  it('reads the vendor code from a per-recipient file name the way the server does', () => {
+    expect(vendorCodeFromFilename('ACME_statement.pdf')).toBe('ACME')
+    expect(vendorCodeFromFilename('GLX.pdf')).toBe('GLX')
+    expect(vendorCodeFromFilename('V-7 march.pdf')).toBe('V-7')
+    expect(vendorCodeFromFilename('_x.pdf')).toBe('')
+  })
+
+  it('sends shared and per-recipient attachments and the reply-to', () => {
+    const input = toDispatchInput({
+      ...base,
+      replyTo: ' buyer@acme.test ',
+      attachments: [{ id: 'a1', filename: 'terms.pdf', size: 10, vendorCode: '' }],
+      recipientAttachments: [{ id: 'a2', filename: 'GLX_po.pdf', size: 10, vendorCode: 'GLX ' }],
+    })
+    expect(input.reply_to).toBe('buyer@acme.test')
+    expect(input.attachment_ids).toEqual(['a1'])
+    expect(input.recipient_attachments).toEqual([{ attachment_id: 'a2', vendor_code: 'GLX' }])
+    expect(toDispatchInput(base)).not.toHaveProperty('recipient_attachments')
+  })
+
+  it('needs a vendor code for every per-recipient file and a valid reply-to', () => {
+    const errors = validateCompose({
+      ...base,
+      replyTo: 'not an address',
+      recipientAttachments: [{ id: 'a2', filename: 'po.pdf', size: 1, vendorCode: ' ' }],
+    })
+    expect(errors.recipient_attachments).toBe('Give the vendor code for po.pdf.')
+    expect(errors.reply_to).toBeTruthy()
+  })
+})
+
+describe('compose sender and schedule', () => {
+  it('sends the chosen sender identity and the schedule as an ISO instant', () => {
+    const input = toDispatchInput({ ...base, senderIdentityId: 's1', sendAt: '2030-01-02T09:30' })
+    expect(input.sender_identity_id).toBe('s1')
+    expect(input.send_at).toBe(new Date('2030-01-02T09:30').toISOString())
+    expect(toDispatchInput(base)).not.toHaveProperty('send_at')
+  })
+
+  it('refuses a schedule that is not a date', () => {
+    expect(validateCompose({ ...base, sendAt: 'tomorrow-ish' }).send_at).toBe('Send at is not a valid date and time.')
   })
 })

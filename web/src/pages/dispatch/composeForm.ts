@@ -2,12 +2,31 @@
 import type { DispatchInput } from '../../api/types'
 import { checkField, type FieldErrors } from '../../lib/validation'
 
+/** An uploaded file: shared by every message, or meant for the vendor with `vendorCode`. */
+export interface DraftAttachment {
+  id: string
+  filename: string
+  size: number
+  vendorCode: string
+}
+
 export interface ComposeDraft {
   subject: string
   body: string
   listIds: string[]
   vendorIds: string[]
   contactRole: string
+  replyTo?: string
+  senderIdentityId?: string
+  /** A datetime-local value (the browser's time zone); empty: send now. */
+  sendAt?: string
+  attachments?: DraftAttachment[]
+  recipientAttachments?: DraftAttachment[]
+}
+
+/** The vendor code the server reads from a per-recipient file's name: up to the first "_", "." or space. */
+export function vendorCodeFromFilename(filename: string): string {
+  return /^[^_. ]+/.exec(filename)?.[0] ?? ''
 }
 
 export function validateCompose(d: ComposeDraft): FieldErrors {
@@ -19,11 +38,16 @@ export function validateCompose(d: ComposeDraft): FieldErrors {
   if (d.listIds.length === 0 && d.vendorIds.length === 0) errors.recipients = 'Choose at least one list or vendor.'
   const role = checkField(d.contactRole, { label: 'Contact role', singleLine: true, maxLength: 100 })
   if (role) errors['recipients.contact_role'] = role
+  const replyTo = checkField(d.replyTo ?? '', { label: 'Reply-to', email: true, singleLine: true, maxLength: 254 })
+  if (replyTo) errors.reply_to = replyTo
+  if (d.sendAt && Number.isNaN(new Date(d.sendAt).getTime())) errors.send_at = 'Send at is not a valid date and time.'
+  const codeless = (d.recipientAttachments ?? []).find((a) => !a.vendorCode.trim())
+  if (codeless) errors.recipient_attachments = `Give the vendor code for ${codeless.filename}.`
   return errors
 }
 
 export function toDispatchInput(d: ComposeDraft): DispatchInput {
-  return {
+  const input: DispatchInput = {
     subject: d.subject.trim(),
     body_markdown: d.body,
     recipients: {
@@ -32,16 +56,21 @@ export function toDispatchInput(d: ComposeDraft): DispatchInput {
       contact_role: d.contactRole.trim() || null,
     },
   }
+  if (d.replyTo?.trim()) input.reply_to = d.replyTo.trim()
+  if (d.senderIdentityId) input.sender_identity_id = d.senderIdentityId
+  if (d.sendAt) input.send_at = new Date(d.sendAt).toISOString()
+  if (d.attachments?.length) input.attachment_ids = d.attachments.map((a) => a.id)
+  if (d.recipientAttachments?.length)
+    input.recipient_attachments = d.recipientAttachments.map((a) => ({ attachment_id: a.id, vendor_code: a.vendorCode.trim() }))
+  return input
 }
 
-/** Merge fields offered by the picker; custom fields use vendor.custom.<key>. */
+/** Merge fields the server knows (an unknown one is refused); custom fields use vendor.custom.<key>. */
 export const MERGE_FIELDS = [
   '{{vendor.name}}',
   '{{vendor.code}}',
-  '{{vendor.category}}',
   '{{contact.name}}',
   '{{contact.email}}',
-  '{{contact.role}}',
   '{{tenant.name}}',
 ] as const
 

@@ -8,6 +8,7 @@ export const DELIVERY_STATES: { key: keyof DispatchCounts; label: string; help: 
   { key: 'deferred', label: 'Deferred', help: 'temporarily refused; will be retried' },
   { key: 'failed', label: 'Failed', help: 'gave up after retries' },
   { key: 'bounced', label: 'Bounced', help: 'the recipient’s server reported the address as undeliverable' },
+  { key: 'complained', label: 'Complained', help: 'the recipient marked the message as spam' },
   { key: 'suppressed', label: 'Suppressed', help: 'address is on the suppression list; not sent' },
   { key: 'cancelled', label: 'Cancelled', help: 'dispatch was cancelled before sending' },
 ]
@@ -15,7 +16,7 @@ export const DELIVERY_STATES: { key: keyof DispatchCounts; label: string; help: 
 /** Recipients that reached a final state. */
 export function doneCount(counts: DispatchCounts | undefined): number {
   const c = counts ?? {}
-  return (c.sent ?? 0) + (c.failed ?? 0) + (c.bounced ?? 0) + (c.suppressed ?? 0) + (c.cancelled ?? 0)
+  return (c.sent ?? 0) + (c.failed ?? 0) + (c.bounced ?? 0) + (c.complained ?? 0) + (c.suppressed ?? 0) + (c.cancelled ?? 0)
 }
 
 export function isActiveDispatch(d: Pick<Dispatch, 'status'> | undefined): boolean {
@@ -28,6 +29,7 @@ const REASONS: Record<string, string> = {
   suppressed: 'Skipped: the address is on the suppression list',
   deferred: 'Temporarily refused by the recipient’s server; will retry',
   cancelled: 'Not sent: the dispatch was cancelled',
+  complained: 'The recipient reported the message as spam',
 }
 
 /** A plain-language reason for a delivery's state, with the server's detail when present. */

@@ -1,13 +1,17 @@
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../../api/client'
-import type { Vendor } from '../../api/types'
-import { DataTable, Empty, ErrorState, Loading, PageHeader, Section, StatusBadge } from '../../components/ui'
+import type { ThreadEntry, Vendor } from '../../api/types'
+import { DataTable, Empty, ErrorState, Loading, PagedTable, PageHeader, Section, StatusBadge } from '../../components/ui'
 import { formatDate } from '../../lib/format'
-import { useResource } from '../../lib/hooks'
+import { usePaged, useResource } from '../../lib/hooks'
 
 export function VendorDetailPage() {
   const { id = '' } = useParams()
   const vendor = useResource((signal) => api.get<Vendor>(`/vendors/${encodeURIComponent(id)}`, undefined, signal), [id])
+  const thread = usePaged<ThreadEntry>(
+    (cursor, signal) => api.list<ThreadEntry>(`/vendors/${encodeURIComponent(id)}/messages`, { limit: 50, cursor }, signal),
+    [id],
+  )
 
   if (vendor.loading) return <Loading />
   if (vendor.error || !vendor.data)
@@ -87,6 +91,33 @@ export function VendorDetailPage() {
         ) : (
           <Empty>No contacts yet.</Empty>
         )}
+      </Section>
+
+      <Section title="Messages">
+        <PagedTable
+          list={thread}
+          what="the message thread"
+          empty="Nothing sent to or received from this vendor yet."
+          caption="Messages sent to and received from this vendor"
+          rowKey={(e) => `${e.direction}-${e.id}`}
+          columns={[
+            { header: 'When', cell: (e) => formatDate(e.at) },
+            { header: 'Direction', cell: (e) => (e.direction === 'sent' ? 'Sent' : 'Received') },
+            {
+              header: 'Subject',
+              cell: (e) =>
+                e.direction === 'received' ? (
+                  <Link to={`/inbox/${e.id}`}>{e.subject || '(no subject)'}</Link>
+                ) : e.dispatch_id ? (
+                  <Link to={`/dispatches/${e.dispatch_id}`}>{e.subject || '(no subject)'}</Link>
+                ) : (
+                  e.subject || '(no subject)'
+                ),
+            },
+            { header: 'Address', cell: (e) => e.address },
+            { header: 'State', cell: (e) => <StatusBadge status={e.status} /> },
+          ]}
+        />
       </Section>
     </div>
   )

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
 import { api, errorMessage } from '../../api/client'
 import type { ImportJob, ImportReport } from '../../api/types'
-import { Button, DataTable, FormError, Notice, PageHeader, Section, Stat } from '../../components/ui'
+import { Button, DataTable, FormError, Notice, PageHeader, Section, SelectField, Stat } from '../../components/ui'
+import { customTarget, guessTarget, IMPORT_FIELDS, labelOf, mappingErrors, mappingParam } from './importMapping'
 import { formatBytes, formatNumber, percent } from '../../lib/format'
 import { useAction } from '../../lib/hooks'
 
@@ -55,6 +56,7 @@ function reportOf(job: ImportJob): ImportReport | null {
 export function VendorImportPage() {
   const [file, setFile] = useState<File | null>(null)
   const [preview, setPreview] = useState<string[][] | null>(null)
+  const [targets, setTargets] = useState<string[]>([])
   const [job, setJob] = useState<ImportJob | null>(null)
   const [report, setReport] = useState<ImportReport | null>(null)
   const [pollError, setPollError] = useState<unknown>(null)
@@ -68,7 +70,12 @@ export function VendorImportPage() {
     file
       .slice(0, PREVIEW_BYTES)
       .text()
-      .then((t) => alive && setPreview(previewCsv(t)))
+      .then((t) => {
+        if (!alive) return
+        const rows = previewCsv(t)
+        setPreview(rows)
+        setTargets((rows[0] ?? []).map(guessTarget))
+      })
       .catch(() => alive && setPreview(null))
     return () => {
       alive = false
@@ -107,12 +114,13 @@ export function VendorImportPage() {
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault()
-    if (!file) return
+    if (!file || problems.length) return
     setJob(null)
     setReport(null)
     setPollError(null)
     const res = await upload.run(async () => {
-      const r = await api.fetchResponse('POST', '/vendors/import', { body: file, contentType: 'text/csv' })
+      const mapping = preview?.[0] ? mappingParam(preview[0], targets) : undefined
+      const r = await api.fetchResponse('POST', '/vendors/import', { body: file, contentType: 'text/csv', query: { mapping } })
       const data = (await r.json()) as ImportReport | ImportJob
       return { status: r.status, data }
     })
@@ -126,14 +134,16 @@ export function VendorImportPage() {
   }
 
   const running = !!job && !jobDone
+  const headers = preview?.[0] ?? []
+  const problems = headers.length ? mappingErrors(targets) : []
   const bytesTotal = job?.bytes_total ?? file?.size ?? 0
 
   return (
     <div className="page">
       <PageHeader title="Import vendors" actions={<Link to="/vendors">All vendors</Link>}>
-        Upload a CSV file with a header row. Columns such as <code>name</code>, <code>code</code>, <code>category</code>,{' '}
-        <code>tags</code>, <code>contact_name</code>, <code>contact_email</code>, <code>contact_role</code>; other columns
-        become custom fields. Existing vendors (same code) are updated.
+        Upload a CSV file with a header row, then say which vendor field each column fills (name, code, category, tags,
+        contact email, name and role, lists) or keep it as a custom field. Existing vendors (same code) are updated; large
+        files import in the background with a progress bar.
       </PageHeader>
 
       <form className="card form" onSubmit={(e) => void onSubmit(e)}>
@@ -155,36 +165,52 @@ export function VendorImportPage() {
             </p>
           ) : null}
         </div>
-        {preview && preview.length ? (
-          <div className="csv-preview">
-            <p className="small muted">First rows of the file:</p>
+        {headers.length ? (
+          <fieldset className="subform csv-mapping">
+            <legend>Columns</legend>
+            <p className="small muted">Choose which vendor field each column of the file fills. Sample values come from the first rows.</p>
             <div className="table-wrap">
               <table>
-                <caption className="sr-only">Preview of the CSV file</caption>
+                <caption className="sr-only">Column mapping</caption>
                 <thead>
                   <tr>
-                    {preview[0].map((h, i) => (
-                      <th key={i} scope="col">
-                        {h}
-                      </th>
-                    ))}
+                    <th scope="col">Column in the file</th>
+                    <th scope="col">Sample values</th>
+                    <th scope="col">Imported as</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {preview.slice(1).map((r, i) => (
+                  {headers.map((h, i) => (
                     <tr key={i}>
-                      {preview[0].map((_, j) => (
-                        <td key={j}>{r[j] ?? ''}</td>
-                      ))}
+                      <th scope="row">{h}</th>
+                      <td className="small">{(preview ?? []).slice(1, 4).map((r) => r[i] ?? '').filter(Boolean).join(' · ') || '—'}</td>
+                      <td>
+                        <SelectField
+                          label={`Import column ${h} as`}
+                          fieldClassName="field-inline field-label-hidden"
+                          value={targets[i] ?? ''}
+                          onChange={(e) => setTargets((t) => t.map((x, j) => (j === i ? e.target.value : x)))}
+                          options={targetOptions(h)}
+                        />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-          </div>
+            {problems.length ? (
+              <Notice kind="error">
+                <ul>
+                  {problems.map((p) => (
+                    <li key={p}>{p}</li>
+                  ))}
+                </ul>
+              </Notice>
+            ) : null}
+          </fieldset>
         ) : null}
         <div className="form-actions">
-          <Button type="submit" variant="primary" disabled={!file || running} busy={upload.pending}>
+          <Button type="submit" variant="primary" disabled={!file || running || problems.length > 0} busy={upload.pending}>
             {upload.pending ? 'Uploading…' : 'Import'}
           </Button>
         </div>
@@ -219,6 +245,16 @@ export function VendorImportPage() {
       {report ? <ImportReportView report={report} /> : null}
     </div>
   )
+}
+
+function targetOptions(header: string): { value: string; label: string }[] {
+  const custom = customTarget(header)
+  return [
+    ...IMPORT_FIELDS.map((f) => ({ value: f.value, label: f.label })),
+    ...(custom ? [{ value: custom, label: labelOf(custom) }] : []),
+    ...(/^custom\./i.test(header.trim()) && header.trim() !== custom ? [{ value: header.trim(), label: labelOf(header.trim()) }] : []),
+    { value: '', label: labelOf('') },
+  ]
 }
 
 function ImportReportView({ report }: { report: ImportReport }) {

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { unreadLabel } from './Dashboard'
+import { replySubject, sender } from './InboxPage'
+import { authorName } from './TicketsPage'
+
+describe('inbox and tickets helpers', () => {
+  it('names the sender from the from object', () => {
+    expect(sender({ from: { address: 'gina@globex.test', name: 'Gina' } })).toBe('Gina <gina@globex.test>')
+    expect(sender({ from: { address: 'gina@globex.test' } })).toBe('gina@globex.test')
+    expect(sender({ from: { address: '', name: '' } })).toBe('Unknown sender')
+  })
+
+  it('prefixes a reply subject once', () => {
+    expect(replySubject('RFQ 12')).toBe('Re: RFQ 12')
+    expect(replySubject('RE: RFQ 12')).toBe('RE: RFQ 12')
+  })
+
+  it('counts unread messages from one page', () => {
+    expect(unreadLabel({ items: [], next_cursor: null })).toBe('0')
+    expect(unreadLabel({ items: new Array(3).fill({}), next_cursor: null })).toBe('3')
+    expect(unreadLabel({ items: new Array(100).fill({}), next_cursor: 'c' })).toBe('100+')
+  })
+
+  it('labels ticket authors by side', () => {
+    expect(authorName({ author_side: 'platform', author: { name: 'Root' } })).toBe('Root (Platform support)')
+    expect(authorName({ author_side: 'tenant', author: { name: 'Ann' } })).toBe('Ann')
+    expect(authorName({ author_side: 'platform', author: null })).toBe('Platform support')
+  })
+})
