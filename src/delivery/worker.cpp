@@ -222,10 +222,10 @@ private:
 };
 
 /// One batch comes from one lane (tenant), so that a relay stalling on one tenant's messages holds
-/// only that tenant's batches; and while other tenants have work, one tenant may keep at most all
-/// threads but one busy, so the others always have a thread.
-std::optional<Worker::BusyLane> Worker::reserve_lane(const queue_store::Lane& lane, std::size_t lanes) {
-    int cap = lanes > 1 ? std::max(1, options_.threads - 1) : options_.threads;
+/// only that tenant's batches; and one tenant keeps at most all threads but one busy, so a tenant
+/// whose work arrives later always finds a thread (even when the first had the worker to itself).
+std::optional<Worker::BusyLane> Worker::reserve_lane(const queue_store::Lane& lane) {
+    int cap = std::max(1, options_.threads - 1);
     std::lock_guard lock(busy_mutex_);
     auto& busy = busy_[lane.tenant_id];
     if (busy >= cap) {
@@ -258,7 +258,7 @@ int Worker::run_once() {
     auto lanes = db::with_tx(pool_, db::Scope::platform(), [](db::Tx& tx) { return queue_store::lanes(tx); });
     std::shuffle(lanes.begin(), lanes.end(), thread_rng());  // fairness between tenants
     for (auto& lane : lanes) {
-        auto busy = reserve_lane(lane, lanes.size());
+        auto busy = reserve_lane(lane);
         if (!busy) continue;
         auto claimed = claim_lane(lane, budget);
         if (!claimed.empty()) {

@@ -30,7 +30,7 @@ long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int>
 class Worker {
 public:
     struct Options {
-        int threads = 4;
+        int threads = 5;  ///< one tenant may use all but one
         int batch = 100;
         int lease_seconds = 60;
         double global_rate = 0;
@@ -59,7 +59,7 @@ private:
     std::vector<queue_store::Claimed> claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n);
     int claim_budget();
     class BusyLane;
-    std::optional<BusyLane> reserve_lane(const queue_store::Lane& lane, std::size_t lanes);
+    std::optional<BusyLane> reserve_lane(const queue_store::Lane& lane);
     std::vector<queue_store::Claimed> claim_lane(const queue_store::Lane& lane, int budget);
     void deliver(const std::vector<queue_store::Claimed>& claimed);
     std::vector<mail::DeliveryResult> send_renewing_leases(const std::vector<queue_store::Claimed>& claimed,

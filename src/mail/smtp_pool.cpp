@@ -100,10 +100,23 @@ void Pool::stop() {
     }
 }
 
+/// The next job of the batch that has had the fewest jobs handed out, so that concurrent send()
+/// calls (worker threads, usually different tenants) share the connections: a batch whose messages
+/// stall the relay does not keep the others queued behind it.
+std::optional<Job> Pool::pop_fairly() {
+    if (queue_.empty()) return std::nullopt;
+    auto best = queue_.begin();
+    for (auto it = queue_.begin(); it != queue_.end(); ++it)
+        if (it->batch->taken < best->batch->taken) best = it;
+    Job job = *best;
+    queue_.erase(best);
+    ++job.batch->taken;
+    return job;
+}
+
 std::optional<Job> Pool::take(const Capabilities& caps) {
-    while (!queue_.empty()) {
-        Job job = queue_.front();
-        queue_.pop_front();
+    while (auto next = pop_fairly()) {
+        Job job = *next;
         const OutgoingMessage& m = *job.message;
         bool international = !is_ascii(m.mail_from) || !is_ascii(m.rcpt_to);
         if (m.rcpt_to.empty()) {

@@ -15,6 +15,7 @@ namespace dh::mail::smtp {
 struct Batch {
     std::vector<DeliveryResult> results;
     std::size_t remaining = 0;
+    std::size_t taken = 0;  ///< jobs handed to connections so far (fair share between batches)
     std::promise<void> done;
 };
 
@@ -61,6 +62,7 @@ private:
     void spawn_lane();
     int effective_limit() const { return probing_ ? 1 : limit_; }
     std::optional<Job> take(const Capabilities& caps);
+    std::optional<Job> pop_fairly();
     void finish(Job& job, DeliveryResult result);
     void retry_or_finish(Job& job, DeliveryResult result);
     bool pause_active() const { return Clock::now() < pause_until_; }
