@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "db/tx.hpp"
 #include "dispatch/message_template.hpp"
+#include "dispatch/recipient_attachment_store.hpp"
 #include "mail/message_id.hpp"
 #include "mail/mime_builder.hpp"
 
@@ -24,12 +25,6 @@ SELECT d.subject, d.body_markdown, d.body_html, d.from_email, d.from_name, d.rep
                  FROM attachments a WHERE a.id = ANY(d.attachment_ids) AND a.tenant_id = d.tenant_id), '[]')::text AS attachments,
        EXISTS (SELECT 1 FROM dispatch_recipient_attachments ra WHERE ra.dispatch_id = d.id) AS per_recipient
 FROM dispatches d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = $1::uuid)SQL";
-
-// A vendor's own files: read per message, never cached, so memory stays flat however many vendors.
-constexpr const char* kRecipientFiles = R"SQL(
-SELECT a.filename, a.content_type, a.storage_key
-FROM dispatch_recipient_attachments ra JOIN attachments a ON a.id = ra.attachment_id AND a.tenant_id = ra.tenant_id
-WHERE ra.dispatch_id = $1::uuid AND ra.vendor_id = $2::uuid ORDER BY a.filename, a.id)SQL";
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -132,11 +127,11 @@ mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
     m.html = rendered.html;
     m.attachments = p->attachments;
     if (p->per_recipient && d.vendor_id) {
-        auto files = db::with_tx(pool_, db::Scope::platform(),
-                                 [&](db::Tx& tx) { return tx.exec(kRecipientFiles, {d.dispatch_id, *d.vendor_id}); });
-        for (int i = 0; i < files.rows(); ++i)
-            m.attachments.push_back(
-                load_attachment(files.text(i, "filename"), files.text(i, "content_type"), files.text(i, "storage_key")));
+        // A vendor's own files: read per message, never cached, so memory stays flat however many vendors.
+        auto files = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+            return dispatch::recipient_attachment_store::files_for(tx, d.dispatch_id, *d.vendor_id);
+        });
+        for (auto& f : files) m.attachments.push_back(load_attachment(f.filename, f.content_type, f.storage_key));
     }
     return {d.id, mail::bounce_address(d.id, mail_domain_, routing_key_), d.email, mail::build_message(m)};
 }

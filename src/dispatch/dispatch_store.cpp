@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.hpp"
+#include "db/arrays.hpp"
 #include "db/tx.hpp"
 
 namespace dh::dispatch::dispatch_store {
@@ -172,12 +173,6 @@ constexpr const char* kReadKey =
     "SELECT request_hash, dispatch_id FROM idempotency_keys WHERE tenant_id = $1::uuid AND key = $2";
 constexpr const char* kBindKey = "UPDATE idempotency_keys SET dispatch_id = $2::uuid WHERE key = $1";
 
-std::string pg_array(const std::vector<std::string>& ids) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
-    return out + "}";
-}
-
 SenderIdentity identity_from(const db::Result& r, int i) {
     return {r.text(i, "id"), r.text(i, "email"), r.text(i, "name"), r.boolean(i, "is_default")};
 }
@@ -297,13 +292,13 @@ std::pair<std::string, std::string> tenant_name_and_slug(db::Tx& tx, const std::
 std::string insert_dispatch(db::Tx& tx, const NewDispatch& d) {
     auto r = tx.exec(kInsertDispatch, {d.tenant_id, d.status, d.subject, d.body_markdown, d.body_html,
                                        d.sender_identity_id, d.from_email, d.from_name, d.reply_to, d.recipients_json,
-                                       pg_array(d.attachment_ids), d.send_at, d.reference, d.is_test, d.period_start,
+                                       db::text_array(d.attachment_ids), d.send_at, d.reference, d.is_test, d.period_start,
                                        d.created_by, d.created_by_label, d.in_reply_to});
     return r.text(0, "id");
 }
 
 FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id, const Recipients& rc) {
-    auto r = tx.exec(kFanOut, {tenant_id, pg_array(rc.list_ids), pg_array(rc.vendor_ids), rc.contact_role, dispatch_id});
+    auto r = tx.exec(kFanOut, {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role, dispatch_id});
     return {r.integer(0, "queued"), r.integer(0, "suppressed")};
 }
 
@@ -315,7 +310,7 @@ void insert_single_delivery(db::Tx& tx, const std::string& tenant_id, const std:
 
 std::optional<SampleRecipient> sample_recipient(db::Tx& tx, const std::string& tenant_id, const Recipients& rc,
                                                 const std::optional<std::string>& vendor_id) {
-    auto r = tx.exec(kPreviewRecipient, {tenant_id, pg_array(rc.list_ids), pg_array(rc.vendor_ids), rc.contact_role, vendor_id});
+    auto r = tx.exec(kPreviewRecipient, {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role, vendor_id});
     if (r.empty()) return std::nullopt;
     return SampleRecipient{r.text(0, "email"), r.text(0, "contact_name"), r.text(0, "vendor_id"), r.text(0, "vendor_name"),
                            r.opt(0, "code"), r.text(0, "custom"), r.integer(0, "total")};
@@ -342,14 +337,14 @@ std::optional<std::string> recipient_missing(db::Tx& tx, const std::string& disp
 
 std::optional<std::string> unknown_list(db::Tx& tx, const std::vector<std::string>& ids) {
     if (ids.empty()) return std::nullopt;
-    auto r = tx.exec(kUnknownLists, {pg_array(ids)});
+    auto r = tx.exec(kUnknownLists, {db::text_array(ids)});
     if (r.empty()) return std::nullopt;
     return r.text(0, 0);
 }
 
 std::optional<std::string> unknown_vendor(db::Tx& tx, const std::vector<std::string>& ids) {
     if (ids.empty()) return std::nullopt;
-    auto r = tx.exec(kUnknownVendors, {pg_array(ids)});
+    auto r = tx.exec(kUnknownVendors, {db::text_array(ids)});
     if (r.empty()) return std::nullopt;
     return r.text(0, 0);
 }
@@ -357,7 +352,7 @@ std::optional<std::string> unknown_vendor(db::Tx& tx, const std::vector<std::str
 std::pair<long long, long long> attachments_found(db::Tx& tx, const std::vector<std::string>& ids) {
     if (ids.empty()) return {0, 0};
     auto r = tx.exec("SELECT count(*) AS n, coalesce(sum(size_bytes), 0) AS bytes FROM attachments WHERE id = ANY($1::uuid[])",
-                     {pg_array(ids)});
+                     {db::text_array(ids)});
     return {r.integer(0, "n"), r.integer(0, "bytes")};
 }
 
@@ -417,7 +412,7 @@ long long requeue_failed(db::Tx& tx, const std::string& dispatch_id) {
 }
 
 void complete_if_done(db::Tx& tx, const std::vector<std::string>& dispatch_ids) {
-    if (!dispatch_ids.empty()) tx.exec(kCompleteIfDone, {pg_array(dispatch_ids)});
+    if (!dispatch_ids.empty()) tx.exec(kCompleteIfDone, {db::text_array(dispatch_ids)});
 }
 
 KeyClaim claim_idempotency_key(db::Tx& tx, const std::string& tenant_id, const std::string& key, const std::string& hash) {

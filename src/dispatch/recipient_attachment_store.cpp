@@ -24,6 +24,11 @@ INSERT INTO dispatch_recipient_attachments (tenant_id, dispatch_id, vendor_id, a
 SELECT $1::uuid, $2::uuid, x.vendor_id, x.attachment_id FROM unnest($3::uuid[], $4::uuid[]) AS x(vendor_id, attachment_id)
 ON CONFLICT DO NOTHING)SQL";
 
+constexpr const char* kFilesFor = R"SQL(
+SELECT a.filename, a.content_type, a.storage_key
+FROM dispatch_recipient_attachments ra JOIN attachments a ON a.id = ra.attachment_id AND a.tenant_id = ra.tenant_id
+WHERE ra.dispatch_id = $1::uuid AND ra.vendor_id = $2::uuid ORDER BY a.filename, a.id)SQL";
+
 constexpr const char* kLargest = R"SQL(
 SELECT coalesce(max(total), 0) AS bytes FROM (
   SELECT sum(a.size_bytes) AS total FROM dispatch_recipient_attachments ra JOIN attachments a ON a.id = ra.attachment_id
@@ -56,6 +61,14 @@ std::vector<Resolved> resolve(db::Tx& tx, const std::string& dispatch_id, const 
 void insert(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id,
             const std::vector<std::string>& vendor_ids, const std::vector<std::string>& attachment_ids) {
     tx.exec(kInsert, {tenant_id, dispatch_id, db::text_array(vendor_ids), db::text_array(attachment_ids)});
+}
+
+std::vector<StoredFile> files_for(db::Tx& tx, const std::string& dispatch_id, const std::string& vendor_id) {
+    auto r = tx.exec(kFilesFor, {dispatch_id, vendor_id});
+    std::vector<StoredFile> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, "filename"), r.text(i, "content_type"), r.text(i, "storage_key")});
+    return out;
 }
 
 long long largest_per_vendor_bytes(db::Tx& tx, const std::string& dispatch_id) {

@@ -29,6 +29,12 @@ std::vector<Resolved> resolve(db::Tx& tx, const std::string& dispatch_id, const 
 void insert(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id,
             const std::vector<std::string>& vendor_ids, const std::vector<std::string>& attachment_ids);
 
+struct StoredFile {
+    std::string filename, content_type, storage_key;  ///< storage_key: relative to DATA_DIR/attachments
+};
+/// The files of one vendor of the dispatch, by file name.
+std::vector<StoredFile> files_for(db::Tx& tx, const std::string& dispatch_id, const std::string& vendor_id);
+
 /// The largest total size of per-recipient attachments any one vendor of the dispatch gets.
 long long largest_per_vendor_bytes(db::Tx& tx, const std::string& dispatch_id);
 

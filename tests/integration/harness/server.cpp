@@ -82,26 +82,37 @@ TestServer::TestServer(Env extra) : db_(std::make_unique<TestDatabase>("srv")) {
     secret_ = random::hex(32);
     data_dir_ = "/tmp/dh-test-data-" + random::hex(6);
     fs::create_directories(data_dir_);
-    int port = free_port();
-    smtp_port_ = free_port();
-    base_ = "http://127.0.0.1:" + std::to_string(port);
-    env_ = {{"JWT_SECRET", secret_},
-            {"DATABASE_URL", db_->url()},
-            {"DATA_DIR", data_dir_},
-            {"HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)},
-            {"SMTP_LISTEN", "127.0.0.1:" + std::to_string(smtp_port_)},
-            {"LOG_FORMAT", "json"},
-            {"COOKIE_SECURE", "1"}};
-    for (auto& [k, v] : extra) env_[k] = v;
-    pid_ = spawn({DH_BINARY, "serve"}, env_, data_dir_ + "/server.log");
+    // free_port() only finds a port free at that moment: a test running in parallel may take it
+    // before serve binds it. Such a start is retried on new ports.
+    for (int attempt = 1;; ++attempt) {
+        int port = free_port();
+        smtp_port_ = free_port();
+        base_ = "http://127.0.0.1:" + std::to_string(port);
+        env_ = {{"JWT_SECRET", secret_},
+                {"DATABASE_URL", db_->url()},
+                {"DATA_DIR", data_dir_},
+                {"HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)},
+                {"SMTP_LISTEN", "127.0.0.1:" + std::to_string(smtp_port_)},
+                {"LOG_FORMAT", "json"},
+                {"COOKIE_SECURE", "1"}};
+        for (auto& [k, v] : extra) env_[k] = v;
+        pid_ = spawn({DH_BINARY, "serve"}, env_, data_dir_ + "/server.log");
+        if (wait_until_ready()) return;
+        if (attempt == 3 || log().find("Address already in use") == std::string::npos)
+            throw std::runtime_error("serve exited during start: " + log());
+    }
+}
+
+/// True once /readyz answers 200; false when serve exited; throws after 30 s.
+bool TestServer::wait_until_ready() {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     HttpClient http(base_);
     while (std::chrono::steady_clock::now() < deadline) {
-        if (http.get("/readyz").status == 200) return;
+        if (http.get("/readyz").status == 200) return true;
         int status = 0;
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
-            throw std::runtime_error("serve exited during start: " + log());
+            return false;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

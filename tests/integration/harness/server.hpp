@@ -41,6 +41,7 @@ public:
     pid_t pid() const { return pid_; }
 
 private:
+    bool wait_until_ready();
     std::unique_ptr<TestDatabase> db_;
     std::string secret_;
     std::string data_dir_;
