@@ -44,7 +44,7 @@ test-deploy:
 	@if [ -f deploy/aws/package.json ]; then cd deploy/aws && npm test --silent; fi
 
 clean:
-	rm -rf $(BUILD_DIR) build-fuzz web/dist
+	rm -rf $(BUILD_DIR) build-fuzz build-asan web/dist
 
 # Fault injection against real processes (tests/chaos): worker kill -9, PostgreSQL crashes, a
 # faulty SMTP relay, server kill -9 after 201, 2 API + 3 worker processes. Needs root, like the
@@ -56,10 +56,12 @@ chaos: build-backend
 load: build-backend
 	@bash tests/load/run.sh
 
-# ASan + UBSan (clang, build-fuzz): the unit tests of the parsers of untrusted input, and every
-# fuzz target over its seed corpus. Part of `make test`.
+# ASan + UBSan, part of `make test`: with clang (build-fuzz), the unit tests of the parsers of
+# untrusted input and every fuzz target over its seed corpus; with GCC (build-asan), the server,
+# the worker and the whole unit and integration suites, failing on any sanitizer report.
 sanitize:
 	@JOBS=$(JOBS) bash tests/fuzz/sanitize.sh
+	@JOBS=$(JOBS) bash tests/sanitize/suites.sh
 
 # libFuzzer targets (tests/fuzz), built with clang in build-fuzz; FUZZ_SECONDS each (default 30).
 FUZZ_SECONDS ?= 30

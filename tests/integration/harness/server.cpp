@@ -22,6 +22,10 @@ pid_t spawn(const std::vector<std::string>& args, const Env& env, const std::str
     std::vector<std::string> env_strings;
     for (auto& [k, v] : env) env_strings.push_back(k + "=" + v);
     if (!env.count("PATH")) env_strings.push_back(std::string("PATH=") + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"));
+    // Under the sanitizer build, the servers and commands started here report to where the run
+    // collects reports: a report from a process no test waits on must still fail the run.
+    for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+        if (!env.count(name) && getenv(name)) env_strings.push_back(std::string(name) + "=" + getenv(name));
     pid_t pid = fork();
     if (pid == 0) {
         int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
