@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 
 #include "common/log.hpp"
 #include "common/resources.hpp"
@@ -59,11 +60,22 @@ std::vector<Migration> embedded_migrations() {
     return out;
 }
 
-int applied_version(Connection& conn) {
+namespace {
+
+std::set<int> applied_versions(Connection& conn) {
+    std::set<int> out;
     auto exists = conn.exec("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
-    if (!exists.boolean(0, "present")) return 0;
-    auto r = conn.exec("SELECT coalesce(max(version), 0) AS v FROM schema_migrations");
-    return static_cast<int>(r.integer(0, "v"));
+    if (!exists.boolean(0, "present")) return out;
+    auto r = conn.exec("SELECT version FROM schema_migrations");
+    for (int i = 0; i < r.rows(); ++i) out.insert(static_cast<int>(r.integer(i, "version")));
+    return out;
+}
+
+}  // namespace
+
+int applied_version(Connection& conn) {
+    auto applied = applied_versions(conn);
+    return applied.empty() ? 0 : *applied.rbegin();
 }
 
 MigrationReport migrate(const std::string& conninfo) {
@@ -73,9 +85,12 @@ MigrationReport migrate(const std::string& conninfo) {
     MigrationReport report;
     try {
         conn.exec_script(kBootstrapRoles);
-        int current = applied_version(conn);
+        // Every missing version is applied, not only those above the newest: two branches that each
+        // add a migration may land in either order on a database that already has one of them.
+        auto applied = applied_versions(conn);
+        int current = applied.empty() ? 0 : *applied.rbegin();
         for (auto& m : embedded_migrations()) {
-            if (m.version <= current) continue;
+            if (applied.count(m.version)) continue;
             conn.exec_script("BEGIN");
             try {
                 conn.exec_script("SET LOCAL ROLE dispatchhub_owner");
@@ -88,7 +103,7 @@ MigrationReport migrate(const std::string& conninfo) {
             }
             log::info("migration applied", {{"version", m.version}, {"name", m.name}});
             ++report.applied;
-            current = m.version;
+            current = std::max(current, m.version);
         }
         report.current = current;
     } catch (...) {

@@ -59,6 +59,24 @@ TEST(Foundation, MigrationsAreIdempotentAndSafeConcurrently) {
     EXPECT_NE(again.output.find("0 applied"), std::string::npos) << again.output;
 }
 
+TEST(Foundation, AMigrationMissingBelowTheNewestIsStillApplied) {
+    // Two branches each adding a migration can land in either order: a database that already has
+    // the higher one must still get the lower one.
+    TestDatabase db("miggap");
+    Env env = {{"DATABASE_URL", db.url()}};
+    ASSERT_EQ(run_binary({"migrate"}, env).exit_code, 0);
+    db::Connection conn(db.conninfo());
+    conn.exec_script("DROP TABLE worker_heartbeats; DELETE FROM schema_migrations WHERE version = 8");
+    auto again = run_binary({"migrate"}, env);
+    ASSERT_EQ(again.exit_code, 0) << again.output;
+    EXPECT_NE(again.output.find("1 applied"), std::string::npos) << again.output;
+    EXPECT_EQ(conn.exec("SELECT count(*) AS n FROM schema_migrations WHERE version = 8").integer(0, "n"), 1);
+    EXPECT_TRUE(conn.exec("SELECT to_regclass('worker_heartbeats') IS NOT NULL AS t").boolean(0, "t"));
+    EXPECT_NE(again.output.find("schema at version " + std::to_string(db::embedded_migrations().back().version)),
+              std::string::npos)
+        << "the reported schema version stays the newest: " << again.output;
+}
+
 TEST(Foundation, ApplicationRoleIsUnprivilegedAndOwnsNothing) {
     TestDatabase db("roles");
     ASSERT_EQ(run_binary({"migrate"}, {{"DATABASE_URL", db.url()}}).exit_code, 0);
