@@ -68,7 +68,7 @@ bool starts_with_bytes(const unsigned char* a, std::initializer_list<unsigned ch
 /// by that address: ::ffff:127.0.0.1 is loopback.
 std::string v6_class(const unsigned char* a) {
     static const unsigned char kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    static const unsigned char kAwsMetadata[16] = {0xfd, 0, 0, 0xec, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0x54};
+    static const unsigned char kAwsMetadata[16] = {0xfd, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
     if (std::equal(a, a + 16, kLoopback)) return "loopback";
     if (std::equal(a, a + 16, kAwsMetadata)) return "cloud metadata";
     if (starts_with_bytes(a, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff})) return v4_class(v4_at(a + 12));
