@@ -138,6 +138,25 @@ TEST_F(WebhookDelivery, AnEndpointThatKeepsFailingIsGivenUpAndShowsWhy) {
     EXPECT_FALSE(acme.http.get("/api/v1/webhooks/" + hook.id).json()["last_failure_at"].is_null());
 }
 
+TEST_F(WebhookDelivery, ADispatchCompletedAtCreationIsReportedToo) {
+    auto hook = register_hook(acme, receiver.url(), {"dispatch.completed", "delivery.sent"});
+    auto list = import_vendors(acme, 1);
+    ASSERT_EQ(acme.http.post("/api/v1/suppressions", {{"address", "ap0@vendor0.example"}, {"reason", "manual"}}).status, 201);
+    auto created = acme.http.post("/api/v1/dispatches", dispatch_body(list));
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(created.json()["status"], "completed") << "every recipient suppressed";
+
+    ASSERT_TRUE(receiver.wait_for([](auto& got) { return !got.empty(); }, 30));
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    auto got = receiver.received();
+    ASSERT_EQ(got.size(), 1u);
+    auto event = got[0].json();
+    EXPECT_EQ(event["type"], "dispatch.completed");
+    EXPECT_EQ(event["data"]["dispatch_id"], created.json()["id"]);
+    EXPECT_EQ(event["data"]["counts"]["suppressed"], 1);
+    EXPECT_TRUE(got[0].signed_with(hook.secret));
+}
+
 TEST_F(WebhookDelivery, BouncesAndRepliesReachTheEndpoint) {
     auto hook = register_hook(acme, receiver.url(), {"delivery.bounced", "inbox.received"});
     auto sent = send_dispatch(acme, import_vendors(acme, 2));
