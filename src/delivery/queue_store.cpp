@@ -69,8 +69,8 @@ WITH f AS (
                           updated_at = now()
   FROM dispatches d
   WHERE d.id = l.dispatch_id AND d.tenant_id = $1::uuid AND d.period_start = $2::date AND l.status IN ('queued', 'deferred')
-  RETURNING )SQL") + events::kDeliveryColumns + ")" +
-                                   events::emit("failed", "f", events::kDeliveryFailed, events::delivery_data()) +
+  RETURNING )SQL") + events::kDeliveryColumns +
+                                   ")" + events::emit("failed", "f", events::kDeliveryFailed, events::delivery_data()) +
                                    " SELECT count(*) AS n FROM f";
 
 constexpr const char* kRenew = R"SQL(
@@ -89,7 +89,8 @@ WITH done AS (
                           reason = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
   FROM unnest($2::uuid[], $3::int[], $4::text[]) AS x(id, code, reply)
   WHERE l.id = x.id AND l.lease_owner = $1 AND NOT l.counted
-  RETURNING )SQL") + events::kDeliveryColumns + R"SQL(
+  RETURNING )SQL") + events::kDeliveryColumns +
+                                R"SQL(
 ), per AS (
   SELECT done.tenant_id, d.period_start, count(*) AS n FROM done JOIN dispatches d ON d.id = done.dispatch_id
   GROUP BY done.tenant_id, d.period_start
@@ -114,7 +115,8 @@ WITH done AS (
                           lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
   FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[]) AS x(id, code, reply, reason)
   WHERE l.id = x.id AND l.lease_owner = $1
-  RETURNING )SQL") + events::kDeliveryColumns + R"SQL(
+  RETURNING )SQL") + events::kDeliveryColumns +
+                                  R"SQL(
 ), per AS (
   SELECT done.tenant_id, d.period_start, count(*) AS n FROM done JOIN dispatches d ON d.id = done.dispatch_id
   GROUP BY done.tenant_id, d.period_start
@@ -226,12 +228,13 @@ std::vector<std::string> record(db::Tx& tx, const std::string& worker_id, const 
                                       db::text_array_of(sent, [](auto& s) { return s.reply; })}),
                 dispatches);
     if (!retries.empty())
-        collect(tx.exec(kRecordRetry, {worker_id, db::text_array_of(retries, [](auto& s) { return s.id; }),
-                                       db::text_array_of(retries, [](auto& s) { return std::to_string(s.code); }),
-                                       db::text_array_of(retries, [](auto& s) { return s.reply; }),
-                                       db::text_array_of(retries, [](auto& s) { return s.reason; }),
-                                       db::text_array_of(retries, [](auto& s) { return std::to_string(s.delay_seconds); }),
-                                       db::text_array_of(retries, [](auto& s) { return std::string(s.uncounted ? "t" : "f"); })}),
+        collect(tx.exec(kRecordRetry,
+                        {worker_id, db::text_array_of(retries, [](auto& s) { return s.id; }),
+                         db::text_array_of(retries, [](auto& s) { return std::to_string(s.code); }),
+                         db::text_array_of(retries, [](auto& s) { return s.reply; }),
+                         db::text_array_of(retries, [](auto& s) { return s.reason; }),
+                         db::text_array_of(retries, [](auto& s) { return std::to_string(s.delay_seconds); }),
+                         db::text_array_of(retries, [](auto& s) { return std::string(s.uncounted ? "t" : "f"); })}),
                 dispatches);
     if (!failed.empty())
         collect(tx.exec(kRecordFailed, {worker_id, db::text_array_of(failed, [](auto& s) { return s.id; }),

@@ -109,15 +109,16 @@ const std::string kCompletedData = R"SQL(
                (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = s.id GROUP BY status) x)))SQL";
 
 // A dispatch whose every recipient is suppressed is completed at creation: that is reported too.
-const std::string kSetTotals = std::string(R"SQL(
+const std::string kSetTotals =
+    std::string(R"SQL(
 WITH t AS (
   UPDATE dispatches d SET recipients_total = $2, status = $3, updated_at = now(),
                           completed_at = CASE WHEN $3 = 'completed' THEN now() END
-  WHERE d.id = $1::uuid RETURNING d.status, )SQL") + kCompletedColumns + R"SQL(
+  WHERE d.id = $1::uuid RETURNING d.status, )SQL") +
+    kCompletedColumns + R"SQL(
 ), c AS (SELECT * FROM t WHERE status = 'completed'))SQL" +
-                               webhooks::event_outbox::emit("completed", "c", webhooks::event_outbox::kDispatchCompleted,
-                                                            kCompletedData) +
-                               " SELECT count(*) AS n FROM t";
+    webhooks::event_outbox::emit("completed", "c", webhooks::event_outbox::kDispatchCompleted, kCompletedData) +
+    " SELECT count(*) AS n FROM t";
 
 constexpr const char* kMissingBase = R"SQL(
 SELECT v.name || ' <' || d.email || '>' AS label FROM deliveries d LEFT JOIN vendors v ON v.id = d.vendor_id
@@ -175,15 +176,16 @@ WITH c AS (UPDATE deliveries SET status = 'queued', next_attempt_at = now(), fir
            WHERE dispatch_id = $1::uuid AND status = 'failed' RETURNING 1)
 SELECT count(*) AS n FROM c)SQL";
 // Completion writes the dispatch.completed webhook event in the same statement (event_outbox).
-const std::string kCompleteIfDone = std::string(R"SQL(
+const std::string kCompleteIfDone =
+    std::string(R"SQL(
 WITH c AS (
   UPDATE dispatches d SET status = 'completed', completed_at = now(), updated_at = now()
   WHERE d.id = ANY($1::uuid[]) AND d.status IN ('queued', 'sending')
     AND NOT EXISTS (SELECT 1 FROM deliveries l WHERE l.dispatch_id = d.id AND l.status IN ('queued', 'deferred', 'sending'))
-  RETURNING )SQL") + kCompletedColumns + ")" +
-                                    webhooks::event_outbox::emit("completed", "c",
-                                                                 webhooks::event_outbox::kDispatchCompleted, kCompletedData) +
-                                    " SELECT count(*) AS n FROM c";
+  RETURNING )SQL") +
+    kCompletedColumns + ")" +
+    webhooks::event_outbox::emit("completed", "c", webhooks::event_outbox::kDispatchCompleted, kCompletedData) +
+    " SELECT count(*) AS n FROM c";
 
 // The INSERT waits for a concurrent transaction holding the same key; the SELECT that follows runs
 // with a fresh snapshot and so sees the winner's row. Of 50 identical concurrent requests exactly

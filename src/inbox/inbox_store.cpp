@@ -30,7 +30,8 @@ WITH m AS (
 ))SQL" + events::emit("received", "m", events::kInboxReceived, R"SQL(
   jsonb_build_object('message_id', s.id, 'kind', s.kind, 'vendor_id', s.vendor_id, 'dispatch_id', s.dispatch_id,
     'delivery_id', s.delivery_id, 'from_address', s.from_address, 'subject', s.subject,
-    'received_at', )SQL" DH_SQL_TIMESTAMP("s.received_at") ")") + " SELECT id FROM m";
+    'received_at', )SQL" DH_SQL_TIMESTAMP("s.received_at") ")") +
+                                   " SELECT id FROM m";
 constexpr const char* kInsertAttachment = R"SQL(
 INSERT INTO inbox_attachments (tenant_id, message_id, filename, content_type, content_id, is_inline, size_bytes, storage_key)
 VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8))SQL";
@@ -49,8 +50,8 @@ const std::string kMarkBounced = std::string(R"SQL(
 WITH b AS (
   UPDATE deliveries l SET status = $2, reason = $3, relay_reply = $4, bounced_at = now(), updated_at = now()
   WHERE l.id = $1::uuid AND l.status = 'sent'
-  RETURNING )SQL") + events::kDeliveryColumns + ")" +
-                                 events::emit("bounced", "b", events::kDeliveryBounced, events::delivery_data()) +
+  RETURNING )SQL") + events::kDeliveryColumns +
+                                 ")" + events::emit("bounced", "b", events::kDeliveryBounced, events::delivery_data()) +
                                  " SELECT count(*) AS n FROM b";
 
 constexpr const char* kInboxColumns = R"SQL(

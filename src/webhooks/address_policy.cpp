@@ -55,7 +55,9 @@ std::string v4_class(std::uint32_t address) {
     return {};
 }
 
-std::uint32_t v4_at(const unsigned char* b) { return v4(b[0], b[1], b[2], b[3]); }
+std::uint32_t v4_at(const unsigned char* b) {
+    return v4(b[0], b[1], b[2], b[3]);
+}
 
 bool starts_with_bytes(const unsigned char* a, std::initializer_list<unsigned char> prefix) {
     std::size_t i = 0;
@@ -77,11 +79,11 @@ std::string v6_class(const unsigned char* a) {
     if (a[0] == 0) return std::all_of(a, a + 16, [](unsigned char b) { return b == 0; }) ? "unspecified" : "reserved";
     if (starts_with_bytes(a, {0x01, 0, 0, 0, 0, 0, 0, 0})) return "reserved";          // discard-only 100::/64
     if (starts_with_bytes(a, {0x20, 0x01, 0x0d, 0xb8})) return "documentation";        // 2001:db8::/32
-    if (starts_with_bytes(a, {0x20, 0x01}) && a[2] < 0x02) return "reserved";           // 2001::/23 (Teredo, …)
+    if (starts_with_bytes(a, {0x20, 0x01}) && a[2] < 0x02) return "reserved";          // 2001::/23 (Teredo, …)
     if (starts_with_bytes(a, {0x00, 0x64, 0xff, 0x9b, 0x00, 0x01})) return "private";  // local NAT64
-    if ((a[0] & 0xfe) == 0xfc) return "private";                                        // fc00::/7
-    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return "link-local";                     // fe80::/10
-    if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return "private";                        // site-local fec0::/10
+    if ((a[0] & 0xfe) == 0xfc) return "private";                                       // fc00::/7
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return "link-local";                    // fe80::/10
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return "private";                       // site-local fec0::/10
     if (a[0] == 0xff) return "multicast";
     return {};
 }

@@ -14,14 +14,16 @@ bool is_event_type(const std::string& type) {
 
 std::string delivery_data() {
     return "jsonb_build_object('delivery_id', s.id, 'dispatch_id', s.dispatch_id, 'email', s.email, 'vendor_id', "
-           "s.vendor_id, 'status', s.status, 'smtp_code', s.smtp_code, 'reason', s.reason, 'relay_reply', s.relay_reply, "
+           "s.vendor_id, 'status', s.status, 'smtp_code', s.smtp_code, 'reason', s.reason, 'relay_reply', "
+           "s.relay_reply, "
            "'at', " DH_SQL_TIMESTAMP("s.updated_at") ")";
 }
 
 // The uncorrelated EXISTS is evaluated once per statement (a one-time filter): with no endpoint at
 // all, the source rows are not even looked at. Types come from the constants above, never from
 // input, so they can be spelled into the SQL text.
-std::string emit(const std::string& name, const std::string& source, const std::string& type, const std::string& data_sql) {
+std::string emit(const std::string& name, const std::string& source, const std::string& type,
+                 const std::string& data_sql) {
     return fmt::format(R"SQL(, {0}_events AS (
   INSERT INTO webhook_events (tenant_id, type, data)
   SELECT s.tenant_id, '{2}', {3} FROM {1} s

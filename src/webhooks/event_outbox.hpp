@@ -14,7 +14,8 @@ constexpr const char* kInboxReceived = "inbox.received";
 
 /// What a statement reporting delivery changes returns from `deliveries l`, for delivery_data().
 constexpr const char* kDeliveryColumns =
-    "l.id, l.tenant_id, l.dispatch_id, l.email, l.vendor_id, l.status, l.smtp_code, l.reason, l.relay_reply, l.updated_at";
+    "l.id, l.tenant_id, l.dispatch_id, l.email, l.vendor_id, l.status, l.smtp_code, l.reason, l.relay_reply, "
+    "l.updated_at";
 /// The data of a delivery.* event over a source CTE row `s` with kDeliveryColumns.
 std::string delivery_data();
 
@@ -26,6 +27,7 @@ bool is_event_type(const std::string& type);
 /// with `data_sql` (a jsonb expression over `s`) and a delivery for every endpoint of that tenant
 /// subscribed to `type`. Rows of tenants without such an endpoint write nothing, and a database
 /// without any endpoint skips the source rows altogether: the send path stays as fast as before.
-std::string emit(const std::string& name, const std::string& source, const std::string& type, const std::string& data_sql);
+std::string emit(const std::string& name, const std::string& source, const std::string& type,
+                 const std::string& data_sql);
 
 }  // namespace dh::webhooks::event_outbox

@@ -31,13 +31,15 @@ std::optional<std::vector<unsigned char>> from_base64(std::string_view text) {
 
 }  // namespace
 
-SecretSeal::SecretSeal(const std::string& jwt_secret) : key_(digest::hmac_sha256(jwt_secret, "dispatchhub webhook secrets v1")) {}
+SecretSeal::SecretSeal(const std::string& jwt_secret)
+    : key_(digest::hmac_sha256(jwt_secret, "dispatchhub webhook secrets v1")) {}
 
 std::string SecretSeal::seal(const std::string& secret) const {
     std::vector<unsigned char> box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + secret.size());
     randombytes_buf(box.data(), crypto_secretbox_NONCEBYTES);
-    crypto_secretbox_easy(box.data() + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(secret.data()),
-                          secret.size(), box.data(), reinterpret_cast<const unsigned char*>(key_.data()));
+    crypto_secretbox_easy(box.data() + crypto_secretbox_NONCEBYTES,
+                          reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), box.data(),
+                          reinterpret_cast<const unsigned char*>(key_.data()));
     return std::string(kPrefix) + to_base64(box);
 }
 
@@ -46,9 +48,9 @@ std::optional<std::string> SecretSeal::open(const std::string& sealed) const {
     auto box = from_base64(std::string_view(sealed).substr(kPrefix.size()));
     if (!box || box->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;
     std::string secret(box->size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
-    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(secret.data()), box->data() + crypto_secretbox_NONCEBYTES,
-                                   box->size() - crypto_secretbox_NONCEBYTES, box->data(),
-                                   reinterpret_cast<const unsigned char*>(key_.data())) != 0)
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(secret.data()),
+                                   box->data() + crypto_secretbox_NONCEBYTES, box->size() - crypto_secretbox_NONCEBYTES,
+                                   box->data(), reinterpret_cast<const unsigned char*>(key_.data())) != 0)
         return std::nullopt;
     return secret;
 }

@@ -7,7 +7,9 @@
 
 namespace dh::webhooks::signing {
 
-std::string new_secret() { return "whsec_" + random::token(32); }
+std::string new_secret() {
+    return "whsec_" + random::token(32);
+}
 
 std::string signature(std::string_view secret, long long timestamp, std::string_view body) {
     return "v1=" + digest::hex(digest::hmac_sha256(secret, std::to_string(timestamp) + "." + std::string(body)));

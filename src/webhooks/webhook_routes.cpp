@@ -9,9 +9,13 @@
 namespace dh::webhooks {
 namespace {
 
-auth::Origin origin(const http::Request& req) { return {req.client_ip, req.request_id}; }
+auth::Origin origin(const http::Request& req) {
+    return {req.client_ip, req.request_id};
+}
 
-nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json opt_json(const std::optional<std::string>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json();
+}
 
 nlohmann::json to_json(const Endpoint& e) {
     return {{"id", e.id},

@@ -32,9 +32,15 @@ std::string event_body(const webhook_store::Claimed& c) {
 }
 
 WebhookSender::WebhookSender(db::Pool& pool, const WebhookTransport& transport, SecretSeal seal, Options options)
-    : pool_(pool), transport_(transport), seal_(std::move(seal)), options_(options), id_("webhooks-" + random::hex(6)) {}
+    : pool_(pool),
+      transport_(transport),
+      seal_(std::move(seal)),
+      options_(options),
+      id_("webhooks-" + random::hex(6)) {}
 
-WebhookSender::~WebhookSender() { stop(); }
+WebhookSender::~WebhookSender() {
+    stop();
+}
 
 void WebhookSender::start() {
     for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { loop(); });
@@ -67,7 +73,8 @@ void WebhookSender::housekeeping() {
     auto last = last_housekeeping_.load();
     if (now - last < 5 || !last_housekeeping_.compare_exchange_strong(last, now)) return;
     db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        if (auto n = webhook_store::reclaim_expired(tx); n > 0) log::warn("reclaimed expired webhook leases", {{"deliveries", n}});
+        if (auto n = webhook_store::reclaim_expired(tx); n > 0)
+            log::warn("reclaimed expired webhook leases", {{"deliveries", n}});
         webhook_store::expire(tx, options_.retention_days);
     });
 }
@@ -104,7 +111,8 @@ webhook_store::Outcome WebhookSender::outcome_of(const webhook_store::Claimed& c
     if (post.delivered()) return {c.id, "delivered", post.status, "", 0};
     auto delay = delivery::retry_delay_seconds(c.attempts, options_.retry_base_seconds, std::nullopt, jitter());
     if (c.age_seconds + delay > options_.retry_max_age_seconds)
-        return {c.id, "failed", post.status, "gave up after " + std::to_string(c.attempts) + " attempts: " + post.error, 0};
+        return {c.id, "failed", post.status, "gave up after " + std::to_string(c.attempts) + " attempts: " + post.error,
+                0};
     return {c.id, "pending", post.status, post.error, delay};
 }
 

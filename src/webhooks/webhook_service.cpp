@@ -51,7 +51,8 @@ void validate(const NewEndpoint& e, const TargetRules& rules) {
         throw Error::invalid_field("description", "must be at most 200 characters on one line");
 }
 
-CreatedEndpoint WebhookService::create(const auth::Principal& caller, const NewEndpoint& input, const auth::Origin& origin) {
+CreatedEndpoint WebhookService::create(const auth::Principal& caller, const NewEndpoint& input,
+                                       const auth::Origin& origin) {
     validate(input, rules_);
     auto resolved = resolve_target(*parse_target(input.url, rules_).target, rules_);
     if (!resolved.refused.empty()) throw Error::invalid_field("url", resolved.refused);

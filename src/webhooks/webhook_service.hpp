@@ -26,7 +26,8 @@ void validate(const NewEndpoint& e, const TargetRules& rules);
 /// delete are audited (without the secret).
 class WebhookService {
 public:
-    WebhookService(db::Pool& pool, TargetRules rules, SecretSeal seal) : pool_(pool), rules_(rules), seal_(std::move(seal)) {}
+    WebhookService(db::Pool& pool, TargetRules rules, SecretSeal seal)
+        : pool_(pool), rules_(rules), seal_(std::move(seal)) {}
 
     /// Validates, resolves the host (every address must be allowed), stores the secret sealed.
     CreatedEndpoint create(const auth::Principal& caller, const NewEndpoint& input, const auth::Origin& origin);

@@ -27,7 +27,8 @@ constexpr const char* kDeliveries = R"SQL(
 SELECT w.id, w.event_id, v.type AS event_type, w.status, w.attempts, w.response_status, w.last_error,
        CASE WHEN w.status = 'pending' THEN )SQL" DH_SQL_TIMESTAMP("w.next_attempt_at") R"SQL( END AS next_attempt_at,
        )SQL" DH_SQL_TIMESTAMP("w.delivered_at") R"SQL( AS delivered_at,
-       )SQL" DH_SQL_TIMESTAMP("w.created_at") R"SQL( AS created_at, )SQL" DH_SQL_TIMESTAMP("w.updated_at") R"SQL( AS updated_at
+       )SQL" DH_SQL_TIMESTAMP("w.created_at") R"SQL( AS created_at, )SQL" DH_SQL_TIMESTAMP(
+    "w.updated_at") R"SQL( AS updated_at
 FROM webhook_deliveries w JOIN webhook_events v ON v.id = w.event_id
 WHERE w.endpoint_id = $1::uuid AND ($2::text IS NULL OR w.status = $2)
   AND ($4::timestamptz IS NULL OR (w.created_at, w.id) < ($4::timestamptz, $5::uuid))
@@ -53,7 +54,8 @@ WITH picked AS (
   RETURNING w.id, w.event_id, w.endpoint_id, w.attempts, w.first_attempt_at
 )
 SELECT c.id, c.attempts, extract(epoch FROM now() - c.first_attempt_at)::bigint AS age, e.url, e.secret_sealed,
-       v.id AS event_id, v.type, v.tenant_id, v.data::text AS data, )SQL" DH_SQL_TIMESTAMP("v.created_at") R"SQL( AS created_at
+       v.id AS event_id, v.type, v.tenant_id, v.data::text AS data, )SQL" DH_SQL_TIMESTAMP(
+    "v.created_at") R"SQL( AS created_at
 FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id JOIN webhook_events v ON v.id = c.event_id)SQL";
 
 // One statement for a whole batch: the deliveries, then per endpoint its latest success and failure.
@@ -132,8 +134,9 @@ Claimed claimed_from(const db::Result& r, int i) {
 
 std::string insert(db::Tx& tx, const std::string& tenant_id, const NewEndpoint& e, const std::string& secret_sealed,
                    const std::optional<std::string>& created_by, const std::string& created_by_label) {
-    return tx.exec(kInsert, {tenant_id, e.url, db::text_array(e.events), e.description, secret_sealed, created_by,
-                             created_by_label})
+    return tx
+        .exec(kInsert,
+              {tenant_id, e.url, db::text_array(e.events), e.description, secret_sealed, created_by, created_by_label})
         .text(0, "id");
 }
 
@@ -151,12 +154,17 @@ std::vector<Endpoint> list(db::Tx& tx, int limit, const std::optional<std::strin
     return out;
 }
 
-long long count(db::Tx& tx) { return tx.exec(kCount).integer(0, "n"); }
+long long count(db::Tx& tx) {
+    return tx.exec(kCount).integer(0, "n");
+}
 
-bool remove(db::Tx& tx, const std::string& id) { return tx.exec(kDelete, {id}).affected() > 0; }
+bool remove(db::Tx& tx, const std::string& id) {
+    return tx.exec(kDelete, {id}).affected() > 0;
+}
 
-std::vector<EventDelivery> deliveries(db::Tx& tx, const std::string& endpoint_id, const std::optional<std::string>& status,
-                                      int limit, const std::optional<std::string>& after_created,
+std::vector<EventDelivery> deliveries(db::Tx& tx, const std::string& endpoint_id,
+                                      const std::optional<std::string>& status, int limit,
+                                      const std::optional<std::string>& after_created,
                                       const std::optional<std::string>& after_id) {
     auto r = tx.exec(kDeliveries, {endpoint_id, status, limit, after_created, after_id});
     std::vector<EventDelivery> out;
@@ -164,7 +172,9 @@ std::vector<EventDelivery> deliveries(db::Tx& tx, const std::string& endpoint_id
     return out;
 }
 
-long long reclaim_expired(db::Tx& tx) { return tx.exec(kReclaim).integer(0, "n"); }
+long long reclaim_expired(db::Tx& tx) {
+    return tx.exec(kReclaim).integer(0, "n");
+}
 
 std::vector<Claimed> claim(db::Tx& tx, const std::string& worker_id, int n, int lease_seconds) {
     auto r = tx.exec(kClaim, {worker_id, n, lease_seconds});
@@ -183,6 +193,8 @@ void record(db::Tx& tx, const std::string& worker_id, const std::vector<Outcome>
                       db::text_array_of(outcomes, [](auto& o) { return std::to_string(o.delay_seconds); })});
 }
 
-long long expire(db::Tx& tx, int days) { return tx.exec(kExpire, {days}).integer(0, "n"); }
+long long expire(db::Tx& tx, int days) {
+    return tx.exec(kExpire, {days}).integer(0, "n");
+}
 
 }  // namespace dh::webhooks::webhook_store

@@ -24,8 +24,9 @@ long long count(db::Tx& tx);
 /// False when there was no such endpoint. Its pending deliveries go with it.
 bool remove(db::Tx& tx, const std::string& id);
 /// The endpoint's deliveries, newest first, keyset after (created_at, id); `status` optional.
-std::vector<EventDelivery> deliveries(db::Tx& tx, const std::string& endpoint_id, const std::optional<std::string>& status,
-                                      int limit, const std::optional<std::string>& after_created,
+std::vector<EventDelivery> deliveries(db::Tx& tx, const std::string& endpoint_id,
+                                      const std::optional<std::string>& status, int limit,
+                                      const std::optional<std::string>& after_created,
                                       const std::optional<std::string>& after_id);
 
 // The queue (platform scope).
@@ -41,7 +42,7 @@ struct Claimed {
 /// What one attempt came to.
 struct Outcome {
     std::string id;
-    std::string status;  ///< delivered | pending (retry after delay_seconds) | failed (given up)
+    std::string status;        ///< delivered | pending (retry after delay_seconds) | failed (given up)
     long response_status = 0;  ///< 0: no answer
     std::string error;         ///< empty when delivered
     long long delay_seconds = 0;

@@ -26,7 +26,9 @@ curl_socket_t open_checked_socket(void* user, curlsocktype, curl_sockaddr* addre
     return socket(address->family, address->socktype, address->protocol);
 }
 
-std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) { return size * count; }
+std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
+    return size * count;
+}
 
 /// "host:port:addr1,addr2" for CURLOPT_RESOLVE; IPv6 addresses in brackets.
 std::string pinned(const Target& t, const std::vector<std::string>& addresses) {
@@ -47,7 +49,8 @@ std::string transport_error(CURLcode rc, const SocketGuard& guard, long timeout_
 
 }  // namespace
 
-PostOutcome WebhookTransport::post(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
+PostOutcome WebhookTransport::post(const std::string& url,
+                                   const std::vector<std::pair<std::string, std::string>>& headers,
                                    const std::string& body) const {
     auto parsed = parse_target(url, rules_);
     if (!parsed.target) return {0, "refused: the URL " + parsed.refused};

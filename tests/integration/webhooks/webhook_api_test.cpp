@@ -71,8 +71,10 @@ TEST_F(WebhookApi, MembersMayNotManageWebhooks) {
     auto created = acme.http.post("/api/v1/webhooks", hook(receiver.url()));
     ASSERT_EQ(created.status, 201) << created.body;
     auto id = created.json()["id"].get<std::string>();
-    auto member = acme.http.post("/api/v1/users", {{"email", "clerk@acme.test"}, {"name", "Clerk"},
-                                                   {"role", "tenant_member"}, {"password", "Clerk-Passw0rd-123"}});
+    auto member = acme.http.post("/api/v1/users", {{"email", "clerk@acme.test"},
+                                                   {"name", "Clerk"},
+                                                   {"role", "tenant_member"},
+                                                   {"password", "Clerk-Passw0rd-123"}});
     ASSERT_EQ(member.status, 201) << member.body;
     HttpClient clerk(server.base());
     clerk.set_token(platform.login("clerk@acme.test", "Clerk-Passw0rd-123", "acme"));
@@ -104,8 +106,9 @@ TEST_F(WebhookApi, BadInputIsRefusedNamingTheField) {
         EXPECT_EQ(r.header("content-type"), "application/problem+json");
         EXPECT_EQ(field_of(r), c.field) << c.body.dump() << " -> " << r.body;
     }
-    EXPECT_EQ(acme.http.post("/api/v1/webhooks", {{"url", receiver.url()}, {"events", kAllEvents}, {"secret", "x"}}).status,
-              422);
+    EXPECT_EQ(
+        acme.http.post("/api/v1/webhooks", {{"url", receiver.url()}, {"events", kAllEvents}, {"secret", "x"}}).status,
+        422);
     EXPECT_EQ(acme.http.get("/api/v1/webhooks/not-a-uuid").status, 404);
     EXPECT_TRUE(acme.http.get("/api/v1/webhooks").json()["items"].empty());
 }
@@ -119,9 +122,8 @@ struct WebhookTargets : ::testing::Test {
 
 TEST_F(WebhookTargets, AddressesOfThePlatformsOwnNetworkAreRefused) {
     for (std::string url : {"https://127.0.0.1/hook", "https://10.0.0.5/hook", "https://192.168.1.10/hook",
-                            "https://169.254.169.254/latest/meta-data/", "https://[::1]/hook",
-                            "https://localhost/hook", "https://0x7f000001/hook",
-                            "https://[::ffff:127.0.0.1]/hook"}) {
+                            "https://169.254.169.254/latest/meta-data/", "https://[::1]/hook", "https://localhost/hook",
+                            "https://0x7f000001/hook", "https://[::ffff:127.0.0.1]/hook"}) {
         auto r = acme.http.post("/api/v1/webhooks", hook(url));
         EXPECT_EQ(r.status, 422) << url << " -> " << r.body;
         EXPECT_EQ(field_of(r), "url") << url << " -> " << r.body;

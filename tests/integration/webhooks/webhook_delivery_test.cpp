@@ -43,7 +43,8 @@ nlohmann::json wait_for_deliveries(TenantSession& t, const std::string& hook_id,
 
 long long events_of_tenant(const TestServer& server, const std::string& tenant_id) {
     db::Connection conn(server.database().conninfo());
-    return conn.exec("SELECT count(*) AS n FROM webhook_events WHERE tenant_id = $1::uuid", {tenant_id}).integer(0, "n");
+    return conn.exec("SELECT count(*) AS n FROM webhook_events WHERE tenant_id = $1::uuid", {tenant_id})
+        .integer(0, "n");
 }
 
 /// Loopback receiver allowed; retries after about a second; given up after four.
@@ -109,7 +110,8 @@ TEST_F(WebhookDelivery, AnEndpointAnswering500GetsTheEventAgain) {
     auto got = receiver.received();
     EXPECT_EQ(got[0].json()["id"], got[1].json()["id"]) << "the same event, retried";
     EXPECT_TRUE(got[1].signed_with(hook.secret));
-    auto items = wait_for_deliveries(acme, hook.id, [](auto& items) { return !items.empty() && items[0]["status"] == "delivered"; });
+    auto items = wait_for_deliveries(acme, hook.id,
+                                     [](auto& items) { return !items.empty() && items[0]["status"] == "delivered"; });
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(items[0]["status"], "delivered");
     EXPECT_EQ(items[0]["attempts"], 2);
@@ -124,7 +126,8 @@ TEST_F(WebhookDelivery, AnEndpointThatKeepsFailingIsGivenUpAndShowsWhy) {
     auto created = acme.http.post("/api/v1/dispatches", dispatch_body(import_vendors(acme, 1)));
     ASSERT_EQ(wait_for_status(acme, created.json()["id"], "completed")["status"], "completed");
 
-    auto items = wait_for_deliveries(acme, hook.id, [](auto& items) { return !items.empty() && items[0]["status"] == "failed"; });
+    auto items = wait_for_deliveries(acme, hook.id,
+                                     [](auto& items) { return !items.empty() && items[0]["status"] == "failed"; });
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(items[0]["status"], "failed") << items.dump();
     EXPECT_GE(items[0]["attempts"].get<int>(), 2);
@@ -141,7 +144,8 @@ TEST_F(WebhookDelivery, AnEndpointThatKeepsFailingIsGivenUpAndShowsWhy) {
 TEST_F(WebhookDelivery, ADispatchCompletedAtCreationIsReportedToo) {
     auto hook = register_hook(acme, receiver.url(), {"dispatch.completed", "delivery.sent"});
     auto list = import_vendors(acme, 1);
-    ASSERT_EQ(acme.http.post("/api/v1/suppressions", {{"address", "ap0@vendor0.example"}, {"reason", "manual"}}).status, 201);
+    ASSERT_EQ(acme.http.post("/api/v1/suppressions", {{"address", "ap0@vendor0.example"}, {"reason", "manual"}}).status,
+              201);
     auto created = acme.http.post("/api/v1/dispatches", dispatch_body(list));
     ASSERT_EQ(created.status, 201) << created.body;
     EXPECT_EQ(created.json()["status"], "completed") << "every recipient suppressed";
@@ -193,15 +197,17 @@ TEST_F(WebhookSendTimeCheck, ATargetThatNowResolvesToLoopbackIsNotContacted) {
     EXPECT_EQ(acme.http.post("/api/v1/webhooks", {{"url", url}, {"events", {"dispatch.completed"}}}).status, 422);
     // As if the name had resolved to a public address at registration and was rebound since.
     db::Connection conn(server.database().conninfo());
-    auto id = conn.exec("INSERT INTO webhook_endpoints (tenant_id, url, events, secret_sealed) "
-                        "VALUES ($1::uuid, $2, ARRAY['dispatch.completed'], $3) RETURNING id",
-                        {acme.id, url, webhooks::SecretSeal(server.jwt_secret()).seal("whsec_rebound")})
+    auto id = conn.exec(
+                      "INSERT INTO webhook_endpoints (tenant_id, url, events, secret_sealed) "
+                      "VALUES ($1::uuid, $2, ARRAY['dispatch.completed'], $3) RETURNING id",
+                      {acme.id, url, webhooks::SecretSeal(server.jwt_secret()).seal("whsec_rebound")})
                   .text(0, "id");
     auto created = acme.http.post("/api/v1/dispatches", dispatch_body(import_vendors(acme, 1)));
     ASSERT_EQ(wait_for_status(acme, created.json()["id"], "completed")["status"], "completed");
 
-    auto items = wait_for_deliveries(acme, id, [](auto& items) { return !items.empty() && items[0]["attempts"] == 1 &&
-                                                                        items[0]["status"] != "sending"; });
+    auto items = wait_for_deliveries(acme, id, [](auto& items) {
+        return !items.empty() && items[0]["attempts"] == 1 && items[0]["status"] != "sending";
+    });
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(items[0]["status"], "pending") << "retried later, like any failure";
     auto error = items[0]["last_error"].get<std::string>();

@@ -31,7 +31,8 @@ bool read_request(int fd, ReceivedHook& out) {
             for (auto& line : strings::split(data.substr(0, header_end), '\n')) {
                 auto colon = line.find(':');
                 if (colon == std::string::npos) continue;
-                out.headers[strings::to_lower(strings::trim(line.substr(0, colon)))] = strings::trim(line.substr(colon + 1));
+                out.headers[strings::to_lower(strings::trim(line.substr(0, colon)))] =
+                    strings::trim(line.substr(colon + 1));
             }
             length = std::stoul(out.header("content-length").empty() ? "0" : out.header("content-length"));
         }
@@ -129,7 +130,8 @@ void WebhookReceiver::handle(int fd) {
         received_.push_back(std::move(hook));
     }
     changed_.notify_all();
-    std::string reply = "HTTP/1.1 " + std::to_string(status) + " Status\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+    std::string reply =
+        "HTTP/1.1 " + std::to_string(status) + " Status\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
     send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
 }
 

@@ -113,8 +113,11 @@ TEST(Config, WebhookSettingsAreStrictByDefault) {
     EXPECT_FALSE(c.webhook_allow_http);
     EXPECT_EQ(c.webhook_retry_base_seconds, 60);
     EXPECT_EQ(c.webhook_retry_max_age_seconds, 21600);
-    c = Config::load(env_of({{"JWT_SECRET", kGoodSecret}, {"WEBHOOK_ALLOW_PRIVATE", "1"}, {"WEBHOOK_ALLOW_HTTP", "1"},
-                             {"WEBHOOK_RETRY_BASE_SECONDS", "1"}, {"WEBHOOK_TIMEOUT_SECONDS", "3"}}),
+    c = Config::load(env_of({{"JWT_SECRET", kGoodSecret},
+                             {"WEBHOOK_ALLOW_PRIVATE", "1"},
+                             {"WEBHOOK_ALLOW_HTTP", "1"},
+                             {"WEBHOOK_RETRY_BASE_SECONDS", "1"},
+                             {"WEBHOOK_TIMEOUT_SECONDS", "3"}}),
                      {.jwt_secret = true});
     EXPECT_TRUE(c.webhook_allow_private);
     EXPECT_TRUE(c.webhook_allow_http);
