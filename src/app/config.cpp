@@ -77,6 +77,16 @@ std::pair<std::string, std::uint16_t> listen_address(const std::string& var, con
     return {host, static_cast<std::uint16_t>(p)};
 }
 
+void load_webhook_settings(const EnvLookup& env, Config& c) {
+    c.webhook_allow_private = flag(env, "WEBHOOK_ALLOW_PRIVATE", false);
+    c.webhook_allow_http = flag(env, "WEBHOOK_ALLOW_HTTP", false);
+    c.webhook_timeout_seconds = static_cast<int>(integer(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60));
+    c.webhook_retry_base_seconds = static_cast<int>(integer(env, "WEBHOOK_RETRY_BASE_SECONDS", 60, 1, 3600));
+    c.webhook_retry_max_age_seconds =
+        static_cast<int>(integer(env, "WEBHOOK_RETRY_MAX_AGE_SECONDS", 21600, 1, 7 * 86400));
+    c.webhook_threads = static_cast<int>(integer(env, "WEBHOOK_THREADS", 2, 1, 32));
+}
+
 }  // namespace
 
 EnvLookup process_env() {
@@ -162,6 +172,7 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     c.cookie_secure = flag(env, "COOKIE_SECURE", true);
     c.billing_close_interval_seconds =
         static_cast<int>(integer(env, "BILLING_CLOSE_INTERVAL_SECONDS", 3600, 0, 7 * 86400));
+    load_webhook_settings(env, c);
     return c;
 }
 

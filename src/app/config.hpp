@@ -52,6 +52,12 @@ struct Config {
     int retry_max_age_seconds = 86400; // RETRY_MAX_AGE_SECONDS
     bool cookie_secure = true;         // COOKIE_SECURE (0 only for plain-HTTP development behind no TLS)
     int billing_close_interval_seconds = 3600;  // BILLING_CLOSE_INTERVAL_SECONDS (0 = only `admin close-period`)
+    bool webhook_allow_private = false;         // WEBHOOK_ALLOW_PRIVATE: loopback/private targets (tests only)
+    bool webhook_allow_http = false;            // WEBHOOK_ALLOW_HTTP: plain http:// targets (tests only)
+    int webhook_timeout_seconds = 10;           // WEBHOOK_TIMEOUT_SECONDS per request
+    int webhook_retry_base_seconds = 60;        // WEBHOOK_RETRY_BASE_SECONDS: first retry delay, doubling
+    int webhook_retry_max_age_seconds = 21600;  // WEBHOOK_RETRY_MAX_AGE_SECONDS: then given up
+    int webhook_threads = 2;                    // WEBHOOK_THREADS per worker process
 
     struct Needs {
         bool jwt_secret = false;  ///< serve needs it; migrate and admin do not

@@ -3,15 +3,15 @@
 #include "audit/audit_service.hpp"
 #include "auth/auth_routes.hpp"
 #include "auth/auth_service.hpp"
-#include "delivery/renderer.hpp"
-#include "delivery/worker.hpp"
 #include "billing/billing_routes.hpp"
 #include "billing/billing_service.hpp"
+#include "common/log.hpp"
+#include "delivery/renderer.hpp"
+#include "delivery/worker.hpp"
 #include "dispatch/attachment_service.hpp"
 #include "dispatch/dispatch_routes.hpp"
 #include "dispatch/dispatch_service.hpp"
 #include "http/pipeline.hpp"
-#include "common/log.hpp"
 #include "inbox/inbound_service.hpp"
 #include "inbox/inbound_smtp.hpp"
 #include "inbox/inbox_routes.hpp"
@@ -29,6 +29,9 @@
 #include "tickets/ticket_routes.hpp"
 #include "tickets/ticket_service.hpp"
 #include "vendors/vendor_routes.hpp"
+#include "webhooks/webhook_routes.hpp"
+#include "webhooks/webhook_sender.hpp"
+#include "webhooks/webhook_service.hpp"
 
 namespace dh::app {
 
@@ -36,7 +39,27 @@ struct DeliveryStack::Impl {
     std::unique_ptr<mail::Transport> transport;
     std::unique_ptr<delivery::Renderer> renderer;
     std::unique_ptr<delivery::Worker> worker;
+    std::unique_ptr<webhooks::WebhookTransport> webhook_transport;
+    std::unique_ptr<webhooks::WebhookSender> webhook_sender;
 };
+
+/// WEBHOOK_ALLOW_PRIVATE / WEBHOOK_ALLOW_HTTP, said loudly when set: both are for tests.
+webhooks::TargetRules webhook_rules(const Config& config) {
+    webhooks::TargetRules rules{config.webhook_allow_private, config.webhook_allow_http};
+    if (rules.allow_private) log::warn("webhooks may target private and loopback addresses (WEBHOOK_ALLOW_PRIVATE)");
+    if (rules.allow_http) log::warn("webhooks may use plain http (WEBHOOK_ALLOW_HTTP)");
+    return rules;
+}
+
+std::unique_ptr<webhooks::WebhookSender> make_webhook_sender(const Config& config, db::Pool& pool,
+                                                             const webhooks::WebhookTransport& transport) {
+    webhooks::WebhookSender::Options o;
+    o.threads = config.webhook_threads;
+    o.timeout_seconds = config.webhook_timeout_seconds;
+    o.retry_base_seconds = config.webhook_retry_base_seconds;
+    o.retry_max_age_seconds = config.webhook_retry_max_age_seconds;
+    return std::make_unique<webhooks::WebhookSender>(pool, transport, webhooks::SecretSeal(config.jwt_secret), o);
+}
 
 /// SES_REGION → the SES API; SMTP_URL → the relay; neither → capture files under DATA_DIR/outbox.
 std::unique_ptr<mail::Transport> make_transport(const Config& config) {
@@ -66,11 +89,22 @@ DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::st
     options.retry_max_age_seconds = config.retry_max_age_seconds;
     options.listen_conninfo = conninfo;
     impl_->worker = std::make_unique<delivery::Worker>(pool, *impl_->transport, *impl_->renderer, options);
+    impl_->webhook_transport = std::make_unique<webhooks::WebhookTransport>(
+        webhook_rules(config), std::chrono::seconds(config.webhook_timeout_seconds));
+    impl_->webhook_sender = make_webhook_sender(config, pool, *impl_->webhook_transport);
 }
 
 DeliveryStack::~DeliveryStack() { stop(); }
-void DeliveryStack::start() { impl_->worker->start(); }
-void DeliveryStack::stop() { impl_->worker->stop(); }
+
+void DeliveryStack::start() {
+    impl_->worker->start();
+    impl_->webhook_sender->start();
+}
+
+void DeliveryStack::stop() {
+    impl_->webhook_sender->stop();
+    impl_->worker->stop();
+}
 std::string DeliveryStack::health() const { return impl_->transport->health(); }
 
 struct Features {
@@ -88,6 +122,7 @@ struct Features {
     std::unique_ptr<inbox::InboundService> inbound;
     std::unique_ptr<inbox::SmtpInbound> smtp_handler;
     std::unique_ptr<inbox::SesInbound> ses;
+    std::unique_ptr<webhooks::WebhookService> webhook_service;
     std::optional<mail::SmtpServer::Options> smtp_options;  ///< unset: SMTP_LISTEN=off
     std::unique_ptr<mail::SmtpServer> smtp;                 ///< made by listen()
 };
@@ -170,6 +205,9 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     f->smtp_handler = std::make_unique<inbox::SmtpInbound>(*f->inbound);
     f->ses = std::make_unique<inbox::SesInbound>(*f->inbound, sns_options(config));
     f->smtp_options = smtp_server_options(config);
+    f->webhook_service = std::make_unique<webhooks::WebhookService>(
+        platform.pool, webhooks::TargetRules{config.webhook_allow_private, config.webhook_allow_http},
+        webhooks::SecretSeal(config.jwt_secret));
 
     auto* auth = f->auth.get();
     pipeline.set_authenticator([auth](const http::Request& req) { return auth->authenticate(std::string(req.header("authorization"))); });
@@ -187,6 +225,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     vendors::register_vendor_routes(router, platform.pool, platform.config.data_dir);
     inbox::register_inbox_routes(router, *f->inbox);
     inbox::register_inbound_routes(router, *f->ses);
+    webhooks::register_webhook_routes(router, *f->webhook_service);
     return FeatureSet(std::move(f));
 }
 

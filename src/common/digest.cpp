@@ -1,5 +1,7 @@
 #include "common/digest.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 namespace dh::digest {
@@ -7,12 +9,24 @@ namespace dh::digest {
 std::string sha256_hex(std::string_view data) {
     unsigned char d[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), d);
-    static const char* hex = "0123456789abcdef";
+    return hex(std::string_view(reinterpret_cast<const char*>(d), sizeof d));
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+         data.size(), mac, &len);
+    return std::string(reinterpret_cast<const char*>(mac), len);
+}
+
+std::string hex(std::string_view bytes) {
+    static const char* digits = "0123456789abcdef";
     std::string out;
-    out.reserve(2 * SHA256_DIGEST_LENGTH);
-    for (unsigned char b : d) {
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 15]);
+    out.reserve(2 * bytes.size());
+    for (unsigned char b : bytes) {
+        out.push_back(digits[b >> 4]);
+        out.push_back(digits[b & 15]);
     }
     return out;
 }

@@ -10,4 +10,13 @@ namespace dh::db {
 std::string text_array(const std::vector<std::optional<std::string>>& items);
 std::string text_array(const std::vector<std::string>& items);
 
+/// The array literal of one field of each item, e.g. text_array_of(rows, [](auto& r) { return r.id; }).
+template <class T, class Field>
+std::string text_array_of(const std::vector<T>& items, Field field) {
+    std::vector<std::string> values;
+    values.reserve(items.size());
+    for (auto& item : items) values.push_back(field(item));
+    return text_array(values);
+}
+
 }  // namespace dh::db

@@ -5,6 +5,7 @@
 #include "common/strings.hpp"
 #include "db/arrays.hpp"
 #include "db/tx.hpp"
+#include "webhooks/event_outbox.hpp"
 
 namespace dh::delivery::queue_store {
 namespace {
@@ -60,14 +61,17 @@ SELECT c.id, c.tenant_id, c.dispatch_id, c.email, c.contact_name, c.vendor_id, v
        extract(epoch FROM now() - c.first_attempt_at)::bigint AS age
 FROM claimed c LEFT JOIN vendors v ON v.id = c.vendor_id)SQL";
 
-constexpr const char* kFailOverLimit = R"SQL(
+namespace events = webhooks::event_outbox;
+
+const std::string kFailOverLimit = std::string(R"SQL(
 WITH f AS (
   UPDATE deliveries l SET status = 'failed', reason = 'the plan''s email limit for this period was lowered below use',
                           updated_at = now()
   FROM dispatches d
   WHERE d.id = l.dispatch_id AND d.tenant_id = $1::uuid AND d.period_start = $2::date AND l.status IN ('queued', 'deferred')
-  RETURNING 1)
-SELECT count(*) AS n FROM f)SQL";
+  RETURNING )SQL") + events::kDeliveryColumns +
+                                   ")" + events::emit("failed", "f", events::kDeliveryFailed, events::delivery_data()) +
+                                   " SELECT count(*) AS n FROM f";
 
 constexpr const char* kRenew = R"SQL(
 WITH r AS (UPDATE deliveries SET lease_expires_at = now() + make_interval(secs => $3)
@@ -77,21 +81,24 @@ SELECT count(*) AS n FROM r)SQL";
 // A delivery is 'sending' exactly while lease_owner is set (claim sets both, record and reclaim
 // clear both), so "still mine" is lease_owner = me. Spelling out status = 'sending' as well lets
 // the planner pick the partial index deliveries_leased, whose dead entries grow with every batch.
-constexpr const char* kRecordSent = R"SQL(
+// Each statement that records outcomes also writes their webhook events (event_outbox::emit): in
+// the same transaction, and nothing at all while no tenant has an endpoint.
+const std::string kRecordSent = std::string(R"SQL(
 WITH done AS (
   UPDATE deliveries l SET status = 'sent', counted = true, sent_at = now(), smtp_code = x.code, relay_reply = x.reply,
                           reason = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
   FROM unnest($2::uuid[], $3::int[], $4::text[]) AS x(id, code, reply)
   WHERE l.id = x.id AND l.lease_owner = $1 AND NOT l.counted
-  RETURNING l.tenant_id, l.dispatch_id
+  RETURNING )SQL") + events::kDeliveryColumns +
+                                R"SQL(
 ), per AS (
   SELECT done.tenant_id, d.period_start, count(*) AS n FROM done JOIN dispatches d ON d.id = done.dispatch_id
   GROUP BY done.tenant_id, d.period_start
 ), usage AS (
   UPDATE usage_periods u SET sent = u.sent + per.n, reserved = u.reserved - per.n
   FROM per WHERE u.tenant_id = per.tenant_id AND u.period_start = per.period_start
-)
-SELECT DISTINCT dispatch_id FROM done)SQL";
+))SQL" + events::emit("sent", "done", events::kDeliverySent, events::delivery_data()) +
+                                " SELECT DISTINCT dispatch_id FROM done";
 
 constexpr const char* kRecordRetry = R"SQL(
 UPDATE deliveries l SET status = 'deferred', next_attempt_at = now() + make_interval(secs => x.delay), smtp_code = x.code,
@@ -102,21 +109,22 @@ FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::bigint[], $7::boo
 WHERE l.id = x.id AND l.lease_owner = $1
 RETURNING l.dispatch_id)SQL";
 
-constexpr const char* kRecordFailed = R"SQL(
+const std::string kRecordFailed = std::string(R"SQL(
 WITH done AS (
   UPDATE deliveries l SET status = 'failed', smtp_code = x.code, relay_reply = x.reply, reason = x.reason,
                           lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
   FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[]) AS x(id, code, reply, reason)
   WHERE l.id = x.id AND l.lease_owner = $1
-  RETURNING l.tenant_id, l.dispatch_id
+  RETURNING )SQL") + events::kDeliveryColumns +
+                                  R"SQL(
 ), per AS (
   SELECT done.tenant_id, d.period_start, count(*) AS n FROM done JOIN dispatches d ON d.id = done.dispatch_id
   GROUP BY done.tenant_id, d.period_start
 ), released AS (
   UPDATE usage_periods u SET reserved = u.reserved - per.n
   FROM per WHERE u.tenant_id = per.tenant_id AND u.period_start = per.period_start
-)
-SELECT DISTINCT dispatch_id FROM done)SQL";
+))SQL" + events::emit("failed", "done", events::kDeliveryFailed, events::delivery_data()) +
+                                  " SELECT DISTINCT dispatch_id FROM done";
 
 constexpr const char* kHeartbeat = R"SQL(
 INSERT INTO worker_heartbeats (worker_id, hostname, pid, relay_problem) VALUES ($1, $2, $3, $4)
@@ -129,14 +137,6 @@ std::string host_name() {
     return gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string("unknown");
 }
 
-template <class T, class F>
-std::string array_of(const std::vector<T>& items, F field) {
-    std::vector<std::string> values;
-    values.reserve(items.size());
-    for (auto& item : items) values.push_back(field(item));
-    return db::text_array(values);
-}
-
 void collect(const db::Result& r, std::vector<std::string>& out) {
     for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
 }
@@ -146,7 +146,7 @@ void collect(const db::Result& r, std::vector<std::string>& out) {
 long long reclaim_expired(db::Tx& tx) { return tx.exec(kReclaim).integer(0, "n"); }
 
 long long renew_leases(db::Tx& tx, const std::string& worker_id, const std::vector<std::string>& ids, int lease_seconds) {
-    auto array = array_of(ids, [](const std::string& id) { return id; });
+    auto array = db::text_array(ids);
     return tx.exec(kRenew, {worker_id, array, lease_seconds}).integer(0, "n");
 }
 void release_scheduled(db::Tx& tx) { tx.exec(kReleaseScheduled); }
@@ -223,23 +223,24 @@ std::vector<std::string> record(db::Tx& tx, const std::string& worker_id, const 
                                 const std::vector<Retry>& retries, const std::vector<Failed>& failed) {
     std::vector<std::string> dispatches;
     if (!sent.empty())
-        collect(tx.exec(kRecordSent, {worker_id, array_of(sent, [](auto& s) { return s.id; }),
-                                      array_of(sent, [](auto& s) { return std::to_string(s.code); }),
-                                      array_of(sent, [](auto& s) { return s.reply; })}),
+        collect(tx.exec(kRecordSent, {worker_id, db::text_array_of(sent, [](auto& s) { return s.id; }),
+                                      db::text_array_of(sent, [](auto& s) { return std::to_string(s.code); }),
+                                      db::text_array_of(sent, [](auto& s) { return s.reply; })}),
                 dispatches);
     if (!retries.empty())
-        collect(tx.exec(kRecordRetry, {worker_id, array_of(retries, [](auto& s) { return s.id; }),
-                                       array_of(retries, [](auto& s) { return std::to_string(s.code); }),
-                                       array_of(retries, [](auto& s) { return s.reply; }),
-                                       array_of(retries, [](auto& s) { return s.reason; }),
-                                       array_of(retries, [](auto& s) { return std::to_string(s.delay_seconds); }),
-                                       array_of(retries, [](auto& s) { return std::string(s.uncounted ? "t" : "f"); })}),
+        collect(tx.exec(kRecordRetry,
+                        {worker_id, db::text_array_of(retries, [](auto& s) { return s.id; }),
+                         db::text_array_of(retries, [](auto& s) { return std::to_string(s.code); }),
+                         db::text_array_of(retries, [](auto& s) { return s.reply; }),
+                         db::text_array_of(retries, [](auto& s) { return s.reason; }),
+                         db::text_array_of(retries, [](auto& s) { return std::to_string(s.delay_seconds); }),
+                         db::text_array_of(retries, [](auto& s) { return std::string(s.uncounted ? "t" : "f"); })}),
                 dispatches);
     if (!failed.empty())
-        collect(tx.exec(kRecordFailed, {worker_id, array_of(failed, [](auto& s) { return s.id; }),
-                                        array_of(failed, [](auto& s) { return std::to_string(s.code); }),
-                                        array_of(failed, [](auto& s) { return s.reply; }),
-                                        array_of(failed, [](auto& s) { return s.reason; })}),
+        collect(tx.exec(kRecordFailed, {worker_id, db::text_array_of(failed, [](auto& s) { return s.id; }),
+                                        db::text_array_of(failed, [](auto& s) { return std::to_string(s.code); }),
+                                        db::text_array_of(failed, [](auto& s) { return s.reply; }),
+                                        db::text_array_of(failed, [](auto& s) { return s.reason; })}),
                 dispatches);
     return dispatches;
 }

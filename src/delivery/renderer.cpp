@@ -1,12 +1,11 @@
 #include "delivery/renderer.hpp"
 
-#include <openssl/hmac.h>
-
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/digest.hpp"
 #include "common/error.hpp"
 #include "db/tx.hpp"
 #include "dispatch/message_template.hpp"
@@ -55,12 +54,7 @@ struct Renderer::Prepared {
 };
 
 std::string derive_routing_key(const std::string& jwt_secret) {
-    unsigned char mac[32];
-    unsigned int len = 0;
-    const std::string label = "dispatchhub mail routing v1";
-    HMAC(EVP_sha256(), jwt_secret.data(), static_cast<int>(jwt_secret.size()),
-         reinterpret_cast<const unsigned char*>(label.data()), label.size(), mac, &len);
-    return std::string(reinterpret_cast<char*>(mac), len);
+    return digest::hmac_sha256(jwt_secret, "dispatchhub mail routing v1");
 }
 
 Renderer::Renderer(db::Pool& pool, std::string data_dir, std::string mail_domain, std::string routing_key)

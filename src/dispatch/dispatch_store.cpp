@@ -4,7 +4,9 @@
 
 #include "common/strings.hpp"
 #include "db/arrays.hpp"
+#include "db/sql_text.hpp"
 #include "db/tx.hpp"
+#include "webhooks/event_outbox.hpp"
 
 namespace dh::dispatch::dispatch_store {
 namespace {
@@ -97,9 +99,26 @@ ORDER BY v.name, r.email LIMIT 1)SQL";
 constexpr const char* kInsertSingle = R"SQL(
 INSERT INTO deliveries (tenant_id, dispatch_id, vendor_id, email, contact_name, status)
 VALUES ($1::uuid, $2::uuid, $4::uuid, $3, $5, 'queued'))SQL";
-constexpr const char* kSetTotals =
-    "UPDATE dispatches SET recipients_total = $2, status = $3, updated_at = now(), "
-    "completed_at = CASE WHEN $3 = 'completed' THEN now() END WHERE id = $1::uuid";
+// The data of a dispatch.completed event over a row `s` with kCompletedColumns.
+constexpr const char* kCompletedColumns =
+    "d.id, d.tenant_id, d.subject, d.reference, d.is_test, d.recipients_total, d.completed_at";
+const std::string kCompletedData = R"SQL(
+  jsonb_build_object('dispatch_id', s.id, 'subject', s.subject, 'reference', s.reference, 'is_test', s.is_test,
+    'recipients_total', s.recipients_total, 'completed_at', )SQL" DH_SQL_TIMESTAMP("s.completed_at") R"SQL(,
+    'counts', (SELECT coalesce(jsonb_object_agg(status, n), '{}') FROM
+               (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = s.id GROUP BY status) x)))SQL";
+
+// A dispatch whose every recipient is suppressed is completed at creation: that is reported too.
+const std::string kSetTotals =
+    std::string(R"SQL(
+WITH t AS (
+  UPDATE dispatches d SET recipients_total = $2, status = $3, updated_at = now(),
+                          completed_at = CASE WHEN $3 = 'completed' THEN now() END
+  WHERE d.id = $1::uuid RETURNING d.status, )SQL") +
+    kCompletedColumns + R"SQL(
+), c AS (SELECT * FROM t WHERE status = 'completed'))SQL" +
+    webhooks::event_outbox::emit("completed", "c", webhooks::event_outbox::kDispatchCompleted, kCompletedData) +
+    " SELECT count(*) AS n FROM t";
 
 constexpr const char* kMissingBase = R"SQL(
 SELECT v.name || ' <' || d.email || '>' AS label FROM deliveries d LEFT JOIN vendors v ON v.id = d.vendor_id
@@ -156,10 +175,17 @@ WITH c AS (UPDATE deliveries SET status = 'queued', next_attempt_at = now(), fir
                                  reason = NULL, updated_at = now()
            WHERE dispatch_id = $1::uuid AND status = 'failed' RETURNING 1)
 SELECT count(*) AS n FROM c)SQL";
-constexpr const char* kCompleteIfDone = R"SQL(
-UPDATE dispatches d SET status = 'completed', completed_at = now(), updated_at = now()
-WHERE d.id = ANY($1::uuid[]) AND d.status IN ('queued', 'sending')
-  AND NOT EXISTS (SELECT 1 FROM deliveries l WHERE l.dispatch_id = d.id AND l.status IN ('queued', 'deferred', 'sending')))SQL";
+// Completion writes the dispatch.completed webhook event in the same statement (event_outbox).
+const std::string kCompleteIfDone =
+    std::string(R"SQL(
+WITH c AS (
+  UPDATE dispatches d SET status = 'completed', completed_at = now(), updated_at = now()
+  WHERE d.id = ANY($1::uuid[]) AND d.status IN ('queued', 'sending')
+    AND NOT EXISTS (SELECT 1 FROM deliveries l WHERE l.dispatch_id = d.id AND l.status IN ('queued', 'deferred', 'sending'))
+  RETURNING )SQL") +
+    kCompletedColumns + ")" +
+    webhooks::event_outbox::emit("completed", "c", webhooks::event_outbox::kDispatchCompleted, kCompletedData) +
+    " SELECT count(*) AS n FROM c";
 
 // The INSERT waits for a concurrent transaction holding the same key; the SELECT that follows runs
 // with a fresh snapshot and so sees the winner's row. Of 50 identical concurrent requests exactly

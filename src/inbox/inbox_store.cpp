@@ -1,6 +1,8 @@
 #include "inbox/inbox_store.hpp"
 
+#include "db/sql_text.hpp"
 #include "db/tx.hpp"
+#include "webhooks/event_outbox.hpp"
 
 namespace dh::inbox::inbox_store {
 namespace {
@@ -14,13 +16,22 @@ constexpr const char* kContactInTenant = R"SQL(
 SELECT c.vendor_id, c.id FROM vendor_contacts c WHERE lower(c.email) = lower($1)
 ORDER BY c.is_primary DESC, c.created_at LIMIT 1)SQL";
 
-constexpr const char* kInsertMessage = R"SQL(
-INSERT INTO inbox_messages (tenant_id, kind, routed_by, vendor_id, contact_id, dispatch_id, delivery_id, from_address,
-  from_name, to_addresses, subject, message_id, in_reply_to, text_body, html_text, has_html, bounce_status, diagnostic,
-  parse_error, envelope_from, raw_path, size_bytes)
-VALUES ($1::uuid, $2, $3, $4::uuid, $5::uuid, $6::uuid, $7::uuid, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-        $19, $20, $21, $22)
-RETURNING id)SQL";
+namespace events = webhooks::event_outbox;
+
+// Receiving a message and a bounce both write their webhook event in the same statement (event_outbox).
+const std::string kInsertMessage = R"SQL(
+WITH m AS (
+  INSERT INTO inbox_messages (tenant_id, kind, routed_by, vendor_id, contact_id, dispatch_id, delivery_id, from_address,
+    from_name, to_addresses, subject, message_id, in_reply_to, text_body, html_text, has_html, bounce_status, diagnostic,
+    parse_error, envelope_from, raw_path, size_bytes)
+  VALUES ($1::uuid, $2, $3, $4::uuid, $5::uuid, $6::uuid, $7::uuid, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+          $19, $20, $21, $22)
+  RETURNING id, tenant_id, kind, vendor_id, dispatch_id, delivery_id, from_address, subject, received_at
+))SQL" + events::emit("received", "m", events::kInboxReceived, R"SQL(
+  jsonb_build_object('message_id', s.id, 'kind', s.kind, 'vendor_id', s.vendor_id, 'dispatch_id', s.dispatch_id,
+    'delivery_id', s.delivery_id, 'from_address', s.from_address, 'subject', s.subject,
+    'received_at', )SQL" DH_SQL_TIMESTAMP("s.received_at") ")") +
+                                   " SELECT id FROM m";
 constexpr const char* kInsertAttachment = R"SQL(
 INSERT INTO inbox_attachments (tenant_id, message_id, filename, content_type, content_id, is_inline, size_bytes, storage_key)
 VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8))SQL";
@@ -35,9 +46,13 @@ FROM inbound_quarantine
 WHERE ($1::timestamptz IS NULL OR (received_at, id) < ($1::timestamptz, $2::uuid))
 ORDER BY received_at DESC, id DESC LIMIT $3)SQL";
 
-constexpr const char* kMarkBounced = R"SQL(
-UPDATE deliveries SET status = $2, reason = $3, relay_reply = $4, bounced_at = now(), updated_at = now()
-WHERE id = $1::uuid AND status = 'sent')SQL";
+const std::string kMarkBounced = std::string(R"SQL(
+WITH b AS (
+  UPDATE deliveries l SET status = $2, reason = $3, relay_reply = $4, bounced_at = now(), updated_at = now()
+  WHERE l.id = $1::uuid AND l.status = 'sent'
+  RETURNING )SQL") + events::kDeliveryColumns +
+                                 ")" + events::emit("bounced", "b", events::kDeliveryBounced, events::delivery_data()) +
+                                 " SELECT count(*) AS n FROM b";
 
 constexpr const char* kInboxColumns = R"SQL(
   m.id, m.tenant_id, m.kind, m.routed_by, m.vendor_id, m.contact_id, m.dispatch_id, m.delivery_id, m.from_address,
@@ -162,7 +177,7 @@ std::string insert_quarantine(db::Tx& tx, const std::string& envelope_from, cons
 
 bool mark_bounced(db::Tx& tx, const std::string& delivery_id, const std::string& status, const std::string& reason,
                   const std::string& diagnostic) {
-    return tx.exec(kMarkBounced, {delivery_id, status, reason, diagnostic}).affected() > 0;
+    return tx.exec(kMarkBounced, {delivery_id, status, reason, diagnostic}).integer(0, "n") > 0;
 }
 
 std::vector<QuarantinedMessage> quarantine(db::Tx& tx, int limit, const std::optional<std::string>& after_time,

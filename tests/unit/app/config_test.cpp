@@ -107,5 +107,27 @@ TEST(Config, InboundSmtpSettings) {
     EXPECT_NE(error_of({{"JWT_SECRET", kGoodSecret}, {"SMTP_MAX_SESSIONS", "0"}}).find("SMTP_MAX_SESSIONS"), std::string::npos);
 }
 
+TEST(Config, WebhookSettingsAreStrictByDefault) {
+    auto c = Config::load(env_of({{"JWT_SECRET", kGoodSecret}}), {.jwt_secret = true});
+    EXPECT_FALSE(c.webhook_allow_private);
+    EXPECT_FALSE(c.webhook_allow_http);
+    EXPECT_EQ(c.webhook_retry_base_seconds, 60);
+    EXPECT_EQ(c.webhook_retry_max_age_seconds, 21600);
+    c = Config::load(env_of({{"JWT_SECRET", kGoodSecret},
+                             {"WEBHOOK_ALLOW_PRIVATE", "1"},
+                             {"WEBHOOK_ALLOW_HTTP", "1"},
+                             {"WEBHOOK_RETRY_BASE_SECONDS", "1"},
+                             {"WEBHOOK_TIMEOUT_SECONDS", "3"}}),
+                     {.jwt_secret = true});
+    EXPECT_TRUE(c.webhook_allow_private);
+    EXPECT_TRUE(c.webhook_allow_http);
+    EXPECT_EQ(c.webhook_retry_base_seconds, 1);
+    EXPECT_EQ(c.webhook_timeout_seconds, 3);
+    EXPECT_NE(error_of({{"JWT_SECRET", kGoodSecret}, {"WEBHOOK_ALLOW_PRIVATE", "maybe"}}).find("WEBHOOK_ALLOW_PRIVATE"),
+              std::string::npos);
+    EXPECT_NE(error_of({{"JWT_SECRET", kGoodSecret}, {"WEBHOOK_TIMEOUT_SECONDS", "0"}}).find("WEBHOOK_TIMEOUT_SECONDS"),
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace dh

@@ -1,0 +1,58 @@
+#include "webhooks/secret_seal.hpp"
+
+#include <sodium.h>
+
+#include <cstring>
+#include <vector>
+
+#include "common/digest.hpp"
+
+namespace dh::webhooks {
+namespace {
+
+constexpr std::string_view kPrefix = "v1:";
+
+std::string to_base64(const std::vector<unsigned char>& bytes) {
+    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+    out.resize(std::strlen(out.c_str()));
+    return out;
+}
+
+std::optional<std::vector<unsigned char>> from_base64(std::string_view text) {
+    std::vector<unsigned char> out(text.size());
+    std::size_t len = 0;
+    if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
+        return std::nullopt;
+    out.resize(len);
+    return out;
+}
+
+}  // namespace
+
+SecretSeal::SecretSeal(const std::string& jwt_secret)
+    : key_(digest::hmac_sha256(jwt_secret, "dispatchhub webhook secrets v1")) {}
+
+std::string SecretSeal::seal(const std::string& secret) const {
+    std::vector<unsigned char> box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + secret.size());
+    randombytes_buf(box.data(), crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(box.data() + crypto_secretbox_NONCEBYTES,
+                          reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), box.data(),
+                          reinterpret_cast<const unsigned char*>(key_.data()));
+    return std::string(kPrefix) + to_base64(box);
+}
+
+std::optional<std::string> SecretSeal::open(const std::string& sealed) const {
+    if (!sealed.starts_with(kPrefix)) return std::nullopt;
+    auto box = from_base64(std::string_view(sealed).substr(kPrefix.size()));
+    if (!box || box->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;
+    std::string secret(box->size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(secret.data()),
+                                   box->data() + crypto_secretbox_NONCEBYTES, box->size() - crypto_secretbox_NONCEBYTES,
+                                   box->data(), reinterpret_cast<const unsigned char*>(key_.data())) != 0)
+        return std::nullopt;
+    return secret;
+}
+
+}  // namespace dh::webhooks
