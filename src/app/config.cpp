@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/strings.hpp"
+#include "mail/mime_builder.hpp"
 #include "mail/smtp_url.hpp"
 
 namespace dh {
@@ -142,6 +143,12 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     c.max_body_bytes = static_cast<std::size_t>(integer(env, "HTTP_MAX_BODY_BYTES", 1 << 20, 1024, 1L << 30));
     c.http_idle_timeout_seconds = static_cast<int>(integer(env, "HTTP_IDLE_TIMEOUT_SECONDS", 60, 1, 3600));
     c.mail_domain = strings::to_lower(plain(env, "MAIL_DOMAIN", "dispatchhub.localhost"));
+    c.platform_sender = plain(env, "PLATFORM_SENDER", "support@" + c.mail_domain);
+    if (!mail::is_valid_address(c.platform_sender))
+        throw ConfigError("PLATFORM_SENDER: must be a plain email address, e.g. support@example.com");
+    c.platform_sender_name = plain(env, "PLATFORM_SENDER_NAME", c.platform_sender_name);
+    if (strings::has_line_break_or_nul(c.platform_sender_name) || c.platform_sender_name.size() > 100)
+        throw ConfigError("PLATFORM_SENDER_NAME: must be one line of at most 100 bytes");
     auto smtp_listen = plain(env, "SMTP_LISTEN", "127.0.0.1:2525");
     if (strings::to_lower(smtp_listen) == "off" || smtp_listen == "0") {
         c.smtp_listen_enabled = false;

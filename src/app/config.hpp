@@ -32,6 +32,8 @@ struct Config {
     std::size_t max_body_bytes = 1 << 20;  // HTTP_MAX_BODY_BYTES for JSON requests
     int http_idle_timeout_seconds = 60;    // HTTP_IDLE_TIMEOUT_SECONDS
     std::string mail_domain = "dispatchhub.localhost";  // MAIL_DOMAIN
+    std::string platform_sender;       // PLATFORM_SENDER: From of ticket notifications; default support@MAIL_DOMAIN
+    std::string platform_sender_name = "DispatchHub Support";  // PLATFORM_SENDER_NAME
     std::string smtp_listen_host = "127.0.0.1";
     std::uint16_t smtp_listen_port = 2525;  // SMTP_LISTEN host:port, "off" disables
     bool smtp_listen_enabled = true;

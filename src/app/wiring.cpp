@@ -6,6 +6,7 @@
 #include "billing/billing_routes.hpp"
 #include "billing/billing_service.hpp"
 #include "common/log.hpp"
+#include "delivery/notifier.hpp"
 #include "delivery/renderer.hpp"
 #include "delivery/worker.hpp"
 #include "dispatch/attachment_service.hpp"
@@ -38,6 +39,7 @@ namespace dh::app {
 struct DeliveryStack::Impl {
     std::unique_ptr<mail::Transport> transport;
     std::unique_ptr<delivery::Renderer> renderer;
+    std::unique_ptr<delivery::Notifier> notifier;
     std::unique_ptr<delivery::Worker> worker;
     std::unique_ptr<webhooks::WebhookTransport> webhook_transport;
     std::unique_ptr<webhooks::WebhookSender> webhook_sender;
@@ -77,6 +79,21 @@ std::unique_ptr<mail::Transport> make_transport(const Config& config) {
     return std::make_unique<mail::CaptureTransport>(config.data_dir + "/outbox");
 }
 
+namespace {
+
+delivery::Notifier::Options notifier_options(const Config& config) {
+    delivery::Notifier::Options o;
+    o.sender = config.platform_sender;
+    o.sender_name = config.platform_sender_name;
+    o.mail_domain = config.mail_domain;
+    o.lease_seconds = config.worker_lease_seconds;
+    o.retry_base_seconds = config.retry_base_seconds;
+    o.retry_max_age_seconds = config.retry_max_age_seconds;
+    return o;
+}
+
+}  // namespace
+
 DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::string& conninfo)
     : impl_(std::make_unique<Impl>()) {
     impl_->transport = make_transport(config);
@@ -88,7 +105,9 @@ DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::st
     options.retry_base_seconds = config.retry_base_seconds;
     options.retry_max_age_seconds = config.retry_max_age_seconds;
     options.listen_conninfo = conninfo;
-    impl_->worker = std::make_unique<delivery::Worker>(pool, *impl_->transport, *impl_->renderer, options);
+    impl_->notifier = std::make_unique<delivery::Notifier>(pool, *impl_->transport, notifier_options(config));
+    impl_->worker =
+        std::make_unique<delivery::Worker>(pool, *impl_->transport, *impl_->renderer, options, impl_->notifier.get());
     impl_->webhook_transport = std::make_unique<webhooks::WebhookTransport>(
         webhook_rules(config), std::chrono::seconds(config.webhook_timeout_seconds));
     impl_->webhook_sender = make_webhook_sender(config, pool, *impl_->webhook_transport);

@@ -59,8 +59,9 @@ bool invoice_tenant(db::Pool& pool, const BillingBasis& basis, const Period& per
 InvoicePreview BillingService::preview(const std::string& tenant_id) {
     if (!strings::is_uuid(tenant_id)) throw Error::not_found("Tenant");
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        // The lines closing the running period would give now: the plan in force runs to its end.
         auto period = period_of(invoice_store::today(tx).substr(0, 7));
-        auto bases = invoice_store::bases(tx, Period{period.label, period.start, "infinity"}, tenant_id);
+        auto bases = invoice_store::bases(tx, period, tenant_id);
         if (bases.empty()) throw Error::not_found("Tenant");
         auto lines = invoice_lines(bases.front(), period.label);
         return InvoicePreview{tenant_id, period, bases.front().currency, bases.front().emails_sent, lines, total_of(lines)};

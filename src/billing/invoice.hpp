@@ -39,7 +39,16 @@ struct Invoice {
     std::vector<Payment> payments;
 };
 
-/// What an invoice for a tenant's period is computed from.
+/// A stretch of a billing period on one plan.
+struct PlanSegment {
+    std::string plan_name;
+    long long price_cents = 0;
+    std::string from, until;  ///< "YYYY-MM-DD HH:MM" UTC; until is exclusive
+    long long seconds = 0;
+};
+
+/// What an invoice for a tenant's period is computed from. The plan fields are those of the plan
+/// in force at the period's end.
 struct BillingBasis {
     std::string tenant_id;
     std::string plan_id;
@@ -49,6 +58,7 @@ struct BillingBasis {
     std::optional<long long> overage_cents_per_1000;  ///< none: hard stop, never overage
     long long included_emails = 0;                    ///< the plan's emails per period
     long long emails_sent = 0;
+    std::vector<PlanSegment> segments;  ///< the period's plans in order; more than one: charged pro rata
 };
 
 /// A calendar month [start, end).

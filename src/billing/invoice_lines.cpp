@@ -22,11 +22,43 @@ bool digits(const std::string& s, std::size_t from, std::size_t n) {
     return true;
 }
 
+/// Days with two decimals: 1,209,600 s -> "14.00".
+std::string days(long long seconds) {
+    long long hundredths = (seconds * 100 + 43200) / 86400;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%lld.%02lld", hundredths / 100, hundredths % 100);
+    return buf;
+}
+
+std::string segment_label(const PlanSegment& s, long long period_seconds) {
+    return "Plan " + s.plan_name + ", " + s.from + " to " + s.until + " UTC (" + days(s.seconds) + " of " +
+           days(period_seconds) + " days)";
+}
+
 }  // namespace
+
+std::vector<InvoiceLine> pro_rata_lines(const std::vector<PlanSegment>& segments) {
+    __int128 period = 0;
+    for (auto& s : segments) period += s.seconds;
+    std::vector<InvoiceLine> lines;
+    __int128 exact = 0;  // sum of price x seconds so far; the exact running total is exact / period
+    long long billed = 0;
+    for (auto& s : segments) {
+        exact += static_cast<__int128>(s.price_cents) * s.seconds;
+        auto running = period > 0 ? static_cast<long long>((2 * exact + period) / (2 * period)) : 0LL;  // half up
+        long long amount = running - billed;
+        billed = running;
+        lines.push_back({"plan", segment_label(s, static_cast<long long>(period)), 1, amount, amount});
+    }
+    return lines;
+}
 
 std::vector<InvoiceLine> invoice_lines(const BillingBasis& b, const std::string& period_label) {
     std::vector<InvoiceLine> lines;
-    lines.push_back({"plan", "Plan " + b.plan_name + ", " + period_label, 1, b.price_cents, b.price_cents});
+    if (b.segments.size() > 1)
+        lines = pro_rata_lines(b.segments);
+    else
+        lines.push_back({"plan", "Plan " + b.plan_name + ", " + period_label, 1, b.price_cents, b.price_cents});
     long long over = b.emails_sent - b.included_emails;
     if (b.overage_cents_per_1000 && over > 0) {
         long long blocks = (over + 999) / 1000;

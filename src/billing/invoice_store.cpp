@@ -7,13 +7,42 @@ namespace dh::billing::invoice_store {
 namespace {
 
 constexpr const char* kToday = "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS today";
+// One row per plan segment of each tenant's period, in order. A tenant's span is the period, or its
+// part after the tenant was created (a new tenant's first period is charged in full, among its
+// plans). The plan at the span's start is the target of the last change before it, else the origin
+// of the first change after it, else the tenant's plan (no changes at all); every change inside the
+// span starts a segment. Seconds count from the span start, so the segments tile the span exactly.
 constexpr const char* kBases = R"SQL(
-SELECT t.id AS tenant_id, p.id AS plan_id, p.name AS plan_name, p.currency, p.price_cents, p.overage_cents_per_1000,
-       p.emails_per_period, coalesce(u.sent, 0) AS sent
-FROM tenants t JOIN plans p ON p.id = t.plan_id
-LEFT JOIN usage_periods u ON u.tenant_id = t.id AND u.period_start = $1::date
-WHERE t.created_at < $2::date AND ($3::uuid IS NULL OR t.id = $3::uuid)
-ORDER BY t.created_at, t.id)SQL";
+WITH b AS (SELECT ($1::date)::timestamp AT TIME ZONE 'UTC' AS s, ($2::date)::timestamp AT TIME ZONE 'UTC' AS e),
+t AS (SELECT id, plan_id, created_at FROM tenants WHERE created_at < $2::date AND ($3::uuid IS NULL OR id = $3::uuid)),
+spans AS (SELECT t.id AS tenant_id, t.plan_id, greatest(b.s, t.created_at) AS s, b.e FROM t, b),
+starts AS (
+  SELECT x.tenant_id, x.s AS starts_at, 0::bigint AS seq, coalesce(
+    (SELECT c.to_plan_id FROM tenant_plan_changes c WHERE c.tenant_id = x.tenant_id AND c.effective_at <= x.s
+     ORDER BY c.effective_at DESC, c.id DESC LIMIT 1),
+    (SELECT c.from_plan_id FROM tenant_plan_changes c WHERE c.tenant_id = x.tenant_id AND c.effective_at > x.s
+     ORDER BY c.effective_at, c.id LIMIT 1),
+    x.plan_id) AS plan_id
+  FROM spans x
+  UNION ALL
+  SELECT c.tenant_id, c.effective_at, c.id, c.to_plan_id
+  FROM tenant_plan_changes c JOIN spans x ON x.tenant_id = c.tenant_id
+  WHERE c.effective_at > x.s AND c.effective_at < x.e
+),
+segments AS (
+  SELECT g.tenant_id, g.plan_id, g.starts_at, g.seq, lead(g.starts_at, 1, x.e) OVER w AS ends_at, x.s AS span_start
+  FROM starts g JOIN spans x ON x.tenant_id = g.tenant_id
+  WINDOW w AS (PARTITION BY g.tenant_id ORDER BY g.starts_at, g.seq)
+)
+SELECT g.tenant_id, p.id AS plan_id, p.name AS plan_name, p.currency, p.price_cents, p.overage_cents_per_1000,
+       p.emails_per_period, coalesce(u.sent, 0) AS sent,
+       to_char(g.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS segment_from,
+       to_char(g.ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS segment_until,
+       floor(extract(epoch FROM g.ends_at - g.span_start))::bigint
+         - floor(extract(epoch FROM g.starts_at - g.span_start))::bigint AS segment_seconds
+FROM segments g JOIN t ON t.id = g.tenant_id JOIN plans p ON p.id = g.plan_id
+LEFT JOIN usage_periods u ON u.tenant_id = g.tenant_id AND u.period_start = $1::date
+ORDER BY t.created_at, t.id, g.starts_at, g.seq)SQL";
 constexpr const char* kLockCounter = "SELECT last_number FROM invoice_counter FOR UPDATE";
 constexpr const char* kNextNumber = "UPDATE invoice_counter SET last_number = last_number + 1 RETURNING last_number";
 constexpr const char* kLive =
@@ -83,10 +112,23 @@ std::string today(db::Tx& tx) { return tx.exec(kToday).text(0, "today"); }
 std::vector<BillingBasis> bases(db::Tx& tx, const Period& period, const std::optional<std::string>& tenant_id) {
     auto r = tx.exec(kBases, {period.start, period.end, tenant_id});
     std::vector<BillingBasis> out;
-    for (int i = 0; i < r.rows(); ++i)
-        out.push_back({r.text(i, "tenant_id"), r.text(i, "plan_id"), r.text(i, "plan_name"), r.text(i, "currency"),
-                       r.integer(i, "price_cents"), r.opt_integer(i, "overage_cents_per_1000"),
-                       r.integer(i, "emails_per_period"), r.integer(i, "sent")});
+    for (int i = 0; i < r.rows(); ++i) {
+        auto tenant = r.text(i, "tenant_id");
+        if (out.empty() || out.back().tenant_id != tenant) out.push_back({tenant});
+        auto& b = out.back();
+        // Each row overwrites the plan fields: the last segment's plan is the one in force at the end.
+        b.plan_id = r.text(i, "plan_id");
+        b.plan_name = r.text(i, "plan_name");
+        b.currency = r.text(i, "currency");
+        b.price_cents = r.integer(i, "price_cents");
+        b.overage_cents_per_1000 = r.opt_integer(i, "overage_cents_per_1000");
+        b.included_emails = r.integer(i, "emails_per_period");
+        b.emails_sent = r.integer(i, "sent");
+        auto seconds = r.integer(i, "segment_seconds");
+        if (seconds > 0)  // changes within one second leave nothing to charge
+            b.segments.push_back(
+                {b.plan_name, b.price_cents, r.text(i, "segment_from"), r.text(i, "segment_until"), seconds});
+    }
     return out;
 }
 

@@ -13,7 +13,8 @@ namespace dh::billing::invoice_store {
 
 /// UTC today as YYYY-MM-DD (the database clock, the same one the usage counters use).
 std::string today(db::Tx& tx);
-/// Tenants that existed before `period.end`, with their current plan and the period's sent count.
+/// Tenants that existed before `period.end`, with the plans in force during the period (segments,
+/// from the plan history), the plan at its end, and the period's sent count.
 std::vector<BillingBasis> bases(db::Tx& tx, const Period& period, const std::optional<std::string>& tenant_id);
 /// Locks the invoice counter until the transaction ends: invoice creation is serialised by it.
 void lock_counter(db::Tx& tx);

@@ -13,6 +13,8 @@
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "db/tx.hpp"
+#include "delivery/lease_renewal.hpp"
+#include "delivery/notifier.hpp"
 #include "dispatch/dispatch_store.hpp"
 
 namespace dh::delivery {
@@ -28,34 +30,6 @@ std::mt19937& thread_rng() {
 }
 
 double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(thread_rng()); }
-
-/// Runs `renew` every `every` on a thread of its own until destroyed.
-class Periodic {
-public:
-    Periodic(std::chrono::milliseconds every, std::function<void()> renew)
-        : thread_([this, every, renew = std::move(renew)] {
-              std::unique_lock lock(mutex_);
-              while (!cv_.wait_for(lock, every, [this] { return done_; })) {
-                  lock.unlock();
-                  renew();
-                  lock.lock();
-              }
-          }) {}
-    ~Periodic() {
-        {
-            std::lock_guard lock(mutex_);
-            done_ = true;
-        }
-        cv_.notify_all();
-        thread_.join();
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool done_ = false;
-    std::thread thread_;  // last: starts once the members it uses exist
-};
 
 struct Outcomes {
     std::vector<queue_store::Sent> sent;
@@ -73,8 +47,8 @@ long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int>
     return std::max(1LL, static_cast<long long>(delay));
 }
 
-Worker::Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options)
-    : pool_(pool), transport_(transport), renderer_(renderer), options_(std::move(options)),
+Worker::Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options, Notifier* notifier)
+    : pool_(pool), transport_(transport), renderer_(renderer), options_(std::move(options)), notifier_(notifier),
       id_("worker-" + random::hex(6)), limiter_(options_.global_rate) {}
 
 Worker::~Worker() { stop(); }
@@ -156,6 +130,17 @@ void Worker::housekeeping() {
         auto problem = transport_.health();
         queue_store::heartbeat(tx, id_, problem.empty() ? std::nullopt : std::optional<std::string>(problem));
     });
+    send_notifications();
+}
+
+/// Platform mail rides on housekeeping: a handful of messages, sent within seconds, on no tenant's lane.
+void Worker::send_notifications() {
+    if (!notifier_) return;
+    try {
+        notifier_->run_once(id_);
+    } catch (const std::exception& e) {
+        log::warn("platform notifications failed", {{"worker", id_}, {"error", e.what()}});
+    }
 }
 
 /// How many deliveries this cycle may claim: a full batch, or while the relay refuses us one
@@ -183,22 +168,14 @@ std::vector<queue_store::Claimed> Worker::claim_from_dispatches(db::Tx& tx, cons
     return out;
 }
 
-/// A stalled relay can hold a batch for minutes (SMTP timeouts), longer than the lease: renewing
-/// it every third of the lease keeps the batch from being reclaimed, and sent a second time, while
-/// its messages are still on the wire (I6). A worker that dies stops renewing: its leases expire.
+/// Sends the batch while its leases are renewed (a stalled relay must not let another worker take it over).
 std::vector<mail::DeliveryResult> Worker::send_renewing_leases(const std::vector<queue_store::Claimed>& claimed,
                                                                const std::vector<mail::OutgoingMessage>& messages) {
     std::vector<std::string> ids;
     ids.reserve(claimed.size());
     for (auto& c : claimed) ids.push_back(c.id);
-    Periodic renewer(std::chrono::milliseconds(options_.lease_seconds * 1000 / 3), [&] {
-        try {
-            db::with_tx(pool_, db::Scope::platform(),
-                        [&](db::Tx& tx) { queue_store::renew_leases(tx, id_, ids, options_.lease_seconds); });
-        } catch (const std::exception& e) {
-            log::warn("lease renewal failed", {{"worker", id_}, {"error", e.what()}});
-        }
-    });
+    LeaseRenewal renewal(pool_, id_, options_.lease_seconds,
+                         [&](db::Tx& tx) { queue_store::renew_leases(tx, id_, ids, options_.lease_seconds); });
     return transport_.send(messages);
 }
 

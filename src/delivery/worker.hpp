@@ -20,6 +20,8 @@ class Tx;
 
 namespace dh::delivery {
 
+class Notifier;
+
 /// How long to wait before the next attempt of a deferred delivery: exponential from `base`
 /// with ±20 % jitter, capped at one hour, never shorter than a delay the relay hinted.
 long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int> hinted, double jitter01);
@@ -41,7 +43,8 @@ public:
         /// rest stay queued instead of being tried and deferred over and over.
         int relay_probe_seconds = 30;
     };
-    Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options);
+    /// `notifier` (optional) sends platform notifications from the housekeeping cycle.
+    Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options, Notifier* notifier = nullptr);
     ~Worker();
 
     void start();
@@ -55,6 +58,7 @@ private:
     void loop();
     void listen_loop();
     void housekeeping();
+    void send_notifications();
     void wait_for_work();
     std::vector<queue_store::Claimed> claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n);
     int claim_budget();
@@ -69,6 +73,7 @@ private:
     mail::Transport& transport_;
     Renderer& renderer_;
     Options options_;
+    Notifier* notifier_;
     std::string id_;
     RateLimiter limiter_;
     std::atomic<bool> stopping_{false};

@@ -129,7 +129,7 @@ void PlanService::remove(const auth::Principal& actor, const std::string& id, co
         if (plan_store::is_default(tx, id))
             throw Error::conflict("default_plan", "The default plan of new tenants cannot be deleted.");
         if (plan_store::uses(tx, id) > 0)
-            throw Error::conflict("plan_in_use", "Tenants or invoices use this plan: retire it instead.");
+            throw Error::conflict("plan_in_use", "Tenants, their plan history or invoices use this plan: retire it instead.");
         plan_store::remove(tx, id);
         record(tx, actor, origin, "plan.deleted", id, {{"name", plan->name}});
     });

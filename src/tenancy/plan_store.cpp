@@ -25,8 +25,10 @@ UPDATE plans SET name = $2, price_cents = $3, currency = $4, overage_cents_per_1
                  attachment_bytes = $11, retired = $12, updated_at = now()
 WHERE id = $1::uuid)SQL";
 constexpr const char* kDelete = "DELETE FROM plans WHERE id = $1::uuid";
+// The plan history counts: an invoice of a period the plan was in force for still needs its price.
 constexpr const char* kUses = R"SQL(
-SELECT (SELECT count(*) FROM tenants WHERE plan_id = $1::uuid) + (SELECT count(*) FROM invoices WHERE plan_id = $1::uuid) AS n)SQL";
+SELECT (SELECT count(*) FROM tenants WHERE plan_id = $1::uuid) + (SELECT count(*) FROM invoices WHERE plan_id = $1::uuid) +
+       (SELECT count(*) FROM tenant_plan_changes WHERE from_plan_id = $1::uuid OR to_plan_id = $1::uuid) AS n)SQL";
 constexpr const char* kIsDefault = "SELECT is_default FROM plans WHERE id = $1::uuid";
 
 Plan plan_from(const db::Result& r, int i) {

@@ -21,6 +21,24 @@ void require_uuid(const std::string& id, const std::string& what) {
     if (!strings::is_uuid(id)) throw Error::not_found(what);
 }
 
+/// Limits follow tenants.plan_id at once; billing charges each plan pro rata from this record of
+/// the change. One invoice has one currency, so a change may not switch it.
+void record_plan_change(db::Tx& tx, const auth::Principal& actor, const std::string& tenant_id,
+                        const std::string& plan_id) {
+    auto plan = plan_store::by_id(tx, plan_id);
+    if (!plan) throw Error::invalid_field("plan_id", "no such plan");
+    if (plan->retired) throw Error::invalid_field("plan_id", "the plan is retired");
+    auto current = tenant_store::lock_plan(tx, tenant_id);
+    if (!current) throw Error::not_found("Tenant");
+    if (*current == plan_id) return;
+    auto before = plan_store::by_id(tx, *current);
+    if (before && before->currency != plan->currency)
+        throw Error::conflict("currency_mismatch", "The tenant's plan is billed in " + before->currency +
+                                                      ", this one in " + plan->currency +
+                                                      ": a plan change cannot switch the currency.");
+    tenant_store::record_plan_change(tx, tenant_id, *current, plan_id, actor.id);
+}
+
 }  // namespace
 
 std::string normalize_login_email(const std::string& field, const std::string& email) {
@@ -103,11 +121,7 @@ Tenant TenancyService::update_tenant(const auth::Principal& actor, const std::st
     require_uuid(id, "Tenant");
     if (plan_id && !strings::is_uuid(*plan_id)) throw Error::invalid_field("plan_id", "must be the id of a plan");
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        if (plan_id) {
-            auto plan = plan_store::by_id(tx, *plan_id);
-            if (!plan) throw Error::invalid_field("plan_id", "no such plan");
-            if (plan->retired) throw Error::invalid_field("plan_id", "the plan is retired");
-        }
+        if (plan_id) record_plan_change(tx, actor, id, *plan_id);
         if (!tenant_store::update(tx, id, name, plan_id, overrides_json)) throw Error::not_found("Tenant");
         auto e = audit::by(actor, origin.request_id, origin.client_ip, plan_id ? "tenant.plan_changed" : "tenant.updated",
                            "tenant", id);

@@ -34,7 +34,13 @@ UPDATE tenants SET status = $2, status_reason = $3, updated_at = now() WHERE id 
 constexpr const char* kUpdate = R"SQL(
 UPDATE tenants SET name = coalesce($2, name), plan_id = coalesce($3::uuid, plan_id),
                    limit_overrides = coalesce($4::jsonb, limit_overrides), updated_at = now()
-WHERE id = $1::uuid)SQL";constexpr const char* kUsageHistory = R"SQL(
+WHERE id = $1::uuid)SQL";
+constexpr const char* kLockPlan = "SELECT plan_id FROM tenants WHERE id = $1::uuid FOR UPDATE";
+// clock_timestamp(), not now(): taken under the row lock, so effective times follow the order of the changes.
+constexpr const char* kRecordPlanChange = R"SQL(
+INSERT INTO tenant_plan_changes (tenant_id, from_plan_id, to_plan_id, effective_at, changed_by)
+VALUES ($1::uuid, $2::uuid, $3::uuid, clock_timestamp(), $4::uuid))SQL";
+constexpr const char* kUsageHistory = R"SQL(
 SELECT to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end, sent, reserved
 FROM usage_periods WHERE tenant_id = $1::uuid ORDER BY period_start DESC LIMIT $2)SQL";
 // Counts over small sets only: the ready and failed deliveries have partial indexes.
@@ -97,6 +103,17 @@ bool set_status(db::Tx& tx, const std::string& id, const std::string& status, co
 bool update(db::Tx& tx, const std::string& id, const std::optional<std::string>& name,
             const std::optional<std::string>& plan_id, const std::optional<std::string>& limit_overrides_json) {
     return tx.exec(kUpdate, {id, name, plan_id, limit_overrides_json}).affected() == 1;
+}
+
+std::optional<std::string> lock_plan(db::Tx& tx, const std::string& id) {
+    auto r = tx.exec(kLockPlan, {id});
+    if (r.empty()) return std::nullopt;
+    return r.text(0, "plan_id");
+}
+
+void record_plan_change(db::Tx& tx, const std::string& id, const std::string& from_plan_id, const std::string& to_plan_id,
+                        const std::optional<std::string>& changed_by) {
+    tx.exec(kRecordPlanChange, {id, from_plan_id, to_plan_id, changed_by});
 }
 
 std::vector<UsagePeriod> usage_history(db::Tx& tx, const std::string& tenant_id, int limit) {

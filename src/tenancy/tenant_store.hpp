@@ -19,6 +19,11 @@ Tenant insert(db::Tx& tx, const std::string& name, const std::string& slug);
 bool set_status(db::Tx& tx, const std::string& id, const std::string& status, const std::optional<std::string>& reason);
 bool update(db::Tx& tx, const std::string& id, const std::optional<std::string>& name,
             const std::optional<std::string>& plan_id, const std::optional<std::string>& limit_overrides_json);
+/// The tenant's plan, its row locked until the transaction ends (plan changes are recorded in order).
+std::optional<std::string> lock_plan(db::Tx& tx, const std::string& id);
+/// Records that the tenant moves from one plan to another now (the billing history of pro rata charges).
+void record_plan_change(db::Tx& tx, const std::string& id, const std::string& from_plan_id, const std::string& to_plan_id,
+                        const std::optional<std::string>& changed_by);
 /// The tenant's billing periods, newest first (at most `limit`).
 std::vector<UsagePeriod> usage_history(db::Tx& tx, const std::string& tenant_id, int limit);
 PlatformOverview overview(db::Tx& tx);

@@ -46,4 +46,13 @@ struct TicketChanges {
     std::optional<std::optional<std::string>> assignee_id;  ///< set to none: unassign
 };
 
+/// An email about a ticket to its other side: composed with the change, in its transaction, and sent
+/// later by the workers from the platform sender.
+struct Notice {
+    std::string audience;  ///< platform: the assignee, else every super admin | tenant: the opener, else its admins
+    std::string event;     ///< ticket.opened | ticket.replied | ticket.status_changed
+    std::string subject;
+    std::string body;  ///< plain text
+};
+
 }  // namespace dh::tickets

@@ -41,6 +41,22 @@ void check_body(const std::string& body) {
     if (strings::trim(body).empty()) throw Error::invalid_field("body", "is required");
 }
 
+/// A tenant name is free text: in a mail header its control characters become spaces.
+std::string one_line(std::string s) {
+    for (auto& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return s;
+}
+
+/// Every subject names the ticket, so that mail clients thread a ticket's notices together.
+std::string tagged(const Ticket& t, const std::string& what) {
+    return "[Ticket " + t.id.substr(0, 8) + "] " + what + t.subject;
+}
+
+std::string footer(const std::string& where, const Ticket& t) {
+    return "\n\n-- \n" + where + " in DispatchHub, ticket " + t.id + ".\nReplies to this email are not read.\n";
+}
+
 }  // namespace
 
 void validate(const NewTicket& t) {
@@ -63,6 +79,26 @@ std::string status_after_reply(const std::string& current, const std::string& si
     return side == "tenant" ? "open" : "pending";
 }
 
+Notice notice_to_platform(const Ticket& t, const std::string& author, const std::string& body, bool opened) {
+    auto tenant = one_line(t.tenant_name);
+    auto what =
+        opened ? "opened a ticket (priority " + t.priority + ", category " + t.category + ")" : "wrote on a ticket";
+    return {"platform", opened ? "ticket.opened" : "ticket.replied",
+            tagged(t, (opened ? "New ticket from " : "New message from ") + tenant + ": "),
+            author + " of " + tenant + " " + what + ": " + t.subject + "\n\n" + body +
+                footer("Answer it under Admin > Tickets", t)};
+}
+
+Notice notice_of_reply(const Ticket& t, const std::string& body) {
+    return {"tenant", "ticket.replied", tagged(t, "Support replied: "),
+            "Support replied to your ticket \"" + t.subject + "\":\n\n" + body + footer("Reply under Support", t)};
+}
+
+Notice notice_of_status(const Ticket& t, const std::string& status) {
+    return {"tenant", "ticket.status_changed", tagged(t, "Now " + status + ": "),
+            "Support set your ticket \"" + t.subject + "\" to " + status + "." + footer("See it under Support", t)};
+}
+
 Ticket TicketService::open(const auth::Principal& caller, const NewTicket& input, const auth::Origin& origin) {
     validate(input);
     return db::with_tx(pool_, scope_of(caller), [&](db::Tx& tx) {
@@ -72,6 +108,7 @@ Ticket TicketService::open(const auth::Principal& caller, const NewTicket& input
         ticket_store::add_message(tx, *caller.tenant_id, id, "tenant", user, caller.label, input.body);
         auto t = *ticket_store::by_id(tx, id);
         record(tx, caller, origin, "ticket.opened", t, {{"subject", t.subject}, {"priority", t.priority}});
+        ticket_store::enqueue_notice(tx, t, notice_to_platform(t, caller.label, input.body, true));
         return t;
     });
 }
@@ -101,6 +138,7 @@ TicketMessage TicketService::reply_own(const auth::Principal& caller, const std:
         if (caller.kind == auth::Principal::Kind::user) user = caller.id;
         auto m = ticket_store::add_message(tx, t.tenant_id, id, "tenant", user, caller.label, body);
         record(tx, caller, origin, "ticket.replied", t);
+        ticket_store::enqueue_notice(tx, t, notice_to_platform(t, caller.label, body, false));
         return m;
     });
 }
@@ -141,6 +179,7 @@ TicketMessage TicketService::reply(const auth::Principal& actor, const std::stri
         ticket_store::set_status(tx, id, status_after_reply(t.status, "platform"));
         auto m = ticket_store::add_message(tx, t.tenant_id, id, "platform", actor.id, actor.label, body);
         record(tx, actor, origin, "ticket.replied", t);
+        ticket_store::enqueue_notice(tx, t, notice_of_reply(t, body));
         return m;
     });
 }
@@ -158,6 +197,8 @@ Ticket TicketService::update(const auth::Principal& actor, const std::string& id
         if (changes.priority) details["priority"] = *changes.priority;
         if (changes.assignee_id) details["assignee_id"] = *changes.assignee_id ? nlohmann::json(**changes.assignee_id) : nlohmann::json();
         record(tx, actor, origin, changes.assignee_id ? "ticket.assigned" : "ticket.updated", t, details);
+        if (changes.status && *changes.status != t.status)
+            ticket_store::enqueue_notice(tx, t, notice_of_status(t, *changes.status));
         return *ticket_store::by_id(tx, id);
     });
 }

@@ -20,7 +20,15 @@ void validate(const TicketChanges& c);
 /// The status after a reply from `side`: a tenant reply reopens, a platform reply waits for the tenant.
 std::string status_after_reply(const std::string& current, const std::string& side);
 
+/// The mail to the platform side when a tenant user opens a ticket (`opened`) or writes on it.
+Notice notice_to_platform(const Ticket& t, const std::string& author, const std::string& body, bool opened);
+/// The mail to the ticket's opener when support answers.
+Notice notice_of_reply(const Ticket& t, const std::string& body);
+/// The mail to the ticket's opener when support moves the ticket to `status`.
+Notice notice_of_status(const Ticket& t, const std::string& status);
+
 /// Support tickets. Tenant calls run under the caller's tenant (RLS); platform calls are audited.
+/// Each message and status change by one side enqueues a notice to the other in its transaction.
 class TicketService {
 public:
     explicit TicketService(db::Pool& pool) : pool_(pool) {}

@@ -36,6 +36,10 @@ UPDATE tickets SET status = coalesce($2, status), priority = coalesce($3, priori
 WHERE id = $1::uuid)SQL";
 constexpr const char* kIsSuperAdmin =
     "SELECT 1 FROM users WHERE id = $1::uuid AND role = 'super_admin' AND status = 'active'";
+// No RETURNING: tenant transactions may insert notices but not read them back.
+constexpr const char* kEnqueueNotice = R"SQL(
+INSERT INTO platform_notifications (tenant_id, ticket_id, audience, event, subject, body)
+VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6))SQL";
 
 Ticket ticket_from(const db::Result& r, int i) {
     return {r.text(i, "id"),          r.text(i, "tenant_id"),       r.text(i, "tenant_name"),
@@ -92,5 +96,9 @@ void update(db::Tx& tx, const std::string& id, const TicketChanges& c) {
 }
 
 bool is_super_admin(db::Tx& tx, const std::string& user_id) { return !tx.exec(kIsSuperAdmin, {user_id}).empty(); }
+
+void enqueue_notice(db::Tx& tx, const Ticket& t, const Notice& n) {
+    tx.exec(kEnqueueNotice, {t.tenant_id, t.id, n.audience, n.event, n.subject, n.body});
+}
 
 }  // namespace dh::tickets::ticket_store

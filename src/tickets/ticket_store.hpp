@@ -25,5 +25,7 @@ std::vector<TicketMessage> messages(db::Tx& tx, const std::string& ticket_id, in
 void set_status(db::Tx& tx, const std::string& id, const std::string& status);
 void update(db::Tx& tx, const std::string& id, const TicketChanges& changes);
 bool is_super_admin(db::Tx& tx, const std::string& user_id);
+/// Queues `notice` for the workers (platform_notifications); they resolve its audience and send it.
+void enqueue_notice(db::Tx& tx, const Ticket& ticket, const Notice& notice);
 
 }  // namespace dh::tickets::ticket_store

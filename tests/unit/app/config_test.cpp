@@ -44,6 +44,16 @@ TEST(Config, BillingCloseIntervalDefaultsToHourlyAndZeroTurnsItOff) {
               std::string::npos);
 }
 
+TEST(Config, PlatformSenderDefaultsToSupportAtTheMailDomain) {
+    EXPECT_EQ(Config::load(env_of({{"MAIL_DOMAIN", "Mail.Example.com"}}), {}).platform_sender, "support@mail.example.com");
+    auto c = Config::load(env_of({{"PLATFORM_SENDER", "help@example.com"}, {"PLATFORM_SENDER_NAME", "Ops"}}), {});
+    EXPECT_EQ(c.platform_sender, "help@example.com");
+    EXPECT_EQ(c.platform_sender_name, "Ops");
+    for (auto bad : {"Support <help@example.com>", "help", "help@example.com\r\nBcc: x@example.com"})
+        EXPECT_NE(error_of({{"PLATFORM_SENDER", bad}}, false).find("PLATFORM_SENDER"), std::string::npos) << bad;
+    EXPECT_NE(error_of({{"PLATFORM_SENDER_NAME", "a\r\nBcc: x"}}, false).find("PLATFORM_SENDER_NAME"), std::string::npos);
+}
+
 TEST(Config, MissingSecretNamesTheVariable) {
     auto e = error_of({});
     EXPECT_NE(e.find("JWT_SECRET"), std::string::npos) << e;
