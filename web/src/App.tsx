@@ -17,6 +17,8 @@ import { VendorDetailPage } from './pages/vendors/VendorDetailPage'
 import { VendorEditPage, VendorNewPage } from './pages/vendors/VendorFormPage'
 import { VendorImportPage } from './pages/vendors/VendorImportPage'
 import { VendorsPage } from './pages/vendors/VendorsPage'
+import { WebhookDetailPage } from './pages/webhooks/WebhookDetailPage'
+import { WebhooksPage } from './pages/webhooks/WebhooksPage'
 import type { Role } from './api/types'
 import { lazy, Suspense, type ReactNode } from 'react'
 import { Loading } from './components/ui'
@@ -67,6 +69,8 @@ export function AppRoutes() {
         <Route path="tickets" element={tenant(<TicketsPage />)} />
         <Route path="tickets/:id" element={tenant(<TicketDetailPage />)} />
         <Route path="settings" element={tenantAdmin(<SettingsPage />)} />
+        <Route path="settings/webhooks" element={tenantAdmin(<WebhooksPage />)} />
+        <Route path="settings/webhooks/:id" element={tenantAdmin(<WebhookDetailPage />)} />
         <Route path="admin" element={superAdmin(<OverviewPage />)} />
         <Route path="admin/tenants" element={superAdmin(<TenantsPage />)} />
         <Route path="admin/tenants/:id" element={superAdmin(<TenantDetailPage />)} />

@@ -477,3 +477,52 @@ export interface PlatformOverview {
 export interface ApprovalSettings {
   approval_threshold: number | null
 }
+
+/** What a webhook endpoint can subscribe to (api/openapi/70-webhooks.json). */
+export type WebhookEvent = 'delivery.sent' | 'delivery.failed' | 'delivery.bounced' | 'dispatch.completed' | 'inbox.received'
+
+/** A webhook endpoint of the workspace (tenant admins only). */
+export interface Webhook {
+  id: string
+  url: string
+  events: WebhookEvent[]
+  description?: string
+  /** Who registered it (a user or an API key). */
+  created_by?: string
+  created_at?: string
+  last_success_at?: string | null
+  last_failure_at?: string | null
+  /** Why the latest failed attempt failed. */
+  last_error?: string | null
+}
+
+/** POST /webhooks answers the endpoint with its signing secret, this once. */
+export interface WebhookCreated extends Webhook {
+  secret?: string
+}
+
+export interface WebhookInput {
+  url: string
+  events: WebhookEvent[]
+  description?: string
+}
+
+/** pending: waiting for its first or next attempt; failed: given up after retrying. */
+export type WebhookDeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed'
+
+/** One event sent (or to be sent) to one endpoint: GET /webhooks/{id}/deliveries. */
+export interface WebhookDelivery {
+  id: string
+  /** The same for every endpoint the event goes to (the DispatchHub-Event-Id header). */
+  event_id: string
+  event_type: WebhookEvent | string
+  status: WebhookDeliveryStatus | string
+  attempts: number
+  /** The HTTP status of the latest answer (null: no answer, e.g. a timeout). */
+  response_status?: number | null
+  last_error?: string | null
+  next_attempt_at?: string | null
+  delivered_at?: string | null
+  created_at?: string
+  updated_at?: string
+}

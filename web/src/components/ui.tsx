@@ -248,6 +248,7 @@ export function ProgressBar({ value, max, label }: { value: number; max: number;
 const STATUS_TONE: Record<string, string> = {
   active: 'ok',
   sent: 'ok',
+  delivered: 'ok',
   completed: 'ok',
   open: 'info',
   queued: 'info',

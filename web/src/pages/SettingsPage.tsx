@@ -18,10 +18,11 @@ import {
   StatusBadge,
   TextField,
 } from '../components/ui'
+import { copyText } from '../lib/clipboard'
 import { formatDate } from '../lib/format'
 import { useAction, usePaged } from '../lib/hooks'
 import { hasErrors, MIN_PASSWORD_LENGTH, validate, type FieldErrors } from '../lib/validation'
-import { ApprovalSection, BillingSection, SenderIdentitiesSection, WorkspaceAuditSection } from './WorkspaceSettings'
+import { ApprovalSection, BillingSection, SenderIdentitiesSection, WebhooksSection, WorkspaceAuditSection } from './WorkspaceSettings'
 
 const TENANT_ROLES = [
   { value: 'tenant_member', label: ROLE_LABELS.tenant_member },
@@ -31,9 +32,10 @@ const TENANT_ROLES = [
 export function SettingsPage() {
   return (
     <div className="page">
-      <PageHeader title="Settings">Users, API keys, sender identities, approval, invoices and the audit log of this workspace.</PageHeader>
+      <PageHeader title="Settings">Users, API keys, webhooks, sender identities, approval, invoices and the audit log of this workspace.</PageHeader>
       <UsersSection />
       <ApiKeysSection />
+      <WebhooksSection />
       <SenderIdentitiesSection />
       <ApprovalSection />
       <BillingSection />
@@ -314,30 +316,4 @@ function ApiKeysSection() {
       </form>
     </Section>
   )
-}
-
-/** Copies text to the clipboard: the async Clipboard API, else a selected text area and execCommand. */
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text)
-      return true
-    }
-  } catch {
-    // not allowed here (permissions, no focus): fall back below
-  }
-  try {
-    const area = document.createElement('textarea')
-    area.value = text
-    area.setAttribute('readonly', '')
-    area.style.position = 'fixed'
-    area.style.opacity = '0'
-    document.body.appendChild(area)
-    area.select()
-    const ok = document.execCommand('copy')
-    area.remove()
-    return ok
-  } catch {
-    return false
-  }
 }

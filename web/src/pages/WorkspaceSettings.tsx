@@ -1,6 +1,7 @@
-// Settings sections of a workspace besides users and API keys: the approval threshold, sender
-// identities, the workspace's invoices and its audit log.
+// Settings sections of a workspace besides users and API keys: webhooks (a page of their own), the
+// approval threshold, sender identities, the workspace's invoices and its audit log.
 import { useEffect, useState, type FormEvent } from 'react'
+import { Link } from 'react-router-dom'
 import { api } from '../api/client'
 import type { ApprovalSettings, SenderIdentity } from '../api/types'
 import { AuditTable } from '../components/AuditTable'
@@ -147,6 +148,21 @@ export function WorkspaceAuditSection() {
   return (
     <Section title="Audit log">
       <AuditTable path="/audit" />
+    </Section>
+  )
+}
+
+export function WebhooksSection() {
+  return (
+    <Section
+      title="Webhooks"
+      actions={
+        <Link className="btn btn-secondary" to="/settings/webhooks">
+          Manage webhooks
+        </Link>
+      }
+    >
+      <p className="muted">Signed HTTPS requests to your own systems when messages are sent, fail or bounce, a dispatch completes or a reply arrives.</p>
     </Section>
   )
 }

@@ -87,6 +87,8 @@ describe('canVisit', () => {
     expect(canVisit('super_admin', '/vendors')).toBe(false)
     expect(canVisit('tenant_admin', '/settings')).toBe(true)
     expect(canVisit('tenant_member', '/settings')).toBe(false)
+    expect(canVisit('tenant_admin', '/settings/webhooks')).toBe(true)
+    expect(canVisit('tenant_member', '/settings/webhooks/w1')).toBe(false)
     expect(canVisit('tenant_member', '/vendors?q=x')).toBe(true)
     expect(canVisit('tenant_admin', '/admin')).toBe(false)
   })

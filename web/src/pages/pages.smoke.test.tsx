@@ -48,6 +48,8 @@ const TENANT_PAGES: [string, string][] = [
   ['/tickets', 'Tickets'],
   ['/tickets/123', 'Ticket'],
   ['/settings', 'Settings'],
+  ['/settings/webhooks', 'Webhooks'],
+  ['/settings/webhooks/123', 'Webhook'],
   ['/no/such/page', 'Page not found'],
 ]
 
