@@ -4,15 +4,16 @@
 
 #include "audit/audit_service.hpp"
 #include "common/error.hpp"
+#include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "vendors/csv.hpp"
 
 namespace dh::audit {
 namespace {
 
-constexpr int kCsvRows = 10000;
+using http::opt_json;
 
-nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+constexpr int kCsvRows = 10000;
 
 long long positive(const std::string& field, const std::string& text, long long max) {
     char* end = nullptr;

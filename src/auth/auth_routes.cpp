@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "http/json_fields.hpp"
+#include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "tenancy/tenancy_json.hpp"
 #include "tenancy/tenancy_service.hpp"
@@ -11,9 +12,9 @@
 namespace dh::auth {
 namespace {
 
-constexpr const char* kCookie = "dh_refresh";
+using http::origin;
 
-Origin origin(const http::Request& req) { return {req.client_ip, req.request_id}; }
+constexpr const char* kCookie = "dh_refresh";
 
 std::string cookie_value(const http::Request& req, const std::string& name) {
     for (auto& part : strings::split(req.header("cookie"), ';')) {

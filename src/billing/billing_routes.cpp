@@ -5,12 +5,13 @@
 #include "common/error.hpp"
 #include "http/json_fields.hpp"
 #include "http/page_response.hpp"
+#include "http/route_support.hpp"
 #include "http/router.hpp"
 
 namespace dh::billing {
 namespace {
 
-auth::Origin origin(const http::Request& req) { return {req.client_ip, req.request_id}; }
+using http::origin;
 
 http::Response page_of(const std::vector<Invoice>& rows, int limit) {
     return http::keyset_page(rows, limit, [](const Invoice& v) {

@@ -7,12 +7,13 @@
 #include "dispatch/dispatch_service.hpp"
 #include "http/json_fields.hpp"
 #include "http/pagination.hpp"
+#include "http/route_support.hpp"
 #include "http/router.hpp"
 
 namespace dh::dispatch {
 namespace {
 
-auth::Origin origin(const http::Request& req) { return {req.client_ip, req.request_id}; }
+using http::origin;
 
 std::optional<std::string> status_filter(const http::Request& req) {
     auto s = req.query_param("status");

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "http/json_fields.hpp"
+#include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "tenancy/plan_service.hpp"
 #include "tenancy/tenancy_json.hpp"
@@ -9,9 +10,9 @@
 namespace dh::tenancy {
 namespace {
 
-constexpr std::int64_t kMax = 1'000'000'000'000'000LL;
+using http::origin;
 
-auth::Origin origin(const http::Request& req) { return {req.client_ip, req.request_id}; }
+constexpr std::int64_t kMax = 1'000'000'000'000'000LL;
 
 /// The members of a plan body; `complete` requires every limit (creation).
 PlanChanges plan_changes(const nlohmann::json& body, bool complete) {

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "http/json_fields.hpp"
 #include "http/pagination.hpp"
+#include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "tenancy/tenancy_json.hpp"
 #include "tenancy/tenancy_service.hpp"
@@ -12,7 +13,7 @@
 namespace dh::tenancy {
 namespace {
 
-auth::Origin origin(const http::Request& req) { return {req.client_ip, req.request_id}; }
+using http::origin;
 
 template <class T>
 http::Response page_of(const std::vector<T>& rows, int limit) {

@@ -3,15 +3,15 @@
 #include "common/error.hpp"
 #include "http/json_fields.hpp"
 #include "http/page_response.hpp"
+#include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "tickets/ticket_service.hpp"
 
 namespace dh::tickets {
 namespace {
 
-auth::Origin origin(const http::Request& req) { return {req.client_ip, req.request_id}; }
-
-nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+using http::origin;
+using http::opt_json;
 
 nlohmann::json to_json(const TicketMessage& m) {
     return {{"id", m.id},

@@ -3,19 +3,15 @@
 #include "common/error.hpp"
 #include "http/json_fields.hpp"
 #include "http/page_response.hpp"
+#include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "webhooks/webhook_service.hpp"
 
 namespace dh::webhooks {
 namespace {
 
-auth::Origin origin(const http::Request& req) {
-    return {req.client_ip, req.request_id};
-}
-
-nlohmann::json opt_json(const std::optional<std::string>& v) {
-    return v ? nlohmann::json(*v) : nlohmann::json();
-}
+using http::origin;
+using http::opt_json;
 
 nlohmann::json to_json(const Endpoint& e) {
     return {{"id", e.id},
