@@ -101,6 +101,7 @@ DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::st
                                                            delivery::derive_routing_key(config.jwt_secret));
     delivery::Worker::Options options;
     options.lease_seconds = config.worker_lease_seconds;
+    options.batch = config.worker_batch;
     options.global_rate = config.send_rate_per_second;
     options.retry_base_seconds = config.retry_base_seconds;
     options.retry_max_age_seconds = config.retry_max_age_seconds;

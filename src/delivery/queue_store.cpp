@@ -39,6 +39,9 @@ constexpr const char* kInFlight = R"SQL(
 SELECT count(*) AS n FROM deliveries l JOIN dispatches d ON d.id = l.dispatch_id
 WHERE d.tenant_id = $1::uuid AND d.period_start = $2::date AND l.status = 'sending')SQL";
 
+// The vendor of each claimed delivery is looked up by its key (LIMIT 1 keeps the planner from
+// turning the lookup into a hash join): with a plain join, and vendors' statistics still missing
+// after a large import, PostgreSQL chose a sequential scan of every tenant's vendors per claim.
 constexpr const char* kClaim = R"SQL(
 WITH picked AS (
   SELECT l.id FROM deliveries l
@@ -59,7 +62,7 @@ WITH picked AS (
 SELECT c.id, c.tenant_id, c.dispatch_id, c.email, c.contact_name, c.vendor_id, v.name AS vendor_name, v.code AS vendor_code,
        coalesce(v.custom_fields, '{}'::jsonb)::text AS custom, c.attempts,
        extract(epoch FROM now() - c.first_attempt_at)::bigint AS age
-FROM claimed c LEFT JOIN vendors v ON v.id = c.vendor_id)SQL";
+FROM claimed c LEFT JOIN LATERAL (SELECT name, code, custom_fields FROM vendors WHERE id = c.vendor_id LIMIT 1) v ON true)SQL";
 
 namespace events = webhooks::event_outbox;
 

@@ -83,24 +83,35 @@ void check_recipients_exist(db::Tx& tx, const Recipients& r) {
     if (auto id = unknown_vendor(tx, r.vendor_ids)) throw Error::invalid_field("recipients.vendor_ids", "no such vendor: " + *id);
 }
 
+void throw_missing_value(const std::string& field, const std::string& who) {
+    throw Error(ErrorKind::unprocessable, "missing_merge_value", "Recipient " + who + " has no value for {{" + field + "}}.")
+        .with("field", field)
+        .with("recipient", who);
+}
+
+/// {{dispatch.reference}} needs the dispatch to have a reference.
+void check_reference_value(const MessageTemplate& tmpl, const DispatchRequest& req) {
+    if (tmpl.fields().count("dispatch.reference") && (!req.reference || req.reference->empty()))
+        throw Error(ErrorKind::unprocessable, "missing_merge_value",
+                    "The message uses {{dispatch.reference}} but the dispatch has no reference.")
+            .with("field", "dispatch.reference");
+}
+
+/// The merge fields whose value comes from each recipient, in the template's order.
+std::vector<std::string> recipient_fields(const MessageTemplate& tmpl) {
+    std::vector<std::string> out;
+    for (auto& field : tmpl.fields())
+        if (is_recipient_field(field)) out.push_back(field);
+    return out;
+}
+
 /// Every recipient must have a value for every merge field used: a broken mail is refused now,
-/// naming the recipient, not sent later.
+/// naming the recipient, not sent later. (Dispatches to lists check this inside the fan-out.)
 void check_merge_values(db::Tx& tx, const std::string& dispatch_id, const MessageTemplate& tmpl,
                         const DispatchRequest& req) {
-    for (auto& field : tmpl.fields()) {
-        if (field == "dispatch.reference") {
-            if (!req.reference || req.reference->empty())
-                throw Error(ErrorKind::unprocessable, "missing_merge_value",
-                            "The message uses {{dispatch.reference}} but the dispatch has no reference.")
-                    .with("field", field);
-            continue;
-        }
-        if (auto who = recipient_missing(tx, dispatch_id, field))
-            throw Error(ErrorKind::unprocessable, "missing_merge_value",
-                        "Recipient " + *who + " has no value for {{" + field + "}}.")
-                .with("field", field)
-                .with("recipient", *who);
-    }
+    check_reference_value(tmpl, req);
+    for (auto& field : recipient_fields(tmpl))
+        if (auto who = recipient_missing(tx, dispatch_id, field)) throw_missing_value(field, *who);
 }
 
 struct From {
@@ -165,8 +176,10 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
         d.sender_identity_id = from.identity_id;
         if (caller.kind == auth::Principal::Kind::user) d.created_by = caller.id;
         d.attachment_ids = req.attachment_ids;
+        check_reference_value(tmpl, req);
         auto id = insert_dispatch(tx, d);
-        auto fan = fan_out(tx, tenant_id, id, req.recipients);
+        auto required = recipient_fields(tmpl);
+        auto fan = fan_out(tx, tenant_id, id, req.recipients, required);
         if (fan.queued + fan.suppressed == 0)
             throw Error::invalid_field("recipients", "the chosen lists and vendors have no active contacts");
         if (fan.queued > limits.recipients_per_dispatch)
@@ -174,7 +187,8 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
                         "The plan allows " + std::to_string(limits.recipients_per_dispatch) + " recipients per dispatch; this one has " +
                             std::to_string(fan.queued) + ".")
                 .with("limit", static_cast<std::int64_t>(limits.recipients_per_dispatch));
-        check_merge_values(tx, id, tmpl, req);
+        for (std::size_t i = 0; i < required.size(); ++i)
+            if (fan.missing[i]) throw_missing_value(required[i], *fan.missing[i]);
         attach_recipient_files(tx, tenant_id, id, req.recipient_attachments, shared_bytes, limits.attachment_bytes);
         if (!reserve(tx, tenant_id, period_start, period_end, fan.queued, limits.emails_per_period))
             throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), fan.queued);

@@ -70,8 +70,8 @@ private:
                     const auth::Origin& origin);
     Dispatch control(const auth::Principal& caller, const std::string& id, const std::string& action,
                      const auth::Origin& origin);
-    const std::string mail_domain_;
     db::Pool& pool_;
+    const std::string mail_domain_;
 };
 
 /// A plain address check for From/Reply-To/test recipients (no CR/LF, one @, sane length).

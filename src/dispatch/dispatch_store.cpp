@@ -1,5 +1,7 @@
 #include "dispatch/dispatch_store.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/strings.hpp"
@@ -65,20 +67,25 @@ RETURNING id)SQL";
 
 // Every active contact of every selected active vendor (lists honour a member's contact_role),
 // one delivery per distinct address (the primary contact wins), suppressed ones marked.
-constexpr const char* kRecipientsCte = R"SQL(
+// `extra_columns` adds columns over the vendor `v` and contact `c` of each recipient.
+std::string recipients_cte(const std::string& extra_columns) {
+    return R"SQL(
 WITH chosen AS (
   SELECT v.id AS vendor_id, NULL::text AS member_role FROM vendors v WHERE v.id = ANY($3::uuid[])
   UNION ALL
   SELECT m.vendor_id, m.contact_role FROM vendor_list_members m WHERE m.list_id = ANY($2::uuid[])
 ), recipients AS (
-  SELECT DISTINCT ON (c.email) c.vendor_id, c.id AS contact_id, c.email, c.name
+  SELECT DISTINCT ON (c.email) c.vendor_id, c.id AS contact_id, c.email, c.name)SQL" +
+           extra_columns + R"SQL(
   FROM chosen ch
   JOIN vendors v ON v.id = ch.vendor_id AND v.status = 'active'
   JOIN vendor_contacts c ON c.vendor_id = v.id
   WHERE ($4::text IS NULL OR c.role = $4) AND (ch.member_role IS NULL OR c.role = ch.member_role)
   ORDER BY c.email, c.is_primary DESC, c.created_at
 ))SQL";
-const std::string kFanOut = std::string(kRecipientsCte) + R"SQL(, inserted AS (
+}
+
+constexpr const char* kInsertDeliveries = R"SQL(, inserted AS (
   INSERT INTO deliveries (tenant_id, dispatch_id, vendor_id, contact_id, email, contact_name, status, reason)
   SELECT $1::uuid, $5::uuid, r.vendor_id, r.contact_id, r.email, r.name,
          CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END,
@@ -86,10 +93,39 @@ const std::string kFanOut = std::string(kRecipientsCte) + R"SQL(, inserted AS (
   FROM recipients r LEFT JOIN suppressions s ON s.tenant_id = $1::uuid AND s.address = r.email
   RETURNING status
 )
-SELECT count(*) FILTER (WHERE status = 'queued') AS queued, count(*) FILTER (WHERE status = 'suppressed') AS suppressed
-FROM inserted)SQL";
+SELECT count(*) FILTER (WHERE status = 'queued') AS queued, count(*) FILTER (WHERE status = 'suppressed') AS suppressed)SQL";
 
-const std::string kPreviewRecipient = std::string(kRecipientsCte) + R"SQL(
+// "The recipient has no value for `field`" over its vendor `v` and contact name column; a
+// vendor.custom.<key> field reads its key from `key_param`. nullopt: not a per-recipient field.
+std::optional<std::string> missing_value_condition(const std::string& field, const std::string& contact_name,
+                                                   const std::string& key_param) {
+    if (field == "vendor.code") return "coalesce(v.code, '') = ''";
+    if (field == "contact.name") return "coalesce(" + contact_name + ", '') = ''";
+    if (field.rfind("vendor.custom.", 0) == 0) return "coalesce(v.custom_fields->>" + key_param + ", '') = ''";
+    if (field == "vendor.name") return "v.id IS NULL";
+    return std::nullopt;
+}
+
+std::string custom_key(const std::string& field) {
+    return field.rfind("vendor.custom.", 0) == 0 ? field.substr(std::string("vendor.custom.").size()) : "";
+}
+
+// The fan-out also finds, per required field, a queued recipient without a value (the first by
+// label), from the recipients it has just resolved: no second pass over the new deliveries.
+std::string fan_out_sql(const std::vector<std::string>& required_fields) {
+    std::string flags, checks;
+    for (std::size_t i = 0; i < required_fields.size(); ++i) {
+        auto n = std::to_string(i);
+        auto condition = missing_value_condition(required_fields[i], "c.name", "($6::text[])[" + std::to_string(i + 1) + "]");
+        flags += ", (" + condition.value_or("false") + ") AS missing_" + n;
+        checks += ",\n  (SELECT min(coalesce(r.vendor_name, '') || ' <' || r.email || '>') FROM recipients r WHERE r.missing_" +
+                  n + " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.tenant_id = $1::uuid AND s.address = r.email)) AS missing_" + n;
+    }
+    if (!flags.empty()) flags = ", v.name AS vendor_name" + flags;
+    return recipients_cte(flags) + kInsertDeliveries + checks + " FROM inserted";
+}
+
+const std::string kPreviewRecipient = recipients_cte("") + R"SQL(
 SELECT r.email, r.name AS contact_name, v.id AS vendor_id, v.name AS vendor_name, v.code, v.custom_fields::text AS custom,
        (SELECT count(*) FROM recipients) AS total
 FROM recipients r JOIN vendors v ON v.id = r.vendor_id
@@ -323,9 +359,18 @@ std::string insert_dispatch(db::Tx& tx, const NewDispatch& d) {
     return r.text(0, "id");
 }
 
-FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id, const Recipients& rc) {
-    auto r = tx.exec(kFanOut, {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role, dispatch_id});
-    return {r.integer(0, "queued"), r.integer(0, "suppressed")};
+bool is_recipient_field(const std::string& field) { return missing_value_condition(field, "", "").has_value(); }
+
+FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id, const Recipients& rc,
+               const std::vector<std::string>& required_fields) {
+    db::Params params = {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role, dispatch_id};
+    std::vector<std::string> keys;  // $6[i]: the key of vendor.custom.<key> fields (only they refer to $6)
+    for (auto& f : required_fields) keys.push_back(custom_key(f));
+    if (std::any_of(keys.begin(), keys.end(), [](auto& k) { return !k.empty(); })) params.push_back(db::text_array(keys));
+    auto r = tx.exec(fan_out_sql(required_fields), params);
+    FanOut out{r.integer(0, "queued"), r.integer(0, "suppressed"), {}};
+    for (std::size_t i = 0; i < required_fields.size(); ++i) out.missing.push_back(r.opt(0, "missing_" + std::to_string(i)));
+    return out;
 }
 
 void insert_single_delivery(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id,
@@ -347,16 +392,11 @@ void set_totals(db::Tx& tx, const std::string& dispatch_id, long long total, con
 }
 
 std::optional<std::string> recipient_missing(db::Tx& tx, const std::string& dispatch_id, const std::string& field) {
-    std::string condition;
+    auto condition = missing_value_condition(field, "d.contact_name", "$2");
+    if (!condition) return std::nullopt;
     db::Params params = {dispatch_id};
-    if (field == "vendor.code") condition = "coalesce(v.code, '') = ''";
-    else if (field == "contact.name") condition = "coalesce(d.contact_name, '') = ''";
-    else if (field.rfind("vendor.custom.", 0) == 0) {
-        condition = "coalesce(v.custom_fields->>$2, '') = ''";
-        params.push_back(field.substr(std::string("vendor.custom.").size()));
-    } else if (field == "vendor.name") condition = "v.id IS NULL";
-    else return std::nullopt;
-    auto r = tx.exec(std::string(kMissingBase) + condition + " LIMIT 1", params);
+    if (auto key = custom_key(field); !key.empty()) params.push_back(key);
+    auto r = tx.exec(std::string(kMissingBase) + *condition + " LIMIT 1", params);
     if (r.empty()) return std::nullopt;
     return r.is_null(0, 0) ? std::string("a recipient") : r.text(0, "label");
 }

@@ -51,10 +51,16 @@ std::string insert_dispatch(db::Tx& tx, const NewDispatch& d);
 
 struct FanOut {
     long long queued = 0, suppressed = 0;
+    /// Per required field (same order): a queued recipient without a value, "Name <email>"; nullopt if none.
+    std::vector<std::optional<std::string>> missing;
 };
 /// One delivery per distinct recipient address, in one INSERT … SELECT (no loop of inserts).
-/// Suppressed addresses become visible `suppressed` deliveries; duplicates are skipped.
-FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id, const Recipients& r);
+/// Suppressed addresses become visible `suppressed` deliveries; duplicates are skipped. The same
+/// statement checks that every queued recipient has a value for each of `required_fields`.
+FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id, const Recipients& r,
+               const std::vector<std::string>& required_fields = {});
+/// Whether a merge field's value comes from the recipient (vendor or contact) rather than the dispatch.
+bool is_recipient_field(const std::string& field);
 /// Queues a single address (test sends).
 void insert_single_delivery(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id,
                             const std::string& email, const std::optional<std::string>& vendor_id,

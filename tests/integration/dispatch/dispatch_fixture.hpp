@@ -9,14 +9,10 @@
 
 namespace dh::test {
 
-/// N vendors "Vendor i" (code Vi) with one contact "Contact i" <api@vendori.example>, all in list
-/// "everyone", imported through the real CSV import API. Returns the list id.
-inline std::string import_vendors(TenantSession& t, int n, int first = 0) {
-    std::ostringstream csv;
-    csv << "code,name,email,contact_name,role,list\r\n";
-    for (int i = first; i < first + n; ++i)
-        csv << "V" << i << ",Vendor " << i << ",ap" << i << "@vendor" << i << ".example,Contact " << i << ",ap,everyone\r\n";
-    auto r = t.http.request("POST", "/api/v1/vendors/import", csv.str(), {{"Content-Type", "text/csv"}});
+/// Imports a vendor CSV through the real import API and waits for it; returns the id of the list
+/// "everyone" (the CSV's list column should name it).
+inline std::string import_csv(TenantSession& t, const std::string& csv) {
+    auto r = t.http.request("POST", "/api/v1/vendors/import", csv, {{"Content-Type", "text/csv"}});
     if (r.status == 202) {
         auto id = r.json()["id"].get<std::string>();
         for (int i = 0; i < 600; ++i) {
@@ -31,6 +27,16 @@ inline std::string import_vendors(TenantSession& t, int n, int first = 0) {
     for (auto& l : lists["items"])
         if (l["name"] == "everyone") return l["id"].get<std::string>();
     throw std::runtime_error("no list 'everyone' after import");
+}
+
+/// N vendors "Vendor i" (code Vi) with one contact "Contact i" <api@vendori.example>, all in list
+/// "everyone", imported through the real CSV import API. Returns the list id.
+inline std::string import_vendors(TenantSession& t, int n, int first = 0) {
+    std::ostringstream csv;
+    csv << "code,name,email,contact_name,role,list\r\n";
+    for (int i = first; i < first + n; ++i)
+        csv << "V" << i << ",Vendor " << i << ",ap" << i << "@vendor" << i << ".example,Contact " << i << ",ap,everyone\r\n";
+    return import_csv(t, csv.str());
 }
 
 inline nlohmann::json dispatch_body(const std::string& list_id, const std::string& subject = "Payment run for {{vendor.name}}") {

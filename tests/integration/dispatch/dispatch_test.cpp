@@ -112,6 +112,29 @@ TEST_F(Dispatches, BadInputIsRefusedAndChangesNothing) {
     EXPECT_EQ(u["reserved"], 0);
 }
 
+// The fan-out statement checks merge values over the recipients it resolves: the one without a
+// value is named, and a suppressed recipient (never mailed) needs none.
+TEST_F(Dispatches, MissingMergeValueNamesTheRecipientUnlessSuppressed) {
+    std::string csv = "code,name,email,contact_name,role,list\r\n"
+                      "A1,Alpha,ap@alpha.example,Ann,ap,everyone\r\n"
+                      "B2,Bravo,ap@bravo.example,,ap,everyone\r\n"
+                      "C3,Charlie,ap@charlie.example,Cid,ap,everyone\r\n";
+    auto list = import_csv(acme, csv);
+
+    auto missing = acme.http.post("/api/v1/dispatches", dispatch_body(list, "Hello {{vendor.code}}"));
+    ASSERT_EQ(missing.status, 422) << missing.body;
+    EXPECT_EQ(missing.json()["code"], "missing_merge_value");
+    EXPECT_EQ(missing.json()["field"], "contact.name");
+    EXPECT_EQ(missing.json()["recipient"], "Bravo <ap@bravo.example>");
+    EXPECT_EQ(acme.http.get("/api/v1/dispatches").json()["items"].size(), 0u) << "nothing was created";
+
+    ASSERT_EQ(acme.http.post("/api/v1/suppressions", {{"address", "ap@bravo.example"}, {"reason", "manual"}}).status, 201);
+    auto created = acme.http.post("/api/v1/dispatches", dispatch_body(list, "Hello {{vendor.code}}"));
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(created.json()["counts"]["queued"], 2);
+    EXPECT_EQ(created.json()["counts"]["suppressed"], 1);
+}
+
 TEST_F(Dispatches, OtherTenantsSeeNothing) {
     auto list = import_vendors(acme, 2);
     auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();

@@ -46,7 +46,9 @@ TEST(RelayProblem, PausesTheQueueAndTheDispatchSaysWhy) {
     ASSERT_EQ(page["items"].size(), 30u);
     for (auto& item : page["items"]) {
         EXPECT_EQ(item["attempts"], 0) << item.dump();
-        if (item["status"] == "deferred") EXPECT_EQ(item["reason"], "the relay does not offer STARTTLS");
+        if (item["status"] == "deferred") {
+            EXPECT_EQ(item["reason"], "the relay does not offer STARTTLS");
+        }
     }
     EXPECT_TRUE(read_jsonl(dir.file("mail.jsonl")).empty());  // nothing went out in clear text
 

@@ -35,6 +35,7 @@ TEST(Config, DefaultsWithOnlyASecret) {
     EXPECT_FALSE(c.database_url.has_value());
     EXPECT_TRUE(c.log_json);
     EXPECT_EQ(c.mail_domain, "dispatchhub.localhost");
+    EXPECT_EQ(c.worker_batch, 250);
 }
 
 TEST(Config, BillingCloseIntervalDefaultsToHourlyAndZeroTurnsItOff) {
@@ -86,7 +87,8 @@ TEST(Config, SecretNotNeededForAdminCommands) { EXPECT_EQ(error_of({}, false), "
 TEST(Config, InvalidValuesNameTheirVariable) {
     std::map<std::string, std::string> cases = {{"HTTP_LISTEN", "nonsense"}, {"HTTP_LISTEN", "1.2.3.4:99999"},
                                                 {"LOG_FORMAT", "xml"},        {"LOG_LEVEL", "loud"},
-                                                {"DB_POOL_SIZE", "zero"},     {"WORKER_EMBEDDED", "maybe"}};
+                                                {"DB_POOL_SIZE", "zero"},     {"WORKER_EMBEDDED", "maybe"},
+                                                {"WORKER_BATCH", "0"}};
     for (auto& [var, value] : cases) {
         auto e = error_of({{"JWT_SECRET", kGoodSecret}, {var, value}});
         EXPECT_NE(e.find(var), std::string::npos) << var << "=" << value << " -> " << e;
