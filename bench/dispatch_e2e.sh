@@ -10,7 +10,9 @@
 #  3. Delayed: the same with DELAYED_MESSAGES (10k) through bench/delay_proxy (every server reply
 #     delayed DELAY_MS), against smtp-source through the same proxy (goal: >= 1.8x).
 #  Worker CPU per message and peak RSS are reported for each drained dispatch (the 100k one of step 1
-#  included: memory must not grow with the dispatch size).
+#  included: memory must not grow with the dispatch size), with the CPU per message of PostgreSQL
+#  and smtp-sink, the rate of the sending phase alone (first claim to last record) and the rate the
+#  machine's cores allow at that CPU per message; for smtp-source, its own CPU and the sink's.
 #
 #   bench/dispatch_e2e.sh        (as root, after `make build` and
 #                                 `cmake --build build --target delay_proxy`)
@@ -47,7 +49,7 @@ start_postgres ${PG_OPTIONS:-} $(pg_stats_options)
 psql_su -d postgres -c "CREATE DATABASE bench_app"
 pg_stats_enable bench_app
 SINK_PORT=$(free_port); PROXY_PORT=$(free_port)
-smtp-sink -u postfix -h bench-sink 127.0.0.1:$SINK_PORT 1024 >/dev/null 2>&1 & BENCH_PIDS+=($!)
+smtp-sink -u postfix -h bench-sink 127.0.0.1:$SINK_PORT 1024 >/dev/null 2>&1 & SINK_PID=$!; BENCH_PIDS+=($!)
 "$PROXY" "$PROXY_PORT" 127.0.0.1 "$SINK_PORT" "$DELAY_MS" >/dev/null 2>&1 & BENCH_PIDS+=($!)
 
 echo "== starting dispatchhub serve (worker not embedded)"
@@ -80,31 +82,46 @@ start_worker() {  # SMTP_PORT
   sleep 0.3
 }
 stop_worker() { kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; }
-source_rate() {  # PORT MESSAGES -> msg/s of smtp-source
-  local t
-  t=$( { /usr/bin/time -f "%e" smtp-source -d -s "$CONNECTIONS" -m "$2" -l 2048 -f bench@dispatch.example.com \
-           -t vendor@vendors.example.net 127.0.0.1:"$1" >/dev/null; } 2>&1 | tail -1)
-  echo "$2 / $t" | bc -l
+# per_msg SECONDS COUNT -> microseconds per message
+per_msg() { echo "($1) * 1000000 / $2" | bc -l; }
+# source_run NAME PORT MESSAGES: smtp-source into the sink; sets RATE; prints it with the CPU per
+# message of smtp-source and of the sink.
+source_run() {
+  local s0 s1 t u k
+  s0=$(cpu_seconds "$SINK_PID")
+  read -r t u k < <( { /usr/bin/time -f "%e %U %S" smtp-source -d -s "$CONNECTIONS" -m "$3" -l 2048 \
+           -f bench@dispatch.example.com -t vendor@vendors.example.net 127.0.0.1:"$2" >/dev/null; } 2>&1 | tail -1)
+  s1=$(cpu_seconds "$SINK_PID")
+  RATE=$(echo "$3 / $t" | bc -l)
+  printf '%-36s %8d msgs %9.0f msg/s %7.1f us CPU/msg (smtp-sink %5.1f)\n' "$1" "$3" "$RATE" \
+    "$(per_msg "$u + $k" "$3")" "$(per_msg "$s1 - $s0" "$3")"
 }
 # The moment the dispatch's last delivery was recorded (epoch seconds, the same clock as `now`).
 last_recorded() { psql_su -d bench_app -c "SELECT extract(epoch FROM max(updated_at)) FROM deliveries WHERE dispatch_id = '$1'"; }
+# The moment its first delivery was claimed: sending begins (creation, for a new dispatch, is over).
+first_claimed() { psql_su -d bench_app -c "SELECT extract(epoch FROM min(first_attempt_at)) FROM deliveries WHERE dispatch_id = '$1'"; }
 # drain NAME LIST SMTP_PORT COUNT [ID]: a fresh worker sends the dispatch; prints rate, CPU, RSS.
+# Also prints the rate of the sending phase alone (first claim to last record) and the CPU per message
+# of everything on the machine that takes part (worker, PostgreSQL, smtp-sink): what the cores allow.
 drain() {
-  local id=${5:-} t0 t1 cpu rss pg0 pg1
+  local id=${5:-} t0 t1 ts cpu rss pg0 pg1 s0 s1
   start_worker "$3"
-  pg0=$(postgres_cpu_seconds)
+  pg0=$(postgres_cpu_seconds); s0=$(cpu_seconds "$SINK_PID")
   t0=$(now)
   if [ -n "$id" ]; then api POST "/api/v1/dispatches/$id/resume" >/dev/null; else id=$(create_dispatch "$2" "$1"); fi
   wait_completed "$id"
-  t1=$(last_recorded "$id")
-  pg1=$(postgres_cpu_seconds)
+  t1=$(last_recorded "$id"); ts=$(first_claimed "$id")
+  pg1=$(postgres_cpu_seconds); s1=$(cpu_seconds "$SINK_PID")
   cpu=$(cpu_seconds "$WORKER_PID"); rss=$(peak_rss "$WORKER_PID")
   stop_worker
   local sent; sent=$(api GET "/api/v1/dispatches/$id" | json "['counts']['sent']")
   [ "$sent" = "$4" ] || { echo "$1: $sent of $4 sent" >&2; exit 1; }
   RATE=$(echo "$4 / ($t1 - $t0)" | bc -l)
-  printf '%-36s %8d msgs %9.0f msg/s %7.1f us CPU/msg (PostgreSQL %5.1f)  worker peak RSS %s\n' "$1" "$4" "$RATE" \
-    "$(echo "$cpu * 1000000 / $4" | bc -l)" "$(echo "($pg1 - $pg0) * 1000000 / $4" | bc -l)" "$rss"
+  local all; all=$(echo "$cpu + $pg1 - $pg0 + $s1 - $s0" | bc -l)
+  printf '%-36s %8d msgs %9.0f msg/s %7.1f us CPU/msg (PostgreSQL %5.1f, smtp-sink %5.1f)  worker peak RSS %s\n' "$1" "$4" \
+    "$RATE" "$(per_msg "$cpu" "$4")" "$(per_msg "$pg1 - $pg0" "$4")" "$(per_msg "$s1 - $s0" "$4")" "$rss"
+  printf '%-36s %8s      %9.0f msg/s sending phase; all three %5.1f us CPU/msg: %s cores allow %.0f msg/s\n' "" "" \
+    "$(echo "$4 / ($t1 - $ts)" | bc -l)" "$(per_msg "$all" "$4")" "$(nproc)" "$(echo "$(nproc) * $4 / $all" | bc -l)"
 }
 
 echo
@@ -129,11 +146,9 @@ printf 'COPY into a table defined like deliveries (keys, indexes, foreign key): 
 
 echo
 echo "== 2./3. sending"
-SRC_DIRECT=$(source_rate "$SINK_PORT" "$MESSAGES")
-printf '%-36s %8d msgs %9.0f msg/s\n' "smtp-source direct" "$MESSAGES" "$SRC_DIRECT"
+source_run "smtp-source direct" "$SINK_PORT" "$MESSAGES"; SRC_DIRECT=$RATE
 drain "dispatch direct" direct "$SINK_PORT" "$MESSAGES"; HUB_DIRECT=$RATE
-SRC_DELAYED=$(source_rate "$PROXY_PORT" "$DELAYED_MESSAGES")
-printf '%-36s %8d msgs %9.0f msg/s\n' "smtp-source via ${DELAY_MS} ms proxy" "$DELAYED_MESSAGES" "$SRC_DELAYED"
+source_run "smtp-source via ${DELAY_MS} ms proxy" "$PROXY_PORT" "$DELAYED_MESSAGES"; SRC_DELAYED=$RATE
 drain "dispatch via ${DELAY_MS} ms proxy" delayed "$PROXY_PORT" "$DELAYED_MESSAGES"; HUB_DELAYED=$RATE
 drain "the $CREATE_RECIPIENTS-recipient dispatch, direct" all "$SINK_PORT" "$CREATE_RECIPIENTS" "$big"
 
