@@ -54,14 +54,9 @@ smtp-sink -u postfix -h bench-sink 127.0.0.1:$SINK_PORT 1024 >/dev/null 2>&1 & S
 
 echo "== starting dispatchhub serve (worker not embedded)"
 start_serve bench_app WORKER_EMBEDDED=0
-bench_superadmin
-TOKEN=$(bench_tenant bench)
-# The default plan is far below these volumes: lift its limits (rate 0 = no plan limit).
-psql_su -d bench_app -c "UPDATE plans SET emails_per_period = 10000000, recipients_per_dispatch = 1000000,
-  vendors_limit = 1000000, send_rate_per_second = 0"
+bench_unlimited_tenant bench_app
 echo "== importing"
 import_csv "$WORK/vendors.csv" >/dev/null
-list_id() { api GET "/api/v1/lists?limit=100" | $PY -c "import json,sys; print(next(l['id'] for l in json.load(sys.stdin)['items'] if l['name'] == '$1'))"; }
 
 create_dispatch() {  # LIST SUBJECT -> dispatch id
   api POST /api/v1/dispatches "{\"subject\":\"$2 for {{vendor.name}}\",\"body_markdown\":\"Dear {{contact.name}},\\n\\nplease confirm order **{{vendor.code}}** by Friday.\\n\\nThanks\",\"recipients\":{\"list_ids\":[\"$(list_id "$1")\"]}}" | json "['id']"

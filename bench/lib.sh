@@ -92,6 +92,18 @@ bench_tenant() {
   login "{\"email\":\"admin@$1.test\",\"password\":\"Bench-tenant-Passw0rd!\",\"tenant\":\"$1\"}"
 }
 
+# bench_unlimited_tenant: the super admin and a tenant "bench" (sets TOKEN) on a running serve; the
+# default plan is far below benchmark volumes, so its limits are lifted (rate 0 = no plan limit).
+bench_unlimited_tenant() {
+  bench_superadmin
+  TOKEN=$(bench_tenant bench)
+  psql_su -d "$1" -c "UPDATE plans SET emails_per_period = 10000000, recipients_per_dispatch = 1000000,
+    vendors_limit = 1000000, send_rate_per_second = 0"
+}
+
+# list_id NAME: the id of the tenant's vendor list NAME.
+list_id() { api GET "/api/v1/lists?limit=100" | $PY -c "import json,sys; print(next(l['id'] for l in json.load(sys.stdin)['items'] if l['name'] == '$1'))"; }
+
 # api METHOD PATH [BODY]: with $TOKEN; prints the body, fails on a non-2xx answer.
 api() {
   curl -fsS -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
