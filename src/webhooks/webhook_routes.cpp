@@ -80,6 +80,17 @@ void register_webhook_routes(http::Router& router, WebhookService& svc) {
                     svc.remove(req.caller(), req.param("id"), origin(req));
                     return http::Response::no_content();
                 }});
+    router.add({"POST", "/api/v1/webhooks/{id}/rotate-secret", Access::tenant_admin, [&svc](http::Request& req) {
+                    auto rotated = svc.rotate_secret(req.caller(), req.param("id"), origin(req));
+                    auto out = to_json(rotated.endpoint);
+                    out["secret"] = rotated.secret;  // shown this once
+                    return http::Response::json(out);
+                }});
+    router.add({"POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", Access::tenant_admin,
+                [&svc](http::Request& req) {
+                    auto d = svc.redeliver(req.caller(), req.param("id"), req.param("delivery_id"), origin(req));
+                    return http::Response::json(to_json(d), 202);
+                }});
     router.add({"GET", "/api/v1/webhooks/{id}/deliveries", Access::tenant_admin, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
                     auto rows = svc.deliveries(req.tenant_id(), req.param("id"), req.query_param("status"), page.limit,

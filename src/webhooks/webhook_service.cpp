@@ -91,6 +91,35 @@ void WebhookService::remove(const auth::Principal& caller, const std::string& id
     });
 }
 
+CreatedEndpoint WebhookService::rotate_secret(const auth::Principal& caller, const std::string& id,
+                                              const auth::Origin& origin) {
+    auto secret = signing::new_secret();
+    return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+        auto e = existing(tx, id);
+        webhook_store::replace_secret(tx, id, seal_.seal(secret));
+        record(tx, caller, origin, "webhook.secret_rotated", e);
+        return CreatedEndpoint{e, secret};
+    });
+}
+
+EventDelivery WebhookService::redeliver(const auth::Principal& caller, const std::string& endpoint_id,
+                                        const std::string& delivery_id, const auth::Origin& origin) {
+    return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+        auto e = existing(tx, endpoint_id);
+        if (!strings::is_uuid(delivery_id) || !webhook_store::delivery(tx, endpoint_id, delivery_id))
+            throw Error::not_found("Webhook delivery");
+        if (!webhook_store::requeue(tx, endpoint_id, delivery_id))
+            throw Error::conflict("webhook_delivery_in_progress",
+                                  "This delivery is still pending or being sent; it needs no redelivery.");
+        auto d = *webhook_store::delivery(tx, endpoint_id, delivery_id);
+        auto entry = audit::by(caller, origin.request_id, origin.client_ip, "webhook.redelivered", "webhook", e.id);
+        entry.tenant_id = e.tenant_id;
+        entry.details = {{"delivery_id", d.id}, {"event_id", d.event_id}, {"event_type", d.event_type}};
+        audit::record(tx, entry);
+        return d;
+    });
+}
+
 std::vector<EventDelivery> WebhookService::deliveries(const std::string& tenant_id, const std::string& endpoint_id,
                                                       const std::optional<std::string>& status, int limit,
                                                       const std::optional<std::string>& after_created,

@@ -35,6 +35,13 @@ public:
                                const std::optional<std::string>& after_id);
     Endpoint get(const std::string& tenant_id, const std::string& id);
     void remove(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
+    /// A new signing secret, shown this once; the old one stops working at once (every attempt is
+    /// signed when it is sent, so queued events go out under the new one).
+    CreatedEndpoint rotate_secret(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
+    /// Sends a delivered or failed event to the endpoint again, with a new series of attempts. A
+    /// pending or sending one is a conflict: the sender has it already.
+    EventDelivery redeliver(const auth::Principal& caller, const std::string& endpoint_id, const std::string& delivery_id,
+                            const auth::Origin& origin);
     std::vector<EventDelivery> deliveries(const std::string& tenant_id, const std::string& endpoint_id,
                                           const std::optional<std::string>& status, int limit,
                                           const std::optional<std::string>& after_created,

@@ -23,16 +23,26 @@ ORDER BY created_at DESC, id DESC LIMIT $1)SQL";
 constexpr const char* kCount = "SELECT count(*) AS n FROM webhook_endpoints";
 constexpr const char* kDelete = "DELETE FROM webhook_endpoints WHERE id = $1::uuid";
 
-constexpr const char* kDeliveries = R"SQL(
+constexpr const char* kDeliveryColumns = R"SQL(
 SELECT w.id, w.event_id, v.type AS event_type, w.status, w.attempts, w.response_status, w.last_error,
        CASE WHEN w.status = 'pending' THEN )SQL" DH_SQL_TIMESTAMP("w.next_attempt_at") R"SQL( END AS next_attempt_at,
        )SQL" DH_SQL_TIMESTAMP("w.delivered_at") R"SQL( AS delivered_at,
        )SQL" DH_SQL_TIMESTAMP("w.created_at") R"SQL( AS created_at, )SQL" DH_SQL_TIMESTAMP(
     "w.updated_at") R"SQL( AS updated_at
-FROM webhook_deliveries w JOIN webhook_events v ON v.id = w.event_id
+FROM webhook_deliveries w JOIN webhook_events v ON v.id = w.event_id)SQL";
+const std::string kDeliveries = std::string(kDeliveryColumns) + R"SQL(
 WHERE w.endpoint_id = $1::uuid AND ($2::text IS NULL OR w.status = $2)
   AND ($4::timestamptz IS NULL OR (w.created_at, w.id) < ($4::timestamptz, $5::uuid))
 ORDER BY w.created_at DESC, w.id DESC LIMIT $3)SQL";
+
+const std::string kDelivery = std::string(kDeliveryColumns) + " WHERE w.endpoint_id = $1::uuid AND w.id = $2::uuid";
+constexpr const char* kReplaceSecret = "UPDATE webhook_endpoints SET secret_sealed = $2 WHERE id = $1::uuid";
+// A new series of attempts: due now, attempts and the age limit counted afresh. Only a finished
+// delivery: a pending or leased one is the sender's.
+constexpr const char* kRequeue = R"SQL(
+UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), first_attempt_at = NULL,
+                              updated_at = now()
+WHERE endpoint_id = $1::uuid AND id = $2::uuid AND status IN ('delivered', 'failed'))SQL";
 
 constexpr const char* kReclaim = R"SQL(
 WITH r AS (UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
@@ -170,6 +180,20 @@ std::vector<EventDelivery> deliveries(db::Tx& tx, const std::string& endpoint_id
     std::vector<EventDelivery> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(delivery_from(r, i));
     return out;
+}
+
+void replace_secret(db::Tx& tx, const std::string& id, const std::string& secret_sealed) {
+    tx.exec(kReplaceSecret, {id, secret_sealed});
+}
+
+std::optional<EventDelivery> delivery(db::Tx& tx, const std::string& endpoint_id, const std::string& delivery_id) {
+    auto r = tx.exec(kDelivery, {endpoint_id, delivery_id});
+    if (r.empty()) return std::nullopt;
+    return delivery_from(r, 0);
+}
+
+bool requeue(db::Tx& tx, const std::string& endpoint_id, const std::string& delivery_id) {
+    return tx.exec(kRequeue, {endpoint_id, delivery_id}).affected() > 0;
 }
 
 long long reclaim_expired(db::Tx& tx) {

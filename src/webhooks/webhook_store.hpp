@@ -29,6 +29,14 @@ std::vector<EventDelivery> deliveries(db::Tx& tx, const std::string& endpoint_id
                                       const std::optional<std::string>& after_created,
                                       const std::optional<std::string>& after_id);
 
+/// Replaces the endpoint's sealed signing secret (the API role may write it, never read it).
+void replace_secret(db::Tx& tx, const std::string& id, const std::string& secret_sealed);
+/// One delivery of the endpoint; nullopt when it has none by that id.
+std::optional<EventDelivery> delivery(db::Tx& tx, const std::string& endpoint_id, const std::string& delivery_id);
+/// Puts a delivered or failed delivery back in the queue, due now, with a new series of attempts.
+/// False when it is pending or being sent (or does not exist).
+bool requeue(db::Tx& tx, const std::string& endpoint_id, const std::string& delivery_id);
+
 // The queue (platform scope).
 
 /// A delivery claimed by a worker, with its event and its endpoint.

@@ -63,6 +63,10 @@ TEST_F(WebhookApi, OtherTenantsCannotSeeOrDeleteAnEndpoint) {
     EXPECT_EQ(globex.http.get("/api/v1/webhooks/" + id).status, 404);
     EXPECT_EQ(globex.http.get("/api/v1/webhooks/" + id + "/deliveries").status, 404);
     EXPECT_EQ(globex.http.del("/api/v1/webhooks/" + id).status, 404);
+    EXPECT_EQ(globex.http.post("/api/v1/webhooks/" + id + "/rotate-secret", nlohmann::json::object()).status, 404);
+    EXPECT_EQ(globex.http.post("/api/v1/webhooks/" + id + "/deliveries/" + id + "/redeliver", nlohmann::json::object())
+                  .status,
+              404);
     EXPECT_TRUE(globex.http.get("/api/v1/webhooks").json()["items"].empty());
     EXPECT_EQ(acme.http.get("/api/v1/webhooks/" + id).status, 200) << "still there";
 }
@@ -80,6 +84,9 @@ TEST_F(WebhookApi, MembersMayNotManageWebhooks) {
     clerk.set_token(platform.login("clerk@acme.test", "Clerk-Passw0rd-123", "acme"));
     EXPECT_EQ(clerk.post("/api/v1/webhooks", hook(receiver.url())).status, 403);
     EXPECT_EQ(clerk.del("/api/v1/webhooks/" + id).status, 403);
+    EXPECT_EQ(clerk.post("/api/v1/webhooks/" + id + "/rotate-secret", nlohmann::json::object()).status, 403);
+    EXPECT_EQ(clerk.post("/api/v1/webhooks/" + id + "/deliveries/" + id + "/redeliver", nlohmann::json::object()).status,
+              403);
     EXPECT_EQ(acme.http.get("/api/v1/webhooks/" + id).status, 200);
 }
 

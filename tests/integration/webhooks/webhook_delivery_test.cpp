@@ -120,14 +120,20 @@ TEST_F(WebhookDelivery, AnEndpointAnswering500GetsTheEventAgain) {
     EXPECT_NE(endpoint["last_error"].get<std::string>().find("HTTP 500"), std::string::npos) << endpoint.dump();
 }
 
-TEST_F(WebhookDelivery, AnEndpointThatKeepsFailingIsGivenUpAndShowsWhy) {
+/// An endpoint for dispatch.completed that answers 503 to everything; a one-recipient dispatch; the
+/// endpoint's deliveries once its one event was given up (or the last answer after a minute).
+nlohmann::json given_up_event(TenantSession& t, WebhookReceiver& receiver, Registered& hook) {
     receiver.always_answer(503);
-    auto hook = register_hook(acme, receiver.url(), {"dispatch.completed"});
-    auto created = acme.http.post("/api/v1/dispatches", dispatch_body(import_vendors(acme, 1)));
-    ASSERT_EQ(wait_for_status(acme, created.json()["id"], "completed")["status"], "completed");
+    hook = register_hook(t, receiver.url(), {"dispatch.completed"});
+    auto created = t.http.post("/api/v1/dispatches", dispatch_body(import_vendors(t, 1)));
+    if (wait_for_status(t, created.json()["id"], "completed")["status"] != "completed")
+        throw std::runtime_error("dispatch not completed: " + created.body);
+    return wait_for_deliveries(t, hook.id, [](auto& items) { return !items.empty() && items[0]["status"] == "failed"; });
+}
 
-    auto items = wait_for_deliveries(acme, hook.id,
-                                     [](auto& items) { return !items.empty() && items[0]["status"] == "failed"; });
+TEST_F(WebhookDelivery, AnEndpointThatKeepsFailingIsGivenUpAndShowsWhy) {
+    Registered hook;
+    auto items = given_up_event(acme, receiver, hook);
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(items[0]["status"], "failed") << items.dump();
     EXPECT_GE(items[0]["attempts"].get<int>(), 2);
@@ -139,6 +145,69 @@ TEST_F(WebhookDelivery, AnEndpointThatKeepsFailingIsGivenUpAndShowsWhy) {
     auto failed = acme.http.get("/api/v1/webhooks/" + hook.id + "/deliveries?status=failed").json()["items"];
     EXPECT_EQ(failed.size(), 1u);
     EXPECT_FALSE(acme.http.get("/api/v1/webhooks/" + hook.id).json()["last_failure_at"].is_null());
+}
+
+// A given-up event is sent again on request, with a new series of attempts; one that is still
+// queued is refused, and the request of another tenant finds nothing.
+TEST_F(WebhookDelivery, AFailedEventIsRedeliveredOnRequest) {
+    Registered hook;
+    auto items = given_up_event(acme, receiver, hook);
+    ASSERT_EQ(items.size(), 1u);
+    ASSERT_EQ(items[0]["status"], "failed") << items.dump();
+    auto delivery_id = items[0]["id"].get<std::string>();
+    auto tries_before = receiver.received().size();
+    auto path = "/api/v1/webhooks/" + hook.id + "/deliveries/" + delivery_id + "/redeliver";
+
+    EXPECT_EQ(globex.http.post(path, nlohmann::json::object()).status, 404);
+    receiver.always_answer(200);
+    auto again = acme.http.post(path, nlohmann::json::object());
+    ASSERT_EQ(again.status, 202) << again.body;
+    EXPECT_EQ(again.json()["id"], delivery_id);
+    EXPECT_EQ(again.json()["attempts"], 0);
+    EXPECT_TRUE(again.json()["status"] == "pending" || again.json()["status"] == "sending") << again.body;
+
+    items = wait_for_deliveries(acme, hook.id,
+                                [](auto& items) { return !items.empty() && items[0]["status"] == "delivered"; });
+    ASSERT_EQ(items[0]["status"], "delivered") << items.dump();
+    EXPECT_EQ(items[0]["attempts"], 1);
+    EXPECT_EQ(items[0]["response_status"], 200);
+    auto got = receiver.received();
+    ASSERT_EQ(got.size(), tries_before + 1);
+    EXPECT_EQ(got.back().json()["id"], got.front().json()["id"]) << "the same event";
+    EXPECT_TRUE(got.back().signed_with(hook.secret));
+
+    auto unknown = "/api/v1/webhooks/" + hook.id + "/deliveries/" + hook.id + "/redeliver";
+    EXPECT_EQ(acme.http.post(unknown, nlohmann::json::object()).status, 404);
+    // Still queued (the receiver fails again): asking for it a second time is a conflict.
+    receiver.always_answer(503);
+    ASSERT_EQ(acme.http.post(path, nlohmann::json::object()).status, 202);
+    auto busy = acme.http.post(path, nlohmann::json::object());
+    EXPECT_EQ(busy.status, 409) << busy.body;
+    EXPECT_EQ(busy.json()["code"], "webhook_delivery_in_progress");
+    auto audit = acme.http.get("/api/v1/audit?action=webhook.redelivered").body;
+    EXPECT_NE(audit.find(delivery_id), std::string::npos) << audit;
+}
+
+// After a rotation, events are signed with the new secret only, and the old one is not shown again.
+TEST_F(WebhookDelivery, ARotatedSecretSignsTheNextEvents) {
+    auto hook = register_hook(acme, receiver.url(), {"dispatch.completed"});
+    auto rotated = acme.http.post("/api/v1/webhooks/" + hook.id + "/rotate-secret", nlohmann::json::object());
+    ASSERT_EQ(rotated.status, 200) << rotated.body;
+    auto secret = rotated.json()["secret"].get<std::string>();
+    EXPECT_NE(secret, hook.secret);
+    EXPECT_EQ(rotated.json()["id"], hook.id);
+    EXPECT_FALSE(acme.http.get("/api/v1/webhooks/" + hook.id).json().contains("secret"));
+
+    auto created = acme.http.post("/api/v1/dispatches", dispatch_body(import_vendors(acme, 1)));
+    ASSERT_EQ(wait_for_status(acme, created.json()["id"], "completed")["status"], "completed");
+    ASSERT_TRUE(receiver.wait_for([](auto& got) { return !got.empty(); }, 30));
+    auto got = receiver.received();
+    EXPECT_TRUE(got[0].signed_with(secret));
+    EXPECT_FALSE(got[0].signed_with(hook.secret));
+    auto audit = acme.http.get("/api/v1/audit?action=webhook.secret_rotated").body;
+    EXPECT_NE(audit.find(hook.id), std::string::npos) << audit;
+    EXPECT_EQ(audit.find(secret), std::string::npos) << "the secret is never audited";
+    EXPECT_EQ(server.log().find(secret), std::string::npos) << "nor logged";
 }
 
 TEST_F(WebhookDelivery, ADispatchCompletedAtCreationIsReportedToo) {
