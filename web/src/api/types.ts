@@ -496,7 +496,10 @@ export interface Webhook {
   last_error?: string | null
 }
 
-/** POST /webhooks answers the endpoint with its signing secret, this once. */
+/**
+ * POST /webhooks and POST /webhooks/{id}/rotate-secret answer the endpoint with its (new) signing
+ * secret, this once.
+ */
 export interface WebhookCreated extends Webhook {
   secret?: string
 }

@@ -1,8 +1,9 @@
-// One webhook endpoint (tenant admins): how its latest sends went, its deliveries by status, delete.
+// One webhook endpoint (tenant admins): how its latest sends went, rotating its signing secret (the
+// new one shown once), its deliveries by status with redelivery of finished ones, delete.
 import { useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Webhook, WebhookDelivery } from '../../api/types'
+import type { Webhook, WebhookCreated, WebhookDelivery } from '../../api/types'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import {
   Button,
@@ -20,7 +21,8 @@ import {
 } from '../../components/ui'
 import { formatDate } from '../../lib/format'
 import { useAction, usePaged, useResource } from '../../lib/hooks'
-import { WEBHOOK_DELIVERY_STATUSES } from './webhookForm'
+import { canRedeliver, DELIVERY_IN_PROGRESS, WEBHOOK_DELIVERY_STATUSES } from './webhookForm'
+import { NewSecret } from './WebhookSecret'
 import { EventList, WEBHOOKS_PATH } from './WebhooksPage'
 
 export function WebhookDetailPage() {
@@ -29,6 +31,8 @@ export function WebhookDetailPage() {
   const path = `/webhooks/${encodeURIComponent(id)}`
   const webhook = useResource((signal) => api.get<Webhook>(path, undefined, signal), [path])
   const remove = useAction()
+  const rotate = useAction()
+  const [secret, setSecret] = useState<string | null>(null)
   const back = <Link to={WEBHOOKS_PATH}>All webhooks</Link>
 
   if (webhook.loading && !webhook.data) return <Loading />
@@ -53,6 +57,14 @@ export function WebhookDetailPage() {
       await api.del(path)
       navigate(WEBHOOKS_PATH, { state: { deleted: w.url } })
     })
+  // The answer is the endpoint as GET returns it, plus the new secret: show that once, keep the rest.
+  const onRotate = () =>
+    void rotate.run(async () => {
+      setSecret(null)
+      const { secret: value, ...endpoint } = await api.post<WebhookCreated>(`${path}/rotate-secret`, {})
+      webhook.setData(endpoint)
+      setSecret(value ?? '')
+    })
   return (
     <div className="page">
       <PageHeader
@@ -60,6 +72,13 @@ export function WebhookDetailPage() {
         actions={
           <>
             {back}
+            <ConfirmButton
+              label="Rotate secret"
+              question="Rotate the signing secret? The current secret stops working at once."
+              confirmLabel="Yes, rotate"
+              onConfirm={onRotate}
+              busy={rotate.pending}
+            />
             <ConfirmButton
               variant="danger"
               label="Delete webhook"
@@ -74,6 +93,15 @@ export function WebhookDetailPage() {
         <code className="break-all">{w.url}</code>
       </PageHeader>
       <FormError error={remove.error} />
+      {rotate.error ? <Notice kind="error">Could not rotate the secret: {errorMessage(rotate.error)}</Notice> : null}
+      {secret !== null ? (
+        <NewSecret
+          key={secret}
+          title={`New signing secret for ${w.url}. The previous one no longer works: copy this one now, it will not be shown again.`}
+          secret={secret}
+          onDone={() => setSecret(null)}
+        />
+      ) : null}
       <Section title="Endpoint">
         <dl className="kv">
           <dt>URL</dt>
@@ -109,6 +137,22 @@ function DeliveriesSection({ path }: { path: string }) {
     [path, status],
   )
   const label = WEBHOOK_DELIVERY_STATUSES.find((s) => s.value === status)?.value
+  const redeliver = useAction()
+  const [redelivered, setRedelivered] = useState<string | null>(null)
+  // The answer is the delivery starting over (pending, no attempts yet): it takes the row's place.
+  const onRedeliver = (d: WebhookDelivery) =>
+    void redeliver.run(async () => {
+      setRedelivered(null)
+      try {
+        const again = await api.post<WebhookDelivery>(`${path}/deliveries/${encodeURIComponent(d.id)}/redeliver`, {})
+        deliveries.setItems((items) => items.map((x) => (x.id === d.id ? { ...x, ...again } : x)))
+        setRedelivered(d.event_id)
+      } catch (e) {
+        // Already pending or sending again: the list is out of date, show where the delivery stands.
+        if (e instanceof ApiError && e.code === DELIVERY_IN_PROGRESS) deliveries.reload()
+        throw e
+      }
+    })
   return (
     <Section
       title="Deliveries"
@@ -117,7 +161,11 @@ function DeliveriesSection({ path }: { path: string }) {
           <SelectField
             label="Status"
             value={status}
-            onChange={(e) => setStatus(e.target.value)}
+            onChange={(e) => {
+              setStatus(e.target.value)
+              setRedelivered(null)
+              redeliver.clearError()
+            }}
             options={[{ value: '', label: 'All statuses' }, ...WEBHOOK_DELIVERY_STATUSES]}
             fieldClassName="field-inline"
           />
@@ -129,8 +177,10 @@ function DeliveriesSection({ path }: { path: string }) {
     >
       <p className="muted">
         Every event sent to this endpoint, newest first. Anything but a 2xx answer is retried with growing delays until
-        the delivery is given up as failed.
+        the delivery is given up as failed. A delivered or failed one can be sent again.
       </p>
+      {redeliver.error ? <Notice kind="error">Could not redeliver: {errorMessage(redeliver.error)}</Notice> : null}
+      {redelivered ? <Notice kind="success">Event {redelivered} will be delivered again.</Notice> : null}
       {deliveries.loading && deliveries.items.length === 0 ? (
         <Loading label="Loading deliveries…" />
       ) : deliveries.error && !deliveries.items.length ? (
@@ -165,6 +215,20 @@ function DeliveriesSection({ path }: { path: string }) {
               { header: 'Next attempt', cell: (d) => formatDate(d.next_attempt_at) },
               { header: 'Delivered', cell: (d) => formatDate(d.delivered_at) },
               { header: 'Created', cell: (d) => formatDate(d.created_at) },
+              {
+                header: 'Actions',
+                cell: (d) =>
+                  canRedeliver(d.status) ? (
+                    <Button
+                      small
+                      onClick={() => onRedeliver(d)}
+                      disabled={redeliver.pending}
+                      aria-label={`Redeliver event ${d.event_id}`}
+                    >
+                      Redeliver
+                    </Button>
+                  ) : null,
+              },
             ]}
           />
           <LoadMore hasMore={deliveries.hasMore} loading={deliveries.loadingMore} onClick={deliveries.loadMore} />

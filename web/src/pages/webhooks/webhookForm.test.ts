@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { emptyWebhookDraft, toggleEvent, toWebhookInput, validateWebhook, type WebhookDraft } from './webhookForm'
+import {
+  canRedeliver,
+  emptyWebhookDraft,
+  toggleEvent,
+  toWebhookInput,
+  validateWebhook,
+  type WebhookDraft,
+} from './webhookForm'
 
 const draft = (patch: Partial<WebhookDraft>): WebhookDraft => ({ ...emptyWebhookDraft(), ...patch })
 
@@ -47,5 +54,19 @@ describe('webhook form', () => {
       events: ['delivery.sent'],
       description: 'ERP',
     })
+  })
+})
+
+describe('redelivery', () => {
+  it('is offered only for deliveries that are over', () => {
+    expect(canRedeliver('delivered')).toBe(true)
+    expect(canRedeliver('failed')).toBe(true)
+    expect(canRedeliver('pending')).toBe(false)
+    expect(canRedeliver('sending')).toBe(false)
+    expect(canRedeliver('')).toBe(false)
+    expect(canRedeliver(undefined)).toBe(false)
+    expect(canRedeliver(null)).toBe(false)
+    // A status this UI does not know is not offered.
+    expect(canRedeliver('archived')).toBe(false)
   })
 })

@@ -18,6 +18,17 @@ export const WEBHOOK_DELIVERY_STATUSES: { value: WebhookDeliveryStatus; label: s
   { value: 'failed', label: 'Failed (given up)' },
 ]
 
+/** Only a delivery that is over (delivered, or given up as failed) can be sent again. */
+const REDELIVERABLE: readonly string[] = ['delivered', 'failed'] satisfies WebhookDeliveryStatus[]
+
+/** Whether POST /webhooks/{id}/deliveries/{delivery_id}/redeliver accepts this delivery (409 otherwise). */
+export function canRedeliver(status: string | null | undefined): boolean {
+  return status != null && REDELIVERABLE.includes(status)
+}
+
+/** The 409 code of a redelivery asked for while the delivery is still pending or sending. */
+export const DELIVERY_IN_PROGRESS = 'webhook_delivery_in_progress'
+
 export const MAX_URL_LENGTH = 2000
 export const MAX_DESCRIPTION_LENGTH = 200
 

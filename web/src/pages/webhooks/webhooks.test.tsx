@@ -1,6 +1,8 @@
 // The webhook pages against the shapes the real server answers (src/webhooks/webhook_routes.cpp,
 // api/openapi/70-webhooks.json): list, create with the secret shown once, 422 naming the field,
-// delete with an inline confirm, an endpoint's deliveries by status; members are refused.
+// delete with an inline confirm, an endpoint's deliveries by status, rotating the secret (the new
+// one shown once), redelivering a finished delivery and the 409 for one in progress; members are
+// refused.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MemoryRouter } from 'react-router-dom'
@@ -47,6 +49,7 @@ const ERP = {
   last_error: 'HTTP 503 from the endpoint',
 }
 const SECRET = 'whsec_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg'
+const ROTATED = 'whsec_ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210zyxwvut'
 
 const delivery = (id: string, status: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -314,5 +317,141 @@ describe('Webhook detail page', () => {
     expect(await screen.findByText(/Webhook not found\./)).toBeTruthy()
     expect(screen.getByText('This webhook does not exist, or it was deleted.')).toBeTruthy()
     expect(screen.queryByText(/not available on this server/)).toBeNull()
+  })
+})
+
+describe('Rotating the signing secret', () => {
+  const ROTATE = 'POST /api/v1/webhooks/w1/rotate-secret'
+  const noDeliveries = () => jsonRes(200, { items: [], next_cursor: null })
+
+  it('asks first (the current secret stops working at once), then shows the new secret once and the endpoint as answered', async () => {
+    const writeText = vi.fn(async () => {})
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } })
+    const calls = server('tenant_admin', {
+      'GET /api/v1/webhooks/w1/deliveries': noDeliveries,
+      // The endpoint as GET answers it now, plus the new secret.
+      [ROTATE]: () => jsonRes(200, { ...ERP, description: 'ERP production (rotated)', secret: ROTATED }),
+    })
+    renderApp('/settings/webhooks/w1')
+    fireEvent.click(await screen.findByRole('button', { name: 'Rotate secret' }))
+    const ask = screen.getByRole('group', { name: /Rotate the signing secret\?/ })
+    expect(ask.textContent).toContain('The current secret stops working at once.')
+    fireEvent.click(within(ask).getByRole('button', { name: 'Keep' }))
+    expect(calls.some((c) => c.key === ROTATE)).toBe(false)
+
+    fireEvent.click(screen.getByRole('button', { name: 'Rotate secret' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, rotate' }))
+    const secret = (await screen.findByLabelText('Signing secret')) as HTMLInputElement
+    expect(secret.value).toBe(ROTATED)
+    const posts = calls.filter((c) => c.key === ROTATE)
+    expect(posts).toHaveLength(1)
+    expect(body(posts[0].init)).toEqual({})
+
+    // The same panel as after registering: copy button and how to verify a request.
+    const panel = screen.getByRole('region', { name: 'New webhook secret' })
+    expect(panel.textContent).toContain(`New signing secret for ${ERP.url}. The previous one no longer works`)
+    expect(panel.textContent).toContain('it will not be shown again')
+    expect(within(panel).getByText('<timestamp>.<body>')).toBeTruthy()
+    expect(within(panel).getAllByText('DispatchHub-Signature').length).toBeGreaterThan(0)
+    fireEvent.click(within(panel).getByRole('button', { name: 'Copy' }))
+    expect(await within(panel).findByRole('button', { name: 'Copied' })).toBeTruthy()
+    expect(writeText).toHaveBeenCalledWith(ROTATED)
+
+    // The endpoint shows what the rotation answered, without its secret.
+    expect(screen.getByText('ERP production (rotated)')).toBeTruthy()
+    expect(screen.getAllByDisplayValue(ROTATED)).toHaveLength(1)
+    expect(document.body.textContent).not.toContain(ROTATED)
+
+    fireEvent.click(within(panel).getByRole('button', { name: 'Done' }))
+    expect(screen.queryByLabelText('Signing secret')).toBeNull()
+    expect(screen.queryByDisplayValue(ROTATED)).toBeNull()
+    expect(calls.filter((c) => c.key === ROTATE)).toHaveLength(1)
+  })
+
+  it('shows why a rotation failed, and no secret', async () => {
+    server('tenant_admin', {
+      'GET /api/v1/webhooks/w1/deliveries': noDeliveries,
+      [ROTATE]: () => problemRes(404, 'Not Found', { detail: 'Webhook not found.', code: 'not_found', request_id: 'rid-rot' }),
+    })
+    renderApp('/settings/webhooks/w1')
+    fireEvent.click(await screen.findByRole('button', { name: 'Rotate secret' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, rotate' }))
+    const alert = await screen.findByText(/Could not rotate the secret/)
+    expect(alert.textContent).toContain('Webhook not found.')
+    expect(alert.textContent).toContain('rid-rot')
+    expect(screen.queryByLabelText('Signing secret')).toBeNull()
+  })
+})
+
+describe('Redelivering a delivery', () => {
+  const LIST = 'GET /api/v1/webhooks/w1/deliveries'
+  const finished = () => [
+    delivery('d1', 'pending', { attempts: 2, next_attempt_at: '2026-11-25T10:00:00Z' }),
+    delivery('d2', 'sending'),
+    delivery('d3', 'delivered', { response_status: 200, delivered_at: '2026-11-25T08:00:00Z' }),
+    delivery('d4', 'failed', { attempts: 9, response_status: 500, last_error: 'HTTP 500 from the endpoint' }),
+  ]
+  const rows = () => within(screen.getByRole('table', { name: 'Webhook deliveries' })).getAllByRole('row').slice(1)
+  const redeliverButton = (row: HTMLElement) => within(row).queryByRole('button', { name: /^Redeliver/ })
+
+  it('is offered on delivered and failed rows only; the row starts over as pending', async () => {
+    const calls = server('tenant_admin', {
+      [LIST]: () => jsonRes(200, { items: finished(), next_cursor: null }),
+      'POST /api/v1/webhooks/w1/deliveries/d4/redeliver': () =>
+        jsonRes(202, delivery('d4', 'pending', { attempts: 0, next_attempt_at: '2026-11-26T10:00:00Z' })),
+    })
+    renderApp('/settings/webhooks/w1')
+    await screen.findByRole('table', { name: 'Webhook deliveries' })
+    expect(rows().map((r) => redeliverButton(r) !== null)).toEqual([false, false, true, true])
+
+    fireEvent.click(within(rows()[3]).getByRole('button', { name: 'Redeliver event e-d4' }))
+    expect(await screen.findByText('Event e-d4 will be delivered again.')).toBeTruthy()
+    const posts = calls.filter((c) => c.key === 'POST /api/v1/webhooks/w1/deliveries/d4/redeliver')
+    expect(posts).toHaveLength(1)
+    expect(body(posts[0].init)).toEqual({})
+
+    const row = rows()[3]
+    expect(within(row).getByText('pending')).toBeTruthy()
+    expect(within(row).queryByText('failed')).toBeNull()
+    const cells = within(row).getAllByRole('cell').map((c) => c.textContent)
+    expect(cells[2]).toBe('0') // attempts
+    expect(cells[5]).not.toBe('—') // next attempt
+    expect(redeliverButton(row)).toBeNull()
+    // The answer took the row's place: the others are as they were, the list was not asked again.
+    expect(redeliverButton(rows()[2])).not.toBeNull()
+    expect(calls.filter((c) => c.key === LIST)).toHaveLength(1)
+  })
+
+  it('shows the server’s reason when the delivery is already in progress (409) and reloads the list', async () => {
+    let current = finished()
+    const detail = 'This delivery is already pending or being sent; redeliver it once it is delivered or failed.'
+    const calls = server('tenant_admin', {
+      [LIST]: () => jsonRes(200, { items: current, next_cursor: null }),
+      'POST /api/v1/webhooks/w1/deliveries/d3/redeliver': () => {
+        // Someone else redelivered it a moment ago.
+        current = current.map((d) => (d.id === 'd3' ? { ...d, status: 'sending', attempts: 1 } : d))
+        return problemRes(409, 'Conflict', {
+          type: 'https://dispatchhub.dev/problems/webhook_delivery_in_progress',
+          code: 'webhook_delivery_in_progress',
+          detail,
+          request_id: 'rid-409',
+        })
+      },
+    })
+    renderApp('/settings/webhooks/w1')
+    await screen.findByRole('table', { name: 'Webhook deliveries' })
+    fireEvent.click(within(rows()[2]).getByRole('button', { name: 'Redeliver event e-d3' }))
+
+    const section = screen.getByRole('region', { name: 'Deliveries' })
+    const alert = await within(section).findByRole('alert')
+    expect(alert.textContent).toContain('Could not redeliver')
+    expect(alert.textContent).toContain(detail)
+    expect(alert.textContent).toContain('rid-409')
+    expect(calls.filter((c) => c.key === 'POST /api/v1/webhooks/w1/deliveries/d3/redeliver')).toHaveLength(1)
+    // The list is read again and shows where the delivery stands, without the button.
+    await waitFor(() => expect(within(rows()[2]).getByText('sending')).toBeTruthy())
+    expect(redeliverButton(rows()[2])).toBeNull()
+    expect(calls.filter((c) => c.key === LIST)).toHaveLength(2)
+    expect(screen.queryByText(/will be delivered again/)).toBeNull()
   })
 })
