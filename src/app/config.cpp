@@ -172,7 +172,7 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     if (c.smtp_url) mail::SmtpUrl::parse(*c.smtp_url);  // a bad relay URL fails at start, naming SMTP_URL
     c.worker_embedded = flag(env, "WORKER_EMBEDDED", true);
     c.worker_lease_seconds = static_cast<int>(integer(env, "WORKER_LEASE_SECONDS", 60, 5, 3600));
-    c.worker_batch = static_cast<int>(integer(env, "WORKER_BATCH", 250, 1, 5000));
+    c.worker_batch = static_cast<int>(integer(env, "WORKER_BATCH", 100, 1, 5000));
     c.send_rate_per_second = number(env, "SEND_RATE_PER_SECOND", 0);
     c.worker_connections = static_cast<int>(integer(env, "WORKER_CONNECTIONS", 20, 1, 500));
     c.retry_base_seconds = static_cast<int>(integer(env, "RETRY_BASE_SECONDS", 60, 1, 86400));

@@ -48,7 +48,7 @@ struct Config {
     std::optional<std::string> smtp_url;  // SMTP_URL; unset = capture transport
     bool worker_embedded = true;       // WORKER_EMBEDDED
     int worker_lease_seconds = 60;     // WORKER_LEASE_SECONDS
-    int worker_batch = 250;            // WORKER_BATCH: deliveries claimed per batch (per worker thread)
+    int worker_batch = 100;            // WORKER_BATCH: deliveries claimed per batch (per worker thread)
     double send_rate_per_second = 0;   // SEND_RATE_PER_SECOND (0 = unlimited globally)
     int worker_connections = 20;       // WORKER_CONNECTIONS
     int retry_base_seconds = 60;       // RETRY_BASE_SECONDS

@@ -33,7 +33,7 @@ class Worker {
 public:
     struct Options {
         int threads = 5;  ///< one tenant may use all but one
-        int batch = 250;  ///< WORKER_BATCH; bench/dispatch_e2e.sh: 250 sends ~25 % faster than 100
+        int batch = 100;  ///< WORKER_BATCH (docs/performance.md, docs/reliability.md: larger is faster, less fair)
         int lease_seconds = 60;
         double global_rate = 0;
         int retry_base_seconds = 60;

@@ -1,7 +1,7 @@
 // A tenant admin manages webhooks from Settings: the form's own checks, the server's 422 naming the
 // field, an endpoint registered with its signing secret shown once (copy button, how to verify),
-// listed, its (empty) deliveries with the status filter, deleted with an inline confirm; a member is
-// refused the page and the API.
+// listed, its (empty) deliveries with the status filter, its secret rotated after an inline confirm,
+// deleted with an inline confirm; a member is refused the page and the API.
 //
 // The server runs with its production target policy (https only, public addresses only). The
 // endpoint's URL is a public IPv4 literal, so registering it needs no DNS (the test machine may
@@ -130,6 +130,22 @@ browserTest('after "Done" and a reload only the endpoint remains; its deliveries
   await page.getByLabel('Status', { exact: true }).selectOption('failed')
   await page.getByText('No failed deliveries.').waitFor()
   await b.shot('webhook-deliveries-failed-filter')
+
+  // Rotating the secret asks first, then shows the new one once.
+  await page.getByRole('button', { name: 'Rotate secret', exact: true }).click()
+  const confirm = page.getByRole('group', { name: /Rotate the signing secret\?/ })
+  await confirm.waitFor()
+  await confirm.getByRole('button', { name: 'Yes, rotate' }).click()
+  const rotated = page.getByRole('region', { name: 'New webhook secret' }).getByLabel('Signing secret')
+  await rotated.waitFor()
+  const newSecret = await rotated.inputValue()
+  assert.match(newSecret, /^whsec_/)
+  assert.notEqual(newSecret, secretValue, 'a new secret')
+  await b.shot('webhook-secret-rotated')
+  const audit = await api('GET', '/audit?action=webhook.secret_rotated', { token })
+  assert.equal(audit.status, 200)
+  assert.equal(audit.data.items.length, 1, 'the rotation is audited')
+  assert.ok(!JSON.stringify(audit.data).includes(newSecret), 'without the secret')
   await page.getByRole('link', { name: 'All webhooks' }).click()
   await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor()
   b.assertNoErrors('the webhook detail page')

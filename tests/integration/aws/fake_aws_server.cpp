@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace dh::test {
 
-std::string tools_dir() { return std::string(DH_SOURCE_DIR) + "/tests/tools"; }
+std::string tools_dir() { return (fs::path(DH_SOURCE_DIR) / "tests" / "tools").string(); }
 
 FakeAws::FakeAws(nlohmann::json config) : dir_("/tmp/dh-fake-aws-" + random::hex(6)) {
     ses_dir_ = dir_ + "/ses";

@@ -35,7 +35,7 @@ TEST(Config, DefaultsWithOnlyASecret) {
     EXPECT_FALSE(c.database_url.has_value());
     EXPECT_TRUE(c.log_json);
     EXPECT_EQ(c.mail_domain, "dispatchhub.localhost");
-    EXPECT_EQ(c.worker_batch, 250);
+    EXPECT_EQ(c.worker_batch, 100);
 }
 
 TEST(Config, BillingCloseIntervalDefaultsToHourlyAndZeroTurnsItOff) {
