@@ -92,6 +92,17 @@ delivery::Notifier::Options notifier_options(const Config& config) {
     return o;
 }
 
+delivery::Worker::Options worker_options(const Config& config, const std::string& listen_conninfo) {
+    delivery::Worker::Options o;
+    o.lease_seconds = config.worker_lease_seconds;
+    o.batch = config.worker_batch;
+    o.global_rate = config.send_rate_per_second;
+    o.retry_base_seconds = config.retry_base_seconds;
+    o.retry_max_age_seconds = config.retry_max_age_seconds;
+    o.listen_conninfo = listen_conninfo;
+    return o;
+}
+
 }  // namespace
 
 DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::string& conninfo)
@@ -99,16 +110,9 @@ DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::st
     impl_->transport = make_transport(config);
     impl_->renderer = std::make_unique<delivery::Renderer>(pool, config.data_dir, config.mail_domain,
                                                            delivery::derive_routing_key(config.jwt_secret));
-    delivery::Worker::Options options;
-    options.lease_seconds = config.worker_lease_seconds;
-    options.batch = config.worker_batch;
-    options.global_rate = config.send_rate_per_second;
-    options.retry_base_seconds = config.retry_base_seconds;
-    options.retry_max_age_seconds = config.retry_max_age_seconds;
-    options.listen_conninfo = conninfo;
     impl_->notifier = std::make_unique<delivery::Notifier>(pool, *impl_->transport, notifier_options(config));
-    impl_->worker =
-        std::make_unique<delivery::Worker>(pool, *impl_->transport, *impl_->renderer, options, impl_->notifier.get());
+    impl_->worker = std::make_unique<delivery::Worker>(pool, *impl_->transport, *impl_->renderer,
+                                                       worker_options(config, conninfo), impl_->notifier.get());
     impl_->webhook_transport = std::make_unique<webhooks::WebhookTransport>(
         webhook_rules(config), std::chrono::seconds(config.webhook_timeout_seconds));
     impl_->webhook_sender = make_webhook_sender(config, pool, *impl_->webhook_transport);

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <random>
 #include <vector>
 
 namespace dh::random {
@@ -38,6 +39,11 @@ std::string uuid() {
         out.push_back(digits[b[i] & 0x0f]);
     }
     return out;
+}
+
+double unit() {
+    thread_local std::mt19937 rng(std::random_device{}());
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
 }  // namespace dh::random

@@ -9,5 +9,7 @@ std::string hex(std::size_t n);
 std::string token(std::size_t n);
 /// A random (version 4) UUID in canonical form.
 std::string uuid();
+/// Uniform in [0, 1) from a per-thread generator: jitter for retry delays, never for secrets.
+double unit();
 
 }  // namespace dh::random

@@ -12,6 +12,9 @@ bool is_uuid(std::string_view s);
 bool is_valid_utf8(std::string_view s);
 /// True when `s` contains CR, LF or NUL.
 bool has_line_break_or_nul(std::string_view s);
+/// `s` with every control character (C0 and DEL, tabs and line breaks included) replaced by a space:
+/// free text made safe for one header line.
+std::string single_line(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 
 }  // namespace dh::strings

@@ -1,9 +1,9 @@
 #include "delivery/notifier.hpp"
 
 #include <map>
-#include <random>
 
 #include "common/error.hpp"
+#include "common/random.hpp"
 #include "db/tx.hpp"
 #include "delivery/lease_renewal.hpp"
 #include "delivery/worker.hpp"
@@ -15,11 +15,6 @@ namespace {
 
 using notification_store::Claimed;
 using notification_store::Outcome;
-
-double jitter() {
-    thread_local std::mt19937 rng(std::random_device{}());
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
 
 Outcome failed(const std::string& id, std::string reason) {
     return {id, Outcome::Kind::failed, std::move(reason)};
@@ -97,7 +92,7 @@ Outcome Notifier::outcome_of(const Claimed& n, const mail::DeliveryResult& r) co
         auto delay = std::max<long long>(options_.relay_probe_seconds, r.retry_after_seconds.value_or(0));
         return {n.id, Outcome::Kind::retry, r.reason, delay, false};
     }
-    auto delay = retry_delay_seconds(n.attempts, options_.retry_base_seconds, r.retry_after_seconds, jitter());
+    auto delay = retry_delay_seconds(n.attempts, options_.retry_base_seconds, r.retry_after_seconds, random::unit());
     if (n.age_seconds + delay > options_.retry_max_age_seconds)
         return failed(n.id, "gave up after retrying: " + r.reason);
     return {n.id, Outcome::Kind::retry, r.reason, delay};

@@ -29,8 +29,6 @@ std::mt19937& thread_rng() {
     return rng;
 }
 
-double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(thread_rng()); }
-
 struct Outcomes {
     std::vector<queue_store::Sent> sent;
     std::vector<queue_store::Retry> retries;
@@ -271,7 +269,7 @@ void Worker::deliver(const std::vector<queue_store::Claimed>& claimed) {
             auto delay = std::max<long long>(options_.relay_probe_seconds, r.retry_after_seconds.value_or(0));
             out.retries.push_back({r.id, r.smtp_code, r.reply, r.reason, delay, true});
         } else {
-            auto delay = retry_delay_seconds(c.attempts, options_.retry_base_seconds, r.retry_after_seconds, jitter());
+            auto delay = retry_delay_seconds(c.attempts, options_.retry_base_seconds, r.retry_after_seconds, random::unit());
             if (c.age_seconds + delay > options_.retry_max_age_seconds)
                 out.failed.push_back({r.id, r.smtp_code, r.reply, "gave up after retrying: " + r.reason});
             else

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/error.hpp"
+#include "common/strings.hpp"
 
 namespace dh::dispatch {
 namespace {
@@ -73,10 +74,7 @@ void append_escaped(std::string& out, std::string_view value, Escape escape) {
             }
             return;
         case Escape::single_line:
-            for (char c : value) {
-                auto u = static_cast<unsigned char>(c);
-                out += (u < 0x20 || u == 0x7f) ? ' ' : c;
-            }
+            out += strings::single_line(value);
             return;
     }
 }

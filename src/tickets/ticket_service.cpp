@@ -41,13 +41,6 @@ void check_body(const std::string& body) {
     if (strings::trim(body).empty()) throw Error::invalid_field("body", "is required");
 }
 
-/// A tenant name is free text: in a mail header its control characters become spaces.
-std::string one_line(std::string s) {
-    for (auto& c : s)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-    return s;
-}
-
 /// Every subject names the ticket, so that mail clients thread a ticket's notices together.
 std::string tagged(const Ticket& t, const std::string& what) {
     return "[Ticket " + t.id.substr(0, 8) + "] " + what + t.subject;
@@ -80,7 +73,7 @@ std::string status_after_reply(const std::string& current, const std::string& si
 }
 
 Notice notice_to_platform(const Ticket& t, const std::string& author, const std::string& body, bool opened) {
-    auto tenant = one_line(t.tenant_name);
+    auto tenant = strings::single_line(t.tenant_name);  // free text: it goes into the subject header
     auto what =
         opened ? "opened a ticket (priority " + t.priority + ", category " + t.category + ")" : "wrote on a ticket";
     return {"platform", opened ? "ticket.opened" : "ticket.replied",

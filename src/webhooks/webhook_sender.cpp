@@ -1,7 +1,5 @@
 #include "webhooks/webhook_sender.hpp"
 
-#include <random>
-
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "db/tx.hpp"
@@ -13,11 +11,6 @@ namespace {
 
 long long now_seconds(std::chrono::system_clock::time_point t = std::chrono::system_clock::now()) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-double jitter() {
-    thread_local std::mt19937 rng(std::random_device{}());
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
 }  // namespace
@@ -109,7 +102,7 @@ webhook_store::Outcome WebhookSender::send(const webhook_store::Claimed& c) {
 
 webhook_store::Outcome WebhookSender::outcome_of(const webhook_store::Claimed& c, const PostOutcome& post) const {
     if (post.delivered()) return {c.id, "delivered", post.status, "", 0};
-    auto delay = delivery::retry_delay_seconds(c.attempts, options_.retry_base_seconds, std::nullopt, jitter());
+    auto delay = delivery::retry_delay_seconds(c.attempts, options_.retry_base_seconds, std::nullopt, random::unit());
     if (c.age_seconds + delay > options_.retry_max_age_seconds)
         return {c.id, "failed", post.status, "gave up after " + std::to_string(c.attempts) + " attempts: " + post.error,
                 0};
