@@ -1,11 +1,12 @@
-# DispatchHub: `make run` starts the platform, `make test` runs every suite.
-# Both install what is missing first (scripts/setup.sh), so they work on a fresh Debian 12 machine.
+# DispatchHub: `make run` starts the platform, `make test` runs every suite, `make check` the unit and
+# integration suites only (the inner loop). All install what is missing first (scripts/setup.sh), so
+# they work on a fresh Debian 12 machine.
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./var
 
-.PHONY: all setup build build-backend build-web run test test-backend test-web test-e2e test-deploy sanitize clean chaos fuzz load bench
+.PHONY: all setup configure build build-backend build-server build-web run check test test-backend test-web test-e2e test-deploy sanitize clean chaos fuzz load bench
 
 all: build
 
@@ -14,18 +15,33 @@ setup:
 
 build: setup build-backend build-web
 
-build-backend:
+configure:
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -Wno-dev >/dev/null
+
+# Everything: the binary, the test suites and the benchmarks.
+build-backend: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Only the `dispatchhub` binary (what `make run` starts).
+build-server: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target dispatchhub
 
 build-web:
 	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
 
-run: build
+# Builds only what it runs: the binary and the web UI.
+run: setup build-server build-web
 	@DATA_DIR=$(DATA_DIR) bash scripts/run.sh
 
-test: build
-	@$(MAKE) --no-print-directory test-backend sanitize test-web test-e2e test-deploy
+# The inner loop: unit and integration suites, no sanitizers, no browser, no web or deploy tests.
+check: setup configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target dispatchhub dh_unit_tests dh_integration_tests
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900 -L '^(unit|integration)$$'
+
+# Every part (setup/build, backend, sanitize, web, e2e, deploy), each run even when an earlier one
+# failed, then the wall time and result of each; fails when any part failed.
+test:
+	@MAKE="$(MAKE)" bash scripts/test-all.sh
 
 test-backend:
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
