@@ -7,6 +7,7 @@
 
 #include "admin/admin_fixture.hpp"
 #include "dispatch/dispatch_fixture.hpp"
+#include "harness/wait.hpp"
 
 namespace dh::test {
 namespace {
@@ -130,7 +131,7 @@ TEST_F(AdminPlans, SendApprovalHoldsLargeDispatchesUntilAnotherAdminApproves) {
     EXPECT_EQ(big.json()["status"], "pending_approval");
     EXPECT_EQ(acme.http.get("/api/v1/usage").json()["reserved"], 10) << "quota is reserved while it waits";
     EXPECT_EQ(acme.http.post("/api/v1/dispatches/" + id + "/approve", nlohmann::json::object()).status, 403) << "not by its creator";
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    ASSERT_TRUE(wait_for_worker_cycles(server, 2));
     EXPECT_EQ(acme.http.get("/api/v1/dispatches/" + id).json()["status"], "pending_approval") << "nothing is sent meanwhile";
 
     auto approved = second.post("/api/v1/dispatches/" + id + "/approve", nlohmann::json::object());

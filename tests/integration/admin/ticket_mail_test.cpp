@@ -10,6 +10,7 @@
 #include "admin/admin_fixture.hpp"
 #include "db/connection.hpp"
 #include "dispatch/dispatch_fixture.hpp"
+#include "harness/wait.hpp"
 #include "mail/mime_parser.hpp"
 #include "smtp/smtp_peers.hpp"
 
@@ -158,7 +159,7 @@ TEST_F(TicketMail, SentOnceAndNeverCountedAsTenantUsage) {
     ASSERT_EQ(mails.size(), 3u);
 
     // Several worker cycles later: no mail is written again, no attempt repeated, nothing more sent.
-    std::this_thread::sleep_for(std::chrono::seconds(5));
+    ASSERT_TRUE(wait_for_worker_cycles(server, 3));
     auto later = mails_about(id);
     ASSERT_EQ(later.size(), 3u);
     for (std::size_t i = 0; i < later.size(); ++i) {

@@ -7,10 +7,14 @@
 #include <future>
 #include <set>
 
+#include "db/connection.hpp"
 #include "dispatch/dispatch_fixture.hpp"
+#include "harness/wait.hpp"
 
 namespace dh::test {
 namespace {
+
+using namespace std::chrono_literals;
 
 struct Dispatches : ::testing::Test {
     TestServer server;
@@ -19,6 +23,14 @@ struct Dispatches : ::testing::Test {
     TenantSession globex = platform.create_tenant("globex");
     std::string outbox() const { return server.data_dir() + "/outbox"; }
     int verify_usage() { return run_binary({"admin", "verify-usage"}, server.env()).exit_code; }
+    /// Deliveries of the dispatch claimed by a worker and not yet recorded (read as the platform,
+    /// so that it also works for a suspended tenant whose users get 403).
+    long long in_flight(const std::string& dispatch_id) const {
+        db::Connection conn(server.database().conninfo());
+        return conn.exec("SELECT count(*) AS n FROM deliveries WHERE dispatch_id = $1::uuid AND status = 'sending'",
+                         {dispatch_id})
+            .integer(0, "n");
+    }
 };
 
 TEST_F(Dispatches, EveryRecipientCapturedOnceMimeCleanAndCounted) {
@@ -253,17 +265,24 @@ TEST_F(Dispatches, CancelReleasesTheReservationAndPauseHolds) {
     auto list = import_vendors(acme, 60);
     auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
     ASSERT_EQ(acme.http.post("/api/v1/dispatches/" + id + "/pause", nlohmann::json::object()).status, 200);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    // A batch claimed just before the pause still completes: count from when nothing is in flight.
+    ASSERT_TRUE(wait_until([&] { return in_flight(id) == 0; }, 20s));
     auto paused_at = count_files(outbox());
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_TRUE(wait_for_worker_cycles(server, 2));
     EXPECT_EQ(count_files(outbox()), paused_at) << "nothing sent while paused";
     ASSERT_EQ(acme.http.post("/api/v1/dispatches/" + id + "/resume", nlohmann::json::object()).status, 200);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_TRUE(wait_until([&] { return count_files(outbox()) > paused_at; }, 20s)) << "sending again after resume";
     auto c = acme.http.post("/api/v1/dispatches/" + id + "/cancel", nlohmann::json::object());
     ASSERT_EQ(c.status, 200);
     EXPECT_EQ(c.json()["status"], "cancelled");
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    auto d = acme.http.get("/api/v1/dispatches/" + id).json();
+    nlohmann::json d;
+    ASSERT_TRUE(wait_until(
+        [&] {
+            d = acme.http.get("/api/v1/dispatches/" + id).json();
+            return d["counts"].value("sending", 0) == 0;
+        },
+        20s))
+        << d.dump();
     EXPECT_GT(d["counts"]["cancelled"].get<long>(), 0);
     EXPECT_EQ(d["counts"]["sent"].get<long>() + d["counts"]["cancelled"].get<long>(), 60);
     auto u = acme.http.get("/api/v1/usage").json();
@@ -304,13 +323,13 @@ TEST_F(Dispatches, SuspensionMidDispatchStopsSending) {
     ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 20}}}}).status, 200);
     auto list = import_vendors(acme, 200);
     auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_TRUE(wait_until([&] { return count_files(outbox()) > 0; }, 20s)) << "sending has begun";
     ASSERT_EQ(platform.root().post("/api/v1/admin/tenants/" + acme.id + "/suspend", {{"reason", "test"}}).status, 200);
     auto at_suspension = count_files(outbox());
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    ASSERT_TRUE(wait_until([&] { return in_flight(id) == 0; }, 20s)) << "the batch on the wire ends";
     auto later = count_files(outbox());
     EXPECT_LE(later - at_suspension, 100) << "at most the batch on the wire";
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_TRUE(wait_for_worker_cycles(server, 2));
     EXPECT_EQ(count_files(outbox()), later) << "nothing more after suspension";
     EXPECT_LT(later, 200);
     EXPECT_EQ(verify_usage(), 0);

@@ -11,6 +11,7 @@
 
 #include "dispatch/dispatch_fixture.hpp"
 #include "harness/server.hpp"
+#include "harness/wait.hpp"
 #include "smtp/smtp_peers.hpp"
 
 namespace dh::test {
@@ -35,7 +36,9 @@ TEST(DispatchLease, SlowRelayKeepsTheLeaseAndSendsOnce) {
     env["SMTP_URL"] = "smtp://127.0.0.1:" + std::to_string(peer.port()) + "?tls=none";
     pid_t worker = spawn({DH_BINARY, "worker"}, env, server.data_dir() + "/worker.log");
     auto d = wait_for_status(acme, created.json()["id"], "completed", 60);
-    std::this_thread::sleep_for(std::chrono::seconds(3));  // a second attempt would have reached the peer by now
+    // Reclaiming expired leases is part of every housekeeping cycle: had the lease expired, a second
+    // attempt would have reached the peer by now.
+    EXPECT_TRUE(wait_for_worker_cycles(server, 3));
     kill(worker, SIGTERM);
     waitpid(worker, nullptr, 0);
     ASSERT_EQ(d["status"], "completed") << d.dump();

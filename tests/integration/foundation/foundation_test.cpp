@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "common/random.hpp"
@@ -88,6 +89,26 @@ TEST(Foundation, ApplicationRoleIsUnprivilegedAndOwnsNothing) {
     auto owned = conn.exec(
         "SELECT count(*) AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'dispatchhub_app'");
     EXPECT_EQ(owned.integer(0, "n"), 0);
+}
+
+TEST(Foundation, ServeOnATemplateCopyFindsNothingToMigrate) {
+    // Test servers run on copies of one migrated template database: the copy must be exactly what
+    // `migrate` makes, so that serve applies nothing and every test still runs the real schema.
+    TestServer server;
+    server.stop();
+    std::optional<nlohmann::json> ready;
+    std::istringstream lines(server.log());
+    for (std::string line; std::getline(lines, line);) {
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        if (!j.is_discarded() && j.value("msg", "") == "database ready") ready = j;
+    }
+    ASSERT_TRUE(ready.has_value()) << server.log();
+    EXPECT_EQ((*ready)["applied"], 0) << server.log();
+    EXPECT_EQ((*ready)["schema_version"], db::embedded_migrations().back().version);
+    db::Connection admin(cluster_conninfo());
+    auto copy = admin.exec("SELECT 1 FROM pg_database WHERE datname = $1", {server.database().name()});
+    EXPECT_EQ(copy.rows(), 1) << "each server has a database of its own";
+    EXPECT_NE(server.database().name(), migrated_template());
 }
 
 TEST(Foundation, ProblemJsonOverTheWire) {

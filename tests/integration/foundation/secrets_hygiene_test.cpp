@@ -33,7 +33,7 @@ TEST(SecretsHygiene, NoSecretInLogsErrorBodiesOrMetrics) {
     const std::string db_password = "DbPasswordSentinel" + random::hex(8);
     const std::string smtp_password = "SmtpPasswordSentinel" + random::hex(8);
     const std::string wrong_password = "UserPasswordSentinel" + random::hex(8);
-    TestDatabase db("sec");
+    TestDatabase db("sec", Schema::migrated);
     std::string url = db.url();
     url.replace(url.find("postgres@"), 9, "postgres:" + db_password + "@");  // trust auth: accepted, unused
     const int closed_port = free_port();  // nothing listens: every delivery attempt fails

@@ -7,10 +7,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 
+#include "common/digest.hpp"
 #include "common/random.hpp"
 #include "db/connection.hpp"
 #include "db/embedded_postgres.hpp"
+#include "db/migrate.hpp"
 #include "harness/net.hpp"
 
 namespace fs = std::filesystem;
@@ -33,11 +36,28 @@ db::EmbeddedPostgres::Options options(int port) {
     return o;
 }
 
+/// An exclusive flock on `path` for the lifetime of the object: serialises test processes.
+class FileLock {
+public:
+    explicit FileLock(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT, 0600)) {
+        if (fd_ < 0) throw std::runtime_error("cannot open lock file " + path);
+        flock(fd_, LOCK_EX);
+    }
+    ~FileLock() {
+        flock(fd_, LOCK_UN);
+        ::close(fd_);
+    }
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_;
+};
+
 /// Starts the cluster unless it runs; serialised by a lock file so parallel tests agree on one.
 int ensure_cluster() {
     fs::create_directories("/tmp");
-    int fd = ::open((kBase + ".lock").c_str(), O_RDWR | O_CREAT, 0600);
-    flock(fd, LOCK_EX);
+    FileLock lock(kBase + ".lock");
     int port = 0;
     {
         std::ifstream in(port_file());
@@ -57,9 +77,50 @@ int ensure_cluster() {
         pg.start();
         std::ofstream(port_file()) << port;
     }
-    flock(fd, LOCK_UN);
-    ::close(fd);
     return port;
+}
+
+constexpr const char* kTemplatePrefix = "dh_template_";
+
+/// Named by a hash of the embedded migrations, so a changed or added migration gets a new template.
+std::string template_name() {
+    std::string all;
+    for (auto& m : db::embedded_migrations()) all += m.name + '\0' + m.sql + '\0';
+    return kTemplatePrefix + digest::sha256_hex(all).substr(0, 16);
+}
+
+bool database_exists(db::Connection& admin, const std::string& name) {
+    return !admin.exec("SELECT 1 FROM pg_database WHERE datname = $1", {name}).empty();
+}
+
+/// Templates of other migration sets (an earlier build's) are dropped: the cluster outlives runs.
+void drop_stale_templates(db::Connection& admin, const std::string& keep) {
+    auto stale = admin.exec("SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname <> $2",
+                            {kTemplatePrefix, keep});
+    for (int i = 0; i < stale.rows(); ++i) {
+        auto name = "\"" + stale.text(i, "datname") + "\"";
+        admin.exec_script("ALTER DATABASE " + name + " WITH IS_TEMPLATE false");
+        admin.exec_script("DROP DATABASE " + name + " WITH (FORCE)");
+    }
+}
+
+/// Migrates a database under a temporary name, then renames it: a run killed half-way leaves no
+/// template that looks complete. No connections are allowed to the template afterwards, because
+/// PostgreSQL copies a database only while nobody is connected to it.
+std::string ensure_template() {
+    const std::string name = template_name();
+    FileLock lock(kBase + ".template.lock");
+    db::Connection admin(cluster_conninfo());
+    admin.exec_script("SET client_min_messages = warning");
+    if (database_exists(admin, name)) return name;
+    drop_stale_templates(admin, name);
+    const std::string partial = name + "_partial";
+    admin.exec_script("DROP DATABASE IF EXISTS \"" + partial + "\" WITH (FORCE)");
+    admin.exec_script("CREATE DATABASE \"" + partial + "\"");
+    db::migrate(cluster_conninfo(partial));
+    admin.exec_script("ALTER DATABASE \"" + partial + "\" RENAME TO \"" + name + "\"");
+    admin.exec_script("ALTER DATABASE \"" + name + "\" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+    return name;
 }
 
 }  // namespace
@@ -69,9 +130,16 @@ std::string cluster_conninfo(const std::string& database) {
     return db::EmbeddedPostgres(options(port)).conninfo(database);
 }
 
-TestDatabase::TestDatabase(const std::string& prefix) : name_(prefix + "_" + random::hex(6)) {
+std::string migrated_template() {
+    static const std::string name = ensure_template();
+    return name;
+}
+
+TestDatabase::TestDatabase(const std::string& prefix, Schema schema) : name_(prefix + "_" + random::hex(6)) {
+    std::string create = "CREATE DATABASE \"" + name_ + "\"";
+    if (schema == Schema::migrated) create += " TEMPLATE \"" + migrated_template() + "\"";
     db::Connection admin(cluster_conninfo());
-    admin.exec_script("CREATE DATABASE \"" + name_ + "\"");
+    admin.exec_script(create);
 }
 
 TestDatabase::~TestDatabase() {
@@ -91,7 +159,9 @@ std::string TestDatabase::url() const {
 int cluster_main(const std::string& command) {
     if (command == "--cluster-start") {
         int port = ensure_cluster();
-        std::cout << "test cluster on port " << port << "\n";
+        // Migrated here once, before the tests start in parallel and would queue on its lock.
+        const std::string database = migrated_template();
+        std::cout << "test cluster on port " << port << ", template database " << database << "\n";
         return 0;
     }
     if (command == "--cluster-stop") {

@@ -8,10 +8,21 @@ namespace dh::test {
 /// embedded default; tests run alone start it themselves and leave it for the next run.
 std::string cluster_conninfo(const std::string& database = "postgres");
 
-/// A fresh, empty database on the cluster; dropped in the destructor.
+/// What a new TestDatabase holds.
+enum class Schema {
+    empty,     ///< nothing: for tests of `migrate` itself
+    migrated,  ///< every embedded migration, copied from the run's template database
+};
+
+/// The name of the cluster's template database for the embedded migrations: migrated once per
+/// cluster and set of migrations (its name carries their hash), under a lock so that parallel test
+/// processes agree on one. Each migrated TestDatabase is a `CREATE DATABASE … TEMPLATE` copy of it.
+std::string migrated_template();
+
+/// A fresh database of its own on the cluster; dropped in the destructor.
 class TestDatabase {
 public:
-    explicit TestDatabase(const std::string& prefix = "t");
+    explicit TestDatabase(const std::string& prefix = "t", Schema schema = Schema::empty);
     ~TestDatabase();
     const std::string& name() const { return name_; }
     std::string conninfo() const { return cluster_conninfo(name_); }

@@ -82,7 +82,7 @@ CommandResult run_binary(const std::vector<std::string>& args, const Env& env, i
     return r;
 }
 
-TestServer::TestServer(Env extra) : db_(std::make_unique<TestDatabase>("srv")) {
+TestServer::TestServer(Env extra) : db_(std::make_unique<TestDatabase>("srv", Schema::migrated)) {
     secret_ = random::hex(32);
     data_dir_ = "/tmp/dh-test-data-" + random::hex(6);
     fs::create_directories(data_dir_);

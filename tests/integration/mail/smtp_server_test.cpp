@@ -1,6 +1,7 @@
 // The inbound SMTP server over real sockets, byte by byte (raw client).
 #include <gtest/gtest.h>
 
+#include "harness/wait.hpp"
 #include "mail/smtp_test_support.hpp"
 
 namespace dh::test {
@@ -256,7 +257,7 @@ TEST(SmtpServer, GracefulStopFinishesTheMessageInFlightAndSays421ToIdleSessions)
     busy.reply(), busy.reply();
     EXPECT_EQ(code(busy.reply()), "354");
     busy.send("Subject: in flight\r\n\r\nbody\r\n.\r\n");
-    std::this_thread::sleep_for(200ms);  // store() is running now
+    ASSERT_TRUE(wait_until([&] { return handler.store_calls.load() == 1; }, 10s));  // store() is running now
     std::thread stopper([&] { server->stop(); });
     std::string r = idle.reply();
     EXPECT_EQ(r.substr(0, 9), "421 4.3.2") << r;

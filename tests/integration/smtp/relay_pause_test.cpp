@@ -4,6 +4,7 @@
 
 #include "dispatch/dispatch_fixture.hpp"
 #include "harness/net.hpp"
+#include "harness/wait.hpp"
 #include "smtp/smtp_peers.hpp"
 
 namespace dh::test::smtp {
@@ -36,8 +37,8 @@ TEST(RelayProblem, PausesTheQueueAndTheDispatchSaysWhy) {
     EXPECT_EQ(ready.status, 503);
     EXPECT_NE(ready.body.find("the relay does not offer STARTTLS"), std::string::npos) << ready.body;
 
-    // Some seconds later: still nothing failed or sent, and no delivery has an attempt counted.
-    std::this_thread::sleep_for(std::chrono::seconds(3));
+    // Some worker cycles later: still nothing failed or sent, and no delivery has an attempt counted.
+    ASSERT_TRUE(wait_for_worker_cycles(server, 2));
     d = acme.http.get("/api/v1/dispatches/" + id).json();
     EXPECT_EQ(d["counts"].value("failed", 0), 0) << d.dump();
     EXPECT_EQ(d["counts"].value("sent", 0), 0);
