@@ -12,6 +12,7 @@
 #include "db/connection.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
+#include "delivery/unsendable_values.hpp"
 #include "delivery/usage_check.hpp"
 #include "tenancy/tenancy_service.hpp"
 
@@ -51,6 +52,18 @@ AdminCommands::AdminCommands(CLI::App& admin) {
                              std::cout << (mismatches.empty() ? "usage verified: every counter equals its deliveries\n"
                                                               : "usage differs from deliveries\n");
                              return mismatches.empty() ? 0 : 1;
+                         }});
+    auto* unsendable = admin.add_subcommand(
+        "unsendable-values", "List stored rows whose header values no message can carry; exit 1 if any");
+    commands_.push_back({unsendable, [](const Config& config) {
+                             auto database = open_database(config);
+                             db::Pool pool({database.conninfo, 2, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+                             auto found = delivery::find_unsendable_values(pool);
+                             for (auto& rows : found)
+                                 for (auto& id : rows.ids) std::cout << rows.what << " " << id << "\n";
+                             std::cout << (found.empty() ? "every stored header value can be sent\n"
+                                                         : "these rows hold values the message builder refuses\n");
+                             return found.empty() ? 0 : 1;
                          }});
     auto* create = admin.add_subcommand("create-superadmin", "Create a platform super admin (bootstrap)");
     auto email = std::make_shared<std::string>();

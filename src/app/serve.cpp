@@ -17,6 +17,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "db/migrate.hpp"
+#include "delivery/unsendable_values.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -81,6 +82,7 @@ int run_serve(const Config& config) {
                                  {"embedded", database.embedded != nullptr}});
 
     db::Pool pool(database.pool_options(config.db_pool_size));
+    delivery::warn_about_unsendable_values(pool);
     http::Metrics metrics;
     http::Router router;
     auto web_root = http::StaticFiles::locate(config.web_root);

@@ -9,6 +9,7 @@
 #include "common/random.hpp"
 #include "common/strings.hpp"
 #include "db/tx.hpp"
+#include "mail/header_values.hpp"
 
 namespace fs = std::filesystem;
 
@@ -72,9 +73,8 @@ std::string sniff_content_type(const std::string& head, const std::string& filen
 
 AttachmentInfo AttachmentService::store(const auth::Principal& caller, const std::string& filename,
                                         const std::string& spooled_path) {
-    if (filename.empty() || filename.size() > 255 || strings::has_line_break_or_nul(filename) ||
-        !strings::is_valid_utf8(filename) || filename.find('/') != std::string::npos)
-        throw Error::invalid_field("filename", "must be a plain file name (1-255 bytes, no / or line breaks)");
+    mail::check_file_name("filename", filename);
+    if (filename.find('/') != std::string::npos) throw Error::invalid_field("filename", "must be a file name without /");
     if (spooled_path.empty()) throw Error::invalid_field("body", "the file is empty");
     AttachmentInfo info;
     auto [sha, head] = hash_and_head(spooled_path, info.size_bytes);

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "http/json_fields.hpp"
+#include "mail/header_values.hpp"
 
 namespace dh::dispatch {
 namespace {
@@ -126,6 +127,7 @@ DispatchRequest request_from_json(const nlohmann::json& body) {
     r.recipients.contact_role = rf.opt_text("contact_role", 100);
     r.sender_identity_id = f.opt_text("sender_identity_id", 36);
     r.reply_to = one_line(f, "reply_to", 254);
+    if (r.reply_to) r.reply_to = mail::normalized_header_address("reply_to", *r.reply_to);
     r.attachment_ids = uuid_array(body, "attachment_ids", "attachment_ids");
     r.recipient_attachments = recipient_attachments(body);
     r.reference = one_line(f, "reference", 200);

@@ -8,13 +8,17 @@
 #include "db/tx.hpp"
 #include "dispatch/message_template.hpp"
 #include "dispatch/recipient_attachment_store.hpp"
+#include "mail/header_values.hpp"
 
 namespace dh::dispatch {
 namespace {
 
 using namespace dispatch_store;
 
+/// Checks what every kind of send shares (the subject as the builder will see it, the body) and
+/// parses the templates.
 MessageTemplate prepare(const DispatchRequest& r) {
+    mail::check_subject("subject", r.subject);
     if (r.body_markdown && r.body_html) throw Error::invalid_field("body_html", "give body_markdown or body_html, not both");
     if (r.body_html) return prepare_html_message(r.subject, *r.body_html);
     if (r.body_markdown) return prepare_markdown_message(r.subject, *r.body_markdown);
@@ -134,15 +138,6 @@ From sender(db::Tx& tx, const std::string& tenant_id, const std::optional<std::s
 
 }  // namespace
 
-std::string checked_address(const std::string& field, const std::string& address) {
-    auto a = strings::trim(address);
-    auto at = a.rfind('@');
-    if (a.empty() || a.size() > 254 || at == std::string::npos || at == 0 || at + 1 == a.size() ||
-        strings::has_line_break_or_nul(a) || a.find_first_of(" \t<>,;\"") != std::string::npos)
-        throw Error::invalid_field(field, "must be an email address");
-    return a.substr(0, at) + "@" + strings::to_lower(a.substr(at + 1));
-}
-
 CreateResult DispatchService::create(const auth::Principal& caller, const DispatchRequest& req,
                                      const std::optional<std::string>& key, const std::string& request_hash,
                                      const auth::Origin& origin) {
@@ -239,7 +234,7 @@ Dispatch DispatchService::send_reply(const auth::Principal& caller, const Dispat
 
 Dispatch DispatchService::single(const auth::Principal& caller, const DispatchRequest& req, const std::string& to_in,
                                  bool is_test, const auth::Origin& origin) {
-    auto to = checked_address("to", to_in);
+    auto to = mail::normalized_header_address("to", to_in);
     auto tmpl = prepare(req);
     const auto& tenant_id = *caller.tenant_id;
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
@@ -390,8 +385,8 @@ std::vector<SenderIdentity> DispatchService::sender_identities(const std::string
 
 SenderIdentity DispatchService::add_sender_identity(const auth::Principal& caller, const std::string& email,
                                                     const std::string& name, bool is_default, const auth::Origin& origin) {
-    auto address = checked_address("email", email);
-    if (strings::has_line_break_or_nul(name)) throw Error::invalid_field("name", "must be one line");
+    auto address = mail::normalized_header_address("email", email);
+    mail::check_display_name("name", name);
     return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
         if (is_default) clear_default_sender_identity(tx);
         auto s = insert_sender_identity(tx, *caller.tenant_id, address, name, is_default);

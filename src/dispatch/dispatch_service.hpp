@@ -74,7 +74,4 @@ private:
     const std::string mail_domain_;
 };
 
-/// A plain address check for From/Reply-To/test recipients (no CR/LF, one @, sane length).
-std::string checked_address(const std::string& field, const std::string& address);
-
 }  // namespace dh::dispatch

@@ -81,7 +81,7 @@ dispatch::Dispatch InboxService::reply(const auth::Principal& caller, const std:
     if (m.kind != "reply")
         throw Error(ErrorKind::unprocessable, "not_a_reply", "Bounce and complaint reports cannot be answered.");
     dispatch::DispatchRequest req;
-    std::string base = m.subject;
+    std::string base = strings::single_line(m.subject);  // as received: may hold controls a header cannot
     req.subject = subject ? *subject
                           : (strings::to_lower(base.substr(0, 3)) == "re:" ? base : "Re: " + base).substr(0, 900);
     req.body_markdown = body_markdown;

@@ -5,41 +5,22 @@
 
 #include "common/error.hpp"
 #include "common/strings.hpp"
+#include "mail/header_values.hpp"
 #include "mail/mime_encode.hpp"
 
 namespace dh::mail {
 namespace {
 
-constexpr std::size_t kMaxFilename = 255;
 constexpr std::size_t kMaxHeaderWord = 900;  // an unfoldable word must keep its line under 998
 constexpr std::array<std::string_view, 16> kReservedHeaders = {
     "from",        "to",         "cc",           "bcc",    "reply-to",    "subject",  "date",        "message-id",
     "in-reply-to", "references", "mime-version", "sender", "return-path", "received", "resent-from", "resent-to"};
 
-/// Rejects anything that could end a header line or that a header cannot carry.
-void check_header_text(const std::string& field, std::string_view value) {
-    if (strings::has_line_break_or_nul(value)) throw Error::invalid_field(field, "must not contain line breaks");
-    for (char c : value) {
-        auto u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && c != '\t') || u == 0x7f)
-            throw Error::invalid_field(field, "must not contain control characters");
-    }
-    if (!strings::is_valid_utf8(value)) throw Error::invalid_field(field, "must be valid UTF-8");
-}
-
-/// Tabs become spaces: header text is folded at spaces only.
-std::string header_text(const std::string& field, std::string_view value) {
-    check_header_text(field, value);
-    std::string out(value);
-    std::replace(out.begin(), out.end(), '\t', ' ');
-    return strings::trim(out);
-}
-
 std::vector<std::string> mailbox_tokens(const std::string& field, const Mailbox& m) {
-    check_header_text(field + ".address", m.address);
-    if (!is_valid_address(m.address)) throw Error::invalid_field(field + ".address", "is not a valid email address");
+    check_header_address(field + ".address", m.address);
+    check_display_name(field + ".name", m.name);
     std::vector<std::string> tokens;
-    std::string name = header_text(field + ".name", m.name);
+    std::string name = header_text_as_written(m.name);
     if (!name.empty()) tokens = mime::phrase_tokens(name);
     tokens.push_back(tokens.empty() ? m.address : "<" + m.address + ">");
     return tokens;
@@ -73,7 +54,8 @@ std::string extra_header(std::size_t index, const std::string& name, const std::
         std::find(kReservedHeaders.begin(), kReservedHeaders.end(), lower) != kReservedHeaders.end()) {
         throw Error::invalid_field(field + ".name", "is written by the message builder");
     }
-    std::string v = header_text(field + ".value", value);
+    check_header_text(field + ".value", value);
+    std::string v = header_text_as_written(value);
     if (!mime::is_printable_ascii(v)) throw Error::invalid_field(field + ".value", "must be ASCII");
     auto words = strings::split(v, ' ');
     words.erase(std::remove(words.begin(), words.end(), std::string()), words.end());
@@ -133,10 +115,8 @@ std::string content_type_of(const std::string& field, std::string_view given) {
 
 std::shared_ptr<const PreparedAttachment> prepare_attachment(const AttachmentFile& a, std::string_view field) {
     std::string f(field);
-    std::string filename = header_text(f + ".filename", a.filename);
-    if (filename.empty() || filename.size() > kMaxFilename) {
-        throw Error::invalid_field(f + ".filename", "must have 1 to 255 bytes");
-    }
+    check_file_name(f + ".filename", a.filename);
+    std::string filename = header_text_as_written(a.filename);
     check_header_text(f + ".content_type", a.content_type);
     std::string type = content_type_of(f + ".content_type", a.content_type);
 
@@ -161,7 +141,8 @@ std::string build_message(const Message& m) {
     out += address_header("From", "from", {m.from});
     out += address_header("To", "to", m.to);
     if (m.reply_to) out += address_header("Reply-To", "reply_to", {*m.reply_to});
-    out += mime::fold_header("Subject", mime::unstructured_tokens(header_text("subject", m.subject)));
+    check_subject("subject", m.subject);
+    out += mime::fold_header("Subject", mime::unstructured_tokens(header_text_as_written(m.subject)));
     out += "Message-ID: " + message_id_token("message_id", m.message_id) + "\r\n";
     if (m.in_reply_to) out += "In-Reply-To: " + message_id_token("in_reply_to", *m.in_reply_to) + "\r\n";
     if (!m.references.empty()) {

@@ -229,7 +229,8 @@ std::vector<std::string> phrase_tokens(std::string_view name) {
 
 std::vector<std::string> parameter_tokens(std::string_view attribute, std::string_view value) {
     std::string attr(attribute);
-    if (is_printable_ascii(value) && value.size() <= kLongestPlainWord) {
+    // "=?" is encoded too: many readers decode an encoded-word even inside a quoted parameter value.
+    if (is_printable_ascii(value) && value.size() <= kLongestPlainWord && value.find("=?") == std::string_view::npos) {
         std::string token = attr + "=\"";
         for (char c : value) {
             if (c == '"' || c == '\\') token += '\\';

@@ -50,7 +50,8 @@ std::vector<std::string> unstructured_tokens(std::string_view value);
 /// words for non-ASCII, "=?" or long names.
 std::vector<std::string> phrase_tokens(std::string_view name);
 
-/// Parameter tokens such as `filename="a.pdf"` or, for non-ASCII or long values, RFC 2231
+/// Parameter tokens such as `filename="a.pdf"` or, for non-ASCII or long values or values holding
+/// "=?" (which readers would decode as an RFC 2047 encoded-word), RFC 2231
 /// `filename*0*=utf-8''%E2%82%AC…;` continuations. Each returned token except the last ends with ";".
 std::vector<std::string> parameter_tokens(std::string_view attribute, std::string_view utf8_value);
 

@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "db/tx.hpp"
+#include "mail/header_values.hpp"
 #include "tenancy/plan_store.hpp"
 #include "tenancy/tenant_store.hpp"
 #include "tenancy/user_store.hpp"
@@ -60,6 +61,8 @@ bool valid_slug(const std::string& slug) {
 
 std::pair<Tenant, User> TenancyService::create_tenant(const auth::Principal& actor, const NewTenant& in,
                                                       const auth::Origin& origin) {
+    mail::check_display_name("name", in.name);  // the default sender's display name
+    mail::check_display_name("admin_name", in.admin_name);
     if (!valid_slug(in.slug)) throw Error::invalid_field("slug", "must be 1-63 of a-z, 0-9 and -, not starting or ending with -");
     auto email = normalize_login_email("admin_email", in.admin_email);
     check_password("admin_password", in.admin_password, email);
@@ -120,6 +123,7 @@ Tenant TenancyService::update_tenant(const auth::Principal& actor, const std::st
                                      const std::optional<std::string>& overrides_json, const auth::Origin& origin) {
     require_uuid(id, "Tenant");
     if (plan_id && !strings::is_uuid(*plan_id)) throw Error::invalid_field("plan_id", "must be the id of a plan");
+    if (name) mail::check_display_name("name", *name);
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         if (plan_id) record_plan_change(tx, actor, id, *plan_id);
         if (!tenant_store::update(tx, id, name, plan_id, overrides_json)) throw Error::not_found("Tenant");
@@ -182,6 +186,7 @@ User TenancyService::create_user(const auth::Principal& caller, const std::strin
                                  const std::string& role, const std::string& password, const auth::Origin& origin) {
     if (role != "tenant_admin" && role != "tenant_member")
         throw Error::invalid_field("role", "must be tenant_admin or tenant_member");
+    mail::check_display_name("name", name);  // platform notifications are addressed to it
     auto email = normalize_login_email("email", email_in);
     check_password("password", password, email);
     auto hash = auth::hash_password(password, cost_);
@@ -211,6 +216,7 @@ User TenancyService::update_user(const auth::Principal& caller, const std::strin
     if (!is_admin && (!self || changes.role || changes.status)) throw Error::forbidden("Only a tenant admin may change this.");
     if (changes.role && *changes.role != "tenant_admin" && *changes.role != "tenant_member")
         throw Error::invalid_field("role", "must be tenant_admin or tenant_member");
+    if (changes.name) mail::check_display_name("name", *changes.name);
     if (changes.status && *changes.status != "active" && *changes.status != "disabled")
         throw Error::invalid_field("status", "must be active or disabled");
     std::optional<std::string> hash;

@@ -21,24 +21,13 @@ bool is_atext(unsigned char c) {
 
 AddressCheck bad(std::string reason) { return {false, {}, std::move(reason)}; }
 
-/// Empty when the dot-atom or quoted-string local part is acceptable, otherwise the reason.
+/// Empty when the dot-atom local part is acceptable, otherwise the reason.
 std::string local_part_problem(std::string_view local) {
     if (local.empty()) return "the part before @ is empty";
     if (local.size() > kMaxLocal) return "the part before @ is longer than 64 characters";
-    if (local.front() == '"') {
-        if (local.size() < 2 || local.back() != '"') return "unterminated quoted local part";
-        for (std::size_t i = 1; i + 1 < local.size(); ++i) {
-            unsigned char c = static_cast<unsigned char>(local[i]);
-            if (c == '\\') {
-                if (++i + 1 >= local.size()) return "dangling backslash in the quoted local part";
-                c = static_cast<unsigned char>(local[i]);
-                if (c < 0x20 || c > 0x7e) return "invalid character in the quoted local part";
-            } else if (c == '"' || c < 0x20 || c > 0x7e) {
-                return "invalid character in the quoted local part";
-            }
-        }
-        return {};
-    }
+    // The message builder writes addresses as dot-atoms only: a quoted local part could be stored
+    // but never sent.
+    if (local.front() == '"') return "quoted local parts are not supported";
     if (local.front() == '.' || local.back() == '.') return "the part before @ starts or ends with a dot";
     if (local.find("..") != std::string_view::npos) return "the part before @ has two dots in a row";
     for (unsigned char c : local) {

@@ -193,6 +193,14 @@ TEST(MimeEncode, ParametersAsciiQuotedOtherwiseRfc2231) {
     EXPECT_EQ(decoded, std::string(70, 'a') + "€.pdf");
 }
 
+// Readers decode an encoded-word even inside a quoted parameter: "=?" must never be written as is.
+TEST(MimeEncode, ParametersHoldingAnEncodedWordLookAlikeAreRfc2231) {
+    EXPECT_EQ(parameter_tokens("filename", "=?UTF-8?B?DQpCY2M6IGV2aWxAeC50ZXN0?=.pdf"),
+              (std::vector<std::string>{"filename*=utf-8''%3D%3FUTF-8%3FB%3FDQpCY2M6IGV2aWxAeC50ZXN0%3F%3D.pdf"}));
+    EXPECT_EQ(parameter_tokens("name", "a=?b"), (std::vector<std::string>{"name*=utf-8''a%3D%3Fb"}));
+    EXPECT_EQ(parameter_tokens("name", "a=b?.pdf"), (std::vector<std::string>{"name=\"a=b?.pdf\""}));
+}
+
 TEST(MimeEncode, DateIsRfc5322InUtc) {
     auto t = std::chrono::system_clock::from_time_t(1751360703);  // 2025-07-01 09:05:03 UTC
     EXPECT_EQ(rfc5322_date(t), "Tue, 01 Jul 2025 09:05:03 +0000");

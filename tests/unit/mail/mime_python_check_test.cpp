@@ -130,7 +130,9 @@ std::vector<Case> cases() {
         {"Bestellübersicht März 2025 – sehr langer Dateiname für Tests.pdf", "application/pdf", random_bytes(200000)},
         {"plain.txt", "text/plain", "line one\r\nline two\n"},
         {"empty.bin", "", ""},
-        {"quote\"and\\backslash.csv", "text/csv", "a,b\n1,2\n"}};
+        {"quote\"and\\backslash.csv", "text/csv", "a,b\n1,2\n"},
+        // Must reach the reader as these very characters, not decoded to "\r\nBcc: evil@x.test.pdf".
+        {"=?UTF-8?B?DQpCY2M6IGV2aWxAeC50ZXN0?=.pdf", "application/pdf", "%PDF-1.4\n"}};
     out.push_back(std::move(full));
 
     Case threaded{base(random::uuid()), {{"po.pdf", "application/pdf", random_bytes(57 * 3)}}};
