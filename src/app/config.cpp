@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/strings.hpp"
+#include "http/client_address.hpp"
 #include "mail/mime_builder.hpp"
 #include "mail/smtp_url.hpp"
 
@@ -138,6 +139,12 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     if (format != "json" && format != "text") throw ConfigError("LOG_FORMAT: must be json or text");
     c.log_json = format == "json";
     c.web_root = plain(env, "WEB_ROOT", "");
+    c.trusted_proxies = plain(env, "TRUSTED_PROXIES", "");
+    try {
+        http::TrustedProxies::parse(c.trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(std::string("TRUSTED_PROXIES: ") + e.what() + "; give CIDR ranges, e.g. 10.0.0.0/16");
+    }
     c.db_pool_size = static_cast<int>(integer(env, "DB_POOL_SIZE", 12, 2, 500));
     c.http_threads = static_cast<int>(integer(env, "HTTP_HANDLER_THREADS", 8, 1, 256));
     c.max_body_bytes = static_cast<std::size_t>(integer(env, "HTTP_MAX_BODY_BYTES", 1 << 20, 1024, 1L << 30));

@@ -27,6 +27,7 @@ struct Config {
     std::string log_level = "info";    // LOG_LEVEL
     bool log_json = true;              // LOG_FORMAT json|text
     std::string web_root;              // WEB_ROOT; empty = look for web/dist
+    std::string trusted_proxies;       // TRUSTED_PROXIES: CIDR list whose X-Forwarded-For is believed; empty = none
     int db_pool_size = 12;             // DB_POOL_SIZE
     int http_threads = 8;              // HTTP_HANDLER_THREADS: threads that run handlers (blocking DB work)
     std::size_t max_body_bytes = 1 << 20;  // HTTP_MAX_BODY_BYTES for JSON requests

@@ -100,6 +100,7 @@ int run_serve(const Config& config) {
     options.max_body = config.max_body_bytes;
     options.idle_timeout = std::chrono::seconds(config.http_idle_timeout_seconds);
     options.spool_dir = fs::absolute(config.data_dir + "/tmp").string();
+    options.trusted_proxies = http::TrustedProxies::parse(config.trusted_proxies);
     http::Server server(ioc, handlers, router, pipeline, options);
     std::uint16_t port = server.listen();
     server.start();

@@ -211,7 +211,10 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     const auto& config = platform.config;
     auto f = std::make_unique<Features>();
     auth::PasswordCost cost;
-    f->auth = std::make_unique<auth::AuthService>(platform.pool, config.jwt_secret, cost);
+    f->auth = std::make_unique<auth::AuthService>(
+        platform.pool, config.jwt_secret, cost,
+        platform.metrics.counter("dispatchhub_password_verifications_total",
+                                 "Password hashes verified at sign-in (an unknown email costs one too)"));
     f->tenancy = std::make_unique<tenancy::TenancyService>(platform.pool, cost);
     f->plans = std::make_unique<tenancy::PlanService>(platform.pool);
     f->tickets = std::make_unique<tickets::TicketService>(platform.pool);

@@ -37,17 +37,24 @@ audit::Entry login_entry(const tenancy::User& user, const std::string& action, c
 
 std::string token_hash(const std::string& token) { return digest::sha256_hex(token); }
 
-AuthService::AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost cost)
-    : pool_(pool), jwt_(std::move(jwt_secret)), cost_(cost), dummy_hash_(hash_password(random::hex(16), cost)) {}
+AuthService::AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost cost,
+                         std::function<void()> count_password_verification)
+    : pool_(pool),
+      jwt_(std::move(jwt_secret)),
+      cost_(cost),
+      dummy_hash_(hash_password(random::hex(16), cost)),
+      count_password_verification_(std::move(count_password_verification)) {}
 
-void AuthService::throttle(db::Tx& tx, const std::string& account_key, const std::string& ip_key) {
-    for (auto& key : {account_key, ip_key}) {
-        auto [count, wait] = auth_store::failures(tx, key, kThrottleWindowSeconds);
-        if (count >= kMaxFailures)
-            throw Error(ErrorKind::too_many_requests, "too_many_attempts",
-                        "Too many failed sign-in attempts; try again later.")
-                .with("retry_after", std::int64_t{std::max(1L, wait)});
-    }
+void AuthService::throttle(db::Tx& tx, const std::string& key, int max_failures) {
+    auto [count, wait] = auth_store::failures(tx, key, kThrottleWindowSeconds);
+    if (count >= max_failures)
+        throw Error(ErrorKind::too_many_requests, "too_many_attempts", "Too many failed sign-in attempts; try again later.")
+            .with("retry_after", std::int64_t{std::max(1L, wait)});
+}
+
+bool AuthService::verify(const std::string& hash, const std::string& password) {
+    if (count_password_verification_) count_password_verification_();
+    return verify_password(hash, password);
 }
 
 Session AuthService::login(const std::string& email_in, const std::string& password,
@@ -56,14 +63,15 @@ Session AuthService::login(const std::string& email_in, const std::string& passw
     const std::string account_key = "acct:" + email + "|" + tenant_slug.value_or("");
     const std::string ip_key = "ip:" + origin.client_ip;
     auto [candidates, refused] = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        throttle(tx, account_key, ip_key);
+        throttle(tx, account_key, kMaxAccountFailures);
+        throttle(tx, ip_key, kMaxAddressFailures);
         return std::make_pair(auth_store::login_candidates(tx, email, tenant_slug), false);
     });
     (void)refused;
     std::vector<const Candidate*> matches;
     for (auto& c : candidates)
-        if (verify_password(c.user.password_hash, password)) matches.push_back(&c);
-    if (candidates.empty()) verify_password(dummy_hash_, password);  // same work as a wrong password
+        if (verify(c.user.password_hash, password)) matches.push_back(&c);
+    if (candidates.empty()) verify(dummy_hash_, password);  // same work as a wrong password
 
     const Candidate* chosen = matches.size() == 1 ? matches.front() : nullptr;
     if (matches.size() > 1)
@@ -80,19 +88,20 @@ Session AuthService::login(const std::string& email_in, const std::string& passw
         if (chosen->tenant_status && *chosen->tenant_status != "active") throw tenant_suspended();
         std::optional<std::string> rehash;
         if (needs_rehash(chosen->user.password_hash, cost_)) rehash = hash_password(password, cost_);
-        auth_store::record_login(tx, chosen->user.id, rehash);
+        auto token_version = auth_store::record_login(tx, chosen->user.id, rehash);
         auth_store::clear_failures(tx, account_key);
         audit::record(tx, login_entry(chosen->user, "auth.login", origin));
-        return issue_session(tx, chosen->user, random::uuid());
+        return issue_session(tx, chosen->user, token_version, random::uuid());
     });
 }
 
-Session AuthService::issue_session(db::Tx& tx, const tenancy::User& user, const std::string& family_id) {
+Session AuthService::issue_session(db::Tx& tx, const tenancy::User& user, std::int64_t token_version,
+                                   const std::string& family_id) {
     Session s;
     s.user = user;
     s.refresh_token = "dhr_" + random::token(32);
     auth_store::insert_refresh(tx, family_id, user.id, user.tenant_id, token_hash(s.refresh_token), kRefreshTtlSeconds);
-    s.access_token = jwt_.issue({user.id, user.tenant_id, user.role, random::hex(12), 0, 0}, unix_now());
+    s.access_token = jwt_.issue({user.id, user.tenant_id, user.role, random::hex(12), 0, 0, token_version}, unix_now());
     return s;
 }
 
@@ -102,8 +111,10 @@ Session AuthService::refresh(const std::string& refresh_token, const Origin& ori
         auto row = auth_store::refresh_for_update(tx, token_hash(refresh_token));
         if (!row || row->expired || row->revoked) return std::nullopt;
         if (row->rotated) {
-            // A rotated token came back: someone holds a copy. Burn the whole family.
+            // A rotated token came back: someone holds a copy. Burn the whole family, and the access
+            // tokens already issued from it (whoever holds the copy may hold one of those too).
             auth_store::revoke_family(tx, row->family_id);
+            auth_store::end_access_tokens(tx, row->user_id);
             audit::Entry e;
             e.tenant_id = row->tenant_id;
             e.actor_id = row->user_id;
@@ -120,7 +131,7 @@ Session AuthService::refresh(const std::string& refresh_token, const Origin& ori
         if (!candidate || candidate->user.status != "active") return std::nullopt;
         if (candidate->tenant_status && *candidate->tenant_status != "active") throw tenant_suspended();
         auth_store::mark_rotated(tx, row->id);
-        return issue_session(tx, candidate->user, row->family_id);
+        return issue_session(tx, candidate->user, candidate->token_version, row->family_id);
     });
     if (!outcome) throw Error(ErrorKind::unauthenticated, "invalid_refresh_token", "The session has ended; sign in again.");
     return *outcome;
@@ -136,9 +147,11 @@ void AuthService::logout(const std::string& refresh_token) {
 Principal AuthService::principal_from_jwt(const AccessClaims& claims) {
     auto candidate = db::with_tx(pool_, db::Scope::platform(),
                                  [&](db::Tx& tx) { return auth_store::user_by_id(tx, claims.subject); });
-    if (!candidate || candidate->user.status != "active" || candidate->user.tenant_id != claims.tenant_id)
-        throw Error::unauthenticated("The session has ended; sign in again.");
+    auto ended = [] { return Error::unauthenticated("The session has ended; sign in again."); };
+    if (!candidate || candidate->user.status != "active" || candidate->user.tenant_id != claims.tenant_id) throw ended();
+    // Suspension first: its 403 tells the user why, although the suspension also ended the token.
     if (candidate->tenant_status && *candidate->tenant_status != "active") throw tenant_suspended();
+    if (candidate->token_version != claims.token_version) throw ended();
     auto role = role_from_string(candidate->user.role);  // the stored role wins over the token's
     if (!role) throw Error::unauthenticated();
     return {Principal::Kind::user, candidate->user.id, candidate->user.tenant_id, *role, candidate->user.email};

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,19 +39,28 @@ class AuthService {
 public:
     static constexpr int kRefreshTtlSeconds = 30 * 24 * 3600;
     static constexpr int kThrottleWindowSeconds = 15 * 60;
-    static constexpr int kMaxFailures = 10;
+    /// Failures of one account (email + workspace) before its sign-ins are refused for the window.
+    static constexpr int kMaxAccountFailures = 10;
+    /// Failures from one client address, over all accounts, before that address is refused: high,
+    /// because many users share an address behind NAT; it stops password spraying, not a typo.
+    static constexpr int kMaxAddressFailures = 100;
 
-    AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost cost = {});
+    /// `count_password_verification` is called once per password hash verified (a metric).
+    AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost cost = {},
+                std::function<void()> count_password_verification = {});
 
     /// Email + password (+ tenant slug when the email exists in several tenants). Unknown email and
-    /// wrong password get the same answer and take the same time. Throttled per account and address.
+    /// wrong password get the same answer and cost the same work (one password verification).
+    /// Throttled per account and, with a much higher limit, per client address.
     Session login(const std::string& email, const std::string& password, const std::optional<std::string>& tenant_slug,
                   const Origin& origin);
     /// Rotates a refresh token; reusing a rotated one revokes its whole family (RFC 9700 §4.14).
     Session refresh(const std::string& refresh_token, const Origin& origin);
     void logout(const std::string& refresh_token);
     /// The principal of an `Authorization: Bearer` value (JWT or `dh_` API key). Throws 401, or
-    /// 403 `tenant_suspended` for a suspended tenant.
+    /// 403 `tenant_suspended` for a suspended tenant. An access token whose token version is not
+    /// the user's current one (password, role or status changed, tenant suspended, refresh token
+    /// reused since it was issued) is refused at once.
     Principal authenticate(const std::string& authorization_header);
 
     NewApiKey create_api_key(const Principal& creator, const std::string& name, const std::string& role,
@@ -61,15 +71,18 @@ public:
     const PasswordCost& password_cost() const { return cost_; }
 
 private:
-    Session issue_session(db::Tx& tx, const tenancy::User& user, const std::string& family_id);
+    Session issue_session(db::Tx& tx, const tenancy::User& user, std::int64_t token_version,
+                          const std::string& family_id);
+    bool verify(const std::string& hash, const std::string& password);
     Principal principal_from_jwt(const AccessClaims& claims);
     Principal principal_from_api_key(const std::string& key);
-    void throttle(db::Tx& tx, const std::string& account_key, const std::string& ip_key);
+    void throttle(db::Tx& tx, const std::string& key, int max_failures);
 
     db::Pool& pool_;
     JwtCodec jwt_;
     PasswordCost cost_;
     std::string dummy_hash_;  ///< verified against when the email is unknown, to equalise timing
+    std::function<void()> count_password_verification_;
 };
 
 /// SHA-256 hex of a token (refresh tokens and API keys are stored hashed).

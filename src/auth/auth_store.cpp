@@ -11,12 +11,12 @@ constexpr const char* kUserColumns =
     "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at, "
     "to_char(u.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS updated_at";
 
-const std::string kCandidates = std::string("SELECT ") + kUserColumns + R"SQL(, t.status AS tenant_status, t.slug AS tenant_slug
+const std::string kCandidates = std::string("SELECT ") + kUserColumns + R"SQL(, u.token_version, t.status AS tenant_status, t.slug AS tenant_slug
 FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
 WHERE u.email = $1 AND ($2::text IS NULL OR t.slug = $2 OR (u.tenant_id IS NULL AND $2 = ''))
 ORDER BY u.created_at LIMIT 20)SQL";
 
-const std::string kUserById = std::string("SELECT ") + kUserColumns + R"SQL(, t.status AS tenant_status, t.slug AS tenant_slug
+const std::string kUserById = std::string("SELECT ") + kUserColumns + R"SQL(, u.token_version, t.status AS tenant_status, t.slug AS tenant_slug
 FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1::uuid)SQL";
 
 constexpr const char* kRecordFailure = "INSERT INTO login_failures (key) VALUES ($1)";
@@ -29,7 +29,8 @@ constexpr const char* kClearFailures = "DELETE FROM login_failures WHERE key = $
 constexpr const char* kRecordLogin = R"SQL(
 UPDATE users SET last_login_at = now(), password_hash = coalesce($2, password_hash),
                  updated_at = CASE WHEN $2 IS NULL THEN updated_at ELSE now() END
-WHERE id = $1::uuid)SQL";
+WHERE id = $1::uuid RETURNING token_version)SQL";
+constexpr const char* kEndAccessTokens = "UPDATE users SET token_version = token_version + 1 WHERE id = $1::uuid";
 
 constexpr const char* kInsertRefresh = R"SQL(
 INSERT INTO refresh_tokens (family_id, user_id, tenant_id, token_hash, expires_at)
@@ -69,7 +70,7 @@ ApiKeyRow api_key_from_row(const db::Result& r, int i) {
 }
 
 Candidate candidate_from_row(const db::Result& r, int i) {
-    return {user_from_row(r, i), r.opt(i, "tenant_status"), r.opt(i, "tenant_slug")};
+    return {user_from_row(r, i), r.opt(i, "tenant_status"), r.opt(i, "tenant_slug"), r.integer(i, "token_version")};
 }
 
 }  // namespace
@@ -114,9 +115,11 @@ std::pair<long, long> failures(db::Tx& tx, const std::string& key, int window_se
 
 void clear_failures(db::Tx& tx, const std::string& key) { tx.exec(kClearFailures, {key}); }
 
-void record_login(db::Tx& tx, const std::string& user_id, const std::optional<std::string>& new_hash) {
-    tx.exec(kRecordLogin, {user_id, new_hash});
+std::int64_t record_login(db::Tx& tx, const std::string& user_id, const std::optional<std::string>& new_hash) {
+    return tx.exec(kRecordLogin, {user_id, new_hash}).integer(0, "token_version");
 }
+
+void end_access_tokens(db::Tx& tx, const std::string& user_id) { tx.exec(kEndAccessTokens, {user_id}); }
 
 void insert_refresh(db::Tx& tx, const std::string& family_id, const std::string& user_id,
                     const std::optional<std::string>& tenant_id, const std::string& token_hash, int ttl_seconds) {

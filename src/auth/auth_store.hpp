@@ -17,6 +17,7 @@ struct Candidate {
     tenancy::User user;
     std::optional<std::string> tenant_status;
     std::optional<std::string> tenant_slug;
+    std::int64_t token_version = 0;  ///< access tokens carrying another version are no longer valid
 };
 
 struct RefreshRow {
@@ -41,7 +42,11 @@ void record_failure(db::Tx& tx, const std::string& key);
 /// Failures of `key` in the window: count and seconds until the oldest leaves the window.
 std::pair<long, long> failures(db::Tx& tx, const std::string& key, int window_seconds);
 void clear_failures(db::Tx& tx, const std::string& key);
-void record_login(db::Tx& tx, const std::string& user_id, const std::optional<std::string>& new_hash);
+/// Stamps the sign-in (and stores a rehash); returns the user's token version afterwards (a rehash
+/// changes the password hash, which raises it).
+std::int64_t record_login(db::Tx& tx, const std::string& user_id, const std::optional<std::string>& new_hash);
+/// Ends every access token of the user now (raises its token version).
+void end_access_tokens(db::Tx& tx, const std::string& user_id);
 
 void insert_refresh(db::Tx& tx, const std::string& family_id, const std::string& user_id,
                     const std::optional<std::string>& tenant_id, const std::string& token_hash, int ttl_seconds);

@@ -51,6 +51,7 @@ std::string JwtCodec::issue(const AccessClaims& c, std::int64_t now) const {
                               {"nbf", now},     {"exp", now + kAccessTtlSeconds},
                               {"jti", c.token_id.empty() ? random::hex(12) : c.token_id}};
     if (c.tenant_id) payload["tid"] = *c.tenant_id;
+    payload["ver"] = c.token_version;
     std::string input = b64url(R"({"alg":"HS256","typ":"JWT"})") + "." + b64url(payload.dump());
     return input + "." + b64url(sign(input));
 }
@@ -94,6 +95,7 @@ std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int6
     c.issued_at = *iat;
     c.expires_at = *exp;
     if (p.contains("tid") && p["tid"].is_string()) c.tenant_id = p["tid"].get<std::string>();
+    c.token_version = num("ver").value_or(-1);
     return c;
 }
 

@@ -32,6 +32,11 @@ void Metrics::observe_request(const std::string& route, const std::string& metho
     impl_->latency.Add({{"route", route}}, buckets).Observe(seconds);
 }
 
+std::function<void()> Metrics::counter(const std::string& name, const std::string& help) {
+    auto& counter = prometheus::BuildCounter().Name(name).Help(help).Register(*impl_->registry).Add({});
+    return [&counter] { counter.Increment(); };
+}
+
 void Metrics::add_collector(std::function<void(prometheus::Registry&)> collector) {
     std::lock_guard lock(impl_->mutex);
     impl_->collectors.push_back(std::move(collector));

@@ -15,6 +15,9 @@ public:
     Metrics();
     ~Metrics();
     void observe_request(const std::string& route, const std::string& method, int status, double seconds);
+    /// A counter without labels; the returned function adds one. Lets a service count its work
+    /// without knowing about Prometheus.
+    std::function<void()> counter(const std::string& name, const std::string& help);
     /// Called on every scrape to refresh gauges (e.g. DB pool use).
     void add_collector(std::function<void(prometheus::Registry&)> collector);
     std::string render();

@@ -118,7 +118,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         for (auto& field : h) req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
         auto incoming = req.header("x-request-id");
         req.request_id = valid_request_id(incoming) ? std::string(incoming) : random::hex(12);
-        req.client_ip = client_ip;
+        std::vector<std::string_view> forwarded_for;
+        for (auto& [name, value] : req.headers)
+            if (name == "x-forwarded-for") forwarded_for.push_back(value);
+        req.client_ip = options.trusted_proxies.client_address(client_ip, forwarded_for);
         return req;
     }
 

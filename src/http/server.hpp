@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "http/client_address.hpp"
+
 namespace boost::asio {
 class io_context;
 class thread_pool;
@@ -28,6 +30,7 @@ public:
         std::chrono::seconds read_timeout{120};  ///< header + body of one request
         std::chrono::seconds drain_timeout{20};  ///< graceful shutdown limit
         std::string spool_dir;                   ///< where spooled uploads go
+        TrustedProxies trusted_proxies;          ///< peers whose X-Forwarded-For names the client
     };
     Server(boost::asio::io_context& ioc, boost::asio::thread_pool& handler_pool, const Router& router,
            const Pipeline& pipeline, Options options);

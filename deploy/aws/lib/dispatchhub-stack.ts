@@ -176,6 +176,9 @@ export class DispatchHubStack extends cdk.Stack {
       'PGSSLMODE=verify-full',
       'PGSSLROOTCERT=/etc/dispatchhub/rds-global-bundle.pem',
       `HTTP_LISTEN=0.0.0.0:${BACKEND_HTTP_PORT}`,
+      // The load balancer connects from addresses of the VPC and appends the client's address to
+      // X-Forwarded-For; only its security group reaches the backend, so the VPC range is the proxy.
+      `TRUSTED_PROXIES=${this.vpc.vpcCidrBlock}`,
       'DATA_DIR=/var/lib/dispatchhub',
       'SMTP_LISTEN=off',
       'LOG_FORMAT=json',

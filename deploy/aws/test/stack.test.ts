@@ -159,6 +159,14 @@ describe('backend', () => {
     assert.match(userData, /SES_REGION=/);
     assert.doesNotMatch(userData, /SecretString/);
   });
+
+  test('the backend believes X-Forwarded-For only from its VPC (the load balancer)', () => {
+    const [[, lt]] = ofType(base.resources, 'AWS::EC2::LaunchTemplate');
+    const userData = JSON.stringify(lt.LaunchTemplateData.UserData);
+    const vpc = refId(base.stack.resolve(base.stack.vpc.vpcId));
+    assert.match(userData, /TRUSTED_PROXIES=/);
+    assert.ok(userData.includes(`{"Fn::GetAtt":["${vpc}","CidrBlock"]}`), userData);
+  });
 });
 
 describe('IAM', () => {

@@ -190,12 +190,11 @@ int idle_connection(const std::string& base) {
 TEST(Foundation, GracefulShutdownDoesNotWaitForIdleConnections) {
     TestServer server;
     int fd = idle_connection(server.base());
-    auto started = std::chrono::steady_clock::now();
+    // The drain limit is 20 s: a server that waited for the idle connection would not have exited
+    // within this bounded wait of 15 s, and stop() would answer -1.
     int code = server.stop(SIGTERM, 15);
-    auto took = std::chrono::steady_clock::now() - started;
     close(fd);
     EXPECT_EQ(code, 0) << server.log();
-    EXPECT_LT(took, std::chrono::seconds(5));
     EXPECT_NE(server.log().find("\"stopped\""), std::string::npos);
 }
 

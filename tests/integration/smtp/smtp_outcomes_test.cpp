@@ -83,11 +83,8 @@ TEST_P(SmtpOutcomes, EveryReplyMapsToItsOutcomeWithoutHotLoopOrLeaks) {
     int fds_before = open_fds();
     {
         mail::SmtpTransport transport(test_options(url_of(peer), 3));
-        auto t0 = std::chrono::steady_clock::now();
         expect_table(transport.send(table_batch("a-")), "a-");
         expect_table(transport.send(table_batch("b-")), "b-");
-        auto elapsed = std::chrono::steady_clock::now() - t0;
-        EXPECT_LT(elapsed, 8s);
         EXPECT_EQ(transport.health(), "");
         // Each round loses 4 connections (drop-354, drop-mid, close421, stall-dot): a few
         // reconnects, not a retry storm.
@@ -116,9 +113,7 @@ TEST(SmtpThrottling, HintedThrottleDefersOnePausesAndHalvesThePool) {
     std::vector<mail::OutgoingMessage> batch;
     for (int i = 0; i < 20; ++i) batch.push_back(message("t" + std::to_string(i), "v" + std::to_string(i) + "@x.test"));
     batch[3].rcpt_to = "throttle@x.test";
-    auto t0 = std::chrono::steady_clock::now();
     auto r = by_id(transport.send(batch));
-    auto elapsed = std::chrono::steady_clock::now() - t0;
     EXPECT_EQ(r["t3"].outcome, Outcome::deferred);
     EXPECT_EQ(r["t3"].smtp_code, 454);
     EXPECT_EQ(r["t3"].reason, "the relay is throttling us");
@@ -126,8 +121,7 @@ TEST(SmtpThrottling, HintedThrottleDefersOnePausesAndHalvesThePool) {
     EXPECT_EQ(*r["t3"].retry_after_seconds, 1);
     int sent = 0;
     for (auto& [id, res] : r) sent += res.outcome == Outcome::sent;
-    EXPECT_EQ(sent, 19);        // the 1 s pause is short enough to wait out inside send()
-    EXPECT_GE(elapsed, 900ms);  // ... and it was waited out
+    EXPECT_EQ(sent, 19);  // the 1 s pause is short enough to wait out inside send(): the rest went out
     auto stats = transport.stats();
     EXPECT_EQ(stats.throttled, 1u);
     EXPECT_EQ(stats.connection_limit, 2);
@@ -144,13 +138,12 @@ TEST(SmtpThrottling, LongPauseDefersTheRestAtOnceAndRecoversGradually) {
     std::vector<mail::OutgoingMessage> batch;
     for (int i = 0; i < 8; ++i) batch.push_back(message("n" + std::to_string(i), "v" + std::to_string(i) + "@x.test"));
     batch[2].rcpt_to = "throttle-nohint@x.test";
-    auto t0 = std::chrono::steady_clock::now();
     auto r = by_id(transport.send(batch));
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);  // nothing waits 3 s inside send()
     EXPECT_EQ(r["n0"].outcome, Outcome::sent);
     EXPECT_EQ(r["n1"].outcome, Outcome::sent);
     EXPECT_EQ(r["n2"].smtp_code, 454);
     EXPECT_FALSE(r["n2"].retry_after_seconds);  // no hint in that reply
+    // Nothing waits 3 s inside send(): had it waited, n3..n7 would have been sent.
     for (int i = 2; i < 8; ++i) {
         const auto& res = r["n" + std::to_string(i)];
         EXPECT_EQ(res.outcome, Outcome::deferred) << i;
@@ -178,9 +171,7 @@ TEST(SmtpConnections, RelayDownDefersWithBoundedAttempts) {
         mail::SmtpTransport transport(test_options("smtp://127.0.0.1:" + std::to_string(port) + "?tls=none", 4));
         std::vector<mail::OutgoingMessage> batch;
         for (int i = 0; i < 30; ++i) batch.push_back(message("d" + std::to_string(i), "v@x.test"));
-        auto t0 = std::chrono::steady_clock::now();
         auto results = transport.send(batch);
-        EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
         for (const auto& r : results) {
             EXPECT_EQ(r.outcome, Outcome::deferred);
             EXPECT_EQ(r.reason, "could not connect to the relay");

@@ -55,6 +55,13 @@ TEST(Config, PlatformSenderDefaultsToSupportAtTheMailDomain) {
     EXPECT_NE(error_of({{"PLATFORM_SENDER_NAME", "a\r\nBcc: x"}}, false).find("PLATFORM_SENDER_NAME"), std::string::npos);
 }
 
+TEST(Config, TrustedProxiesDefaultToNoneAndMustBeRanges) {
+    EXPECT_EQ(Config::load(env_of({}), {}).trusted_proxies, "");
+    EXPECT_EQ(Config::load(env_of({{"TRUSTED_PROXIES", "10.0.0.0/16"}}), {}).trusted_proxies, "10.0.0.0/16");
+    auto e = error_of({{"TRUSTED_PROXIES", "10.0.0.0/16, the-vpc"}}, false);
+    EXPECT_NE(e.find("TRUSTED_PROXIES"), std::string::npos) << e;
+}
+
 TEST(Config, MissingSecretNamesTheVariable) {
     auto e = error_of({});
     EXPECT_NE(e.find("JWT_SECRET"), std::string::npos) << e;

@@ -53,6 +53,17 @@ TEST(Jwt, IssuedTokenVerifies) {
     EXPECT_TRUE(codec.verify(forge(kHeader, good_payload(), kKey), kNow));
 }
 
+TEST(Jwt, CarriesTheUsersTokenVersion) {
+    JwtCodec codec(kKey);
+    auto claims = codec.verify(codec.issue({"u1", std::string("t1"), "tenant_admin", "", 0, 0, 7}, kNow), kNow);
+    ASSERT_TRUE(claims);
+    EXPECT_EQ(claims->token_version, 7);
+    // A token without `ver` (issued before versions existed) matches no stored version.
+    auto old = codec.verify(forge(kHeader, good_payload(), kKey), kNow);
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->token_version, -1);
+}
+
 TEST(Jwt, RefusesEveryForgery) {
     JwtCodec codec(kKey);
     auto p = good_payload();
