@@ -26,6 +26,16 @@ std::string header_text_problem(std::string_view value) {
         if ((u < 0x20 && c != '\t') || u == 0x7f) return "must not contain control characters";
     }
     if (!strings::is_valid_utf8(value)) return "must be valid UTF-8";
+    // Unicode's own line breaks and the C1 controls: readers end or trim a line at them, so the
+    // value would not read back as written.
+    for (std::size_t i = 0; i + 1 < value.size(); ++i) {
+        auto a = static_cast<unsigned char>(value[i]), b = static_cast<unsigned char>(value[i + 1]);
+        if (a == 0xC2 && b >= 0x80 && b <= 0x9F) return "must not contain control characters";
+        if (a == 0xE2 && b == 0x80 && i + 2 < value.size()) {
+            auto c = static_cast<unsigned char>(value[i + 2]);
+            if (c == 0xA8 || c == 0xA9) return "must not contain line breaks";
+        }
+    }
     return {};
 }
 
@@ -56,6 +66,9 @@ void check_file_name(const std::string& field, std::string_view file_name) {
     check_header_text(field, file_name);
     auto written = header_text_as_written(file_name);
     if (written.empty() || written.size() > kMaxFileName) throw Error::invalid_field(field, "must have 1 to 255 bytes");
+    // "." and ".." name a directory, not a file: mail clients (and our own inbound parser) drop them.
+    if (written.find_first_not_of('.') == std::string::npos)
+        throw Error::invalid_field(field, "must name a file, not only dots");
 }
 
 }  // namespace dh::mail

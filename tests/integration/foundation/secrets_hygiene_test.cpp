@@ -60,6 +60,9 @@ TEST(SecretsHygiene, NoSecretInLogsErrorBodiesOrMetrics) {
     EXPECT_EQ(errors.back().status, 401);
     errors.push_back(http.request("GET", "/api/v1/vendors", "", {{"Authorization", "Bearer " + access_token + "x"}}));
     EXPECT_EQ(errors.back().status, 401);
+    // Reusing the rotated refresh token ended every access token of the admin: sign in again.
+    EXPECT_EQ(acme.http.get("/api/v1/vendors").status, 401);
+    acme.http.set_token(platform.login(acme.admin_email, acme.admin_password, "acme"));
 
     // A dispatch whose relay refuses the connection: the worker logs the failures.
     auto list = import_vendors(acme, 2);

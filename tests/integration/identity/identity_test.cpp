@@ -240,7 +240,7 @@ TEST_F(Identity, AThrottledAccountDoesNotLockOutItsNeighboursAtTheSameAddress) {
 }
 
 TEST(ClientAddress, ForwardedForFromATrustedProxyNamesTheClientForThrottlingAndAudit) {
-    TestServer server({{"TRUSTED_PROXIES", "127.0.0.0/8, ::1"}});
+    TestServer server(Env{{"TRUSTED_PROXIES", "127.0.0.0/8, ::1"}});
     PlatformSession platform(server);
     auto acme = platform.create_tenant("acme");
     HttpClient proxy(server.base());  // the test plays the load balancer: it connects from 127.0.0.1
