@@ -149,6 +149,7 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     c.http_threads = static_cast<int>(integer(env, "HTTP_HANDLER_THREADS", 8, 1, 256));
     c.max_body_bytes = static_cast<std::size_t>(integer(env, "HTTP_MAX_BODY_BYTES", 1 << 20, 1024, 1L << 30));
     c.http_idle_timeout_seconds = static_cast<int>(integer(env, "HTTP_IDLE_TIMEOUT_SECONDS", 60, 1, 3600));
+    c.http_body_timeout_seconds = static_cast<int>(integer(env, "HTTP_BODY_TIMEOUT_SECONDS", 30, 1, 3600));
     c.mail_domain = strings::to_lower(plain(env, "MAIL_DOMAIN", "dispatchhub.localhost"));
     c.platform_sender = plain(env, "PLATFORM_SENDER", "support@" + c.mail_domain);
     if (!mail::is_valid_address(c.platform_sender))

@@ -32,6 +32,7 @@ struct Config {
     int http_threads = 8;              // HTTP_HANDLER_THREADS: threads that run handlers (blocking DB work)
     std::size_t max_body_bytes = 1 << 20;  // HTTP_MAX_BODY_BYTES for JSON requests
     int http_idle_timeout_seconds = 60;    // HTTP_IDLE_TIMEOUT_SECONDS
+    int http_body_timeout_seconds = 30;    // HTTP_BODY_TIMEOUT_SECONDS: to send the body after the headers
     std::string mail_domain = "dispatchhub.localhost";  // MAIL_DOMAIN
     std::string platform_sender;       // PLATFORM_SENDER: From of ticket notifications; default support@MAIL_DOMAIN
     std::string platform_sender_name = "DispatchHub Support";  // PLATFORM_SENDER_NAME

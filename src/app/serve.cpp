@@ -99,6 +99,7 @@ int run_serve(const Config& config) {
     options.port = config.http_port;
     options.max_body = config.max_body_bytes;
     options.idle_timeout = std::chrono::seconds(config.http_idle_timeout_seconds);
+    options.body_timeout = std::chrono::seconds(config.http_body_timeout_seconds);
     options.spool_dir = fs::absolute(config.data_dir + "/tmp").string();
     options.trusted_proxies = http::TrustedProxies::parse(config.trusted_proxies);
     http::Server server(ioc, handlers, router, pipeline, options);

@@ -28,7 +28,9 @@ std::string cookie_value(const http::Request& req, const std::string& name) {
 std::string presented_refresh_token(const http::Request& req) {
     if (!req.body.empty()) {
         auto body = req.json();
-        if (auto t = http::JsonFields(body).opt_text("refresh_token", 200)) return *t;
+        http::JsonFields f(body);
+        f.only({"refresh_token"});
+        if (auto t = f.opt_text("refresh_token", 200)) return *t;
     }
     return cookie_value(req, kCookie);
 }

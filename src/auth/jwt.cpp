@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/bounded_json.hpp"
 #include "common/random.hpp"
 
 namespace dh::auth {
@@ -65,7 +66,7 @@ std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int6
     auto payload_raw = b64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
     auto signature = b64url_decode(token.substr(dot2 + 1));
     if (!header_raw || !payload_raw || !signature || signature->size() != 32) return std::nullopt;
-    auto header = nlohmann::json::parse(*header_raw, nullptr, false);
+    auto header = dh::json::parse_or_null(*header_raw).value_or(nlohmann::json());
     // Algorithm pinned: exactly HS256, no key id games, no embedded keys.
     // json::value() would throw on a non-string "alg": compare the member itself.
     if (!header.is_object() || !header.contains("alg") || header["alg"] != "HS256" || header.contains("jwk") ||
@@ -74,7 +75,7 @@ std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int6
     auto expected = sign(token.substr(0, dot2));
     if (CRYPTO_memcmp(expected.data(), signature->data(), 32) != 0) return std::nullopt;
 
-    auto p = nlohmann::json::parse(*payload_raw, nullptr, false);
+    auto p = dh::json::parse_or_null(*payload_raw).value_or(nlohmann::json());
     if (!p.is_object()) return std::nullopt;
     auto str = [&](const char* k) { return p.contains(k) && p[k].is_string() ? p[k].get<std::string>() : std::string(); };
     auto num = [&](const char* k) -> std::optional<std::int64_t> {

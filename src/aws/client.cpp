@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/bounded_json.hpp"
 #include "common/strings.hpp"
 
 namespace dh::aws {
@@ -31,7 +32,7 @@ void parse_aws_error(AwsResponse& response) {
         return code;
     };
     std::string code = response.http.header("x-amzn-errortype");
-    auto body = nlohmann::json::parse(response.http.body, nullptr, false);
+    auto body = dh::json::parse_or_null(response.http.body).value_or(nlohmann::json());
     if (body.is_object()) {
         for (auto* key : {"__type", "code", "Code"})
             if (code.empty() && body.contains(key) && body[key].is_string()) code = body[key].get<std::string>();

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "common/bounded_json.hpp"
 #include "aws/client.hpp"
 #include "aws/http_client.hpp"
 #include "common/log.hpp"
@@ -42,7 +43,7 @@ std::chrono::system_clock::time_point parse_iso8601_utc(const std::string& text)
 }
 
 Credentials parse_instance_credentials(const std::string& json) {
-    auto doc = nlohmann::json::parse(json, nullptr, false);
+    auto doc = dh::json::parse_or_null(json).value_or(nlohmann::json());
     if (!doc.is_object()) unavailable("instance metadata answered something other than JSON");
     if (doc.value("Code", "") != "Success") unavailable("instance metadata reported " + doc.value("Code", "no Code"));
     Credentials c;

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "common/bounded_json.hpp"
 #include "aws/client.hpp"
 #include "aws/credentials.hpp"
 #include "aws/secrets_manager.hpp"
@@ -36,7 +37,7 @@ std::string fetch(SecretsManager& secrets, const std::string& arn_var, const std
 
 /// The secret's JSON object, or nullopt when the SecretString is not a JSON object.
 std::optional<nlohmann::json> json_object(const std::string& secret_string) {
-    auto doc = nlohmann::json::parse(secret_string, nullptr, false);
+    auto doc = dh::json::parse_or_null(secret_string).value_or(nlohmann::json());
     if (doc.is_object()) return doc;
     return std::nullopt;
 }

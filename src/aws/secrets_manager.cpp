@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/bounded_json.hpp"
 #include "aws/client.hpp"
 #include "aws/credentials.hpp"
 #include "common/log.hpp"
@@ -41,7 +42,7 @@ std::string SecretsManager::get_secret_value(const std::string& secret_id) {
         credentials_->invalidate();
     }
     if (!response.ok()) throw AwsError(response.error_code, response.error_message, response.http.status);
-    auto doc = nlohmann::json::parse(response.http.body, nullptr, false);
+    auto doc = dh::json::parse_or_null(response.http.body).value_or(nlohmann::json());
     if (!doc.is_object() || !doc.contains("SecretString") || !doc["SecretString"].is_string())
         throw AwsError("InvalidResponse", "GetSecretValue answered without a SecretString (binary secrets are not supported)");
     log::info("secret fetched from AWS Secrets Manager", {{"secret", doc.value("Name", secret_id)}});

@@ -107,10 +107,14 @@ nlohmann::json to_json(const Usage& u) {
             {"sent", u.sent},                 {"reserved", u.reserved},     {"remaining", u.remaining()}};
 }
 
-DispatchRequest request_from_json(const nlohmann::json& body) {
+DispatchRequest request_from_json(const nlohmann::json& body, const char* route_field) {
     http::JsonFields f(body);
-    f.only({"subject", "body_markdown", "body_html", "recipients", "sender_identity_id", "reply_to", "attachment_ids",
-            "recipient_attachments", "send_at", "reference", "to", "vendor_id"});
+    std::vector<const char*> allowed = {"subject",     "body_markdown",  "body_html",
+                                        "recipients",  "sender_identity_id", "reply_to",
+                                        "attachment_ids", "recipient_attachments", "send_at",
+                                        "reference"};
+    if (route_field) allowed.push_back(route_field);
+    f.only(allowed);
     DispatchRequest r;
     auto subject = one_line(f, "subject", 998);
     if (!subject || strings::trim(*subject).empty()) throw Error::invalid_field("subject", "is required");

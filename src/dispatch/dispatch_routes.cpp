@@ -43,7 +43,7 @@ void register_compose(http::Router& router, DispatchService& svc) {
                     auto body = req.json();
                     std::optional<std::string> vendor_id;
                     if (body.contains("vendor_id") && body["vendor_id"].is_string()) vendor_id = body["vendor_id"];
-                    auto p = svc.preview(req.tenant_id(), request_from_json(body), vendor_id);
+                    auto p = svc.preview(req.tenant_id(), request_from_json(body, "vendor_id"), vendor_id);
                     return http::Response::json({{"to", p.to},
                                                  {"subject", p.subject},
                                                  {"text", p.text},
@@ -55,7 +55,7 @@ void register_compose(http::Router& router, DispatchService& svc) {
                 [&svc](http::Request& req) {
                     auto body = req.json();
                     auto to = http::JsonFields(body).text("to", 254);
-                    auto d = svc.test_send(req.caller(), request_from_json(body), to, origin(req));
+                    auto d = svc.test_send(req.caller(), request_from_json(body, "to"), to, origin(req));
                     return http::Response::json(to_json(d), 202);
                 },
                 4 << 20});

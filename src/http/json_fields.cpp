@@ -45,6 +45,10 @@ std::optional<std::int64_t> JsonFields::opt_int(const std::string& key, std::int
 }
 
 void JsonFields::only(std::initializer_list<const char*> allowed) const {
+    only(std::span<const char* const>(allowed.begin(), allowed.size()));
+}
+
+void JsonFields::only(std::span<const char* const> allowed) const {
     for (auto& item : object_.items()) {
         const std::string& k = item.key();  // not a structured binding: clang 14 cannot capture one
         if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }))

@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace dh::http {
@@ -22,6 +23,7 @@ public:
     std::optional<std::int64_t> opt_int(const std::string& key, std::int64_t min, std::int64_t max) const;
     /// Refuses members not in `allowed` (mass assignment, typos).
     void only(std::initializer_list<const char*> allowed) const;
+    void only(std::span<const char* const> allowed) const;
     std::string name(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
 
 private:

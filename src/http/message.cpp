@@ -1,5 +1,6 @@
 #include "http/message.hpp"
 
+#include "common/bounded_json.hpp"
 #include "common/error.hpp"
 
 namespace dh::http {
@@ -24,8 +25,7 @@ const std::string& Request::param(const std::string& name) const {
 
 nlohmann::json Request::json() const {
     if (body.empty()) throw Error::bad_request("malformed_json", "The request body must be a JSON object.");
-    auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_discarded()) throw Error::bad_request("malformed_json", "The request body is not valid JSON.");
+    auto j = dh::json::parse_request(body);  // depth and string sizes bounded while parsing
     if (!j.is_object()) throw Error::bad_request("malformed_json", "The request body must be a JSON object.");
     return j;
 }

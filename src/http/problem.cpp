@@ -33,6 +33,8 @@ Response problem(const Error& error, const std::string& request_id) {
     }
     Response r = Response::json(body, status);
     r.content_type = "application/problem+json";
+    // RFC 9110 §11.6.1: a 401 names the scheme the client should authenticate with.
+    if (status == 401) r.header("WWW-Authenticate", "Bearer realm=\"dispatchhub\"");
     if (auto it = error.extensions().find("retry_after"); it != error.extensions().end())
         if (auto* seconds = std::get_if<std::int64_t>(&it->second)) r.header("Retry-After", std::to_string(*seconds));
     return r;

@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "http/framing.hpp"
 #include "http/pipeline.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
@@ -58,6 +59,29 @@ std::string lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
+}
+
+/// A parse error of the peer's bytes (as opposed to the connection ending or timing out).
+bool is_malformed_request(const beast::error_code& ec) {
+    if (!ec || ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
+    return ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+Error head_refusal(const beast::error_code& ec) {
+    if (ec == bhttp::error::header_limit) return Error::bad_request("header_too_large", "Request headers are too large.");
+    if (ec == bhttp::error::bad_content_length || ec == bhttp::error::bad_transfer_encoding)
+        return Error::bad_request("invalid_framing", "The request's Content-Length or Transfer-Encoding is not valid.");
+    return Error::bad_request("malformed_request", "The request is not valid HTTP/1.1.");
+}
+
+Error framing_refusal(const FramingDecision& d) {
+    if (!d.ok) return Error::bad_request(d.code, d.detail);
+    return Error::bad_request("invalid_framing", "The request's Content-Length or Transfer-Encoding is not valid.");
+}
+
+bool beast_agrees(const BodyFraming& framing, const bhttp::request_parser<bhttp::empty_body>& parser) {
+    auto length = parser.content_length();
+    return parser_agrees(framing, parser.chunked(), length ? std::optional<std::uint64_t>(*length) : std::nullopt);
 }
 
 struct SessionState {
@@ -240,10 +264,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             // len > optional() as true and refuses every body.)
             header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
             co_await bhttp::async_read_header(stream, buffer, header_parser, asio::redirect_error(asio::use_awaitable, ec));
-            if (ec == bhttp::error::header_limit) {
+            if (is_malformed_request(ec)) {
+                // A head we cannot parse (or whose framing Beast refuses): answer, then close, so
+                // that nothing the peer sent after it is ever read as another request.
                 Request bad;
                 bad.request_id = random::hex(12);
-                Response refusal = problem(Error::bad_request("header_too_large", "Request headers are too large."), bad.request_id);
+                Response refusal = problem(head_refusal(ec), bad.request_id);
                 co_await send(stream, refusal, bad, false);
                 must_linger = true;
                 break;
@@ -251,6 +277,14 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             if (ec) break;
             state.busy = true;
             Request req = make_request(header_parser, client_ip);
+            auto framing = request_framing(req.headers);
+            if (!framing.ok || !beast_agrees(framing.framing, header_parser)) {
+                log::info("request framing refused", {{"request_id", req.request_id}, {"code", framing.code}});
+                Response refusal = problem(framing_refusal(framing), req.request_id);
+                co_await send(stream, refusal, req, false);
+                must_linger = true;
+                break;
+            }
             Match match = router.match(req.method, req.path);
             bool keep_alive = header_parser.keep_alive();
             std::size_t limit = match.route && match.route->max_body ? match.route->max_body : options.max_body;
@@ -267,14 +301,22 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                     co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
                     if (ec) break;
                 }
-                stream.expires_after(options.read_timeout);
+                stream.expires_after(options.body_timeout);
                 bool spool = match.route && match.route->spool_body;
                 if (spool) ec = co_await read_file_body(stream, buffer, header_parser, limit, req);
                 else ec = co_await read_text_body(stream, buffer, header_parser, limit, req);
                 if (ec == bhttp::error::body_limit) {
                     response = too_large(limit, req);
                     refused = true;
+                } else if (is_malformed_request(ec)) {
+                    remove_spooled(req);
+                    Response refusal = problem(Error::bad_request("malformed_body", "The request body is not validly framed."),
+                                               req.request_id);
+                    co_await send(stream, refusal, req, false);
+                    must_linger = true;
+                    break;
                 } else if (ec) {
+                    // Timeout (the stream is closed by then) or the peer went away: nothing to answer.
                     log::info("request body not read", {{"request_id", req.request_id}, {"error", ec.message()}});
                     remove_spooled(req);
                     break;

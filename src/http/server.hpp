@@ -27,7 +27,8 @@ public:
         std::uint16_t port = 8080;
         std::size_t max_body = 1 << 20;
         std::chrono::seconds idle_timeout{60};   ///< keep-alive wait for the next request
-        std::chrono::seconds read_timeout{120};  ///< header + body of one request
+        std::chrono::seconds read_timeout{120};  ///< writing one response
+        std::chrono::seconds body_timeout{30};   ///< receiving a request's body once its headers are in
         std::chrono::seconds drain_timeout{20};  ///< graceful shutdown limit
         std::string spool_dir;                   ///< where spooled uploads go
         TrustedProxies trusted_proxies;          ///< peers whose X-Forwarded-For names the client

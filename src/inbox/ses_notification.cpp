@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <strings.h>
 
+#include "common/bounded_json.hpp"
 #include "common/error.hpp"
 #include "inbox/sns.hpp"
 
@@ -77,7 +78,7 @@ void read_bounce(const json& b, SesEvent& e) {
 }  // namespace
 
 SesEvent parse_ses_notification(std::string_view message_json) {
-    auto j = json::parse(message_json, nullptr, false);
+    auto j = dh::json::parse_or_null(message_json).value_or(nlohmann::json());
     if (j.is_discarded() || !j.is_object())
         throw Error::bad_request("invalid_ses_notification", "The SNS message does not carry an SES notification.");
     SesEvent e;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "common/bounded_json.hpp"
 #include "common/error.hpp"
 
 namespace dh::inbox {
@@ -61,7 +62,7 @@ size_t collect(char* data, size_t size, size_t n, void* user) {
 }  // namespace
 
 SnsMessage parse_sns_message(std::string_view body) {
-    auto j = nlohmann::json::parse(body, nullptr, false);
+    auto j = dh::json::parse_or_null(body).value_or(nlohmann::json());
     if (j.is_discarded() || !j.is_object())
         throw Error::bad_request("invalid_sns_message", "The body is not an Amazon SNS message.");
     SnsMessage m;

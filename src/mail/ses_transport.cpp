@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/bounded_json.hpp"
 #include "aws/client.hpp"
 #include "aws/credentials.hpp"
 #include "aws/http_client.hpp"
@@ -49,7 +50,7 @@ std::string base64_encode(const std::string& bytes) {
 
 DeliveryResult classify_ses_response(const std::string& id, const aws::AwsResponse& r, int default_retry_seconds) {
     if (r.ok()) {
-        auto doc = nlohmann::json::parse(r.http.body, nullptr, false);
+        auto doc = dh::json::parse_or_null(r.http.body).value_or(nlohmann::json());
         std::string message_id = doc.is_object() ? doc.value("MessageId", "") : "";
         DeliveryResult d{id, Outcome::sent, 250, "250 Ok <" + message_id + ">", "accepted by Amazon SES", {}, false};
         return d;

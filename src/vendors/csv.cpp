@@ -5,7 +5,9 @@
 namespace dh::vendors {
 
 CsvParser::CsvParser(Sink sink, std::size_t max_record_bytes)
-    : sink_(std::move(sink)), max_record_bytes_(max_record_bytes) {}
+    : CsvParser(std::move(sink), Limits{max_record_bytes, Limits{}.max_fields, Limits{}.max_field_bytes}) {}
+
+CsvParser::CsvParser(Sink sink, Limits limits) : sink_(std::move(sink)), limits_(limits) {}
 
 void CsvParser::feed(std::string_view chunk) {
     bytes_ += chunk.size();
@@ -25,11 +27,19 @@ void CsvParser::feed(std::string_view chunk) {
     for (char c : chunk) consume(c);
 }
 
-void CsvParser::fail(const char* reason) {
+void CsvParser::fail(const std::string& reason) {
     if (record_.error.empty()) record_.error = reason;
 }
 
 void CsvParser::end_field() {
+    if (record_.error.empty() && (record_.fields.size() >= limits_.max_fields || field_.size() > limits_.max_field_bytes)) {
+        if (record_.fields.size() >= limits_.max_fields)
+            fail("the row has more than " + std::to_string(limits_.max_fields) + " columns");
+        else
+            fail("column " + std::to_string(record_.fields.size() + 1) + " is longer than " +
+                 std::to_string(limits_.max_field_bytes) + " bytes");
+        record_.fields.clear();  // keep nothing more of a refused record: memory stays bounded
+    }
     if (record_.error.empty()) record_.fields.push_back(std::move(field_));
     field_.clear();
 }
@@ -52,9 +62,9 @@ void CsvParser::end_record() {
 
 void CsvParser::consume(char c) {
     record_open_ = true;
-    if (++record_bytes_ > max_record_bytes_ && record_.error.empty()) {
+    if (++record_bytes_ > limits_.max_record_bytes && record_.error.empty()) {
         // Keep scanning (quotes still decide where the record ends) but stop storing it.
-        fail("the row is longer than the limit of 1 MiB");
+        fail("the row is longer than the limit of " + std::to_string(limits_.max_record_bytes) + " bytes");
         record_.fields.clear();
         field_.clear();
     }

@@ -20,12 +20,20 @@ struct CsvRecord {
 /// and it calls the sink once per complete record, so a file is never held whole in memory.
 /// Accepts quoted fields with doubled quotes, commas and line breaks; CRLF, LF or CR line ends; a
 /// UTF-8 byte-order mark. Problems (a stray quote, invalid UTF-8, an over-long record, an
-/// unterminated quote at the end) are reported on the record they belong to, and parsing goes on
+/// unterminated quote at the end, too many fields, an over-long field) are reported on the record they belong to, and parsing goes on
 /// with the next record.
 class CsvParser {
 public:
     using Sink = std::function<void(CsvRecord&)>;
+    /// Bounds on one record: its bytes, its number of fields and the bytes of one field. A record
+    /// over a bound is reported with an error (its fields dropped) and parsing goes on.
+    struct Limits {
+        std::size_t max_record_bytes = 1 << 20;
+        std::size_t max_fields = 1000;
+        std::size_t max_field_bytes = 64 * 1024;
+    };
     explicit CsvParser(Sink sink, std::size_t max_record_bytes = 1 << 20);
+    CsvParser(Sink sink, Limits limits);
 
     void feed(std::string_view chunk);
     /// Ends the input: emits a last record without a line break, reports an open quote.
@@ -37,10 +45,10 @@ private:
     void consume(char c);
     void end_field();
     void end_record();
-    void fail(const char* reason);
+    void fail(const std::string& reason);
 
     Sink sink_;
-    std::size_t max_record_bytes_;
+    Limits limits_;
     State state_ = State::field_start;
     CsvRecord record_;
     std::string field_;

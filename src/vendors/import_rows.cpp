@@ -44,10 +44,10 @@ void fill(const CsvRecord& r, const ColumnMap& m, ImportRow& out) {
     out.notes = checked(cell(r, m, "notes"), "notes", rules::kMaxNotes, true);
     for (auto& [index, key] : m.custom) {
         std::string v = strip_formula_guard(r.fields[index]);
-        if (v.empty()) continue;
-        if (auto p = rules::text_problem(v, rules::kMaxCustomValue, true); !p.empty()) throw RowError{"custom." + key, p};
-        out.custom[key] = v;
+        if (!v.empty()) out.custom[key] = std::move(v);
     }
+    // The same limits as POST /api/v1/vendors: a row may not store what the API would refuse.
+    if (auto p = rules::custom_fields_problem(out.custom, "custom")) throw RowError{p.field, p.reason};
     for (auto& list : rules::split_multi(cell(r, m, "list"))) {
         if (auto p = rules::text_problem(list, rules::kMaxListName); !p.empty()) throw RowError{"list", p};
         out.lists.push_back(list);

@@ -1,5 +1,6 @@
 #include "audit/audit.hpp"
 #include "common/error.hpp"
+#include "http/json_fields.hpp"
 #include "http/router.hpp"
 #include "vendors/list_service.hpp"
 #include "vendors/vendor_json.hpp"
@@ -53,6 +54,7 @@ void register_list_routes(http::Router& router, std::shared_ptr<ListService> lis
                 }});
     router.add({"POST", "/api/v1/lists/{id}/members", Access::tenant_member, [lists](Request& req) {
                     auto body = req.json();
+                    http::JsonFields(body).only({"vendor_ids", "contact_role"});
                     auto l = lists->add_members(req.tenant_id(), req.param("id"), vendor_ids(body), contact_role(body));
                     return Response::json(json::list(l));
                 }});

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/strings.hpp"
+#include "http/json_fields.hpp"
 #include "http/message.hpp"
 #include "vendors/vendor_rules.hpp"
 
@@ -55,6 +56,11 @@ std::vector<Contact> contacts_at(const json& body) {
     std::vector<Contact> out;
     for (std::size_t i = 0; i < v.size(); ++i) out.push_back(contact_from(v[i], "contacts[" + std::to_string(i) + "]"));
     return out;
+}
+
+/// The members a vendor body (create or update) may carry; anything else is refused with 422.
+void only_vendor_fields(const json& body) {
+    http::JsonFields(body).only({"name", "code", "category", "notes", "status", "tags", "custom_fields", "contacts"});
 }
 
 }  // namespace
@@ -117,6 +123,7 @@ json job(const ImportJob& j) {
 }
 
 Vendor vendor_from(const json& body) {
+    only_vendor_fields(body);
     Vendor v;
     if (!body.contains("name") || body["name"].is_null()) throw Error::invalid_field("name", "is required");
     v.name = string_at(body, "name", "name");
@@ -131,6 +138,7 @@ Vendor vendor_from(const json& body) {
 }
 
 VendorInput vendor_input_from(const json& body) {
+    only_vendor_fields(body);
     VendorInput in;
     if (body.contains("name")) in.name = body["name"].is_null() ? std::string() : string_at(body, "name", "name");
     in.code = nullable_at(body, "code", "code");
@@ -146,6 +154,7 @@ VendorInput vendor_input_from(const json& body) {
 Contact contact_from(const json& body, const std::string& prefix) {
     auto field = [&](const char* name) { return prefix.empty() ? std::string(name) : prefix + "." + name; };
     if (!body.is_object()) throw Error::invalid_field(prefix.empty() ? "body" : prefix, "must be an object");
+    http::JsonFields(body, prefix).only({"name", "email", "role", "primary"});
     Contact c;
     if (body.contains("name") && !body["name"].is_null()) c.name = string_at(body, "name", field("name"));
     if (!body.contains("email") || body["email"].is_null()) throw Error::invalid_field(field("email"), "is required");
@@ -159,6 +168,7 @@ Contact contact_from(const json& body, const std::string& prefix) {
 }
 
 ContactPatch contact_patch_from(const json& body) {
+    http::JsonFields(body).only({"name", "email", "role", "primary"});
     ContactPatch p;
     if (body.contains("name")) p.name = body["name"].is_null() ? std::string() : string_at(body, "name", "name");
     if (body.contains("email")) p.email = string_at(body, "email", "email");
@@ -171,6 +181,7 @@ ContactPatch contact_patch_from(const json& body) {
 }
 
 ListInput list_input_from(const json& body) {
+    http::JsonFields(body).only({"name", "description"});
     ListInput in;
     if (body.contains("name")) in.name = body["name"].is_null() ? std::string() : string_at(body, "name", "name");
     in.description = nullable_at(body, "description", "description");
@@ -178,6 +189,7 @@ ListInput list_input_from(const json& body) {
 }
 
 Suppression suppression_from(const json& body) {
+    http::JsonFields(body).only({"address", "reason", "source"});
     Suppression s;
     if (!body.contains("address") || body["address"].is_null()) throw Error::invalid_field("address", "is required");
     s.address = string_at(body, "address", "address");

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "common/bounded_json.hpp"
 #include "audit/audit.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
@@ -33,7 +34,7 @@ struct Services {
 std::map<std::string, std::string> mapping_param(const Request& req) {
     auto raw = req.query_param("mapping");
     if (!raw || raw->empty()) return {};
-    auto j = nlohmann::json::parse(*raw, nullptr, false);
+    auto j = dh::json::parse_or_null(*raw).value_or(nlohmann::json());
     if (!j.is_object()) throw Error::invalid_field("mapping", "must be a JSON object of header -> field");
     std::map<std::string, std::string> out;
     for (auto& [k, v] : j.items()) {

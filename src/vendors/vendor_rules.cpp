@@ -116,6 +116,18 @@ std::vector<std::string> decode_cursor(const std::string& cursor, std::size_t n)
     return parts;
 }
 
+FieldProblem custom_fields_problem(const std::map<std::string, std::string>& fields, const std::string& prefix) {
+    if (fields.size() > kMaxCustomFields)
+        return {prefix, "at most " + std::to_string(kMaxCustomFields) + " fields (this has " +
+                            std::to_string(fields.size()) + ")"};
+    for (auto& [key, value] : fields) {
+        if (!valid_custom_key(key))
+            return {prefix + "." + key.substr(0, 64), "names use letters, digits and _ and do not start with a digit"};
+        if (auto p = text_problem(value, kMaxCustomValue, true); !p.empty()) return {prefix + "." + key, p};
+    }
+    return {};
+}
+
 void validate_contact(Contact& c, const std::string& prefix) {
     auto field = [&](const char* name) { return prefix.empty() ? std::string(name) : prefix + "." + name; };
     c.name = strings::trim(c.name);
@@ -142,14 +154,7 @@ void validate_vendor(Vendor& v) {
     std::string problem;
     v.tags = clean_tags(v.tags, problem);
     if (!problem.empty()) throw Error::invalid_field("tags", problem);
-    if (v.custom_fields.size() > kMaxCustomFields)
-        throw Error::invalid_field("custom_fields", "at most " + std::to_string(kMaxCustomFields) + " fields");
-    for (auto& [key, value] : v.custom_fields) {
-        if (!valid_custom_key(key))
-            throw Error::invalid_field("custom_fields." + key.substr(0, 64),
-                                       "names use letters, digits and _ and do not start with a digit");
-        check(value, kMaxCustomValue, "custom_fields." + key, true);
-    }
+    if (auto p = custom_fields_problem(v.custom_fields, "custom_fields")) throw Error::invalid_field(p.field, p.reason);
     if (v.contacts.size() > kMaxContacts)
         throw Error::invalid_field("contacts", "at most " + std::to_string(kMaxContacts) + " contacts");
     std::set<std::string> emails;

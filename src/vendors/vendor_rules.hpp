@@ -43,6 +43,18 @@ std::string encode_cursor(const std::vector<std::string>& parts);
 /// Error(bad_request, invalid_cursor) unless `cursor` decodes to exactly `n` parts.
 std::vector<std::string> decode_cursor(const std::string& cursor, std::size_t n);
 
+/// A rule broken by one field of a vendor: which field and why (empty reason: none broken).
+struct FieldProblem {
+    std::string field;
+    std::string reason;
+    explicit operator bool() const { return !reason.empty(); }
+};
+
+/// The API's limits on a vendor's custom fields (how many, key syntax, value length), shared by
+/// the JSON API and the CSV import. `prefix` names the fields: "custom_fields" in JSON bodies,
+/// "custom" for the CSV's custom.<key> columns.
+FieldProblem custom_fields_problem(const std::map<std::string, std::string>& fields, const std::string& prefix);
+
 /// Validates a whole vendor (after defaults are applied); throws Error::invalid_field naming the
 /// field, e.g. "contacts[0].email". Normalizes contact emails and picks a primary contact.
 void validate_vendor(Vendor& vendor);

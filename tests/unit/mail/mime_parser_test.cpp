@@ -124,6 +124,19 @@ TEST(MimeParser, DeeplyNestedMultipartsDoNotExhaustTheStack) {
     EXPECT_NE(m.parse_error, "");
 }
 
+TEST(MimeParser, PartCountIsBoundedAndTheMessageStillRead) {
+    std::string raw = "From: a@b.example\r\nSubject: many\r\nMIME-Version: 1.0\r\n"
+                      "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n";
+    for (int i = 0; i < 3000; ++i)
+        raw += "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"f" +
+               std::to_string(i) + "\"\r\n\r\nx\r\n";
+    raw += "--b--\r\n";
+    ParsedMessage m = parse_message(raw);
+    EXPECT_EQ(m.subject, "many");
+    EXPECT_LE(m.attachments.size(), 2000u);
+    EXPECT_NE(m.parse_error.find("too many parts"), std::string::npos) << m.parse_error;
+}
+
 TEST(MimeParser, BinaryGarbageAndTruncationsNeverCrash) {
     std::mt19937 rng(42);
     std::string good = corpus("alternative_with_attachments.eml");

@@ -127,5 +127,30 @@ TEST(Csv, WrittenRowsParseBackAndGuardsStrip) {
     for (std::size_t i = 0; i < values.size(); ++i) EXPECT_EQ(strip_formula_guard(rows[0].fields[i]), values[i]);
 }
 
+TEST(Csv, ColumnsPerRowAndFieldSizeAreBounded) {
+    CsvParser::Limits limits;
+    limits.max_fields = 5;
+    limits.max_field_bytes = 8;
+    Rows rows;
+    CsvParser p([&](CsvRecord& r) { rows.push_back(r); }, limits);
+    p.feed("a,b,c,d,e\r\na,b,c,d,e,f\r\n123456789,x\r\n\"12345678\",y\r\n");
+    p.finish();
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_TRUE(rows[0].error.empty());
+    EXPECT_NE(rows[1].error.find("more than 5 columns"), std::string::npos) << rows[1].error;
+    EXPECT_TRUE(rows[1].fields.empty()) << "nothing of a refused record is kept";
+    EXPECT_NE(rows[2].error.find("longer than 8 bytes"), std::string::npos) << rows[2].error;
+    EXPECT_TRUE(rows[3].error.empty()) << "exactly at the bound is fine";
+    EXPECT_EQ(rows[3].row, 4u);
+}
+
+TEST(Csv, TheIssuesTenThousandColumnRowIsRefusedByDefault) {
+    std::string row = "name";
+    for (int i = 0; i < 10000; ++i) row += ",custom.c" + std::to_string(i);
+    auto rows = parse(row + "\r\n");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_NE(rows[0].error.find("more than 1000 columns"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dh::vendors

@@ -89,5 +89,24 @@ TEST(ImportRows, BlankLinesAreSkippedAndContactsOptional) {
     EXPECT_FALSE(row.email);
 }
 
+TEST(ImportRows, RowsKeepTheApisCustomFieldLimit) {
+    std::vector<std::string> header{"name"};
+    std::vector<std::string> cells{"Wide"};
+    for (int i = 0; i < 101; ++i) {
+        header.push_back("custom.f" + std::to_string(i));
+        cells.push_back("v");
+    }
+    auto m = map_header(header, {});
+    ImportRow row;
+    ImportRowError err;
+    ASSERT_EQ(parse_row(m, rec(cells, 4), row, err), RowKind::error);
+    EXPECT_EQ(err.row, 4u);
+    EXPECT_EQ(err.field, "custom");
+    EXPECT_NE(err.reason.find("at most 100"), std::string::npos) << err.reason;
+    cells.back().clear();  // 100 filled cells: what POST /api/v1/vendors accepts
+    EXPECT_EQ(parse_row(m, rec(cells), row, err), RowKind::row) << err.reason;
+    EXPECT_EQ(row.custom.size(), 100u);
+}
+
 }  // namespace
 }  // namespace dh::vendors
