@@ -43,7 +43,7 @@ AdminCommands::AdminCommands(CLI::App& admin) {
     auto* verify = admin.add_subcommand("verify-usage", "Recompute usage from deliveries; exit 1 on any difference");
     commands_.push_back({verify, [](const Config& config) {
                              auto database = open_database(config);
-                             db::Pool pool({database.conninfo, 2, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+                             db::Pool pool(database.pool_options(2));
                              auto mismatches = delivery::verify_usage(pool);
                              for (auto& m : mismatches)
                                  std::cout << "MISMATCH tenant " << m.tenant_id << " period " << m.period_start << ": sent "
@@ -57,7 +57,7 @@ AdminCommands::AdminCommands(CLI::App& admin) {
         "unsendable-values", "List stored rows whose header values no message can carry; exit 1 if any");
     commands_.push_back({unsendable, [](const Config& config) {
                              auto database = open_database(config);
-                             db::Pool pool({database.conninfo, 2, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+                             db::Pool pool(database.pool_options(2));
                              auto found = delivery::find_unsendable_values(pool);
                              for (auto& rows : found)
                                  for (auto& id : rows.ids) std::cout << rows.what << " " << id << "\n";
@@ -76,7 +76,7 @@ AdminCommands::AdminCommands(CLI::App& admin) {
                              auto password = read_password(*password_file);
                              auto database = open_database(config);
                              db::migrate(database.conninfo);
-                             db::Pool pool({database.conninfo, 2, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+                             db::Pool pool(database.pool_options(2));
                              tenancy::TenancyService tenancy(pool, {});
                              auto user = tenancy.create_super_admin(*email, *name, password);
                              std::cout << "super admin created: " << user.email << " (" << user.id << ")\n";
@@ -91,7 +91,7 @@ AdminCommands::AdminCommands(CLI::App& admin) {
     commands_.push_back({close, [period](const Config& config) {
                              auto database = open_database(config);
                              db::migrate(database.conninfo);
-                             db::Pool pool({database.conninfo, 2, std::chrono::milliseconds(5000), "SET ROLE dispatchhub_app"});
+                             db::Pool pool(database.pool_options(2));
                              billing::BillingService billing(pool);
                              std::optional<std::string> label;
                              if (!period->empty()) label = *period;

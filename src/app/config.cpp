@@ -129,6 +129,8 @@ Config Config::load(const EnvLookup& env, Needs needs) {
         c.jwt_secret = *jwt;
     }
     c.database_url = secret(env, "DATABASE_URL");
+    c.database_app_url = secret(env, "DATABASE_APP_URL");
+    c.database_platform_url = secret(env, "DATABASE_PLATFORM_URL");
     c.data_dir = plain(env, "DATA_DIR", "./var");
     std::tie(c.http_host, c.http_port) = listen_address("HTTP_LISTEN", plain(env, "HTTP_LISTEN", "127.0.0.1:8080"));
     c.log_level = strings::to_lower(plain(env, "LOG_LEVEL", "info"));

@@ -21,6 +21,10 @@ EnvLookup process_env();
 struct Config {
     std::string jwt_secret;            // JWT_SECRET / JWT_SECRET_FILE
     std::optional<std::string> database_url;  // DATABASE_URL / DATABASE_URL_FILE; unset = embedded cluster
+    // DATABASE_APP_URL / DATABASE_PLATFORM_URL (or _FILE): the logins for tenant-scoped and for
+    // platform-scope work; unset = the logins `migrate` created and recorded (src/db/logins.hpp)
+    std::optional<std::string> database_app_url;
+    std::optional<std::string> database_platform_url;
     std::string data_dir = "./var";    // DATA_DIR
     std::string http_host = "127.0.0.1";
     std::uint16_t http_port = 8080;    // HTTP_LISTEN host:port

@@ -18,9 +18,15 @@ struct Database {
     std::string conninfo;
     /// Set when DATABASE_SECRET_ARN is: a refused password makes the pool read the secret again.
     std::shared_ptr<aws::DatabaseSecretRefresher> secret_refresher;
+    /// DATABASE_APP_URL / DATABASE_PLATFORM_URL when the operator gives the logins.
+    std::optional<std::string> app_url;
+    std::optional<std::string> platform_url;
 
-    /// Pool settings for this database: connections run as the application role and, with
-    /// DATABASE_SECRET_ARN, an authentication failure refetches the secret once (rotation).
+    /// Pool settings for this database: tenant-scoped work connects with the app login (member of
+    /// dispatchhub_app only), platform-scope work with the platform login (member of
+    /// dispatchhub_platform only): DATABASE_APP_URL / DATABASE_PLATFORM_URL, else the logins
+    /// `migrate` recorded. Without either, the DATABASE_URL login narrowed by SET ROLE, and with
+    /// DATABASE_SECRET_ARN an authentication failure refetches the secret once (rotation).
     db::Pool::Options pool_options(int size) const;
 };
 

@@ -21,7 +21,7 @@ struct Platform {
     const Config& config;
     db::Pool& pool;
     http::Metrics& metrics;
-    std::string conninfo;  ///< of the database (the worker LISTENs on its own connection)
+    std::string conninfo;  ///< of the platform login (the worker LISTENs on its own connection)
 };
 
 struct Features;  // the feature services; defined in wiring.cpp

@@ -63,7 +63,7 @@ int run_worker(const Config& config) {
     auto database = open_database(config);
     db::migrate(database.conninfo);
     db::Pool pool(database.pool_options(8));
-    DeliveryStack delivery(config, pool, database.conninfo);
+    DeliveryStack delivery(config, pool, pool.conninfo(db::Login::platform));
     delivery.start();
     boost::asio::io_context ioc(1);
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -88,7 +88,7 @@ int run_serve(const Config& config) {
     auto web_root = http::StaticFiles::locate(config.web_root);
     if (web_root.empty()) log::warn("no web UI build found (web/dist); serving the API only");
     http::Pipeline pipeline(router, metrics, std::make_shared<http::StaticFiles>(web_root));
-    Platform platform{config, pool, metrics, database.conninfo};
+    Platform platform{config, pool, metrics, pool.conninfo(db::Login::platform)};
     auto features = register_features(router, pipeline, platform);
     features.start();
 

@@ -14,6 +14,7 @@
 
 #include "common/log.hpp"
 #include "db/connection.hpp"
+#include "db/logins.hpp"
 
 namespace fs = std::filesystem;
 
@@ -63,15 +64,6 @@ bool owner_can_reach(const fs::path& dir, const Owner& owner) {
     int status = 0;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-std::string quote_conninfo(const std::string& v) {
-    std::string out = "'";
-    for (char c : v) {
-        if (c == '\'' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-    }
-    return out + "'";
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "common/log.hpp"
 #include "common/resources.hpp"
 #include "db/connection.hpp"
+#include "db/logins.hpp"
 
 namespace dh::db {
 namespace {
@@ -106,6 +107,7 @@ MigrationReport migrate(const std::string& conninfo) {
             current = std::max(current, m.version);
         }
         report.current = current;
+        report.logins = ensure_logins(conn);
     } catch (...) {
         conn.exec("SELECT pg_advisory_unlock($1)", {static_cast<long long>(kMigrationLockKey)});
         throw;

@@ -18,11 +18,13 @@ std::vector<Migration> embedded_migrations();
 struct MigrationReport {
     int applied = 0;  ///< applied by this call
     int current = 0;  ///< highest version now recorded
+    bool logins = false;  ///< the database's app and platform logins exist (see db/logins.hpp)
 };
 
 /// Creates the roles DispatchHub relies on (schema owner, application role, platform role) and
 /// applies pending migrations, each in its own transaction as the schema owner, under an advisory
-/// lock so that concurrent callers apply each migration once. `conninfo` is a privileged login
+/// lock so that concurrent callers apply each migration once; then makes sure the database's
+/// app and platform logins exist (db/logins.hpp). `conninfo` is a privileged login
 /// (CREATEROLE or superuser), never the application role.
 MigrationReport migrate(const std::string& conninfo);
 

@@ -7,7 +7,10 @@ namespace dh::db {
 
 // SET LOCAL lasts until the end of the transaction, so a pooled connection never carries one
 // request's tenant into the next.
-Tx::Tx(Pool& pool, const Scope& scope) : conn_(pool.acquire()) {
+// Platform-scope work connects with its own login, so a tenant-scoped connection can never become
+// the platform role (nor the owner), even with RESET ROLE.
+Tx::Tx(Pool& pool, const Scope& scope)
+    : conn_(pool.acquire(scope.kind == Scope::Kind::platform ? Login::platform : Login::app)) {
     conn_->exec_script("BEGIN");
     try {
         switch (scope.kind) {

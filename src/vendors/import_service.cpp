@@ -141,6 +141,7 @@ ImportReport ImportService::run(const Queued& job) {
             auto r = import_store::apply_batch(tx, tenant, batch, started_at, remaining);
             for (auto row : r.rejected_rows)
                 add_error(report, {row, "", "the plan's vendor limit is reached (vendor_limit_reached)"});
+            for (auto& e : r.limit_errors) add_error(report, std::move(e));
             report.vendors_created += r.vendors_created;
             report.vendors_updated += r.vendors_updated;
             report.contacts_added += r.contacts_added;

@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "db/tx.hpp"
+#include "vendors/vendor_rules.hpp"
 
 namespace dh::vendors::import_store {
 namespace {
@@ -24,17 +25,17 @@ CREATE TEMP TABLE IF NOT EXISTS import_vendors (
   tags text, notes text, custom jsonb, lname text GENERATED ALWAYS AS (lower(name)) STORED,
   vendor_id uuid NOT NULL DEFAULT gen_random_uuid(), existing boolean NOT NULL DEFAULT false,
   first_touch boolean NOT NULL DEFAULT false, needs_primary boolean NOT NULL DEFAULT true,
-  rejected boolean NOT NULL DEFAULT false
+  rejected boolean NOT NULL DEFAULT false, custom_rn bigint
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS import_contacts (
-  vkey text NOT NULL, email text NOT NULL, name text NOT NULL, role text, first_of_vendor boolean NOT NULL
+  vkey text NOT NULL, email text NOT NULL, name text NOT NULL, role text, first_of_vendor boolean NOT NULL, rn bigint
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS import_lists (vkey text NOT NULL, name text NOT NULL) ON COMMIT DELETE ROWS;
 )SQL";
 
 constexpr const char* kCopyVendors =
-    "COPY import_vendors (vkey, first_rn, code, name, category, status, tags, notes, custom) FROM STDIN";
-constexpr const char* kCopyContacts = "COPY import_contacts (vkey, email, name, role, first_of_vendor) FROM STDIN";
+    "COPY import_vendors (vkey, first_rn, code, name, category, status, tags, notes, custom, custom_rn) FROM STDIN";
+constexpr const char* kCopyContacts = "COPY import_contacts (vkey, email, name, role, first_of_vendor, rn) FROM STDIN";
 constexpr const char* kCopyLists = "COPY import_lists (vkey, name) FROM STDIN";
 
 constexpr const char* kMatchByCode = R"SQL(
@@ -56,6 +57,28 @@ constexpr const char* kReject = R"SQL(
 UPDATE import_vendors SET rejected = true WHERE NOT existing AND first_rn IN (
   SELECT first_rn FROM import_vendors WHERE NOT existing ORDER BY first_rn OFFSET greatest($1::bigint, 0))
 RETURNING vkey
+)SQL";
+
+// The API's per-vendor limits (rules::kMaxContacts, rules::kMaxCustomFields) hold for imports too:
+// contacts a vendor cannot take any more are dropped, and custom fields that would push an existing
+// vendor past the limit are not merged; each such row is reported (the rest of it still applies).
+constexpr const char* kDropContactsOverLimit = R"SQL(
+WITH fresh AS (
+  SELECT c.vkey, c.email, row_number() OVER (PARTITION BY c.vkey ORDER BY c.rn) AS k,
+         CASE WHEN iv.existing THEN (SELECT count(*) FROM vendor_contacts vc WHERE vc.vendor_id = iv.vendor_id) ELSE 0 END AS have
+  FROM import_contacts c JOIN import_vendors iv ON iv.vkey = c.vkey
+  WHERE NOT iv.rejected AND NOT (iv.existing AND EXISTS (
+    SELECT 1 FROM vendor_contacts vc WHERE vc.vendor_id = iv.vendor_id AND vc.email = c.email))
+)
+DELETE FROM import_contacts c USING fresh f WHERE c.vkey = f.vkey AND c.email = f.email AND f.have + f.k > $1
+RETURNING c.rn
+)SQL";
+
+constexpr const char* kSkipCustomOverLimit = R"SQL(
+UPDATE import_vendors iv SET custom = NULL FROM vendors v
+WHERE iv.existing AND v.id = iv.vendor_id AND iv.custom IS NOT NULL
+  AND (SELECT count(*) FROM jsonb_object_keys(v.custom_fields || iv.custom)) > $1
+RETURNING iv.custom_rn
 )SQL";
 
 constexpr const char* kInsertVendors = R"SQL(
@@ -200,6 +223,7 @@ CopyData group(const std::vector<ImportRow>& rows) {
     struct Merged {
         const ImportRow* first;
         std::optional<std::string> category, status, tags, notes, custom;
+        std::size_t custom_row = 0;
     };
     CopyData out;
     std::unordered_map<std::string, Merged> vendors;
@@ -208,19 +232,22 @@ CopyData group(const std::vector<ImportRow>& rows) {
     std::unordered_set<std::string> with_contact;
     for (auto& r : rows) {
         auto key = vendor_key(r);
-        auto [it, fresh] = vendors.try_emplace(key, Merged{&r, {}, {}, {}, {}, {}});
+        auto [it, fresh] = vendors.try_emplace(key, Merged{&r, {}, {}, {}, {}, {}, 0});
         if (fresh) order.push_back(key);
         auto& m = it->second;
         if (!m.category) m.category = r.category;
         if (!m.status) m.status = r.status;
         if (!m.tags) m.tags = joined(r.tags);
         if (!m.notes) m.notes = r.notes;
-        if (!m.custom && !r.custom.empty()) m.custom = nlohmann::json(r.custom).dump();
+        if (!m.custom && !r.custom.empty()) {
+            m.custom = nlohmann::json(r.custom).dump();
+            m.custom_row = r.row;
+        }
         out.rows_of[key].push_back(r.row);
         if (r.email && contacts.insert({key, *r.email}).second) {
             bool first_of_vendor = with_contact.insert(key).second;
             copy_row(out.contacts, {key, *r.email, r.contact_name.value_or(""), r.role,
-                                    std::string(first_of_vendor ? "t" : "f")});
+                                    std::string(first_of_vendor ? "t" : "f"), std::to_string(r.row)});
         }
         for (auto& l : r.lists)
             if (lists.insert({key, l}).second) copy_row(out.lists, {key, l});
@@ -228,7 +255,7 @@ CopyData group(const std::vector<ImportRow>& rows) {
     for (auto& key : order) {
         auto& m = vendors.at(key);
         copy_row(out.vendors, {key, std::to_string(m.first->row), m.first->code, m.first->name, m.category, m.status,
-                               m.tags, m.notes, m.custom});
+                               m.tags, m.notes, m.custom, std::to_string(m.custom_row)});
     }
     return out;
 }
@@ -252,6 +279,21 @@ void copy_in(db::Tx& tx, const char* statement, const std::string& data) {
     if (!ok) copy_failed(conn);
 }
 
+void over_limits(db::Tx& tx, BatchResult& out) {
+    const auto contacts = static_cast<long long>(rules::kMaxContacts);
+    auto dropped = tx.exec(kDropContactsOverLimit, {contacts});
+    for (int i = 0; i < dropped.rows(); ++i)
+        out.limit_errors.push_back({static_cast<std::size_t>(dropped.integer(i, "rn")), "email",
+                                    "the vendor would have more than " + std::to_string(contacts) +
+                                        " contacts; this contact was not added"});
+    const auto custom = static_cast<long long>(rules::kMaxCustomFields);
+    auto skipped = tx.exec(kSkipCustomOverLimit, {custom});
+    for (int i = 0; i < skipped.rows(); ++i)
+        out.limit_errors.push_back({static_cast<std::size_t>(skipped.integer(i, "custom_rn")), "custom",
+                                    "the vendor would have more than " + std::to_string(custom) +
+                                        " custom fields; this row's custom fields were not merged"});
+}
+
 }  // namespace
 
 BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::vector<ImportRow>& rows,
@@ -269,6 +311,7 @@ BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::vec
     auto rejected = tx.exec(kReject, {static_cast<long long>(remaining)});
     for (int i = 0; i < rejected.rows(); ++i)
         for (auto row : data.rows_of[rejected.text(i, "vkey")]) out.rejected_rows.push_back(row);
+    over_limits(tx, out);
     out.vendors_created = tx.exec(kInsertVendors, {tenant_id}).affected();
     out.contacts_added = tx.exec(kInsertNewContacts, {tenant_id}).affected();
     if (existing > 0) {

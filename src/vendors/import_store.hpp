@@ -21,6 +21,7 @@ struct BatchResult {
     std::int64_t vendors_updated = 0;
     std::int64_t contacts_added = 0;
     std::vector<std::size_t> rejected_rows;  ///< rows of new vendors beyond the plan limit
+    std::vector<ImportRowError> limit_errors;  ///< rows beyond a per-vendor limit of the API (contacts, custom fields)
 };
 
 /// Applies `rows` in `tx`. Rows with the same code (or, without a code, the same name) are one

@@ -47,5 +47,25 @@ TEST(OpenApi, EveryOperationHasResponses) {
         for (auto& [method, op] : item.items()) EXPECT_TRUE(op.contains("responses")) << method << " " << path;
 }
 
+/// The answers every route can give since issue 18: a JSON body over the limit (413), too deep or
+/// with an unknown key (422), bad framing (400), and 401 with WWW-Authenticate where a token is needed.
+TEST(OpenApi, HostileInputAnswersAreDocumentedWhereRoutesGiveThem) {
+    auto doc = ops::openapi_document();
+    ASSERT_TRUE(doc["components"]["responses"]["Unauthorized"]["headers"].contains("WWW-Authenticate"));
+    for (auto& [path, item] : doc["paths"].items()) {
+        if (path.rfind("/api/v1/", 0) != 0 || path == "/api/v1/openapi.json") continue;
+        for (auto& [method, op] : item.items()) {
+            auto& responses = op["responses"];
+            auto where = method + " " + path;
+            EXPECT_TRUE(responses.contains("400")) << where;
+            bool secured = !(op.contains("security") && op["security"].empty());
+            if (secured) EXPECT_TRUE(responses.contains("401")) << where;
+            if (!op.contains("requestBody")) continue;
+            EXPECT_TRUE(responses.contains("413")) << where;
+            if (op["requestBody"]["content"].contains("application/json")) EXPECT_TRUE(responses.contains("422")) << where;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace dh
