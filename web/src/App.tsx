@@ -2,6 +2,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom'
 import { AuthProvider } from './auth/AuthContext'
 import { HomeRedirect, RequireAuth, RequireRole } from './auth/guards'
 import { Shell } from './layout/Shell'
+import { AccountPage, ForgotPasswordPage, ResetPasswordPage } from './pages/AccountPages'
 import { Dashboard } from './pages/Dashboard'
 import { ComposePage } from './pages/dispatch/ComposePage'
 import { DispatchDetailPage } from './pages/dispatch/DispatchDetailPage'
@@ -45,6 +46,8 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route
         element={
           <RequireAuth>
@@ -53,6 +56,7 @@ export function AppRoutes() {
         }
       >
         <Route index element={<HomeRedirect />} />
+        <Route path="account" element={<AccountPage />} />
         <Route path="dashboard" element={tenant(<Dashboard />)} />
         <Route path="vendors" element={tenant(<VendorsPage />)} />
         <Route path="vendors/new" element={tenant(<VendorNewPage />)} />
