@@ -8,6 +8,7 @@ import { ComposePage } from './pages/dispatch/ComposePage'
 import { DispatchDetailPage } from './pages/dispatch/DispatchDetailPage'
 import { DispatchesPage } from './pages/dispatch/DispatchesPage'
 import { InboxMessagePage, InboxPage } from './pages/InboxPage'
+import { ListDetailPage } from './pages/ListDetailPage'
 import { ListsPage } from './pages/ListsPage'
 import { LoginPage } from './pages/LoginPage'
 import { NotFound } from './pages/NotFound'
@@ -64,6 +65,7 @@ export function AppRoutes() {
         <Route path="vendors/:id" element={tenant(<VendorDetailPage />)} />
         <Route path="vendors/:id/edit" element={tenant(<VendorEditPage />)} />
         <Route path="lists" element={tenant(<ListsPage />)} />
+        <Route path="lists/:id" element={tenant(<ListDetailPage />)} />
         <Route path="suppressions" element={tenant(<SuppressionsPage />)} />
         <Route path="dispatches" element={tenant(<DispatchesPage />)} />
         <Route path="dispatches/new" element={tenant(<ComposePage />)} />

@@ -39,6 +39,8 @@ const TENANT_PAGES: [string, string][] = [
   ['/vendors/123', 'Vendor'],
   ['/vendors/123/edit', 'Edit vendor'],
   ['/lists', 'Lists'],
+  ['/lists/123', 'List'],
+  ['/account', 'Account'],
   ['/suppressions', 'Suppressions'],
   ['/dispatches/new', 'New dispatch'],
   ['/dispatches', 'Sent'],
