@@ -88,6 +88,13 @@ export function VendorsPage() {
         />
       </form>
 
+      <BulkBar
+        ids={[...selected]}
+        onDone={(deleted) => {
+          if (deleted.length) vendors.setItems((items) => items.filter((v) => !deleted.includes(v.id)))
+          setSelected(new Set())
+        }}
+      />
       {vendors.loading ? (
         <Loading />
       ) : vendors.error && vendors.items.length === 0 ? (
@@ -98,13 +105,6 @@ export function VendorsPage() {
         </Empty>
       ) : (
         <>
-          <BulkBar
-            ids={[...selected]}
-            onDone={(deleted) => {
-              if (deleted.length) vendors.setItems((items) => items.filter((v) => !deleted.includes(v.id)))
-              setSelected(new Set())
-            }}
-          />
           <DataTable
             caption="Vendors"
             rows={vendors.items}
@@ -164,6 +164,7 @@ function BulkBar({ ids, onDone }: { ids: string[]; onDone: (deletedIds: string[]
     onDone(deletes ? ids.filter((id) => !failed.has(id)) : [])
   }
 
+  if (!ids.length && !outcome) return null
   return (
     <div className="bulk-bar" role="group" aria-label="Selected vendors">
       <span className="muted">{ids.length} selected</span>
