@@ -30,7 +30,7 @@ export function vendorCodeFromFilename(filename: string): string {
   return /^[^_. ]+/.exec(filename)?.[0] ?? ''
 }
 
-export function validateCompose(d: ComposeDraft): FieldErrors {
+export function validateCompose(d: ComposeDraft, now: number = Date.now()): FieldErrors {
   const errors: FieldErrors = {}
   const subject = checkField(d.subject, { label: 'Subject', required: true, singleLine: true, maxLength: 255 })
   if (subject) errors.subject = subject
@@ -42,6 +42,8 @@ export function validateCompose(d: ComposeDraft): FieldErrors {
   const replyTo = checkField(d.replyTo ?? '', { label: 'Reply-to', email: true, singleLine: true, maxLength: 254 })
   if (replyTo) errors.reply_to = replyTo
   if (d.sendAt && Number.isNaN(new Date(d.sendAt).getTime())) errors.send_at = 'Send at is not a valid date and time.'
+  else if (d.sendAt && new Date(d.sendAt).getTime() < now - 60_000)
+    errors.send_at = 'Send at is in the past. Choose a later time, or leave it empty to send now.'
   const codeless = (d.recipientAttachments ?? []).find((a) => !a.vendorCode.trim())
   if (codeless) errors.recipient_attachments = `Give the vendor code for ${codeless.filename}.`
   return errors
