@@ -5,6 +5,8 @@ import { api } from '../api/client'
 import { tokenFromSearch, validateChangePassword } from '../auth/passwordForms'
 import { bodyOf, installFetch, jsonRes, problemRes, renderApp } from '../test/fakeServer'
 
+// Rendering the whole app is slow on a busy machine; these are not timing tests.
+vi.setConfig({ testTimeout: 20_000 })
 beforeEach(() => api.setAccessToken(null))
 afterEach(() => {
   cleanup()

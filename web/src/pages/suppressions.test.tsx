@@ -5,6 +5,8 @@ import { api } from '../api/client'
 import { bodyOf, installFetch, jsonRes, problemRes, renderApp } from '../test/fakeServer'
 import { checkSuppressionAddress, suppressionKind } from './suppressionRules'
 
+// Rendering the whole app is slow on a busy machine; these are not timing tests.
+vi.setConfig({ testTimeout: 20_000 })
 beforeEach(() => api.setAccessToken(null))
 afterEach(() => {
   cleanup()

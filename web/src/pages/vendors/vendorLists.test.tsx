@@ -6,6 +6,8 @@ import { bodyOf, installFetch, jsonRes, problemRes, renderApp } from '../../test
 import { listChanges } from './VendorFormPage'
 import { bulkMessage, forEachId } from './vendorActions'
 
+// Rendering the whole app is slow on a busy machine; these are not timing tests.
+vi.setConfig({ testTimeout: 20_000 })
 beforeEach(() => api.setAccessToken(null))
 afterEach(() => {
   cleanup()
