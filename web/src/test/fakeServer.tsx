@@ -1,9 +1,12 @@
 // A mocked fetch routing "METHOD /path" to handlers, and the app rendered at a path, for page tests.
-import { render } from '@testing-library/react'
+import { configure, render } from '@testing-library/react'
 import { MemoryRouter } from 'react-router-dom'
 import { vi } from 'vitest'
 import { AppRoutes } from '../App'
 import { AuthProvider } from '../auth/AuthContext'
+
+// Lazily loaded pages can take a while on a busy machine; waiting longer is not a timing assertion.
+configure({ asyncUtilTimeout: 10_000 })
 
 export type Handler = (init: RequestInit, url: URL) => Response | Promise<Response>
 export interface Call {
