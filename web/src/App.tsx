@@ -3,7 +3,6 @@ import { AuthProvider } from './auth/AuthContext'
 import { HomeRedirect, RequireAuth, RequireRole } from './auth/guards'
 import { Shell } from './layout/Shell'
 import { Dashboard } from './pages/Dashboard'
-import { ComposePage } from './pages/dispatch/ComposePage'
 import { DispatchDetailPage } from './pages/dispatch/DispatchDetailPage'
 import { DispatchesPage } from './pages/dispatch/DispatchesPage'
 import { InboxMessagePage, InboxPage } from './pages/InboxPage'
@@ -15,7 +14,6 @@ import { SuppressionsPage } from './pages/SuppressionsPage'
 import { TicketDetailPage, TicketsPage } from './pages/TicketsPage'
 import { VendorDetailPage } from './pages/vendors/VendorDetailPage'
 import { VendorEditPage, VendorNewPage } from './pages/vendors/VendorFormPage'
-import { VendorImportPage } from './pages/vendors/VendorImportPage'
 import { VendorsPage } from './pages/vendors/VendorsPage'
 import { WebhookDetailPage } from './pages/webhooks/WebhookDetailPage'
 import { WebhooksPage } from './pages/webhooks/WebhooksPage'
@@ -32,8 +30,17 @@ const AuditPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ d
 const TenantsPage = lazy(() => import('./pages/admin/TenantsPage').then((m) => ({ default: m.TenantsPage })))
 const TenantDetailPage = lazy(() => import('./pages/admin/TenantsPage').then((m) => ({ default: m.TenantDetailPage })))
 
+// Pages visited less often are chunks of their own, so the sign-in page loads less script.
+const ComposePage = lazy(() => import('./pages/dispatch/ComposePage').then((m) => ({ default: m.ComposePage })))
+const VendorImportPage = lazy(() => import('./pages/vendors/VendorImportPage').then((m) => ({ default: m.VendorImportPage })))
+const ListDetailPage = lazy(() => import('./pages/ListDetailPage').then((m) => ({ default: m.ListDetailPage })))
+const AccountPage = lazy(() => import('./pages/AccountPages').then((m) => ({ default: m.AccountPage })))
+const ForgotPasswordPage = lazy(() => import('./pages/AccountPages').then((m) => ({ default: m.ForgotPasswordPage })))
+const ResetPasswordPage = lazy(() => import('./pages/AccountPages').then((m) => ({ default: m.ResetPasswordPage })))
+
+const later = (el: ReactNode) => <Suspense fallback={<Loading />}>{el}</Suspense>
 const TENANT: Role[] = ['tenant_admin', 'tenant_member']
-const tenant = (el: ReactNode) => <RequireRole roles={TENANT}>{el}</RequireRole>
+const tenant = (el: ReactNode) => <RequireRole roles={TENANT}>{later(el)}</RequireRole>
 const tenantAdmin = (el: ReactNode) => <RequireRole roles={['tenant_admin']}>{el}</RequireRole>
 const superAdmin = (el: ReactNode) => (
   <RequireRole roles={['super_admin']}>
@@ -45,6 +52,8 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/forgot-password" element={later(<ForgotPasswordPage />)} />
+      <Route path="/reset-password" element={later(<ResetPasswordPage />)} />
       <Route
         element={
           <RequireAuth>
@@ -53,6 +62,7 @@ export function AppRoutes() {
         }
       >
         <Route index element={<HomeRedirect />} />
+        <Route path="account" element={later(<AccountPage />)} />
         <Route path="dashboard" element={tenant(<Dashboard />)} />
         <Route path="vendors" element={tenant(<VendorsPage />)} />
         <Route path="vendors/new" element={tenant(<VendorNewPage />)} />
@@ -60,6 +70,7 @@ export function AppRoutes() {
         <Route path="vendors/:id" element={tenant(<VendorDetailPage />)} />
         <Route path="vendors/:id/edit" element={tenant(<VendorEditPage />)} />
         <Route path="lists" element={tenant(<ListsPage />)} />
+        <Route path="lists/:id" element={tenant(<ListDetailPage />)} />
         <Route path="suppressions" element={tenant(<SuppressionsPage />)} />
         <Route path="dispatches" element={tenant(<DispatchesPage />)} />
         <Route path="dispatches/new" element={tenant(<ComposePage />)} />

@@ -142,7 +142,7 @@ browserTest('the user replies from the UI; the reply is captured, threaded to th
   assert.match(answer.raw, /We will order next week/)
 
   await page.getByRole('link', { name: 'Follow its delivery' }).click()
-  await page.getByText('1 of 1 recipients done (100%)').waitFor({ timeout: 30_000 })
+  await page.getByText('1 of 1 recipient done (100%)').waitFor({ timeout: 30_000 })
   await b.shot('reply-dispatch')
   b.assertNoErrors('the reply')
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ApiClient, ApiError, buildQuery, errorFromResponse, filenameFromDisposition, isSuspension, normaliseField } from './client'
+import { ApiClient, ApiError, buildQuery, errorFromResponse, fieldLabel, filenameFromDisposition, isSuspension, normaliseField } from './client'
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -333,5 +333,23 @@ describe('ApiClient and a suspended workspace (403 tenant_suspended)', () => {
   it('isSuspension needs the code, not just a 403', () => {
     expect(isSuspension(new ApiError({ status: 403, code: 'forbidden' }))).toBe(false)
     expect(isSuspension(new ApiError({ status: 403, code: 'tenant_suspended' }))).toBe(true)
+  })
+})
+
+describe('error wording', () => {
+  it('drops a bare HTTP reason phrase when there is a detail', () => {
+    expect(new ApiError({ status: 422, title: 'Unprocessable Content', detail: 'Price must be positive.' }).message).toBe('Price must be positive.')
+    expect(new ApiError({ status: 409, title: 'Conflict', detail: 'Code W1 is taken.', requestId: 'r' }).message).toBe('Code W1 is taken. (request id r)')
+    expect(new ApiError({ status: 422, title: 'Invalid input', detail: 'x' }).message).toBe('Invalid input: x')
+  })
+  it('labels fields as the forms do', () => {
+    expect(fieldLabel('price_cents')).toBe('Price')
+    expect(fieldLabel('/contacts/0/email')).toBe('Contact 1 email')
+    expect(fieldLabel('sender_identity_id')).toBe('Sender identity')
+  })
+  it('a missing record is not a missing feature', () => {
+    expect(new ApiError({ status: 404, code: 'not_found' }).isUnavailable).toBe(false)
+    expect(new ApiError({ status: 404, code: 'route_not_found' }).isUnavailable).toBe(true)
+    expect(new ApiError({ status: 404 }).isUnavailable).toBe(true)
   })
 })

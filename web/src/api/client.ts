@@ -68,18 +68,63 @@ export class ApiError extends Error {
     return ApiError.compose({ ...this, requestId: undefined })
   }
 
-  /** True when the server does not offer this endpoint (yet). */
+  /**
+   * True when the server does not offer this endpoint (yet). A 404 naming a missing record
+   * (code `not_found`, …) is not that: the endpoint exists, the thing does not.
+   */
   get isUnavailable(): boolean {
-    return this.status === 404 || this.status === 405 || this.status === 501
+    if (this.status === 404) return !this.code || this.code === 'route_not_found'
+    return this.status === 405 || this.status === 501
   }
 
   private static compose(init: { status: number; title?: string; detail?: string; requestId?: string }): string {
-    const title = init.title?.trim() || defaultTitle(init.status)
     const detail = init.detail?.trim()
-    let text = detail && detail !== title ? `${title}: ${detail}` : title
+    const rawTitle = init.title?.trim()
+    // A bare HTTP reason phrase ("Unprocessable Content", "Conflict") says nothing the detail does not.
+    const phraseOnly = !!rawTitle && !!detail && HTTP_PHRASES.has(rawTitle.toLowerCase())
+    const title = rawTitle || defaultTitle(init.status)
+    let text = phraseOnly && detail ? detail : detail && detail !== title ? `${title}: ${detail}` : title
     if (init.requestId) text += ` (request id ${init.requestId})`
     return text
   }
+}
+
+const HTTP_PHRASES = new Set(
+  [
+    'Bad Request',
+    'Unauthorized',
+    'Forbidden',
+    'Not Found',
+    'Method Not Allowed',
+    'Conflict',
+    'Gone',
+    'Payload Too Large',
+    'Content Too Large',
+    'Unsupported Media Type',
+    'Unprocessable Entity',
+    'Unprocessable Content',
+    'Too Many Requests',
+    'Internal Server Error',
+    'Bad Gateway',
+    'Service Unavailable',
+    'Gateway Timeout',
+  ].map((p) => p.toLowerCase()),
+)
+
+/** "price_cents" → "Price", "contacts.0.email" → "Contact 1 email": field names as the form labels them. */
+export function fieldLabel(field: string): string {
+  const parts = normaliseField(field).split('.')
+  const words: string[] = []
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]
+    if (/^\d+$/.test(p)) continue
+    const next = parts[i + 1]
+    let w = p.replace(/_(cents|id|ids)$/, '').replace(/[_-]+/g, ' ')
+    if (next !== undefined && /^\d+$/.test(next)) w = `${w.replace(/s$/, '')} ${Number(next) + 1}`
+    words.push(w)
+  }
+  const s = words.join(' ').trim()
+  return s.charAt(0).toUpperCase() + s.slice(1)
 }
 
 function defaultTitle(status: number): string {

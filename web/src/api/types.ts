@@ -142,12 +142,15 @@ export interface ImportReport {
   vendors_created: number
   vendors_updated: number
   contacts_added: number
+  /** The first rows with errors; may be capped (see error_count for the total). */
   errors: ImportRowError[]
+  /** Total rows refused (servers before this field: absent, then errors.length is the total). */
+  error_count?: number
 }
 
 export interface ImportJob extends Partial<ImportReport> {
   id: string
-  status: 'queued' | 'running' | 'completed' | 'failed' | string
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'undone' | string
   rows_processed?: number
   bytes_processed?: number
   bytes_total?: number
@@ -169,6 +172,8 @@ export interface Suppression {
   id?: string
   address: string
   reason: SuppressionReason | string
+  /** "domain" for a domain-wide entry ("@vendor.example"), "address" for one mailbox. */
+  kind?: 'address' | 'domain' | string
   created_at?: string
 }
 
@@ -282,6 +287,10 @@ export interface DispatchPreview {
   html: string
   text: string
   recipients_total: number
+  /** Recipients left out and why (servers before this field: absent). */
+  excluded?: { suppressed?: number; no_matching_contact?: number; inactive?: number }
+  /** Merge values some recipients lack: how many recipients per field. */
+  missing_values?: { field: string; count: number }[]
 }
 
 export type InboxKind = 'reply' | 'bounce' | 'complaint'

@@ -193,6 +193,7 @@ export function homePathFor(role: Role | undefined): string {
 export function canVisit(role: Role | undefined, path: string): boolean {
   const p = path.split(/[?#]/)[0]
   const isAdminArea = p === '/admin' || p.startsWith('/admin/')
+  if (p === '/account') return role !== undefined
   if (role === 'super_admin') return isAdminArea
   if (!role || isAdminArea) return false
   if (p === '/settings' || p.startsWith('/settings/')) return role === 'tenant_admin'

@@ -50,7 +50,7 @@ describe('loginErrorMessage', () => {
   })
   it('falls back to the ApiError message otherwise', () => {
     const e = new ApiError({ status: 403, title: 'Forbidden', detail: 'Tenant suspended', requestId: 'r2' })
-    expect(loginErrorMessage(e)).toBe('Forbidden: Tenant suspended (request id r2)')
+    expect(loginErrorMessage(e)).toBe('Tenant suspended (request id r2)')
   })
   it('says plainly that the workspace is suspended', () => {
     const e = new ApiError({ status: 403, title: 'Forbidden', detail: 'x', code: 'tenant_suspended', requestId: 'r3' })

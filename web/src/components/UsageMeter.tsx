@@ -1,11 +1,25 @@
 import { api } from '../api/client'
 import type { Usage } from '../api/types'
 import { formatDay, formatNumber, percent } from '../lib/format'
+import { useEffect } from 'react'
 import { useResource } from '../lib/hooks'
 
-/** Loads GET /usage; renders nothing when that fails (the meter is a nicety, not a page). */
+const USAGE_CHANGED = 'dispatchhub:usage-changed'
+
+/** Tells every usage meter on the page to reload (after a send or a test send). */
+export function notifyUsageChanged(): void {
+  window.dispatchEvent(new Event(USAGE_CHANGED))
+}
+
+/** Loads GET /usage and reloads after a send; renders nothing when that fails (the meter is a nicety, not a page). */
 export function useUsage() {
-  return useResource<Usage>((signal) => api.get<Usage>('/usage', undefined, signal), [])
+  const usage = useResource<Usage>((signal) => api.get<Usage>('/usage', undefined, signal), [])
+  const reload = usage.reload
+  useEffect(() => {
+    window.addEventListener(USAGE_CHANGED, reload)
+    return () => window.removeEventListener(USAGE_CHANGED, reload)
+  }, [reload])
+  return usage
 }
 
 export function UsageMeter({ usage, compact }: { usage: Usage | undefined; compact?: boolean }) {

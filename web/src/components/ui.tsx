@@ -9,7 +9,7 @@ import {
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from 'react'
-import { ApiError, errorMessage } from '../api/client'
+import { ApiError, errorMessage, fieldLabel } from '../api/client'
 import { useTitle, type Paged } from '../lib/hooks'
 import { percent } from '../lib/format'
 
@@ -158,12 +158,15 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 /** A friendly error block for a failed load; 404/405 mean "not on this server yet". */
 export function ErrorState({ error, what, onRetry }: { error: unknown; what?: string; onRetry?: () => void }) {
   const unavailable = error instanceof ApiError && error.isUnavailable
+  const missing = error instanceof ApiError && error.status === 404 && !unavailable
   return (
     <div className={`notice ${unavailable ? 'notice-info' : 'notice-error'}`} role={unavailable ? 'status' : 'alert'}>
       <p className="notice-title">
         {unavailable
           ? 'This feature is not available on this server yet.'
-          : `Could not load ${what ?? 'this page'}.`}
+          : missing
+            ? `Not found: ${what ?? 'this page'} does not exist or was deleted.`
+            : `Could not load ${what ?? 'this page'}.`}
       </p>
       <p className="notice-detail">{errorMessage(error)}</p>
       {onRetry && !unavailable ? (
@@ -186,7 +189,7 @@ export function FormError({ error, shownFields = [] }: { error: unknown; shownFi
         <ul>
           {extra.map((f, i) => (
             <li key={i}>
-              <code>{f.field}</code>: {f.message}
+              {fieldLabel(f.field)}: {f.message}
             </li>
           ))}
         </ul>

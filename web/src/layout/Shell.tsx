@@ -182,6 +182,9 @@ function UserMenu() {
       <div id={menuId} className="user-popover" hidden={!open}>
         <p className="user-email">{me.user.email}</p>
         <p className="user-role">{ROLE_LABELS[me.user.role] ?? me.user.role}</p>
+        <Link to="/account" className="btn btn-ghost btn-block" onClick={() => setOpen(false)}>
+          Account and password
+        </Link>
         <button type="button" className="btn btn-secondary btn-block" onClick={() => void onLogout()} disabled={busy}>
           {busy ? 'Logging out…' : 'Log out'}
         </button>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react'
+import { Link } from 'react-router-dom'
 import { api } from '../api/client'
 import type { VendorList } from '../api/types'
 import {
@@ -63,7 +64,7 @@ export function ListsPage() {
                 rows={lists.items}
                 rowKey={(l) => l.id}
                 columns={[
-                  { header: 'Name', cell: (l) => l.name },
+                  { header: 'Name', cell: (l) => <Link to={`/lists/${l.id}`}>{l.name}</Link> },
                   { header: 'Description', cell: (l) => l.description || '—' },
                   { header: 'Members', className: 'num', cell: (l) => formatNumber(l.member_count ?? 0) },
                   { header: 'Created', cell: (l) => formatDate(l.created_at) },

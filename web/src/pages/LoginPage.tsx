@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { Navigate, useLocation, useNavigate } from 'react-router-dom'
+import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom'
 import { canVisit, homePathFor, useAuth } from '../auth/AuthContext'
 import { FullPageLoading } from '../auth/guards'
 import { loginErrorMessage, validateLogin, type LoginValues } from '../auth/loginForm'
@@ -104,6 +104,9 @@ export function LoginPage() {
           <Button type="submit" variant="primary" className="btn-block" busy={busy}>
             {busy ? 'Signing in…' : 'Sign in'}
           </Button>
+          <p className="small login-forgot">
+            <Link to="/forgot-password">Forgot password?</Link>
+          </p>
         </form>
       </main>
       <ServerVersion />

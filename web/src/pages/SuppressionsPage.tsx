@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { api, errorMessage } from '../api/client'
+import { api, ApiError, errorMessage } from '../api/client'
 import type { Suppression, SuppressionReason } from '../api/types'
 import {
   Button,
@@ -18,7 +18,8 @@ import {
 import { ConfirmButton } from '../components/ConfirmButton'
 import { formatDate } from '../lib/format'
 import { useAction, useDebounced, usePaged } from '../lib/hooks'
-import { hasErrors, validate, type FieldErrors } from '../lib/validation'
+import { hasErrors, type FieldErrors } from '../lib/validation'
+import { checkSuppressionAddress, suppressionKind } from './suppressionRules'
 
 const REASONS: { value: SuppressionReason; label: string }[] = [
   { value: 'manual', label: 'Manual' },
@@ -42,7 +43,8 @@ export function SuppressionsPage() {
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault()
-    const v = validate({ address }, { address: { label: 'Address', required: true, email: true } })
+    const problem = checkSuppressionAddress(address)
+    const v: FieldErrors = problem ? { address: problem } : {}
     setErrors(v)
     if (hasErrors(v)) return
     const created = await add.run(() => api.post<Suppression>('/suppressions', { address: address.trim(), reason }))
@@ -82,6 +84,7 @@ export function SuppressionsPage() {
                 rowKey={(s, i) => s.id ?? `${s.address}-${i}`}
                 columns={[
                   { header: 'Address', cell: (s) => s.address },
+                  { header: 'Kind', cell: (s) => (suppressionKind(s) === 'domain' ? 'Whole domain' : 'Address') },
                   { header: 'Reason', cell: (s) => s.reason },
                   { header: 'Added', cell: (s) => formatDate(s.created_at) },
                   {
@@ -104,17 +107,21 @@ export function SuppressionsPage() {
             </>
           )}
         </div>
-        <Section title="Suppress an address">
+        <Section title="Suppress an address or domain">
           <form className="form" onSubmit={(e) => void onSubmit(e)} noValidate>
-            <FormError error={add.error} />
+            <FormError error={add.error} shownFields={['address']} />
             <TextField
               label="Address"
               name="address"
-              type="email"
+              type="text"
+              inputMode="email"
+              autoCapitalize="none"
+              spellCheck={false}
               required
               value={address}
               onChange={(e) => setAddress(e.target.value)}
-              error={errors.address}
+              error={errors.address ?? fieldErrorOf(add.error, 'address')}
+              hint="One address (letter case does not matter), or @vendor.example for every address of a domain."
             />
             <SelectField
               label="Reason"
@@ -131,4 +138,8 @@ export function SuppressionsPage() {
       </div>
     </div>
   )
+}
+
+function fieldErrorOf(err: unknown, field: string): string | null {
+  return err instanceof ApiError ? (err.fieldErrors.find((f) => f.field === field)?.message ?? null) : null
 }

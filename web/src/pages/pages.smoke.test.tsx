@@ -1,11 +1,14 @@
 // Every page must render without an uncaught exception or unhandled rejection even when
 // its endpoints do not exist yet (404/405 problem answers), showing a friendly state.
-import { cleanup, render, screen } from '@testing-library/react'
+import { cleanup, configure, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MemoryRouter } from 'react-router-dom'
 import { api } from '../api/client'
 import { AppRoutes } from '../App'
 import { AuthProvider } from '../auth/AuthContext'
+
+// Some pages load lazily; on a busy machine their chunk may take more than the default second.
+configure({ asyncUtilTimeout: 10_000 })
 
 const json = (status: number, body: unknown, type = 'application/json') =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } })
@@ -39,6 +42,8 @@ const TENANT_PAGES: [string, string][] = [
   ['/vendors/123', 'Vendor'],
   ['/vendors/123/edit', 'Edit vendor'],
   ['/lists', 'Lists'],
+  ['/lists/123', 'List'],
+  ['/account', 'Account'],
   ['/suppressions', 'Suppressions'],
   ['/dispatches/new', 'New dispatch'],
   ['/dispatches', 'Sent'],

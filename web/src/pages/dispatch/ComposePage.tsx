@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
 import type { Attachment, Dispatch, DispatchPreview, SenderIdentity, Vendor, VendorList } from '../../api/types'
-import { UsageMeter, useUsage } from '../../components/UsageMeter'
+import { useAuth } from '../../auth/AuthContext'
+import { notifyUsageChanged, UsageMeter, useUsage } from '../../components/UsageMeter'
 import {
   Button,
   CheckboxField,
@@ -21,9 +22,15 @@ import { formatBytes, formatDate, formatNumber } from '../../lib/format'
 import { useAction, useDebounced, useResource } from '../../lib/hooks'
 import { newUuid } from '../../lib/uuid'
 import { hasErrors, type FieldErrors } from '../../lib/validation'
+import { localTimeZone, plural, summarizeConfirm } from './confirmSend'
 import {
+  CONTACT_ROLE_HELP,
+  customMergeFields,
   insertAt,
   MERGE_FIELDS,
+  missingValueWarnings,
+  oversizedFile,
+  REPLY_TO_HELP,
   toDispatchInput,
   validateCompose,
   vendorCodeFromFilename,
@@ -53,7 +60,13 @@ export function ComposePage() {
   const [preview, setPreview] = useState<DispatchPreview | null>(null)
   const [confirming, setConfirming] = useState(false)
   const send = useAction()
+  const testSend = useAction()
+  const [testSentTo, setTestSentTo] = useState<string | null>(null)
+  const { me } = useAuth()
   const previewAction = useAction()
+  // Custom fields in use: the keys of a sample of vendors (there is no separate field registry).
+  const sample = useResource((signal) => api.list<Vendor>('/vendors', { limit: 100 }, signal), [])
+  const customFields = customMergeFields(sample.data?.items ?? [])
   const usage = useUsage()
   const identities = useResource((signal) => api.list<SenderIdentity>('/sender-identities', {}, signal), [])
   const bodyRef = useRef<HTMLTextAreaElement>(null)
@@ -65,6 +78,7 @@ export function ComposePage() {
   const update = <K extends keyof ComposeDraft>(k: K, v: ComposeDraft[K]) => {
     setDraft((d) => ({ ...d, [k]: v }))
     setConfirming(false)
+    setTestSentTo(null)
   }
 
   const check = (): boolean => {
@@ -102,7 +116,22 @@ export function ComposePage() {
     const created = await send.run(() =>
       api.post<Dispatch>('/dispatches', toDispatchInput(draft), { headers: { 'Idempotency-Key': idempotencyKey } }),
     )
-    if (created?.id) navigate(`/dispatches/${created.id}`)
+    if (created?.id) {
+      notifyUsageChanged()
+      navigate(`/dispatches/${created.id}`)
+    }
+  }
+
+  // A test send renders the message for the first recipient and mails it to the signed-in user.
+  const onTestSend = async () => {
+    if (!check() || !me?.user.email) return
+    const to = me.user.email
+    setTestSentTo(null)
+    const done = await testSend.run(() => api.post<Dispatch>('/dispatches/test', { ...toDispatchInput(draft), to }))
+    if (done !== undefined) {
+      setTestSentTo(to)
+      notifyUsageChanged()
+    }
   }
 
   useEffect(() => {
@@ -124,7 +153,17 @@ export function ComposePage() {
     })
   }
 
-  const recipientCount = preview?.recipients_total
+  const scheduledFor = draft.sendAt && !Number.isNaN(new Date(draft.sendAt).getTime())
+    ? `${formatDate(new Date(draft.sendAt).toISOString())} (${localTimeZone(new Date(draft.sendAt))})`
+    : undefined
+  const summary = summarizeConfirm({
+    subject: draft.subject.trim(),
+    preview,
+    usage: usage.data,
+    scheduledFor,
+    selection: describeSelection(draft),
+  })
+  const maxBytes = me?.plan?.limits?.attachment_bytes ?? null
 
   return (
     <div className="page">
@@ -142,7 +181,7 @@ export function ComposePage() {
           />
           <div className="merge-fields" role="group" aria-label="Insert merge field">
             <span className="small muted">Insert merge field:</span>
-            {MERGE_FIELDS.map((f) => (
+            {[...MERGE_FIELDS, ...customFields].map((f) => (
               <button key={f} type="button" className="chip-btn" onClick={() => insertMergeField(f)}>
                 {f}
               </button>
@@ -178,7 +217,7 @@ export function ComposePage() {
             value={draft.replyTo ?? ''}
             onChange={(e) => update('replyTo', e.target.value)}
             error={errors.reply_to ?? fieldError(send.error, 'reply_to')}
-            hint="Vendors' replies still reach this inbox; this address gets a copy of the thread."
+            hint={REPLY_TO_HELP}
           />
           <div className="grid-2">
             <SelectField
@@ -199,13 +238,14 @@ export function ComposePage() {
               value={draft.sendAt ?? ''}
               onChange={(e) => update('sendAt', e.target.value)}
               error={errors.send_at ?? fieldError(send.error, 'send_at')}
-              hint="Empty: send now."
+              hint={`Empty: send now. Times are in your time zone (${localTimeZone()}).`}
             />
           </div>
           <AttachmentsField
             label="Attachments (every message)"
             name="attachments"
             files={draft.attachments ?? []}
+            maxBytes={maxBytes}
             onChange={(files) => update('attachments', files)}
             error={fieldError(send.error, 'attachment_ids')}
           />
@@ -214,6 +254,7 @@ export function ComposePage() {
             name="recipient_attachments"
             perVendor
             files={draft.recipientAttachments ?? []}
+            maxBytes={maxBytes}
             onChange={(files) => update('recipientAttachments', files)}
             error={errors.recipient_attachments ?? fieldError(send.error, 'recipient_attachments')}
           />
@@ -223,38 +264,36 @@ export function ComposePage() {
             value={draft.contactRole}
             onChange={(e) => update('contactRole', e.target.value)}
             error={errors['recipients.contact_role']}
-            hint="Only mail contacts with this role (e.g. billing). Empty: each vendor’s primary contact."
+            hint={CONTACT_ROLE_HELP}
           />
 
           {confirming ? (
-            <div className="confirm-box" role="alertdialog" aria-labelledby="confirm-send-q">
-              <p id="confirm-send-q">
-                {draft.sendAt ? `Schedule for ${formatDate(new Date(draft.sendAt).toISOString())}: ` : ''}
-                Send “{draft.subject.trim()}” to{' '}
-                {typeof recipientCount === 'number'
-                  ? `${formatNumber(recipientCount)} recipients`
-                  : `${describeSelection(draft)}`}
-                {usage.data ? ` (${formatNumber(usage.data.remaining)} emails left this period)` : ''}?
-              </p>
-              <div className="form-actions">
-                <Button variant="primary" onClick={() => void onConfirmSend()} autoFocus>
-                  Confirm and send
-                </Button>
-                <Button variant="ghost" onClick={() => setConfirming(false)}>
-                  Back to editing
-                </Button>
-              </div>
-            </div>
+            <ConfirmStep
+              summary={summary}
+              onConfirm={() => void onConfirmSend()}
+              onBack={() => setConfirming(false)}
+              onRecheck={() => {
+                usage.reload()
+                onPreview()
+              }}
+            />
           ) : (
             <div className="form-actions">
               <Button onClick={onPreview} busy={previewAction.pending}>
                 {previewAction.pending ? 'Rendering…' : 'Preview'}
               </Button>
+              {me?.user.email ? (
+                <Button onClick={() => void onTestSend()} busy={testSend.pending}>
+                  {testSend.pending ? 'Sending test…' : `Send test to ${me.user.email}`}
+                </Button>
+              ) : null}
               <Button type="submit" variant="primary" busy={send.pending}>
-                {send.pending ? 'Sending…' : 'Send'}
+                {send.pending ? 'Sending…' : draft.sendAt ? 'Schedule' : 'Send'}
               </Button>
             </div>
           )}
+          {testSend.error ? <Notice kind="error">Test send failed: {errorMessage(testSend.error)}</Notice> : null}
+          {testSentTo ? <Notice kind="success">Test message sent to {testSentTo}.</Notice> : null}
         </form>
 
         <aside className="compose-side">
@@ -290,14 +329,73 @@ function describeSelection(d: ComposeDraft): string {
   return parts.join(' and ')
 }
 
+/** The last step before sending: who, who not and why, and whether the quota carries it. */
+export function ConfirmStep({
+  summary,
+  onConfirm,
+  onBack,
+  onRecheck,
+}: {
+  summary: ReturnType<typeof summarizeConfirm>
+  onConfirm: () => void
+  onBack: () => void
+  onRecheck: () => void
+}) {
+  return (
+    <div className="confirm-box" role="alertdialog" aria-labelledby="confirm-send-q">
+      <p id="confirm-send-q">{summary.question}</p>
+      <ul className="plain-list confirm-facts" aria-label="Before sending">
+        {summary.total !== null ? <li>Recipients: {plural(summary.total, 'recipient', 'recipients')}</li> : null}
+        {summary.exclusions.length ? (
+          <li>
+            Left out:
+            <ul>
+              {summary.exclusions.map((e) => (
+                <li key={e.key}>{e.label}</li>
+              ))}
+            </ul>
+          </li>
+        ) : summary.total !== null ? (
+          <li>No one left out.</li>
+        ) : null}
+        {summary.remaining !== null ? <li>Quota: {plural(summary.remaining, 'email', 'emails')} left this period</li> : null}
+      </ul>
+      {summary.blocked ? <Notice kind="warning">{summary.blocked}</Notice> : null}
+      <div className="form-actions">
+        {summary.fits ? (
+          <Button variant="primary" onClick={onConfirm} autoFocus>
+            {summary.actionLabel}
+          </Button>
+        ) : (
+          <Button onClick={onRecheck}>Check again</Button>
+        )}
+        <Button variant="ghost" onClick={onBack}>
+          Back to editing
+        </Button>
+      </div>
+    </div>
+  )
+}
+
 function PreviewView({ preview }: { preview: DispatchPreview }) {
   const count = preview.recipients_total
+  const missing = missingValueWarnings(preview)
   return (
     <div className="preview" aria-label="Rendered preview">
       <p>
-        <strong>{formatNumber(count)}</strong> recipients
+        <strong>{plural(count ?? 0, 'recipient', 'recipients')}</strong>
         {preview.to ? <span className="muted"> · shown for {preview.to}</span> : null}
       </p>
+      {missing.length ? (
+        <Notice kind="warning">
+          <span>Some recipients lack merge values; they would get an empty value:</span>
+          <ul aria-label="Missing merge values">
+            {missing.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
       {preview.subject ? (
         <p>
           <span className="muted">Subject:</span> {preview.subject}
@@ -439,6 +537,7 @@ function AttachmentsField({
   files,
   onChange,
   perVendor = false,
+  maxBytes,
   error,
 }: {
   label: string
@@ -446,13 +545,22 @@ function AttachmentsField({
   files: DraftAttachment[]
   onChange: (files: DraftAttachment[]) => void
   perVendor?: boolean
+  /** The plan's attachment limit: larger files are refused before uploading. */
+  maxBytes?: number | null
   error?: string | null
 }) {
   const upload = useAction()
+  const [tooBig, setTooBig] = useState<string | null>(null)
   const inputRef = useRef<HTMLInputElement>(null)
   const onFiles = async (chosen: FileList | null) => {
     if (!chosen?.length) return
     const list = Array.from(chosen)
+    const refused = oversizedFile(list, maxBytes)
+    setTooBig(refused)
+    if (refused) {
+      if (inputRef.current) inputRef.current.value = ''
+      return
+    }
     const added = await upload.run(() =>
       Promise.all(
         list.map(async (f) => {
@@ -478,6 +586,7 @@ function AttachmentsField({
         <p className="hint">Each file goes only to the vendor whose code starts its name, e.g. ACME_statement.pdf goes to ACME.</p>
       ) : null}
       {upload.pending ? <p className="hint">Uploading…</p> : null}
+      {tooBig ? <p className="field-error">{tooBig}</p> : null}
       {upload.error ? <p className="field-error">Upload failed: {errorMessage(upload.error)}</p> : null}
       {error ? <p className="field-error">{error}</p> : null}
       {files.length ? (

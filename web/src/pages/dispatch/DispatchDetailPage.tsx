@@ -18,9 +18,9 @@ import {
   SelectField,
   StatusBadge,
 } from '../../components/ui'
-import { formatDate, formatNumber, percent } from '../../lib/format'
+import { formatDate, formatNumber } from '../../lib/format'
 import { useAction, usePaged } from '../../lib/hooks'
-import { deliveryReason, DELIVERY_STATES, doneCount, isActiveDispatch } from './progress'
+import { deliveryReason, DELIVERY_STATES, doneCount, isActiveDispatch, progressText } from './progress'
 
 export const POLL_INTERVAL_MS = 1500
 
@@ -171,7 +171,7 @@ export function DispatchDetailPage() {
         <div className="big-progress">
           <ProgressBar value={done} max={total} label="Dispatch progress" />
           <p className="muted" aria-live="polite">
-            {formatNumber(done)} of {formatNumber(total)} recipients done ({percent(done, total)}%)
+            {progressText(d, total)}
             {active ? ' · updating live' : ''}
           </p>
         </div>

@@ -88,5 +88,8 @@ describe('compose sender and schedule', () => {
 
   it('refuses a schedule that is not a date', () => {
     expect(validateCompose({ ...base, sendAt: 'tomorrow-ish' }).send_at).toBe('Send at is not a valid date and time.')
+    const now = new Date('2030-01-02T10:00').getTime()
+    expect(validateCompose({ ...base, sendAt: '2030-01-02T09:00' }, now).send_at).toMatch(/in the past/)
+    expect(validateCompose({ ...base, sendAt: '2030-01-02T11:00' }, now).send_at).toBeUndefined()
   })
 })

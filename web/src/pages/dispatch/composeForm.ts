@@ -1,5 +1,6 @@
 // Pure logic of the dispatch compose form.
 import type { DispatchInput } from '../../api/types'
+import { formatBytes } from '../../lib/format'
 import { checkField, type FieldErrors } from '../../lib/validation'
 
 /** An uploaded file: shared by every message, or meant for the vendor with `vendorCode`. */
@@ -29,7 +30,7 @@ export function vendorCodeFromFilename(filename: string): string {
   return /^[^_. ]+/.exec(filename)?.[0] ?? ''
 }
 
-export function validateCompose(d: ComposeDraft): FieldErrors {
+export function validateCompose(d: ComposeDraft, now: number = Date.now()): FieldErrors {
   const errors: FieldErrors = {}
   const subject = checkField(d.subject, { label: 'Subject', required: true, singleLine: true, maxLength: 255 })
   if (subject) errors.subject = subject
@@ -41,6 +42,8 @@ export function validateCompose(d: ComposeDraft): FieldErrors {
   const replyTo = checkField(d.replyTo ?? '', { label: 'Reply-to', email: true, singleLine: true, maxLength: 254 })
   if (replyTo) errors.reply_to = replyTo
   if (d.sendAt && Number.isNaN(new Date(d.sendAt).getTime())) errors.send_at = 'Send at is not a valid date and time.'
+  else if (d.sendAt && new Date(d.sendAt).getTime() < now - 60_000)
+    errors.send_at = 'Send at is in the past. Choose a later time, or leave it empty to send now.'
   const codeless = (d.recipientAttachments ?? []).find((a) => !a.vendorCode.trim())
   if (codeless) errors.recipient_attachments = `Give the vendor code for ${codeless.filename}.`
   return errors
@@ -79,4 +82,38 @@ export function insertAt(value: string, start: number, end: number, text: string
   const s = Math.max(0, Math.min(start, value.length))
   const e = Math.max(s, Math.min(end, value.length))
   return { value: value.slice(0, s) + text + value.slice(e), caret: s + text.length }
+}
+
+/** Who a contact role reaches; the same rule the API documents and applies. */
+export const CONTACT_ROLE_HELP =
+  'Empty: each vendor’s primary contact (or, without one, its earliest active contact). ' +
+  '“all”: every active contact. A role (e.g. billing): the contacts with that role.'
+
+/** Where replies go when a reply-to address is set. */
+export const REPLY_TO_HELP =
+  'Replies reach both the Inbox and this address: the message carries the workspace reply address beside it.'
+
+/** `{{vendor.custom.<key>}}` chips for the custom field keys found on the given vendors, sorted. */
+export function customMergeFields(vendors: { custom_fields?: Record<string, string> }[]): string[] {
+  const keys = new Set<string>()
+  for (const v of vendors) {
+    for (const k of Object.keys(v.custom_fields ?? {})) if (/^[A-Za-z0-9_-]+$/.test(k)) keys.add(k)
+  }
+  return [...keys].sort().map((k) => `{{vendor.custom.${k}}}`)
+}
+
+/** "vendor.custom.region: 3 recipients lack it" lines from the preview's `missing_values`. */
+export function missingValueWarnings(preview: { missing_values?: { field: string; count: number }[] } | null | undefined): string[] {
+  const rows = Array.isArray(preview?.missing_values) ? preview.missing_values : []
+  return rows
+    .filter((m) => m && typeof m.field === 'string' && typeof m.count === 'number' && m.count > 0)
+    .map((m) => `{{${m.field.replace(/^\{\{\s*|\s*\}\}$/g, '')}}}: ${m.count} ${m.count === 1 ? 'recipient lacks' : 'recipients lack'} a value`)
+}
+
+/** The refusal for the first file over `maxBytes` (the plan's limit), or null when all fit. */
+export function oversizedFile(files: { name: string; size: number }[], maxBytes: number | null | undefined): string | null {
+  if (typeof maxBytes !== 'number' || maxBytes <= 0) return null
+  const big = files.find((f) => f.size > maxBytes)
+  if (!big) return null
+  return `${big.name} is ${formatBytes(big.size)}; attachments may be at most ${formatBytes(maxBytes)}.`
 }

@@ -1,4 +1,5 @@
 import type { Dispatch, DispatchCounts } from '../../api/types'
+import { formatNumber, percent } from '../../lib/format'
 
 /** Delivery states in display order, with a plain-language meaning. */
 export const DELIVERY_STATES: { key: keyof DispatchCounts; label: string; help: string }[] = [
@@ -37,4 +38,19 @@ export function deliveryReason(status: string, lastError?: string | null): strin
   const base = REASONS[status]
   if (!lastError) return base ?? ''
   return base ? `${base}: ${lastError}` : lastError
+}
+
+/**
+ * The progress line of a dispatch. A cancelled dispatch is not "100% done": it says how many
+ * were handed over before the cancel and how many were never sent.
+ */
+export function progressText(d: Pick<Dispatch, 'status' | 'counts'>, total: number): string {
+  const c = d.counts ?? {}
+  const noun = total === 1 ? 'recipient' : 'recipients'
+  if (d.status === 'cancelled') {
+    const handed = doneCount(c) - (c.cancelled ?? 0)
+    return `Cancelled: ${formatNumber(handed)} of ${formatNumber(total)} ${noun} processed before the cancel, ${formatNumber(c.cancelled ?? 0)} not sent`
+  }
+  const done = doneCount(c)
+  return `${formatNumber(done)} of ${formatNumber(total)} ${noun} done (${percent(done, total)}%)`
 }

@@ -1,12 +1,17 @@
-import { Link, useParams } from 'react-router-dom'
-import { api } from '../../api/client'
-import type { ThreadEntry, Vendor } from '../../api/types'
-import { DataTable, Empty, ErrorState, Loading, PagedTable, PageHeader, Section, StatusBadge } from '../../components/ui'
+import { useState } from 'react'
+import { Link, useNavigate, useParams } from 'react-router-dom'
+import { api, errorMessage } from '../../api/client'
+import type { ThreadEntry, Vendor, VendorList } from '../../api/types'
+import { ConfirmButton } from '../../components/ConfirmButton'
+import { Button, DataTable, Empty, ErrorState, Loading, Notice, PagedTable, PageHeader, Section, SelectField, StatusBadge } from '../../components/ui'
 import { formatDate } from '../../lib/format'
-import { usePaged, useResource } from '../../lib/hooks'
+import { useAction, usePaged, useResource } from '../../lib/hooks'
+import { addToList, deleteVendor, removeFromList } from './vendorActions'
 
 export function VendorDetailPage() {
   const { id = '' } = useParams()
+  const navigate = useNavigate()
+  const remove = useAction()
   const vendor = useResource((signal) => api.get<Vendor>(`/vendors/${encodeURIComponent(id)}`, undefined, signal), [id])
   const thread = usePaged<ThreadEntry>(
     (cursor, signal) => api.list<ThreadEntry>(`/vendors/${encodeURIComponent(id)}/messages`, { limit: 50, cursor }, signal),
@@ -35,9 +40,27 @@ export function VendorDetailPage() {
             <Link className="btn btn-secondary" to={`/vendors/${v.id}/edit`}>
               Edit vendor
             </Link>
+            <ConfirmButton
+              variant="danger"
+              label="Delete vendor"
+              question={`Delete ${v.name}? It leaves every list; mail already sent stays in the Sent history.`}
+              confirmLabel="Yes, delete"
+              busy={remove.pending}
+              onConfirm={() =>
+                void remove
+                  .run(async () => {
+                    await deleteVendor(v.id)
+                    return true
+                  })
+                  .then((ok) => {
+                    if (ok) navigate('/vendors', { replace: true, state: { deleted: v.name } })
+                  })
+              }
+            />
           </>
         }
       >
+        {remove.error ? <Notice kind="error">Delete failed: {errorMessage(remove.error)}</Notice> : null}
         <StatusBadge status={v.status} /> {v.code ? <span className="muted">Code {v.code}</span> : null}
       </PageHeader>
 
@@ -49,7 +72,9 @@ export function VendorDetailPage() {
             <dt>Tags</dt>
             <dd>{v.tags?.length ? v.tags.join(', ') : '—'}</dd>
             <dt>Lists</dt>
-            <dd>{v.lists?.length ? v.lists.map((l) => l.name).join(', ') : '—'}</dd>
+            <dd>
+              <VendorListsEditor vendorId={v.id} lists={v.lists ?? []} onChange={(lists) => vendor.setData({ ...v, lists })} />
+            </dd>
             <dt>Created</dt>
             <dd>{formatDate(v.created_at)}</dd>
             <dt>Updated</dt>
@@ -119,6 +144,71 @@ export function VendorDetailPage() {
           ]}
         />
       </Section>
+    </div>
+  )
+}
+
+/** The vendor's lists, with add and remove (the list membership API). */
+export function VendorListsEditor({
+  vendorId,
+  lists,
+  onChange,
+}: {
+  vendorId: string
+  lists: { id: string; name: string }[]
+  onChange: (lists: { id: string; name: string }[]) => void
+}) {
+  const all = useResource((signal) => api.list<VendorList>('/lists', { limit: 200 }, signal), [])
+  const [listId, setListId] = useState('')
+  const [problem, setProblem] = useState<string | null>(null)
+  const choices = (all.data?.items ?? []).filter((l) => !lists.some((m) => m.id === l.id))
+  const add = async () => {
+    const l = choices.find((c) => c.id === listId)
+    if (!l) return
+    const r = await addToList(l.id, [vendorId])
+    setProblem(r.failed[0]?.message ?? null)
+    if (!r.failed.length) {
+      onChange([...lists, { id: l.id, name: l.name }])
+      setListId('')
+    }
+  }
+  const drop = async (l: { id: string; name: string }) => {
+    const r = await removeFromList(l.id, [vendorId])
+    setProblem(r.failed[0]?.message ?? null)
+    if (!r.failed.length) onChange(lists.filter((x) => x.id !== l.id))
+  }
+  return (
+    <div>
+      {lists.length ? (
+        <ul className="chips" aria-label="Lists of this vendor">
+          {lists.map((l) => (
+            <li key={l.id} className="chip">
+              <Link to={`/lists/${l.id}`}>{l.name}</Link>
+              <button type="button" className="chip-remove" aria-label={`Remove from ${l.name}`} onClick={() => void drop(l)}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <span>—</span>
+      )}
+      {choices.length ? (
+        <div className="bulk-bar">
+          <SelectField
+            label="Add to list"
+            name="add_list"
+            fieldClassName="field-inline"
+            value={listId}
+            onChange={(e) => setListId(e.target.value)}
+            options={[{ value: '', label: 'Choose a list' }, ...choices.map((l) => ({ value: l.id, label: l.name }))]}
+          />
+          <Button small disabled={!listId} onClick={() => void add()}>
+            Add
+          </Button>
+        </div>
+      ) : null}
+      {problem ? <p className="field-error">{problem}</p> : null}
     </div>
   )
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { api, ApiError } from '../../api/client'
-import type { Vendor } from '../../api/types'
+import type { Vendor, VendorList } from '../../api/types'
 import {
   Button,
+  CheckboxField,
   ErrorState,
   FormError,
   Loading,
@@ -15,6 +16,7 @@ import {
 import { useAction, useResource } from '../../lib/hooks'
 import { hasErrors, type FieldErrors } from '../../lib/validation'
 import { VENDOR_STATUSES } from './VendorsPage'
+import { addToList, removeFromList } from './vendorActions'
 import {
   draftFromVendor,
   emptyContact,
@@ -40,7 +42,14 @@ export function VendorEditPage() {
         <ErrorState error={vendor.error} what="this vendor" onRetry={vendor.reload} />
       </div>
     )
-  return <VendorForm title={`Edit ${vendor.data.name}`} initial={draftFromVendor(vendor.data)} vendorId={vendor.data.id} />
+  return (
+    <VendorForm
+      title={`Edit ${vendor.data.name}`}
+      initial={draftFromVendor(vendor.data)}
+      vendorId={vendor.data.id}
+      initialListIds={(vendor.data.lists ?? []).map((l) => l.id)}
+    />
+  )
 }
 
 /** Drops blank contact and custom-field rows so server field indices match the rows on screen. */
@@ -75,9 +84,26 @@ function serverFieldErrors(err: unknown, d: VendorDraft): { errors: FieldErrors;
   return { errors, shown }
 }
 
-function VendorForm({ title, initial, vendorId }: { title: string; initial: VendorDraft; vendorId?: string }) {
+/** Which lists to join and leave to go from `before` to `after`. */
+export function listChanges(before: string[], after: string[]): { join: string[]; leave: string[] } {
+  return { join: after.filter((id) => !before.includes(id)), leave: before.filter((id) => !after.includes(id)) }
+}
+
+function VendorForm({
+  title,
+  initial,
+  vendorId,
+  initialListIds = [],
+}: {
+  title: string
+  initial: VendorDraft
+  vendorId?: string
+  initialListIds?: string[]
+}) {
   const navigate = useNavigate()
   const [draft, setDraft] = useState<VendorDraft>(initial)
+  const [listIds, setListIds] = useState<string[]>(initialListIds)
+  const lists = useResource((signal) => api.list<VendorList>('/lists', { limit: 200 }, signal), [])
   const [errors, setErrors] = useState<FieldErrors>({})
   const [touched, setTouched] = useState(false)
   const save = useAction()
@@ -112,6 +138,23 @@ function VendorForm({ title, initial, vendorId }: { title: string; initial: Vend
     }))
     if (!result) return
     const id = result.saved?.id ?? vendorId
+    if (id) {
+      // Memberships go through the list API once the vendor exists.
+      const { join, leave } = listChanges(initialListIds, listIds)
+      const ok = await save.run(async () => {
+        for (const l of join) {
+          const r = await addToList(l, [id])
+          if (r.failed.length) throw new Error(`Saved, but joining a list failed: ${r.failed[0].message}`)
+        }
+        for (const l of leave) {
+          const r = await removeFromList(l, [id])
+          if (r.failed.length) throw new Error(`Saved, but leaving a list failed: ${r.failed[0].message}`)
+        }
+        return true
+      })
+      // A new vendor exists already: go to its page (which shows its lists) rather than create it twice.
+      if (!ok && vendorId) return
+    }
     navigate(id ? `/vendors/${id}` : '/vendors')
   }
 
@@ -199,6 +242,22 @@ function VendorForm({ title, initial, vendorId }: { title: string; initial: Vend
             Add custom field
           </Button>
         </fieldset>
+
+        {lists.data?.items.length ? (
+          <fieldset className="subform">
+            <legend>Lists</legend>
+            <div className="check-list">
+              {lists.data.items.map((l) => (
+                <CheckboxField
+                  key={l.id}
+                  label={l.name}
+                  checked={listIds.includes(l.id)}
+                  onChange={(e) => setListIds((ids) => (e.target.checked ? [...ids, l.id] : ids.filter((x) => x !== l.id)))}
+                />
+              ))}
+            </div>
+          </fieldset>
+        ) : null}
 
         <div className="form-actions">
           <Button type="submit" variant="primary" busy={save.pending}>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
 import { api, errorMessage } from '../../api/client'
 import type { ImportJob, ImportReport } from '../../api/types'
+import { ConfirmButton } from '../../components/ConfirmButton'
 import { Button, DataTable, FormError, Notice, PageHeader, Section, SelectField, Stat } from '../../components/ui'
 import { customTarget, guessTarget, IMPORT_FIELDS, labelOf, mappingErrors, mappingParam } from './importMapping'
 import { formatBytes, formatNumber, percent } from '../../lib/format'
@@ -48,6 +49,7 @@ function reportOf(job: ImportJob): ImportReport | null {
       vendors_updated: job.vendors_updated ?? 0,
       contacts_added: job.contacts_added ?? 0,
       errors: job.errors ?? [],
+      error_count: job.error_count,
     }
   }
   return null
@@ -169,7 +171,7 @@ export function VendorImportPage() {
           <fieldset className="subform csv-mapping">
             <legend>Columns</legend>
             <p className="small muted">Choose which vendor field each column of the file fills. Sample values come from the first rows.</p>
-            <div className="table-wrap">
+            <div className="table-wrap mapping-scroll">
               <table>
                 <caption className="sr-only">Column mapping</caption>
                 <thead>
@@ -183,7 +185,7 @@ export function VendorImportPage() {
                   {headers.map((h, i) => (
                     <tr key={i}>
                       <th scope="row">{h}</th>
-                      <td className="small">{(preview ?? []).slice(1, 4).map((r) => r[i] ?? '').filter(Boolean).join(' · ') || '—'}</td>
+                      <td className="small sample-cell">{(preview ?? []).slice(1, 4).map((r) => r[i] ?? '').filter(Boolean).join(' · ') || '—'}</td>
                       <td>
                         <SelectField
                           label={`Import column ${h} as`}
@@ -242,7 +244,7 @@ export function VendorImportPage() {
         </Section>
       ) : null}
 
-      {report ? <ImportReportView report={report} /> : null}
+      {report ? <ImportReportView report={report} importId={job?.id ?? (report as Partial<ImportJob>).id} /> : null}
     </div>
   )
 }
@@ -257,18 +259,71 @@ function targetOptions(header: string): { value: string; label: string }[] {
   ]
 }
 
-function ImportReportView({ report }: { report: ImportReport }) {
+/** Total refused rows: `error_count` when the server gives it (the list may be capped), else the list's length. */
+export function errorTotal(report: ImportReport): number {
+  const listed = Array.isArray(report.errors) ? report.errors.length : 0
+  return typeof report.error_count === 'number' ? Math.max(report.error_count, listed) : listed
+}
+
+const UNDO_POLL_MS = 500
+const UNDO_POLLS = 120
+
+/** DELETE /imports/{id} starts the undo (202); the import's status then turns `undone`. */
+export async function undoImport(id: string, wait: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<void> {
+  const path = `/imports/${encodeURIComponent(id)}`
+  await api.del(path)
+  for (let i = 0; i < UNDO_POLLS; i++) {
+    const job = await api.get<ImportJob>(path)
+    if (job?.status === 'undone') return
+    if (job?.status === 'failed') throw new Error(job.error || 'The undo failed.')
+    await wait(UNDO_POLL_MS)
+  }
+  throw new Error('The undo is still running; check the vendor list in a minute.')
+}
+
+function ImportReportView({ report, importId }: { report: ImportReport; importId?: string }) {
   const errors = Array.isArray(report.errors) ? report.errors : []
+  const total = errorTotal(report)
+  const undo = useAction()
+  const [undone, setUndone] = useState(false)
+  const changed = report.vendors_created + report.vendors_updated + report.contacts_added > 0
   return (
-    <Section title="Import report">
+    <Section
+      title="Import report"
+      actions={
+        importId && changed && !undone ? (
+          <ConfirmButton
+            label="Undo import"
+            question="Remove the vendors this import created and revert the ones it updated?"
+            confirmLabel="Yes, undo"
+            busy={undo.pending}
+            onConfirm={() =>
+              void undo
+                .run(async () => {
+                  await undoImport(importId)
+                  return true
+                })
+                .then((ok) => setUndone(!!ok))
+            }
+          />
+        ) : null
+      }
+    >
+      {undone ? <Notice kind="success">Import undone: the vendors it created are gone and the ones it updated are back as before.</Notice> : null}
+      {undo.error ? <Notice kind="error">Undo failed: {errorMessage(undo.error)}</Notice> : null}
       <div className="stats">
         <Stat label="Rows" value={formatNumber(report.rows)} />
         <Stat label="Vendors created" value={formatNumber(report.vendors_created)} />
         <Stat label="Vendors updated" value={formatNumber(report.vendors_updated)} />
         <Stat label="Contacts added" value={formatNumber(report.contacts_added)} />
-        <Stat label="Rows with errors" value={formatNumber(errors.length)} />
+        <Stat label="Rows with errors" value={formatNumber(total)} />
       </div>
-      {errors.length ? (
+      {total > errors.length ? (
+        <p className="small muted">
+          Showing the first {formatNumber(errors.length)} of {formatNumber(total)} rows with errors.
+        </p>
+      ) : null}
+      {total ? (
         <DataTable
           caption="Rows with errors"
           rows={errors}
