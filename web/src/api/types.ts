@@ -281,7 +281,12 @@ export interface DispatchPreview {
   subject: string
   html: string
   text: string
+  /** Deliveries the dispatch would have, suppressed ones included. */
   recipients_total: number
+  /** Suppressed recipients; chosen vendors without a matching contact; chosen inactive vendors. */
+  excluded?: { suppressed: number; no_matching_contact: number; inactive: number }
+  /** Per merge field, how many recipients to be mailed have no value. */
+  missing_values?: { field: string; count: number }[]
 }
 
 export type InboxKind = 'reply' | 'bounce' | 'complaint'

@@ -22,6 +22,9 @@ import { useAction, useDebounced, useResource } from '../../lib/hooks'
 import { newUuid } from '../../lib/uuid'
 import { hasErrors, type FieldErrors } from '../../lib/validation'
 import {
+  CONTACT_ROLE_HINT,
+  describeContactRole,
+  excludedText,
   insertAt,
   MERGE_FIELDS,
   toDispatchInput,
@@ -178,7 +181,7 @@ export function ComposePage() {
             value={draft.replyTo ?? ''}
             onChange={(e) => update('replyTo', e.target.value)}
             error={errors.reply_to ?? fieldError(send.error, 'reply_to')}
-            hint="Vendors' replies still reach this inbox; this address gets a copy of the thread."
+            hint="Replies go to this inbox and to this address: both are in the message's Reply-To."
           />
           <div className="grid-2">
             <SelectField
@@ -223,7 +226,7 @@ export function ComposePage() {
             value={draft.contactRole}
             onChange={(e) => update('contactRole', e.target.value)}
             error={errors['recipients.contact_role']}
-            hint="Only mail contacts with this role (e.g. billing). Empty: each vendor’s primary contact."
+            hint={CONTACT_ROLE_HINT}
           />
 
           {confirming ? (
@@ -236,6 +239,7 @@ export function ComposePage() {
                   : `${describeSelection(draft)}`}
                 {usage.data ? ` (${formatNumber(usage.data.remaining)} emails left this period)` : ''}?
               </p>
+              <p>Mailed: {describeContactRole(draft.contactRole)}.{excludedText(preview)}</p>
               <div className="form-actions">
                 <Button variant="primary" onClick={() => void onConfirmSend()} autoFocus>
                   Confirm and send

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { insertAt, toDispatchInput, validateCompose, vendorCodeFromFilename } from './composeForm'
+import { describeContactRole, excludedText, insertAt, toDispatchInput, validateCompose, vendorCodeFromFilename } from './composeForm'
 import { deliveryReason, doneCount } from './progress'
 
 const base = { subject: 'RFQ 2025', body: 'Hello {{vendor.name}}', listIds: ['l1'], vendorIds: [], contactRole: '' }
@@ -25,6 +25,21 @@ describe('compose form', () => {
       recipients: { list_ids: ['l1'], vendor_ids: ['v1'], contact_role: null },
     })
     expect(toDispatchInput({ ...base, contactRole: ' billing ' }).recipients.contact_role).toBe('billing')
+  })
+
+  it('describes the contact role as the server applies it', () => {
+    expect(describeContactRole(' ')).toBe('each vendor’s primary contact')
+    expect(describeContactRole('all')).toBe('every contact of each vendor')
+    expect(describeContactRole(' ops ')).toBe('each vendor’s contacts with the role “ops”')
+  })
+
+  it('says what the preview excludes', () => {
+    const preview = { subject: '', html: '', text: '', recipients_total: 4 }
+    expect(excludedText(null)).toBe('')
+    expect(excludedText({ ...preview, excluded: { suppressed: 0, no_matching_contact: 0, inactive: 0 } })).toBe('')
+    expect(excludedText({ ...preview, excluded: { suppressed: 3, no_matching_contact: 1, inactive: 2 } })).toBe(
+      ' Not mailed: 3 suppressed addresses, 1 vendor without a matching contact, 2 inactive vendors.',
+    )
   })
 
   it('inserts merge fields at the caret', () => {

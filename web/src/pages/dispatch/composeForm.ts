@@ -1,5 +1,5 @@
 // Pure logic of the dispatch compose form.
-import type { DispatchInput } from '../../api/types'
+import type { DispatchInput, DispatchPreview } from '../../api/types'
 import { checkField, type FieldErrors } from '../../lib/validation'
 
 /** An uploaded file: shared by every message, or meant for the vendor with `vendorCode`. */
@@ -63,6 +63,31 @@ export function toDispatchInput(d: ComposeDraft): DispatchInput {
   if (d.recipientAttachments?.length)
     input.recipient_attachments = d.recipientAttachments.map((a) => ({ attachment_id: a.id, vendor_code: a.vendorCode.trim() }))
   return input
+}
+
+/** The help under the contact-role field: the server's rule (docs: recipients.contact_role). */
+export const CONTACT_ROLE_HINT =
+  'Empty: each vendor’s primary contact (none marked primary: its earliest contact). “all”: every contact. ' +
+  'Any other text: only the contacts with exactly that role (e.g. billing).'
+
+/** Who of each vendor a dispatch with this contact role mails, as the confirm step says it. */
+export function describeContactRole(contactRole: string): string {
+  const role = contactRole.trim()
+  if (!role) return 'each vendor’s primary contact'
+  if (role === 'all') return 'every contact of each vendor'
+  return `each vendor’s contacts with the role “${role}”`
+}
+
+/** " Not mailed: …" for the confirm step, from a preview's exclusions; empty when none. */
+export function excludedText(preview: DispatchPreview | null): string {
+  const e = preview?.excluded
+  if (!e) return ''
+  const parts: string[] = []
+  if (e.suppressed) parts.push(`${e.suppressed} suppressed address${e.suppressed === 1 ? '' : 'es'}`)
+  if (e.no_matching_contact)
+    parts.push(`${e.no_matching_contact} vendor${e.no_matching_contact === 1 ? '' : 's'} without a matching contact`)
+  if (e.inactive) parts.push(`${e.inactive} inactive vendor${e.inactive === 1 ? '' : 's'}`)
+  return parts.length ? ` Not mailed: ${parts.join(', ')}.` : ''
 }
 
 /** Merge fields the server knows (an unknown one is refused); custom fields use vendor.custom.<key>. */
