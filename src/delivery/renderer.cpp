@@ -106,9 +106,10 @@ mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
     mail::Message m;
     m.from = p->from;
     m.to = {{d.contact_name, d.email}};
-    // Replies come back to DispatchHub (threaded to this delivery) unless the sender chose otherwise.
-    m.reply_to = p->reply_to ? mail::Mailbox{"", *p->reply_to}
-                             : mail::Mailbox{p->from.name, mail::reply_address(d.id, mail_domain_, routing_key_)};
+    // Replies always come back to DispatchHub (threaded to this delivery); a dispatch's own reply-to
+    // address is added beside it, so that it gets a copy and the Inbox still sees the thread.
+    m.reply_to = mail::Mailbox{p->from.name, mail::reply_address(d.id, mail_domain_, routing_key_)};
+    if (p->reply_to) m.also_reply_to = {mail::Mailbox{"", *p->reply_to}};
     m.subject = rendered.subject;
     m.message_id = mail::make_message_id(d.id, mail_domain_);
     m.date = std::chrono::system_clock::now();

@@ -44,11 +44,18 @@ void register_compose(http::Router& router, DispatchService& svc) {
                     std::optional<std::string> vendor_id;
                     if (body.contains("vendor_id") && body["vendor_id"].is_string()) vendor_id = body["vendor_id"];
                     auto p = svc.preview(req.tenant_id(), request_from_json(body, "vendor_id"), vendor_id);
+                    nlohmann::json missing = nlohmann::json::array();
+                    for (auto& [field, count] : p.recipients.missing) missing.push_back({{"field", field}, {"count", count}});
                     return http::Response::json({{"to", p.to},
                                                  {"subject", p.subject},
                                                  {"text", p.text},
                                                  {"html", p.html},
-                                                 {"recipients_total", p.recipients_total}});
+                                                 {"recipients_total", p.recipients_total},
+                                                 {"excluded",
+                                                  {{"suppressed", p.recipients.suppressed},
+                                                   {"no_matching_contact", p.recipients.no_matching_contact},
+                                                   {"inactive", p.recipients.inactive}}},
+                                                 {"missing_values", missing}});
                 },
                 4 << 20});
     router.add({"POST", "/api/v1/dispatches/test", Access::tenant_member,

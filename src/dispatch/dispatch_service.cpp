@@ -218,7 +218,8 @@ Preview DispatchService::preview(const std::string& tenant_id, const DispatchReq
         for (auto& [k, v] : parsed.items())
             if (v.is_string()) ctx.vendor_custom[k] = v.get<std::string>();
         auto rendered = render_message(tmpl, ctx);
-        return Preview{sample->email, rendered.subject, rendered.text, rendered.html, sample->total};
+        auto summary = summarize_recipients(tx, tenant_id, req.recipients, recipient_fields(tmpl));
+        return Preview{sample->email, rendered.subject, rendered.text, rendered.html, summary.recipients_total, summary};
     });
 }
 

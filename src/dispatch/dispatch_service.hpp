@@ -21,6 +21,7 @@ struct CreateResult {
 struct Preview {
     std::string to, subject, text, html;
     long long recipients_total = 0;
+    dispatch_store::RecipientSummary recipients;  ///< exclusions and missing merge values
 };
 
 /// Composing and controlling dispatches. Creation commits the dispatch, every delivery and the

@@ -65,8 +65,29 @@ VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7, $8, $9, $10::jsonb, $11::uuid[],
         $16::uuid, $17, $18)
 RETURNING id)SQL";
 
-// Every active contact of every selected active vendor (lists honour a member's contact_role),
-// one delivery per distinct address (the primary contact wins), suppressed ones marked.
+// The contact-role rule, the one definition (the API docs and the UI help say the same): the
+// dispatch's recipients.contact_role ($4) chooses each vendor's contacts:
+//   null  -> the vendor's primary contact (none marked primary: its earliest contact);
+//   "all" -> every contact;  any other text -> the contacts with exactly that role.
+// A list member added with a contact_role is mailed only at contacts with that role (null and "all"
+// then mean all of those). Over the chosen row `ch`, vendor `v` and contact `c`.
+constexpr const char* kContactRoleRule = R"SQL(CASE
+    WHEN ch.member_role IS NOT NULL THEN c.role = ch.member_role AND coalesce($4::text, 'all') IN ('all', c.role)
+    WHEN $4::text IS NULL THEN
+      c.id = (SELECT p.id FROM vendor_contacts p WHERE p.vendor_id = v.id ORDER BY p.is_primary DESC, p.created_at, p.id LIMIT 1)
+    WHEN $4::text = 'all' THEN true
+    ELSE c.role = $4::text
+  END)SQL";
+
+// Whether the address `email` is suppressed: an entry for the address (stored lower-cased) or for
+// its whole domain ("@domain"). Over the tenant $1.
+std::string suppressed_match(const std::string& email) {
+    return "s.tenant_id = $1::uuid AND s.address IN (lower(" + email + "), '@' || split_part(lower(" + email + "), '@', 2))";
+}
+
+// Every matching contact (kContactRoleRule) of every selected active vendor, one recipient per
+// distinct address in any letter case (the primary contact wins). `matched` keeps every match, so
+// that a vendor whose only contact is shared with another vendor still counts as matched.
 // `extra_columns` adds columns over the vendor `v` and contact `c` of each recipient.
 std::string recipients_cte(const std::string& extra_columns) {
     return R"SQL(
@@ -74,23 +95,26 @@ WITH chosen AS (
   SELECT v.id AS vendor_id, NULL::text AS member_role FROM vendors v WHERE v.id = ANY($3::uuid[])
   UNION ALL
   SELECT m.vendor_id, m.contact_role FROM vendor_list_members m WHERE m.list_id = ANY($2::uuid[])
-), recipients AS (
-  SELECT DISTINCT ON (c.email) c.vendor_id, c.id AS contact_id, c.email, c.name)SQL" +
+), matched AS (
+  SELECT c.vendor_id, c.id AS contact_id, c.email, c.name, c.is_primary, c.created_at AS contact_created)SQL" +
            extra_columns + R"SQL(
   FROM chosen ch
   JOIN vendors v ON v.id = ch.vendor_id AND v.status = 'active'
   JOIN vendor_contacts c ON c.vendor_id = v.id
-  WHERE ($4::text IS NULL OR c.role = $4) AND (ch.member_role IS NULL OR c.role = ch.member_role)
-  ORDER BY c.email, c.is_primary DESC, c.created_at
+  WHERE )SQL" + kContactRoleRule + R"SQL(
+), recipients AS (
+  SELECT DISTINCT ON (lower(email)) * FROM matched ORDER BY lower(email), is_primary DESC, contact_created, contact_id
 ))SQL";
 }
 
-constexpr const char* kInsertDeliveries = R"SQL(, inserted AS (
+const std::string kInsertDeliveries = R"SQL(, inserted AS (
   INSERT INTO deliveries (tenant_id, dispatch_id, vendor_id, contact_id, email, contact_name, status, reason)
   SELECT $1::uuid, $5::uuid, r.vendor_id, r.contact_id, r.email, r.name,
-         CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END,
-         CASE WHEN s.address IS NULL THEN NULL ELSE 'the address is on the suppression list (' || s.reason || ')' END
-  FROM recipients r LEFT JOIN suppressions s ON s.tenant_id = $1::uuid AND s.address = r.email
+         CASE WHEN s.reason IS NULL THEN 'queued' ELSE 'suppressed' END,
+         CASE WHEN s.reason IS NULL THEN NULL ELSE 'the address is on the suppression list (' || s.reason || ')' END
+  FROM recipients r
+  LEFT JOIN LATERAL (SELECT s.reason FROM suppressions s WHERE )SQL" + suppressed_match("r.email") + R"SQL(
+                     ORDER BY length(s.address) DESC LIMIT 1) s ON true
   RETURNING status
 )
 SELECT count(*) FILTER (WHERE status = 'queued') AS queued, count(*) FILTER (WHERE status = 'suppressed') AS suppressed)SQL";
@@ -110,19 +134,46 @@ std::string custom_key(const std::string& field) {
     return field.rfind("vendor.custom.", 0) == 0 ? field.substr(std::string("vendor.custom.").size()) : "";
 }
 
+// Per required field i, a column missing_i: the recipient has no value for it (keys from `keys_param`).
+std::string missing_flags(const std::vector<std::string>& required_fields, const std::string& keys_param) {
+    std::string flags;
+    for (std::size_t i = 0; i < required_fields.size(); ++i) {
+        auto condition = missing_value_condition(required_fields[i], "c.name", "(" + keys_param + "::text[])[" + std::to_string(i + 1) + "]");
+        flags += ", (" + condition.value_or("false") + ") AS missing_" + std::to_string(i);
+    }
+    return flags.empty() ? flags : ", v.name AS vendor_name" + flags;
+}
+
 // The fan-out also finds, per required field, a queued recipient without a value (the first by
 // label), from the recipients it has just resolved: no second pass over the new deliveries.
 std::string fan_out_sql(const std::vector<std::string>& required_fields) {
-    std::string flags, checks;
+    std::string checks;
     for (std::size_t i = 0; i < required_fields.size(); ++i) {
         auto n = std::to_string(i);
-        auto condition = missing_value_condition(required_fields[i], "c.name", "($6::text[])[" + std::to_string(i + 1) + "]");
-        flags += ", (" + condition.value_or("false") + ") AS missing_" + n;
         checks += ",\n  (SELECT min(coalesce(r.vendor_name, '') || ' <' || r.email || '>') FROM recipients r WHERE r.missing_" +
-                  n + " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.tenant_id = $1::uuid AND s.address = r.email)) AS missing_" + n;
+                  n + " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE " + suppressed_match("r.email") + ")) AS missing_" + n;
     }
-    if (!flags.empty()) flags = ", v.name AS vendor_name" + flags;
-    return recipients_cte(flags) + kInsertDeliveries + checks + " FROM inserted";
+    return recipients_cte(missing_flags(required_fields, "$6")) + kInsertDeliveries + checks + " FROM inserted";
+}
+
+// What a request resolves to, without writing: recipients (suppressed ones included, as in a
+// dispatch's recipients_total), the excluded ones by cause, and per required field how many
+// recipients that would be mailed have no value. $5: the keys of vendor.custom.<key> fields.
+std::string summary_sql(const std::vector<std::string>& required_fields) {
+    std::string counts;
+    for (std::size_t i = 0; i < required_fields.size(); ++i) {
+        auto n = std::to_string(i);
+        counts += ",\n  (SELECT count(*) FROM marked WHERE missing_" + n + " AND NOT is_suppressed) AS missing_" + n;
+    }
+    return recipients_cte(missing_flags(required_fields, "$5")) + R"SQL(
+, marked AS (
+  SELECT r.*, EXISTS (SELECT 1 FROM suppressions s WHERE )SQL" + suppressed_match("r.email") + R"SQL() AS is_suppressed
+  FROM recipients r
+)
+SELECT (SELECT count(*) FROM marked) AS total, (SELECT count(*) FROM marked WHERE is_suppressed) AS suppressed,
+  (SELECT count(*) FROM vendors v WHERE v.id IN (SELECT vendor_id FROM chosen) AND v.status <> 'active') AS inactive,
+  (SELECT count(*) FROM vendors v WHERE v.id IN (SELECT vendor_id FROM chosen) AND v.status = 'active'
+     AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.vendor_id = v.id)) AS no_matching_contact)SQL" + counts;
 }
 
 const std::string kPreviewRecipient = recipients_cte("") + R"SQL(
@@ -370,6 +421,20 @@ FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& disp
     auto r = tx.exec(fan_out_sql(required_fields), params);
     FanOut out{r.integer(0, "queued"), r.integer(0, "suppressed"), {}};
     for (std::size_t i = 0; i < required_fields.size(); ++i) out.missing.push_back(r.opt(0, "missing_" + std::to_string(i)));
+    return out;
+}
+
+RecipientSummary summarize_recipients(db::Tx& tx, const std::string& tenant_id, const Recipients& rc,
+                                      const std::vector<std::string>& required_fields) {
+    db::Params params = {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role};
+    std::vector<std::string> keys;  // $5[i]: as in fan_out
+    for (auto& f : required_fields) keys.push_back(custom_key(f));
+    if (std::any_of(keys.begin(), keys.end(), [](auto& k) { return !k.empty(); })) params.push_back(db::text_array(keys));
+    auto r = tx.exec(summary_sql(required_fields), params);
+    RecipientSummary out{r.integer(0, "total"), r.integer(0, "suppressed"), r.integer(0, "no_matching_contact"),
+                         r.integer(0, "inactive"), {}};
+    for (std::size_t i = 0; i < required_fields.size(); ++i)
+        if (auto n = r.integer(0, "missing_" + std::to_string(i)); n > 0) out.missing.emplace_back(required_fields[i], n);
     return out;
 }
 

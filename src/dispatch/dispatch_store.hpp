@@ -59,6 +59,16 @@ struct FanOut {
 /// statement checks that every queued recipient has a value for each of `required_fields`.
 FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id, const Recipients& r,
                const std::vector<std::string>& required_fields = {});
+/// What a request resolves to, computed without writing anything (previews). Recipients as in
+/// fan_out (suppressed ones included); the exclusions: suppressed recipients, chosen active vendors
+/// without a contact matching the contact-role rule, chosen inactive vendors; and per required
+/// field with any, the number of recipients to be mailed that have no value for it.
+struct RecipientSummary {
+    long long recipients_total = 0, suppressed = 0, no_matching_contact = 0, inactive = 0;
+    std::vector<std::pair<std::string, long long>> missing;
+};
+RecipientSummary summarize_recipients(db::Tx& tx, const std::string& tenant_id, const Recipients& r,
+                                      const std::vector<std::string>& required_fields);
 /// Whether a merge field's value comes from the recipient (vendor or contact) rather than the dispatch.
 bool is_recipient_field(const std::string& field);
 /// Queues a single address (test sends).

@@ -140,7 +140,11 @@ std::string build_message(const Message& m) {
     out += "Date: " + mime::rfc5322_date(date) + "\r\n";
     out += address_header("From", "from", {m.from});
     out += address_header("To", "to", m.to);
-    if (m.reply_to) out += address_header("Reply-To", "reply_to", {*m.reply_to});
+    if (m.reply_to) {
+        std::vector<Mailbox> reply_to = {*m.reply_to};
+        reply_to.insert(reply_to.end(), m.also_reply_to.begin(), m.also_reply_to.end());
+        out += address_header("Reply-To", "reply_to", reply_to);
+    }
     check_subject("subject", m.subject);
     out += mime::fold_header("Subject", mime::unstructured_tokens(header_text_as_written(m.subject)));
     out += "Message-ID: " + message_id_token("message_id", m.message_id) + "\r\n";

@@ -54,6 +54,7 @@ struct Message {
     Mailbox from;
     std::vector<Mailbox> to;  ///< at least one
     std::optional<Mailbox> reply_to;
+    std::vector<Mailbox> also_reply_to;  ///< further Reply-To mailboxes after reply_to (ignored without it)
     std::string subject;     ///< runs of white space collapse to one space
     std::string message_id;  ///< "<id@domain>" (brackets added when missing); stable per delivery
     std::chrono::system_clock::time_point date;

@@ -126,4 +126,21 @@ std::string normalize_address(std::string_view input, const std::string& field) 
     return r.address;
 }
 
+AddressCheck check_suppression_address(std::string_view input) {
+    while (!input.empty() && (input.front() == ' ' || input.front() == '\t')) input.remove_prefix(1);
+    while (!input.empty() && (input.back() == ' ' || input.back() == '\t')) input.remove_suffix(1);
+    if (input.find_first_of("*?%") != std::string_view::npos)
+        return bad("wildcards are not supported; \"@example.com\" suppresses a whole domain");
+    bool whole_domain = !input.empty() && input.front() == '@';
+    // A domain entry is checked as an address with a placeholder local part: the same domain rules.
+    auto r = check_address(whole_domain ? "x" + std::string(input) : std::string(input));
+    if (!r.ok) return r;
+    r.address = strings::to_lower(whole_domain ? r.address.substr(1) : r.address);
+    return r;
+}
+
+std::string suppression_kind(std::string_view entry) {
+    return !entry.empty() && entry.front() == '@' ? "domain" : "address";
+}
+
 }  // namespace dh::vendors

@@ -22,4 +22,12 @@ AddressCheck check_address(std::string_view input);
 /// check_address or Error::invalid_field(field, reason) (422 naming the field).
 std::string normalize_address(std::string_view input, const std::string& field);
 
+/// The suppression-list form of `input`: a checked address lower-cased whole (local parts too, as
+/// mailbox providers treat them), or "@domain" (lower-cased A-label) for every address at a domain.
+/// Other wildcards ("*", "?", "%") are refused: a list entry must mean exactly what it matches.
+AddressCheck check_suppression_address(std::string_view input);
+
+/// "domain" for a whole-domain entry ("@domain"), otherwise "address".
+std::string suppression_kind(std::string_view entry);
+
 }  // namespace dh::vendors

@@ -70,6 +70,16 @@ bool blank(const CsvRecord& r) {
 
 }  // namespace
 
+std::optional<ImportRowError> SeenCodes::check(const ImportRow& row) {
+    if (!row.code) return std::nullopt;
+    auto name = strings::to_lower(row.name);
+    auto [it, fresh] = first_.try_emplace(*row.code, FirstRow{row.row, name, row.name});
+    if (fresh || it->second.name_key == name) return std::nullopt;
+    return ImportRowError{row.row, "code",
+                          "repeats the code " + *row.code + " of row " + std::to_string(it->second.row) +
+                              " (\"" + it->second.name + "\") with another vendor name; use a code of its own"};
+}
+
 std::optional<std::size_t> ColumnMap::at(const std::string& field) const {
     auto it = fields.find(field);
     if (it == fields.end()) return std::nullopt;

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -48,5 +49,22 @@ enum class RowKind { row, blank, error };
 
 /// Classifies one record: a valid row (in `out`), a blank line, or an error (in `error`).
 RowKind parse_row(const ColumnMap& columns, const CsvRecord& record, ImportRow& out, ImportRowError& error);
+
+/// The vendor codes seen so far in one file. A later row repeating a code is an error of that row
+/// (field "code") when it names another vendor; with the same name (in any letter case) it is one
+/// more row of that vendor, which is how a file lists a vendor's further contacts.
+class SeenCodes {
+public:
+    /// nullopt when the row may be applied; otherwise its error. Remembers the first row of a code.
+    std::optional<ImportRowError> check(const ImportRow& row);
+
+private:
+    struct FirstRow {
+        std::size_t row = 0;
+        std::string name_key;  ///< lower-cased name
+        std::string name;
+    };
+    std::unordered_map<std::string, FirstRow> first_;
+};
 
 }  // namespace dh::vendors

@@ -133,6 +133,7 @@ ImportReport ImportService::run(const Queued& job) {
     std::vector<ImportRow> batch;
     std::int64_t bytes = 0;
     bool header_seen = false;
+    SeenCodes codes;
     auto flush = [&] {
         if (stopping_) throw Interrupted{};
         db::with_tx(pool_, db::Scope::tenant(tenant), [&](db::Tx& tx) {
@@ -159,6 +160,12 @@ ImportReport ImportService::run(const Queued& job) {
         auto kind = parse_row(job.columns, record, row, error);
         if (kind == RowKind::blank) return;
         ++report.rows;
+        if (kind == RowKind::row) {
+            if (auto repeated = codes.check(row)) {
+                kind = RowKind::error;
+                error = std::move(*repeated);
+            }
+        }
         if (kind == RowKind::error) add_error(report, std::move(error));
         else batch.push_back(std::move(row));
         if (batch.size() >= kBatchRows) flush();

@@ -33,7 +33,9 @@ Page<Suppression> SuppressionService::list(const std::string& tenant_id, const s
 }
 
 Suppression SuppressionService::add(const std::string& tenant_id, Suppression s, audit::Entry actor) {
-    s.address = normalize_address(s.address, "address");
+    auto checked = check_suppression_address(s.address);
+    if (!checked.ok) throw Error::invalid_field("address", "not a valid address or @domain: " + checked.reason);
+    s.address = checked.address;
     if (s.reason.empty()) s.reason = "manual";
     if (!valid_suppression_reason(s.reason))
         throw Error::invalid_field("reason", "must be bounce, complaint, manual or unsubscribe");
@@ -58,7 +60,7 @@ void SuppressionService::remove(const std::string& tenant_id, const std::string&
         if (strings::is_uuid(id_or_address)) {
             s = suppression_store::find_by_id(tx, id_or_address);
         } else {
-            auto checked = check_address(id_or_address);
+            auto checked = check_suppression_address(id_or_address);
             if (checked.ok) s = suppression_store::find_by_address(tx, checked.address);
         }
         if (!s || !suppression_store::remove(tx, s->id)) throw Error::not_found("Suppression");

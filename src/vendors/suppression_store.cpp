@@ -12,11 +12,13 @@ constexpr const char* kList = "SELECT " DH_SUPPRESSION_COLUMNS R"SQL( FROM suppr
 WHERE ($1::text IS NULL OR address ILIKE $1) AND ($2::text IS NULL OR reason = $2) AND address > $3
 ORDER BY address LIMIT $4)SQL";
 constexpr const char* kFindById = "SELECT " DH_SUPPRESSION_COLUMNS " FROM suppressions WHERE id = $1";
-constexpr const char* kFindByAddress = "SELECT " DH_SUPPRESSION_COLUMNS " FROM suppressions WHERE address = $1";
-constexpr const char* kInsert = "INSERT INTO suppressions (tenant_id, address, reason, source) VALUES ($1, $2, $3, $4) "
+constexpr const char* kFindByAddress = "SELECT " DH_SUPPRESSION_COLUMNS " FROM suppressions WHERE address = lower($1)";
+constexpr const char* kInsert = "INSERT INTO suppressions (tenant_id, address, reason, source) VALUES ($1, lower($2), $3, $4) "
                                 "ON CONFLICT (tenant_id, address) DO NOTHING RETURNING " DH_SUPPRESSION_COLUMNS;
 constexpr const char* kDelete = "DELETE FROM suppressions WHERE id = $1";
-constexpr const char* kIsSuppressed = "SELECT EXISTS (SELECT 1 FROM suppressions WHERE address = $1) AS s";
+// The entry for the address itself or for its whole domain (see suppression_match).
+constexpr const char* kIsSuppressed = R"SQL(
+SELECT EXISTS (SELECT 1 FROM suppressions WHERE address IN (lower($1), '@' || split_part(lower($1), '@', 2))) AS s)SQL";
 
 Suppression from(const db::Result& r, int i) {
     return {r.text(i, "id"), r.text(i, "address"), r.text(i, "reason"), r.opt(i, "source"), r.text(i, "created_at")};

@@ -20,7 +20,7 @@ std::optional<Suppression> find_by_address(db::Tx& tx, const std::string& addres
 /// nullopt when the address is already suppressed.
 std::optional<Suppression> insert(db::Tx& tx, const std::string& tenant_id, const Suppression& s);
 bool remove(db::Tx& tx, const std::string& id);
-/// True when `address` (normalized) is on the list: the check senders use before mailing.
+/// True when `address`, or its whole domain, is on the list (any letter case): the check senders use.
 bool is_suppressed(db::Tx& tx, const std::string& address);
 
 }  // namespace dh::vendors::suppression_store

@@ -4,6 +4,7 @@
 #include "common/strings.hpp"
 #include "http/json_fields.hpp"
 #include "http/message.hpp"
+#include "vendors/address.hpp"
 #include "vendors/vendor_rules.hpp"
 
 namespace dh::vendors::json {
@@ -89,7 +90,8 @@ json list(const VendorList& l) {
 }
 
 json suppression(const Suppression& s) {
-    return {{"id", s.id}, {"address", s.address}, {"reason", s.reason}, {"source", opt(s.source)},
+    return {{"id", s.id},         {"address", s.address}, {"kind", suppression_kind(s.address)},
+            {"reason", s.reason}, {"source", opt(s.source)},
             {"created_at", s.created_at}};
 }
 

@@ -86,6 +86,43 @@ TEST(VendorImport, RowsOfOneVendorMergeAndEmptyCellsKeepValues) {
     EXPECT_EQ(v["contacts"][0]["role"], "finance");
 }
 
+TEST(VendorImport, ARepeatedCodeWithAnotherNameIsAnErrorOfItsRow) {
+    TestServer server;
+    PlatformSession platform(server);
+    auto acme = platform.create_tenant("acme");
+    std::string csv = "code,name,email,contact_name,role\r\n"
+                      "W9,Nine Ltd,a@nine.example,A,ap\r\n"
+                      "W9,Nine Ltd,b@nine.example,B,ops\r\n"
+                      "W9,Other Name GmbH,c@other.example,C,ap\r\n"
+                      "W8,Eight,e@eight.example,E,ap\r\n"
+                      "W9,NINE LTD,d@nine.example,D,ap\r\n";
+    auto r = import_csv(acme.http, csv).json();
+    EXPECT_EQ(r["rows"], 5) << r.dump();
+    EXPECT_EQ(r["vendors_created"], 2);
+    EXPECT_EQ(r["contacts_added"], 4) << "rows repeating a code with the same name add contacts";
+    EXPECT_EQ(r["error_count"], 1);
+    ASSERT_EQ(r["errors"].size(), 1u);
+    EXPECT_EQ(r["errors"][0]["row"], 4);
+    EXPECT_EQ(r["errors"][0]["field"], "code");
+    EXPECT_NE(r["errors"][0]["reason"].get<std::string>().find("row 2"), std::string::npos) << r.dump();
+    EXPECT_EQ(acme.http.get("/api/v1/vendors?q=c%40other.example").json()["items"].size(), 0u);
+    auto nine = acme.http.get("/api/v1/vendors?q=W9").json()["items"];
+    ASSERT_EQ(nine.size(), 1u);
+    EXPECT_EQ(nine[0]["name"], "Nine Ltd");
+    EXPECT_EQ(nine[0]["contact_count"], 3);
+}
+
+TEST(VendorImport, ErrorCountIsTheTotalWhileTheListIsCapped) {
+    TestServer server;
+    PlatformSession platform(server);
+    auto acme = platform.create_tenant("acme");
+    std::string csv = "code,name,email\r\n";
+    for (int i = 0; i < 1200; ++i) csv += "X" + std::to_string(i) + ",Vendor " + std::to_string(i) + ",broken@@x\r\n";
+    auto r = import_csv(acme.http, csv).json();
+    EXPECT_EQ(r["error_count"], 1200) << r.dump().substr(0, 300);
+    EXPECT_LT(r["errors"].size(), 1200u);
+}
+
 TEST(VendorImport, MalformedRowsAndFiles) {
     TestServer server;
     PlatformSession platform(server);

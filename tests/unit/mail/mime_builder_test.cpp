@@ -191,6 +191,14 @@ TEST(MimeBuilder, DisplayNamesQuotedOrEncoded) {
     EXPECT_EQ(e.header("Reply-To"), "reply+tok@dispatchhub.localhost");
 }
 
+TEST(MimeBuilder, FurtherReplyToMailboxesFollowTheFirst) {
+    auto m = basic();
+    m.reply_to = Mailbox{"Globex", "reply+tok@dispatchhub.localhost"};
+    m.also_reply_to = {{"", "buyer@northwind.example"}};
+    EXPECT_EQ(parse_entity(build_message(m)).header("Reply-To"),
+              "Globex <reply+tok@dispatchhub.localhost>, buyer@northwind.example");
+}
+
 TEST(MimeBuilder, SeveralRecipientsAreCommaSeparated) {
     auto m = basic();
     m.to = {{"A, B", "a@x.example"}, {"", "b@x.example"}};

@@ -130,5 +130,22 @@ TEST(Address, EveryNormalizedAddressIsOneTheBuilderWrites) {
     }
 }
 
+TEST(Address, SuppressionEntriesAreLowerCasedAddressesOrWholeDomains) {
+    auto a = check_suppression_address(" AP3@Vendor3.Example.com ");
+    ASSERT_TRUE(a.ok) << a.reason;
+    EXPECT_EQ(a.address, "ap3@vendor3.example.com");
+    EXPECT_EQ(suppression_kind(a.address), "address");
+    auto d = check_suppression_address("@Vendor5.EXAMPLE.com");
+    ASSERT_TRUE(d.ok) << d.reason;
+    EXPECT_EQ(d.address, "@vendor5.example.com");
+    EXPECT_EQ(suppression_kind(d.address), "domain");
+    for (auto bad : {"*@vendor5.example.com", "ap*@vendor5.example.com", "@*.example.com", "a?@x.example", "%@x.example",
+                     "@", "@nodot", "@@x.example", "x@"}) {
+        auto r = check_suppression_address(bad);
+        EXPECT_FALSE(r.ok) << bad;
+        EXPECT_FALSE(r.reason.empty()) << bad;
+    }
+}
+
 }  // namespace
 }  // namespace dh::vendors

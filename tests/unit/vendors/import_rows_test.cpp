@@ -108,5 +108,26 @@ TEST(ImportRows, RowsKeepTheApisCustomFieldLimit) {
     EXPECT_EQ(row.custom.size(), 100u);
 }
 
+TEST(ImportRows, ARepeatedCodeNeedsTheSameVendorName) {
+    auto row = [](std::size_t n, std::optional<std::string> code, std::string name) {
+        ImportRow r;
+        r.row = n;
+        r.code = std::move(code);
+        r.name = std::move(name);
+        return r;
+    };
+    SeenCodes seen;
+    EXPECT_FALSE(seen.check(row(2, "W9", "Nine Ltd")));
+    EXPECT_FALSE(seen.check(row(3, "W9", "nine LTD"))) << "the same vendor in another letter case";
+    EXPECT_FALSE(seen.check(row(4, std::nullopt, "Other")));
+    EXPECT_FALSE(seen.check(row(5, std::nullopt, "Other")));
+    auto error = seen.check(row(6, "W9", "Other Name GmbH"));
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->row, 6u);
+    EXPECT_EQ(error->field, "code");
+    EXPECT_NE(error->reason.find("row 2"), std::string::npos) << error->reason;
+    EXPECT_FALSE(seen.check(row(7, "w9", "Other Name GmbH"))) << "codes are compared as written, as the database does";
+}
+
 }  // namespace
 }  // namespace dh::vendors
