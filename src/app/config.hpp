@@ -34,7 +34,7 @@ struct Config {
     int http_idle_timeout_seconds = 60;    // HTTP_IDLE_TIMEOUT_SECONDS
     int http_body_timeout_seconds = 30;    // HTTP_BODY_TIMEOUT_SECONDS: to send the body after the headers
     std::string mail_domain = "dispatchhub.localhost";  // MAIL_DOMAIN
-    std::string platform_sender;       // PLATFORM_SENDER: From of ticket and password reset mail; default support@MAIL_DOMAIN
+    std::string platform_sender;       // PLATFORM_SENDER: From of ticket notifications; default support@MAIL_DOMAIN
     std::string platform_sender_name = "DispatchHub Support";  // PLATFORM_SENDER_NAME
     std::string smtp_listen_host = "127.0.0.1";
     std::uint16_t smtp_listen_port = 2525;  // SMTP_LISTEN host:port, "off" disables
