@@ -1,6 +1,8 @@
 #include "app/platform.hpp"
 #include "audit/audit_routes.hpp"
 #include "audit/audit_service.hpp"
+#include "auth/account_routes.hpp"
+#include "auth/account_service.hpp"
 #include "auth/auth_routes.hpp"
 #include "auth/auth_service.hpp"
 #include "billing/billing_routes.hpp"
@@ -133,6 +135,7 @@ std::string DeliveryStack::health() const { return impl_->transport->health(); }
 
 struct Features {
     std::unique_ptr<auth::AuthService> auth;
+    std::unique_ptr<auth::AccountService> accounts;
     std::unique_ptr<tenancy::TenancyService> tenancy;
     std::unique_ptr<tenancy::PlanService> plans;
     std::unique_ptr<tickets::TicketService> tickets;
@@ -215,6 +218,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
         platform.pool, config.jwt_secret, cost,
         platform.metrics.counter("dispatchhub_password_verifications_total",
                                  "Password hashes verified at sign-in (an unknown email costs one too)"));
+    f->accounts = std::make_unique<auth::AccountService>(platform.pool, cost);
     f->tenancy = std::make_unique<tenancy::TenancyService>(platform.pool, cost);
     f->plans = std::make_unique<tenancy::PlanService>(platform.pool);
     f->tickets = std::make_unique<tickets::TicketService>(platform.pool);
@@ -243,6 +247,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     if (auto* delivery = f->delivery.get()) checks.push_back([delivery] { return delivery->health(); });
     ops::register_routes(router, platform.pool, platform.metrics, checks);
     auth::register_auth_routes(router, *f->auth, *f->tenancy, config.cookie_secure);
+    auth::register_account_routes(router, *f->accounts);
     tenancy::register_tenancy_routes(router, *f->tenancy);
     tenancy::register_plan_routes(router, *f->plans);
     tickets::register_ticket_routes(router, *f->tickets);

@@ -50,9 +50,12 @@ constexpr const char* kRenew = R"SQL(
 UPDATE platform_notifications SET lease_expires_at = now() + make_interval(secs => $3)
 WHERE id = ANY($2::uuid[]) AND lease_owner = $1 AND status = 'pending')SQL";
 
+// A password reset mail carries a live token: once the mail is out (or given up), the text goes.
+#define DH_SCRUBBED_BODY "CASE WHEN event = 'password_reset' THEN '' ELSE body END"
+
 constexpr const char* kSent = R"SQL(
 UPDATE platform_notifications SET status = 'sent', sent_at = now(), last_error = NULL, lease_owner = NULL,
-                                  lease_expires_at = NULL
+                                  lease_expires_at = NULL, body = )SQL" DH_SCRUBBED_BODY R"SQL(
 WHERE id = $2::uuid AND lease_owner = $1 AND status = 'pending')SQL";
 
 constexpr const char* kRetry = R"SQL(
@@ -62,7 +65,8 @@ UPDATE platform_notifications SET next_attempt_at = now() + make_interval(secs =
 WHERE id = $2::uuid AND lease_owner = $1 AND status = 'pending')SQL";
 
 constexpr const char* kFailed = R"SQL(
-UPDATE platform_notifications SET status = 'failed', last_error = $3, lease_owner = NULL, lease_expires_at = NULL
+UPDATE platform_notifications SET status = 'failed', last_error = $3, lease_owner = NULL, lease_expires_at = NULL,
+                                  body = )SQL" DH_SCRUBBED_BODY R"SQL(
 WHERE id = $2::uuid AND lease_owner = $1 AND status = 'pending')SQL";
 
 }  // namespace

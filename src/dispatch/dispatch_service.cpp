@@ -157,6 +157,8 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
             }
         }
         check_recipients_exist(tx, req.recipients);
+        if (req.send_at && dispatch_store::in_past(tx, *req.send_at))
+            throw Error::invalid_field("send_at", "lies in the past; choose a later time or send now");
         auto limits = dispatch_store::limits(tx, tenant_id);
         auto shared_bytes = check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
         auto [period_start, period_end] = current_period(tx);

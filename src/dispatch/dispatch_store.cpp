@@ -99,7 +99,7 @@ WITH chosen AS (
   SELECT c.vendor_id, c.id AS contact_id, c.email, c.name, c.is_primary, c.created_at AS contact_created)SQL" +
            extra_columns + R"SQL(
   FROM chosen ch
-  JOIN vendors v ON v.id = ch.vendor_id AND v.status = 'active'
+  JOIN vendors v ON v.id = ch.vendor_id AND v.status = 'active' AND v.deleted_at IS NULL
   JOIN vendor_contacts c ON c.vendor_id = v.id
   WHERE )SQL" + kContactRoleRule + R"SQL(
 ), recipients AS (
@@ -214,7 +214,7 @@ WHERE d.dispatch_id = $1::uuid AND d.status = 'queued' AND )SQL";
 constexpr const char* kUnknownLists = R"SQL(
 SELECT x FROM unnest($1::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM vendor_lists l WHERE l.id = x) LIMIT 1)SQL";
 constexpr const char* kUnknownVendors = R"SQL(
-SELECT x FROM unnest($1::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM vendors v WHERE v.id = x) LIMIT 1)SQL";
+SELECT x FROM unnest($1::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM vendors v WHERE v.id = x AND v.deleted_at IS NULL) LIMIT 1)SQL";
 
 constexpr const char* kDispatchColumns = R"SQL(
   d.id, d.tenant_id, d.status, d.subject, d.body_markdown, d.body_html, d.sender_identity_id, d.from_email, d.from_name,
@@ -250,8 +250,8 @@ SELECT l.id, l.dispatch_id, l.email, l.contact_name, l.status, l.vendor_id, v.na
        to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
 FROM deliveries l LEFT JOIN vendors v ON v.id = l.vendor_id
 WHERE l.dispatch_id = $1::uuid AND ($5::text IS NULL OR l.status = $5)
-  AND ($3::text IS NULL OR (l.email, l.id) > ($3::text, $4::uuid))
-ORDER BY l.email, l.id LIMIT $2)SQL";
+  AND ($3::text IS NULL OR (l.email COLLATE dh_natural, l.id) > ($3::text, $4::uuid))
+ORDER BY l.email COLLATE dh_natural, l.id LIMIT $2)SQL";
 
 constexpr const char* kCancelPending = R"SQL(
 WITH c AS (UPDATE deliveries SET status = 'cancelled', reason = 'the dispatch was cancelled', updated_at = now()
@@ -471,6 +471,10 @@ std::optional<std::string> unknown_list(db::Tx& tx, const std::vector<std::strin
     auto r = tx.exec(kUnknownLists, {db::text_array(ids)});
     if (r.empty()) return std::nullopt;
     return r.text(0, 0);
+}
+
+bool in_past(db::Tx& tx, const std::string& send_at) {
+    return tx.exec("SELECT $1::timestamptz < now() - interval '1 minute' AS past", {send_at}).boolean(0, "past");
 }
 
 std::optional<std::string> unknown_vendor(db::Tx& tx, const std::vector<std::string>& ids) {

@@ -93,6 +93,9 @@ std::optional<std::string> recipient_missing(db::Tx& tx, const std::string& disp
 /// Lists or vendors of the request that do not exist in the tenant (the first one's id).
 std::optional<std::string> unknown_list(db::Tx& tx, const std::vector<std::string>& ids);
 std::optional<std::string> unknown_vendor(db::Tx& tx, const std::vector<std::string>& ids);
+/// True when `send_at` lies more than a minute before the database clock (a minute of grace for
+/// clocks and for "now" typed into a form).
+bool in_past(db::Tx& tx, const std::string& send_at);
 
 /// How many of the attachment ids exist in the tenant, and their total size.
 std::pair<long long, long long> attachments_found(db::Tx& tx, const std::vector<std::string>& ids);

@@ -10,7 +10,7 @@ constexpr const char* kTenantColumns = R"SQL(
   to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
   to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at,
   (SELECT count(*) FROM users x WHERE x.tenant_id = t.id) AS users_count,
-  (SELECT count(*) FROM vendors x WHERE x.tenant_id = t.id) AS vendors_count,
+  (SELECT count(*) FROM vendors x WHERE x.tenant_id = t.id AND x.deleted_at IS NULL) AS vendors_count,
   (SELECT x.sent FROM usage_periods x WHERE x.tenant_id = t.id
      AND x.period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS period_sent,
   (SELECT x.reserved FROM usage_periods x WHERE x.tenant_id = t.id

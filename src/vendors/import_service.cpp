@@ -107,6 +107,28 @@ ImportJob ImportService::job(const std::string& tenant_id, const std::string& id
     });
 }
 
+ImportJob ImportService::undo(const std::string& tenant_id, const std::string& id, audit::Entry actor) {
+    require_uuid(id, "Import");
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        auto state = import_store::lock_for_undo(tx, id, kUndoWindowDays);
+        if (!state) throw Error::not_found("Import");
+        if (state->status == "running" && !state->stale)
+            throw Error::conflict("import_running", "The import is still running; undo it when it has finished.");
+        if (state->status != "undone") {
+            if (state->expired)
+                throw Error::conflict("undo_window_passed", "Imports can be undone for " +
+                                                                std::to_string(kUndoWindowDays) + " days after they finish.");
+            auto result = import_store::undo(tx, id);
+            actor.action = "vendor.import_undone";
+            actor.target_type = "import";
+            actor.target_id = id;
+            actor.details = {{"vendors_deleted", result.vendors_deleted}, {"vendors_restored", result.vendors_restored}};
+            audit::record(tx, actor);
+        }
+        return *import_store::find_job(tx, id);
+    });
+}
+
 void ImportService::worker_loop() {
     for (;;) {
         std::unique_lock lock(mutex_);
@@ -139,7 +161,7 @@ ImportReport ImportService::run(const Queued& job) {
         db::with_tx(pool_, db::Scope::tenant(tenant), [&](db::Tx& tx) {
             vendor_store::lock_tenant_vendors(tx, tenant);
             auto remaining = vendor_store::vendor_limit(tx, tenant) - vendor_store::vendor_count(tx);
-            auto r = import_store::apply_batch(tx, tenant, batch, started_at, remaining);
+            auto r = import_store::apply_batch(tx, tenant, job.job_id, batch, started_at, remaining);
             for (auto row : r.rejected_rows)
                 add_error(report, {row, "", "the plan's vendor limit is reached (vendor_limit_reached)"});
             for (auto& e : r.limit_errors) add_error(report, std::move(e));

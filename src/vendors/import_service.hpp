@@ -43,6 +43,8 @@ public:
     static constexpr std::size_t kMaxReportedErrors = 1000;
     static constexpr std::int64_t kBackgroundBytes = 1 << 20;
     static constexpr std::int64_t kBackgroundLines = 2000;
+    /// An import can be undone this many days after it finished.
+    static constexpr int kUndoWindowDays = 7;
 
     ImportService(db::Pool& pool, std::string data_dir);
     ~ImportService();
@@ -52,6 +54,10 @@ public:
     /// Checks the header (Error 422 naming "header" when unusable), then imports or queues.
     ImportStarted start(ImportRequest request);
     ImportJob job(const std::string& tenant_id, const std::string& id);
+    /// Undoes an import: soft-deletes the vendors it created and restores those it updated (fields,
+    /// contacts, list memberships) within kUndoWindowDays. Error(conflict) while it runs or after
+    /// the window; undoing an undone import changes nothing.
+    ImportJob undo(const std::string& tenant_id, const std::string& id, audit::Entry actor);
 
 private:
     struct Queued {

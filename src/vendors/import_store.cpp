@@ -48,7 +48,7 @@ constexpr const char* kMatchByName = R"SQL(
 UPDATE import_vendors iv SET vendor_id = m.id, existing = true, first_touch = m.updated_at < $1::timestamptz,
   needs_primary = NOT EXISTS (SELECT 1 FROM vendor_contacts c WHERE c.vendor_id = m.id AND c.is_primary)
 FROM (SELECT DISTINCT ON (lower(v.name)) lower(v.name) AS lname, v.id, v.updated_at FROM vendors v
-      WHERE v.tenant_id = $2 AND lower(v.name) IN (SELECT lname FROM import_vendors WHERE code IS NULL)
+      WHERE v.tenant_id = $2 AND v.deleted_at IS NULL AND lower(v.name) IN (SELECT lname FROM import_vendors WHERE code IS NULL)
       ORDER BY lower(v.name), v.created_at, v.id) m
 WHERE iv.code IS NULL AND iv.lname = m.lname
 )SQL";
@@ -79,6 +79,23 @@ UPDATE import_vendors iv SET custom = NULL FROM vendors v
 WHERE iv.existing AND v.id = iv.vendor_id AND iv.custom IS NOT NULL
   AND (SELECT count(*) FROM jsonb_object_keys(v.custom_fields || iv.custom)) > $1
 RETURNING iv.custom_rn
+)SQL";
+
+// What this import is about to create or change, recorded once per vendor and import (the first
+// batch that touches a vendor sees it as it was before), so that the import can be undone.
+constexpr const char* kRecordChanges = R"SQL(
+INSERT INTO import_changes (tenant_id, import_id, vendor_id, created, before)
+SELECT $1, $2::uuid, iv.vendor_id, NOT iv.existing,
+  CASE WHEN iv.existing THEN (
+    SELECT jsonb_build_object('name', v.name, 'category', v.category, 'status', v.status, 'notes', v.notes,
+      'tags', to_jsonb(v.tags), 'custom_fields', v.custom_fields,
+      'contacts', coalesce((SELECT jsonb_agg(jsonb_build_object('email', c.email, 'name', c.name, 'role', c.role,
+                                                                'primary', c.is_primary))
+                            FROM vendor_contacts c WHERE c.vendor_id = v.id), '[]'::jsonb),
+      'lists', coalesce((SELECT jsonb_agg(m.list_id) FROM vendor_list_members m WHERE m.vendor_id = v.id), '[]'::jsonb))
+    FROM vendors v WHERE v.id = iv.vendor_id) END
+FROM import_vendors iv WHERE NOT iv.rejected
+ON CONFLICT (import_id, vendor_id) DO NOTHING
 )SQL";
 
 constexpr const char* kInsertVendors = R"SQL(
@@ -169,6 +186,64 @@ SELECT id, rows_processed, bytes_processed, bytes_total, report::text AS report,
   to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS finished_at
 FROM import_jobs WHERE id = $1
 )SQL";
+
+// Undo. The job row is locked first, so two undos of one import do not interleave.
+constexpr const char* kLockJob = R"SQL(
+SELECT status, heartbeat_at < now() - interval '10 minutes' AS stale,
+  coalesce(finished_at, heartbeat_at) < now() - make_interval(days => $2) AS expired
+FROM import_jobs WHERE id = $1 FOR UPDATE
+)SQL";
+
+// Updated vendors get their fields back (unless deleted since).
+constexpr const char* kRestoreVendors = R"SQL(
+WITH restored AS (
+UPDATE vendors v SET name = x.before->>'name', category = x.before->>'category', status = x.before->>'status',
+  notes = x.before->>'notes', tags = ARRAY(SELECT jsonb_array_elements_text(x.before->'tags')),
+  custom_fields = x.before->'custom_fields', updated_at = now()
+FROM import_changes x WHERE x.import_id = $1 AND NOT x.created AND v.id = x.vendor_id AND v.deleted_at IS NULL
+RETURNING 1
+)
+SELECT count(*) AS n FROM restored
+)SQL";
+
+// Their contacts: those the import added go, the others get name, role and primary flag back (all
+// primary flags are cleared first: the one-primary index is checked row by row).
+constexpr const char* kDropAddedContacts = R"SQL(
+DELETE FROM vendor_contacts c USING import_changes x
+WHERE x.import_id = $1 AND NOT x.created AND c.vendor_id = x.vendor_id
+  AND NOT (x.before->'contacts' @> jsonb_build_array(jsonb_build_object('email', c.email)))
+)SQL";
+constexpr const char* kClearRestoredPrimaries = R"SQL(
+UPDATE vendor_contacts c SET is_primary = false FROM import_changes x
+WHERE x.import_id = $1 AND NOT x.created AND c.vendor_id = x.vendor_id AND c.is_primary
+)SQL";
+constexpr const char* kRestoreContacts = R"SQL(
+UPDATE vendor_contacts c SET name = e->>'name', role = e->>'role', is_primary = (e->>'primary')::boolean, updated_at = now()
+FROM import_changes x CROSS JOIN LATERAL jsonb_array_elements(x.before->'contacts') AS e
+WHERE x.import_id = $1 AND NOT x.created AND c.vendor_id = x.vendor_id AND c.email = e->>'email'
+)SQL";
+
+// Their list memberships: those the import added go.
+constexpr const char* kDropAddedMembers = R"SQL(
+DELETE FROM vendor_list_members m USING import_changes x
+WHERE x.import_id = $1 AND NOT x.created AND m.vendor_id = x.vendor_id
+  AND NOT (x.before->'lists' @> to_jsonb(m.list_id::text))
+)SQL";
+
+// Vendors the import created are soft-deleted, as DELETE /vendors/{id} does.
+constexpr const char* kDeleteCreated = R"SQL(
+WITH gone AS (
+  UPDATE vendors v SET deleted_at = now(), deleted_code = v.code, code = NULL, updated_at = now()
+  FROM import_changes x WHERE x.import_id = $1 AND x.created AND v.id = x.vendor_id AND v.deleted_at IS NULL
+  RETURNING v.id
+), left_lists AS (
+  DELETE FROM vendor_list_members m USING gone WHERE m.vendor_id = gone.id
+)
+SELECT count(*) AS n FROM gone
+)SQL";
+
+constexpr const char* kMarkUndone =
+    "UPDATE import_jobs SET status = 'undone', undone_at = now(), heartbeat_at = now() WHERE id = $1";
 
 /// COPY text format: backslash escapes for the characters that delimit fields and rows.
 void copy_field(std::string& out, const std::optional<std::string>& value) {
@@ -296,8 +371,8 @@ void over_limits(db::Tx& tx, BatchResult& out) {
 
 }  // namespace
 
-BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::vector<ImportRow>& rows,
-                        const std::string& started_at, std::int64_t remaining) {
+BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::string& import_id,
+                        const std::vector<ImportRow>& rows, const std::string& started_at, std::int64_t remaining) {
     BatchResult out;
     if (rows.empty()) return out;
     auto data = group(rows);
@@ -312,6 +387,7 @@ BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::vec
     for (int i = 0; i < rejected.rows(); ++i)
         for (auto row : data.rows_of[rejected.text(i, "vkey")]) out.rejected_rows.push_back(row);
     over_limits(tx, out);
+    tx.exec(kRecordChanges, {tenant_id, import_id});
     out.vendors_created = tx.exec(kInsertVendors, {tenant_id}).affected();
     out.contacts_added = tx.exec(kInsertNewContacts, {tenant_id}).affected();
     if (existing > 0) {
@@ -355,6 +431,24 @@ std::optional<ImportJob> find_job(db::Tx& tx, const std::string& id) {
     j.created_at = r.text(0, "created_at");
     j.finished_at = r.opt(0, "finished_at");
     return j;
+}
+
+std::optional<UndoState> lock_for_undo(db::Tx& tx, const std::string& id, int window_days) {
+    auto r = tx.exec(kLockJob, {id, window_days});
+    if (r.empty()) return std::nullopt;
+    return UndoState{r.text(0, "status"), r.boolean(0, "stale"), r.boolean(0, "expired")};
+}
+
+UndoResult undo(db::Tx& tx, const std::string& id) {
+    UndoResult out;
+    out.vendors_restored = tx.exec(kRestoreVendors, {id}).integer(0, "n");
+    tx.exec(kDropAddedContacts, {id});
+    tx.exec(kClearRestoredPrimaries, {id});
+    tx.exec(kRestoreContacts, {id});
+    tx.exec(kDropAddedMembers, {id});
+    out.vendors_deleted = tx.exec(kDeleteCreated, {id}).integer(0, "n");
+    tx.exec(kMarkUndone, {id});
+    return out;
 }
 
 }  // namespace dh::vendors::import_store

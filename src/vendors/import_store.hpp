@@ -28,8 +28,9 @@ struct BatchResult {
 /// vendor; an existing vendor is updated (empty cells keep its values, tags and custom fields are
 /// merged). At most `remaining` vendors are created; rows of the others are returned as rejected.
 /// `started_at` (the import's start) tells first updates from vendors this import already touched.
-BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::vector<ImportRow>& rows,
-                        const std::string& started_at, std::int64_t remaining);
+/// What the batch creates and the prior state of what it updates are recorded under `import_id`.
+BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::string& import_id,
+                        const std::vector<ImportRow>& rows, const std::string& started_at, std::int64_t remaining);
 
 /// The clock now, full precision: an import's start for apply_batch.
 std::string clock_now(db::Tx& tx);
@@ -40,5 +41,21 @@ void finish(db::Tx& tx, const std::string& id, const std::string& status, const 
             const std::optional<std::string>& error, std::int64_t rows, std::int64_t bytes);
 /// A running job without a heartbeat for 10 minutes reads as failed (its process died).
 std::optional<ImportJob> find_job(db::Tx& tx, const std::string& id);
+
+struct UndoState {
+    std::string status;
+    bool stale = false;    ///< running without a heartbeat for 10 minutes: its process died
+    bool expired = false;  ///< finished longer than the undo window ago
+};
+/// Locks the job row for an undo; nullopt when there is no such job.
+std::optional<UndoState> lock_for_undo(db::Tx& tx, const std::string& id, int window_days);
+
+struct UndoResult {
+    std::int64_t vendors_deleted = 0;   ///< created by the import, now soft-deleted
+    std::int64_t vendors_restored = 0;  ///< updated by the import, now as before it
+};
+/// Reverts what import `id` recorded and marks it undone. Changes made to those vendors after the
+/// import are overwritten by the recorded state.
+UndoResult undo(db::Tx& tx, const std::string& id);
 
 }  // namespace dh::vendors::import_store

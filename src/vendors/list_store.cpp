@@ -33,14 +33,14 @@ constexpr const char* kDelete = "DELETE FROM vendor_lists WHERE id = $1";
 
 constexpr const char* kMissingVendors = R"SQL(
 SELECT i.id FROM jsonb_array_elements_text($1::jsonb) AS i(id)
-WHERE NOT EXISTS (SELECT 1 FROM vendors v WHERE v.id = i.id::uuid)
+WHERE NOT EXISTS (SELECT 1 FROM vendors v WHERE v.id = i.id::uuid AND v.deleted_at IS NULL)
 )SQL";
 
 // xmax = 0 tells a fresh insert from a conflict that updated the existing member.
 constexpr const char* kAddMembers = R"SQL(
 WITH added AS (
   INSERT INTO vendor_list_members (tenant_id, list_id, vendor_id, contact_role)
-  SELECT $1, $2, v.id, $4 FROM vendors v WHERE v.id IN (SELECT i::uuid FROM jsonb_array_elements_text($3::jsonb) AS i)
+  SELECT $1, $2, v.id, $4 FROM vendors v WHERE v.deleted_at IS NULL AND v.id IN (SELECT i::uuid FROM jsonb_array_elements_text($3::jsonb) AS i)
   ON CONFLICT (list_id, vendor_id) DO UPDATE SET contact_role = excluded.contact_role
   RETURNING (xmax = 0) AS inserted
 )

@@ -111,7 +111,7 @@ struct ImportReport {
 
 struct ImportJob {
     std::string id;
-    std::string status;  ///< running | completed | failed
+    std::string status;  ///< running | completed | failed | undone
     std::int64_t rows_processed = 0;
     std::int64_t bytes_processed = 0;
     std::int64_t bytes_total = 0;

@@ -125,6 +125,11 @@ void register_transfers(http::Router& router, std::shared_ptr<Services> s) {
     router.add({"GET", "/api/v1/imports/{id}", Access::tenant_member, [s](Request& req) {
                     return Response::json(json::job(s->imports.job(req.tenant_id(), req.param("id"))));
                 }});
+    router.add({"DELETE", "/api/v1/imports/{id}", Access::tenant_member, [s](Request& req) {
+                    auto job = s->imports.undo(req.tenant_id(), req.param("id"),
+                                               audit::from_request(req, "vendor.import_undone"));
+                    return Response::json(json::job(job), 202);
+                }});
 }
 
 }  // namespace

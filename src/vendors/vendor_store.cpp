@@ -17,7 +17,7 @@ namespace {
 
 // $1 q (LIKE pattern), $2 status, $3 tag, $4 list id, $5/$6 keyset position (name, id).
 #define DH_VENDOR_FILTER                                                                                     \
-    " WHERE ($1::text IS NULL OR v.name ILIKE $1 OR v.code ILIKE $1"                                          \
+    " WHERE v.deleted_at IS NULL AND ($1::text IS NULL OR v.name ILIKE $1 OR v.code ILIKE $1"                                          \
     "   OR EXISTS (SELECT 1 FROM vendor_contacts c WHERE c.vendor_id = v.id AND c.email ILIKE $1))"            \
     " AND ($2::text IS NULL OR v.status = $2)"                                                                \
     " AND ($3::text IS NULL OR $3 = ANY (v.tags))"                                                            \
@@ -31,10 +31,10 @@ SELECT coalesce((t.limit_overrides->>'vendors')::bigint, p.vendors_limit) AS lim
 FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1
 )SQL";
 
-constexpr const char* kCount = "SELECT count(*) AS n FROM vendors";
+constexpr const char* kCount = "SELECT count(*) AS n FROM vendors WHERE deleted_at IS NULL";
 
-constexpr const char* kFind = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1";
-constexpr const char* kFindForUpdate = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 FOR UPDATE";
+constexpr const char* kFind = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL";
+constexpr const char* kFindForUpdate = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL FOR UPDATE";
 
 constexpr const char* kList = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v" DH_VENDOR_FILTER
                               " AND (v.name, v.id) > ($5, $6::uuid) ORDER BY v.name, v.id LIMIT $7";
@@ -65,7 +65,17 @@ UPDATE vendors SET name = $2, code = $3, category = $4, tags = ARRAY(SELECT json
 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM vendors o WHERE o.code = $3 AND o.id <> $1)
 )SQL";
 
-constexpr const char* kDelete = "DELETE FROM vendors WHERE id = $1";
+// Soft delete: the row stays for the history of earlier dispatches; its code is freed for reuse and
+// it leaves every list at once (lists feed new dispatches).
+constexpr const char* kDelete = R"SQL(
+WITH gone AS (
+  UPDATE vendors SET deleted_at = now(), deleted_code = code, code = NULL, updated_at = now()
+  WHERE id = $1 AND deleted_at IS NULL RETURNING id
+), left_lists AS (
+  DELETE FROM vendor_list_members m USING gone WHERE m.vendor_id = gone.id
+)
+SELECT count(*) AS n FROM gone
+)SQL";
 
 constexpr const char* kLists = R"SQL(
 SELECT l.id, l.name FROM vendor_list_members m JOIN vendor_lists l ON l.id = m.list_id
@@ -223,7 +233,7 @@ void update(db::Tx& tx, const Vendor& v) {
     if (r.affected() == 0) throw code_taken();
 }
 
-bool remove(db::Tx& tx, const std::string& id) { return tx.exec(kDelete, {id}).affected() > 0; }
+bool remove(db::Tx& tx, const std::string& id) { return tx.exec(kDelete, {id}).integer(0, "n") > 0; }
 
 std::vector<Contact> contacts_of(db::Tx& tx, const std::string& vendor_id) {
     auto r = tx.exec(kContacts, {vendor_id});
