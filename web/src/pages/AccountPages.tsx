@@ -17,7 +17,7 @@ import { hasErrors, MIN_PASSWORD_LENGTH, type FieldErrors } from '../lib/validat
 const NEW_HINT = `At least ${MIN_PASSWORD_LENGTH} characters.`
 
 export function AccountPage() {
-  const { me } = useAuth()
+  const { me, logout } = useAuth()
   useTitle('Account')
   const [current, setCurrent] = useState('')
   const [password, setPassword] = useState('')
@@ -54,7 +54,14 @@ export function AccountPage() {
       <Section title="Change password">
         <form className="form narrow" onSubmit={(e) => void onSubmit(e)} noValidate>
           {failure ? <Notice kind="error">{failure}</Notice> : null}
-          {done ? <Notice kind="success">Password changed. Your other sessions have been signed out.</Notice> : null}
+          {done ? (
+            <Notice kind="success">
+              Password changed. Every session has been signed out, this one too.{' '}
+              <Button variant="ghost" onClick={() => void logout()}>
+                Sign in with the new password
+              </Button>
+            </Notice>
+          ) : null}
           <TextField
             label="Current password"
             name="current_password"
