@@ -51,7 +51,9 @@ struct Recipients : ::testing::Test {
         auto path = "/api/v1/dispatches/" + created.json()["id"].get<std::string>() + "/deliveries?limit=100";
         if (!status.empty()) path += "&status=" + status;
         std::multiset<std::string> out;
-        for (auto& d : acme.http.get(path).json()["items"]) {
+        // Keep the answer: a range-for over a member of a temporary json would dangle.
+        const auto items = acme.http.get(path).json()["items"];
+        for (auto& d : items) {
             auto email = d["email"].get<std::string>();
             std::transform(email.begin(), email.end(), email.begin(), ::tolower);
             out.insert(email);
