@@ -128,7 +128,10 @@ TEST_F(Recipients, SuppressionsIgnoreLetterCaseAndCoverWholeDomains) {
 
     EXPECT_EQ(deliveries(body("all"), "suppressed"),
               (Set{"anna@contoso.example", "fay@fabrikam.example", "finn@fabrikam.example"}));
-    EXPECT_EQ(deliveries(body("all"), "queued"), (Set{"olaf@contoso.example"}));
+    // Every contact still has a delivery; only olaf's is not suppressed (not asserted as "queued":
+    // the embedded worker may already have sent it).
+    EXPECT_EQ(deliveries(body("all")),
+              (Set{"anna@contoso.example", "fay@fabrikam.example", "finn@fabrikam.example", "olaf@contoso.example"}));
     EXPECT_EQ(acme.http.del("/api/v1/suppressions?address=%40FABRIKAM.example").status, 204);
     EXPECT_EQ(deliveries(body("all"), "suppressed"), (Set{"anna@contoso.example"}));
 }
