@@ -10,13 +10,15 @@ DEBIAN_PACKAGES=(
   # C++ libraries
   libboost1.74-dev libpq-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libsodium-dev libssl-dev
   libcurl4-openssl-dev libgmime-3.0-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  prometheus-cpp-dev libidn2-dev libcmark-dev
+  prometheus-cpp-dev libidn2-dev libcmark-dev libc-ares-dev
   # runtime: the embedded PostgreSQL cluster
   postgresql-15 postgresql-client-15 util-linux
   # browser tests (Node.js 20 with npm is checked below: the machine's nodejs package bundles npm)
   chromium
   # test peers and tools
   postfix python3-aiosmtpd swaks jq curl wrk hyperfine openssl
+  # sending domains: a DNS server for the tests and an independent DKIM verifier
+  python3-dnslib python3-dkim python3-dnspython python3-nacl
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
 )

@@ -8,6 +8,7 @@
 #include "common/strings.hpp"
 #include "http/client_address.hpp"
 #include "mail/mime_builder.hpp"
+#include "domains/dns_lookup.hpp"
 #include "mail/smtp_url.hpp"
 
 namespace dh {
@@ -87,6 +88,19 @@ void load_webhook_settings(const EnvLookup& env, Config& c) {
     c.webhook_retry_max_age_seconds =
         static_cast<int>(integer(env, "WEBHOOK_RETRY_MAX_AGE_SECONDS", 21600, 1, 7 * 86400));
     c.webhook_threads = static_cast<int>(integer(env, "WEBHOOK_THREADS", 2, 1, 32));
+}
+
+void load_domain_settings(const EnvLookup& env, Config& c) {
+    if (auto r = env("DNS_RESOLVER"); r && !r->empty()) {
+        try {
+            domains::validate_resolver_address(*r);
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(std::string("DNS_RESOLVER: must be ip:port, e.g. 127.0.0.1:53 (") + e.what() + ")");
+        }
+        c.dns_resolver = *r;
+    }
+    c.domain_recheck_seconds = static_cast<int>(integer(env, "DOMAIN_RECHECK_SECONDS", 3600, 0, 7 * 86400));
+    c.dkim_signing = flag(env, "DKIM_SIGNING", true);
 }
 
 }  // namespace
@@ -191,6 +205,7 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     c.billing_close_interval_seconds =
         static_cast<int>(integer(env, "BILLING_CLOSE_INTERVAL_SECONDS", 3600, 0, 7 * 86400));
     load_webhook_settings(env, c);
+    load_domain_settings(env, c);
     return c;
 }
 

@@ -67,6 +67,9 @@ struct Config {
     int webhook_retry_base_seconds = 60;        // WEBHOOK_RETRY_BASE_SECONDS: first retry delay, doubling
     int webhook_retry_max_age_seconds = 21600;  // WEBHOOK_RETRY_MAX_AGE_SECONDS: then given up
     int webhook_threads = 2;                    // WEBHOOK_THREADS per worker process
+    std::optional<std::string> dns_resolver;    // DNS_RESOLVER ip:port for domain lookups; unset = resolv.conf
+    int domain_recheck_seconds = 3600;          // DOMAIN_RECHECK_SECONDS (0 = only "Check now")
+    bool dkim_signing = true;                   // DKIM_SIGNING on|off (off: the relay signs)
 
     struct Needs {
         bool jwt_secret = false;  ///< serve needs it; migrate and admin do not

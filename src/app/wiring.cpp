@@ -14,6 +14,10 @@
 #include "dispatch/attachment_service.hpp"
 #include "dispatch/dispatch_routes.hpp"
 #include "dispatch/dispatch_service.hpp"
+#include "domains/domain_recheck.hpp"
+#include "domains/domain_routes.hpp"
+#include "domains/domain_service.hpp"
+#include "domains/signing_keys.hpp"
 #include "http/pipeline.hpp"
 #include "inbox/inbound_service.hpp"
 #include "inbox/inbound_smtp.hpp"
@@ -40,6 +44,7 @@ namespace dh::app {
 
 struct DeliveryStack::Impl {
     std::unique_ptr<mail::Transport> transport;
+    std::unique_ptr<domains::SigningKeys> signing_keys;  ///< unless DKIM_SIGNING=off
     std::unique_ptr<delivery::Renderer> renderer;
     std::unique_ptr<delivery::Notifier> notifier;
     std::unique_ptr<delivery::Worker> worker;
@@ -110,8 +115,11 @@ delivery::Worker::Options worker_options(const Config& config, const std::string
 DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::string& conninfo)
     : impl_(std::make_unique<Impl>()) {
     impl_->transport = make_transport(config);
+    if (config.dkim_signing)
+        impl_->signing_keys = std::make_unique<domains::SigningKeys>(pool, webhooks::SecretSeal(config.jwt_secret));
     impl_->renderer = std::make_unique<delivery::Renderer>(pool, config.data_dir, config.mail_domain,
-                                                           delivery::derive_routing_key(config.jwt_secret));
+                                                           delivery::derive_routing_key(config.jwt_secret),
+                                                           impl_->signing_keys.get());
     impl_->notifier = std::make_unique<delivery::Notifier>(pool, *impl_->transport, notifier_options(config));
     impl_->worker = std::make_unique<delivery::Worker>(pool, *impl_->transport, *impl_->renderer,
                                                        worker_options(config, conninfo), impl_->notifier.get());
@@ -150,6 +158,9 @@ struct Features {
     std::unique_ptr<inbox::SmtpInbound> smtp_handler;
     std::unique_ptr<inbox::SesInbound> ses;
     std::unique_ptr<webhooks::WebhookService> webhook_service;
+    std::unique_ptr<domains::DnsResolver> resolver;
+    std::unique_ptr<domains::DomainService> domains;
+    std::unique_ptr<domains::DomainRecheckScheduler> domain_recheck;  ///< unless DOMAIN_RECHECK_SECONDS=0
     std::optional<mail::SmtpServer::Options> smtp_options;  ///< unset: SMTP_LISTEN=off
     std::unique_ptr<mail::SmtpServer> smtp;                 ///< made by listen()
 };
@@ -170,6 +181,22 @@ std::optional<mail::SmtpServer::Options> smtp_server_options(const Config& confi
     return o;
 }
 
+/// What a domain's SPF record must let send for it: the configured transport's senders.
+domains::RecordAdvice record_advice(const Config& config) {
+    if (auto region = process_env()("SES_REGION"); region && !region->empty()) return {"include:amazonses.com"};
+    if (config.smtp_url) return {"a:" + mail::SmtpUrl::parse(*config.smtp_url).host};
+    return {"a:" + config.mail_domain};
+}
+
+std::unique_ptr<domains::DomainService> make_domain_service(const Config& config, db::Pool& pool,
+                                                            const domains::DnsResolver& resolver) {
+    domains::DomainService::Options o;
+    o.mail_domain = config.mail_domain;
+    o.advice = record_advice(config);
+    o.signing = config.dkim_signing;
+    return std::make_unique<domains::DomainService>(pool, resolver, webhooks::SecretSeal(config.jwt_secret), o);
+}
+
 inbox::SnsVerifier::Options sns_options(const Config& config) {
     inbox::SnsVerifier::Options o;
     o.host_pattern = config.sns_cert_host_pattern;
@@ -187,9 +214,11 @@ FeatureSet::FeatureSet(FeatureSet&&) noexcept = default;
 void FeatureSet::start() {
     if (features_ && features_->delivery) features_->delivery->start();
     if (features_ && features_->period_close) features_->period_close->start();
+    if (features_ && features_->domain_recheck) features_->domain_recheck->start();
 }
 
 void FeatureSet::stop() {
+    if (features_ && features_->domain_recheck) features_->domain_recheck->stop();
     if (features_ && features_->period_close) features_->period_close->stop();
     if (features_ && features_->delivery) features_->delivery->stop();
     if (features_) features_->smtp.reset();  // before the io_context it was bound to goes away
@@ -239,6 +268,11 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     f->webhook_service = std::make_unique<webhooks::WebhookService>(
         platform.pool, webhooks::TargetRules{config.webhook_allow_private, config.webhook_allow_http},
         webhooks::SecretSeal(config.jwt_secret));
+    f->resolver = std::make_unique<domains::DnsResolver>(domains::DnsResolver::Options{config.dns_resolver});
+    f->domains = make_domain_service(config, platform.pool, *f->resolver);
+    if (config.domain_recheck_seconds > 0)
+        f->domain_recheck = std::make_unique<domains::DomainRecheckScheduler>(
+            *f->domains, std::chrono::seconds(config.domain_recheck_seconds));
 
     auto* auth = f->auth.get();
     pipeline.set_authenticator([auth](const http::Request& req) { return auth->authenticate(std::string(req.header("authorization"))); });
@@ -258,6 +292,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     inbox::register_inbox_routes(router, *f->inbox);
     inbox::register_inbound_routes(router, *f->ses);
     webhooks::register_webhook_routes(router, *f->webhook_service);
+    domains::register_domain_routes(router, *f->domains);
     return FeatureSet(std::move(f));
 }
 

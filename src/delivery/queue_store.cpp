@@ -24,6 +24,9 @@ SELECT d.tenant_id, to_char(d.period_start, 'YYYY-MM-DD') AS period_start,
        string_agg(d.id::text, ',' ORDER BY d.created_at) AS dispatch_ids
 FROM dispatches d JOIN tenants t ON t.id = d.tenant_id AND t.status = 'active' JOIN plans p ON p.id = t.plan_id
 WHERE d.status IN ('queued', 'sending')
+  -- A dispatch from a sending domain that fails its DNS check holds until the domain verifies again.
+  AND NOT EXISTS (SELECT 1 FROM sending_domains s WHERE s.tenant_id = d.tenant_id
+                  AND s.domain = lower(split_part(d.from_email, '@', 2)) AND s.status = 'failing')
 GROUP BY 1, 2, 3)SQL";
 
 constexpr const char* kLaneUsage = R"SQL(

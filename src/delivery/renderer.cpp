@@ -11,6 +11,7 @@
 #include "dispatch/message_template.hpp"
 #include "dispatch/recipient_attachment_store.hpp"
 #include "mail/message_id.hpp"
+#include "domains/signing_keys.hpp"
 #include "mail/mime_builder.hpp"
 
 namespace dh::delivery {
@@ -57,8 +58,13 @@ std::string derive_routing_key(const std::string& jwt_secret) {
     return digest::hmac_sha256(jwt_secret, "dispatchhub mail routing v1");
 }
 
-Renderer::Renderer(db::Pool& pool, std::string data_dir, std::string mail_domain, std::string routing_key)
-    : pool_(pool), data_dir_(std::move(data_dir)), mail_domain_(std::move(mail_domain)), routing_key_(std::move(routing_key)) {}
+Renderer::Renderer(db::Pool& pool, std::string data_dir, std::string mail_domain, std::string routing_key,
+                   domains::SigningKeys* signing)
+    : pool_(pool),
+      data_dir_(std::move(data_dir)),
+      mail_domain_(std::move(mail_domain)),
+      routing_key_(std::move(routing_key)),
+      signing_(signing) {}
 
 Renderer::~Renderer() = default;
 
@@ -128,7 +134,12 @@ mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
         });
         for (auto& f : files) m.attachments.push_back(load_attachment(f.filename, f.content_type, f.storage_key));
     }
-    return {d.id, mail::bounce_address(d.id, mail_domain_, routing_key_), d.email, mail::build_message(m)};
+    auto data = mail::build_message(m);
+    // Signed last, over the bytes that go on the wire: mail from a verified domain carries its DKIM signature.
+    if (signing_)
+        if (auto key = signing_->for_sender(d.tenant_id, p->from.address))
+            data = domains::dkim_sign(data, *key, std::time(nullptr));
+    return {d.id, mail::bounce_address(d.id, mail_domain_, routing_key_), d.email, std::move(data)};
 }
 
 }  // namespace dh::delivery

@@ -13,6 +13,9 @@ class Pool;
 namespace dh::mail {
 class PreparedAttachment;
 }
+namespace dh::domains {
+class SigningKeys;
+}
 
 namespace dh::delivery {
 
@@ -20,7 +23,9 @@ namespace dh::delivery {
 /// prepared once and cached; each recipient costs a merge and a MIME assembly.
 class Renderer {
 public:
-    Renderer(db::Pool& pool, std::string data_dir, std::string mail_domain, std::string routing_key);
+    /// `signing`: DKIM keys of the tenants' verified domains (nullptr: DKIM_SIGNING=off, the relay signs).
+    Renderer(db::Pool& pool, std::string data_dir, std::string mail_domain, std::string routing_key,
+             domains::SigningKeys* signing = nullptr);
     ~Renderer();
     /// Throws dh::Error when the message can never be built (it is then failed, not retried).
     mail::OutgoingMessage render(const queue_store::Claimed& delivery);
@@ -34,6 +39,7 @@ private:
 
     db::Pool& pool_;
     std::string data_dir_, mail_domain_, routing_key_;
+    domains::SigningKeys* signing_;
     std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<const Prepared>> cache_;
 };

@@ -8,6 +8,7 @@
 #include "db/tx.hpp"
 #include "dispatch/message_template.hpp"
 #include "dispatch/recipient_attachment_store.hpp"
+#include "domains/sender_domain.hpp"
 #include "mail/header_values.hpp"
 
 namespace dh::dispatch {
@@ -123,15 +124,23 @@ struct From {
     std::optional<std::string> identity_id;
 };
 
+/// An identity sends only from a domain the tenant proved (one that fails its check now is
+/// accepted: the dispatch holds until the domain verifies again).
+From proven(db::Tx& tx, const std::string& tenant_id, const SenderIdentity& id, const std::string& mail_domain) {
+    auto slug = tenant_name_and_slug(tx, tenant_id).second;
+    domains::require_sending_domain(tx, id.email, {slug, mail_domain, true}, "sender_identity_id");
+    return {id.email, id.name, id.id};
+}
+
 /// The dispatch's sender: the given identity, the tenant's default one, or <slug>@MAIL_DOMAIN.
 From sender(db::Tx& tx, const std::string& tenant_id, const std::optional<std::string>& identity_id,
             const std::string& mail_domain) {
     if (identity_id) {
         auto id = strings::is_uuid(*identity_id) ? sender_identity(tx, *identity_id) : std::nullopt;
         if (!id) throw Error::invalid_field("sender_identity_id", "no such sender identity");
-        return {id->email, id->name, id->id};
+        return proven(tx, tenant_id, *id, mail_domain);
     }
-    if (auto d = default_sender_identity(tx)) return {d->email, d->name, d->id};
+    if (auto d = default_sender_identity(tx)) return proven(tx, tenant_id, *d, mail_domain);
     auto [name, slug] = tenant_name_and_slug(tx, tenant_id);
     return {slug + "@" + mail_domain, name, std::nullopt};
 }
@@ -391,6 +400,8 @@ SenderIdentity DispatchService::add_sender_identity(const auth::Principal& calle
     auto address = mail::normalized_header_address("email", email);
     mail::check_display_name("name", name);
     return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+        auto slug = tenant_name_and_slug(tx, *caller.tenant_id).second;
+        domains::require_sending_domain(tx, address, {slug, mail_domain_, false}, "email");
         if (is_default) clear_default_sender_identity(tx);
         auto s = insert_sender_identity(tx, *caller.tenant_id, address, name, is_default);
         audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip, "sender_identity.created",

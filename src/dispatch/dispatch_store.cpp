@@ -231,9 +231,15 @@ constexpr const char* kDispatchColumns = R"SQL(
                             ORDER BY v.code, a.filename), '[]')::text
    FROM dispatch_recipient_attachments ra JOIN attachments a ON a.id = ra.attachment_id
    LEFT JOIN vendors v ON v.id = ra.vendor_id WHERE ra.dispatch_id = d.id) AS recipient_attachments,
-  CASE WHEN d.status IN ('queued', 'sending') THEN
-    (SELECT w.relay_problem FROM worker_heartbeats w
-     WHERE w.relay_problem IS NOT NULL AND w.seen_at > now() - interval '30 seconds' ORDER BY w.seen_at DESC LIMIT 1)
+  CASE WHEN d.status IN ('scheduled', 'queued', 'sending') THEN coalesce(
+    (SELECT 'Held: the sending domain ' || s.domain || ' fails its DNS check (DKIM or ownership record); '
+            'sending resumes when the domain verifies again.'
+     FROM sending_domains s
+     WHERE s.tenant_id = d.tenant_id AND s.domain = lower(split_part(d.from_email, '@', 2)) AND s.status = 'failing'),
+    CASE WHEN d.status <> 'scheduled' THEN
+      (SELECT w.relay_problem FROM worker_heartbeats w
+       WHERE w.relay_problem IS NOT NULL AND w.seen_at > now() - interval '30 seconds' ORDER BY w.seen_at DESC LIMIT 1)
+    END)
   END AS relay_problem)SQL";
 const std::string kById = std::string("SELECT ") + kDispatchColumns + " FROM dispatches d WHERE d.id = $1::uuid";
 const std::string kList = std::string("SELECT ") + kDispatchColumns + R"SQL( FROM dispatches d

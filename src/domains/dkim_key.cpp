@@ -1,0 +1,56 @@
+#include "domains/dkim_key.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include "common/random.hpp"
+
+namespace dh::domains {
+namespace {
+
+using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
+
+std::string base64(const unsigned char* data, int length) {
+    std::string out(4 * ((length + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, length);
+    out.resize(n);
+    return out;
+}
+
+std::string private_pem(EVP_PKEY* key) {
+    Bio bio(BIO_new(BIO_s_mem()), &BIO_free);
+    if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        throw std::runtime_error("DKIM key: PEM encoding failed");
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio.get(), &data);
+    std::string pem(data, n);
+    OPENSSL_cleanse(data, n);
+    return pem;
+}
+
+std::string public_der_base64(EVP_PKEY* key) {
+    unsigned char* der = nullptr;
+    int n = i2d_PUBKEY(key, &der);
+    if (n <= 0) throw std::runtime_error("DKIM key: public key encoding failed");
+    auto out = base64(der, n);
+    OPENSSL_free(der);
+    return out;
+}
+
+}  // namespace
+
+DkimKeyPair generate_rsa_key(int bits) {
+    Key key(EVP_RSA_gen(static_cast<unsigned>(bits)), &EVP_PKEY_free);
+    if (!key) throw std::runtime_error("DKIM key: RSA key generation failed");
+    return {private_pem(key.get()), public_der_base64(key.get())};
+}
+
+std::string new_selector() { return "dh" + random::hex(5); }
+
+}  // namespace dh::domains
