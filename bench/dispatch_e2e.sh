@@ -58,67 +58,6 @@ bench_unlimited_tenant bench_app
 echo "== importing"
 import_csv "$WORK/vendors.csv" >/dev/null
 
-create_dispatch() {  # LIST SUBJECT -> dispatch id
-  api POST /api/v1/dispatches "{\"subject\":\"$2 for {{vendor.name}}\",\"body_markdown\":\"Dear {{contact.name}},\\n\\nplease confirm order **{{vendor.code}}** by Friday.\\n\\nThanks\",\"recipients\":{\"list_ids\":[\"$(list_id "$1")\"]}}" | json "['id']"
-}
-wait_completed() {  # ID
-  local st
-  while :; do
-    st=$(api GET "/api/v1/dispatches/$1" | json "['status']")
-    [ "$st" = completed ] && return 0
-    case $st in cancelled|paused) echo "dispatch $1 is $st" >&2; exit 1;; esac
-    sleep 0.5  # slow polling: the end time comes from the database (last_recorded), not from here
-  done
-}
-start_worker() {  # SMTP_PORT
-  env SMTP_URL="smtp://127.0.0.1:$1?tls=none" WORKER_CONNECTIONS=$CONNECTIONS LOG_LEVEL=warn "$BIN" worker \
-    >>"$WORK/worker.log" 2>&1 &
-  WORKER_PID=$!; BENCH_PIDS+=("$WORKER_PID")
-  sleep 0.3
-}
-stop_worker() { kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; }
-# per_msg SECONDS COUNT -> microseconds per message
-per_msg() { echo "($1) * 1000000 / $2" | bc -l; }
-# source_run NAME PORT MESSAGES: smtp-source into the sink; sets RATE; prints it with the CPU per
-# message of smtp-source and of the sink.
-source_run() {
-  local s0 s1 t u k
-  s0=$(cpu_seconds "$SINK_PID")
-  read -r t u k < <( { /usr/bin/time -f "%e %U %S" smtp-source -d -s "$CONNECTIONS" -m "$3" -l 2048 \
-           -f bench@dispatch.example.com -t vendor@vendors.example.net 127.0.0.1:"$2" >/dev/null; } 2>&1 | tail -1)
-  s1=$(cpu_seconds "$SINK_PID")
-  RATE=$(echo "$3 / $t" | bc -l)
-  printf '%-36s %8d msgs %9.0f msg/s %7.1f us CPU/msg (smtp-sink %5.1f)\n' "$1" "$3" "$RATE" \
-    "$(per_msg "$u + $k" "$3")" "$(per_msg "$s1 - $s0" "$3")"
-}
-# The moment the dispatch's last delivery was recorded (epoch seconds, the same clock as `now`).
-last_recorded() { psql_su -d bench_app -c "SELECT extract(epoch FROM max(updated_at)) FROM deliveries WHERE dispatch_id = '$1'"; }
-# The moment its first delivery was claimed: sending begins (creation, for a new dispatch, is over).
-first_claimed() { psql_su -d bench_app -c "SELECT extract(epoch FROM min(first_attempt_at)) FROM deliveries WHERE dispatch_id = '$1'"; }
-# drain NAME LIST SMTP_PORT COUNT [ID]: a fresh worker sends the dispatch; prints rate, CPU, RSS.
-# Also prints the rate of the sending phase alone (first claim to last record) and the CPU per message
-# of everything on the machine that takes part (worker, PostgreSQL, smtp-sink): what the cores allow.
-drain() {
-  local id=${5:-} t0 t1 ts cpu rss pg0 pg1 s0 s1
-  start_worker "$3"
-  pg0=$(postgres_cpu_seconds); s0=$(cpu_seconds "$SINK_PID")
-  t0=$(now)
-  if [ -n "$id" ]; then api POST "/api/v1/dispatches/$id/resume" >/dev/null; else id=$(create_dispatch "$2" "$1"); fi
-  wait_completed "$id"
-  t1=$(last_recorded "$id"); ts=$(first_claimed "$id")
-  pg1=$(postgres_cpu_seconds); s1=$(cpu_seconds "$SINK_PID")
-  cpu=$(cpu_seconds "$WORKER_PID"); rss=$(peak_rss "$WORKER_PID")
-  stop_worker
-  local sent; sent=$(api GET "/api/v1/dispatches/$id" | json "['counts']['sent']")
-  [ "$sent" = "$4" ] || { echo "$1: $sent of $4 sent" >&2; exit 1; }
-  RATE=$(echo "$4 / ($t1 - $t0)" | bc -l)
-  local all; all=$(echo "$cpu + $pg1 - $pg0 + $s1 - $s0" | bc -l)
-  printf '%-36s %8d msgs %9.0f msg/s %7.1f us CPU/msg (PostgreSQL %5.1f, smtp-sink %5.1f)  worker peak RSS %s\n' "$1" "$4" \
-    "$RATE" "$(per_msg "$cpu" "$4")" "$(per_msg "$pg1 - $pg0" "$4")" "$(per_msg "$s1 - $s0" "$4")" "$rss"
-  printf '%-36s %8s      %9.0f msg/s sending phase; all three %5.1f us CPU/msg: %s cores allow %.0f msg/s\n' "" "" \
-    "$(echo "$4 / ($t1 - $ts)" | bc -l)" "$(per_msg "$all" "$4")" "$(nproc)" "$(echo "$(nproc) * $4 / $all" | bc -l)"
-}
-
 echo
 echo "== 1. creating a $CREATE_RECIPIENTS-recipient dispatch vs COPY of the same rows"
 t0=$(now); big=$(create_dispatch all "Order"); t1=$(now)

@@ -21,15 +21,7 @@ bench_init webhooks
 command -v smtp-sink >/dev/null || { echo "smtp-sink missing (Debian package postfix)"; exit 1; }
 
 echo "== generating $MESSAGES vendors"
-$PY - "$WORK/vendors.csv" "$MESSAGES" <<'PY'
-import csv, sys
-path, n = sys.argv[1], int(sys.argv[2])
-with open(path, "w", newline="") as f:
-    w = csv.writer(f, lineterminator="\r\n")
-    w.writerow(["code", "name", "email", "contact_name", "role", "list"])
-    for i in range(n):
-        w.writerow([f"V{i:07d}", f"Vendor {i}", f"ap@vendor{i}.example", f"Contact {i}", "ap", "all"])
-PY
+vendors_csv "$WORK/vendors.csv" "$MESSAGES"
 
 echo "== starting PostgreSQL 15, smtp-sink, the webhook receiver and dispatchhub serve"
 start_postgres

@@ -18,6 +18,13 @@ CREATE TABLE sending_domains (
   next_selector text,
   next_public text,
   next_private_sealed text,
+  -- Optional second signature (RFC 8463), enabled per domain: an Ed25519 key under its own selector
+  -- (a selector's record names one key type). It signs once its record verifies; RSA alone decides
+  -- whether the domain is verified, since not every receiver checks Ed25519 yet.
+  ed25519_selector text,
+  ed25519_public text,
+  ed25519_private_sealed text,
+  CHECK ((ed25519_selector IS NULL) = (ed25519_public IS NULL) AND (ed25519_selector IS NULL) = (ed25519_private_sealed IS NULL)),
   -- The latest lookup: per record status and what was found, and why a lookup could not be made.
   records jsonb NOT NULL DEFAULT '[]',
   check_error text,
@@ -34,4 +41,16 @@ CREATE INDEX sending_domains_due ON sending_domains (checked_at NULLS FIRST);
 -- role) open them to sign.
 REVOKE SELECT ON sending_domains FROM dispatchhub_app;
 GRANT SELECT (id, tenant_id, domain, status, ownership_token, dkim_selector, dkim_public, next_selector, next_public,
-              records, check_error, created_by, created_at, verified_at, checked_at) ON sending_domains TO dispatchhub_app;
+              ed25519_selector, ed25519_public, records, check_error, created_by, created_at, verified_at, checked_at) ON sending_domains TO dispatchhub_app;
+
+-- The platform's own mail (ticket notices, password resets) is signed with a key of the platform
+-- sender's domain (normally MAIL_DOMAIN), made on first use; `dispatchhub admin dkim-record` prints
+-- the record the operator publishes. Platform role only.
+CREATE TABLE platform_dkim_keys (
+  domain text PRIMARY KEY CHECK (length(domain) BETWEEN 1 AND 253 AND domain = lower(domain)),
+  selector text NOT NULL,
+  public_key text NOT NULL,
+  private_sealed text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+REVOKE ALL ON platform_dkim_keys FROM dispatchhub_app;

@@ -14,6 +14,7 @@
 #include "db/pool.hpp"
 #include "delivery/unsendable_values.hpp"
 #include "delivery/usage_check.hpp"
+#include "domains/signing_keys.hpp"
 #include "tenancy/tenancy_service.hpp"
 
 namespace dh::app {
@@ -64,6 +65,23 @@ AdminCommands::AdminCommands(CLI::App& admin) {
                              std::cout << (found.empty() ? "every stored header value can be sent\n"
                                                          : "these rows hold values the message builder refuses\n");
                              return found.empty() ? 0 : 1;
+                         }});
+    auto* dkim = admin.add_subcommand(
+        "dkim-record", "Print the DNS record that publishes the key the platform's own mail is signed with");
+    commands_.push_back({dkim, [](const Config& config) {
+                             auto database = open_database(config);
+                             db::Pool pool(database.pool_options(2));
+                             domains::SigningKeys keys(pool, webhooks::SecretSeal(config.jwt_secret));
+                             auto domain = config.platform_sender.substr(config.platform_sender.rfind('@') + 1);
+                             auto [name, value] = keys.platform_record(domain);
+                             // Zone-file form: a TXT string holds at most 255 bytes (RFC 1035 3.3.14).
+                             std::cout << name << ". IN TXT (";
+                             for (std::size_t at = 0; at < value.size(); at += 255)
+                                 std::cout << " \"" << value.substr(at, 255) << "\"";
+                             std::cout << " )\n";
+                             if (!config.dkim_signing)
+                                 std::cout << "DKIM_SIGNING is off: the relay signs, this key is not used\n";
+                             return 0;
                          }});
     auto* create = admin.add_subcommand("create-superadmin", "Create a platform super admin (bootstrap)");
     auto email = std::make_shared<std::string>();

@@ -120,7 +120,8 @@ DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::st
     impl_->renderer = std::make_unique<delivery::Renderer>(pool, config.data_dir, config.mail_domain,
                                                            delivery::derive_routing_key(config.jwt_secret),
                                                            impl_->signing_keys.get());
-    impl_->notifier = std::make_unique<delivery::Notifier>(pool, *impl_->transport, notifier_options(config));
+    impl_->notifier = std::make_unique<delivery::Notifier>(pool, *impl_->transport, notifier_options(config),
+                                                           impl_->signing_keys.get());
     impl_->worker = std::make_unique<delivery::Worker>(pool, *impl_->transport, *impl_->renderer,
                                                        worker_options(config, conninfo), impl_->notifier.get());
     impl_->webhook_transport = std::make_unique<webhooks::WebhookTransport>(

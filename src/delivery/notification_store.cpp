@@ -20,6 +20,11 @@ JOIN users u ON u.status = 'active' AND CASE
   END
 WHERE n.id = $1::uuid ORDER BY u.email)SQL";
 
+constexpr const char* kQueueForTenantAdmins = R"SQL(
+INSERT INTO platform_notifications (tenant_id, audience, event, subject, body, recipient, recipient_name)
+SELECT u.tenant_id, 'user', $2, $3, $4, u.email, u.name FROM users u
+WHERE u.tenant_id = $1::uuid AND u.role = 'tenant_admin' AND u.status = 'active')SQL";
+
 constexpr const char* kAssign =
     "UPDATE platform_notifications SET recipient = $2, recipient_name = $3 WHERE id = $1::uuid";
 
@@ -76,6 +81,11 @@ std::vector<std::string> unresolved(db::Tx& tx, int limit) {
     std::vector<std::string> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, "id"));
     return out;
+}
+
+void queue_for_tenant_admins(db::Tx& tx, const std::string& tenant_id, const std::string& event,
+                             const std::string& subject, const std::string& body) {
+    tx.exec(kQueueForTenantAdmins, {tenant_id, event, subject, body});
 }
 
 std::vector<Recipient> recipients(db::Tx& tx, const std::string& id) {

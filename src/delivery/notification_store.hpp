@@ -33,6 +33,10 @@ struct Outcome {
     bool counted = true;          ///< retry only: false when the relay, not the message, was at fault
 };
 
+/// Queues one mail per active tenant admin of `tenant_id` (no ticket; addressed directly), from a
+/// tenant or platform transaction: a notice about the tenant's account, e.g. a domain that failed.
+void queue_for_tenant_admins(db::Tx& tx, const std::string& tenant_id, const std::string& event,
+                             const std::string& subject, const std::string& body);
 /// Up to `limit` ids of notifications whose audience is not resolved yet, locked for this transaction.
 std::vector<std::string> unresolved(db::Tx& tx, int limit);
 /// Who notification `id` goes to now. Platform audience: the ticket's assignee while an active super

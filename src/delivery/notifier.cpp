@@ -1,5 +1,6 @@
 #include "delivery/notifier.hpp"
 
+#include <ctime>
 #include <map>
 
 #include "common/error.hpp"
@@ -7,6 +8,7 @@
 #include "db/tx.hpp"
 #include "delivery/lease_renewal.hpp"
 #include "delivery/worker.hpp"
+#include "domains/signing_keys.hpp"
 #include "mail/message_id.hpp"
 #include "mail/mime_builder.hpp"
 
@@ -22,8 +24,8 @@ Outcome failed(const std::string& id, std::string reason) {
 
 }  // namespace
 
-Notifier::Notifier(db::Pool& pool, mail::Transport& transport, Options options)
-    : pool_(pool), transport_(transport), options_(std::move(options)) {}
+Notifier::Notifier(db::Pool& pool, mail::Transport& transport, Options options, domains::SigningKeys* signing)
+    : pool_(pool), transport_(transport), options_(std::move(options)), signing_(signing) {}
 
 int Notifier::run_once(const std::string& owner) {
     resolve();
@@ -82,7 +84,10 @@ mail::OutgoingMessage Notifier::render(const Claimed& n) const {
     // RFC 3834: no auto-replies to a notification.
     m.extra_headers = {{"Auto-Submitted", "auto-generated"}, {"X-DispatchHub-Notification", n.id}};
     m.text = n.body;
-    return {n.id, options_.sender, n.to.email, mail::build_message(m)};
+    auto data = mail::build_message(m);
+    if (signing_)
+        for (auto& key : signing_->platform(options_.sender)) data = domains::dkim_sign(data, *key, std::time(nullptr));
+    return {n.id, options_.sender, n.to.email, std::move(data)};
 }
 
 Outcome Notifier::outcome_of(const Claimed& n, const mail::DeliveryResult& r) const {

@@ -8,6 +8,9 @@
 namespace dh::db {
 class Pool;
 }
+namespace dh::domains {
+class SigningKeys;
+}
 
 namespace dh::delivery {
 
@@ -25,7 +28,8 @@ public:
         int retry_max_age_seconds = 86400;
         int relay_probe_seconds = 30;
     };
-    Notifier(db::Pool& pool, mail::Transport& transport, Options options);
+    /// `signing` (optional, unless DKIM_SIGNING=off): the platform's key signs every notification.
+    Notifier(db::Pool& pool, mail::Transport& transport, Options options, domains::SigningKeys* signing = nullptr);
 
     /// Resolves the recipients of new notifications, then sends one batch of due ones leased to
     /// `owner` and records each outcome. Returns the number sent or tried.
@@ -42,6 +46,7 @@ private:
     db::Pool& pool_;
     mail::Transport& transport_;
     Options options_;
+    domains::SigningKeys* signing_;
 };
 
 }  // namespace dh::delivery

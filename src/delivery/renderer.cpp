@@ -137,7 +137,7 @@ mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
     auto data = mail::build_message(m);
     // Signed last, over the bytes that go on the wire: mail from a verified domain carries its DKIM signature.
     if (signing_)
-        if (auto key = signing_->for_sender(d.tenant_id, p->from.address))
+        for (auto& key : signing_->for_sender(d.tenant_id, p->from.address))
             data = domains::dkim_sign(data, *key, std::time(nullptr));
     return {d.id, mail::bounce_address(d.id, mail_domain_, routing_key_), d.email, std::move(data)};
 }

@@ -51,6 +51,24 @@ DkimKeyPair generate_rsa_key(int bits) {
     return {private_pem(key.get()), public_der_base64(key.get())};
 }
 
+DkimKeyPair generate_ed25519_key() {
+    Key key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"), &EVP_PKEY_free);
+    if (!key) throw std::runtime_error("DKIM key: Ed25519 key generation failed");
+    unsigned char raw[32];
+    std::size_t len = sizeof raw;
+    if (EVP_PKEY_get_raw_public_key(key.get(), raw, &len) != 1 || len != sizeof raw)
+        throw std::runtime_error("DKIM key: Ed25519 public key encoding failed");
+    return {private_pem(key.get()), base64(raw, static_cast<int>(len))};
+}
+
+std::string ed25519_pem_from_seed(std::string_view seed) {
+    Key key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(seed.data()),
+                                         seed.size()),
+            &EVP_PKEY_free);
+    if (!key) throw std::runtime_error("DKIM key: not a 32-byte Ed25519 seed");
+    return private_pem(key.get());
+}
+
 std::string new_selector() { return "dh" + random::hex(5); }
 
 }  // namespace dh::domains

@@ -59,6 +59,7 @@ std::string field_name(std::string_view field) {
 
 struct DkimKey::Impl {
     EVP_PKEY* key = nullptr;
+    bool ed25519 = false;
     ~Impl() { EVP_PKEY_free(key); }
 };
 
@@ -67,16 +68,23 @@ DkimKey::DkimKey(std::string domain, std::string selector, const std::string& pr
     BIO* bio = BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size()));
     impl_->key = bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr;
     BIO_free(bio);
-    if (!impl_->key || EVP_PKEY_get_base_id(impl_->key) != EVP_PKEY_RSA)
-        throw std::runtime_error("DKIM key of " + domain_ + ": not an RSA private key");
+    auto type = impl_->key ? EVP_PKEY_get_base_id(impl_->key) : 0;
+    if (type != EVP_PKEY_RSA && type != EVP_PKEY_ED25519)
+        throw std::runtime_error("DKIM key of " + domain_ + ": not an RSA or Ed25519 private key");
+    impl_->ed25519 = type == EVP_PKEY_ED25519;
 }
+
+const char* DkimKey::algorithm() const { return impl_->ed25519 ? "ed25519-sha256" : "rsa-sha256"; }
 
 DkimKey::~DkimKey() = default;
 
-std::string DkimKey::sign_sha256(std::string_view data) const {
+std::string DkimKey::sign(std::string_view input) const {
+    // Ed25519 signs the hash (RFC 8463 3): PureEdDSA takes no digest of its own.
+    std::string hashed = impl_->ed25519 ? sha256(input) : std::string();
+    std::string_view data = impl_->ed25519 ? std::string_view(hashed) : input;
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     std::size_t len = 0;
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, impl_->key) != 1 ||
+    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, impl_->ed25519 ? nullptr : EVP_sha256(), nullptr, impl_->key) != 1 ||
         EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
         throw std::runtime_error("DKIM signing failed");
     std::string sig(len, '\0');
@@ -157,12 +165,12 @@ std::string dkim_sign(const std::string& message, const DkimKey& key, std::time_
             }
     sign_one("from");
 
-    std::string sig = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=" + key.domain() + "; s=" + key.selector() +
+    std::string sig = std::string("DKIM-Signature: v=1; a=") + key.algorithm() + "; c=relaxed/relaxed; d=" + key.domain() + "; s=" + key.selector() +
                       "; t=" + std::to_string(now) + ";\r\n\th=" + names + ";\r\n\tbh=" + base64(sha256(relaxed_body(body))) +
                       ";\r\n\tb=";
     auto canon = relaxed_header(sig);
     canon.resize(canon.size() - 2);  // the signature's own field is signed without its CRLF
-    return sig + base64(key.sign_sha256(signed_fields + canon)) + "\r\n" + message;
+    return sig + base64(key.sign(signed_fields + canon)) + "\r\n" + message;
 }
 
 }  // namespace dh::domains

@@ -25,6 +25,7 @@ struct Domain {
     std::string dkim_selector;
     std::string dkim_public;  ///< base64 DER SubjectPublicKeyInfo, as in p=
     std::optional<std::string> next_selector, next_public;
+    std::optional<std::string> ed25519_selector, ed25519_public;  ///< set when Ed25519 signing is enabled
     std::vector<DnsRecord> records;  ///< as of the latest lookup
     std::optional<std::string> check_error;
     std::string created_at;

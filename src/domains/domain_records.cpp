@@ -61,6 +61,9 @@ std::vector<DnsRecord> expected_records(const Domain& d, const RecordAdvice& adv
     out.push_back(record("dkim", dkim_name(d.dkim_selector, d.domain), "v=DKIM1; k=rsa; p=" + d.dkim_public, "missing"));
     if (d.next_selector && d.next_public)
         out.push_back(record("dkim", dkim_name(*d.next_selector, d.domain), "v=DKIM1; k=rsa; p=" + *d.next_public, "missing"));
+    if (d.ed25519_selector && d.ed25519_public)
+        out.push_back(record("dkim", dkim_name(*d.ed25519_selector, d.domain), "v=DKIM1; k=ed25519; p=" + *d.ed25519_public,
+                             "missing"));
     out.push_back(record("spf", d.domain, "v=spf1 " + advice.spf_mechanism + " ~all", "advisory"));
     out.push_back(record("dmarc", "_dmarc." + d.domain, "v=DMARC1; p=none; adkim=r; aspf=r", "advisory"));
     return out;

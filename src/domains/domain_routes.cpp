@@ -19,6 +19,8 @@ nlohmann::json to_json(const DnsRecord& r) {
 nlohmann::json to_json(const Domain& d, bool signing) {
     auto records = nlohmann::json::array();
     for (auto& r : d.records) records.push_back(to_json(r));
+    auto algorithms = nlohmann::json::array({"rsa-sha256"});
+    if (d.ed25519_selector) algorithms.push_back("ed25519-sha256");
     return {{"id", d.id},
             {"domain", d.domain},
             {"status", d.status},
@@ -26,7 +28,8 @@ nlohmann::json to_json(const Domain& d, bool signing) {
             {"dkim",
              {{"selector", d.dkim_selector},
               {"next_selector", opt_json(d.next_selector)},
-              {"algorithms", {"rsa-sha256"}},
+              {"algorithms", algorithms},
+              {"ed25519_selector", opt_json(d.ed25519_selector)},
               {"signed_by", signing ? "dispatchhub" : "relay"}}},
             {"check_error", opt_json(d.check_error)},
             {"created_at", d.created_at},
@@ -64,6 +67,15 @@ void register_domain_routes(http::Router& router, DomainService& svc) {
     router.add({"DELETE", "/api/v1/domains/{id}", Access::tenant_admin, [&svc](http::Request& req) {
                     svc.remove(req.caller(), req.param("id"), origin(req));
                     return http::Response::no_content();
+                }});
+    router.add({"PATCH", "/api/v1/domains/{id}", Access::tenant_admin, [&svc](http::Request& req) {
+                    auto body = req.json();
+                    http::JsonFields f(body);
+                    f.only({"ed25519"});
+                    auto ed25519 = f.opt_bool("ed25519");
+                    auto d = ed25519 ? svc.set_ed25519(req.caller(), req.param("id"), *ed25519, origin(req))
+                                     : svc.get(req.tenant_id(), req.param("id"));
+                    return http::Response::json(to_json(d, svc.signing()));
                 }});
     router.add({"POST", "/api/v1/domains/{id}/verify", Access::tenant_admin, [&svc](http::Request& req) {
                     return http::Response::json(to_json(svc.verify(req.tenant_id(), req.param("id")), svc.signing()));

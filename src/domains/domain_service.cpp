@@ -6,6 +6,7 @@
 #include "common/random.hpp"
 #include "common/strings.hpp"
 #include "db/tx.hpp"
+#include "delivery/notification_store.hpp"
 #include "domains/dkim_key.hpp"
 #include "domains/domain_name.hpp"
 #include "domains/domain_store.hpp"
@@ -39,6 +40,35 @@ void record_change(db::Tx& tx, const Domain& before, const std::string& status) 
     e.target_id = before.id;
     e.details = {{"domain", before.domain}, {"from", before.status}, {"to", status}};
     audit::record(tx, e);
+}
+
+/// The records that keep a domain from being proven, as "name (status)" lines for a notice.
+std::string unproven_records(const std::vector<DnsRecord>& records) {
+    std::string out;
+    for (auto& r : records)
+        if ((r.purpose == "ownership" || r.purpose == "dkim") && r.status != "verified")
+            out += "  - " + r.type + " " + r.name + ": " + (r.status == "mismatch" ? "a different value is published" : "not found") + "\n";
+    return out;
+}
+
+/// The tenant's admins hear of each status change by mail: a failing domain holds their mail.
+void notify_admins(db::Tx& tx, const Domain& before, const std::string& status, const std::vector<DnsRecord>& records) {
+    std::string subject, body;
+    if (status == "failing") {
+        subject = "Sending domain " + before.domain + " is failing its DNS check";
+        body = "The DNS records of " + before.domain + " no longer prove that this workspace may send from it:\n" +
+               unproven_records(records) +
+               "\nDispatches from addresses at " + before.domain +
+               " are held until the records are back and the domain verifies again; nothing is lost.\n"
+               "Settings > Domains shows what we expect and what the DNS answered, and \"Check now\" checks again.\n";
+    } else if (status == "verified") {
+        subject = "Sending domain " + before.domain + " is verified";
+        body = "The DNS records of " + before.domain + " are in place: mail from its addresses is signed with DKIM" +
+               (before.status == "failing" ? " and the dispatches held while it was failing are being sent." : ".") + "\n";
+    } else {
+        return;
+    }
+    delivery::notification_store::queue_for_tenant_admins(tx, before.tenant_id, "domain." + status, subject, body);
 }
 
 }  // namespace
@@ -89,6 +119,24 @@ void DomainService::remove(const auth::Principal& caller, const std::string& id,
         auto entry = audit::by(caller, origin.request_id, origin.client_ip, "domain.deleted", "domain", id);
         entry.details = {{"domain", d.domain}};
         audit::record(tx, entry);
+    });
+}
+
+Domain DomainService::set_ed25519(const auth::Principal& caller, const std::string& id, bool enabled,
+                                  const auth::Origin& origin) {
+    auto key = enabled ? std::optional<DkimKeyPair>(generate_ed25519_key()) : std::nullopt;
+    return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+        auto d = existing(tx, id);
+        if (d.ed25519_selector.has_value() == enabled) return presented(d);
+        std::optional<domain_store::SealedKey> sealed;
+        if (key) sealed = domain_store::SealedKey{new_selector(), seal_.seal(key->private_pem)};
+        domain_store::set_ed25519_key(tx, id, sealed, key ? std::optional<std::string>(key->public_base64) : std::nullopt);
+        auto entry = audit::by(caller, origin.request_id, origin.client_ip,
+                               enabled ? "domain.ed25519_enabled" : "domain.ed25519_disabled", "domain", id);
+        entry.details = {{"domain", d.domain}};
+        if (sealed) entry.details["selector"] = sealed->selector;
+        audit::record(tx, entry);
+        return presented(*domain_store::by_id(tx, id));
     });
 }
 
@@ -153,6 +201,7 @@ Domain DomainService::check(const db::Scope& scope, const Domain& d) {
         if (!domain_store::save_check(tx, d.id, status, records, error)) throw Error::not_found("Domain");
         if (status != d.status) {
             record_change(tx, d, status);
+            notify_admins(tx, d, status, records);
             log::info("sending domain status changed",
                       {{"domain", d.domain}, {"tenant_id", d.tenant_id}, {"from", d.status}, {"to", status}});
         }

@@ -43,6 +43,10 @@ public:
     /// A new selector and key published beside the current one; it signs once its record verifies
     /// (at a check), and the old key is retired then.
     Domain rotate_dkim(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
+    /// Turns the second, Ed25519 signature (RFC 8463) on (a new key and selector, its record to
+    /// publish; it signs once that record verifies) or off (the key is deleted). Already in the
+    /// asked state: nothing changes.
+    Domain set_ed25519(const auth::Principal& caller, const std::string& id, bool enabled, const auth::Origin& origin);
     /// Every tenant's domains (super admin).
     std::vector<Domain> all();
     /// Checks the domains not checked for `interval_seconds` (any tenant); how many were checked.

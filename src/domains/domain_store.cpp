@@ -10,6 +10,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, tenant_id, domain, status, ownership_token, dkim_selector, dkim_public, next_selector, next_public, "
+    "ed25519_selector, ed25519_public, "
     "records::text AS records, check_error, " DH_SQL_TIMESTAMP("created_at") " AS created_at, "
     DH_SQL_TIMESTAMP("verified_at") " AS verified_at, " DH_SQL_TIMESTAMP("checked_at") " AS checked_at";
 
@@ -40,9 +41,24 @@ UPDATE sending_domains
 SET dkim_selector = next_selector, dkim_public = next_public, dkim_private_sealed = next_private_sealed,
     next_selector = NULL, next_public = NULL, next_private_sealed = NULL
 WHERE id = $1::uuid AND next_selector = $2)SQL";
+constexpr const char* kSetEd25519 = R"SQL(
+UPDATE sending_domains SET ed25519_selector = $2, ed25519_public = $3, ed25519_private_sealed = $4
+WHERE id = $1::uuid)SQL";
+constexpr const char* kPlatformKey =
+    "SELECT selector, public_key, private_sealed FROM platform_dkim_keys WHERE domain = $1";
+constexpr const char* kKeepPlatformKey = R"SQL(
+INSERT INTO platform_dkim_keys (domain, selector, public_key, private_sealed) VALUES ($1, $2, $3, $4)
+ON CONFLICT (domain) DO NOTHING)SQL";
 constexpr const char* kStatusOf = "SELECT status FROM sending_domains WHERE domain = $1";
+// The Ed25519 key signs only while its own record is verified (as of the latest check).
 constexpr const char* kSigningKey = R"SQL(
-SELECT dkim_selector, dkim_private_sealed FROM sending_domains
+SELECT dkim_selector, dkim_private_sealed,
+  CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(records) r
+                    WHERE r->>'purpose' = 'dkim' AND r->>'status' = 'verified'
+                      AND r->>'name' = ed25519_selector || '._domainkey.' || domain)
+       THEN ed25519_selector END AS ed25519_selector,
+  ed25519_private_sealed
+FROM sending_domains
 WHERE tenant_id = $1::uuid AND domain = $2 AND status = 'verified')SQL";
 
 std::vector<DnsRecord> records_from(const std::string& text) {
@@ -79,6 +95,8 @@ Domain domain_from(const db::Result& r, int i) {
     d.dkim_public = r.text(i, "dkim_public");
     d.next_selector = r.opt(i, "next_selector");
     d.next_public = r.opt(i, "next_public");
+    d.ed25519_selector = r.opt(i, "ed25519_selector");
+    d.ed25519_public = r.opt(i, "ed25519_public");
     d.records = records_from(r.text(i, "records"));
     d.check_error = r.opt(i, "check_error");
     d.created_at = r.text(i, "created_at");
@@ -138,16 +156,37 @@ bool promote_next_key(db::Tx& tx, const std::string& id, const std::string& sele
     return tx.exec(kPromote, {id, selector}).affected() > 0;
 }
 
+void set_ed25519_key(db::Tx& tx, const std::string& id, const std::optional<SealedKey>& key,
+                     const std::optional<std::string>& public_key) {
+    if (key)
+        tx.exec(kSetEd25519, {id, key->selector, public_key, key->private_sealed});
+    else
+        tx.exec(kSetEd25519, {id, nullptr, nullptr, nullptr});
+}
+
+std::optional<PlatformKey> platform_key(db::Tx& tx, const std::string& domain) {
+    auto r = tx.exec(kPlatformKey, {domain});
+    if (r.empty()) return std::nullopt;
+    return PlatformKey{r.text(0, "selector"), r.text(0, "public_key"), r.text(0, "private_sealed")};
+}
+
+PlatformKey keep_platform_key(db::Tx& tx, const std::string& domain, const PlatformKey& key) {
+    tx.exec(kKeepPlatformKey, {domain, key.selector, key.public_key, key.private_sealed});
+    return *platform_key(tx, domain);
+}
+
 std::optional<std::string> status_of(db::Tx& tx, const std::string& domain) {
     auto r = tx.exec(kStatusOf, {domain});
     if (r.empty()) return std::nullopt;
     return r.text(0, "status");
 }
 
-std::optional<SealedKey> signing_key(db::Tx& tx, const std::string& tenant_id, const std::string& domain) {
+std::optional<SigningKeyRow> signing_key(db::Tx& tx, const std::string& tenant_id, const std::string& domain) {
     auto r = tx.exec(kSigningKey, {tenant_id, domain});
     if (r.empty()) return std::nullopt;
-    return SealedKey{r.text(0, "dkim_selector"), r.text(0, "dkim_private_sealed")};
+    SigningKeyRow out{{r.text(0, "dkim_selector"), r.text(0, "dkim_private_sealed")}, std::nullopt};
+    if (auto selector = r.opt(0, "ed25519_selector")) out.ed25519 = SealedKey{*selector, r.text(0, "ed25519_private_sealed")};
+    return out;
 }
 
 }  // namespace dh::domains::domain_store

@@ -34,6 +34,15 @@ long long active_dispatches(db::Tx& tx, const std::string& domain);
 bool save_check(db::Tx& tx, const std::string& id, const std::string& status, const std::vector<DnsRecord>& records,
                 const std::optional<std::string>& check_error);
 
+/// A sealed private key and its selector.
+struct SealedKey {
+    std::string selector, private_sealed;
+};
+
+/// Enables Ed25519 signing with `key` (its public half `public_key`), or disables it (nullopt).
+void set_ed25519_key(db::Tx& tx, const std::string& id, const std::optional<SealedKey>& key,
+                     const std::optional<std::string>& public_key);
+
 /// Starts a rotation: the next key beside the current one (replacing an earlier unfinished one).
 void set_next_key(db::Tx& tx, const std::string& id, const std::string& selector, const std::string& public_key,
                   const std::string& private_sealed);
@@ -44,13 +53,24 @@ bool promote_next_key(db::Tx& tx, const std::string& id, const std::string& sele
 /// Domains (any tenant) not checked for `interval_seconds`, oldest check first (platform scope).
 std::vector<Domain> due_for_check(db::Tx& tx, long long interval_seconds, int limit);
 
+/// The platform's key for its own mail from `domain` (platform scope).
+struct PlatformKey {
+    std::string selector, public_key, private_sealed;
+};
+std::optional<PlatformKey> platform_key(db::Tx& tx, const std::string& domain);
+/// Stores `key` as the platform key of `domain` unless one exists (two workers starting at once:
+/// the first one's key wins); answers the key that is stored.
+PlatformKey keep_platform_key(db::Tx& tx, const std::string& domain, const PlatformKey& key);
+
 /// The status of the tenant's `domain` (pending | verified | failing), nullopt when not added.
 std::optional<std::string> status_of(db::Tx& tx, const std::string& domain);
 
-/// The current signing key of a tenant's verified domain (platform scope: the API role cannot read it).
-struct SealedKey {
-    std::string selector, private_sealed;
+/// The current signing keys of a tenant's verified domain (platform scope: the API role cannot read
+/// them): the RSA key, and the Ed25519 key when enabled and its record verified at the latest check.
+struct SigningKeyRow {
+    SealedKey rsa;
+    std::optional<SealedKey> ed25519;
 };
-std::optional<SealedKey> signing_key(db::Tx& tx, const std::string& tenant_id, const std::string& domain);
+std::optional<SigningKeyRow> signing_key(db::Tx& tx, const std::string& tenant_id, const std::string& domain);
 
 }  // namespace dh::domains::domain_store

@@ -4,8 +4,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "domains/dkim_signer.hpp"
+#include "domains/domain_store.hpp"
 #include "webhooks/secret_seal.hpp"
 
 namespace dh::db {
@@ -14,21 +17,34 @@ class Pool;
 
 namespace dh::domains {
 
-/// The DKIM keys the workers sign with: a tenant's verified domain's current key, opened from its
-/// sealed form and kept for a short while (a rotation or a failing domain is seen within `ttl`).
+/// The keys one message is signed with, in signing order (empty: the message goes unsigned).
+using SenderKeys = std::vector<std::shared_ptr<const DkimKey>>;
+
+/// The DKIM keys the workers sign with: a tenant's verified domain's current RSA key, and its
+/// Ed25519 key when enabled and published, opened from their sealed form and kept for a short while
+/// (a rotation or a failing domain is seen within `ttl`).
 class SigningKeys {
 public:
     SigningKeys(db::Pool& pool, webhooks::SecretSeal seal, std::chrono::seconds ttl = std::chrono::seconds(30));
-    /// The key for mail of tenant `tenant_id` from `from_email`, or nullptr when its domain is not a
+    /// The keys for mail of tenant `tenant_id` from `from_email`; none when its domain is not a
     /// verified sending domain of the tenant.
-    std::shared_ptr<const DkimKey> for_sender(const std::string& tenant_id, const std::string& from_email);
+    SenderKeys for_sender(const std::string& tenant_id, const std::string& from_email);
+
+    /// The platform's key for its own mail from `from_email` (notices, password resets), made and
+    /// stored on first use. Empty when the address has no domain or the key cannot be opened.
+    SenderKeys platform(const std::string& from_email);
+
+    /// The DNS record (name and TXT value) that publishes the platform key of `domain`, making the
+    /// key when there is none yet.
+    std::pair<std::string, std::string> platform_record(const std::string& domain);
 
 private:
     struct Entry {
-        std::shared_ptr<const DkimKey> key;
+        SenderKeys keys;
         std::chrono::steady_clock::time_point expires;
     };
-    std::shared_ptr<const DkimKey> load(const std::string& tenant_id, const std::string& domain);
+    SenderKeys load(const std::string& tenant_id, const std::string& domain);
+    domain_store::PlatformKey platform_key(const std::string& domain);
 
     db::Pool& pool_;
     webhooks::SecretSeal seal_;

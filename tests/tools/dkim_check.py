@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""dkim_check.py MESSAGE RECORD: verifies every DKIM-Signature of MESSAGE with Debian's python3-dkim
-(dkimpy), the key taken from RECORD (a file holding the DKIM TXT value, as published in DNS) for any
-selector. Prints "verified" and exits 0, or prints why not and exits 1."""
+"""dkim_check.py MESSAGE RECORDS: verifies every DKIM-Signature of MESSAGE with Debian's python3-dkim
+(dkimpy), the keys taken from RECORDS: a file holding one DKIM TXT value (as published in DNS) used
+for any selector, or lines "NAME<TAB>VALUE" (NAME fully qualified, e.g. s._domainkey.example.com.)
+when the signatures use different keys. Prints "verified" and exits 0, or prints why not and exits 1."""
 import logging
 import sys
 
@@ -10,7 +11,15 @@ import dkim
 
 def main(message_path, record_path):
     message = open(message_path, "rb").read()
-    record = open(record_path, "rb").read().strip()
+    text = open(record_path, "rb").read().strip()
+    by_name = dict(line.split(b"\t", 1) for line in text.splitlines() if b"\t" in line)
+
+    def record(name, timeout=5):
+        if not by_name:
+            return text
+        key = name if name.endswith(b".") else name + b"."
+        return by_name.get(key.lower())
+
     reasons = []
 
     class Keep(logging.Handler):
@@ -26,7 +35,7 @@ def main(message_path, record_path):
         print("no DKIM-Signature")
         return 1
     for i in range(count):
-        if not d.verify(idx=i, dnsfunc=lambda name, timeout=5: record):
+        if not d.verify(idx=i, dnsfunc=record):
             print("signature %d does not verify: %s" % (i + 1, reasons[-1] if reasons else "no reason"))
             return 1
     print("verified")

@@ -140,6 +140,8 @@ TEST_F(DomainApi, TenantsProveTheSameDomainEachWithTheirOwnTokenAndKey) {
     EXPECT_EQ(globex.http.get("/api/v1/domains/" + id).status, 404);
     EXPECT_EQ(globex.http.post("/api/v1/domains/" + id + "/verify", nlohmann::json::object()).status, 404);
     EXPECT_EQ(globex.http.del("/api/v1/domains/" + id).status, 404);
+    EXPECT_EQ(globex.http.patch("/api/v1/domains/" + id, {{"ed25519", true}}).status, 404);
+    EXPECT_EQ(globex.http.post("/api/v1/domains/" + id + "/rotate-dkim", nlohmann::json::object()).status, 404);
     EXPECT_EQ(globex.http.get("/api/v1/domains").json()["items"].size(), 0u);
 
     auto b = globex.http.post("/api/v1/domains", {{"domain", "acme-corp.example"}});
@@ -166,6 +168,7 @@ TEST_F(DomainApi, MembersReadAdminsChange) {
     EXPECT_EQ(clerk.get("/api/v1/domains").json()["items"].size(), 1u);
     EXPECT_EQ(clerk.post("/api/v1/domains", {{"domain", "other.example"}}).status, 403);
     EXPECT_EQ(clerk.del("/api/v1/domains/" + d["id"].get<std::string>()).status, 403);
+    EXPECT_EQ(clerk.patch("/api/v1/domains/" + d["id"].get<std::string>(), {{"ed25519", true}}).status, 403);
 
     EXPECT_EQ(acme.http.del("/api/v1/domains/" + d["id"].get<std::string>()).status, 204);
     EXPECT_EQ(acme.http.get("/api/v1/domains/" + d["id"].get<std::string>()).status, 404);

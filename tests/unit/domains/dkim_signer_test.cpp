@@ -3,7 +3,9 @@
 #include "domains/dkim_signer.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -36,11 +38,18 @@ const std::string kMessage =
     "\r\n"
     "\r\n";
 
-/// python3-dkim's verdict on `message` with the public key record of the test key.
-std::string verdict(const std::string& message) {
+const DkimKeyPair& ed25519_pair() {
+    static const DkimKeyPair pair = generate_ed25519_key();
+    return pair;
+}
+
+/// python3-dkim's verdict on `message`; `records` as dkim_check.py reads them: one record value for
+/// any selector, or lines of "name<TAB>value". Default: the test RSA key's record.
+std::string verdict(const std::string& message, std::string records = {}) {
+    if (records.empty()) records = "v=DKIM1; k=rsa; p=" + key_pair().public_base64;
     auto base = "/tmp/dh-dkim-" + random::hex(6);
     std::ofstream(base + ".eml", std::ios::binary) << message;
-    std::ofstream(base + ".txt") << "v=DKIM1; k=rsa; p=" << key_pair().public_base64;
+    std::ofstream(base + ".txt") << records;
     std::string cmd = "/usr/bin/python3 " DH_SOURCE_DIR "/tests/tools/dkim_check.py " + base + ".eml " + base + ".txt 2>&1";
     std::string out;
     if (FILE* p = popen(cmd.c_str(), "r")) {
@@ -103,11 +112,90 @@ TEST(DkimSigner, RelaxedCanonicalizationFollowsRfc6376) {
     EXPECT_EQ(relaxed_body("no newline"), "no newline\r\n");
 }
 
-TEST(DkimSigner, KeysAreRsa2048AndAPemThatIsNotRsaIsRefused) {
+TEST(DkimSigner, KeysAreRsa2048AndAPemThatIsNotAKeyIsRefused) {
     EXPECT_EQ(key_pair().public_base64.size(), 392u);  // DER SubjectPublicKeyInfo of a 2048-bit modulus
     EXPECT_NE(key_pair().private_pem.find("PRIVATE KEY"), std::string::npos);
     EXPECT_THROW(DkimKey("acme.example", "s", "not a key"), std::runtime_error);
     EXPECT_NE(new_selector(), new_selector());
+}
+
+std::string base64_decode(const std::string& text) {
+    std::string out(text.size(), '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(text.data()),
+                            static_cast<int>(text.size()));
+    out.resize(n - std::count(text.begin(), text.end(), '='));  // DecodeBlock keeps the padding's zero bytes
+    return out;
+}
+
+std::string base64_encode(const std::string& bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(bytes.data()),
+                            static_cast<int>(bytes.size()));
+    out.resize(n);
+    return out;
+}
+
+// RFC 8463 Appendix A: the example key (A.2) signs the example message (A.1) into the published
+// signature (A.3), byte for byte: Ed25519 is deterministic, so our canonicalization, hashing and
+// signing must agree with the RFC's exactly.
+TEST(DkimSigner, Ed25519SignsRfc8463sExampleIntoItsPublishedSignature) {
+    const std::string head =
+        "From: Joe SixPack <joe@football.example.com>\r\n"
+        "To: Suzie Q <suzie@shopping.example.net>\r\n"
+        "Subject: Is dinner ready?\r\n"
+        "Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r\n"
+        "Message-ID: <20030712040037.46341.5F8J@football.example.com>\r\n";
+    const std::string body = "Hi.\r\n\r\nWe lost the game.  Are you hungry yet?\r\n\r\nJoe.\r\n\r\n";
+    const std::string signature_field =
+        "DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;\r\n"
+        " d=football.example.com; i=@football.example.com;\r\n"
+        " q=dns/txt; s=brisbane; t=1528637909; h=from : to :\r\n"
+        " subject : date : message-id : from : subject : date;\r\n"
+        " bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;\r\n"
+        " b=";
+    DkimKey key("football.example.com", "brisbane", ed25519_pem_from_seed(base64_decode("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=")));
+    EXPECT_STREQ(key.algorithm(), "ed25519-sha256");
+
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    auto canonical_body = relaxed_body(body);
+    EVP_Digest(canonical_body.data(), canonical_body.size(), md, &len, EVP_sha256(), nullptr);
+    EXPECT_EQ(base64_encode(std::string(reinterpret_cast<char*>(md), len)), "2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=");
+
+    // h= names from, to, subject, date, message-id, then from, subject and date again (absent
+    // instances: they sign nothing), and last the signature field itself without b='s value or CRLF.
+    std::string data;
+    std::size_t start = 0;
+    for (auto end = head.find("\r\n"); end != std::string::npos; start = end + 2, end = head.find("\r\n", start))
+        data += relaxed_header(head.substr(start, end + 2 - start));
+    auto own = relaxed_header(signature_field + "\r\n");
+    data += own.substr(0, own.size() - 2);
+    EXPECT_EQ(base64_encode(key.sign(data)),
+              "/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11BusFa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==");
+}
+
+TEST(DkimSigner, Ed25519KeysPublishTheRawKeyAndTheirSignaturesVerifyWithPython3Dkim) {
+    EXPECT_EQ(base64_decode(ed25519_pair().public_base64).size(), 32u);  // RFC 8463 4: the raw key, not DER
+    DkimKey key("acme.example", "dhed1", ed25519_pair().private_pem);
+    auto m = dkim_sign(kMessage, key, 1772445600);
+    EXPECT_NE(m.find("a=ed25519-sha256;"), std::string::npos);
+    const auto record = "v=DKIM1; k=ed25519; p=" + ed25519_pair().public_base64;
+    EXPECT_EQ(verdict(m, record), "verified");
+    auto tampered = m;
+    tampered.replace(tampered.find("invoices"), 8, "invoiceZ");
+    EXPECT_NE(verdict(tampered, record), "verified");
+}
+
+TEST(DkimSigner, AMessageSignedWithBothKeysCarriesTwoSignaturesThatEachVerify) {
+    DkimKey ed("acme.example", "dhed1", ed25519_pair().private_pem);
+    DkimKey rsa("acme.example", "dhsel1", key_pair().private_pem);
+    auto m = dkim_sign(dkim_sign(kMessage, ed, 1772445600), rsa, 1772445600);
+    EXPECT_LT(m.find("a=rsa-sha256;"), m.find("a=ed25519-sha256;"));  // RSA, which every receiver checks, on top
+    const auto records = "dhed1._domainkey.acme.example.\tv=DKIM1; k=ed25519; p=" + ed25519_pair().public_base64 +
+                         "\ndhsel1._domainkey.acme.example.\tv=DKIM1; k=rsa; p=" + key_pair().public_base64 + "\n";
+    EXPECT_EQ(verdict(m, records), "verified");
+    auto tampered = std::regex_replace(m, std::regex("Subject: Payment run"), "Subject: New bank details");
+    EXPECT_NE(verdict(tampered, records), "verified");
 }
 
 }  // namespace
