@@ -184,9 +184,10 @@ std::optional<mail::SmtpServer::Options> smtp_server_options(const Config& confi
 
 /// What a domain's SPF record must let send for it: the configured transport's senders.
 domains::RecordAdvice record_advice(const Config& config) {
-    if (auto region = process_env()("SES_REGION"); region && !region->empty()) return {"include:amazonses.com"};
-    if (config.smtp_url) return {"a:" + mail::SmtpUrl::parse(*config.smtp_url).host};
-    return {"a:" + config.mail_domain};
+    // SES sets its own MAIL FROM domain: no return path of ours to point at.
+    if (auto region = process_env()("SES_REGION"); region && !region->empty()) return {"include:amazonses.com", ""};
+    if (config.smtp_url) return {"a:" + mail::SmtpUrl::parse(*config.smtp_url).host, config.mail_domain};
+    return {"a:" + config.mail_domain, config.mail_domain};
 }
 
 std::unique_ptr<domains::DomainService> make_domain_service(const Config& config, db::Pool& pool,

@@ -135,11 +135,16 @@ mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
         for (auto& f : files) m.attachments.push_back(load_attachment(f.filename, f.content_type, f.storage_key));
     }
     auto data = mail::build_message(m);
-    // Signed last, over the bytes that go on the wire: mail from a verified domain carries its DKIM signature.
-    if (signing_)
-        for (auto& key : signing_->for_sender(d.tenant_id, p->from.address))
-            data = domains::dkim_sign(data, *key, std::time(nullptr));
-    return {d.id, mail::bounce_address(d.id, mail_domain_, routing_key_), d.email, std::move(data)};
+    // Signed last, over the bytes that go on the wire: mail from a verified domain carries its DKIM
+    // signature, and its bounces come back through bounce.<domain> when that record is published
+    // (the envelope sender then aligns with the From domain for SPF and DMARC).
+    std::string bounce_domain = mail_domain_;
+    if (signing_) {
+        auto sender = signing_->for_sender(d.tenant_id, p->from.address);
+        for (auto& key : sender.keys) data = domains::dkim_sign(data, *key, std::time(nullptr));
+        if (sender.return_path_domain) bounce_domain = *sender.return_path_domain;
+    }
+    return {d.id, mail::bounce_address(d.id, bounce_domain, routing_key_), d.email, std::move(data)};
 }
 
 }  // namespace dh::delivery

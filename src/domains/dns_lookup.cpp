@@ -4,6 +4,7 @@
 #include <arpa/nameser.h>
 #include <poll.h>
 
+#include <cctype>
 #include <mutex>
 #include <stdexcept>
 
@@ -85,10 +86,57 @@ std::vector<std::string> txt_values(const unsigned char* answer, int length) {
     return out;
 }
 
+/// The CNAME targets in the answer section of a DNS message (RFC 1035 4.1), read with c-ares' name
+/// expansion: c-ares has no CNAME reply parser of its own.
+std::vector<std::string> cname_values(const unsigned char* answer, int length) {
+    std::vector<std::string> out;
+    if (length < 12) return out;
+    int questions = (answer[4] << 8) | answer[5], answers = (answer[6] << 8) | answer[7];
+    const unsigned char* p = answer + 12;
+    const unsigned char* end = answer + length;
+    auto skip_name = [&]() {
+        char* name = nullptr;
+        long len = 0;
+        if (ares_expand_name(p, answer, length, &name, &len) != ARES_SUCCESS) return false;
+        ares_free_string(name);
+        p += len;
+        return p <= end;
+    };
+    for (int i = 0; i < questions; ++i)
+        if (!skip_name() || (p += 4) > end) return out;
+    for (int i = 0; i < answers; ++i) {
+        if (!skip_name() || p + 10 > end) return out;
+        int type = (p[0] << 8) | p[1], rdlength = (p[8] << 8) | p[9];
+        p += 10;
+        if (p + rdlength > end) return out;
+        if (type == ns_t_cname) {
+            char* target = nullptr;
+            long len = 0;
+            if (ares_expand_name(p, answer, length, &target, &len) == ARES_SUCCESS) {
+                std::string t(target);
+                ares_free_string(target);
+                for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                while (!t.empty() && t.back() == '.') t.pop_back();
+                out.push_back(std::move(t));
+            }
+        }
+        p += rdlength;
+    }
+    return out;
+}
+
+struct Pending {
+    TxtLookup* result;
+    DnsQuery::Type type;
+};
+
 void on_answer(void* arg, int status, int /*timeouts*/, unsigned char* answer, int length) {
-    auto* result = static_cast<TxtLookup*>(arg);
+    auto* pending = static_cast<Pending*>(arg);
+    auto* result = pending->result;
     switch (status) {
-        case ARES_SUCCESS: result->values = txt_values(answer, length); break;
+        case ARES_SUCCESS:
+            result->values = pending->type == DnsQuery::Type::cname ? cname_values(answer, length) : txt_values(answer, length);
+            break;
         case ARES_ENODATA:
         case ARES_ENOTFOUND: break;  // the name has no TXT record: an answer, not a failure
         case ARES_EDESTRUCTION: result->error = "the lookup was cancelled"; break;
@@ -101,10 +149,20 @@ void on_answer(void* arg, int status, int /*timeouts*/, unsigned char* answer, i
 DnsResolver::DnsResolver(Options options) : options_(std::move(options)) { init_library_once(); }
 
 std::vector<TxtLookup> DnsResolver::txt(const std::vector<std::string>& names) const {
-    std::vector<TxtLookup> results(names.size());
+    std::vector<DnsQuery> queries;
+    for (auto& n : names) queries.push_back({n, DnsQuery::Type::txt});
+    return lookup(queries);
+}
+
+std::vector<TxtLookup> DnsResolver::lookup(const std::vector<DnsQuery>& queries) const {
+    std::vector<TxtLookup> results(queries.size());
+    std::vector<Pending> pending(queries.size());
     Channel channel(options_);
-    for (std::size_t i = 0; i < names.size(); ++i)
-        ares_query(channel.get(), names[i].c_str(), ns_c_in, ns_t_txt, on_answer, &results[i]);
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        pending[i] = {&results[i], queries[i].type};
+        ares_query(channel.get(), queries[i].name.c_str(), ns_c_in,
+                   queries[i].type == DnsQuery::Type::cname ? ns_t_cname : ns_t_txt, on_answer, &pending[i]);
+    }
     channel.run();
     return results;
 }

@@ -7,8 +7,8 @@ namespace dh::domains {
 
 /// One DNS record a tenant publishes (or is advised to), with what the latest lookup found.
 struct DnsRecord {
-    std::string purpose;             ///< ownership | dkim | spf | dmarc
-    std::string type = "TXT";
+    std::string purpose;             ///< ownership | dkim | return_path | spf | dmarc
+    std::string type = "TXT";        ///< TXT, or CNAME (return_path)
     std::string name;                ///< fully qualified, lower case, no trailing dot
     std::string value;               ///< what to publish
     std::string status = "missing";  ///< missing | mismatch | verified | advisory

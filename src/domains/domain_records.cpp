@@ -39,6 +39,12 @@ void judge(DnsRecord& r, const std::vector<std::string>& found, bool (*matches)(
 
 bool ownership_matches(const DnsRecord& r, const std::string& v) { return strings::trim(v) == r.value; }
 
+bool cname_matches(const DnsRecord& r, const std::string& v) {
+    auto target = strings::to_lower(strings::trim(v));
+    while (!target.empty() && target.back() == '.') target.pop_back();
+    return target == r.value;
+}
+
 bool dkim_matches(const DnsRecord& r, const std::string& v) {
     auto want = dkim_public_key(r.value);
     return !want.empty() && dkim_public_key(v) == want;
@@ -64,6 +70,11 @@ std::vector<DnsRecord> expected_records(const Domain& d, const RecordAdvice& adv
     if (d.ed25519_selector && d.ed25519_public)
         out.push_back(record("dkim", dkim_name(*d.ed25519_selector, d.domain), "v=DKIM1; k=ed25519; p=" + *d.ed25519_public,
                              "missing"));
+    if (!advice.return_path_target.empty()) {
+        auto r = record("return_path", "bounce." + d.domain, strings::to_lower(advice.return_path_target), "missing");
+        r.type = "CNAME";
+        out.push_back(std::move(r));
+    }
     out.push_back(record("spf", d.domain, "v=spf1 " + advice.spf_mechanism + " ~all", "advisory"));
     out.push_back(record("dmarc", "_dmarc." + d.domain, "v=DMARC1; p=none; adkim=r; aspf=r", "advisory"));
     return out;
@@ -79,9 +90,9 @@ std::vector<DnsRecord> with_latest(std::vector<DnsRecord> expected, const std::v
     return expected;
 }
 
-std::vector<std::string> lookup_names(const std::vector<DnsRecord>& records) {
-    std::vector<std::string> out;
-    for (auto& r : records) out.push_back(r.name);
+std::vector<DnsQuery> lookup_queries(const std::vector<DnsRecord>& records) {
+    std::vector<DnsQuery> out;
+    for (auto& r : records) out.push_back({r.name, r.type == "CNAME" ? DnsQuery::Type::cname : DnsQuery::Type::txt});
     return out;
 }
 
@@ -94,6 +105,8 @@ void apply_lookups(std::vector<DnsRecord>& records, const std::vector<TxtLookup>
             judge(r, l.values, ownership_matches);
         } else if (r.purpose == "dkim") {
             judge(r, l.values, dkim_matches);
+        } else if (r.purpose == "return_path") {
+            judge(r, l.values, cname_matches);
         } else {
             std::string_view tag = r.purpose == "spf" ? "v=spf1" : "v=dmarc1";
             r.found.clear();
@@ -102,6 +115,12 @@ void apply_lookups(std::vector<DnsRecord>& records, const std::vector<TxtLookup>
             r.status = "advisory";
         }
     }
+}
+
+bool return_path_verified(const std::vector<DnsRecord>& records) {
+    for (auto& r : records)
+        if (r.purpose == "return_path") return r.status == "verified";
+    return false;
 }
 
 bool dkim_verified(const std::vector<DnsRecord>& records, const std::string& selector, const std::string& domain) {

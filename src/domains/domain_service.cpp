@@ -190,7 +190,7 @@ void DomainService::finish_rotation(const Domain& d) {
 /// The lookups run outside any transaction (they may take seconds); the outcome is saved after.
 Domain DomainService::check(const db::Scope& scope, const Domain& d) {
     auto records = presented(d).records;
-    auto lookups = resolver_.txt(lookup_names(records));
+    auto lookups = resolver_.lookup(lookup_queries(records));
     auto error = lookup_error(records, lookups);
     apply_lookups(records, lookups);
     bool proven = proves_domain(records, d.dkim_selector, d.domain) ||

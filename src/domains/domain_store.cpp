@@ -57,7 +57,9 @@ SELECT dkim_selector, dkim_private_sealed,
                     WHERE r->>'purpose' = 'dkim' AND r->>'status' = 'verified'
                       AND r->>'name' = ed25519_selector || '._domainkey.' || domain)
        THEN ed25519_selector END AS ed25519_selector,
-  ed25519_private_sealed
+  ed25519_private_sealed,
+  EXISTS (SELECT 1 FROM jsonb_array_elements(records) r
+          WHERE r->>'purpose' = 'return_path' AND r->>'status' = 'verified') AS return_path
 FROM sending_domains
 WHERE tenant_id = $1::uuid AND domain = $2 AND status = 'verified')SQL";
 
@@ -184,7 +186,7 @@ std::optional<std::string> status_of(db::Tx& tx, const std::string& domain) {
 std::optional<SigningKeyRow> signing_key(db::Tx& tx, const std::string& tenant_id, const std::string& domain) {
     auto r = tx.exec(kSigningKey, {tenant_id, domain});
     if (r.empty()) return std::nullopt;
-    SigningKeyRow out{{r.text(0, "dkim_selector"), r.text(0, "dkim_private_sealed")}, std::nullopt};
+    SigningKeyRow out{{r.text(0, "dkim_selector"), r.text(0, "dkim_private_sealed")}, std::nullopt, r.boolean(0, "return_path")};
     if (auto selector = r.opt(0, "ed25519_selector")) out.ed25519 = SealedKey{*selector, r.text(0, "ed25519_private_sealed")};
     return out;
 }

@@ -70,6 +70,7 @@ std::optional<std::string> status_of(db::Tx& tx, const std::string& domain);
 struct SigningKeyRow {
     SealedKey rsa;
     std::optional<SealedKey> ed25519;
+    bool return_path = false;  ///< bounce.<domain> verified at the latest check
 };
 std::optional<SigningKeyRow> signing_key(db::Tx& tx, const std::string& tenant_id, const std::string& domain);
 

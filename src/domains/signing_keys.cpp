@@ -11,7 +11,7 @@ namespace dh::domains {
 SigningKeys::SigningKeys(db::Pool& pool, webhooks::SecretSeal seal, std::chrono::seconds ttl)
     : pool_(pool), seal_(std::move(seal)), ttl_(ttl) {}
 
-SenderKeys SigningKeys::for_sender(const std::string& tenant_id, const std::string& from_email) {
+SenderSigning SigningKeys::for_sender(const std::string& tenant_id, const std::string& from_email) {
     auto at = from_email.rfind('@');
     if (at == std::string::npos) return {};
     auto domain = strings::to_lower(from_email.substr(at + 1));
@@ -19,20 +19,21 @@ SenderKeys SigningKeys::for_sender(const std::string& tenant_id, const std::stri
     auto now = std::chrono::steady_clock::now();
     {
         std::lock_guard lock(mutex_);
-        if (auto it = cache_.find(id); it != cache_.end() && it->second.expires > now) return it->second.keys;
+        if (auto it = cache_.find(id); it != cache_.end() && it->second.expires > now) return it->second.signing;
     }
-    auto keys = load(tenant_id, domain);
+    auto signing = load(tenant_id, domain);
     std::lock_guard lock(mutex_);
     if (cache_.size() > 1024) cache_.clear();  // domains are few; a simple bound keeps memory flat
-    cache_[id] = {keys, now + ttl_};
-    return keys;
+    cache_[id] = {signing, now + ttl_};
+    return signing;
 }
 
-SenderKeys SigningKeys::load(const std::string& tenant_id, const std::string& domain) {
+SenderSigning SigningKeys::load(const std::string& tenant_id, const std::string& domain) {
     auto row = db::with_tx(pool_, db::Scope::platform(),
                            [&](db::Tx& tx) { return domain_store::signing_key(tx, tenant_id, domain); });
     if (!row) return {};
-    SenderKeys keys;
+    SenderSigning out;
+    if (row->return_path) out.return_path_domain = "bounce." + domain;
     // Ed25519 first, so that the RSA signature, which every receiver checks, is the top-most field.
     for (auto* sealed : {row->ed25519 ? &*row->ed25519 : nullptr, &row->rsa}) {
         if (!sealed) continue;
@@ -40,11 +41,12 @@ SenderKeys SigningKeys::load(const std::string& tenant_id, const std::string& do
         if (!pem) {
             // Sealed under another JWT_SECRET: the domain needs a new key (rotate-dkim), mail goes unsigned.
             log::warn("DKIM key cannot be opened (JWT_SECRET changed?)", {{"domain", domain}, {"tenant_id", tenant_id}});
-            return {};
+            out.keys.clear();
+            return out;
         }
-        keys.push_back(std::make_shared<const DkimKey>(domain, sealed->selector, *pem));
+        out.keys.push_back(std::make_shared<const DkimKey>(domain, sealed->selector, *pem));
     }
-    return keys;
+    return out;
 }
 
 domain_store::PlatformKey SigningKeys::platform_key(const std::string& domain) {
@@ -67,7 +69,7 @@ SenderKeys SigningKeys::platform(const std::string& from_email) {
     auto now = std::chrono::steady_clock::now();
     {
         std::lock_guard lock(mutex_);
-        if (auto it = cache_.find(id); it != cache_.end() && it->second.expires > now) return it->second.keys;
+        if (auto it = cache_.find(id); it != cache_.end() && it->second.expires > now) return it->second.signing.keys;
     }
     auto key = platform_key(domain);
     SenderKeys keys;
@@ -77,7 +79,7 @@ SenderKeys SigningKeys::platform(const std::string& from_email) {
         log::warn("platform DKIM key cannot be opened (JWT_SECRET changed?); platform mail goes unsigned",
                   {{"domain", domain}});
     std::lock_guard lock(mutex_);
-    cache_[id] = {keys, now + ttl_};
+    cache_[id] = {{keys, std::nullopt}, now + ttl_};
     return keys;
 }
 

@@ -122,9 +122,18 @@ InboundService::InboundService(db::Pool& pool, std::string data_dir, std::string
     : pool_(pool), data_dir_(std::move(data_dir)), mail_domain_(strings::to_lower(mail_domain)),
       routing_key_(std::move(routing_key)) {}
 
-bool InboundService::routable_recipient(std::string_view rcpt) const {
-    return domain_of(rcpt) == mail_domain_ && mail::parse_routing(rcpt, routing_key_).has_value();
+// The token's MAC proves the address is ours whatever the domain; a tenant's bounce.<domain> only
+// ever carries envelope senders, so only bounce tokens are taken there.
+std::optional<mail::RoutedAddress> InboundService::routed(std::string_view rcpt) const {
+    auto domain = domain_of(rcpt);
+    bool return_path = domain.starts_with("bounce.") && domain != mail_domain_;
+    if (domain != mail_domain_ && !return_path) return std::nullopt;
+    auto r = mail::parse_routing(rcpt, routing_key_);
+    if (!r || (return_path && r->kind != mail::RoutingKind::bounce)) return std::nullopt;
+    return r;
 }
+
+bool InboundService::routable_recipient(std::string_view rcpt) const { return routed(rcpt).has_value(); }
 
 std::string InboundService::keep_raw(std::string_view raw) const {
     const std::string day = today();
@@ -166,8 +175,7 @@ std::optional<InboundService::Target> InboundService::route(const Received& r, c
     Target t;
     // 1. The per-delivery routing token of an envelope recipient.
     for (auto& rcpt : r.recipients) {
-        if (domain_of(rcpt) != mail_domain_) continue;
-        auto routed = mail::parse_routing(rcpt, routing_key_);
+        auto routed = this->routed(rcpt);
         if (!routed) continue;
         t.delivery = db::with_tx(pool_, db::Scope::platform(),
                                  [&](db::Tx& tx) { return inbox_store::delivery(tx, routed->delivery_id); });

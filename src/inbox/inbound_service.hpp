@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "inbox/inbox.hpp"
+#include "mail/message_id.hpp"
 
 namespace dh::db {
 class Pool;
@@ -40,7 +41,8 @@ class InboundService {
 public:
     InboundService(db::Pool& pool, std::string data_dir, std::string mail_domain, std::string routing_key);
 
-    /// True when `rcpt` is a reply+/bounces+ address of MAIL_DOMAIN whose token verifies.
+    /// True when `rcpt` is a reply+/bounces+ address of MAIL_DOMAIN, or a bounces+ address at a
+    /// sending domain's return path (bounce.<domain>), whose token verifies.
     bool routable_recipient(std::string_view rcpt) const;
     /// Writes `raw` under DATA_DIR/inbound and fsyncs file and directory; returns the relative path.
     /// Throws on any I/O failure (nothing is acknowledged then).
@@ -53,6 +55,7 @@ public:
 
 private:
     struct Target;
+    std::optional<mail::RoutedAddress> routed(std::string_view rcpt) const;
     std::optional<Target> route(const Received& r, const mail::ParsedMessage& m, const Report& report) const;
     std::optional<DeliveryRef> delivery_of_message_id(const std::string& message_id) const;
     std::string record(const Target& t, const Received& r, const mail::ParsedMessage& m, const Report& report,

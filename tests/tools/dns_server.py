@@ -5,6 +5,7 @@
 
 FILE is JSON, re-read on every query so a test changes records while the server runs:
   {"mode": "answer" | "servfail", "records": [{"name": "x._domainkey.acme.example", "type": "TXT", "value": "..."}]}
+(type TXT or CNAME; a CNAME answers queries of any type for its name, as a real server does)
 Answers carry TTL 0 (nothing may be cached between a test's changes): the TXT records of the name,
 NODATA for a name that exists (or has names below it) without that type, NXDOMAIN otherwise.
 TXT values over 255 octets become several character-strings of one record, as zone files write
@@ -15,7 +16,7 @@ import json
 import socket
 import time
 
-from dnslib import QTYPE, RCODE, RR, SOA, TXT, DNSRecord
+from dnslib import CNAME, QTYPE, RCODE, RR, SOA, TXT, DNSRecord
 from dnslib.server import DNSHandler, DNSLogger, DNSServer
 
 
@@ -46,9 +47,13 @@ class Resolver:
         qname, qtype = norm(request.q.qname), QTYPE.get(request.q.qtype)
         names = {norm(r["name"]) for r in records}
         for r in records:
-            if norm(r["name"]) == qname and r["type"].upper() == qtype == "TXT":
+            if norm(r["name"]) != qname:
+                continue
+            if r["type"].upper() == qtype == "TXT":
                 raw = r["value"].encode()
                 reply.add_answer(RR(qname, QTYPE.TXT, ttl=0, rdata=TXT([raw[i:i + 255] for i in range(0, len(raw), 255)])))
+            elif r["type"].upper() == "CNAME" and qtype in ("CNAME", "TXT", "A", "MX"):
+                reply.add_answer(RR(qname, QTYPE.CNAME, ttl=0, rdata=CNAME(r["value"])))
         if not reply.rr:
             if not any(n == qname or n.endswith("." + qname) for n in names):
                 reply.header.rcode = RCODE.NXDOMAIN

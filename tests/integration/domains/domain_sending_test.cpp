@@ -15,12 +15,6 @@
 namespace dh::test {
 namespace {
 
-nlohmann::json record(const nlohmann::json& domain, const std::string& purpose) {
-    for (auto& r : domain["records"])
-        if (r["purpose"] == purpose) return r;
-    return nullptr;
-}
-
 /// python3-dkim's verdict on a captured message, the key taken from `dkim_record` as published.
 std::string dkim_verdict(const std::string& eml, const std::string& dkim_record) {
     auto record_file = eml + ".dkim.txt";

@@ -20,12 +20,6 @@ std::string field_of(const HttpResponse& r) {
     return body.contains("errors") && !body["errors"].empty() ? body["errors"][0].value("field", "") : "";
 }
 
-nlohmann::json record(const nlohmann::json& domain, const std::string& purpose) {
-    for (auto& r : domain["records"])
-        if (r["purpose"] == purpose) return r;
-    return nullptr;
-}
-
 struct DomainApi : ::testing::Test {
     DnsZone zone;
     TestServer server{{{"DNS_RESOLVER", zone.address()}, {"MAIL_DOMAIN", kMailDomain}, {"DOMAIN_RECHECK_SECONDS", "0"}}};

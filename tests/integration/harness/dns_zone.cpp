@@ -40,12 +40,24 @@ void DnsZone::set_txt(const std::string& name, const std::string& value) {
     save();
 }
 
+void DnsZone::set_cname(const std::string& name, const std::string& target) {
+    remove(name);
+    zone_["records"].push_back({{"name", name}, {"type", "CNAME"}, {"value", target}});
+    save();
+}
+
 void DnsZone::servfail(bool on) {
     zone_["mode"] = on ? "servfail" : "answer";
     save();
 }
 
 void DnsZone::stop() { server_.reset(); }
+
+nlohmann::json record(const nlohmann::json& domain, const std::string& purpose) {
+    for (auto& r : domain["records"])
+        if (r["purpose"] == purpose) return r;
+    return nullptr;
+}
 
 nlohmann::json add_verified_domain(const TenantSession& tenant, DnsZone& zone, const std::string& domain) {
     auto added = tenant.http.post("/api/v1/domains", {{"domain", domain}});

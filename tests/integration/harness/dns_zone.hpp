@@ -22,6 +22,8 @@ public:
     std::string address() const;
     /// Replaces the TXT records of `name` with `value`.
     void set_txt(const std::string& name, const std::string& value);
+    /// Makes `name` an alias (CNAME) of `target`, in place of its other records.
+    void set_cname(const std::string& name, const std::string& target);
     void remove(const std::string& name);
     /// SERVFAIL to every query (true) or answers again (false).
     void servfail(bool on);
@@ -38,6 +40,9 @@ private:
 
 /// Adds `domain` for the tenant, publishes its ownership and DKIM records in `zone` and verifies it;
 /// returns the verified domain's answer (throws when any step fails).
+/// The first record of `purpose` in a domain's answer (null when there is none).
+nlohmann::json record(const nlohmann::json& domain, const std::string& purpose);
+
 nlohmann::json add_verified_domain(const TenantSession& tenant, DnsZone& zone, const std::string& domain);
 
 }  // namespace dh::test

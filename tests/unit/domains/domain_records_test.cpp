@@ -29,7 +29,7 @@ TEST(DomainRecords, ExpectedRecordsNameEverythingToPublish) {
     EXPECT_EQ(of(records, "dkim").value, "v=DKIM1; k=rsa; p=MIIBkey");
     EXPECT_EQ(of(records, "spf").value, "v=spf1 include:amazonses.com ~all");
     EXPECT_EQ(of(records, "dmarc").name, "_dmarc.acme.example");
-    EXPECT_EQ(lookup_names(records).size(), records.size());
+    EXPECT_EQ(lookup_queries(records).size(), records.size());
 }
 
 TEST(DomainRecords, EachLookupMakesARecordVerifiedMismatchOrMissing) {
