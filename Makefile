@@ -6,7 +6,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./var
 
-.PHONY: all setup configure build build-backend build-server build-web run check test test-backend test-web test-e2e test-deploy sanitize clean chaos fuzz load bench
+.PHONY: all setup configure build build-backend build-server build-web run check test test-backend test-web test-e2e test-deploy sanitize clean chaos fuzz load bench lint
 
 all: build
 
@@ -37,6 +37,11 @@ run: setup build-server build-web
 check: setup configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target dispatchhub dh_unit_tests dh_integration_tests
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900 -L '^(unit|integration)$$'
+
+# C++ formatting (.clang-format) and the web UI's linter and type check; the first part of `make test`
+# after the build.
+lint: setup
+	@bash scripts/lint.sh
 
 # Every part (setup/build, backend, sanitize, web, e2e, deploy), each run even when an earlier one
 # failed, then the wall time and result of each; fails when any part failed.

@@ -9,6 +9,7 @@ MAKE=${MAKE:-make}
 # part name, make targets
 PARTS=(
   "setup/build|build"
+  "lint|lint"
   "backend|test-backend"
   "sanitize|sanitize"
   "web|test-web"

@@ -331,13 +331,13 @@ export class ApiClient {
   }
 
   private notifySuspended(error: ApiError): void {
-    for (const l of [...this.suspendedListeners]) l(error)
+    for (const l of Array.from(this.suspendedListeners)) l(error)  // a copy: a listener may unsubscribe
   }
 
   private signOutLocally(): void {
     const hadToken = this.accessToken !== null
     this.accessToken = null
-    if (hadToken) for (const l of [...this.signedOutListeners]) l()
+    if (hadToken) for (const l of Array.from(this.signedOutListeners)) l()
   }
 
   private async send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {

@@ -83,7 +83,7 @@ function UsersSection() {
       setChanged(null)
       setCreated(null)
       const updated = await api.patch<User>(`/users/${encodeURIComponent(u.id)}`, changes)
-      users.setItems((items) => items.map((x) => (x.id === u.id ? { ...x, ...changes, ...(updated ?? {}) } : x)))
+      users.setItems((items) => items.map((x) => (x.id === u.id ? { ...x, ...changes, ...updated } : x)))
       setChanged(`${u.email}: ${what}.`)
     })
   const remove = (u: User) =>

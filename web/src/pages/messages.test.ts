@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { InboxMessage } from '../api/types'
 import { unreadLabel } from './Dashboard'
 import { replySubject, sender } from './InboxPage'
 import { authorName } from './TicketsPage'
@@ -17,8 +18,8 @@ describe('inbox and tickets helpers', () => {
 
   it('counts unread messages from one page', () => {
     expect(unreadLabel({ items: [], next_cursor: null })).toBe('0')
-    expect(unreadLabel({ items: new Array(3).fill({}), next_cursor: null })).toBe('3')
-    expect(unreadLabel({ items: new Array(100).fill({}), next_cursor: 'c' })).toBe('100+')
+    expect(unreadLabel({ items: Array.from({ length: 3 }, () => ({}) as InboxMessage), next_cursor: null })).toBe('3')
+    expect(unreadLabel({ items: Array.from({ length: 100 }, () => ({}) as InboxMessage), next_cursor: 'c' })).toBe('100+')
   })
 
   it('labels ticket authors by side', () => {
