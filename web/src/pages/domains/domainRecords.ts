@@ -83,7 +83,9 @@ export function finding(r: DomainRecord, checked: boolean): Finding {
         expected: r.value,
       }
     default:
-      return { tone: 'bad', text: checked ? 'Not found: this name has no matching TXT record yet.' : 'Not checked yet: publish it, then “Check now”.' }
+      return checked
+        ? { tone: 'bad', text: 'Not found: this name has no matching TXT record yet.' }
+        : { tone: 'info', text: 'Not checked yet: publish it, then “Check now”.' }
   }
 }
 
