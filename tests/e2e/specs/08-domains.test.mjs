@@ -2,9 +2,9 @@
 // field; the domain's records are listed with their statuses `missing` and copy buttons; a sender
 // on it is refused with a link to the domains; once the records are published in the local DNS
 // server (run.sh points the product's DNS_RESOLVER at it), "Check now" verifies it, the sender is
-// accepted and Compose offers it. Deleted and added again, the domain is pending: Compose lists the
-// sender disabled with the reason, and the server refuses a dispatch from it. The super admin sees
-// the domain among every tenant's.
+// accepted and Compose offers it; the optional Ed25519 key is added and removed. Deleted and added
+// again, the domain is pending: Compose lists the sender disabled with the reason, and the server
+// refuses a dispatch from it. The super admin sees the domain among every tenant's.
 import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
 import { api, apiLogin, browserTest, clickNav, createTenant, openBrowser, publishTxt, ROOT, uiLogin, uiLogout } from '../lib/harness.mjs'
@@ -147,6 +147,20 @@ browserTest('published records verify with “Check now”; the sender is then a
     ['DKIM key', 'verified'],
   ])
   await b.shot('domain-verified')
+
+  // The optional Ed25519 key adds its own record; the domain stays verified on its RSA key.
+  await page.getByRole('button', { name: 'Add Ed25519 signature' }).click()
+  await page.getByRole('button', { name: 'Remove Ed25519 key' }).waitFor()
+  assert.deepEqual((await recordStatuses(page)).filter(([purpose]) => purpose.startsWith('DKIM')), [
+    ['DKIM key', 'verified'],
+    ['DKIM key (Ed25519)', 'missing'],
+  ])
+  assert.equal((await api('GET', '/domains', { token })).data.items[0].status, 'verified')
+  await b.shot('domain-ed25519-added')
+  await page.getByRole('button', { name: 'Remove Ed25519 key' }).click()
+  await page.getByRole('group', { name: /Remove the Ed25519 key\?/ }).getByRole('button', { name: 'Yes, remove' }).click()
+  await page.getByRole('button', { name: 'Add Ed25519 signature' }).waitFor()
+  assert.equal((await api('GET', '/domains', { token })).data.items[0].dkim.ed25519_selector, null)
 
   await clickNav(page, 'Settings')
   const form = page.getByRole('form', { name: 'Add sender identity' })

@@ -573,6 +573,8 @@ export interface SendingDomain {
     /** During a key rotation: the new key's selector. */
     next_selector?: string | null
     algorithms?: string[]
+    /** The Ed25519 key's selector while the second, Ed25519 signature is enabled (PATCH /domains/{id}). */
+    ed25519_selector?: string | null
     /** relay: the platform runs with DKIM_SIGNING=off and leaves signing to its relay. */
     signed_by?: 'dispatchhub' | 'relay' | string
   }

@@ -11,7 +11,7 @@ import { CopyButton } from '../../components/CopyButton'
 import { Button, DataTable, ErrorState, Loading, Notice, PageHeader, Section, StatusBadge } from '../../components/ui'
 import { formatDate } from '../../lib/format'
 import { useAction, useResource } from '../../lib/hooks'
-import { DOMAINS_PATH, finding, PURPOSES, purposeLabel, relativeName, signingText, statusHelp } from './domainRecords'
+import { DOMAINS_PATH, finding, isEd25519Record, PURPOSES, purposeLabel, relativeName, requirement, signingText, statusHelp } from './domainRecords'
 
 export function DomainDetailPage() {
   const { id = '' } = useParams()
@@ -44,7 +44,7 @@ export function DomainDetailPage() {
       ) : null}
       <StatusSection d={d} canManage={canManage} onChecked={(next) => domain.setData(next)} />
       <RecordsSection d={d} />
-      {canManage ? <ManageSection d={d} onRotated={(next) => domain.setData(next)} /> : null}
+      {canManage ? <ManageSection d={d} onChanged={(next) => domain.setData(next)} /> : null}
     </div>
   )
 }
@@ -111,8 +111,8 @@ function RecordsSection({ d }: { d: SendingDomain }) {
     <Section title="DNS records">
       <p className="muted">
         Publish these TXT records at the DNS provider of {d.domain}. Names are shown in full; if your provider adds the
-        domain by itself, enter only the part shown under the name. Ownership and DKIM must match for the domain to
-        verify; SPF and DMARC are advice and never block sending. A DKIM value longer than 255 characters is split into
+        domain by itself, enter only the part shown under the name. Ownership and the RSA DKIM key must match for the
+        domain to verify; an Ed25519 key only adds a second signature; SPF and DMARC are advice and never block sending. A DKIM value longer than 255 characters is split into
         several quoted strings by most providers on their own.
       </p>
       {d.dkim.next_selector ? (
@@ -133,7 +133,7 @@ function RecordsSection({ d }: { d: SendingDomain }) {
               <>
                 <strong>{purposeLabel(r, d)}</strong>
                 <br />
-                <span className="small muted">{PURPOSES[r.purpose]?.required === false ? 'Advice' : 'Required'}</span>
+                <span className="small muted">{requirement(r, d)}</span>
               </>
             ),
           },
@@ -165,6 +165,7 @@ function ValueCell({ r, d }: { r: DomainRecord; d: SendingDomain }) {
       <code className="break-all">{r.value}</code>
       <CopyButton text={r.value} what={`value of the ${purposeLabel(r, d)} record`} />
       {PURPOSES[r.purpose]?.required === false ? <span className="small muted">Suggested</span> : null}
+      {isEd25519Record(r, d) ? <span className="small muted">Optional: adds an ed25519-sha256 signature beside the RSA one.</span> : null}
     </div>
   )
 }
@@ -196,7 +197,7 @@ function FoundCell({ r, checked }: { r: DomainRecord; checked: boolean }) {
   )
 }
 
-function ManageSection({ d, onRotated }: { d: SendingDomain; onRotated: (d: SendingDomain) => void }) {
+function ManageSection({ d, onChanged }: { d: SendingDomain; onChanged: (d: SendingDomain) => void }) {
   const navigate = useNavigate()
   const rotate = useAction()
   const remove = useAction()
@@ -206,7 +207,7 @@ function ManageSection({ d, onRotated }: { d: SendingDomain; onRotated: (d: Send
     void rotate.run(async () => {
       setRotated(null)
       const next = await api.post<SendingDomain>(`${path}/rotate-dkim`, {})
-      onRotated(next)
+      onChanged(next)
       setRotated(next.dkim.next_selector ?? null)
     })
   const onDelete = () =>
@@ -216,7 +217,7 @@ function ManageSection({ d, onRotated }: { d: SendingDomain; onRotated: (d: Send
     })
   const inUse = remove.error instanceof ApiError && remove.error.status === 409
   return (
-    <Section title="Key rotation and removal">
+    <Section title="Keys and removal">
       <p className="muted">
         Rotating the DKIM key creates a new key with a new selector and lists its record beside the current one. Nothing
         changes for your mail until you publish it: the current key keeps signing until a check finds the new record, then
@@ -236,6 +237,7 @@ function ManageSection({ d, onRotated }: { d: SendingDomain; onRotated: (d: Send
       ) : remove.error ? (
         <Notice kind="error">Could not delete: {errorMessage(remove.error)}</Notice>
       ) : null}
+      {d.dkim.signed_by !== 'relay' ? <Ed25519Control d={d} onChanged={onChanged} /> : null}
       <div className="btn-row">
         <ConfirmButton
           label="Rotate DKIM key"
@@ -254,5 +256,37 @@ function ManageSection({ d, onRotated }: { d: SendingDomain; onRotated: (d: Send
         />
       </div>
     </Section>
+  )
+}
+
+/** The second, Ed25519 signature (RFC 8463): its own key and record; the RSA key alone decides verification. */
+function Ed25519Control({ d, onChanged }: { d: SendingDomain; onChanged: (d: SendingDomain) => void }) {
+  const change = useAction()
+  const on = !!d.dkim.ed25519_selector
+  const set = (enable: boolean) =>
+    void change.run(async () => onChanged(await api.patch<SendingDomain>(`/domains/${encodeURIComponent(d.id)}`, { ed25519: enable })))
+  return (
+    <div className="subform">
+      <h3 className="h-small">Second signature (Ed25519)</h3>
+      <p className="muted">
+        {on
+          ? `An Ed25519 key (selector ${d.dkim.ed25519_selector}) is listed above. Once a check finds its record, messages carry an ed25519-sha256 signature beside the RSA one.`
+          : 'Optionally, messages can carry a second signature, ed25519-sha256 (RFC 8463), beside the RSA one, for receivers that check it. It needs one more DNS record and never decides whether the domain is verified.'}
+      </p>
+      {change.error ? <Notice kind="error">Could not change the Ed25519 signature: {errorMessage(change.error)}</Notice> : null}
+      {on ? (
+        <ConfirmButton
+          label="Remove Ed25519 key"
+          question="Remove the Ed25519 key? Messages then carry only the RSA signature, and its DNS record can be deleted."
+          confirmLabel="Yes, remove"
+          onConfirm={() => set(false)}
+          busy={change.pending}
+        />
+      ) : (
+        <Button onClick={() => set(true)} busy={change.pending}>
+          Add Ed25519 signature
+        </Button>
+      )}
+    </div>
   )
 }

@@ -41,6 +41,9 @@ describe('what a lookup found', () => {
     expect(purposeLabel({ ...rec('dkim', 'missing'), name: 'dh2._domainkey.acme.example' }, d)).toBe('DKIM key (new)')
     expect(purposeLabel({ ...rec('dkim', 'verified'), name: 'dh1._domainkey.acme.example' }, d)).toBe('DKIM key (current)')
     expect(purposeLabel(rec('ownership', 'missing'), d)).toBe('Ownership')
+    const ed = { domain: 'acme.example', dkim: { selector: 'dh1', ed25519_selector: 'dh7' } }
+    expect(purposeLabel({ ...rec('dkim', 'missing'), name: 'dh7._domainkey.acme.example' }, ed)).toBe('DKIM key (Ed25519)')
+    expect(purposeLabel({ ...rec('dkim', 'missing'), name: 'dh1._domainkey.acme.example' }, ed)).toBe('DKIM key')
     expect(relativeName('dh1._domainkey.acme.example', 'acme.example')).toBe('dh1._domainkey')
     expect(relativeName('acme.example', 'acme.example')).toBe('@')
   })

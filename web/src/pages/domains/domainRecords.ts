@@ -33,11 +33,26 @@ export const PURPOSES: Record<string, { label: string; required: boolean; help: 
   },
 }
 
+const dkimName = (selector: string, domain: string) => `${selector}._domainkey.${domain}`
+
+/** The Ed25519 key's record: optional, it adds a second signature and never decides verification. */
+export function isEd25519Record(r: DomainRecord, d: Pick<SendingDomain, 'dkim' | 'domain'>): boolean {
+  return r.purpose === 'dkim' && !!d.dkim.ed25519_selector && r.name === dkimName(d.dkim.ed25519_selector, d.domain)
+}
+
 export function purposeLabel(r: DomainRecord, d: Pick<SendingDomain, 'dkim' | 'domain'>): string {
   const base = PURPOSES[r.purpose]?.label ?? r.purpose
-  if (r.purpose !== 'dkim' || !d.dkim.next_selector) return base
-  // During a rotation two DKIM records are listed: say which key each one is.
-  return r.name === `${d.dkim.next_selector}._domainkey.${d.domain}` ? `${base} (new)` : `${base} (current)`
+  if (r.purpose !== 'dkim') return base
+  if (isEd25519Record(r, d)) return `${base} (Ed25519)`
+  if (!d.dkim.next_selector) return base
+  // During a rotation two RSA records are listed: say which key each one is.
+  return r.name === dkimName(d.dkim.next_selector, d.domain) ? `${base} (new)` : `${base} (current)`
+}
+
+/** "Required", "Advice", or "Optional" for the Ed25519 record. */
+export function requirement(r: DomainRecord, d: Pick<SendingDomain, 'dkim' | 'domain'>): string {
+  if (isEd25519Record(r, d)) return 'Optional'
+  return PURPOSES[r.purpose]?.required === false ? 'Advice' : 'Required'
 }
 
 /** "_dispatchhub" for "_dispatchhub.acme.example", "@" for the domain itself: the host field many DNS panels ask for. */
@@ -122,8 +137,10 @@ export function statusHelp(status: string): string {
 export function signingText(d: Pick<SendingDomain, 'dkim'>): string {
   if (d.dkim.signed_by === 'relay')
     return 'This platform leaves DKIM signing to its mail relay (DKIM_SIGNING=off): DispatchHub adds no signature of its own. The DKIM record is still needed to verify the domain.'
-  const algs = d.dkim.algorithms?.length ? d.dkim.algorithms.join(', ') : 'rsa-sha256'
-  return `DispatchHub signs every message from this domain once it is verified (DKIM, ${algs}, selector ${d.dkim.selector}).`
+  const rsa = `DispatchHub signs every message from this domain once it is verified (DKIM rsa-sha256, selector ${d.dkim.selector}).`
+  return d.dkim.ed25519_selector
+    ? `${rsa} A second signature, ed25519-sha256 (selector ${d.dkim.ed25519_selector}), is added once its record verifies.`
+    : rsa
 }
 
 /** The same for the list of domains: whether the platform signs at all. */

@@ -211,6 +211,28 @@ describe('A sending domain', { timeout: 20_000 }, () => {
     expect(purposes).toEqual(['OwnershipRequired', 'DKIM key (current)Required', 'DKIM key (new)Required', 'SPFAdvice', 'DMARCAdvice'])
   })
 
+  it('the second, Ed25519 signature is added with its own optional record, and removed after a confirmation', async () => {
+    const withEd = verified()
+    withEd.dkim = { ...withEd.dkim, algorithms: ['rsa-sha256', 'ed25519-sha256'], ed25519_selector: 'dh9' }
+    withEd.records.splice(2, 0, { purpose: 'dkim', type: 'TXT', name: 'dh9._domainkey.acme-corp.example', value: 'v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=', status: 'missing', found: [] })
+    const calls = server({ 'PATCH /api/v1/domains/d1': (init) => jsonRes(200, bodyOf(init).ed25519 ? withEd : verified()) }, [verified()])
+    renderApp('/settings/domains/d1')
+    fireEvent.click(await screen.findByRole('button', { name: 'Add Ed25519 signature' }))
+    expect(await screen.findByText(/A second signature, ed25519-sha256 \(selector dh9\), is added once its record verifies\./)).toBeTruthy()
+    expect(bodyOf(calls.find((c) => c.key === 'PATCH /api/v1/domains/d1')!.init)).toEqual({ ed25519: true })
+    const purposes = within(screen.getByRole('table', { name: 'DNS records of acme-corp.example' }))
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => within(r).getAllByRole('cell')[0].textContent)
+    expect(purposes).toEqual(['OwnershipRequired', 'DKIM keyRequired', 'DKIM key (Ed25519)Optional', 'SPFAdvice', 'DMARCAdvice'])
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Ed25519 key' }))
+    expect(calls.filter((c) => c.key === 'PATCH /api/v1/domains/d1')).toHaveLength(1)
+    fireEvent.click(within(screen.getByRole('group', { name: /Remove the Ed25519 key\?/ })).getByRole('button', { name: 'Yes, remove' }))
+    expect(await screen.findByRole('button', { name: 'Add Ed25519 signature' })).toBeTruthy()
+    expect(bodyOf(calls.filter((c) => c.key === 'PATCH /api/v1/domains/d1')[1].init)).toEqual({ ed25519: false })
+  })
+
   it('deleting asks first; a 409 while a dispatch uses the domain is said plainly', async () => {
     let inUse = true
     server({
@@ -236,6 +258,8 @@ describe('A sending domain', { timeout: 20_000 }, () => {
     server({}, [acme({ dkim: { selector: 'dh1', algorithms: ['rsa-sha256'], signed_by: 'relay' } })])
     renderApp('/settings/domains/d1')
     expect(await screen.findByText(/leaves DKIM signing to its mail relay \(DKIM_SIGNING=off\)/)).toBeTruthy()
+    // Nothing to add for DispatchHub to sign with.
+    expect(screen.queryByRole('button', { name: 'Add Ed25519 signature' })).toBeNull()
   })
 
   it('a member reads the records without the buttons', async () => {
