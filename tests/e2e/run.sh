@@ -3,7 +3,8 @@
 #
 # Starts a throwaway `dispatchhub serve` (embedded PostgreSQL under a temporary DATA_DIR, free
 # loopback ports, capture transport into DATA_DIR/outbox, inbound SMTP listener), creates a super
-# admin with the CLI, runs the specs in tests/e2e/specs with node's built-in test runner
+# admin with the CLI, points the server's DNS lookups (DNS_RESOLVER) at a small local DNS server whose
+# zone the specs write (E2E_DNS_ZONE, tests/tools/dns_server.py), runs the specs in tests/e2e/specs with node's built-in test runner
 # (playwright-core driving Debian's chromium), and always stops the server and removes its data. Screenshots: tests/e2e/artifacts/ (git-ignored).
 #
 # Environment: DISPATCHHUB_BIN, WEB_ROOT, E2E_CHROMIUM override the defaults; E2E_KEEP=1 keeps the
@@ -22,6 +23,7 @@ fail() { echo "e2e: $*" >&2; exit 2; }
 [ -x "$BIN" ] || fail "no $BIN: build first (make build)"
 [ -f "$WEB/index.html" ] || fail "no $WEB/index.html: build the web UI first (make build-web)"
 [ -x "$CHROMIUM" ] || fail "no $CHROMIUM: apt-get install chromium (scripts/setup.sh does)"
+/usr/bin/python3 -c 'import dnslib' 2>/dev/null || fail "python3-dnslib is missing (the local DNS server needs it): apt-get install python3-dnslib (scripts/setup.sh does)"
 command -v node >/dev/null || fail "node is not installed (scripts/setup.sh installs it)"
 if [ ! -d "$E2E_DIR/node_modules/playwright-core" ]; then
   (cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || fail "npm ci in tests/e2e failed"
@@ -34,8 +36,10 @@ free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/dispatchhub-e2e.XXXXXX")
 chmod 755 "$DATA"
 SERVER_PID=""
+DNS_PID=""
 cleanup() {
   local rc=$?
+  if [ -n "$DNS_PID" ]; then kill "$DNS_PID" 2>/dev/null || true; wait "$DNS_PID" 2>/dev/null || true; fi
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
@@ -63,6 +67,20 @@ trap 'exit 130' INT TERM
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 
+# Sending domains are looked up here, never on the internet: the specs publish records by rewriting
+# the zone file (the server re-reads it on every query, TTL 0).
+ZONE="$DATA/dns-zone.json"
+echo '{"mode": "answer", "records": []}' >"$ZONE"
+/usr/bin/python3 "$ROOT_DIR/tests/tools/dns_server.py" --zone "$ZONE" >"$DATA/dns.out" 2>"$DATA/dns.log" &
+DNS_PID=$!
+for _ in $(seq 1 150); do
+  grep -q '^READY ' "$DATA/dns.out" 2>/dev/null && break
+  kill -0 "$DNS_PID" 2>/dev/null || break
+  sleep 0.1
+done
+DNS_PORT=$(sed -n 's/^READY //p' "$DATA/dns.out")
+[ -n "$DNS_PORT" ] || { cat "$DATA/dns.log" >&2; fail "the local DNS server did not start"; }
+
 HTTP_PORT=$(free_port)
 SMTP_PORT=$(free_port)
 BASE="http://127.0.0.1:$HTTP_PORT"
@@ -70,7 +88,7 @@ JWT_SECRET=$(openssl rand -hex 32)
 export JWT_SECRET
 START=$(date +%s)
 
-env DATA_DIR="$DATA" HTTP_LISTEN="127.0.0.1:$HTTP_PORT" SMTP_LISTEN="127.0.0.1:$SMTP_PORT" WEB_ROOT="$WEB" \
+env DATA_DIR="$DATA" DNS_RESOLVER="127.0.0.1:$DNS_PORT" HTTP_LISTEN="127.0.0.1:$HTTP_PORT" SMTP_LISTEN="127.0.0.1:$SMTP_PORT" WEB_ROOT="$WEB" \
     LOG_FORMAT=json "$BIN" serve >"$DATA/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 150); do
@@ -91,7 +109,7 @@ echo "e2e: server $BASE ready in $(( $(date +%s) - START )) s; running the specs
 set +e
 (cd "$E2E_DIR" && env E2E_BASE_URL="$BASE" E2E_ROOT_EMAIL="$ROOT_EMAIL" E2E_ROOT_PASSWORD="$ROOT_PASSWORD" \
    E2E_ARTIFACTS="$ARTIFACTS" E2E_CHROMIUM="$CHROMIUM" E2E_OUTBOX="$DATA/outbox" E2E_SMTP_PORT="$SMTP_PORT" \
-   E2E_BIN="$BIN" E2E_DATA_DIR="$DATA" \
+   E2E_BIN="$BIN" E2E_DATA_DIR="$DATA" E2E_DNS_ZONE="$ZONE" \
    node --test --test-concurrency=1 --test-timeout=90000 \
         --test-reporter=spec --test-reporter-destination=stdout \
         --test-reporter=tap --test-reporter-destination="$ARTIFACTS/results.tap" \

@@ -26,6 +26,7 @@ const OverviewPage = lazy(() => import('./pages/admin/AdminPages').then((m) => (
 const PlansPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.PlansPage })))
 const InvoicesPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.InvoicesPage })))
 const InvoiceDetailPage = lazy(() => import('./pages/admin/InvoiceDetailPage').then((m) => ({ default: m.InvoiceDetailPage })))
+const AdminDomainsPage = lazy(() => import('./pages/admin/AdminDomainsPage').then((m) => ({ default: m.AdminDomainsPage })))
 const AuditPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.AuditPage })))
 const TenantsPage = lazy(() => import('./pages/admin/TenantsPage').then((m) => ({ default: m.TenantsPage })))
 const TenantDetailPage = lazy(() => import('./pages/admin/TenantsPage').then((m) => ({ default: m.TenantDetailPage })))
@@ -34,6 +35,8 @@ const TenantDetailPage = lazy(() => import('./pages/admin/TenantsPage').then((m)
 const ComposePage = lazy(() => import('./pages/dispatch/ComposePage').then((m) => ({ default: m.ComposePage })))
 const VendorImportPage = lazy(() => import('./pages/vendors/VendorImportPage').then((m) => ({ default: m.VendorImportPage })))
 const ListDetailPage = lazy(() => import('./pages/ListDetailPage').then((m) => ({ default: m.ListDetailPage })))
+const DomainsPage = lazy(() => import('./pages/domains/DomainsPage').then((m) => ({ default: m.DomainsPage })))
+const DomainDetailPage = lazy(() => import('./pages/domains/DomainDetailPage').then((m) => ({ default: m.DomainDetailPage })))
 const AccountPage = lazy(() => import('./pages/AccountPages').then((m) => ({ default: m.AccountPage })))
 const ForgotPasswordPage = lazy(() => import('./pages/AccountPages').then((m) => ({ default: m.ForgotPasswordPage })))
 const ResetPasswordPage = lazy(() => import('./pages/AccountPages').then((m) => ({ default: m.ResetPasswordPage })))
@@ -82,9 +85,13 @@ export function AppRoutes() {
         <Route path="settings" element={tenantAdmin(<SettingsPage />)} />
         <Route path="settings/webhooks" element={tenantAdmin(<WebhooksPage />)} />
         <Route path="settings/webhooks/:id" element={tenantAdmin(<WebhookDetailPage />)} />
+        {/* Members read the domains (Compose links here to say why a sender is not offered). */}
+        <Route path="settings/domains" element={tenant(<DomainsPage />)} />
+        <Route path="settings/domains/:id" element={tenant(<DomainDetailPage />)} />
         <Route path="admin" element={superAdmin(<OverviewPage />)} />
         <Route path="admin/tenants" element={superAdmin(<TenantsPage />)} />
         <Route path="admin/tenants/:id" element={superAdmin(<TenantDetailPage />)} />
+        <Route path="admin/domains" element={superAdmin(<AdminDomainsPage />)} />
         <Route path="admin/plans" element={superAdmin(<PlansPage />)} />
         <Route path="admin/invoices" element={superAdmin(<InvoicesPage />)} />
         <Route path="admin/invoices/:id" element={superAdmin(<InvoiceDetailPage />)} />

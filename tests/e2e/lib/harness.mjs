@@ -6,11 +6,12 @@
 //   E2E_OUTBOX         DATA_DIR/outbox, where the capture transport writes every sent message (.eml)
 //   E2E_SMTP_PORT      the server's inbound SMTP listener on 127.0.0.1
 //   E2E_BIN / E2E_DATA_DIR   the dispatchhub binary and the server's DATA_DIR, for `admin` commands
+//   E2E_DNS_ZONE       the zone file of the DNS server the server's DNS_RESOLVER points at (publishTxt)
 import { chromium } from 'playwright-core'
 import { execFileSync } from 'node:child_process'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -218,7 +219,18 @@ export async function createTenant(name, slug) {
 }
 
 export const TENANT_NAV = ['Dashboard', 'Vendors', 'Lists', 'Suppressions', 'Dispatch', 'Sent', 'Inbox', 'Tickets']
-export const ADMIN_NAV = ['Overview', 'Tenants', 'Plans', 'Invoices', 'Tickets', 'Audit log']
+export const ADMIN_NAV = ['Overview', 'Tenants', 'Domains', 'Plans', 'Invoices', 'Tickets', 'Audit log']
+
+/**
+ * Publishes exactly these TXT records ([{name, value}]) in the local DNS server the product looks
+ * sending domains up at. Written aside and renamed: a query never reads half a zone.
+ */
+export function publishTxt(records) {
+  const zone = required('E2E_DNS_ZONE')
+  const body = { mode: 'answer', records: records.map((r) => ({ name: r.name, type: 'TXT', value: r.value })) }
+  writeFileSync(`${zone}.tmp`, JSON.stringify(body))
+  renameSync(`${zone}.tmp`, zone)
+}
 
 /**
  * node:test's test() plus a screenshot of every open browser when the test fails

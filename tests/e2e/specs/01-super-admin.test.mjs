@@ -8,6 +8,7 @@ import { browserTest, ADMIN_NAV, clickNav, navLabels, openBrowser, ROOT, uiLogin
 const ADMIN_HEADINGS = {
   Overview: 'Overview',
   Tenants: 'Tenants',
+  Domains: 'Sending domains',
   Plans: 'Plans',
   Invoices: 'Invoices',
   Tickets: 'Ticket queue',

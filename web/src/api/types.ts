@@ -538,3 +538,49 @@ export interface WebhookDelivery {
   created_at?: string
   updated_at?: string
 }
+
+/** What a DNS record of a sending domain is for: ownership and dkim must verify, spf and dmarc are advice. */
+export type DomainRecordPurpose = 'ownership' | 'dkim' | 'spf' | 'dmarc'
+
+/** missing / mismatch / verified for ownership and dkim; advisory for spf and dmarc. */
+export type DomainRecordStatus = 'missing' | 'mismatch' | 'verified' | 'advisory'
+
+/** One record to publish (api/openapi/75-domains.json), with what the latest lookup found. */
+export interface DomainRecord {
+  purpose: DomainRecordPurpose | string
+  type: string
+  /** Fully qualified, lower case, without the trailing dot. */
+  name: string
+  /** What to publish (for spf and dmarc: a suggestion). */
+  value: string
+  status: DomainRecordStatus | string
+  /** The TXT values the latest lookup returned (spf, dmarc: only the v=spf1 / v=DMARC1 ones). */
+  found: string[]
+}
+
+export type DomainStatus = 'pending' | 'verified' | 'failing'
+
+/** A sending domain of the workspace: GET /domains, GET /domains/{id}; with tenant_id in GET /admin/domains. */
+export interface SendingDomain {
+  id: string
+  tenant_id?: string
+  /** A-label form, lower case. */
+  domain: string
+  status: DomainStatus | string
+  records: DomainRecord[]
+  dkim: {
+    selector: string
+    /** During a key rotation: the new key's selector. */
+    next_selector?: string | null
+    algorithms?: string[]
+    /** The Ed25519 key's selector while the second, Ed25519 signature is enabled (PATCH /domains/{id}). */
+    ed25519_selector?: string | null
+    /** relay: the platform runs with DKIM_SIGNING=off and leaves signing to its relay. */
+    signed_by?: 'dispatchhub' | 'relay' | string
+  }
+  /** Why the latest lookup could not be made; the domain then keeps its status. */
+  check_error?: string | null
+  created_at: string
+  verified_at?: string | null
+  checked_at?: string | null
+}

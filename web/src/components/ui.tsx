@@ -111,6 +111,13 @@ export function TextAreaField({
   )
 }
 
+export interface SelectOption {
+  value: string
+  label: string
+  /** Shown but not choosable (say why next to the field). */
+  disabled?: boolean
+}
+
 export function SelectField({
   label,
   error,
@@ -118,18 +125,28 @@ export function SelectField({
   fieldClassName,
   id,
   options,
+  groups,
   ...input
-}: SelectHTMLAttributes<HTMLSelectElement> & FieldExtras & { options: readonly { value: string; label: string }[] }) {
+}: SelectHTMLAttributes<HTMLSelectElement> &
+  FieldExtras & { options: readonly SelectOption[]; groups?: readonly { label: string; options: readonly SelectOption[] }[] }) {
   const auto = useId()
   const fid = id ?? auto
+  const option = (o: SelectOption) => (
+    <option key={o.value} value={o.value} disabled={o.disabled}>
+      {o.label}
+    </option>
+  )
   return (
     <FieldShell id={fid} label={label} error={error} hint={hint} required={input.required} className={fieldClassName}>
       <select id={fid} aria-invalid={error ? true : undefined} aria-describedby={describedBy(fid, error, hint)} {...input}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        {options.map(option)}
+        {groups?.map((g) =>
+          g.options.length ? (
+            <optgroup key={g.label} label={g.label}>
+              {g.options.map(option)}
+            </optgroup>
+          ) : null,
+        )}
       </select>
     </FieldShell>
   )
@@ -275,6 +292,12 @@ const STATUS_TONE: Record<string, string> = {
   suspended: 'bad',
   revoked: 'bad',
   overdue: 'bad',
+  // sending domains and their DNS records
+  verified: 'ok',
+  failing: 'bad',
+  missing: 'bad',
+  mismatch: 'bad',
+  advisory: 'info',
 }
 
 export function StatusBadge({ status }: { status: string | null | undefined }) {

@@ -25,6 +25,7 @@ const TENANT_NAV: NavItem[] = [
 const ADMIN_NAV: NavItem[] = [
   { to: '/admin', label: 'Overview', end: true },
   { to: '/admin/tenants', label: 'Tenants' },
+  { to: '/admin/domains', label: 'Domains' },
   { to: '/admin/plans', label: 'Plans' },
   { to: '/admin/invoices', label: 'Invoices' },
   { to: '/admin/tickets', label: 'Tickets' },

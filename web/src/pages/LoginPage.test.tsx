@@ -155,6 +155,7 @@ describe('login page', () => {
     expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual([
       'Overview',
       'Tenants',
+      'Domains',
       'Plans',
       'Invoices',
       'Tickets',

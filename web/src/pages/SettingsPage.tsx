@@ -22,7 +22,14 @@ import { copyText } from '../lib/clipboard'
 import { formatDate } from '../lib/format'
 import { useAction, usePaged } from '../lib/hooks'
 import { hasErrors, MIN_PASSWORD_LENGTH, validate, type FieldErrors } from '../lib/validation'
-import { ApprovalSection, BillingSection, SenderIdentitiesSection, WebhooksSection, WorkspaceAuditSection } from './WorkspaceSettings'
+import {
+  ApprovalSection,
+  BillingSection,
+  SenderIdentitiesSection,
+  SendingDomainsSection,
+  WebhooksSection,
+  WorkspaceAuditSection,
+} from './WorkspaceSettings'
 
 const TENANT_ROLES = [
   { value: 'tenant_member', label: ROLE_LABELS.tenant_member },
@@ -32,10 +39,11 @@ const TENANT_ROLES = [
 export function SettingsPage() {
   return (
     <div className="page">
-      <PageHeader title="Settings">Users, API keys, webhooks, sender identities, approval, invoices and the audit log of this workspace.</PageHeader>
+      <PageHeader title="Settings">Users, API keys, webhooks, sending domains, sender identities, approval, invoices and the audit log of this workspace.</PageHeader>
       <UsersSection />
       <ApiKeysSection />
       <WebhooksSection />
+      <SendingDomainsSection />
       <SenderIdentitiesSection />
       <ApprovalSection />
       <BillingSection />

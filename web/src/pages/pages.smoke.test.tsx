@@ -55,6 +55,8 @@ const TENANT_PAGES: [string, string][] = [
   ['/settings', 'Settings'],
   ['/settings/webhooks', 'Webhooks'],
   ['/settings/webhooks/123', 'Webhook'],
+  ['/settings/domains', 'Sending domains'],
+  ['/settings/domains/123', 'Sending domain'],
   ['/no/such/page', 'Page not found'],
 ]
 
@@ -62,6 +64,7 @@ const ADMIN_PAGES: [string, string][] = [
   ['/admin', 'Overview'],
   ['/admin/tenants', 'Tenants'],
   ['/admin/tenants/123', 'Tenant'],
+  ['/admin/domains', 'Sending domains'],
   ['/admin/plans', 'Plans'],
   ['/admin/invoices', 'Invoices'],
   ['/admin/tickets', 'Ticket queue'],

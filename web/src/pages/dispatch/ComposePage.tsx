@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Attachment, Dispatch, DispatchPreview, SenderIdentity, Vendor, VendorList } from '../../api/types'
+import type { Attachment, Dispatch, DispatchPreview, Vendor, VendorList } from '../../api/types'
 import { useAuth } from '../../auth/AuthContext'
 import { notifyUsageChanged, UsageMeter, useUsage } from '../../components/UsageMeter'
 import {
@@ -14,7 +14,6 @@ import {
   Notice,
   PageHeader,
   Section,
-  SelectField,
   TextAreaField,
   TextField,
 } from '../../components/ui'
@@ -23,6 +22,7 @@ import { useAction, useDebounced, useResource } from '../../lib/hooks'
 import { newUuid } from '../../lib/uuid'
 import { hasErrors, type FieldErrors } from '../../lib/validation'
 import { localTimeZone, plural, summarizeConfirm } from './confirmSend'
+import { SenderField } from './SenderField'
 import {
   CONTACT_ROLE_HELP,
   customMergeFields,
@@ -68,7 +68,6 @@ export function ComposePage() {
   const sample = useResource((signal) => api.list<Vendor>('/vendors', { limit: 100 }, signal), [])
   const customFields = customMergeFields(sample.data?.items ?? [])
   const usage = useUsage()
-  const identities = useResource((signal) => api.list<SenderIdentity>('/sender-identities', {}, signal), [])
   const bodyRef = useRef<HTMLTextAreaElement>(null)
 
   useEffect(() => {
@@ -80,6 +79,13 @@ export function ComposePage() {
     setConfirming(false)
     setTestSentTo(null)
   }
+
+  // Stable: the sender field calls it from an effect when the workspace default cannot send.
+  const chooseSender = useCallback((id: string) => {
+    setDraft((d) => ({ ...d, senderIdentityId: id }))
+    setConfirming(false)
+    setTestSentTo(null)
+  }, [])
 
   const check = (): boolean => {
     setTouched(true)
@@ -220,16 +226,11 @@ export function ComposePage() {
             hint={REPLY_TO_HELP}
           />
           <div className="grid-2">
-            <SelectField
-              label="Sender"
-              name="sender_identity_id"
+            <SenderField
               value={draft.senderIdentityId ?? ''}
-              onChange={(e) => update('senderIdentityId', e.target.value)}
-              options={[
-                { value: '', label: 'Workspace default' },
-                ...(identities.data?.items ?? []).map((s) => ({ value: s.id, label: s.name ? `${s.name} <${s.email}>` : s.email })),
-              ]}
+              onChange={chooseSender}
               error={fieldError(send.error, 'sender_identity_id')}
+              notVerified={send.error instanceof ApiError && send.error.code === 'domain_not_verified'}
             />
             <TextField
               label="Send at (optional)"
