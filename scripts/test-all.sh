@@ -6,12 +6,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
 
-# part name, make targets
+# part name, make targets. The unit and integration suites run once, against the ASan+UBSan build
+# (sanitize): a second run against the plain build would find nothing more and cost a full compile of
+# the tests. The plain build is only what the browser tests and `make run` need.
 PARTS=(
-  "setup/build|build"
+  "setup/build|setup build-server build-web"
   "lint|lint"
-  "backend|test-backend"
-  "sanitize|sanitize"
+  "backend+asan|sanitize"
   "web|test-web"
   "e2e|test-e2e"
   "deploy|test-deploy"
