@@ -24,34 +24,37 @@ long long positive(const std::string& field, const std::string& text, long long 
 }
 
 Filter filter_of(const http::Request& req) {
-    Filter f{req.query_param("tenant_id"), req.query_param("actor"), req.query_param("action"),
-             req.query_param("target_type"), req.query_param("target_id"), req.query_param("from"),
-             req.query_param("to"), std::nullopt};
+    Filter f{req.query_param("tenant_id"), req.query_param("actor"),
+             req.query_param("action"),    req.query_param("target_type"),
+             req.query_param("target_id"), req.query_param("from"),
+             req.query_param("to"),        std::nullopt};
     if (auto c = req.query_param("cursor"); c && !c->empty()) f.before_id = positive("cursor", *c, 1LL << 62);
     return f;
 }
 
 nlohmann::json to_json(const StoredEntry& e) {
-    return {{"id", std::to_string(e.id)},
-            {"created_at", e.created_at},
-            {"tenant_id", opt_json(e.tenant_id)},
-            {"tenant", e.tenant_id ? nlohmann::json{{"id", *e.tenant_id}, {"name", opt_json(e.tenant_name)}} : nlohmann::json()},
-            {"actor_type", e.actor_type},
-            {"actor_id", opt_json(e.actor_id)},
-            {"actor", e.actor_label},
-            {"action", e.action},
-            {"target_type", opt_json(e.target_type)},
-            {"target_id", opt_json(e.target_id)},
-            {"target", e.target_type ? nlohmann::json(*e.target_type + ":" + e.target_id.value_or("")) : nlohmann::json()},
-            {"details", nlohmann::json::parse(e.details, nullptr, false)},
-            {"request_id", opt_json(e.request_id)},
-            {"ip", opt_json(e.client_ip)}};
+    return {
+        {"id", std::to_string(e.id)},
+        {"created_at", e.created_at},
+        {"tenant_id", opt_json(e.tenant_id)},
+        {"tenant",
+         e.tenant_id ? nlohmann::json{{"id", *e.tenant_id}, {"name", opt_json(e.tenant_name)}} : nlohmann::json()},
+        {"actor_type", e.actor_type},
+        {"actor_id", opt_json(e.actor_id)},
+        {"actor", e.actor_label},
+        {"action", e.action},
+        {"target_type", opt_json(e.target_type)},
+        {"target_id", opt_json(e.target_id)},
+        {"target", e.target_type ? nlohmann::json(*e.target_type + ":" + e.target_id.value_or("")) : nlohmann::json()},
+        {"details", nlohmann::json::parse(e.details, nullptr, false)},
+        {"request_id", opt_json(e.request_id)},
+        {"ip", opt_json(e.client_ip)}};
 }
 
 http::Response csv(const std::vector<StoredEntry>& rows) {
     std::string out;
-    vendors::append_csv_row(out, {"id", "created_at", "tenant", "actor_type", "actor", "action", "target_type", "target_id",
-                                  "details", "request_id", "ip"});
+    vendors::append_csv_row(out, {"id", "created_at", "tenant", "actor_type", "actor", "action", "target_type",
+                                  "target_id", "details", "request_id", "ip"});
     for (auto& e : rows)
         vendors::append_csv_row(out, {std::to_string(e.id), e.created_at, e.tenant_name.value_or(""), e.actor_type,
                                       e.actor_label, e.action, e.target_type.value_or(""), e.target_id.value_or(""),

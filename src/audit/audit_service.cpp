@@ -20,7 +20,8 @@ std::vector<StoredEntry> AuditService::list_all(const Filter& filter, int limit)
 
 std::vector<StoredEntry> AuditService::list_tenant(const std::string& tenant_id, Filter filter, int limit) {
     filter.tenant_id = tenant_id;  // RLS limits the rows anyway; the filter keeps the plan simple
-    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) { return audit_store::list(tx, filter, limit); });
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id),
+                       [&](db::Tx& tx) { return audit_store::list(tx, filter, limit); });
 }
 
 }  // namespace dh::audit

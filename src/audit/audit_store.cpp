@@ -26,7 +26,8 @@ ORDER BY a.id DESC LIMIT $1)SQL";
 std::vector<StoredEntry> list(db::Tx& tx, const Filter& f, int limit) {
     std::optional<std::string> before;
     if (f.before_id) before = std::to_string(*f.before_id);
-    auto r = tx.exec(kList, {limit, before, f.tenant_id, f.actor, f.action, f.target_type, f.target_id, f.since, f.until});
+    auto r =
+        tx.exec(kList, {limit, before, f.tenant_id, f.actor, f.action, f.target_type, f.target_id, f.since, f.until});
     std::vector<StoredEntry> out;
     for (int i = 0; i < r.rows(); ++i)
         out.push_back({r.integer(i, "id"), r.opt(i, "tenant_id"), r.opt(i, "tenant_name"), r.text(i, "actor_type"),

@@ -69,6 +69,8 @@ std::string ed25519_pem_from_seed(std::string_view seed) {
     return private_pem(key.get());
 }
 
-std::string new_selector() { return "dh" + random::hex(5); }
+std::string new_selector() {
+    return "dh" + random::hex(5);
+}
 
 }  // namespace dh::domains

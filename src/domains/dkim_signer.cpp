@@ -12,7 +12,9 @@
 namespace dh::domains {
 namespace {
 
-bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+bool is_wsp(char c) {
+    return c == ' ' || c == '\t';
+}
 
 std::string base64(std::string_view bytes) {
     std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -74,7 +76,9 @@ DkimKey::DkimKey(std::string domain, std::string selector, const std::string& pr
     impl_->ed25519 = type == EVP_PKEY_ED25519;
 }
 
-const char* DkimKey::algorithm() const { return impl_->ed25519 ? "ed25519-sha256" : "rsa-sha256"; }
+const char* DkimKey::algorithm() const {
+    return impl_->ed25519 ? "ed25519-sha256" : "rsa-sha256";
+}
 
 DkimKey::~DkimKey() = default;
 
@@ -84,7 +88,8 @@ std::string DkimKey::sign(std::string_view input) const {
     std::string_view data = impl_->ed25519 ? std::string_view(hashed) : input;
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     std::size_t len = 0;
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, impl_->ed25519 ? nullptr : EVP_sha256(), nullptr, impl_->key) != 1 ||
+    if (!ctx ||
+        EVP_DigestSignInit(ctx.get(), nullptr, impl_->ed25519 ? nullptr : EVP_sha256(), nullptr, impl_->key) != 1 ||
         EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
         throw std::runtime_error("DKIM signing failed");
     std::string sig(len, '\0');
@@ -141,8 +146,10 @@ std::string relaxed_body(std::string_view body) {
 
 std::string dkim_sign(const std::string& message, const DkimKey& key, std::time_t now) {
     auto split = message.find("\r\n\r\n");
-    std::string_view head = std::string_view(message).substr(0, split == std::string::npos ? message.size() : split + 2);
-    std::string_view body = split == std::string::npos ? std::string_view() : std::string_view(message).substr(split + 4);
+    std::string_view head =
+        std::string_view(message).substr(0, split == std::string::npos ? message.size() : split + 2);
+    std::string_view body =
+        split == std::string::npos ? std::string_view() : std::string_view(message).substr(split + 4);
     auto fields = header_fields(head);
 
     // Each name signs its bottom-most unused instance (RFC 6376 5.4.2); an extra "from" signs none.
@@ -165,9 +172,10 @@ std::string dkim_sign(const std::string& message, const DkimKey& key, std::time_
             }
     sign_one("from");
 
-    std::string sig = std::string("DKIM-Signature: v=1; a=") + key.algorithm() + "; c=relaxed/relaxed; d=" + key.domain() + "; s=" + key.selector() +
-                      "; t=" + std::to_string(now) + ";\r\n\th=" + names + ";\r\n\tbh=" + base64(sha256(relaxed_body(body))) +
-                      ";\r\n\tb=";
+    std::string sig = std::string("DKIM-Signature: v=1; a=") + key.algorithm() +
+                      "; c=relaxed/relaxed; d=" + key.domain() + "; s=" + key.selector() +
+                      "; t=" + std::to_string(now) + ";\r\n\th=" + names +
+                      ";\r\n\tbh=" + base64(sha256(relaxed_body(body))) + ";\r\n\tb=";
     auto canon = relaxed_header(sig);
     canon.resize(canon.size() - 2);  // the signature's own field is signed without its CRLF
     return sig + base64(key.sign(signed_fields + canon)) + "\r\n" + message;

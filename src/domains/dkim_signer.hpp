@@ -32,9 +32,9 @@ private:
 
 /// The header fields signed when present (RFC 6376 5.4.1 and the fields a reader sees); From is
 /// signed once more than it occurs, so that no second From can be added without breaking the signature.
-inline constexpr const char* kSignedHeaders[] = {"from", "to", "cc", "subject", "date", "message-id",
-                                                 "reply-to", "mime-version", "content-type", "in-reply-to",
-                                                 "references"};
+inline constexpr const char* kSignedHeaders[] = {"from",         "to",          "cc",        "subject",
+                                                 "date",         "message-id",  "reply-to",  "mime-version",
+                                                 "content-type", "in-reply-to", "references"};
 
 /// `message` (CRLF lines, headers then body) with a DKIM-Signature header field prepended
 /// (RFC 6376): a= the key's algorithm, c=relaxed/relaxed, t=`now`, the whole body (no l=). A message

@@ -14,7 +14,8 @@ namespace {
 void init_library_once() {
     static std::once_flag once;
     std::call_once(once, [] {
-        if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) throw std::runtime_error("c-ares: library init failed");
+        if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
+            throw std::runtime_error("c-ares: library init failed");
     });
 }
 
@@ -79,8 +80,10 @@ std::vector<std::string> txt_values(const unsigned char* answer, int length) {
     if (ares_parse_txt_reply_ext(answer, length, &reply) != ARES_SUCCESS) return out;
     for (auto* r = reply; r; r = r->next) {
         std::string part(reinterpret_cast<const char*>(r->txt), r->length);
-        if (r->record_start || out.empty()) out.push_back(std::move(part));
-        else out.back() += part;  // the next character-string of the same record
+        if (r->record_start || out.empty())
+            out.push_back(std::move(part));
+        else
+            out.back() += part;  // the next character-string of the same record
     }
     ares_free_data(reply);
     return out;
@@ -135,18 +138,25 @@ void on_answer(void* arg, int status, int /*timeouts*/, unsigned char* answer, i
     auto* result = pending->result;
     switch (status) {
         case ARES_SUCCESS:
-            result->values = pending->type == DnsQuery::Type::cname ? cname_values(answer, length) : txt_values(answer, length);
+            result->values =
+                pending->type == DnsQuery::Type::cname ? cname_values(answer, length) : txt_values(answer, length);
             break;
         case ARES_ENODATA:
-        case ARES_ENOTFOUND: break;  // the name has no TXT record: an answer, not a failure
-        case ARES_EDESTRUCTION: result->error = "the lookup was cancelled"; break;
-        default: result->error = std::string("the DNS lookup failed: ") + ares_strerror(status);
+        case ARES_ENOTFOUND:
+            break;  // the name has no TXT record: an answer, not a failure
+        case ARES_EDESTRUCTION:
+            result->error = "the lookup was cancelled";
+            break;
+        default:
+            result->error = std::string("the DNS lookup failed: ") + ares_strerror(status);
     }
 }
 
 }  // namespace
 
-DnsResolver::DnsResolver(Options options) : options_(std::move(options)) { init_library_once(); }
+DnsResolver::DnsResolver(Options options) : options_(std::move(options)) {
+    init_library_once();
+}
 
 std::vector<TxtLookup> DnsResolver::txt(const std::vector<std::string>& names) const {
     std::vector<DnsQuery> queries;

@@ -21,7 +21,7 @@ struct DnsQuery {
 class DnsResolver {
 public:
     struct Options {
-        std::optional<std::string> server;  ///< DNS_RESOLVER host:port; unset: the system's resolv.conf
+        std::optional<std::string> server;        ///< DNS_RESOLVER host:port; unset: the system's resolv.conf
         std::chrono::milliseconds timeout{2000};  ///< per try
         int tries = 2;
     };

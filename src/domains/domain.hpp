@@ -26,7 +26,7 @@ struct Domain {
     std::string dkim_public;  ///< base64 DER SubjectPublicKeyInfo, as in p=
     std::optional<std::string> next_selector, next_public;
     std::optional<std::string> ed25519_selector, ed25519_public;  ///< set when Ed25519 signing is enabled
-    std::vector<DnsRecord> records;  ///< as of the latest lookup
+    std::vector<DnsRecord> records;                               ///< as of the latest lookup
     std::optional<std::string> check_error;
     std::string created_at;
     std::optional<std::string> verified_at, checked_at;
@@ -34,8 +34,8 @@ struct Domain {
 
 /// What the DNS answered for one name: the TXT values, or why the lookup could not be made.
 struct TxtLookup {
-    std::vector<std::string> values;  ///< empty: the name has no TXT record (NXDOMAIN or NODATA)
-    std::optional<std::string> error; ///< set: SERVFAIL, timeout, no server: "could not be checked"
+    std::vector<std::string> values;   ///< empty: the name has no TXT record (NXDOMAIN or NODATA)
+    std::optional<std::string> error;  ///< set: SERVFAIL, timeout, no server: "could not be checked"
 };
 
 }  // namespace dh::domains

@@ -37,7 +37,9 @@ void judge(DnsRecord& r, const std::vector<std::string>& found, bool (*matches)(
         if (matches(r, v)) r.status = "verified";
 }
 
-bool ownership_matches(const DnsRecord& r, const std::string& v) { return strings::trim(v) == r.value; }
+bool ownership_matches(const DnsRecord& r, const std::string& v) {
+    return strings::trim(v) == r.value;
+}
 
 bool cname_matches(const DnsRecord& r, const std::string& v) {
     auto target = strings::to_lower(strings::trim(v));
@@ -63,13 +65,16 @@ std::string dkim_public_key(const std::string& record_value) {
 
 std::vector<DnsRecord> expected_records(const Domain& d, const RecordAdvice& advice) {
     std::vector<DnsRecord> out;
-    out.push_back(record("ownership", "_dispatchhub." + d.domain, "dispatchhub-verification=" + d.ownership_token, "missing"));
-    out.push_back(record("dkim", dkim_name(d.dkim_selector, d.domain), "v=DKIM1; k=rsa; p=" + d.dkim_public, "missing"));
+    out.push_back(
+        record("ownership", "_dispatchhub." + d.domain, "dispatchhub-verification=" + d.ownership_token, "missing"));
+    out.push_back(
+        record("dkim", dkim_name(d.dkim_selector, d.domain), "v=DKIM1; k=rsa; p=" + d.dkim_public, "missing"));
     if (d.next_selector && d.next_public)
-        out.push_back(record("dkim", dkim_name(*d.next_selector, d.domain), "v=DKIM1; k=rsa; p=" + *d.next_public, "missing"));
+        out.push_back(
+            record("dkim", dkim_name(*d.next_selector, d.domain), "v=DKIM1; k=rsa; p=" + *d.next_public, "missing"));
     if (d.ed25519_selector && d.ed25519_public)
-        out.push_back(record("dkim", dkim_name(*d.ed25519_selector, d.domain), "v=DKIM1; k=ed25519; p=" + *d.ed25519_public,
-                             "missing"));
+        out.push_back(record("dkim", dkim_name(*d.ed25519_selector, d.domain),
+                             "v=DKIM1; k=ed25519; p=" + *d.ed25519_public, "missing"));
     if (!advice.return_path_target.empty()) {
         auto r = record("return_path", "bounce." + d.domain, strings::to_lower(advice.return_path_target), "missing");
         r.type = "CNAME";

@@ -84,9 +84,8 @@ void register_domain_routes(http::Router& router, DomainService& svc) {
                     auto d = svc.rotate_dkim(req.caller(), req.param("id"), origin(req));
                     return http::Response::json(to_json(d, svc.signing()));
                 }});
-    router.add({"GET", "/api/v1/admin/domains", Access::super_admin, [&svc](http::Request&) {
-                    return http::Response::json(page(svc.all(), svc.signing(), true));
-                }});
+    router.add({"GET", "/api/v1/admin/domains", Access::super_admin,
+                [&svc](http::Request&) { return http::Response::json(page(svc.all(), svc.signing(), true)); }});
 }
 
 }  // namespace dh::domains

@@ -47,7 +47,8 @@ std::string unproven_records(const std::vector<DnsRecord>& records) {
     std::string out;
     for (auto& r : records)
         if ((r.purpose == "ownership" || r.purpose == "dkim") && r.status != "verified")
-            out += "  - " + r.type + " " + r.name + ": " + (r.status == "mismatch" ? "a different value is published" : "not found") + "\n";
+            out += "  - " + r.type + " " + r.name + ": " +
+                   (r.status == "mismatch" ? "a different value is published" : "not found") + "\n";
     return out;
 }
 
@@ -57,14 +58,14 @@ void notify_admins(db::Tx& tx, const Domain& before, const std::string& status, 
     if (status == "failing") {
         subject = "Sending domain " + before.domain + " is failing its DNS check";
         body = "The DNS records of " + before.domain + " no longer prove that this workspace may send from it:\n" +
-               unproven_records(records) +
-               "\nDispatches from addresses at " + before.domain +
+               unproven_records(records) + "\nDispatches from addresses at " + before.domain +
                " are held until the records are back and the domain verifies again; nothing is lost.\n"
                "Settings > Domains shows what we expect and what the DNS answered, and \"Check now\" checks again.\n";
     } else if (status == "verified") {
         subject = "Sending domain " + before.domain + " is verified";
         body = "The DNS records of " + before.domain + " are in place: mail from its addresses is signed with DKIM" +
-               (before.status == "failing" ? " and the dispatches held while it was failing are being sent." : ".") + "\n";
+               (before.status == "failing" ? " and the dispatches held while it was failing are being sent." : ".") +
+               "\n";
     } else {
         return;
     }
@@ -84,8 +85,9 @@ Domain DomainService::presented(Domain d) const {
 Domain DomainService::add(const auth::Principal& caller, const std::string& name, const auth::Origin& origin) {
     auto domain = normalize_domain(name, options_.mail_domain);
     auto key = generate_rsa_key(2048);
-    domain_store::NewDomain n{*caller.tenant_id, domain, random::token(24), new_selector(), key.public_base64,
-                              seal_.seal(key.private_pem), std::nullopt};
+    domain_store::NewDomain n{
+        *caller.tenant_id,           domain,      random::token(24), new_selector(), key.public_base64,
+        seal_.seal(key.private_pem), std::nullopt};
     if (caller.kind == auth::Principal::Kind::user) n.created_by = caller.id;
     return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
         if (domain_store::count(tx) >= kMaxDomainsPerTenant)
@@ -130,7 +132,8 @@ Domain DomainService::set_ed25519(const auth::Principal& caller, const std::stri
         if (d.ed25519_selector.has_value() == enabled) return presented(d);
         std::optional<domain_store::SealedKey> sealed;
         if (key) sealed = domain_store::SealedKey{new_selector(), seal_.seal(key->private_pem)};
-        domain_store::set_ed25519_key(tx, id, sealed, key ? std::optional<std::string>(key->public_base64) : std::nullopt);
+        domain_store::set_ed25519_key(tx, id, sealed,
+                                      key ? std::optional<std::string>(key->public_base64) : std::nullopt);
         auto entry = audit::by(caller, origin.request_id, origin.client_ip,
                                enabled ? "domain.ed25519_enabled" : "domain.ed25519_disabled", "domain", id);
         entry.details = {{"domain", d.domain}};
@@ -152,7 +155,8 @@ Domain DomainService::rotate_dkim(const auth::Principal& caller, const std::stri
     return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
         auto d = existing(tx, id);
         domain_store::set_next_key(tx, id, selector, key.public_base64, seal_.seal(key.private_pem));
-        auto entry = audit::by(caller, origin.request_id, origin.client_ip, "domain.dkim_rotation_started", "domain", id);
+        auto entry =
+            audit::by(caller, origin.request_id, origin.client_ip, "domain.dkim_rotation_started", "domain", id);
         entry.details = {{"domain", d.domain}, {"selector", selector}};
         audit::record(tx, entry);
         return presented(*domain_store::by_id(tx, id));

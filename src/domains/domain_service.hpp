@@ -13,7 +13,7 @@
 namespace dh::db {
 class Pool;
 struct Scope;
-}
+}  // namespace dh::db
 
 namespace dh::domains {
 
@@ -28,7 +28,7 @@ public:
     struct Options {
         std::string mail_domain;  ///< the platform's own, which no tenant may add
         RecordAdvice advice;
-        bool signing = true;      ///< DKIM_SIGNING: off when the relay signs
+        bool signing = true;  ///< DKIM_SIGNING: off when the relay signs
     };
     DomainService(db::Pool& pool, const DnsResolver& resolver, webhooks::SecretSeal seal, Options options);
 

@@ -11,8 +11,8 @@ namespace {
 constexpr const char* kColumns =
     "id, tenant_id, domain, status, ownership_token, dkim_selector, dkim_public, next_selector, next_public, "
     "ed25519_selector, ed25519_public, "
-    "records::text AS records, check_error, " DH_SQL_TIMESTAMP("created_at") " AS created_at, "
-    DH_SQL_TIMESTAMP("verified_at") " AS verified_at, " DH_SQL_TIMESTAMP("checked_at") " AS checked_at";
+    "records::text AS records, check_error, " DH_SQL_TIMESTAMP("created_at") " AS created_at, " DH_SQL_TIMESTAMP(
+        "verified_at") " AS verified_at, " DH_SQL_TIMESTAMP("checked_at") " AS checked_at";
 
 constexpr const char* kInsert = R"SQL(
 INSERT INTO sending_domains (tenant_id, domain, ownership_token, dkim_selector, dkim_public, dkim_private_sealed, created_by)
@@ -81,8 +81,12 @@ std::vector<DnsRecord> records_from(const std::string& text) {
 std::string records_text(const std::vector<DnsRecord>& records) {
     auto out = nlohmann::json::array();
     for (auto& r : records)
-        out.push_back({{"purpose", r.purpose}, {"type", r.type}, {"name", r.name}, {"value", r.value},
-                       {"status", r.status}, {"found", r.found}});
+        out.push_back({{"purpose", r.purpose},
+                       {"type", r.type},
+                       {"name", r.name},
+                       {"value", r.value},
+                       {"status", r.status},
+                       {"found", r.found}});
     return out.dump();
 }
 
@@ -117,8 +121,8 @@ std::vector<Domain> domains_from(const db::Result& r) {
 
 std::string insert(db::Tx& tx, const NewDomain& d) {
     return tx
-        .exec(kInsert, {d.tenant_id, d.domain, d.ownership_token, d.dkim_selector, d.dkim_public,
-                        d.dkim_private_sealed, d.created_by})
+        .exec(kInsert, {d.tenant_id, d.domain, d.ownership_token, d.dkim_selector, d.dkim_public, d.dkim_private_sealed,
+                        d.created_by})
         .text(0, "id");
 }
 
@@ -128,13 +132,21 @@ std::optional<Domain> by_id(db::Tx& tx, const std::string& id) {
     return domain_from(r, 0);
 }
 
-std::vector<Domain> list(db::Tx& tx) { return domains_from(tx.exec(kList)); }
+std::vector<Domain> list(db::Tx& tx) {
+    return domains_from(tx.exec(kList));
+}
 
-long long count(db::Tx& tx) { return tx.exec(kCount).integer(0, "n"); }
+long long count(db::Tx& tx) {
+    return tx.exec(kCount).integer(0, "n");
+}
 
-bool exists(db::Tx& tx, const std::string& domain) { return tx.exec(kExists, {domain}).integer(0, "n") > 0; }
+bool exists(db::Tx& tx, const std::string& domain) {
+    return tx.exec(kExists, {domain}).integer(0, "n") > 0;
+}
 
-bool remove(db::Tx& tx, const std::string& id) { return tx.exec(kDelete, {id}).affected() > 0; }
+bool remove(db::Tx& tx, const std::string& id) {
+    return tx.exec(kDelete, {id}).affected() > 0;
+}
 
 long long active_dispatches(db::Tx& tx, const std::string& domain) {
     return tx.exec(kActiveDispatches, {domain}).integer(0, "n");
@@ -186,8 +198,10 @@ std::optional<std::string> status_of(db::Tx& tx, const std::string& domain) {
 std::optional<SigningKeyRow> signing_key(db::Tx& tx, const std::string& tenant_id, const std::string& domain) {
     auto r = tx.exec(kSigningKey, {tenant_id, domain});
     if (r.empty()) return std::nullopt;
-    SigningKeyRow out{{r.text(0, "dkim_selector"), r.text(0, "dkim_private_sealed")}, std::nullopt, r.boolean(0, "return_path")};
-    if (auto selector = r.opt(0, "ed25519_selector")) out.ed25519 = SealedKey{*selector, r.text(0, "ed25519_private_sealed")};
+    SigningKeyRow out{
+        {r.text(0, "dkim_selector"), r.text(0, "dkim_private_sealed")}, std::nullopt, r.boolean(0, "return_path")};
+    if (auto selector = r.opt(0, "ed25519_selector"))
+        out.ed25519 = SealedKey{*selector, r.text(0, "ed25519_private_sealed")};
     return out;
 }
 

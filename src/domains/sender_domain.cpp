@@ -28,9 +28,11 @@ void require_sending_domain(db::Tx& tx, const std::string& email, const SenderRu
     }
     auto status = domain_store::status_of(tx, domain);
     if (status == "verified" || (rule.failing_ok && status == "failing")) return;
-    throw not_verified(field, status ? "the domain " + domain + " is not verified yet: publish its DNS records and check it"
-                                     : "the domain " + domain + " is not a verified sending domain of this tenant: add it "
-                                                                "under Domains and publish its DNS records");
+    throw not_verified(field,
+                       status ? "the domain " + domain + " is not verified yet: publish its DNS records and check it"
+                              : "the domain " + domain +
+                                    " is not a verified sending domain of this tenant: add it "
+                                    "under Domains and publish its DNS records");
 }
 
 }  // namespace dh::domains

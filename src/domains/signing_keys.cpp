@@ -40,7 +40,8 @@ SenderSigning SigningKeys::load(const std::string& tenant_id, const std::string&
         auto pem = seal_.open(sealed->private_sealed);
         if (!pem) {
             // Sealed under another JWT_SECRET: the domain needs a new key (rotate-dkim), mail goes unsigned.
-            log::warn("DKIM key cannot be opened (JWT_SECRET changed?)", {{"domain", domain}, {"tenant_id", tenant_id}});
+            log::warn("DKIM key cannot be opened (JWT_SECRET changed?)",
+                      {{"domain", domain}, {"tenant_id", tenant_id}});
             out.keys.clear();
             return out;
         }
@@ -50,7 +51,8 @@ SenderSigning SigningKeys::load(const std::string& tenant_id, const std::string&
 }
 
 domain_store::PlatformKey SigningKeys::platform_key(const std::string& domain) {
-    auto stored = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { return domain_store::platform_key(tx, domain); });
+    auto stored =
+        db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { return domain_store::platform_key(tx, domain); });
     if (stored) return *stored;
     auto pair = generate_rsa_key(2048);
     domain_store::PlatformKey fresh{new_selector(), pair.public_base64, seal_.seal(pair.private_pem)};

@@ -63,7 +63,8 @@ std::string address_of(std::string_view value) {
 
 std::string strip_id(std::string id) {
     id = trim(id);
-    if (id.size() >= 2 && id.front() == '<') id = id.substr(1, id.find('>') == std::string::npos ? std::string::npos : id.find('>') - 1);
+    if (id.size() >= 2 && id.front() == '<')
+        id = id.substr(1, id.find('>') == std::string::npos ? std::string::npos : id.find('>') - 1);
     return trim(id);
 }
 
@@ -112,7 +113,8 @@ void read_arf(const mail::ParsedMessage& m, const mail::Attachment* part, Report
     report.user_agent = get(fields, "user-agent");
     report.arrival_date = get(fields, "arrival-date");
     for (auto& [k, v] : fields) {
-        if (k == "original-rcpt-to") report.recipients.push_back({address_of(v), {}, "complained", {}, {}, {}, BounceClass::none});
+        if (k == "original-rcpt-to")
+            report.recipients.push_back({address_of(v), {}, "complained", {}, {}, {}, BounceClass::none});
     }
     const mail::Attachment* returned = returned_part(m);
     if (report.recipients.empty() && returned) {
@@ -125,9 +127,12 @@ void read_arf(const mail::ParsedMessage& m, const mail::Attachment* part, Report
 
 const char* to_string(BounceClass c) {
     switch (c) {
-        case BounceClass::hard: return "hard";
-        case BounceClass::soft: return "soft";
-        case BounceClass::none: return "none";
+        case BounceClass::hard:
+            return "hard";
+        case BounceClass::soft:
+            return "soft";
+        case BounceClass::none:
+            return "none";
     }
     return "none";
 }
@@ -189,7 +194,8 @@ std::string message_id_in(std::string_view text) {
     for (std::size_t at = l.find("message-id:"); at != std::string::npos; at = l.find("message-id:", at + 1)) {
         if (at > 0 && l[at - 1] != '\n') continue;
         std::size_t end = text.find('\n', at);
-        std::string value = strip_id(std::string(text.substr(at + 11, end == std::string_view::npos ? std::string_view::npos : end - at - 11)));
+        std::string value = strip_id(
+            std::string(text.substr(at + 11, end == std::string_view::npos ? std::string_view::npos : end - at - 11)));
         if (!value.empty()) return value;
     }
     return {};

@@ -27,7 +27,7 @@ enum class ReportKind { none, delivery_status, complaint };
 /// A delivery status notification or a complaint, recognised in a received message.
 struct Report {
     ReportKind kind = ReportKind::none;  ///< delivery_status covers success reports too: act on recipients' class
-    std::string format;         ///< "rfc3464", "postfix" (RFC 3464 with X-Postfix fields), "text", "arf"
+    std::string format;                  ///< "rfc3464", "postfix" (RFC 3464 with X-Postfix fields), "text", "arf"
     std::string reporting_mta;
     std::vector<ReportRecipient> recipients;  ///< may be empty for text bounces we could not read
     std::string original_message_id;          ///< of the message that bounced, without <>; may be empty

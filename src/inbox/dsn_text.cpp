@@ -9,13 +9,18 @@
 namespace dh::inbox {
 namespace {
 
-bool digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-
-bool local_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view(".!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
+bool digit(char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
 }
 
-bool domain_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-'; }
+bool local_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view(".!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
+}
+
+bool domain_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -32,9 +37,9 @@ bool contains_any(const std::string& haystack, std::initializer_list<std::string
 /// Where the returned copy of the original message starts in a text bounce (or npos).
 std::size_t returned_copy_start(const std::string& lowered) {
     std::size_t best = std::string::npos;
-    for (std::string_view marker : {"this is a copy of the message", "below this line is a copy of the message",
-                                    "original message follows", "----- original message -----",
-                                    "------ this is a copy", "\nreceived: from", "\nreturn-path:"}) {
+    for (std::string_view marker :
+         {"this is a copy of the message", "below this line is a copy of the message", "original message follows",
+          "----- original message -----", "------ this is a copy", "\nreceived: from", "\nreturn-path:"}) {
         best = std::min(best, lowered.find(marker));
     }
     return best;
@@ -65,7 +70,8 @@ std::string find_enhanced_status(std::string_view t) {
 int find_smtp_code(std::string_view t) {
     for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
         if ((t[i] != '4' && t[i] != '5') || !digit(t[i + 1]) || !digit(t[i + 2])) continue;
-        if (i > 0 && (std::isalnum(static_cast<unsigned char>(t[i - 1])) || t[i - 1] == '.' || t[i - 1] == '-')) continue;
+        if (i > 0 && (std::isalnum(static_cast<unsigned char>(t[i - 1])) || t[i - 1] == '.' || t[i - 1] == '-'))
+            continue;
         if (i + 3 < t.size() && t[i + 3] != ' ' && t[i + 3] != '-') continue;
         return (t[i] - '0') * 100 + (t[i + 1] - '0') * 10 + (t[i + 2] - '0');
     }
@@ -100,9 +106,9 @@ BounceClass classify_text(std::string_view diagnostic) {
     if (contains_any(l, {"mailbox full", "over quota", "quota exceeded", "temporar", "try again", "delayed",
                          "will retry", "still trying"}))
         return BounceClass::soft;
-    if (contains_any(l, {"does not exist", "user unknown", "unknown user", "no such user", "no mailbox",
-                         "mailbox unavailable", "invalid recipient", "recipient rejected", "address rejected",
-                         "not found", "permanent"}))
+    if (contains_any(
+            l, {"does not exist", "user unknown", "unknown user", "no such user", "no mailbox", "mailbox unavailable",
+                "invalid recipient", "recipient rejected", "address rejected", "not found", "permanent"}))
         return BounceClass::hard;
     return BounceClass::none;
 }
@@ -111,10 +117,10 @@ bool looks_like_bounce(const mail::ParsedMessage& m, bool null_sender) {
     std::string from = lower(m.from.address + " " + m.from.name);
     std::string subject = lower(m.subject);
     bool daemon = contains_any(from, {"mailer-daemon", "postmaster", "mail delivery"});
-    bool bounce_subject = contains_any(subject, {"undeliver", "delivery status notification", "returned mail",
-                                                 "failure notice", "delivery failure", "mail delivery failed",
-                                                 "delivery has failed", "could not be delivered", "non-delivery",
-                                                 "nicht zustellbar", "unzustellbar"});
+    bool bounce_subject =
+        contains_any(subject, {"undeliver", "delivery status notification", "returned mail", "failure notice",
+                               "delivery failure", "mail delivery failed", "delivery has failed",
+                               "could not be delivered", "non-delivery", "nicht zustellbar", "unzustellbar"});
     return bounce_subject && (daemon || null_sender);
 }
 

@@ -73,14 +73,17 @@ const ReportRecipient* pick_recipient(const Report& report, const std::string& a
     return best;
 }
 
-std::string clean(std::string_view s) { return mail::repair_utf8(s); }
+std::string clean(std::string_view s) {
+    return mail::repair_utf8(s);
+}
 
 /// A hard bounce or complaint: the delivery changes state (usage untouched: it was counted when
 /// sent), the address goes on the tenant's suppression list, and both are audited.
 bool apply_bounce(db::Tx& tx, const DeliveryRef& d, bool complaint, const std::string& status,
                   const std::string& diagnostic, const std::string& source) {
-    std::string reason = complaint ? "the recipient reported the message as spam"
-                                   : "the recipient's server returned it (" + (status.empty() ? "bounce" : status) + ")";
+    std::string reason = complaint
+                             ? "the recipient reported the message as spam"
+                             : "the recipient's server returned it (" + (status.empty() ? "bounce" : status) + ")";
     bool changed = inbox_store::mark_bounced(tx, d.id, complaint ? "complained" : "bounced", reason, diagnostic);
     vendors::Suppression s;
     s.address = d.email;
@@ -109,17 +112,24 @@ struct InboundService::Target {
 
 const char* to_string(RoutedBy r) {
     switch (r) {
-        case RoutedBy::reply_token: return "reply_token";
-        case RoutedBy::bounce_token: return "bounce_token";
-        case RoutedBy::thread: return "thread";
-        case RoutedBy::sender: return "sender";
-        case RoutedBy::ses: return "ses";
+        case RoutedBy::reply_token:
+            return "reply_token";
+        case RoutedBy::bounce_token:
+            return "bounce_token";
+        case RoutedBy::thread:
+            return "thread";
+        case RoutedBy::sender:
+            return "sender";
+        case RoutedBy::ses:
+            return "ses";
     }
     return "sender";
 }
 
 InboundService::InboundService(db::Pool& pool, std::string data_dir, std::string mail_domain, std::string routing_key)
-    : pool_(pool), data_dir_(std::move(data_dir)), mail_domain_(strings::to_lower(mail_domain)),
+    : pool_(pool),
+      data_dir_(std::move(data_dir)),
+      mail_domain_(strings::to_lower(mail_domain)),
       routing_key_(std::move(routing_key)) {}
 
 // The token's MAC proves the address is ours whatever the domain; a tenant's bounce.<domain> only
@@ -133,7 +143,9 @@ std::optional<mail::RoutedAddress> InboundService::routed(std::string_view rcpt)
     return r;
 }
 
-bool InboundService::routable_recipient(std::string_view rcpt) const { return routed(rcpt).has_value(); }
+bool InboundService::routable_recipient(std::string_view rcpt) const {
+    return routed(rcpt).has_value();
+}
 
 std::string InboundService::keep_raw(std::string_view raw) const {
     const std::string day = today();
@@ -297,8 +309,9 @@ std::string InboundService::quarantine(const Received& r, const mail::ParsedMess
     std::optional<std::string> mid;
     if (!m.message_id.empty()) mid = clean(m.message_id);
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        return inbox_store::insert_quarantine(tx, clean(r.envelope_from), rcpts, clean(m.from.address), clean(m.subject),
-                                              mid, reason, r.raw_path, static_cast<long long>(r.raw.size()));
+        return inbox_store::insert_quarantine(tx, clean(r.envelope_from), rcpts, clean(m.from.address),
+                                              clean(m.subject), mid, reason, r.raw_path,
+                                              static_cast<long long>(r.raw.size()));
     });
 }
 
@@ -321,8 +334,10 @@ Outcome InboundService::process(const Received& r) {
         outcome.quarantine_id = quarantine(r, m, "could not be recorded: " + e.code());
         return outcome;
     }
-    log::info("inbound message routed", {{"raw", r.raw_path}, {"tenant", target->tenant_id},
-                                         {"routed_by", to_string(target->by)}, {"bounced", outcome.bounced}});
+    log::info("inbound message routed", {{"raw", r.raw_path},
+                                         {"tenant", target->tenant_id},
+                                         {"routed_by", to_string(target->by)},
+                                         {"bounced", outcome.bounced}});
     return outcome;
 }
 

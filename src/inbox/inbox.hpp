@@ -39,7 +39,7 @@ struct InboxMessage {
     long long size_bytes = 0;
     bool is_read = false, archived = false;
     std::string received_at;
-    std::optional<std::string> vendor_name;  ///< read side only
+    std::optional<std::string> vendor_name;    ///< read side only
     std::vector<InboxAttachment> attachments;  ///< read side: filled by get() only
 };
 

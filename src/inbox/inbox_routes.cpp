@@ -14,7 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
+json opt(const std::optional<std::string>& v) {
+    return v ? json(*v) : json();
+}
 
 json summary(const InboxMessage& m) {
     return {{"id", m.id},
@@ -113,11 +115,11 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
     router.add({"GET", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
                     return http::Response::json(detail(inbox.get(req.tenant_id(), req.param("id"))));
                 }});
-    router.add({"GET", "/api/v1/inbox/{id}/attachments/{attachment_id}", Access::tenant_member,
-                [&inbox](http::Request& req) {
-                    auto [a, path] = inbox.attachment_file(req.tenant_id(), req.param("id"), req.param("attachment_id"));
-                    return download(a, path);
-                }});
+    router.add(
+        {"GET", "/api/v1/inbox/{id}/attachments/{attachment_id}", Access::tenant_member, [&inbox](http::Request& req) {
+             auto [a, path] = inbox.attachment_file(req.tenant_id(), req.param("id"), req.param("attachment_id"));
+             return download(a, path);
+         }});
     router.add({"PATCH", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
                     auto body = req.json();
                     http::JsonFields fields(body);
@@ -158,8 +160,12 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                     return http::Response::json(page_of(
                         rows, page.limit, [](const ThreadEntry& e) { return e.at; },
                         [](const ThreadEntry& e) {
-                            return json{{"direction", e.direction}, {"id", e.id},           {"at", e.at},
-                                        {"subject", e.subject},     {"address", e.address}, {"status", e.status},
+                            return json{{"direction", e.direction},
+                                        {"id", e.id},
+                                        {"at", e.at},
+                                        {"subject", e.subject},
+                                        {"address", e.address},
+                                        {"status", e.status},
                                         {"dispatch_id", opt(e.dispatch_id)}};
                         }));
                 }});
@@ -170,7 +176,9 @@ void register_inbound_routes(http::Router& router, SesInbound& ses) {
     router.add({"POST", "/api/v1/inbound/ses", http::Access::public_,
                 [&ses](http::Request& req) {
                     auto r = ses.handle(req.body);
-                    json out = {{"type", r.type}, {"event", r.event}, {"inbox_ids", r.outcome.inbox_ids},
+                    json out = {{"type", r.type},
+                                {"event", r.event},
+                                {"inbox_ids", r.outcome.inbox_ids},
                                 {"bounced", r.outcome.bounced}};
                     if (r.outcome.quarantine_id) out["quarantined"] = true;
                     return http::Response::json(out);

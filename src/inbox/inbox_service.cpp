@@ -44,8 +44,8 @@ InboxMessage InboxService::get(const std::string& tenant_id, const std::string& 
 }
 
 std::pair<InboxAttachment, std::string> InboxService::attachment_file(const std::string& tenant_id,
-                                                                     const std::string& message_id,
-                                                                     const std::string& attachment_id) {
+                                                                      const std::string& message_id,
+                                                                      const std::string& attachment_id) {
     auto m = get(tenant_id, message_id);
     for (auto& a : m.attachments)
         if (a.id == attachment_id) return {a, data_dir_ + "/attachments/" + a.storage_key};
@@ -72,8 +72,8 @@ std::vector<ThreadEntry> InboxService::vendor_thread(const std::string& tenant_i
 }
 
 dispatch::Dispatch InboxService::reply(const auth::Principal& caller, const std::string& id,
-                                      const std::string& body_markdown, const std::optional<std::string>& subject,
-                                      const auth::Origin& origin) {
+                                       const std::string& body_markdown, const std::optional<std::string>& subject,
+                                       const auth::Origin& origin) {
     auto m = get(*caller.tenant_id, id);
     if (!m.vendor_id || m.from_address.empty())
         throw Error(ErrorKind::unprocessable, "not_linked_to_vendor",
@@ -82,8 +82,8 @@ dispatch::Dispatch InboxService::reply(const auth::Principal& caller, const std:
         throw Error(ErrorKind::unprocessable, "not_a_reply", "Bounce and complaint reports cannot be answered.");
     dispatch::DispatchRequest req;
     std::string base = strings::single_line(m.subject);  // as received: may hold controls a header cannot
-    req.subject = subject ? *subject
-                          : (strings::to_lower(base.substr(0, 3)) == "re:" ? base : "Re: " + base).substr(0, 900);
+    req.subject =
+        subject ? *subject : (strings::to_lower(base.substr(0, 3)) == "re:" ? base : "Re: " + base).substr(0, 900);
     req.body_markdown = body_markdown;
     req.recipients.vendor_ids = {*m.vendor_id};
     if (m.message_id && echoable_message_id(*m.message_id)) req.in_reply_to = *m.message_id;

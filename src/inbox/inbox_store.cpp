@@ -153,16 +153,18 @@ std::optional<std::pair<std::string, std::string>> contact_in_tenant(db::Tx& tx,
 
 std::string insert_message(db::Tx& tx, const InboxMessage& m) {
     return tx
-        .exec(kInsertMessage, {m.tenant_id, m.kind, m.routed_by, m.vendor_id, m.contact_id, m.dispatch_id, m.delivery_id,
-                               m.from_address, m.from_name, m.to_addresses, m.subject, m.message_id, m.in_reply_to,
-                               m.text_body, m.html_text, m.has_html, m.bounce_status, m.diagnostic, m.parse_error,
-                               m.envelope_from, m.raw_path, m.size_bytes})
+        .exec(kInsertMessage,
+              {m.tenant_id,   m.kind,          m.routed_by, m.vendor_id,    m.contact_id,    m.dispatch_id,
+               m.delivery_id, m.from_address,  m.from_name, m.to_addresses, m.subject,       m.message_id,
+               m.in_reply_to, m.text_body,     m.html_text, m.has_html,     m.bounce_status, m.diagnostic,
+               m.parse_error, m.envelope_from, m.raw_path,  m.size_bytes})
         .text(0, "id");
 }
 
-void insert_attachment(db::Tx& tx, const std::string& tenant_id, const std::string& message_id, const InboxAttachment& a) {
-    tx.exec(kInsertAttachment,
-            {tenant_id, message_id, a.filename, a.content_type, a.content_id, a.is_inline, a.size_bytes, a.storage_key});
+void insert_attachment(db::Tx& tx, const std::string& tenant_id, const std::string& message_id,
+                       const InboxAttachment& a) {
+    tx.exec(kInsertAttachment, {tenant_id, message_id, a.filename, a.content_type, a.content_id, a.is_inline,
+                                a.size_bytes, a.storage_key});
 }
 
 std::string insert_quarantine(db::Tx& tx, const std::string& envelope_from, const std::string& envelope_to,
@@ -191,10 +193,11 @@ std::vector<QuarantinedMessage> quarantine(db::Tx& tx, int limit, const std::opt
     return out;
 }
 
-std::vector<InboxMessage> list(db::Tx& tx, const InboxFilter& f, int limit, const std::optional<std::string>& after_time,
+std::vector<InboxMessage> list(db::Tx& tx, const InboxFilter& f, int limit,
+                               const std::optional<std::string>& after_time,
                                const std::optional<std::string>& after_id) {
-    auto r = tx.exec(kList, {f.unread_only, f.include_archived, f.vendor_id, f.dispatch_id, f.kind, after_time,
-                             after_id, limit});
+    auto r = tx.exec(
+        kList, {f.unread_only, f.include_archived, f.vendor_id, f.dispatch_id, f.kind, after_time, after_id, limit});
     std::vector<InboxMessage> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(message_from(r, i));
     return out;
@@ -220,7 +223,9 @@ bool update_flags(db::Tx& tx, const std::string& id, std::optional<bool> read, s
     return tx.exec(kUpdateFlags, {id, flag(read), flag(archived)}).affected() > 0;
 }
 
-bool vendor_exists(db::Tx& tx, const std::string& vendor_id) { return !tx.exec(kVendorExists, {vendor_id}).empty(); }
+bool vendor_exists(db::Tx& tx, const std::string& vendor_id) {
+    return !tx.exec(kVendorExists, {vendor_id}).empty();
+}
 
 std::vector<ThreadEntry> vendor_thread(db::Tx& tx, const std::string& vendor_id, int limit,
                                        const std::optional<std::string>& after_time,

@@ -22,7 +22,8 @@ std::optional<std::pair<std::string, std::string>> contact_in_tenant(db::Tx& tx,
 
 /// Tenant scope. Returns the new id.
 std::string insert_message(db::Tx& tx, const InboxMessage& m);
-void insert_attachment(db::Tx& tx, const std::string& tenant_id, const std::string& message_id, const InboxAttachment& a);
+void insert_attachment(db::Tx& tx, const std::string& tenant_id, const std::string& message_id,
+                       const InboxAttachment& a);
 /// Platform scope.
 /// Platform scope; `envelope_to` comma-separated.
 std::string insert_quarantine(db::Tx& tx, const std::string& envelope_from, const std::string& envelope_to,
@@ -41,7 +42,8 @@ std::vector<QuarantinedMessage> quarantine(db::Tx& tx, int limit, const std::opt
                                            const std::optional<std::string>& after_id);
 
 std::vector<InboxMessage> list(db::Tx& tx, const InboxFilter& filter, int limit,
-                               const std::optional<std::string>& after_time, const std::optional<std::string>& after_id);
+                               const std::optional<std::string>& after_time,
+                               const std::optional<std::string>& after_id);
 std::optional<InboxMessage> get(db::Tx& tx, const std::string& id);
 std::vector<InboxAttachment> attachments(db::Tx& tx, const std::string& message_id);
 /// Sets the flags given; nullopt leaves one as it is. False when the message does not exist.

@@ -20,8 +20,8 @@ SnsResult SesInbound::handle(std::string_view body) {
     result.type = message.type;
     if (message.type == "SubscriptionConfirmation" || message.type == "UnsubscribeConfirmation") {
         result.subscribe_url = message.subscribe_url;
-        log::info("SNS subscription message", {{"type", message.type}, {"topic", message.topic_arn},
-                                               {"subscribe_url", message.subscribe_url}});
+        log::info("SNS subscription message",
+                  {{"type", message.type}, {"topic", message.topic_arn}, {"subscribe_url", message.subscribe_url}});
         return result;
     }
     if (message.type != "Notification") return result;

@@ -9,8 +9,8 @@ namespace dh::inbox {
 
 /// What POST /api/v1/inbound/ses did with an SNS message.
 struct SnsResult {
-    std::string type;     ///< SNS message type
-    std::string event;    ///< SES notification type (Notification only)
+    std::string type;           ///< SNS message type
+    std::string event;          ///< SES notification type (Notification only)
     std::string subscribe_url;  ///< SubscriptionConfirmation: the URL an operator (or automation) visits
     Outcome outcome;
 };

@@ -1,7 +1,8 @@
 // SES notifications (bounce, complaint, delivery, received) as carried in SNS messages.
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <strings.h>
+
+#include <nlohmann/json.hpp>
 
 #include "common/bounded_json.hpp"
 #include "common/error.hpp"
@@ -45,10 +46,12 @@ std::string base64_decode(const std::string& in) {
         if (c != '\r' && c != '\n' && c != ' ') clean += c;
     if (clean.size() % 4 != 0) return {};
     std::string out(clean.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(clean.data()),
-                            static_cast<int>(clean.size()));
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
     if (n < 0) return {};
-    std::size_t pad = clean.size() >= 2 && clean[clean.size() - 2] == '=' ? 2 : (!clean.empty() && clean.back() == '=') ? 1 : 0;
+    std::size_t pad = clean.size() >= 2 && clean[clean.size() - 2] == '=' ? 2
+                      : (!clean.empty() && clean.back() == '=')           ? 1
+                                                                          : 0;
     out.resize(static_cast<std::size_t>(n) - pad);
     return out;
 }
@@ -68,9 +71,12 @@ void read_bounce(const json& b, SesEvent& e) {
     e.timestamp = text(b, "timestamp");
     for (auto& r : array(b, "bouncedRecipients")) {
         SesRecipient rec{text(r, "emailAddress"), text(r, "action"), text(r, "status"), text(r, "diagnosticCode"), {}};
-        if (e.bounce_type == "Permanent") rec.bounce = BounceClass::hard;
-        else if (e.bounce_type == "Transient") rec.bounce = BounceClass::soft;
-        else rec.bounce = classify(rec.status, rec.action.empty() ? "failed" : rec.action, rec.diagnostic);
+        if (e.bounce_type == "Permanent")
+            rec.bounce = BounceClass::hard;
+        else if (e.bounce_type == "Transient")
+            rec.bounce = BounceClass::soft;
+        else
+            rec.bounce = classify(rec.status, rec.action.empty() ? "failed" : rec.action, rec.diagnostic);
         e.recipients.push_back(std::move(rec));
     }
 }
@@ -93,13 +99,15 @@ SesEvent parse_ses_notification(std::string_view message_json) {
         const json& c = object(j, "complaint");
         e.complaint_feedback_type = text(c, "complaintFeedbackType");
         e.timestamp = text(c, "timestamp");
-        for (auto& r : array(c, "complainedRecipients")) e.recipients.push_back({text(r, "emailAddress"), "complained", {}, {}, {}});
+        for (auto& r : array(c, "complainedRecipients"))
+            e.recipients.push_back({text(r, "emailAddress"), "complained", {}, {}, {}});
     } else if (e.type_name == "Delivery") {
         e.type = SesEventType::delivery;
         const json& d = object(j, "delivery");
         e.timestamp = text(d, "timestamp");
         for (auto& r : array(d, "recipients"))
-            if (r.is_string()) e.recipients.push_back({r.get<std::string>(), "delivered", {}, text(d, "smtpResponse"), {}});
+            if (r.is_string())
+                e.recipients.push_back({r.get<std::string>(), "delivered", {}, text(d, "smtpResponse"), {}});
     } else if (e.type_name == "Received") {
         e.type = SesEventType::received;
         const json& action = object(object(j, "receipt"), "action");

@@ -36,21 +36,25 @@ using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO, BIO_free_all>>;
 using StorePtr = std::unique_ptr<X509_STORE, OsslDeleter<X509_STORE, X509_STORE_free>>;
 using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OsslDeleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, OsslDeleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-void free_chain(STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }
+void free_chain(STACK_OF(X509) * s) {
+    sk_X509_pop_free(s, X509_free);
+}
 using ChainPtr = std::unique_ptr<STACK_OF(X509), OsslDeleter<STACK_OF(X509), free_chain>>;
 
 std::optional<std::string> base64_decode(const std::string& in) {
     if (in.empty() || in.size() % 4 != 0 || in.size() > 8192) return std::nullopt;
     std::string out(in.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(in.data()),
-                            static_cast<int>(in.size()));
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
     if (n < 0) return std::nullopt;
     std::size_t pad = in.size() >= 2 && in[in.size() - 2] == '=' ? 2 : in.back() == '=' ? 1 : 0;
     out.resize(static_cast<std::size_t>(n) - pad);
     return out;
 }
 
-SnsVerification fail(std::string reason) { return {false, std::move(reason)}; }
+SnsVerification fail(std::string reason) {
+    return {false, std::move(reason)};
+}
 
 size_t collect(char* data, size_t size, size_t n, void* user) {
     auto* out = static_cast<std::string*>(user);
@@ -169,7 +173,8 @@ struct SnsVerifier::Impl {
             return nullptr;
         }
         ChainPtr intermediates(sk_X509_new_null());
-        while (X509* extra = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) sk_X509_push(intermediates.get(), extra);
+        while (X509* extra = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
+            sk_X509_push(intermediates.get(), extra);
         StorePtr store(X509_STORE_new());
         int loaded = options.ca_file.empty() ? X509_STORE_set_default_paths(store.get())
                                              : X509_STORE_load_locations(store.get(), options.ca_file.c_str(), nullptr);

@@ -46,8 +46,9 @@ void check_header_text(const std::string& field, std::string_view value) {
 void check_header_address(const std::string& field, std::string_view address) {
     check_header_text(field, address);
     if (!is_valid_address(address)) {
-        throw Error::invalid_field(field, "must be one plain email address (name@example.com: no display name, "
-                                          "list, quotes, spaces or non-ASCII characters before @)");
+        throw Error::invalid_field(field,
+                                   "must be one plain email address (name@example.com: no display name, "
+                                   "list, quotes, spaces or non-ASCII characters before @)");
     }
 }
 
@@ -58,9 +59,13 @@ std::string normalized_header_address(const std::string& field, std::string_view
     return a.substr(0, at) + "@" + strings::to_lower(a.substr(at + 1));
 }
 
-void check_display_name(const std::string& field, std::string_view name) { check_header_text(field, name); }
+void check_display_name(const std::string& field, std::string_view name) {
+    check_header_text(field, name);
+}
 
-void check_subject(const std::string& field, std::string_view subject) { check_header_text(field, subject); }
+void check_subject(const std::string& field, std::string_view subject) {
+    check_header_text(field, subject);
+}
 
 void check_file_name(const std::string& field, std::string_view file_name) {
     check_header_text(field, file_name);

@@ -7,7 +7,7 @@ namespace dh::mail {
 
 /// The SMTP envelope of one received message (what the client said, not what the headers say).
 struct InboundEnvelope {
-    std::string session_id;            ///< random, for logs: ties the message to its SMTP session
+    std::string session_id;  ///< random, for logs: ties the message to its SMTP session
     std::string client_ip;
     std::string helo;                  ///< HELO/EHLO argument as given
     std::string mail_from;             ///< reverse-path without <>; empty for the null sender (bounces)

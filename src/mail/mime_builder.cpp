@@ -208,9 +208,9 @@ bool is_valid_message_id(std::string_view id) {
     // or dots at an end or in a row, make readers cut the id short.
     constexpr std::string_view kSpecials = "<>\\\"(),:;[]";
     auto dot_atom = [](std::string_view s) { return s.front() != '.' && s.back() != '.' && s.find("..") == s.npos; };
-    return dot_atom(id.substr(0, at)) && dot_atom(id.substr(at + 1)) &&
-           std::all_of(id.begin(), id.end(),
-                       [&](char c) { return c > 0x20 && c < 0x7f && kSpecials.find(c) == std::string_view::npos; });
+    return dot_atom(id.substr(0, at)) && dot_atom(id.substr(at + 1)) && std::all_of(id.begin(), id.end(), [&](char c) {
+               return c > 0x20 && c < 0x7f && kSpecials.find(c) == std::string_view::npos;
+           });
 }
 
 }  // namespace dh::mail

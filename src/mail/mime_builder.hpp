@@ -55,8 +55,8 @@ struct Message {
     std::vector<Mailbox> to;  ///< at least one
     std::optional<Mailbox> reply_to;
     std::vector<Mailbox> also_reply_to;  ///< further Reply-To mailboxes after reply_to (ignored without it)
-    std::string subject;     ///< runs of white space collapse to one space
-    std::string message_id;  ///< "<id@domain>" (brackets added when missing); stable per delivery
+    std::string subject;                 ///< runs of white space collapse to one space
+    std::string message_id;              ///< "<id@domain>" (brackets added when missing); stable per delivery
     std::chrono::system_clock::time_point date;
     std::optional<std::string> in_reply_to;                          ///< a message id
     std::vector<std::string> references;                             ///< message ids

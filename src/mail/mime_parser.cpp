@@ -3,15 +3,15 @@
 #include <gmime/gmime.h>
 
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 
 #include "mail/safe_html.hpp"
 
 namespace dh::mail {
 namespace {
 
-constexpr int kMaxDepth = 32;                  // GMime has its own limit too; ours bounds our walk
+constexpr int kMaxDepth = 32;  // GMime has its own limit too; ours bounds our walk
 constexpr std::size_t kMaxParts = 2000;
 constexpr std::size_t kMaxWarnings = 50;
 constexpr std::size_t kMaxReferences = 200;
@@ -28,7 +28,9 @@ struct GFree {
 };
 using GStr = std::unique_ptr<char, GFree>;
 
-std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+std::string str(const char* s) {
+    return s ? std::string(s) : std::string();
+}
 
 std::string lower(std::string s) {
     for (auto& c : s) c = static_cast<char>(g_ascii_tolower(c));
@@ -47,23 +49,40 @@ struct Walk {
 
 const char* warning_name(GMimeParserWarning code) {
     switch (code) {
-        case GMIME_WARN_DUPLICATED_HEADER: return "duplicated header";
-        case GMIME_WARN_DUPLICATED_PARAMETER: return "duplicated parameter";
-        case GMIME_WARN_UNENCODED_8BIT_HEADER: return "unencoded 8-bit header";
-        case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid content type";
-        case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: return "invalid RFC 2047 header value";
-        case GMIME_WARN_MALFORMED_MULTIPART: return "malformed multipart";
-        case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated message";
-        case GMIME_WARN_MALFORMED_MESSAGE: return "malformed message";
-        case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid header name";
-        case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting header";
-        case GMIME_CRIT_CONFLICTING_PARAMETER: return "conflicting parameter";
-        case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart without boundary";
-        case GMIME_WARN_INVALID_PARAMETER: return "invalid parameter";
-        case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid address list";
-        case GMIME_CRIT_NESTING_OVERFLOW: return "MIME nesting too deep";
-        case GMIME_WARN_PART_WITHOUT_CONTENT: return "part without content";
-        case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part without headers or content";
+        case GMIME_WARN_DUPLICATED_HEADER:
+            return "duplicated header";
+        case GMIME_WARN_DUPLICATED_PARAMETER:
+            return "duplicated parameter";
+        case GMIME_WARN_UNENCODED_8BIT_HEADER:
+            return "unencoded 8-bit header";
+        case GMIME_WARN_INVALID_CONTENT_TYPE:
+            return "invalid content type";
+        case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
+            return "invalid RFC 2047 header value";
+        case GMIME_WARN_MALFORMED_MULTIPART:
+            return "malformed multipart";
+        case GMIME_WARN_TRUNCATED_MESSAGE:
+            return "truncated message";
+        case GMIME_WARN_MALFORMED_MESSAGE:
+            return "malformed message";
+        case GMIME_CRIT_INVALID_HEADER_NAME:
+            return "invalid header name";
+        case GMIME_CRIT_CONFLICTING_HEADER:
+            return "conflicting header";
+        case GMIME_CRIT_CONFLICTING_PARAMETER:
+            return "conflicting parameter";
+        case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+            return "multipart without boundary";
+        case GMIME_WARN_INVALID_PARAMETER:
+            return "invalid parameter";
+        case GMIME_WARN_INVALID_ADDRESS_LIST:
+            return "invalid address list";
+        case GMIME_CRIT_NESTING_OVERFLOW:
+            return "MIME nesting too deep";
+        case GMIME_WARN_PART_WITHOUT_CONTENT:
+            return "part without content";
+        case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+            return "part without headers or content";
     }
     return "parser warning";
 }
@@ -122,7 +141,9 @@ std::string text_of(Walk& walk, GMimePart* part) {
     bool valid_utf8 = g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), nullptr);
     if (!is_utf8_name(charset)) {
         text = convert_charset(bytes, charset);
-        if (!text) walk.out.warnings.push_back("unknown charset " + repair_utf8(charset.substr(0, 40)) + ", read as windows-1252");
+        if (!text)
+            walk.out.warnings.push_back("unknown charset " + repair_utf8(charset.substr(0, 40)) +
+                                        ", read as windows-1252");
     } else if (valid_utf8 || charset == "utf-8" || charset == "utf8") {
         text = bytes;  // declared UTF-8 with a few bad bytes: repaired below, not re-read as 8-bit
     }
@@ -300,7 +321,7 @@ ParsedMessage parse_message(std::string_view raw) {
     try {
         out.raw_headers = header_block(raw);
         std::unique_ptr<GMimeParserOptions, void (*)(GMimeParserOptions*)> owned(g_mime_parser_options_new(),
-                                                                              g_mime_parser_options_free);
+                                                                                 g_mime_parser_options_free);
         GMimeParserOptions* options = owned.get();
         const char* fallback[] = {"UTF-8", "windows-1252", nullptr};
         g_mime_parser_options_set_fallback_charsets(options, fallback);
@@ -309,8 +330,10 @@ ParsedMessage parse_message(std::string_view raw) {
         GObj<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
         g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
         GObj<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), options));
-        if (message) read_message(walk, message.get(), options);
-        else walk.error("not a parseable RFC 5322 message");
+        if (message)
+            read_message(walk, message.get(), options);
+        else
+            walk.error("not a parseable RFC 5322 message");
     } catch (const std::exception& e) {  // allocation failures in our own code
         walk.error(std::string("parse failed: ") + e.what());
     }

@@ -8,7 +8,9 @@
 namespace dh::mail {
 namespace {
 
-bool is_letter(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool is_letter(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -36,11 +38,10 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 }
 
 constexpr std::array<std::pair<std::string_view, std::uint32_t>, 24> kEntities{{
-    {"amp", '&'},       {"lt", '<'},        {"gt", '>'},         {"quot", '"'},      {"apos", '\''},
-    {"nbsp", ' '},      {"copy", 0xA9},     {"reg", 0xAE},       {"hellip", 0x2026}, {"mdash", 0x2014},
-    {"ndash", 0x2013},  {"laquo", 0xAB},    {"raquo", 0xBB},     {"euro", 0x20AC},   {"rsquo", 0x2019},
-    {"lsquo", 0x2018},  {"rdquo", 0x201D},  {"ldquo", 0x201C},   {"bull", 0x2022},   {"middot", 0xB7},
-    {"times", 0xD7},    {"shy", 0xAD},      {"zwnj", 0x200C},    {"trade", 0x2122},
+    {"amp", '&'},     {"lt", '<'},      {"gt", '>'},        {"quot", '"'},     {"apos", '\''},    {"nbsp", ' '},
+    {"copy", 0xA9},   {"reg", 0xAE},    {"hellip", 0x2026}, {"mdash", 0x2014}, {"ndash", 0x2013}, {"laquo", 0xAB},
+    {"raquo", 0xBB},  {"euro", 0x20AC}, {"rsquo", 0x2019},  {"lsquo", 0x2018}, {"rdquo", 0x201D}, {"ldquo", 0x201C},
+    {"bull", 0x2022}, {"middot", 0xB7}, {"times", 0xD7},    {"shy", 0xAD},     {"zwnj", 0x200C},  {"trade", 0x2122},
 }};
 
 /// Decodes the entity at html[i] == '&'; returns the index after it (i + 1 when not an entity).
@@ -57,8 +58,9 @@ std::size_t decode_entity(std::string_view html, std::size_t i, std::string& out
         std::string_view digits = name.substr(hex ? 2 : 1);
         std::uint32_t cp = 0;
         for (char c : digits) {
-            int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                    : hex && std::isxdigit(static_cast<unsigned char>(c)) ? std::tolower(c) - 'a' + 10 : -1;
+            int d = std::isdigit(static_cast<unsigned char>(c))           ? c - '0'
+                    : hex && std::isxdigit(static_cast<unsigned char>(c)) ? std::tolower(c) - 'a' + 10
+                                                                          : -1;
             if (d < 0) {
                 out += '&';
                 return i + 1;
@@ -177,8 +179,9 @@ std::string safe_html_to_text(std::string_view html) {
             out += '\n';
         else if (name == "li" && !closing)
             out += "\n- ";
-        else if (is_one_of(name, {"p", "div", "tr", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-                                  "blockquote", "pre", "section", "article", "header", "footer", "dt", "dd"}))
+        else if (is_one_of(name, {"p",   "div",     "tr",      "table",  "ul",     "ol", "li",
+                                  "h1",  "h2",      "h3",      "h4",     "h5",     "h6", "blockquote",
+                                  "pre", "section", "article", "header", "footer", "dt", "dd"}))
             out += '\n';
         else if (name == "td" || name == "th")
             out += ' ';

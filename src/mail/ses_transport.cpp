@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/bounded_json.hpp"
 #include "aws/client.hpp"
 #include "aws/credentials.hpp"
 #include "aws/http_client.hpp"
+#include "common/bounded_json.hpp"
 #include "common/log.hpp"
 #include "common/strings.hpp"
 
@@ -58,15 +58,17 @@ DeliveryResult classify_ses_response(const std::string& id, const aws::AwsRespon
     const auto& code = r.error_code;
     if (code == "TransportError")
         return result(id, Outcome::deferred, r, "Amazon SES could not be reached; will retry");
-    if (r.http.status == 429 || one_of(code, {"TooManyRequestsException", "Throttling", "ThrottlingException",
-                                              "LimitExceededException"})) {
+    if (r.http.status == 429 ||
+        one_of(code, {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException"})) {
         auto d = result(id, Outcome::deferred, r, "Amazon SES is throttling sending; will retry");
-        d.retry_after_seconds = retry_after(r).value_or(code == "LimitExceededException" ? 3600 : default_retry_seconds);
+        d.retry_after_seconds =
+            retry_after(r).value_or(code == "LimitExceededException" ? 3600 : default_retry_seconds);
         return d;
     }
     if (aws::is_credentials_error(code) || r.http.status == 401 || r.http.status == 403 ||
         one_of(code, {"AccountSuspendedException", "SendingPausedException", "NotFoundException"})) {
-        auto d = result(id, Outcome::deferred, r, "Amazon SES refused the account or its credentials; sending is paused");
+        auto d =
+            result(id, Outcome::deferred, r, "Amazon SES refused the account or its credentials; sending is paused");
         d.relay_problem = true;
         return d;
     }
@@ -110,9 +112,8 @@ DeliveryResult SesTransport::send_one(aws::HttpClient& http, const OutgoingMessa
     aws::AwsResponse response;
     try {
         auto credentials = credentials_->get();
-        response = aws::call(http, service, credentials, "POST", kSendEmailPath,
-                             {{"Content-Type", "application/json"}}, request_body(message), options_.timeout,
-                             credentials_->now());
+        response = aws::call(http, service, credentials, "POST", kSendEmailPath, {{"Content-Type", "application/json"}},
+                             request_body(message), options_.timeout, credentials_->now());
     } catch (const aws::AwsError& e) {  // no credentials at all
         response.error_code = e.code();
         response.error_message = e.what();

@@ -28,11 +28,11 @@ namespace dh::mail {
 class SesTransport : public Transport {
 public:
     struct Options {
-        std::string region;               ///< SES_REGION
-        std::string endpoint;             ///< SES_ENDPOINT; empty: https://email.<region>.amazonaws.com
-        std::string configuration_set;    ///< SES_CONFIGURATION_SET; optional
+        std::string region;             ///< SES_REGION
+        std::string endpoint;           ///< SES_ENDPOINT; empty: https://email.<region>.amazonaws.com
+        std::string configuration_set;  ///< SES_CONFIGURATION_SET; optional
         std::chrono::milliseconds timeout{15000};
-        int default_retry_seconds = 60;   ///< hint for throttling when SES gives none
+        int default_retry_seconds = 60;  ///< hint for throttling when SES gives none
     };
     SesTransport(Options options, std::shared_ptr<aws::CredentialsProvider> credentials);
 
@@ -55,7 +55,8 @@ private:
 };
 
 /// The result of one SendEmail answer (pure; unit-tested). `reply` never holds credentials.
-DeliveryResult classify_ses_response(const std::string& id, const aws::AwsResponse& response, int default_retry_seconds);
+DeliveryResult classify_ses_response(const std::string& id, const aws::AwsResponse& response,
+                                     int default_retry_seconds);
 
 /// Standard base64 (with padding, no line breaks).
 std::string base64_encode(const std::string& bytes);

@@ -6,13 +6,17 @@ namespace dh::mail {
 
 bool SmtpServer::Impl::simple_command(Conn& c, const smtpd::Command& cmd) {
     const std::string& v = cmd.verb;
-    if (v == "EHLO" || v == "HELO") ehlo(c, cmd);
-    else if (v == "MAIL") mail(c, cmd);
+    if (v == "EHLO" || v == "HELO")
+        ehlo(c, cmd);
+    else if (v == "MAIL")
+        mail(c, cmd);
     else if (v == "RSET") {
         reset_transaction(c);
         reply(c, 250, "2.0.0 Ok");
-    } else if (v == "NOOP") reply(c, 250, "2.0.0 Ok");
-    else if (v == "VRFY") reply(c, 252, "2.5.2 Cannot VRFY user, but will accept message for routed addresses");
+    } else if (v == "NOOP")
+        reply(c, 250, "2.0.0 Ok");
+    else if (v == "VRFY")
+        reply(c, 252, "2.5.2 Cannot VRFY user, but will accept message for routed addresses");
     else if (v == "QUIT") {
         reply(c, 221, "2.0.0 Bye");
         return false;
@@ -22,7 +26,8 @@ bool SmtpServer::Impl::simple_command(Conn& c, const smtpd::Command& cmd) {
         return false;  // a browser or proxy abuse attempt: no reply at all
     } else if (v == "EXPN" || v == "HELP" || v == "AUTH" || v == "BDAT" || v == "ETRN" || v == "TURN")
         reply(c, 502, "5.5.1 Error: command not implemented");
-    else reply(c, 500, "5.5.2 Error: command not recognized");
+    else
+        reply(c, 500, "5.5.2 Error: command not recognized");
     return true;
 }
 
@@ -32,11 +37,12 @@ void SmtpServer::Impl::ehlo(Conn& c, const smtpd::Command& cmd) {
     c.greeted = true;
     reset_transaction(c);
     if (cmd.verb == "HELO") return reply(c, 250, options.hostname);
-    std::vector<std::string> lines = {options.hostname, "PIPELINING", "SIZE " + std::to_string(options.max_message_size),
-                                      "8BITMIME"};
+    std::vector<std::string> lines = {options.hostname, "PIPELINING",
+                                      "SIZE " + std::to_string(options.max_message_size), "8BITMIME"};
     if (tls_context && !c.tls) lines.push_back("STARTTLS");
     lines.push_back("ENHANCEDSTATUSCODES");
-    for (std::size_t i = 0; i < lines.size(); ++i) c.out += "250" + std::string(i + 1 < lines.size() ? "-" : " ") + lines[i] + "\r\n";
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        c.out += "250" + std::string(i + 1 < lines.size() ? "-" : " ") + lines[i] + "\r\n";
 }
 
 void SmtpServer::Impl::mail(Conn& c, const smtpd::Command& cmd) {
@@ -68,11 +74,16 @@ void SmtpServer::Impl::mail(Conn& c, const smtpd::Command& cmd) {
 
 asio::awaitable<bool> SmtpServer::Impl::rcpt(Conn& c, const smtpd::Command& cmd) {
     smtpd::PathArg path = smtpd::parse_path_arg(cmd.arg, "TO:");
-    if (!c.has_mail) reply(c, 503, "5.5.1 Error: need MAIL command");
-    else if (!path.ok) reply(c, path.code, path.error);
-    else if (path.address.empty()) reply(c, 501, "5.1.3 Bad recipient address syntax");
-    else if (!path.params.empty()) reply(c, 555, "5.5.4 Unsupported RCPT parameter");
-    else if (c.env.rcpt_to.size() >= options.max_recipients) reply(c, 452, "4.5.3 Error: too many recipients");
+    if (!c.has_mail)
+        reply(c, 503, "5.5.1 Error: need MAIL command");
+    else if (!path.ok)
+        reply(c, path.code, path.error);
+    else if (path.address.empty())
+        reply(c, 501, "5.1.3 Bad recipient address syntax");
+    else if (!path.params.empty())
+        reply(c, 555, "5.5.4 Unsupported RCPT parameter");
+    else if (c.env.rcpt_to.size() >= options.max_recipients)
+        reply(c, 452, "4.5.3 Error: too many recipients");
     if (!c.has_mail || !path.ok || path.address.empty() || !path.params.empty() ||
         c.env.rcpt_to.size() >= options.max_recipients)
         co_return true;
@@ -107,9 +118,12 @@ asio::awaitable<bool> SmtpServer::Impl::read_data(Conn& c, smtpd::DataReader& re
 }
 
 asio::awaitable<bool> SmtpServer::Impl::data(Conn& c, const smtpd::Command& cmd) {
-    if (!c.has_mail) reply(c, 503, "5.5.1 Error: need MAIL command");
-    else if (c.env.rcpt_to.empty()) reply(c, 554, "5.5.1 Error: no valid recipients");
-    else if (!cmd.arg.empty()) reply(c, 501, "5.5.4 Syntax: DATA");
+    if (!c.has_mail)
+        reply(c, 503, "5.5.1 Error: need MAIL command");
+    else if (c.env.rcpt_to.empty())
+        reply(c, 554, "5.5.1 Error: no valid recipients");
+    else if (!cmd.arg.empty())
+        reply(c, 501, "5.5.4 Syntax: DATA");
     if (!c.has_mail || c.env.rcpt_to.empty() || !cmd.arg.empty()) co_return true;
     reply(c, 354, "End data with <CR><LF>.<CR><LF>");
     smtpd::DataReader reader(options.max_message_size, options.normalize_bare_lf);
@@ -126,22 +140,25 @@ asio::awaitable<bool> SmtpServer::Impl::data(Conn& c, const smtpd::Command& cmd)
     StoreVerdict verdict = StoreVerdict::fail(552, "5.3.4 Message size exceeds fixed maximum message size");
     InboundHandler& h = handler;
     const InboundEnvelope& env = c.env;
-    if (!reader.too_big()) verdict = co_await run_blocking(pool, [&h, &env, &reader]() -> StoreVerdict {
-        try {
-            return h.store(env, reader.message());
-        } catch (const std::exception& e) {
-            log::error("smtp: storing a message failed", {{"session", env.session_id}, {"error", e.what()}});
-            return StoreVerdict::fail(451, "4.3.0 Error: message not stored, try again later");
-        }
-    });
+    if (!reader.too_big())
+        verdict = co_await run_blocking(pool, [&h, &env, &reader]() -> StoreVerdict {
+            try {
+                return h.store(env, reader.message());
+            } catch (const std::exception& e) {
+                log::error("smtp: storing a message failed", {{"session", env.session_id}, {"error", e.what()}});
+                return StoreVerdict::fail(451, "4.3.0 Error: message not stored, try again later");
+            }
+        });
     answer_data(c, reader, verdict);
     co_return true;
 }
 
 void SmtpServer::Impl::answer_data(Conn& c, smtpd::DataReader& reader, const StoreVerdict& verdict) {
     if (verdict.stored) {
-        log::info("smtp: message stored", {{"session", c.env.session_id}, {"id", verdict.id},
-                                           {"recipients", c.env.rcpt_to.size()}, {"bytes", reader.message().size()}});
+        log::info("smtp: message stored", {{"session", c.env.session_id},
+                                           {"id", verdict.id},
+                                           {"recipients", c.env.rcpt_to.size()},
+                                           {"bytes", reader.message().size()}});
         reply(c, 250, "2.0.0 Ok: queued as " + clean_text(verdict.id));
     } else {
         bool valid = verdict.code >= 400 && verdict.code < 600;
@@ -151,9 +168,12 @@ void SmtpServer::Impl::answer_data(Conn& c, smtpd::DataReader& reader, const Sto
 }
 
 asio::awaitable<bool> SmtpServer::Impl::starttls(Conn& c, const smtpd::Command& cmd) {
-    if (!tls_context) reply(c, 502, "5.5.1 Error: command not implemented");
-    else if (c.tls) reply(c, 503, "5.5.1 Error: TLS already active");
-    else if (!cmd.arg.empty()) reply(c, 501, "5.5.4 Syntax: STARTTLS");
+    if (!tls_context)
+        reply(c, 502, "5.5.1 Error: command not implemented");
+    else if (c.tls)
+        reply(c, 503, "5.5.1 Error: TLS already active");
+    else if (!cmd.arg.empty())
+        reply(c, 501, "5.5.4 Syntax: STARTTLS");
     if (!tls_context || c.tls || !cmd.arg.empty()) co_return true;
     reply(c, 220, "2.0.0 Ready to start TLS");
     bool ok = co_await flush(c, in(options.command_timeout));
@@ -175,6 +195,5 @@ asio::awaitable<bool> SmtpServer::Impl::starttls(Conn& c, const smtpd::Command& 
     reset_transaction(c);
     co_return true;
 }
-
 
 }  // namespace dh::mail

@@ -45,8 +45,8 @@ void SmtpServer::Impl::start_session(tcp::socket socket) {
 /// Over the session cap: one 421 line and hang up, without a session.
 void SmtpServer::Impl::refuse_busy(tcp::socket socket) {
     auto sock = std::make_shared<tcp::socket>(std::move(socket));
-    auto text = std::make_shared<std::string>("421 4.3.2 " + options.hostname +
-                                              " Too many connections, try again later\r\n");
+    auto text =
+        std::make_shared<std::string>("421 4.3.2 " + options.hostname + " Too many connections, try again later\r\n");
     log::warn("smtp session cap reached", {{"max_sessions", options.max_sessions}});
     asio::async_write(*sock, asio::buffer(*text), [sock, text](error_code, std::size_t) {
         error_code ignored;
@@ -59,8 +59,10 @@ asio::awaitable<bool> SmtpServer::Impl::flush(Conn& c, Clock::time_point deadlin
     if (c.out.empty() || c.broken) co_return !c.broken;
     error_code ec;
     arm(c, deadline);
-    if (c.tls) co_await asio::async_write(*c.tls, asio::buffer(c.out), asio::redirect_error(asio::use_awaitable, ec));
-    else co_await asio::async_write(c.socket, asio::buffer(c.out), asio::redirect_error(asio::use_awaitable, ec));
+    if (c.tls)
+        co_await asio::async_write(*c.tls, asio::buffer(c.out), asio::redirect_error(asio::use_awaitable, ec));
+    else
+        co_await asio::async_write(c.socket, asio::buffer(c.out), asio::redirect_error(asio::use_awaitable, ec));
     disarm(c);
     c.out.clear();
     co_return !ec;
@@ -73,8 +75,10 @@ asio::awaitable<bool> SmtpServer::Impl::read_more(Conn& c, Clock::time_point dea
     error_code ec;
     std::size_t n = 0;
     arm(c, deadline);
-    if (c.tls) n = co_await c.tls->async_read_some(asio::buffer(c.chunk), asio::redirect_error(asio::use_awaitable, ec));
-    else n = co_await c.socket.async_read_some(asio::buffer(c.chunk), asio::redirect_error(asio::use_awaitable, ec));
+    if (c.tls)
+        n = co_await c.tls->async_read_some(asio::buffer(c.chunk), asio::redirect_error(asio::use_awaitable, ec));
+    else
+        n = co_await c.socket.async_read_some(asio::buffer(c.chunk), asio::redirect_error(asio::use_awaitable, ec));
     disarm(c);
     if (ec) co_return false;
     c.in.append(c.chunk.data(), n);
@@ -116,12 +120,16 @@ asio::awaitable<void> SmtpServer::Impl::session(Conn& c) {
 
 asio::awaitable<bool> SmtpServer::Impl::next_command(Conn& c) {
     LineStatus status = co_await read_line(c);
-    if (status == LineStatus::closed && c.timed_out) reply(c, 421, "4.4.2 " + options.hostname + " Error: timeout exceeded");
-    if (status == LineStatus::stopping) reply(c, 421, "4.3.2 " + options.hostname + " Service shutting down, try again later");
+    if (status == LineStatus::closed && c.timed_out)
+        reply(c, 421, "4.4.2 " + options.hostname + " Error: timeout exceeded");
+    if (status == LineStatus::stopping)
+        reply(c, 421, "4.3.2 " + options.hostname + " Service shutting down, try again later");
     if (status == LineStatus::closed || status == LineStatus::stopping) co_return false;
     bool keep = true;
-    if (status == LineStatus::too_long) reply(c, 500, "5.5.2 Error: line too long");
-    else keep = co_await dispatch(c);
+    if (status == LineStatus::too_long)
+        reply(c, 500, "5.5.2 Error: line too long");
+    else
+        keep = co_await dispatch(c);
     if (keep && c.errors >= options.max_errors) {
         reply(c, 421, "4.7.0 " + options.hostname + " Error: too many errors");
         keep = false;
@@ -132,10 +140,14 @@ asio::awaitable<bool> SmtpServer::Impl::next_command(Conn& c) {
 asio::awaitable<bool> SmtpServer::Impl::dispatch(Conn& c) {
     smtpd::Command cmd = smtpd::parse_command(c.line);
     bool keep = true;
-    if (cmd.verb == "RCPT") keep = co_await rcpt(c, cmd);
-    else if (cmd.verb == "DATA") keep = co_await data(c, cmd);
-    else if (cmd.verb == "STARTTLS") keep = co_await starttls(c, cmd);
-    else keep = simple_command(c, cmd);
+    if (cmd.verb == "RCPT")
+        keep = co_await rcpt(c, cmd);
+    else if (cmd.verb == "DATA")
+        keep = co_await data(c, cmd);
+    else if (cmd.verb == "STARTTLS")
+        keep = co_await starttls(c, cmd);
+    else
+        keep = simple_command(c, cmd);
     co_return keep;
 }
 
@@ -148,7 +160,8 @@ asio::awaitable<void> SmtpServer::Impl::finish(Conn& c) {
     std::size_t drained = 0;
     arm(c, Clock::now() + std::chrono::seconds(2));
     while (c.linger && !ec && drained < (1u << 20))
-        drained += co_await c.socket.async_read_some(asio::buffer(c.chunk), asio::redirect_error(asio::use_awaitable, ec));
+        drained +=
+            co_await c.socket.async_read_some(asio::buffer(c.chunk), asio::redirect_error(asio::use_awaitable, ec));
     disarm(c);
     c.socket.shutdown(tcp::socket::shutdown_both, ec);
     c.socket.close(ec);
@@ -167,7 +180,8 @@ void SmtpServer::Impl::begin_shutdown(std::function<void()> done) {
         for (auto* s : self->sessions)
             if (s->waiting) s->socket.cancel(ignored);  // idle: it answers 421 and leaves
         if (self->sessions.empty() || Clock::now() > deadline) {
-            if (!self->sessions.empty()) log::warn("smtp shutdown: closing busy sessions", {{"count", self->sessions.size()}});
+            if (!self->sessions.empty())
+                log::warn("smtp shutdown: closing busy sessions", {{"count", self->sessions.size()}});
             for (auto* s : self->sessions) s->socket.close(ignored);
             done();
             *poll = nullptr;  // break the self-reference
@@ -181,8 +195,7 @@ void SmtpServer::Impl::begin_shutdown(std::function<void()> done) {
     (*poll)();
 }
 
-SmtpServer::SmtpServer(asio::io_context& ioc, asio::thread_pool& handler_pool, InboundHandler& handler,
-                       Options options)
+SmtpServer::SmtpServer(asio::io_context& ioc, asio::thread_pool& handler_pool, InboundHandler& handler, Options options)
     : impl_(std::make_shared<Impl>(ioc, handler_pool, handler, std::move(options))) {}
 
 SmtpServer::~SmtpServer() = default;
@@ -205,7 +218,9 @@ std::uint16_t SmtpServer::listen() {
     return impl_->acceptor.local_endpoint().port();
 }
 
-void SmtpServer::start() { asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached); }
+void SmtpServer::start() {
+    asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
+}
 
 void SmtpServer::shutdown(std::function<void()> done) {
     auto impl = impl_;

@@ -23,15 +23,15 @@ class SmtpServer {
 public:
     struct Options {
         std::string host = "127.0.0.1";
-        std::uint16_t port = 2525;                 ///< 0: any free port (see listen())
-        std::string hostname = "localhost";        ///< our name in the greeting and replies
-        std::size_t max_message_size = 25u << 20;  ///< advertised with SIZE; 552 beyond it
-        std::size_t max_recipients = 100;          ///< per message; 452 beyond it
-        std::size_t max_sessions = 100;            ///< concurrent; 421 to the next client
-        std::size_t max_command_line = 1024;       ///< octets with CRLF (RFC minimum is 512)
-        std::size_t max_errors = 20;               ///< 5xx replies (bad commands, refused RCPTs) before we hang up
-        std::chrono::seconds command_timeout{300};  ///< wait for each command line (idle limit)
-        std::chrono::seconds data_timeout{600};     ///< whole DATA content after 354
+        std::uint16_t port = 2525;                   ///< 0: any free port (see listen())
+        std::string hostname = "localhost";          ///< our name in the greeting and replies
+        std::size_t max_message_size = 25u << 20;    ///< advertised with SIZE; 552 beyond it
+        std::size_t max_recipients = 100;            ///< per message; 452 beyond it
+        std::size_t max_sessions = 100;              ///< concurrent; 421 to the next client
+        std::size_t max_command_line = 1024;         ///< octets with CRLF (RFC minimum is 512)
+        std::size_t max_errors = 20;                 ///< 5xx replies (bad commands, refused RCPTs) before we hang up
+        std::chrono::seconds command_timeout{300};   ///< wait for each command line (idle limit)
+        std::chrono::seconds data_timeout{600};      ///< whole DATA content after 354
         std::chrono::seconds session_timeout{1800};  ///< whole session, whatever the client does
         std::chrono::seconds drain_timeout{20};      ///< graceful shutdown limit
         /// Accept lines ending in a bare LF as if they ended in CRLF (only <CRLF>.<CRLF> still ends

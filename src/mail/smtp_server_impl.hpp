@@ -1,15 +1,14 @@
 #pragma once
 // Internals of the inbound SMTP server, shared by smtp_server.cpp (connections, I/O, timeouts,
 // shutdown) and smtp_commands.cpp (the SMTP verbs). Only these two files include it.
-#include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
-
-#include <array>
 #include <set>
+#include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
 
-#include "mail/smtp_server_protocol.hpp"
 #include "mail/smtp_server.hpp"
+#include "mail/smtp_server_protocol.hpp"
 
 namespace dh::mail {
 
@@ -100,7 +99,6 @@ inline void disarm(Conn& c) {
     ++c.timer_generation;
     c.timer.cancel();
 }
-
 
 }  // namespace smtp_detail
 

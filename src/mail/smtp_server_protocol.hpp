@@ -18,10 +18,10 @@ Command parse_command(std::string_view line);
 /// The argument of MAIL ("FROM:<a@b> SIZE=10 BODY=8BITMIME") or RCPT ("TO:<a@b>").
 struct PathArg {
     bool ok = false;
-    std::string address;                         ///< without <>; empty for the null reverse-path
+    std::string address;                        ///< without <>; empty for the null reverse-path
     std::map<std::string, std::string> params;  ///< ESMTP parameters, keys upper-cased
-    int code = 501;                              ///< when !ok
-    std::string error;                           ///< when !ok: the reply text after the code
+    int code = 501;                             ///< when !ok
+    std::string error;                          ///< when !ok: the reply text after the code
 };
 
 /// `keyword` is "FROM:" or "TO:". A source route (@a,@b:user@host) is dropped. Addresses must be
@@ -59,7 +59,7 @@ private:
 
     std::size_t max_size_;
     bool normalize_ = false;
-    bool prev_crlf_ = true;   // the line before ended in CRLF (the DATA command's counts)
+    bool prev_crlf_ = true;  // the line before ended in CRLF (the DATA command's counts)
     std::string message_;
     std::string partial_;     // an incomplete line carried between feeds
     bool continued_ = false;  // partial_ is the tail of a line already partly dropped

@@ -4,9 +4,12 @@ namespace dh::mail {
 
 const char* to_string(Outcome outcome) {
     switch (outcome) {
-        case Outcome::sent: return "sent";
-        case Outcome::deferred: return "deferred";
-        case Outcome::failed: return "failed";
+        case Outcome::sent:
+            return "sent";
+        case Outcome::deferred:
+            return "deferred";
+        case Outcome::failed:
+            return "failed";
     }
     return "deferred";
 }

@@ -25,12 +25,12 @@ const char* to_string(Outcome outcome);
 struct DeliveryResult {
     std::string id;
     Outcome outcome = Outcome::deferred;
-    int smtp_code = 0;             ///< last reply code (0 when none, e.g. connection failure)
-    std::string reply;             ///< the relay's reply text (e.g. "250 Ok <ses-message-id>")
-    std::string reason;            ///< plain language for the UI: "the mailbox does not exist", ...
+    int smtp_code = 0;                       ///< last reply code (0 when none, e.g. connection failure)
+    std::string reply;                       ///< the relay's reply text (e.g. "250 Ok <ses-message-id>")
+    std::string reason;                      ///< plain language for the UI: "the mailbox does not exist", ...
     std::optional<int> retry_after_seconds;  ///< a delay hinted by the relay (throttling)
-    bool relay_problem = false;    ///< AUTH or TLS refused: the relay, not this message, is at fault;
-                                   ///< callers pause sending instead of burning deliveries into failed
+    bool relay_problem = false;              ///< AUTH or TLS refused: the relay, not this message, is at fault;
+                                             ///< callers pause sending instead of burning deliveries into failed
 };
 
 /// Where rendered messages go: capture (files), SMTP relay, or the SES API.

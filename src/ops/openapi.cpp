@@ -7,8 +7,10 @@ namespace {
 
 void merge_into(nlohmann::json& target, const nlohmann::json& source) {
     for (auto& [key, value] : source.items()) {
-        if (value.is_object() && target.contains(key) && target[key].is_object()) merge_into(target[key], value);
-        else target[key] = value;
+        if (value.is_object() && target.contains(key) && target[key].is_object())
+            merge_into(target[key], value);
+        else
+            target[key] = value;
     }
 }
 

@@ -10,8 +10,8 @@
 namespace dh::tickets {
 namespace {
 
-using http::origin;
 using http::opt_json;
+using http::origin;
 
 nlohmann::json to_json(const TicketMessage& m) {
     return {{"id", m.id},
@@ -86,7 +86,8 @@ void register_tenant_routes(http::Router& router, TicketService& svc) {
                 }});
     router.add({"GET", "/api/v1/tickets", Access::tenant_member, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
-                    auto rows = svc.list_own(req.tenant_id(), filter_of(req, false), page.limit, page.after_key, page.after_id);
+                    auto rows =
+                        svc.list_own(req.tenant_id(), filter_of(req, false), page.limit, page.after_key, page.after_id);
                     return tickets_page(rows, page.limit);
                 }});
     router.add({"GET", "/api/v1/tickets/{id}", Access::tenant_member, [&svc](http::Request& req) {
@@ -108,7 +109,8 @@ void register_admin_routes(http::Router& router, TicketService& svc) {
     using http::Access;
     router.add({"GET", "/api/v1/admin/tickets", Access::super_admin, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
-                    return tickets_page(svc.list(filter_of(req, true), page.limit, page.after_key, page.after_id), page.limit);
+                    return tickets_page(svc.list(filter_of(req, true), page.limit, page.after_key, page.after_id),
+                                        page.limit);
                 }});
     router.add({"GET", "/api/v1/admin/tickets/{id}", Access::super_admin,
                 [&svc](http::Request& req) { return http::Response::json(with_messages(svc.get(req.param("id")))); }});

@@ -20,7 +20,9 @@ void check_in(const std::optional<std::string>& value, const std::set<std::strin
     throw Error::invalid_field(field, "must be one of " + list);
 }
 
-db::Scope scope_of(const auth::Principal& caller) { return db::Scope::tenant(*caller.tenant_id); }
+db::Scope scope_of(const auth::Principal& caller) {
+    return db::Scope::tenant(*caller.tenant_id);
+}
 
 Ticket existing(db::Tx& tx, const std::string& id) {
     if (!strings::is_uuid(id)) throw Error::not_found("Ticket");
@@ -109,9 +111,8 @@ Ticket TicketService::open(const auth::Principal& caller, const NewTicket& input
 std::vector<Ticket> TicketService::list_own(const std::string& tenant_id, const TicketFilter& filter, int limit,
                                             const std::optional<std::string>& after_created,
                                             const std::optional<std::string>& after_id) {
-    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
-        return ticket_store::list(tx, filter, limit, after_created, after_id);
-    });
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id),
+                       [&](db::Tx& tx) { return ticket_store::list(tx, filter, limit, after_created, after_id); });
 }
 
 std::pair<Ticket, std::vector<TicketMessage>> TicketService::own(const std::string& tenant_id, const std::string& id) {
@@ -145,16 +146,17 @@ Ticket TicketService::close_own(const auth::Principal& caller, const std::string
     });
 }
 
-std::vector<Ticket> TicketService::list(const TicketFilter& filter, int limit, const std::optional<std::string>& after_created,
+std::vector<Ticket> TicketService::list(const TicketFilter& filter, int limit,
+                                        const std::optional<std::string>& after_created,
                                         const std::optional<std::string>& after_id) {
     TicketFilter checked = filter;
-    if (checked.tenant_id && !strings::is_uuid(*checked.tenant_id)) throw Error::invalid_field("tenant_id", "must be a UUID");
+    if (checked.tenant_id && !strings::is_uuid(*checked.tenant_id))
+        throw Error::invalid_field("tenant_id", "must be a UUID");
     if (checked.assignee_id && !strings::is_uuid(*checked.assignee_id))
         throw Error::invalid_field("assignee_id", "must be a UUID");
     validate(TicketChanges{checked.status, checked.priority, std::nullopt});
-    return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        return ticket_store::list(tx, checked, limit, after_created, after_id);
-    });
+    return db::with_tx(pool_, db::Scope::platform(),
+                       [&](db::Tx& tx) { return ticket_store::list(tx, checked, limit, after_created, after_id); });
 }
 
 std::pair<Ticket, std::vector<TicketMessage>> TicketService::get(const std::string& id) {
@@ -188,7 +190,8 @@ Ticket TicketService::update(const auth::Principal& actor, const std::string& id
         auto details = nlohmann::json::object();
         if (changes.status) details["status"] = *changes.status;
         if (changes.priority) details["priority"] = *changes.priority;
-        if (changes.assignee_id) details["assignee_id"] = *changes.assignee_id ? nlohmann::json(**changes.assignee_id) : nlohmann::json();
+        if (changes.assignee_id)
+            details["assignee_id"] = *changes.assignee_id ? nlohmann::json(**changes.assignee_id) : nlohmann::json();
         record(tx, actor, origin, changes.assignee_id ? "ticket.assigned" : "ticket.updated", t, details);
         if (changes.status && *changes.status != t.status)
             ticket_store::enqueue_notice(tx, t, notice_of_status(t, *changes.status));

@@ -36,7 +36,8 @@ public:
     // Tenant side.
     Ticket open(const auth::Principal& caller, const NewTicket& input, const auth::Origin& origin);
     std::vector<Ticket> list_own(const std::string& tenant_id, const TicketFilter& filter, int limit,
-                                 const std::optional<std::string>& after_created, const std::optional<std::string>& after_id);
+                                 const std::optional<std::string>& after_created,
+                                 const std::optional<std::string>& after_id);
     std::pair<Ticket, std::vector<TicketMessage>> own(const std::string& tenant_id, const std::string& id);
     TicketMessage reply_own(const auth::Principal& caller, const std::string& id, const std::string& body,
                             const auth::Origin& origin);

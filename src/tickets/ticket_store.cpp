@@ -9,9 +9,10 @@ namespace {
 constexpr const char* kColumns =
     "k.id, k.tenant_id, t.name AS tenant_name, k.subject, k.category, k.priority, k.status, k.opened_by_label, "
     "k.assignee_id, u.email AS assignee_label, "
-    "(SELECT count(*) FROM ticket_messages m WHERE m.ticket_id = k.id) AS message_count, " DH_SQL_TIMESTAMP("k.created_at")
-    " AS created_at, " DH_SQL_TIMESTAMP("k.updated_at") " AS updated_at";
-constexpr const char* kFrom = " FROM tickets k JOIN tenants t ON t.id = k.tenant_id LEFT JOIN users u ON u.id = k.assignee_id ";
+    "(SELECT count(*) FROM ticket_messages m WHERE m.ticket_id = k.id) AS message_count, " DH_SQL_TIMESTAMP(
+        "k.created_at") " AS created_at, " DH_SQL_TIMESTAMP("k.updated_at") " AS updated_at";
+constexpr const char* kFrom =
+    " FROM tickets k JOIN tenants t ON t.id = k.tenant_id LEFT JOIN users u ON u.id = k.assignee_id ";
 
 const std::string kById = std::string("SELECT ") + kColumns + kFrom + "WHERE k.id = $1::uuid";
 const std::string kList = std::string("SELECT ") + kColumns + kFrom + R"SQL(
@@ -26,7 +27,8 @@ constexpr const char* kMessageColumns =
     "id, ticket_id, author_side, author_label, body, " DH_SQL_TIMESTAMP("created_at") " AS created_at";
 const std::string kAddMessage = std::string(R"SQL(
 INSERT INTO ticket_messages (tenant_id, ticket_id, author_side, author_id, author_label, body)
-VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5, $6) RETURNING )SQL") + kMessageColumns;
+VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5, $6) RETURNING )SQL") +
+                                kMessageColumns;
 const std::string kMessages = std::string("SELECT ") + kMessageColumns +
                               " FROM ticket_messages WHERE ticket_id = $1::uuid ORDER BY created_at, id LIMIT $2";
 constexpr const char* kSetStatus = "UPDATE tickets SET status = $2, updated_at = now() WHERE id = $1::uuid";
@@ -42,28 +44,36 @@ INSERT INTO platform_notifications (tenant_id, ticket_id, audience, event, subje
 VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6))SQL";
 
 Ticket ticket_from(const db::Result& r, int i) {
-    return {r.text(i, "id"),          r.text(i, "tenant_id"),       r.text(i, "tenant_name"),
-            r.text(i, "subject"),     r.text(i, "category"),        r.text(i, "priority"),
-            r.text(i, "status"),      r.text(i, "opened_by_label"), r.opt(i, "assignee_id"),
-            r.opt(i, "assignee_label"), r.integer(i, "message_count"), r.text(i, "created_at"),
+    return {r.text(i, "id"),
+            r.text(i, "tenant_id"),
+            r.text(i, "tenant_name"),
+            r.text(i, "subject"),
+            r.text(i, "category"),
+            r.text(i, "priority"),
+            r.text(i, "status"),
+            r.text(i, "opened_by_label"),
+            r.opt(i, "assignee_id"),
+            r.opt(i, "assignee_label"),
+            r.integer(i, "message_count"),
+            r.text(i, "created_at"),
             r.text(i, "updated_at")};
 }
 
 TicketMessage message_from(const db::Result& r, int i) {
-    return {r.text(i, "id"),   r.text(i, "ticket_id"), r.text(i, "author_side"), r.text(i, "author_label"),
-            r.text(i, "body"), r.text(i, "created_at")};
+    return {r.text(i, "id"),           r.text(i, "ticket_id"), r.text(i, "author_side"),
+            r.text(i, "author_label"), r.text(i, "body"),      r.text(i, "created_at")};
 }
 
 }  // namespace
 
-std::string insert(db::Tx& tx, const std::string& tenant_id, const NewTicket& t, const std::optional<std::string>& opened_by,
-                   const std::string& opened_by_label) {
+std::string insert(db::Tx& tx, const std::string& tenant_id, const NewTicket& t,
+                   const std::optional<std::string>& opened_by, const std::string& opened_by_label) {
     return tx.exec(kInsert, {tenant_id, t.subject, t.category, t.priority, opened_by, opened_by_label}).text(0, "id");
 }
 
-TicketMessage add_message(db::Tx& tx, const std::string& tenant_id, const std::string& ticket_id, const std::string& side,
-                          const std::optional<std::string>& author_id, const std::string& author_label,
-                          const std::string& body) {
+TicketMessage add_message(db::Tx& tx, const std::string& tenant_id, const std::string& ticket_id,
+                          const std::string& side, const std::optional<std::string>& author_id,
+                          const std::string& author_label, const std::string& body) {
     return message_from(tx.exec(kAddMessage, {tenant_id, ticket_id, side, author_id, author_label, body}), 0);
 }
 
@@ -88,14 +98,18 @@ std::vector<TicketMessage> messages(db::Tx& tx, const std::string& ticket_id, in
     return out;
 }
 
-void set_status(db::Tx& tx, const std::string& id, const std::string& status) { tx.exec(kSetStatus, {id, status}); }
+void set_status(db::Tx& tx, const std::string& id, const std::string& status) {
+    tx.exec(kSetStatus, {id, status});
+}
 
 void update(db::Tx& tx, const std::string& id, const TicketChanges& c) {
     std::optional<std::string> assignee = c.assignee_id ? *c.assignee_id : std::nullopt;
     tx.exec(kUpdate, {id, c.status, c.priority, c.assignee_id.has_value(), assignee});
 }
 
-bool is_super_admin(db::Tx& tx, const std::string& user_id) { return !tx.exec(kIsSuperAdmin, {user_id}).empty(); }
+bool is_super_admin(db::Tx& tx, const std::string& user_id) {
+    return !tx.exec(kIsSuperAdmin, {user_id}).empty();
+}
 
 void enqueue_notice(db::Tx& tx, const Ticket& t, const Notice& n) {
     tx.exec(kEnqueueNotice, {t.tenant_id, t.id, n.audience, n.event, n.subject, n.body});

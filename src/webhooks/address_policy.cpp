@@ -78,13 +78,13 @@ std::string v6_class(const unsigned char* a) {
     if (starts_with_bytes(a, {0x20, 0x02})) return v4_class(v4_at(a + 2));
     if (starts_with_bytes(a, {0x00, 0x64, 0xff, 0x9b, 0x00, 0x01})) return "private";  // local NAT64 64:ff9b:1::/48
     if (a[0] == 0) return std::all_of(a, a + 16, [](unsigned char b) { return b == 0; }) ? "unspecified" : "reserved";
-    if (starts_with_bytes(a, {0x01, 0, 0, 0, 0, 0, 0, 0})) return "reserved";          // discard-only 100::/64
-    if (starts_with_bytes(a, {0x20, 0x01, 0x0d, 0xb8})) return "documentation";        // 2001:db8::/32
-    if (a[0] == 0x3f && a[1] == 0xff && (a[2] & 0xf0) == 0) return "documentation";    // 3fff::/20 (RFC 9637)
-    if (starts_with_bytes(a, {0x20, 0x01}) && a[2] < 0x02) return "reserved";          // 2001::/23 (Teredo, …)
-    if ((a[0] & 0xfe) == 0xfc) return "private";                                       // fc00::/7
-    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return "link-local";                    // fe80::/10
-    if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return "private";                       // site-local fec0::/10
+    if (starts_with_bytes(a, {0x01, 0, 0, 0, 0, 0, 0, 0})) return "reserved";        // discard-only 100::/64
+    if (starts_with_bytes(a, {0x20, 0x01, 0x0d, 0xb8})) return "documentation";      // 2001:db8::/32
+    if (a[0] == 0x3f && a[1] == 0xff && (a[2] & 0xf0) == 0) return "documentation";  // 3fff::/20 (RFC 9637)
+    if (starts_with_bytes(a, {0x20, 0x01}) && a[2] < 0x02) return "reserved";        // 2001::/23 (Teredo, …)
+    if ((a[0] & 0xfe) == 0xfc) return "private";                                     // fc00::/7
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return "link-local";                  // fe80::/10
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return "private";                     // site-local fec0::/10
     if (a[0] == 0xff) return "multicast";
     return {};
 }

@@ -10,8 +10,8 @@
 namespace dh::webhooks {
 namespace {
 
-using http::origin;
 using http::opt_json;
+using http::origin;
 
 nlohmann::json to_json(const Endpoint& e) {
     return {{"id", e.id},

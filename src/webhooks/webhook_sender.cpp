@@ -89,7 +89,8 @@ int WebhookSender::run_once() {
 webhook_store::Outcome WebhookSender::send(const webhook_store::Claimed& c) {
     auto secret = seal_.open(c.secret_sealed);
     if (!secret)  // JWT_SECRET changed since the endpoint was registered: no retry can help
-        return {c.id, "failed", 0, "the endpoint's secret cannot be read (JWT_SECRET changed?); rotate its secret, then redeliver", 0};
+        return {c.id, "failed", 0,
+                "the endpoint's secret cannot be read (JWT_SECRET changed?); rotate its secret, then redeliver", 0};
     auto body = event_body(c);
     auto timestamp = now_seconds();
     std::vector<std::pair<std::string, std::string>> headers = {

@@ -40,8 +40,8 @@ public:
     CreatedEndpoint rotate_secret(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
     /// Sends a delivered or failed event to the endpoint again, with a new series of attempts. A
     /// pending or sending one is a conflict: the sender has it already.
-    EventDelivery redeliver(const auth::Principal& caller, const std::string& endpoint_id, const std::string& delivery_id,
-                            const auth::Origin& origin);
+    EventDelivery redeliver(const auth::Principal& caller, const std::string& endpoint_id,
+                            const std::string& delivery_id, const auth::Origin& origin);
     std::vector<EventDelivery> deliveries(const std::string& tenant_id, const std::string& endpoint_id,
                                           const std::optional<std::string>& status, int limit,
                                           const std::optional<std::string>& after_created,

@@ -28,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     // Export followed by import gives the same fields back.
     std::string out;
-    dh::vendors::append_csv_row(out, {std::string(input.substr(0, input.size() / 2)), std::string(input.substr(input.size() / 2))},
-                                false);
+    dh::vendors::append_csv_row(
+        out, {std::string(input.substr(0, input.size() / 2)), std::string(input.substr(input.size() / 2))}, false);
     std::vector<std::string> fields;
     std::size_t records = 0;
     dh::vendors::CsvParser back(

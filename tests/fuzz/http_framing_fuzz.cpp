@@ -4,7 +4,6 @@
 // an intermediary (request smuggling). Accepted bodies are then read through Beast as well.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http.hpp>
-
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
@@ -54,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (auto& field : head.get()) {
         auto name = field.name_string();
         auto value = field.value();
-        headers.emplace_back(lower(std::string_view(name.data(), name.size())), std::string(value.data(), value.size()));
+        headers.emplace_back(lower(std::string_view(name.data(), name.size())),
+                             std::string(value.data(), value.size()));
     }
     auto decision = dh::http::request_framing(headers);
     if (!decision.ok) {

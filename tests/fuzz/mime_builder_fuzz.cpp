@@ -36,15 +36,18 @@ void check_lines(const std::string& m) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider in(data, size);
     mail::Message m;
-    m.from = {in.ConsumeRandomLengthString(80), in.ConsumeBool() ? "sender@example.com" : in.ConsumeRandomLengthString(80)};
-    m.to.push_back({in.ConsumeRandomLengthString(80), in.ConsumeBool() ? "vendor@example.org" : in.ConsumeRandomLengthString(80)});
+    m.from = {in.ConsumeRandomLengthString(80),
+              in.ConsumeBool() ? "sender@example.com" : in.ConsumeRandomLengthString(80)};
+    m.to.push_back(
+        {in.ConsumeRandomLengthString(80), in.ConsumeBool() ? "vendor@example.org" : in.ConsumeRandomLengthString(80)});
     if (in.ConsumeBool()) m.reply_to = mail::Mailbox{in.ConsumeRandomLengthString(40), "reply@example.com"};
     m.subject = in.ConsumeRandomLengthString(400);
     m.message_id = in.ConsumeBool() ? "<abc.123@dispatch.example>" : in.ConsumeRandomLengthString(80);
     m.date = std::chrono::system_clock::time_point(std::chrono::seconds(in.ConsumeIntegral<std::uint32_t>()));
     if (in.ConsumeBool()) m.in_reply_to = in.ConsumeRandomLengthString(80);
     if (in.ConsumeBool()) m.references.push_back(in.ConsumeRandomLengthString(80));
-    if (in.ConsumeBool()) m.extra_headers.emplace_back(in.ConsumeRandomLengthString(30), in.ConsumeRandomLengthString(80));
+    if (in.ConsumeBool())
+        m.extra_headers.emplace_back(in.ConsumeRandomLengthString(30), in.ConsumeRandomLengthString(80));
     if (in.ConsumeBool()) m.html = in.ConsumeRandomLengthString(2000);
     bool with_attachment = in.ConsumeBool();
     std::string filename = in.ConsumeRandomLengthString(60);
@@ -53,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     std::string built;
     try {
-        if (with_attachment) m.attachments.push_back(mail::prepare_attachment({filename, content_type, m.text.substr(0, 500)}));
+        if (with_attachment)
+            m.attachments.push_back(mail::prepare_attachment({filename, content_type, m.text.substr(0, 500)}));
         built = mail::build_message(m);
     } catch (const dh::Error&) {
         return 0;

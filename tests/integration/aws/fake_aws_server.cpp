@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 
 namespace dh::test {
 
-std::string tools_dir() { return (fs::path(DH_SOURCE_DIR) / "tests" / "tools").string(); }
+std::string tools_dir() {
+    return (fs::path(DH_SOURCE_DIR) / "tests" / "tools").string();
+}
 
 FakeAws::FakeAws(nlohmann::json config) : dir_("/tmp/dh-fake-aws-" + random::hex(6)) {
     ses_dir_ = dir_ + "/ses";
@@ -26,9 +28,9 @@ FakeAws::FakeAws(nlohmann::json config) : dir_("/tmp/dh-fake-aws-" + random::hex
     if (!config.contains("region")) config["region"] = "us-east-1";
     std::ofstream(dir_ + "/config.json") << config.dump();
     std::string port_file = dir_ + "/port";
-    pid_ = spawn({"/usr/bin/python3", tools_dir() + "/fake_aws.py", "--config", dir_ + "/config.json", "--port-file",
-                  port_file},
-                 {}, dir_ + "/server.log");
+    pid_ = spawn(
+        {"/usr/bin/python3", tools_dir() + "/fake_aws.py", "--config", dir_ + "/config.json", "--port-file", port_file},
+        {}, dir_ + "/server.log");
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (!fs::exists(port_file)) {
         int status = 0;

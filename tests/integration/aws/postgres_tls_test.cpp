@@ -128,8 +128,8 @@ TEST_F(PostgresTls, AWrongCaIsRefused) {
 }
 
 TEST_F(PostgresTls, AHostNameTheCertificateDoesNotNameIsRefused) {
-    auto r = run_binary({"migrate"}, {{"DATABASE_URL", url(kPassword, "127.0.0.1", verify_full())},
-                                      {"DATA_DIR", base_ + "-data"}});
+    auto r = run_binary({"migrate"},
+                        {{"DATABASE_URL", url(kPassword, "127.0.0.1", verify_full())}, {"DATA_DIR", base_ + "-data"}});
     EXPECT_NE(r.exit_code, 0);
     EXPECT_NE(r.output.find("does not match host name"), std::string::npos) << r.output;
 }
@@ -138,7 +138,8 @@ TEST_F(PostgresTls, PlainTcpIsRefusedByTheServer) {
     EXPECT_THROW(db::Connection(url(kPassword, "localhost", "sslmode=disable")), dh::Error);
     // And the libpq environment variables work as an alternative to URL parameters.
     auto r = run_binary({"migrate"}, {{"DATABASE_URL", url(kPassword, "localhost", "connect_timeout=10")},
-                                      {"PGSSLMODE", "verify-full"}, {"PGSSLROOTCERT", tls_ + "/ca.crt"},
+                                      {"PGSSLMODE", "verify-full"},
+                                      {"PGSSLROOTCERT", tls_ + "/ca.crt"},
                                       {"DATA_DIR", base_ + "-data"}});
     EXPECT_EQ(r.exit_code, 0) << r.output;
 }
@@ -146,14 +147,17 @@ TEST_F(PostgresTls, PlainTcpIsRefusedByTheServer) {
 TEST_F(PostgresTls, ARotatedPasswordIsRefetchedOnceFromSecretsManager) {
     const std::string arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dispatchhub/database-RoTaTe";
     auto secret_for = [&](const std::string& password) {
-        return nlohmann::json{{"username", "app"}, {"password", password}, {"host", "localhost"}, {"port", port_},
-                              {"dbname", "dhtls"}}.dump();
+        return nlohmann::json{
+            {"username", "app"}, {"password", password}, {"host", "localhost"}, {"port", port_}, {"dbname", "dhtls"}}
+            .dump();
     };
     FakeAws aws({{"region", "eu-west-1"},
                  {"credentials", {{"AKIDROTATE", {{"secret", "rotate-secret"}}}}},
                  {"secrets", {{arn, secret_for(kPassword)}}}});
-    auto env = env_of({{"DATABASE_SECRET_ARN", arn}, {"AWS_ACCESS_KEY_ID", "AKIDROTATE"},
-                       {"AWS_SECRET_ACCESS_KEY", "rotate-secret"}, {"AWS_ENDPOINT_URL", aws.url()}});
+    auto env = env_of({{"DATABASE_SECRET_ARN", arn},
+                       {"AWS_ACCESS_KEY_ID", "AKIDROTATE"},
+                       {"AWS_SECRET_ACCESS_KEY", "rotate-secret"},
+                       {"AWS_ENDPOINT_URL", aws.url()}});
     auto started_with = *aws::resolve_aws_secrets(env)("DATABASE_URL");
     auto connect = [&](const std::string& u) { db::Connection c(u + "?" + verify_full()); };
     connect(started_with);

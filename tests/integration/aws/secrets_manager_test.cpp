@@ -1,6 +1,8 @@
 // Secrets Manager and AWS credentials against a local server that verifies every SigV4 signature
 // independently (tests/tools/fake_aws.py): environment keys, the IMDSv2 instance-role flow and its
 // refresh, wrong keys, and secrets turned into configuration.
+#include "aws/secrets_manager.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -10,7 +12,6 @@
 #include "aws/credentials.hpp"
 #include "aws/fake_aws_server.hpp"
 #include "aws/secret_config.hpp"
-#include "aws/secrets_manager.hpp"
 #include "db/connection.hpp"
 #include "db/migrate.hpp"
 #include "harness/cluster.hpp"
@@ -33,8 +34,10 @@ nlohmann::json base_config() {
 }
 
 std::map<std::string, std::string> keys_env(const FakeAws& aws, const std::string& secret = kSecretKey) {
-    return {{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", secret},
-            {"AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.url()}, {"AWS_EC2_METADATA_DISABLED", "true"}};
+    return {{"AWS_ACCESS_KEY_ID", kKey},
+            {"AWS_SECRET_ACCESS_KEY", secret},
+            {"AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.url()},
+            {"AWS_EC2_METADATA_DISABLED", "true"}};
 }
 
 TEST(SecretsManager, GetSecretValueIsSignedAndVerifiedByTheServer) {
@@ -83,7 +86,8 @@ TEST(SecretsManager, UnknownKeysAndSecretsAreAwsErrors) {
         EXPECT_EQ(e.code(), "UnrecognizedClientException");
     }
     // The generic AWS_ENDPOINT_URL also routes the call.
-    auto generic = env_of({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", kSecretKey}, {"AWS_ENDPOINT_URL", aws.url()}});
+    auto generic =
+        env_of({{"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", kSecretKey}, {"AWS_ENDPOINT_URL", aws.url()}});
     aws::SecretsManager secrets(generic, aws::CredentialsProvider::from_env(generic));
     try {
         secrets.get_secret_value(kDbArn);
@@ -126,9 +130,9 @@ TEST(SecretsManager, RoleCredentialsAreRefreshedBeforeTheyExpire) {
 
     auto first = provider.get();
     EXPECT_EQ(provider.get().access_key_id, first.access_key_id);  // cached
-    *offset = std::chrono::seconds(3000);                            // 10 minutes before expiry: still fresh
+    *offset = std::chrono::seconds(3000);                          // 10 minutes before expiry: still fresh
     EXPECT_EQ(provider.get().access_key_id, first.access_key_id);
-    *offset = std::chrono::seconds(3400);                            // inside the refresh window
+    *offset = std::chrono::seconds(3400);  // inside the refresh window
     auto second = provider.get();
     EXPECT_NE(second.access_key_id, first.access_key_id);
     EXPECT_EQ(aws.requests_of("/latest/meta-data/iam/security-credentials/dispatchhub-backend").size(), 2u);
@@ -141,8 +145,12 @@ TEST(SecretsManager, SecretsBecomeConfiguration) {
     auto url = db.url();  // postgresql://postgres@127.0.0.1:<port>/<name> (trust authentication)
     auto port = url.substr(url.rfind(':') + 1, url.rfind('/') - url.rfind(':') - 1);
     FakeAws aws(base_config());
-    aws.put_secrets({{kDbArn, nlohmann::json{{"username", "postgres"}, {"password", "p@ss/w:rd"}, {"engine", "postgres"},
-                                             {"host", "127.0.0.1"}, {"port", std::stoi(port)}, {"dbname", db.name()}}
+    aws.put_secrets({{kDbArn, nlohmann::json{{"username", "postgres"},
+                                             {"password", "p@ss/w:rd"},
+                                             {"engine", "postgres"},
+                                             {"host", "127.0.0.1"},
+                                             {"port", std::stoi(port)},
+                                             {"dbname", db.name()}}
                                   .dump()},
                      {kSmtpArn, R"({"username":"AKIASMTPUSER","password":"smtp/pass+word="})"}});
     auto vars = keys_env(aws);
@@ -152,8 +160,7 @@ TEST(SecretsManager, SecretsBecomeConfiguration) {
     vars["SMTP_URL"] = "smtp://email-smtp.eu-west-1.amazonaws.com:587";
     auto config = Config::load(aws::resolve_aws_secrets(env_of(vars)), {.jwt_secret = true});
     EXPECT_EQ(config.jwt_secret, kJwtValue);
-    EXPECT_EQ(*config.database_url,
-              "postgresql://postgres:p%40ss%2Fw%3Ard@127.0.0.1:" + port + "/" + db.name());
+    EXPECT_EQ(*config.database_url, "postgresql://postgres:p%40ss%2Fw%3Ard@127.0.0.1:" + port + "/" + db.name());
     EXPECT_EQ(*config.smtp_url, "smtp://AKIASMTPUSER:smtp%2Fpass%2Bword%3D@email-smtp.eu-west-1.amazonaws.com:587");
     // The URL really works: migrations run through it.
     auto report = db::migrate(*config.database_url);

@@ -1,6 +1,8 @@
 // The SES v2 transport against a local server that verifies each request's SigV4 signature and
 // answers like SES: the raw MIME arrives byte for byte, and throttling, permanent rejections, server
 // errors and credential problems each map to the outcome the worker needs.
+#include "mail/ses_transport.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,7 +10,6 @@
 #include <sstream>
 
 #include "aws/fake_aws_server.hpp"
-#include "mail/ses_transport.hpp"
 
 namespace dh::test {
 namespace {
@@ -25,17 +26,21 @@ nlohmann::json config() {
 }
 
 std::unique_ptr<mail::SesTransport> transport(const FakeAws& aws, const std::string& secret = kSecretKey) {
-    return mail::SesTransport::from_env(env_of({{"SES_REGION", "eu-west-1"}, {"SES_ENDPOINT", aws.url()},
-                                                {"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", secret},
+    return mail::SesTransport::from_env(env_of({{"SES_REGION", "eu-west-1"},
+                                                {"SES_ENDPOINT", aws.url()},
+                                                {"AWS_ACCESS_KEY_ID", kKey},
+                                                {"AWS_SECRET_ACCESS_KEY", secret},
                                                 {"AWS_EC2_METADATA_DISABLED", "true"}}));
 }
 
 mail::OutgoingMessage message(const std::string& id, const std::string& to) {
-    std::string data =
-        "From: Acme Procurement <rfq@acme.example>\r\nTo: <" + to + ">\r\nSubject: =?UTF-8?Q?Anfrage_f=C3=BCr_Q3?=\r\n"
-        "Message-ID: <" + id + "@dispatchhub.localhost>\r\nMIME-Version: 1.0\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-        "Guten Tag \xC3\xA4\xC3\xB6\xC3\xBC,\r\n.\r\nbitte um Angebot.\r\n";
+    std::string data = "From: Acme Procurement <rfq@acme.example>\r\nTo: <" + to +
+                       ">\r\nSubject: =?UTF-8?Q?Anfrage_f=C3=BCr_Q3?=\r\n"
+                       "Message-ID: <" +
+                       id +
+                       "@dispatchhub.localhost>\r\nMIME-Version: 1.0\r\n"
+                       "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                       "Guten Tag \xC3\xA4\xC3\xB6\xC3\xBC,\r\n.\r\nbitte um Angebot.\r\n";
     return {id, "bounce+" + id + "@dispatchhub.localhost", to, data};
 }
 
@@ -50,7 +55,8 @@ TEST(SesTransport, SendsTheRawMimeSignedAndByteForByte) {
     FakeAws aws(config());
     auto ses = transport(aws);
     EXPECT_EQ(ses->name(), "ses");
-    std::vector<mail::OutgoingMessage> batch = {message("d-1", "anna@vendor.example"), message("d-2", "ben@vendor.example")};
+    std::vector<mail::OutgoingMessage> batch = {message("d-1", "anna@vendor.example"),
+                                                message("d-2", "ben@vendor.example")};
     auto results = ses->send(batch);
     ASSERT_EQ(results.size(), 2u);
     auto calls = aws.requests_of("SendEmail");
@@ -90,8 +96,9 @@ TEST(SesTransport, ThrottlingDefersWithAHintAndStopsTheBatch) {
 
 TEST(SesTransport, PermanentRejectionsFailOnlyTheirMessage) {
     FakeAws aws(config());
-    auto results = transport(aws)->send({message("d-1", "reject@vendor.example"), message("d-2", "mailfrom@vendor.example"),
-                                         message("d-3", "invalid@vendor.example"), message("d-4", "fine@vendor.example")});
+    auto results =
+        transport(aws)->send({message("d-1", "reject@vendor.example"), message("d-2", "mailfrom@vendor.example"),
+                              message("d-3", "invalid@vendor.example"), message("d-4", "fine@vendor.example")});
     ASSERT_EQ(results.size(), 4u);
     EXPECT_EQ(results[0].outcome, Outcome::failed);
     EXPECT_NE(results[0].reply.find("MessageRejected"), std::string::npos);
@@ -104,13 +111,16 @@ TEST(SesTransport, PermanentRejectionsFailOnlyTheirMessage) {
 
 TEST(SesTransport, ServerErrorsAndAnUnreachableEndpointDefer) {
     FakeAws aws(config());
-    auto results = transport(aws)->send({message("d-1", "error@vendor.example"), message("d-2", "unavailable@vendor.example")});
+    auto results =
+        transport(aws)->send({message("d-1", "error@vendor.example"), message("d-2", "unavailable@vendor.example")});
     EXPECT_EQ(results[0].outcome, Outcome::deferred);
     EXPECT_EQ(results[1].outcome, Outcome::deferred);
     EXPECT_FALSE(results[0].relay_problem);
 
-    auto gone = mail::SesTransport::from_env(env_of({{"SES_REGION", "eu-west-1"}, {"SES_ENDPOINT", "http://127.0.0.1:1"},
-                                                     {"AWS_ACCESS_KEY_ID", kKey}, {"AWS_SECRET_ACCESS_KEY", kSecretKey}}));
+    auto gone = mail::SesTransport::from_env(env_of({{"SES_REGION", "eu-west-1"},
+                                                     {"SES_ENDPOINT", "http://127.0.0.1:1"},
+                                                     {"AWS_ACCESS_KEY_ID", kKey},
+                                                     {"AWS_SECRET_ACCESS_KEY", kSecretKey}}));
     auto down = gone->send({message("d-3", "x@vendor.example")});
     EXPECT_EQ(down[0].outcome, Outcome::deferred);
     EXPECT_EQ(down[0].smtp_code, 0);

@@ -79,7 +79,8 @@ TEST_F(DomainReturnPath, APublishedReturnPathCarriesTheEnvelopeSenderAndItsBounc
     // Only bounce tokens are taken there: a reply address at bounce.<domain> is refused.
     auto reply = mail::reply_address(victim["id"].get<std::string>(), "bounce.acme-corp.example",
                                      delivery::derive_routing_key(server.jwt_secret()));
-    EXPECT_EQ(smtp_send(server.smtp_port(), "ap@vendor.example", reply, "Subject: hi\r\n\r\nhi\r\n").rcpt.substr(0, 1), "5");
+    EXPECT_EQ(smtp_send(server.smtp_port(), "ap@vendor.example", reply, "Subject: hi\r\n\r\nhi\r\n").rcpt.substr(0, 1),
+              "5");
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ namespace {
 std::string dkim_verdict(const std::string& eml, const std::string& dkim_record) {
     auto record_file = eml + ".dkim.txt";
     std::ofstream(record_file) << dkim_record;
-    std::string cmd = "/usr/bin/python3 " DH_SOURCE_DIR "/tests/tools/dkim_check.py " + eml + " " + record_file + " 2>&1";
+    std::string cmd =
+        "/usr/bin/python3 " DH_SOURCE_DIR "/tests/tools/dkim_check.py " + eml + " " + record_file + " 2>&1";
     std::string out;
     if (FILE* p = popen(cmd.c_str(), "r")) {
         char buf[512];
@@ -102,8 +103,9 @@ TEST_F(DomainSending, MessagesAreSignedAndAFailingDomainHoldsItsDispatchesUntilI
     EXPECT_NE(waiting["relay_problem"].get<std::string>().find("acme-corp.example"), std::string::npos);
     EXPECT_EQ(vendor_mail(), 3);
     // The tenant's admin is told, by mail, that the domain fails and why.
-    EXPECT_TRUE(wait_until([&] { return count_mail(outbox(), "Subject: Sending domain acme-corp.example is failing") == 1; },
-                           std::chrono::seconds(30)));
+    EXPECT_TRUE(
+        wait_until([&] { return count_mail(outbox(), "Subject: Sending domain acme-corp.example is failing") == 1; },
+                   std::chrono::seconds(30)));
 
     // Back: the re-check verifies the domain and the held dispatch goes out, signed; usage is exact.
     zone.set_txt(dkim["name"].get<std::string>(), dkim["value"].get<std::string>());
@@ -171,7 +173,8 @@ TEST_F(DomainSending, Ed25519SignsBesideRsaOnceItsRecordIsPublished) {
     EXPECT_EQ(ed_record["status"], "missing");
     EXPECT_EQ(answer["status"], "verified");  // RSA alone decides
     // Asking again changes nothing: the same key stays published.
-    EXPECT_EQ(acme.http.patch("/api/v1/domains/" + id, {{"ed25519", true}}).json()["dkim"]["ed25519_selector"], selector);
+    EXPECT_EQ(acme.http.patch("/api/v1/domains/" + id, {{"ed25519", true}}).json()["dkim"]["ed25519_selector"],
+              selector);
 
     zone.set_txt(ed_record["name"].get<std::string>(), ed_record["value"].get<std::string>());
     auto checked = acme.http.post("/api/v1/domains/" + id + "/verify", nlohmann::json::object()).json();

@@ -22,7 +22,8 @@ std::string field_of(const HttpResponse& r) {
 
 struct DomainApi : ::testing::Test {
     DnsZone zone;
-    TestServer server{{{"DNS_RESOLVER", zone.address()}, {"MAIL_DOMAIN", kMailDomain}, {"DOMAIN_RECHECK_SECONDS", "0"}}};
+    TestServer server{
+        {{"DNS_RESOLVER", zone.address()}, {"MAIL_DOMAIN", kMailDomain}, {"DOMAIN_RECHECK_SECONDS", "0"}}};
     PlatformSession platform{server};
     TenantSession acme = platform.create_tenant("acme");
     TenantSession globex = platform.create_tenant("globex");
@@ -61,8 +62,9 @@ TEST_F(DomainApi, AddedDomainIsPendingWithTheRecordsToPublish) {
 TEST_F(DomainApi, NamesThatCannotBeASendingDomainAreRefusedNamingDomain) {
     std::string label(63, 'l');
     std::string long_name = label + "." + label + "." + label + "." + label + "." + std::string(36, 'c') + ".example";
-    for (const std::string& bad : std::vector<std::string>{"192.0.2.10", "localhost", "platform.example", "mail.platform.example", "exa mple.com",
-                            "[192.0.2.1]", "ops@acme.example", "-acme.example", "xn--a.example", "", long_name}) {
+    for (const std::string& bad : std::vector<std::string>{
+             "192.0.2.10", "localhost", "platform.example", "mail.platform.example", "exa mple.com", "[192.0.2.1]",
+             "ops@acme.example", "-acme.example", "xn--a.example", "", long_name}) {
         auto r = acme.http.post("/api/v1/domains", {{"domain", bad}});
         EXPECT_EQ(r.status, 422) << bad << " " << r.body;
         EXPECT_EQ(field_of(r), "domain") << bad;
@@ -86,12 +88,14 @@ TEST_F(DomainApi, LookupsJudgeEachRecordAndShowWhatWasFound) {
 
     auto own = record(d, "ownership"), dkim = record(d, "dkim");
     zone.set_txt(own["name"].get<std::string>(), own["value"].get<std::string>());
-    zone.set_txt(dkim["name"].get<std::string>(), "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong");
+    zone.set_txt(dkim["name"].get<std::string>(),
+                 "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong");
     auto wrong = verify(acme, d);
     EXPECT_EQ(wrong["status"], "pending");
     EXPECT_EQ(record(wrong, "ownership")["status"], "verified");
     EXPECT_EQ(record(wrong, "dkim")["status"], "mismatch");
-    EXPECT_EQ(record(wrong, "dkim")["found"], nlohmann::json({"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong"}));
+    EXPECT_EQ(record(wrong, "dkim")["found"],
+              nlohmann::json({"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong"}));
 
     // Published as a zone file would (split in 255-octet strings, served over TCP): verified.
     zone.set_txt(dkim["name"].get<std::string>(), dkim["value"].get<std::string>());
@@ -154,8 +158,10 @@ TEST_F(DomainApi, TenantsProveTheSameDomainEachWithTheirOwnTokenAndKey) {
 
 TEST_F(DomainApi, MembersReadAdminsChange) {
     auto d = add("acme-corp.example");
-    auto member = acme.http.post("/api/v1/users", {{"email", "clerk@acme.test"}, {"name", "Clerk"},
-                                                   {"role", "tenant_member"}, {"password", "Clerk-Passw0rd-123"}});
+    auto member = acme.http.post("/api/v1/users", {{"email", "clerk@acme.test"},
+                                                   {"name", "Clerk"},
+                                                   {"role", "tenant_member"},
+                                                   {"password", "Clerk-Passw0rd-123"}});
     ASSERT_EQ(member.status, 201) << member.body;
     HttpClient clerk(server.base());
     clerk.set_token(platform.login("clerk@acme.test", "Clerk-Passw0rd-123", "acme"));
@@ -170,7 +176,8 @@ TEST_F(DomainApi, MembersReadAdminsChange) {
 
 TEST_F(DomainApi, ThePrivateKeyIsNeverShownNorStoredInClear) {
     auto d = add_verified_domain(acme, zone, "acme-corp.example");
-    auto listed = acme.http.get("/api/v1/domains").body + acme.http.get("/api/v1/domains/" + d["id"].get<std::string>()).body;
+    auto listed =
+        acme.http.get("/api/v1/domains").body + acme.http.get("/api/v1/domains/" + d["id"].get<std::string>()).body;
     EXPECT_EQ(listed.find("PRIVATE"), std::string::npos);
     EXPECT_EQ(listed.find("private"), std::string::npos);
     EXPECT_EQ(server.log().find("PRIVATE KEY"), std::string::npos);

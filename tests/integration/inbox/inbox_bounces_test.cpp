@@ -65,8 +65,8 @@ TEST_F(InboxBounces, SoftBounceIsRecordedButNotSuppressed) {
     auto sent = send_dispatch(acme, list);
     auto d0 = sent.delivery(0);
     auto to = bounce_address_of(server, d0["id"]);
-    auto x = smtp_send(server.smtp_port(), "", to,
-                       dsn(to, d0["email"], "4.2.2", captured(server, d0["id"]).message_id));
+    auto x =
+        smtp_send(server.smtp_port(), "", to, dsn(to, d0["email"], "4.2.2", captured(server, d0["id"]).message_id));
     ASSERT_EQ(x.data.substr(0, 3), "250") << x.data;
     EXPECT_EQ(delivery(sent.id, d0["email"])["status"], "sent");
     EXPECT_EQ(acme.http.get("/api/v1/suppressions").json()["items"].size(), 0u);
@@ -81,7 +81,8 @@ TEST_F(InboxBounces, PostfixBounceFromTheCorpusIsUnderstood) {
     auto sent = send_dispatch(acme, list);
     auto d0 = sent.delivery(0);
     auto to = bounce_address_of(server, d0["id"]);
-    auto x = smtp_send(server.smtp_port(), "", to, read_text(std::string(DH_SOURCE_DIR) + "/tests/data/dsn/postfix_bounce.eml"));
+    auto x = smtp_send(server.smtp_port(), "", to,
+                       read_text(std::string(DH_SOURCE_DIR) + "/tests/data/dsn/postfix_bounce.eml"));
     ASSERT_EQ(x.data.substr(0, 3), "250") << x.data;
     auto item = acme.http.get("/api/v1/inbox").json()["items"].at(0);
     EXPECT_EQ(item["kind"], "bounce");

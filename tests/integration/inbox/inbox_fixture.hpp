@@ -98,7 +98,8 @@ inline mail::ParsedMessage captured(const TestServer& server, const std::string&
 }
 
 inline std::string bounce_address_of(const TestServer& server, const std::string& delivery_id) {
-    return mail::bounce_address(delivery_id, "dispatchhub.localhost", delivery::derive_routing_key(server.jwt_secret()));
+    return mail::bounce_address(delivery_id, "dispatchhub.localhost",
+                                delivery::derive_routing_key(server.jwt_secret()));
 }
 
 /// A vendor's answer to a captured message: to its Reply-To, threaded with In-Reply-To.
@@ -106,7 +107,8 @@ inline std::string vendor_reply(const std::string& from, const std::string& to, 
                                 const std::string& body = "Thanks, our quote is attached in spirit.") {
     return "From: " + from + "\r\nTo: " + to + "\r\nSubject: Re: RFQ 42\r\nMessage-ID: <answer-" + random::hex(4) +
            "@vendor.example>\r\nIn-Reply-To: <" + in_reply_to + ">\r\nReferences: <" + in_reply_to +
-           ">\r\nDate: Tue, 5 May 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+           ">\r\nDate: Tue, 5 May 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; "
+           "charset=utf-8\r\n\r\n" +
            body + "\r\n";
 }
 
@@ -120,10 +122,12 @@ inline std::string dsn(const std::string& to, const std::string& recipient, cons
            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n"
            "--b1\r\nContent-Type: text/plain\r\n\r\nThe mailbox does not exist.\r\n"
            "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.vendor.example\r\n\r\n"
-           "Final-Recipient: rfc822; " + recipient + "\r\nAction: " + action + "\r\nStatus: " + status +
-           "\r\nDiagnostic-Code: smtp; " + (status[0] == '5' ? "550 " : "452 ") + status + " mailbox problem\r\n\r\n"
-           "--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <" + original_message_id + ">\r\nTo: " +
-           recipient + "\r\n\r\n--b1--\r\n";
+           "Final-Recipient: rfc822; " +
+           recipient + "\r\nAction: " + action + "\r\nStatus: " + status + "\r\nDiagnostic-Code: smtp; " +
+           (status[0] == '5' ? "550 " : "452 ") + status +
+           " mailbox problem\r\n\r\n"
+           "--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <" +
+           original_message_id + ">\r\nTo: " + recipient + "\r\n\r\n--b1--\r\n";
 }
 
 /// Files under DATA_DIR/inbound (the raw copies of received messages).

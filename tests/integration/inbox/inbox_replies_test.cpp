@@ -54,7 +54,8 @@ TEST_F(InboxReplies, ReplyIsThreadedToVendorAndDispatchAndIsolated) {
     EXPECT_EQ(patched.json()["read"], true);
     EXPECT_EQ(acme.http.get("/api/v1/inbox?unread=true").json()["items"].size(), 0u);
     EXPECT_EQ(acme.http.patch("/api/v1/inbox/" + id, {{"stars", 3}}).status, 422);
-    EXPECT_EQ(acme.http.get("/api/v1/inbox?vendor_id=" + d0["vendor_id"].get<std::string>()).json()["items"].size(), 1u);
+    EXPECT_EQ(acme.http.get("/api/v1/inbox?vendor_id=" + d0["vendor_id"].get<std::string>()).json()["items"].size(),
+              1u);
     EXPECT_EQ(acme.http.get("/api/v1/inbox?dispatch_id=" + sent.id).json()["items"].size(), 1u);
 
     // The vendor's thread: what we sent, then what came back.
@@ -66,7 +67,8 @@ TEST_F(InboxReplies, ReplyIsThreadedToVendorAndDispatchAndIsolated) {
 
     // Answering goes through the normal delivery path, threaded and counted.
     auto answered = acme.http.post("/api/v1/inbox/" + id + "/reply", {{"body_markdown", "Thank you, accepted."}});
-    ASSERT_EQ(answered.status, 201) << answered.body << server.log().substr(server.log().size() > 3000 ? server.log().size() - 3000 : 0);
+    ASSERT_EQ(answered.status, 201) << answered.body
+                                    << server.log().substr(server.log().size() > 3000 ? server.log().size() - 3000 : 0);
     auto done = wait_for_status(acme, answered.json()["id"], "completed");
     ASSERT_EQ(done["status"], "completed") << done.dump();
     auto page = acme.http.get("/api/v1/dispatches/" + done["id"].get<std::string>() + "/deliveries").json();
@@ -108,7 +110,9 @@ TEST_F(InboxReplies, MalformedMessagesAreKeptAndNeverCrashTheServer) {
     std::string huge = "From: ap0@vendor0.example\r\nSubject: huge\r\nX-Long: start";
     for (int i = 0; i < 2000; ++i) huge += "\r\n  folded continuation line " + std::to_string(i);
     corpus.push_back(huge + "\r\n\r\nbody\r\n");
-    corpus.push_back("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain; charset=bogus-9\r\n\r\n\xff\xfe\x00 bytes");
+    corpus.push_back(
+        "Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain; "
+        "charset=bogus-9\r\n\r\n\xff\xfe\x00 bytes");
     corpus.push_back("no header separator at all, just \x80\x81 bytes");
     for (auto& m : corpus) {
         auto x = smtp_send(server.smtp_port(), "ap0@vendor0.example", reply_to, m);
@@ -126,7 +130,8 @@ TEST_F(InboxReplies, AttachmentsOfARepliesDownloadAsFilesForTheTenantOnly) {
     auto reply_to = original.reply_to[0].address;
     std::string message =
         "From: Contact 0 <ap0@vendor0.example>\r\nTo: " + reply_to + "\r\nSubject: Re: RFQ 42\r\nIn-Reply-To: <" +
-        original.message_id + ">\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"q1\"\r\n\r\n"
+        original.message_id +
+        ">\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"q1\"\r\n\r\n"
         "--q1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nOur quote is attached.\r\n"
         "--q1\r\nContent-Type: application/pdf; name=\"quote.pdf\"\r\nContent-Disposition: attachment; "
         "filename=\"quote.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJSBxdW90ZSA0Mgo=\r\n--q1--\r\n";

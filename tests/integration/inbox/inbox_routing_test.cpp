@@ -56,11 +56,11 @@ TEST_F(InboxRouting, ReferencesRouteWhenInReplyToIsForeign) {
     auto to = orphan_reply_address();
     // A client that answers a forwarded copy: In-Reply-To names a foreign message, References
     // still carries ours further up the thread.
-    std::string message = "From: ap0@vendor0.example\r\nTo: " + to +
-                          "\r\nSubject: Re: Fwd: RFQ 42\r\nMessage-ID: <answer-" + random::hex(4) +
-                          "@vendor.example>\r\nIn-Reply-To: <fwd-1@vendor.example>\r\nReferences: <" +
-                          original.message_id +
-                          "> <fwd-1@vendor.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n";
+    std::string message =
+        "From: ap0@vendor0.example\r\nTo: " + to + "\r\nSubject: Re: Fwd: RFQ 42\r\nMessage-ID: <answer-" +
+        random::hex(4) + "@vendor.example>\r\nIn-Reply-To: <fwd-1@vendor.example>\r\nReferences: <" +
+        original.message_id +
+        "> <fwd-1@vendor.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n";
     ASSERT_EQ(smtp_send(server.smtp_port(), "ap0@vendor0.example", to, message).data.substr(0, 3), "250");
     auto item = only_item(acme);
     EXPECT_EQ(item["routed_by"], "thread");

@@ -24,7 +24,8 @@ struct SnsKeys {
     SnsKeys() {
         for (std::string ca : {"trusted", "other"}) {
             shell("cd " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout " + ca + "-ca.key -out " + ca +
-                  "-ca.pem -days 2 -subj '/CN=" + ca + " test CA' -addext basicConstraints=critical,CA:TRUE"
+                  "-ca.pem -days 2 -subj '/CN=" + ca +
+                  " test CA' -addext basicConstraints=critical,CA:TRUE"
                   " -addext keyUsage=critical,keyCertSign,cRLSign 2>&1");
             shell("cd " + dir + " && openssl req -newkey rsa:2048 -nodes -keyout " + ca + "-signer.key -out " + ca +
                   ".csr -subj /CN=sns.amazonaws.com 2>&1 && openssl x509 -req -in " + ca + ".csr -CA " + ca +
@@ -79,7 +80,8 @@ struct InboxSes : ::testing::Test {
         delete keys;
         keys = nullptr;
     }
-    TestServer server{Env{{"SNS_CA_FILE", keys->dir + "/trusted-ca.pem"}, {"SNS_CERT_FILE", keys->dir + "/trusted-signer.pem"}}};
+    TestServer server{
+        Env{{"SNS_CA_FILE", keys->dir + "/trusted-ca.pem"}, {"SNS_CERT_FILE", keys->dir + "/trusted-signer.pem"}}};
     PlatformSession platform{server};
     TenantSession acme = platform.create_tenant("acme");
 
@@ -88,13 +90,16 @@ struct InboxSes : ::testing::Test {
     }
 };
 
-std::string bounce_json(const std::string& email, const std::string& message_id, const std::string& type = "Permanent") {
+std::string bounce_json(const std::string& email, const std::string& message_id,
+                        const std::string& type = "Permanent") {
     return nlohmann::json{{"notificationType", "Bounce"},
                           {"bounce",
                            {{"bounceType", type},
                             {"bounceSubType", "General"},
                             {"bouncedRecipients",
-                             {{{"emailAddress", email}, {"action", "failed"}, {"status", "5.1.1"},
+                             {{{"emailAddress", email},
+                               {"action", "failed"},
+                               {"status", "5.1.1"},
                                {"diagnosticCode", "smtp; 550 5.1.1 user unknown"}}}}}},
                           {"mail",
                            {{"messageId", "0100018f-ses"},

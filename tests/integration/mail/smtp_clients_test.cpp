@@ -82,9 +82,10 @@ TEST_F(SmtpClients, SwaksUnknownRecipientIsRefusedAtRcpt) {
 TEST_F(SmtpClients, SmtplibMessageIsStoredByteExact) {
     RecordingHandler handler;
     RunningServer server(handler, test_options());
-    std::string message = "From: Vendor <v@supplier.example>\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n"
-                          "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-                          ".\r\n..two\r\nGrüße aus München\r\n";
+    std::string message =
+        "From: Vendor <v@supplier.example>\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        ".\r\n..two\r\nGrüße aus München\r\n";
     write_file(dir_ + "/m.eml", message);
     EXPECT_NE(python("send", server.port(), dir_ + "/m.eml").find("sent []"), std::string::npos);
     auto stored = handler.stored();
@@ -129,8 +130,9 @@ TEST_F(SmtpClients, StartTlsWithAGeneratedCertificate) {
 }
 
 TEST_F(SmtpClients, PlaintextPipelinedAfterStartTlsIsDiscarded) {
-    run_shell("cd " + dir_ + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2"
-                             " -subj /CN=localhost");
+    run_shell("cd " + dir_ +
+              " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2"
+              " -subj /CN=localhost");
     RecordingHandler handler;
     auto options = test_options();
     options.tls_cert_file = dir_ + "/cert.pem";

@@ -9,7 +9,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string code(const std::string& reply) { return reply.substr(0, 3); }
+std::string code(const std::string& reply) {
+    return reply.substr(0, 3);
+}
 
 /// Connects, reads the greeting, says EHLO; returns the EHLO reply.
 std::string greet(RawClient& c) {
@@ -25,8 +27,9 @@ TEST(SmtpServer, PipelinedTransactionIsStoredByteExactAndDotUnstuffed) {
     RawClient c(server.port());
     ASSERT_EQ(code(c.reply()), "220");
     // Everything up to DATA in one write, as a PIPELINING client does.
-    c.send("EHLO client.example\r\nMAIL FROM:<vendor@supplier.example> BODY=8BITMIME\r\n"
-           "RCPT TO:<r1@in.example>\r\nRCPT TO:<nobody@elsewhere.example>\r\nRCPT TO:<r2@in.example>\r\nDATA\r\n");
+    c.send(
+        "EHLO client.example\r\nMAIL FROM:<vendor@supplier.example> BODY=8BITMIME\r\n"
+        "RCPT TO:<r1@in.example>\r\nRCPT TO:<nobody@elsewhere.example>\r\nRCPT TO:<r2@in.example>\r\nDATA\r\n");
     std::string ehlo = c.reply();
     EXPECT_NE(ehlo.find("250-PIPELINING"), std::string::npos) << ehlo;
     EXPECT_NE(ehlo.find("SIZE 65536"), std::string::npos) << ehlo;
@@ -62,8 +65,9 @@ TEST(SmtpServer, BareLfInDataIsRefusedAndTheConnectionClosed) {
     EXPECT_EQ(code(c.reply()), "250");
     EXPECT_EQ(code(c.reply()), "354");
     // The smuggling pattern: <LF>.<LF> then a second transaction hidden in the same DATA.
-    c.send("Subject: a\r\n\r\nhello\n.\nMAIL FROM:<ceo@victim.example>\r\nRCPT TO:<r@in.example>\r\nDATA\r\n"
-           "Subject: forged\r\n\r\nx\r\n.\r\n");
+    c.send(
+        "Subject: a\r\n\r\nhello\n.\nMAIL FROM:<ceo@victim.example>\r\nRCPT TO:<r@in.example>\r\nDATA\r\n"
+        "Subject: forged\r\n\r\nx\r\n.\r\n");
     std::string r = c.reply();
     EXPECT_EQ(r[0], '5') << r;
     EXPECT_NE(r.find("5.6.0"), std::string::npos) << r;
@@ -156,7 +160,9 @@ TEST(SmtpServer, TooManyErrorsEndTheSession) {
     RunningServer server(handler, options);
     RawClient c(server.port());
     greet(c);
-    c.send("MAIL FROM:<a@x.example>\r\nRCPT TO:<u1@guess.example>\r\nRCPT TO:<u2@guess.example>\r\nRCPT TO:<u3@guess.example>\r\n");
+    c.send(
+        "MAIL FROM:<a@x.example>\r\nRCPT TO:<u1@guess.example>\r\nRCPT TO:<u2@guess.example>\r\nRCPT "
+        "TO:<u3@guess.example>\r\n");
     EXPECT_EQ(code(c.reply()), "250");
     EXPECT_EQ(code(c.reply()), "550");
     EXPECT_EQ(code(c.reply()), "550");

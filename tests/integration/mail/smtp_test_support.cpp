@@ -57,7 +57,9 @@ RunningServer::RunningServer(RecordingHandler& handler, mail::SmtpServer::Option
     thread_ = std::thread([this] { ioc_.run(); });
 }
 
-RunningServer::~RunningServer() { stop(); }
+RunningServer::~RunningServer() {
+    stop();
+}
 
 void RunningServer::stop() {
     if (stopped_) return;

@@ -1,15 +1,14 @@
 #pragma once
 // Shared by the inbound SMTP server tests: a recording handler, the server on its own thread,
 // a raw socket client and a way to run external clients (swaks, Python's smtplib).
-#include <utility>
-#include <boost/asio.hpp>
-
 #include <atomic>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <future>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "mail/smtp_server.hpp"

@@ -85,8 +85,9 @@ TEST_F(WebhookApi, MembersMayNotManageWebhooks) {
     EXPECT_EQ(clerk.post("/api/v1/webhooks", hook(receiver.url())).status, 403);
     EXPECT_EQ(clerk.del("/api/v1/webhooks/" + id).status, 403);
     EXPECT_EQ(clerk.post("/api/v1/webhooks/" + id + "/rotate-secret", nlohmann::json::object()).status, 403);
-    EXPECT_EQ(clerk.post("/api/v1/webhooks/" + id + "/deliveries/" + id + "/redeliver", nlohmann::json::object()).status,
-              403);
+    EXPECT_EQ(
+        clerk.post("/api/v1/webhooks/" + id + "/deliveries/" + id + "/redeliver", nlohmann::json::object()).status,
+        403);
     EXPECT_EQ(acme.http.get("/api/v1/webhooks/" + id).status, 200);
 }
 

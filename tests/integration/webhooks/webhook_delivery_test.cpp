@@ -141,7 +141,8 @@ nlohmann::json given_up_event(TenantSession& t, WebhookReceiver& receiver, Regis
     auto created = t.http.post("/api/v1/dispatches", dispatch_body(import_vendors(t, 1)));
     if (wait_for_status(t, created.json()["id"], "completed")["status"] != "completed")
         throw std::runtime_error("dispatch not completed: " + created.body);
-    return wait_for_deliveries(t, hook.id, [](auto& items) { return !items.empty() && items[0]["status"] == "failed"; });
+    return wait_for_deliveries(t, hook.id,
+                               [](auto& items) { return !items.empty() && items[0]["status"] == "failed"; });
 }
 
 TEST_F(WebhookDelivery, AnEndpointThatKeepsFailingIsGivenUpAndShowsWhy) {

@@ -46,13 +46,15 @@ TEST(Config, BillingCloseIntervalDefaultsToHourlyAndZeroTurnsItOff) {
 }
 
 TEST(Config, PlatformSenderDefaultsToSupportAtTheMailDomain) {
-    EXPECT_EQ(Config::load(env_of({{"MAIL_DOMAIN", "Mail.Example.com"}}), {}).platform_sender, "support@mail.example.com");
+    EXPECT_EQ(Config::load(env_of({{"MAIL_DOMAIN", "Mail.Example.com"}}), {}).platform_sender,
+              "support@mail.example.com");
     auto c = Config::load(env_of({{"PLATFORM_SENDER", "help@example.com"}, {"PLATFORM_SENDER_NAME", "Ops"}}), {});
     EXPECT_EQ(c.platform_sender, "help@example.com");
     EXPECT_EQ(c.platform_sender_name, "Ops");
     for (auto bad : {"Support <help@example.com>", "help", "help@example.com\r\nBcc: x@example.com"})
         EXPECT_NE(error_of({{"PLATFORM_SENDER", bad}}, false).find("PLATFORM_SENDER"), std::string::npos) << bad;
-    EXPECT_NE(error_of({{"PLATFORM_SENDER_NAME", "a\r\nBcc: x"}}, false).find("PLATFORM_SENDER_NAME"), std::string::npos);
+    EXPECT_NE(error_of({{"PLATFORM_SENDER_NAME", "a\r\nBcc: x"}}, false).find("PLATFORM_SENDER_NAME"),
+              std::string::npos);
 }
 
 TEST(Config, TrustedProxiesDefaultToNoneAndMustBeRanges) {
@@ -89,13 +91,14 @@ TEST(Config, SecretFromFile) {
     EXPECT_NE(error_of({{"JWT_SECRET_FILE", path}, {"JWT_SECRET", kGoodSecret}}), "");
 }
 
-TEST(Config, SecretNotNeededForAdminCommands) { EXPECT_EQ(error_of({}, false), ""); }
+TEST(Config, SecretNotNeededForAdminCommands) {
+    EXPECT_EQ(error_of({}, false), "");
+}
 
 TEST(Config, InvalidValuesNameTheirVariable) {
-    std::map<std::string, std::string> cases = {{"HTTP_LISTEN", "nonsense"}, {"HTTP_LISTEN", "1.2.3.4:99999"},
-                                                {"LOG_FORMAT", "xml"},        {"LOG_LEVEL", "loud"},
-                                                {"DB_POOL_SIZE", "zero"},     {"WORKER_EMBEDDED", "maybe"},
-                                                {"WORKER_BATCH", "0"}};
+    std::map<std::string, std::string> cases = {
+        {"HTTP_LISTEN", "nonsense"}, {"HTTP_LISTEN", "1.2.3.4:99999"}, {"LOG_FORMAT", "xml"}, {"LOG_LEVEL", "loud"},
+        {"DB_POOL_SIZE", "zero"},    {"WORKER_EMBEDDED", "maybe"},     {"WORKER_BATCH", "0"}};
     for (auto& [var, value] : cases) {
         auto e = error_of({{"JWT_SECRET", kGoodSecret}, {var, value}});
         EXPECT_NE(e.find(var), std::string::npos) << var << "=" << value << " -> " << e;
@@ -103,8 +106,9 @@ TEST(Config, InvalidValuesNameTheirVariable) {
 }
 
 TEST(Config, ListenAddressParsed) {
-    auto c = Config::load(env_of({{"JWT_SECRET", kGoodSecret}, {"HTTP_LISTEN", "0.0.0.0:9090"}, {"SMTP_LISTEN", "off"}}),
-                          {.jwt_secret = true});
+    auto c =
+        Config::load(env_of({{"JWT_SECRET", kGoodSecret}, {"HTTP_LISTEN", "0.0.0.0:9090"}, {"SMTP_LISTEN", "off"}}),
+                     {.jwt_secret = true});
     EXPECT_EQ(c.http_host, "0.0.0.0");
     EXPECT_EQ(c.http_port, 9090);
     EXPECT_FALSE(c.smtp_listen_enabled);
@@ -115,15 +119,19 @@ TEST(Config, InboundSmtpSettings) {
     EXPECT_TRUE(c.smtp_listen_enabled);
     EXPECT_EQ(c.smtp_listen_port, 2525);
     EXPECT_EQ(c.smtp_max_sessions, 100);
-    c = Config::load(env_of({{"JWT_SECRET", kGoodSecret}, {"SMTP_LISTEN", "0.0.0.0:25"}, {"SMTP_MAX_SESSIONS", "7"},
+    c = Config::load(env_of({{"JWT_SECRET", kGoodSecret},
+                             {"SMTP_LISTEN", "0.0.0.0:25"},
+                             {"SMTP_MAX_SESSIONS", "7"},
                              {"SMTP_MAX_MESSAGE_BYTES", "100000"}}),
                      {.jwt_secret = true});
     EXPECT_EQ(c.smtp_listen_host, "0.0.0.0");
     EXPECT_EQ(c.smtp_listen_port, 25);
     EXPECT_EQ(c.smtp_max_sessions, 7);
     EXPECT_EQ(c.smtp_max_message_bytes, 100000u);
-    EXPECT_NE(error_of({{"JWT_SECRET", kGoodSecret}, {"SMTP_TLS_CERT", "/x.pem"}}).find("SMTP_TLS_KEY"), std::string::npos);
-    EXPECT_NE(error_of({{"JWT_SECRET", kGoodSecret}, {"SMTP_MAX_SESSIONS", "0"}}).find("SMTP_MAX_SESSIONS"), std::string::npos);
+    EXPECT_NE(error_of({{"JWT_SECRET", kGoodSecret}, {"SMTP_TLS_CERT", "/x.pem"}}).find("SMTP_TLS_KEY"),
+              std::string::npos);
+    EXPECT_NE(error_of({{"JWT_SECRET", kGoodSecret}, {"SMTP_MAX_SESSIONS", "0"}}).find("SMTP_MAX_SESSIONS"),
+              std::string::npos);
 }
 
 TEST(Config, WebhookSettingsAreStrictByDefault) {

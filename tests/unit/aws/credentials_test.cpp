@@ -1,8 +1,9 @@
 // Parsing of instance-role credentials and the refresh rule, without a network.
+#include "aws/credentials.hpp"
+
 #include <gtest/gtest.h>
 
 #include "aws/client.hpp"
-#include "aws/credentials.hpp"
 
 namespace dh::aws {
 namespace {
@@ -22,9 +23,11 @@ TEST(InstanceCredentials, ParsesTheImdsDocument) {
 TEST(InstanceCredentials, RejectsFailuresAndIncompleteDocuments) {
     EXPECT_THROW(parse_instance_credentials(R"({"Code":"AssumeRoleUnauthorizedAccess"})"), AwsError);
     EXPECT_THROW(parse_instance_credentials(R"({"Code":"Success","AccessKeyId":"A","SecretAccessKey":"S",
-        "Expiration":"2024-05-01T17:00:00Z"})"), AwsError);  // no Token
+        "Expiration":"2024-05-01T17:00:00Z"})"),
+                 AwsError);  // no Token
     EXPECT_THROW(parse_instance_credentials(R"({"Code":"Success","AccessKeyId":"A","SecretAccessKey":"S","Token":"T",
-        "Expiration":"tomorrow"})"), AwsError);
+        "Expiration":"tomorrow"})"),
+                 AwsError);
     EXPECT_THROW(parse_instance_credentials("<html>"), AwsError);
 }
 
@@ -36,9 +39,10 @@ TEST(InstanceCredentials, Iso8601) {
 }
 
 TEST(CredentialsProvider, EnvironmentKeysWinAndAreNeverRefreshed) {
-    std::map<std::string, std::string> vars = {
-        {"AWS_ACCESS_KEY_ID", "AKIAENV"}, {"AWS_SECRET_ACCESS_KEY", "envsecret"}, {"AWS_SESSION_TOKEN", "envtoken"},
-        {"AWS_EC2_METADATA_ENDPOINT", "http://127.0.0.1:1"}};
+    std::map<std::string, std::string> vars = {{"AWS_ACCESS_KEY_ID", "AKIAENV"},
+                                               {"AWS_SECRET_ACCESS_KEY", "envsecret"},
+                                               {"AWS_SESSION_TOKEN", "envtoken"},
+                                               {"AWS_EC2_METADATA_ENDPOINT", "http://127.0.0.1:1"}};
     auto provider = CredentialsProvider::from_env([&](const std::string& n) -> std::optional<std::string> {
         if (auto it = vars.find(n); it != vars.end()) return it->second;
         return std::nullopt;

@@ -1,8 +1,9 @@
 // Turning Secrets Manager secrets into configuration values (pure parts; the fetch is tested in
 // tests/integration/aws against a local server).
+#include "aws/secret_config.hpp"
+
 #include <gtest/gtest.h>
 
-#include "aws/secret_config.hpp"
 #include "aws/secrets_manager.hpp"
 #include "common/error.hpp"
 
@@ -12,13 +13,17 @@ namespace {
 TEST(DatabaseSecret, RdsStyleSecretBecomesALibpqUrl) {
     auto url = database_url_from_secret(R"({"username":"dispatchhub_admin","password":"p@ss:w/rd%","engine":"postgres",
         "host":"db.cluster-abc.eu-west-1.rds.amazonaws.com","port":5432,"dbname":"dispatchhub","dbClusterIdentifier":"x"})");
-    EXPECT_EQ(url, "postgresql://dispatchhub_admin:p%40ss%3Aw%2Frd%25@db.cluster-abc.eu-west-1.rds.amazonaws.com:5432/dispatchhub");
+    EXPECT_EQ(url,
+              "postgresql://dispatchhub_admin:p%40ss%3Aw%2Frd%25@db.cluster-abc.eu-west-1.rds.amazonaws.com:5432/"
+              "dispatchhub");
 }
 
 TEST(DatabaseSecret, DefaultsSocketsAndIpv6) {
-    EXPECT_EQ(database_url_from_secret(R"({"username":"u","password":"p","host":"h"})"), "postgresql://u:p@h:5432/postgres");
-    EXPECT_EQ(database_url_from_secret(R"({"username":"u","password":"p","host":"/tmp/pg sock","port":"6543","dbname":"d"})"),
-              "postgresql://u:p@%2Ftmp%2Fpg%20sock:6543/d");
+    EXPECT_EQ(database_url_from_secret(R"({"username":"u","password":"p","host":"h"})"),
+              "postgresql://u:p@h:5432/postgres");
+    EXPECT_EQ(
+        database_url_from_secret(R"({"username":"u","password":"p","host":"/tmp/pg sock","port":"6543","dbname":"d"})"),
+        "postgresql://u:p@%2Ftmp%2Fpg%20sock:6543/d");
     EXPECT_EQ(database_url_from_secret(R"({"username":"u","password":"p","host":"::1","dbname":"d"})"),
               "postgresql://u:p@[::1]:5432/d");
 }
@@ -65,7 +70,8 @@ TEST(SecretsConfig, RegionOfArn) {
 
 TEST(SecretsConfig, AuthFailuresAreRecognised) {
     Error auth(ErrorKind::unavailable, "database_unavailable", "The database is not reachable; try again.",
-               "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password authentication failed for user \"app\"");
+               "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password authentication failed for "
+               "user \"app\"");
     Error down(ErrorKind::unavailable, "database_unavailable", "The database is not reachable; try again.",
                "connection to server at \"127.0.0.1\", port 5432 failed: Connection refused");
     EXPECT_TRUE(is_database_auth_failure(auth));

@@ -1,12 +1,12 @@
 // The SigV4 signer against AWS's published test suite (tests/data/sigv4): each step of the
 // algorithm (canonical request, string to sign, Authorization header) and the complete sign().
+#include "aws/sigv4.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "aws/sigv4.hpp"
 
 namespace dh::aws {
 namespace {
@@ -56,7 +56,9 @@ std::vector<std::string> vector_names() {
 
 class SigV4Suite : public ::testing::TestWithParam<std::string> {
 protected:
-    std::string file(const std::string& ext) const { return slurp(fs::path(kVectors) / GetParam() / (GetParam() + ext)); }
+    std::string file(const std::string& ext) const {
+        return slurp(fs::path(kVectors) / GetParam() / (GetParam() + ext));
+    }
 };
 
 TEST_P(SigV4Suite, CanonicalRequestStringToSignAndAuthorization) {
@@ -81,14 +83,15 @@ TEST_P(SigV4Suite, SignProducesThePublishedAuthorizationHeader) {
     EXPECT_EQ(request.header("X-Amz-Date").value_or(""), "20150830T123600Z");
 }
 
-INSTANTIATE_TEST_SUITE_P(AwsTestSuite, SigV4Suite, ::testing::ValuesIn(vector_names()),
-                         [](const auto& info) {
-                             std::string n = info.param;
-                             std::replace(n.begin(), n.end(), '-', '_');
-                             return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(AwsTestSuite, SigV4Suite, ::testing::ValuesIn(vector_names()), [](const auto& info) {
+    std::string n = info.param;
+    std::replace(n.begin(), n.end(), '-', '_');
+    return n;
+});
 
-TEST(SigV4, SuiteIsPresent) { EXPECT_GE(vector_names().size(), 20u); }
+TEST(SigV4, SuiteIsPresent) {
+    EXPECT_GE(vector_names().size(), 20u);
+}
 
 TEST(SigV4, SigningKeyMatchesTheDocumentedDerivation) {
     // AWS General Reference, "Examples of how to derive a signing key": 20120215/us-east-1/iam.
@@ -98,10 +101,13 @@ TEST(SigV4, SigningKeyMatchesTheDocumentedDerivation) {
 
 TEST(SigV4, SessionTokenIsSentAndSigned) {
     SignableRequest r{"POST", "/", "", {{"Host", "example.amazonaws.com"}}, "{}"};
-    sign(r, {"AKID", "secret", "the-token", {}}, "eu-west-1", "ses", std::chrono::system_clock::from_time_t(1440938160));
+    sign(r, {"AKID", "secret", "the-token", {}}, "eu-west-1", "ses",
+         std::chrono::system_clock::from_time_t(1440938160));
     EXPECT_EQ(r.header("X-Amz-Security-Token").value_or(""), "the-token");
-    EXPECT_NE(r.header("Authorization")->find("SignedHeaders=host;x-amz-date;x-amz-security-token,"), std::string::npos);
-    EXPECT_NE(r.header("Authorization")->find("Credential=AKID/20150830/eu-west-1/ses/aws4_request"), std::string::npos);
+    EXPECT_NE(r.header("Authorization")->find("SignedHeaders=host;x-amz-date;x-amz-security-token,"),
+              std::string::npos);
+    EXPECT_NE(r.header("Authorization")->find("Credential=AKID/20150830/eu-west-1/ses/aws4_request"),
+              std::string::npos);
 }
 
 TEST(SigV4, SigningTwiceReplacesInsteadOfDuplicating) {

@@ -50,7 +50,8 @@ std::string verdict(const std::string& message, std::string records = {}) {
     auto base = "/tmp/dh-dkim-" + random::hex(6);
     std::ofstream(base + ".eml", std::ios::binary) << message;
     std::ofstream(base + ".txt") << records;
-    std::string cmd = "/usr/bin/python3 " DH_SOURCE_DIR "/tests/tools/dkim_check.py " + base + ".eml " + base + ".txt 2>&1";
+    std::string cmd =
+        "/usr/bin/python3 " DH_SOURCE_DIR "/tests/tools/dkim_check.py " + base + ".eml " + base + ".txt 2>&1";
     std::string out;
     if (FILE* p = popen(cmd.c_str(), "r")) {
         char buf[512];
@@ -121,16 +122,16 @@ TEST(DkimSigner, KeysAreRsa2048AndAPemThatIsNotAKeyIsRefused) {
 
 std::string base64_decode(const std::string& text) {
     std::string out(text.size(), '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(text.data()),
-                            static_cast<int>(text.size()));
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
     out.resize(n - std::count(text.begin(), text.end(), '='));  // DecodeBlock keeps the padding's zero bytes
     return out;
 }
 
 std::string base64_encode(const std::string& bytes) {
     std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(bytes.data()),
-                            static_cast<int>(bytes.size()));
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
     out.resize(n);
     return out;
 }
@@ -153,14 +154,16 @@ TEST(DkimSigner, Ed25519SignsRfc8463sExampleIntoItsPublishedSignature) {
         " subject : date : message-id : from : subject : date;\r\n"
         " bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;\r\n"
         " b=";
-    DkimKey key("football.example.com", "brisbane", ed25519_pem_from_seed(base64_decode("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=")));
+    DkimKey key("football.example.com", "brisbane",
+                ed25519_pem_from_seed(base64_decode("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=")));
     EXPECT_STREQ(key.algorithm(), "ed25519-sha256");
 
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     auto canonical_body = relaxed_body(body);
     EVP_Digest(canonical_body.data(), canonical_body.size(), md, &len, EVP_sha256(), nullptr);
-    EXPECT_EQ(base64_encode(std::string(reinterpret_cast<char*>(md), len)), "2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=");
+    EXPECT_EQ(base64_encode(std::string(reinterpret_cast<char*>(md), len)),
+              "2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=");
 
     // h= names from, to, subject, date, message-id, then from, subject and date again (absent
     // instances: they sign nothing), and last the signature field itself without b='s value or CRLF.

@@ -28,9 +28,10 @@ TEST(DomainName, NormalizesCaseTrailingDotAndUnicodeToALabels) {
 
 TEST(DomainName, RefusesWhatCannotBeATenantsSendingDomain) {
     std::string label(63, 'a');
-    for (const std::string& bad : std::vector<std::string>{"", "localhost", "192.0.2.10", "[192.0.2.10]", "2001:db8::1", "exa mple.com", "a@b.example",
-                            "-acme.example", "acme..example", "acme.example/x", "acme.1", "xn--a.example", "xn--bcher.example", std::string(64, 'a') + ".example",
-                            label + "." + label + "." + label + "." + label + ".example"}) {
+    for (const std::string& bad : std::vector<std::string>{
+             "", "localhost", "192.0.2.10", "[192.0.2.10]", "2001:db8::1", "exa mple.com", "a@b.example",
+             "-acme.example", "acme..example", "acme.example/x", "acme.1", "xn--a.example", "xn--bcher.example",
+             std::string(64, 'a') + ".example", label + "." + label + "." + label + "." + label + ".example"}) {
         EXPECT_NE(refusal(bad), "accepted") << bad;
     }
 }

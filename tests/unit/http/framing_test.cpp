@@ -7,7 +7,9 @@ namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-FramingDecision decide(Headers h) { return request_framing(h); }
+FramingDecision decide(Headers h) {
+    return request_framing(h);
+}
 
 TEST(RequestFraming, NoBodyHeadersMeansNoBody) {
     auto d = decide({{"host", "x"}});

@@ -34,8 +34,7 @@ TEST(Dsn, Rfc3464ReportWithHardAndSoftRecipients) {
     EXPECT_EQ(r.recipients[0].original_recipient, "Buyer@Partner.example");
     EXPECT_EQ(r.recipients[0].action, "failed");
     EXPECT_EQ(r.recipients[0].status, "5.1.1");
-    EXPECT_EQ(r.recipients[0].diagnostic,
-              "smtp; 550-5.1.1 The email account that you tried to reach does not exist.");
+    EXPECT_EQ(r.recipients[0].diagnostic, "smtp; 550-5.1.1 The email account that you tried to reach does not exist.");
     EXPECT_EQ(r.recipients[0].remote_mta, "inbound.partner.example");
     EXPECT_EQ(r.recipients[0].bounce, BounceClass::hard);
     EXPECT_EQ(r.recipients[1].address, "full@partner.example");
@@ -51,23 +50,27 @@ TEST(Dsn, PostfixBounce) {
     ASSERT_EQ(r.recipients.size(), 1u);
     EXPECT_EQ(r.recipients[0].address, "sales@vendor.example");
     EXPECT_EQ(r.recipients[0].bounce, BounceClass::hard);
-    EXPECT_EQ(r.recipients[0].diagnostic,
-              "smtp; 550 5.1.1 <sales@vendor.example>: Recipient address rejected: User unknown in virtual mailbox table");
+    EXPECT_EQ(
+        r.recipients[0].diagnostic,
+        "smtp; 550 5.1.1 <sales@vendor.example>: Recipient address rejected: User unknown in virtual mailbox table");
 }
 
 TEST(Dsn, TheAcceptanceCheckDsn) {
     // Byte for byte what /work/shared/acceptance/lib/reply.py sends in mode "dsn".
     std::string vendor = "v1@vendors.example";
     std::string raw =
-        "From: MAILER-DAEMON@mx.vendor.example\r\nTo: bounce+abc@dispatchhub.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        "From: MAILER-DAEMON@mx.vendor.example\r\nTo: bounce+abc@dispatchhub.example\r\nSubject: Undelivered Mail "
+        "Returned to Sender\r\n"
         "Date: Wed, 08 May 2024 09:00:00 -0000\r\nMessage-ID: <171.1.2@mx.vendor.example>\r\nMIME-Version: 1.0\r\n"
         "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n"
         "--b1\r\nContent-Type: text/plain\r\n\r\nThe mailbox does not exist.\r\n"
         "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.vendor.example\r\n\r\n"
-        "Final-Recipient: rfc822; " + vendor + "\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "Final-Recipient: rfc822; " +
+        vendor +
+        "\r\nAction: failed\r\nStatus: 5.1.1\r\n"
         "Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n"
-        "--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <d-1.r-2@dispatchhub.example>\r\nTo: " + vendor +
-        "\r\n\r\n--b1--\r\n";
+        "--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <d-1.r-2@dispatchhub.example>\r\nTo: " +
+        vendor + "\r\n\r\n--b1--\r\n";
     Report r = parse_report(mail::parse_message(raw), true);
     EXPECT_EQ(r.kind, ReportKind::delivery_status);
     EXPECT_EQ(r.reporting_mta, "mx.vendor.example");
@@ -118,7 +121,8 @@ TEST(Dsn, OrdinaryMailIsNoReport) {
 
 TEST(Dsn, TruncatedAndCorruptedReportsNeverCrash) {
     std::mt19937 rng(7);
-    for (std::string name : {"rfc3464_report.eml", "postfix_bounce.eml", "arf_complaint.eml", "qmail_text_bounce.eml"}) {
+    for (std::string name :
+         {"rfc3464_report.eml", "postfix_bounce.eml", "arf_complaint.eml", "qmail_text_bounce.eml"}) {
         auto path = std::filesystem::path(__FILE__).parent_path() / "../../data/dsn" / name;
         std::ifstream in(path, std::ios::binary);
         std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -142,8 +146,9 @@ TEST(Dsn, Classification) {
     EXPECT_EQ(find_enhanced_status("version 1.5.1.2 and 15.1.1"), "");
     EXPECT_EQ(find_smtp_code("host said: 552-5.2.2 full"), 552);
     EXPECT_EQ(find_smtp_code("port 4500 x450"), 0);
-    EXPECT_EQ(find_addresses("<A@Example.COM>, a@example.com; bad@nodot x@y.org."),
-              (std::vector<std::string>{"A@example.com", "a@example.com", "x@y.org"}));  // local parts are case-sensitive
+    EXPECT_EQ(
+        find_addresses("<A@Example.COM>, a@example.com; bad@nodot x@y.org."),
+        (std::vector<std::string>{"A@example.com", "a@example.com", "x@y.org"}));  // local parts are case-sensitive
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ TEST_F(InboundServiceTest, OnlyOurOwnRoutingAddressesAreRoutable) {
     EXPECT_TRUE(service.routable_recipient(mail::bounce_address(kDelivery, "mail.example", kKey)));
     EXPECT_TRUE(service.routable_recipient(mail::reply_address(kDelivery, "MAIL.example", kKey)));
     EXPECT_FALSE(service.routable_recipient(mail::reply_address(kDelivery, "other.example", kKey)));
-    EXPECT_FALSE(service.routable_recipient(mail::reply_address(kDelivery, "mail.example", "another key of 32 bytes......")));
+    EXPECT_FALSE(
+        service.routable_recipient(mail::reply_address(kDelivery, "mail.example", "another key of 32 bytes......")));
     EXPECT_FALSE(service.routable_recipient("postmaster@mail.example"));
     EXPECT_FALSE(service.routable_recipient("nobody@not-ours.example"));
     EXPECT_FALSE(service.routable_recipient(""));

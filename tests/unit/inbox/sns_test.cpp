@@ -43,12 +43,14 @@ protected:
         dir_ = fs::temp_directory_path() / ("dh-sns-" + random::hex(6));
         fs::create_directories(dir_);
         for (std::string ca : {"trusted", "other"}) {
-            shell("cd " + dir_.string() + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout " + ca + "-ca.key -out " + ca +
-                  "-ca.pem -days 2 -subj '/CN=" + ca + " test CA' -addext basicConstraints=critical,CA:TRUE"
+            shell("cd " + dir_.string() + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout " + ca +
+                  "-ca.key -out " + ca + "-ca.pem -days 2 -subj '/CN=" + ca +
+                  " test CA' -addext basicConstraints=critical,CA:TRUE"
                   " -addext keyUsage=critical,keyCertSign,cRLSign");
-            shell("cd " + dir_.string() + " && openssl req -newkey rsa:2048 -nodes -keyout " + ca + "-signer.key -out " + ca +
-                  ".csr -subj /CN=sns.amazonaws.com && openssl x509 -req -in " + ca + ".csr -CA " + ca + "-ca.pem -CAkey " +
-                  ca + "-ca.key -CAcreateserial -out " + ca + "-signer.pem -days 2");
+            shell("cd " + dir_.string() + " && openssl req -newkey rsa:2048 -nodes -keyout " + ca +
+                  "-signer.key -out " + ca + ".csr -subj /CN=sns.amazonaws.com && openssl x509 -req -in " + ca +
+                  ".csr -CA " + ca + "-ca.pem -CAkey " + ca + "-ca.key -CAcreateserial -out " + ca +
+                  "-signer.pem -days 2");
         }
     }
     static void TearDownTestSuite() { fs::remove_all(dir_); }
@@ -57,8 +59,8 @@ protected:
     static std::string sign(const std::string& text, const std::string& signer, const std::string& digest) {
         std::string file = (dir_ / ("canon-" + random::hex(4))).string();
         std::ofstream(file, std::ios::binary) << text;
-        std::string b64 = shell("openssl dgst -" + digest + " -sign " + (dir_ / (signer + "-signer.key")).string() + " " +
-                                file + " | base64 -w0");
+        std::string b64 = shell("openssl dgst -" + digest + " -sign " + (dir_ / (signer + "-signer.key")).string() +
+                                " " + file + " | base64 -w0");
         fs::remove(file);
         return b64;
     }
@@ -108,15 +110,16 @@ TEST_F(Sns, ValidNotificationsAreAcceptedWithBothSignatureVersions) {
 }
 
 TEST_F(Sns, SubscriptionConfirmationAndJsonRoundTrip) {
-    nlohmann::json body = {{"Type", "SubscriptionConfirmation"},
-                           {"MessageId", "165545c9-2a5c-472c-8df2-7ff2be2b3b1b"},
-                           {"Token", "2336412f37fb687f5d51e6e2425c464de12884"},
-                           {"TopicArn", "arn:aws:sns:eu-west-1:123456789012:ses-events"},
-                           {"Message", "You have chosen to subscribe to the topic.\nTo confirm, visit the SubscribeURL."},
-                           {"SubscribeURL", "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=2336"},
-                           {"Timestamp", "2024-05-08T09:00:00.000Z"},
-                           {"SignatureVersion", "2"},
-                           {"SigningCertURL", kCertUrl}};
+    nlohmann::json body = {
+        {"Type", "SubscriptionConfirmation"},
+        {"MessageId", "165545c9-2a5c-472c-8df2-7ff2be2b3b1b"},
+        {"Token", "2336412f37fb687f5d51e6e2425c464de12884"},
+        {"TopicArn", "arn:aws:sns:eu-west-1:123456789012:ses-events"},
+        {"Message", "You have chosen to subscribe to the topic.\nTo confirm, visit the SubscribeURL."},
+        {"SubscribeURL", "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=2336"},
+        {"Timestamp", "2024-05-08T09:00:00.000Z"},
+        {"SignatureVersion", "2"},
+        {"SigningCertURL", kCertUrl}};
     std::string canonical = "Message\n" + body["Message"].get<std::string>() + "\nMessageId\n" +
                             body["MessageId"].get<std::string>() + "\nSubscribeURL\n" +
                             body["SubscribeURL"].get<std::string>() + "\nTimestamp\n2024-05-08T09:00:00.000Z\nToken\n" +
@@ -158,14 +161,13 @@ TEST_F(Sns, WrongSignatureIsRejected) {
 
 TEST_F(Sns, UntrustedCertificateUrlsAreNeverFetched) {
     auto v = verifier();
-    for (std::string url : {"http://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem",
-                            "https://evil.example/SimpleNotificationService-test.pem",
-                            "https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem",
-                            "https://sns.eu-west-1.amazonaws.com@evil.example/cert.pem",
-                            "https://sns.eu-west-1.amazonaws.com:8443/cert.pem",
-                            "https://sns.eu-west-1.amazonaws.com/cert.pem?x=.pem",
-                            "https://sqs.eu-west-1.amazonaws.com/cert.pem",
-                            "https://sns.eu-west-1.amazonaws.com/cert.txt"}) {
+    for (std::string url :
+         {"http://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem",
+          "https://evil.example/SimpleNotificationService-test.pem",
+          "https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem",
+          "https://sns.eu-west-1.amazonaws.com@evil.example/cert.pem",
+          "https://sns.eu-west-1.amazonaws.com:8443/cert.pem", "https://sns.eu-west-1.amazonaws.com/cert.pem?x=.pem",
+          "https://sqs.eu-west-1.amazonaws.com/cert.pem", "https://sns.eu-west-1.amazonaws.com/cert.txt"}) {
         SnsMessage m = notification("2");
         m.signing_cert_url = url;
         SnsVerification r = v.verify(m);

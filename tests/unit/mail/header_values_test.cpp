@@ -44,8 +44,8 @@ TEST(HeaderValues, AddressIsOnePlainAddrSpec) {
         EXPECT_NO_THROW(check_header_address("reply_to", ok)) << ok;
     }
     for (auto bad : {"a@x.example, b@x.example", "Pat <pat@x.example>", "\"pat smith\"@x.example", "jörg@x.example",
-                     "a\t@x.example", "a@x.example\xe2\x80\xa8", "a\xe2\x80\xa8@x.example", " a@x.example", "a@x_y.example",
-                     "a@b@x.example", "", "a@x.example\r\nBcc: v@evil.example", "a\x0b@x.example"}) {
+                     "a\t@x.example", "a@x.example\xe2\x80\xa8", "a\xe2\x80\xa8@x.example", " a@x.example",
+                     "a@x_y.example", "a@b@x.example", "", "a@x.example\r\nBcc: v@evil.example", "a\x0b@x.example"}) {
         EXPECT_EQ(field_of([&] { check_header_address("reply_to", bad); }), "reply_to") << bad;
     }
 }
@@ -81,12 +81,42 @@ TEST(HeaderValues, FileNameHasOneTo255BytesAsWritten) {
 
 /// Pieces that have broken header writers before: controls, line separators, invalid UTF-8,
 /// encoded-word look-alikes, specials, quotes, long words.
-const std::vector<std::string> kPieces = {
-    "a",      " ",      "\t",       "\r",           "\n",           "\r\n", "\0"s,   "\x01",  "\x0b", "\x0c",
-    "\x1b",   "\x7f",   "\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xff", "\xc3",  "é",     "📦",    "=?",
-    "?=",     "\"",     "\\",       ",",            ";",            "<",    ">",     "@",     "(",    ")",
-    ":",      ".",      "x@y.example", "Bcc: v@evil.example", "=?UTF-8?B?DQpCY2M6IGV2aWxAeC50ZXN0?=",
-    std::string(70, 'k')};
+const std::vector<std::string> kPieces = {"a",
+                                          " ",
+                                          "\t",
+                                          "\r",
+                                          "\n",
+                                          "\r\n",
+                                          "\0"s,
+                                          "\x01",
+                                          "\x0b",
+                                          "\x0c",
+                                          "\x1b",
+                                          "\x7f",
+                                          "\xc2\x85",
+                                          "\xe2\x80\xa8",
+                                          "\xe2\x80\xa9",
+                                          "\xff",
+                                          "\xc3",
+                                          "é",
+                                          "📦",
+                                          "=?",
+                                          "?=",
+                                          "\"",
+                                          "\\",
+                                          ",",
+                                          ";",
+                                          "<",
+                                          ">",
+                                          "@",
+                                          "(",
+                                          ")",
+                                          ":",
+                                          ".",
+                                          "x@y.example",
+                                          "Bcc: v@evil.example",
+                                          "=?UTF-8?B?DQpCY2M6IGV2aWxAeC50ZXN0?=",
+                                          std::string(70, 'k')};
 
 std::vector<std::string> tricky_strings() {
     std::vector<std::string> out = kPieces;
@@ -141,7 +171,8 @@ void accepted_values_build(const char* what, Check check, Fill fill, Read read) 
         try {
             raw = build_message(m);
         } catch (const Error& e) {
-            ADD_FAILURE() << what << " accepted but did not build: " << ::testing::PrintToString(s) << ": " << e.message();
+            ADD_FAILURE() << what << " accepted but did not build: " << ::testing::PrintToString(s) << ": "
+                          << e.message();
             continue;
         }
         auto back = testing::reparse_with_gmime(raw);
@@ -159,14 +190,22 @@ void accepted_values_build(const char* what, Check check, Fill fill, Read read) 
 
 TEST(HeaderValuesProperty, EveryAcceptedSubjectBuildsAndReadsBack) {
     accepted_values_build(
-        "subject", [](const std::string& s) { check_subject("subject", s); return collapsed(s); },
+        "subject",
+        [](const std::string& s) {
+            check_subject("subject", s);
+            return collapsed(s);
+        },
         [](Message& m, const std::string& s) { m.subject = s; },
         [](const testing::Reparsed& r) { return collapsed(r.subject); });
 }
 
 TEST(HeaderValuesProperty, EveryAcceptedDisplayNameBuildsAndReadsBack) {
     accepted_values_build(
-        "name", [](const std::string& s) { check_display_name("name", s); return collapsed(s); },
+        "name",
+        [](const std::string& s) {
+            check_display_name("name", s);
+            return collapsed(s);
+        },
         [](Message& m, const std::string& s) { m.from.name = s; },
         [](const testing::Reparsed& r) { return collapsed(r.from_name); });
 }
@@ -174,7 +213,9 @@ TEST(HeaderValuesProperty, EveryAcceptedDisplayNameBuildsAndReadsBack) {
 TEST(HeaderValuesProperty, EveryAcceptedReplyToBuildsAndReadsBack) {
     accepted_values_build(
         "reply_to", [](const std::string& s) { return normalized_header_address("reply_to", s + "@x.example"); },
-        [](Message& m, const std::string& s) { m.reply_to = Mailbox{"", normalized_header_address("", s + "@x.example")}; },
+        [](Message& m, const std::string& s) {
+            m.reply_to = Mailbox{"", normalized_header_address("", s + "@x.example")};
+        },
         [](const testing::Reparsed& r) { return r.reply_to_addresses.size() == 1 ? r.reply_to_addresses[0] : "?"; });
 }
 
@@ -187,7 +228,9 @@ TEST(HeaderValuesProperty, EveryAcceptedFileNameBuildsAndReadsBack) {
             if (s.find_first_of("/\\") != std::string::npos) throw Error::invalid_field("filename", "path");
             return header_text_as_written(s);
         },
-        [](Message& m, const std::string& s) { m.attachments = {prepare_attachment({s, "application/pdf", "%PDF"})}; },
+        [](Message& m, const std::string& s) {
+            m.attachments = {prepare_attachment({s, "application/pdf", "%PDF"})};
+        },
         [](const testing::Reparsed& r) { return r.filenames.size() == 1 ? r.filenames[0] : "?"; });
 }
 

@@ -299,8 +299,9 @@ TEST(MimeBuilder, RejectsInvalidInput) {
     m.message_id = "<no-at-sign>";
     expect_field(m, "message_id");
     // Found by mime_builder_fuzz: a ';' or ".." was accepted, and readers cut the id there.
-    for (const char* id : {"<a;b@c.example>", "<a(b)@c.example>", "<a,b@c.example>", "<a:b@c.example>", "<a@[c]>",
-                           "<a..b@c.example>", "<.a@c.example>", "<a.@c.example>", "<a@c..example>", "<a@c.example.>"}) {
+    for (const char* id :
+         {"<a;b@c.example>", "<a(b)@c.example>", "<a,b@c.example>", "<a:b@c.example>", "<a@[c]>", "<a..b@c.example>",
+          "<.a@c.example>", "<a.@c.example>", "<a@c..example>", "<a@c.example.>"}) {
         m = basic();
         m.message_id = id;
         expect_field(m, "message_id");

@@ -19,7 +19,9 @@ std::string corpus(const std::string& name) {
     return ss.str();
 }
 
-bool valid_utf8(const std::string& s) { return repair_utf8(s) == s; }
+bool valid_utf8(const std::string& s) {
+    return repair_utf8(s) == s;
+}
 
 TEST(MimeParser, MultipartAlternativeWithAttachments) {
     ParsedMessage m = parse_message(corpus("alternative_with_attachments.eml"));
@@ -106,7 +108,8 @@ TEST(MimeParser, NulBytesAreDroppedFromText) {
 }
 
 TEST(MimeParser, HugeHeaderLine) {
-    std::string raw = "From: a@b.example\r\nX-Huge: " + std::string(1 << 20, 'h') + "\r\nSubject: after the huge one\r\n\r\nbody\r\n";
+    std::string raw =
+        "From: a@b.example\r\nX-Huge: " + std::string(1 << 20, 'h') + "\r\nSubject: after the huge one\r\n\r\nbody\r\n";
     ParsedMessage m = parse_message(raw);
     EXPECT_EQ(m.subject, "after the huge one");
     EXPECT_EQ(m.text_body, "body\r\n");
@@ -116,7 +119,9 @@ TEST(MimeParser, HugeHeaderLine) {
 TEST(MimeParser, DeeplyNestedMultipartsDoNotExhaustTheStack) {
     std::string raw = "From: a@b.example\r\nSubject: deep\r\nMIME-Version: 1.0\r\n";
     const int depth = 5000;
-    for (int i = 0; i < depth; ++i) raw += "Content-Type: multipart/mixed; boundary=\"b" + std::to_string(i) + "\"\r\n\r\n--b" + std::to_string(i) + "\r\n";
+    for (int i = 0; i < depth; ++i)
+        raw += "Content-Type: multipart/mixed; boundary=\"b" + std::to_string(i) + "\"\r\n\r\n--b" + std::to_string(i) +
+               "\r\n";
     raw += "Content-Type: text/plain\r\n\r\ninnermost\r\n";
     for (int i = depth - 1; i >= 0; --i) raw += "--b" + std::to_string(i) + "--\r\n";
     ParsedMessage m = parse_message(raw);
@@ -125,8 +130,9 @@ TEST(MimeParser, DeeplyNestedMultipartsDoNotExhaustTheStack) {
 }
 
 TEST(MimeParser, PartCountIsBoundedAndTheMessageStillRead) {
-    std::string raw = "From: a@b.example\r\nSubject: many\r\nMIME-Version: 1.0\r\n"
-                      "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n";
+    std::string raw =
+        "From: a@b.example\r\nSubject: many\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n";
     for (int i = 0; i < 3000; ++i)
         raw += "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"f" +
                std::to_string(i) + "\"\r\n\r\nx\r\n";
@@ -152,7 +158,8 @@ TEST(MimeParser, BinaryGarbageAndTruncationsNeverCrash) {
 }
 
 TEST(HeaderValue, UnfoldsAndMatchesCaseInsensitively) {
-    std::string block = "Subject: a\r\nmessage-id:\r\n  <x@y.example>\r\nTo: t\r\n\r\nMessage-ID: <body@not.header>\r\n";
+    std::string block =
+        "Subject: a\r\nmessage-id:\r\n  <x@y.example>\r\nTo: t\r\n\r\nMessage-ID: <body@not.header>\r\n";
     EXPECT_EQ(header_value(block, "Message-ID"), "<x@y.example>");
     EXPECT_EQ(header_value(block, "Cc"), "");
 }

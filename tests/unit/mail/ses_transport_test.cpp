@@ -1,9 +1,10 @@
 // How each SES SendEmail answer maps to a delivery outcome (the wire is tested in
 // tests/integration/aws/ses_transport_test.cpp).
+#include "mail/ses_transport.hpp"
+
 #include <gtest/gtest.h>
 
 #include "aws/client.hpp"
-#include "mail/ses_transport.hpp"
 
 namespace dh::mail {
 namespace {
@@ -60,11 +61,11 @@ TEST(SesOutcomes, ServerErrorsAndNetworkFailuresAreDeferred) {
 
 TEST(SesOutcomes, CredentialAndAccountProblemsPauseTheRelay) {
     for (auto [status, code] : std::vector<std::pair<long, std::string>>{{403, "InvalidSignatureException"},
-                                                                        {403, "UnrecognizedClientException"},
-                                                                        {403, "AccessDeniedException"},
-                                                                        {400, "ExpiredTokenException"},
-                                                                        {400, "AccountSuspendedException"},
-                                                                        {400, "SendingPausedException"}}) {
+                                                                         {403, "UnrecognizedClientException"},
+                                                                         {403, "AccessDeniedException"},
+                                                                         {400, "ExpiredTokenException"},
+                                                                         {400, "AccountSuspendedException"},
+                                                                         {400, "SendingPausedException"}}) {
         auto d = classify_ses_response("d", answer(status, code), 60);
         EXPECT_EQ(d.outcome, Outcome::deferred) << code;
         EXPECT_TRUE(d.relay_problem) << code;

@@ -62,7 +62,8 @@ TEST(OpenApi, HostileInputAnswersAreDocumentedWhereRoutesGiveThem) {
             if (secured) EXPECT_TRUE(responses.contains("401")) << where;
             if (!op.contains("requestBody")) continue;
             EXPECT_TRUE(responses.contains("413")) << where;
-            if (op["requestBody"]["content"].contains("application/json")) EXPECT_TRUE(responses.contains("422")) << where;
+            if (op["requestBody"]["content"].contains("application/json"))
+                EXPECT_TRUE(responses.contains("422")) << where;
         }
     }
 }

@@ -7,7 +7,9 @@
 namespace dh::vendors {
 namespace {
 
-CsvRecord rec(std::vector<std::string> fields, std::size_t row = 2) { return {row, std::move(fields), ""}; }
+CsvRecord rec(std::vector<std::string> fields, std::size_t row = 2) {
+    return {row, std::move(fields), ""};
+}
 
 TEST(ImportRows, HeaderMapsKnownColumnsCaseInsensitively) {
     auto m = map_header({" Code", "NAME", "email", "custom.Region", "list"}, {});
@@ -21,7 +23,8 @@ TEST(ImportRows, HeaderMapsKnownColumnsCaseInsensitively) {
 }
 
 TEST(ImportRows, MappingRenamesAndSkipsColumns) {
-    auto m = map_header({"Vendor Name", "Mail", "Internal"}, {{"vendor name", "name"}, {"Mail", "email"}, {"Internal", ""}});
+    auto m =
+        map_header({"Vendor Name", "Mail", "Internal"}, {{"vendor name", "name"}, {"Mail", "email"}, {"Internal", ""}});
     EXPECT_EQ(*m.at("name"), 0u);
     EXPECT_EQ(*m.at("email"), 1u);
     EXPECT_EQ(m.width, 3u);
@@ -45,10 +48,13 @@ TEST(ImportRows, BadHeadersAre422NamingTheHeader) {
 }
 
 TEST(ImportRows, ValidRowIsNormalized) {
-    auto m = map_header({"code", "name", "email", "contact_name", "role", "tags", "list", "custom.region", "status"}, {});
+    auto m =
+        map_header({"code", "name", "email", "contact_name", "role", "tags", "list", "custom.region", "status"}, {});
     ImportRow row;
     ImportRowError err;
-    auto kind = parse_row(m, rec({" V1 ", "'=Acme", "AP@Acme.EXAMPLE", "Pat", "ap", "steel; eu ;steel", "a;b", "north", "Inactive"}), row, err);
+    auto kind = parse_row(
+        m, rec({" V1 ", "'=Acme", "AP@Acme.EXAMPLE", "Pat", "ap", "steel; eu ;steel", "a;b", "north", "Inactive"}), row,
+        err);
     ASSERT_EQ(kind, RowKind::row) << err.reason;
     EXPECT_EQ(*row.code, "V1");
     EXPECT_EQ(row.name, "=Acme");  // the export's formula guard comes off

@@ -27,7 +27,7 @@ TEST(WebhookAddressPolicy, NonPublicAddressesAreNamed) {
     EXPECT_EQ(address_class("2001:db8::1"), "documentation");
     EXPECT_EQ(address_class("3fff:0fff::1"), "documentation");
     EXPECT_EQ(address_class("64:ff9b:1::a00:1"), "private");  // local-use NAT64
-    EXPECT_EQ(address_class("3fff:1000::1"), "");  // outside 3fff::/20: an ordinary global address
+    EXPECT_EQ(address_class("3fff:1000::1"), "");             // outside 3fff::/20: an ordinary global address
     EXPECT_EQ(address_class("not-an-ip"), "not an address");
 }
 
