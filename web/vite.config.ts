@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
+import { precompress } from './precompress.ts'
 
 // The C++ server (`dispatchhub serve`) listens on 127.0.0.1:8080 by default and serves
 // web/dist with an index.html fallback, so the app uses absolute asset paths (base '/').
@@ -13,7 +14,8 @@ const proxy = {
 
 export default defineConfig({
   base: '/',
-  plugins: [react()],
+  // precompress: .br and .gz beside each built text file, served by dispatchhub with Content-Encoding.
+  plugins: [react(), precompress()],
   server: { proxy },
   preview: { proxy },
   build: {

@@ -114,8 +114,7 @@ AdminCommands::AdminCommands(CLI::App& admin) {
                              std::optional<std::string> label;
                              if (!period->empty()) label = *period;
                              auto result = billing.close_period(label);
-                             std::cout << "period " << result.period.label << " closed: " << result.created
-                                       << " invoice(s) created, " << result.existing << " already invoiced\n";
+                             std::cout << billing::summary(result) << "\n";
                              return 0;
                          }});
 

@@ -36,6 +36,16 @@ void register_admin_routes(http::Router& router, BillingService& svc) {
     router.add({"GET", "/api/v1/admin/tenants/{id}/invoice-preview", Access::super_admin, [&svc](http::Request& req) {
                     return http::Response::json(to_json(svc.preview(req.param("id"))));
                 }});
+    router.add({"POST", "/api/v1/admin/billing/close-period", Access::super_admin, [&svc](http::Request& req) {
+                    std::optional<std::string> period;
+                    if (!req.body.empty()) {
+                        auto body = req.json();
+                        http::JsonFields f(body);
+                        f.only({"period"});
+                        period = f.opt_text("period", 7);
+                    }
+                    return http::Response::json(to_json(svc.close_period_by(req.caller(), period, origin(req))));
+                }});
     router.add({"GET", "/api/v1/admin/invoices", Access::super_admin, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
                     InvoiceFilter f{req.query_param("status"), req.query_param("tenant_id")};

@@ -68,10 +68,18 @@ InvoicePreview BillingService::preview(const std::string& tenant_id) {
     });
 }
 
+std::string summary(const CloseResult& r) {
+    return "period " + r.period.label + " closed: " + std::to_string(r.created) + " invoice(s) created, " +
+           std::to_string(r.existing) + " already invoiced";
+}
+
 CloseResult BillingService::close_period(const std::optional<std::string>& label, const std::optional<std::string>& tenant_id) {
     CloseResult result;
     auto bases = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        result.period = label ? period_of(*label) : previous_period(invoice_store::today(tx));
+        auto today = invoice_store::today(tx);
+        result.period = label ? period_of(*label) : previous_period(today);
+        // Invoices of a month to come would charge a plan before anything of it ran.
+        if (result.period.start > today) throw Error::invalid_field("period", "has not begun yet");
         return invoice_store::bases(tx, result.period, tenant_id);
     });
     for (auto& basis : bases) {
@@ -80,6 +88,17 @@ CloseResult BillingService::close_period(const std::optional<std::string>& label
         else
             ++result.existing;
     }
+    return result;
+}
+
+CloseResult BillingService::close_period_by(const auth::Principal& actor, const std::optional<std::string>& period,
+                                            const auth::Origin& origin) {
+    auto result = close_period(period);
+    db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        auto e = audit::by(actor, origin.request_id, origin.client_ip, "billing.period_closed", "period", result.period.label);
+        e.details = {{"period", result.period.label}, {"created", result.created}, {"existing", result.existing}};
+        audit::record(tx, e);
+    });
     return result;
 }
 

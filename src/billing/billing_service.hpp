@@ -33,14 +33,23 @@ struct CloseResult {
     int existing = 0; ///< tenants already invoiced for the period (closing is idempotent)
 };
 
+/// "period 2026-05 closed: 2 invoice(s) created, 1 already invoiced": what the CLI prints and the
+/// web UI shows after closing.
+std::string summary(const CloseResult& result);
+
 /// Invoices: generated at period close, numbered without gaps, immutable once issued.
 class BillingService {
 public:
     explicit BillingService(db::Pool& pool) : pool_(pool) {}
 
     InvoicePreview preview(const std::string& tenant_id);
-    /// Invoices every tenant (or one) for `period` (YYYY-MM; default: the last finished month).
+    /// Invoices every tenant (or one) for `period` (YYYY-MM; default: the last finished month). A
+    /// month that has not begun is refused (invalid `period`); the running one may be closed.
     CloseResult close_period(const std::optional<std::string>& period, const std::optional<std::string>& tenant_id = {});
+    /// close_period for every tenant on a super admin's behalf (the web UI), recorded in the audit
+    /// log as billing.period_closed with the counts.
+    CloseResult close_period_by(const auth::Principal& actor, const std::optional<std::string>& period,
+                                const auth::Origin& origin);
 
     std::vector<Invoice> list(const InvoiceFilter& filter, int limit, const std::optional<std::string>& after_created,
                               const std::optional<std::string>& after_id);

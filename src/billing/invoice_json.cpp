@@ -83,6 +83,15 @@ nlohmann::json to_json(const InvoicePreview& p) {
             {"total_cents", p.total_cents}};
 }
 
+nlohmann::json to_json(const CloseResult& r) {
+    return {{"period", r.period.label},
+            {"period_start", r.period.start},
+            {"period_end", r.period.end},
+            {"created", r.created},
+            {"existing", r.existing},
+            {"summary", summary(r)}};
+}
+
 std::string to_html(const Invoice& v) {
     std::string rows;
     for (auto& l : v.lines)

@@ -9,6 +9,7 @@ namespace dh::billing {
 
 nlohmann::json to_json(const Invoice& v);
 nlohmann::json to_json(const InvoicePreview& p);
+nlohmann::json to_json(const CloseResult& r);
 /// A self-contained printable page of the invoice (all text HTML-escaped).
 std::string to_html(const Invoice& v);
 

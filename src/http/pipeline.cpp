@@ -37,7 +37,7 @@ Response Pipeline::dispatch(Request& request, const Match& match) const {
             return r;
         }
         if (!is_api && static_files_ && (request.method == "GET" || request.method == "HEAD")) {
-            if (auto r = static_files_->serve(request.path)) return *r;
+            if (auto r = static_files_->serve(request.path, request.header("accept-encoding"))) return *r;
         }
         throw Error(ErrorKind::not_found, "route_not_found", "No such endpoint: " + request.path);
     }

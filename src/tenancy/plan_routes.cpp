@@ -12,7 +12,7 @@ namespace {
 
 using http::origin;
 
-constexpr std::int64_t kMax = 1'000'000'000'000'000LL;
+constexpr std::int64_t kMax = kMaxLimit;
 
 /// The members of a plan body; `complete` requires every limit (creation).
 PlanChanges plan_changes(const nlohmann::json& body, bool complete) {

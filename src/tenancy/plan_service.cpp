@@ -108,6 +108,11 @@ Plan PlanService::update(const auth::Principal& actor, const std::string& id, co
             if (!current) throw Error::not_found("Plan");
             auto plan = apply(*current, changes);
             validate(plan);
+            // An invoice has one currency and charges each plan of its period pro rata.
+            if (plan.currency != current->currency && plan_store::uses(tx, id) > 0)
+                throw Error::conflict("plan_in_use", "Tenants or invoices use this plan in " + current->currency +
+                                                         ": its currency cannot change. Create a plan in " +
+                                                         plan.currency + " instead.");
             if (plan.retired && plan_store::is_default(tx, id))
                 throw Error::conflict("default_plan", "The default plan of new tenants cannot be retired.");
             plan_store::update(tx, plan);

@@ -7,10 +7,13 @@ namespace {
 
 constexpr const char* kColumns = R"SQL(
   p.id, p.name, p.price_cents, p.currency, p.overage_cents_per_1000, p.emails_per_period, p.recipients_per_dispatch,
-  p.vendors_limit, p.users_limit, p.send_rate_per_second, p.attachment_bytes, p.retired)SQL";
+  p.vendors_limit, p.users_limit, p.send_rate_per_second, p.attachment_bytes, p.retired, p.is_default)SQL";
 
-const std::string kList = std::string("SELECT ") + kColumns + " FROM plans p WHERE $1 OR NOT p.retired ORDER BY p.name";
-const std::string kById = std::string("SELECT ") + kColumns + " FROM plans p WHERE p.id = $1::uuid";
+// The super admin's reads also count the plan's tenants (what retiring or deleting it would touch).
+constexpr const char* kTenantsCount = ", (SELECT count(*) FROM tenants x WHERE x.plan_id = p.id) AS tenants_count";
+const std::string kList = std::string("SELECT ") + kColumns + kTenantsCount +
+                          " FROM plans p WHERE $1 OR NOT p.retired ORDER BY p.name";
+const std::string kById = std::string("SELECT ") + kColumns + kTenantsCount + " FROM plans p WHERE p.id = $1::uuid";
 const std::string kOfTenant = std::string("SELECT ") + kColumns +
                               " FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid";
 const std::string kInsert = std::string(R"SQL(
@@ -31,7 +34,7 @@ SELECT (SELECT count(*) FROM tenants WHERE plan_id = $1::uuid) + (SELECT count(*
        (SELECT count(*) FROM tenant_plan_changes WHERE from_plan_id = $1::uuid OR to_plan_id = $1::uuid) AS n)SQL";
 constexpr const char* kIsDefault = "SELECT is_default FROM plans WHERE id = $1::uuid";
 
-Plan plan_from(const db::Result& r, int i) {
+Plan plan_from(const db::Result& r, int i, bool counted = false) {
     Plan p;
     p.id = r.text(i, "id");
     p.name = r.text(i, "name");
@@ -41,12 +44,14 @@ Plan plan_from(const db::Result& r, int i) {
     p.limits = {r.integer(i, "emails_per_period"), r.integer(i, "recipients_per_dispatch"), r.integer(i, "vendors_limit"),
                 r.integer(i, "users_limit"), r.integer(i, "attachment_bytes"), r.number(i, "send_rate_per_second")};
     p.retired = r.boolean(i, "retired");
+    p.is_default = r.boolean(i, "is_default");
+    if (counted) p.tenants_count = r.integer(i, "tenants_count");
     return p;
 }
 
-std::optional<Plan> first(const db::Result& r) {
+std::optional<Plan> first(const db::Result& r, bool counted = false) {
     if (r.empty()) return std::nullopt;
-    return plan_from(r, 0);
+    return plan_from(r, 0, counted);
 }
 
 db::Param overage(const Plan& p) {
@@ -59,11 +64,11 @@ db::Param overage(const Plan& p) {
 std::vector<Plan> list(db::Tx& tx, bool include_retired) {
     auto r = tx.exec(kList, {include_retired});
     std::vector<Plan> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(plan_from(r, i));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(plan_from(r, i, true));
     return out;
 }
 
-std::optional<Plan> by_id(db::Tx& tx, const std::string& id) { return first(tx.exec(kById, {id})); }
+std::optional<Plan> by_id(db::Tx& tx, const std::string& id) { return first(tx.exec(kById, {id}), true); }
 
 std::optional<Plan> of_tenant(db::Tx& tx, const std::string& tenant_id) { return first(tx.exec(kOfTenant, {tenant_id})); }
 

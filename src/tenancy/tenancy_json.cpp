@@ -1,5 +1,10 @@
 #include "tenancy/tenancy_json.hpp"
 
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.hpp"
+
 namespace dh::tenancy {
 
 nlohmann::json to_json(const Tenant& t) {
@@ -32,7 +37,7 @@ nlohmann::json to_json(const User& u) {
 }
 
 nlohmann::json to_json(const Plan& p) {
-    return {{"id", p.id},
+    nlohmann::json out = {{"id", p.id},
             {"name", p.name},
             {"price_cents", p.price_cents},
             {"currency", p.currency},
@@ -44,7 +49,10 @@ nlohmann::json to_json(const Plan& p) {
               {"users", p.limits.users},
               {"send_rate_per_second", p.limits.send_rate_per_second},
               {"attachment_bytes", p.limits.attachment_bytes}}},
-            {"retired", p.retired}};
+            {"retired", p.retired},
+            {"is_default", p.is_default}};
+    if (p.tenants_count) out["tenants_count"] = *p.tenants_count;
+    return out;
 }
 
 nlohmann::json to_json(const std::vector<UsagePeriod>& periods) {
@@ -69,6 +77,27 @@ nlohmann::json to_json(const PlatformOverview& o) {
             {"tickets_open", o.tickets_open},
             {"invoices_unpaid", o.invoices_unpaid},
             {"workers", workers}};
+}
+
+std::string limit_overrides_patch(const nlohmann::json& value) {
+    static const char* const kIntegerLimits[] = {"emails_per_period", "recipients_per_dispatch", "vendors", "users",
+                                                 "attachment_bytes"};
+    if (!value.is_object()) throw Error::invalid_field("limit_overrides", "must be an object");
+    for (auto& [key, v] : value.items()) {
+        auto field = "limit_overrides." + key;
+        if (v.is_null()) continue;
+        if (key == "send_rate_per_second") {
+            if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
+                throw Error::invalid_field(field, "must be a non-negative number (0: no limit), or null to clear the override");
+            continue;
+        }
+        if (std::find(std::begin(kIntegerLimits), std::end(kIntegerLimits), key) == std::end(kIntegerLimits))
+            throw Error::invalid_field(field, "is not a plan limit");
+        bool whole = v.is_number_unsigned() || (v.is_number_integer() && v.get<long long>() >= 0);
+        if (!whole || v.get<unsigned long long>() > static_cast<unsigned long long>(kMaxLimit))
+            throw Error::invalid_field(field, "must be a whole number from 0 to 10^15, or null to clear the override");
+    }
+    return value.dump();
 }
 
 }  // namespace dh::tenancy

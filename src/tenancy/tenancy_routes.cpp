@@ -1,7 +1,5 @@
 #include "tenancy/tenancy_routes.hpp"
 
-#include <set>
-
 #include "common/error.hpp"
 #include "http/json_fields.hpp"
 #include "http/pagination.hpp"
@@ -41,9 +39,10 @@ void register_admin_tenant_routes(http::Router& router, TenancyService& svc) {
     router.add({"POST", "/api/v1/admin/tenants", Access::super_admin, [&svc](http::Request& req) {
                     auto body = req.json();
                     http::JsonFields f(body);
-                    f.only({"name", "slug", "admin_email", "admin_password", "admin_name"});
+                    f.only({"name", "slug", "admin_email", "admin_password", "admin_name", "plan_id"});
                     NewTenant in{f.text("name", 200), f.text("slug", 63), f.text("admin_email", 254),
-                                 f.text("admin_password", 256), f.opt_text("admin_name", 200).value_or("")};
+                                 f.text("admin_password", 256), f.opt_text("admin_name", 200).value_or(""),
+                                 f.opt_text("plan_id", 36)};
                     auto [tenant, admin] = svc.create_tenant(req.caller(), in, origin(req));
                     auto out = to_json(tenant);
                     out["admin"] = to_json(admin);
@@ -61,19 +60,7 @@ void register_admin_tenant_routes(http::Router& router, TenancyService& svc) {
                     http::JsonFields f(body);
                     f.only({"name", "plan_id", "limit_overrides"});
                     std::optional<std::string> overrides;
-                    if (f.has("limit_overrides")) {
-                        auto& o = body["limit_overrides"];
-                        if (!o.is_object()) throw Error::invalid_field("limit_overrides", "must be an object");
-                        for (auto& [k, v] : o.items()) {
-                            static const std::set<std::string> keys = {"emails_per_period", "recipients_per_dispatch",
-                                                                       "vendors", "users", "send_rate_per_second",
-                                                                       "attachment_bytes"};
-                            if (!keys.count(k)) throw Error::invalid_field("limit_overrides." + k, "is not a plan limit");
-                            if (!v.is_null() && (!v.is_number() || v.get<double>() < 0))
-                                throw Error::invalid_field("limit_overrides." + k, "must be a non-negative number or null");
-                        }
-                        overrides = o.dump();
-                    }
+                    if (f.has("limit_overrides")) overrides = limit_overrides_patch(body["limit_overrides"]);
                     return http::Response::json(to_json(svc.update_tenant(req.caller(), req.param("id"),
                                                                           f.opt_text("name", 200),
                                                                           f.opt_text("plan_id", 36), overrides, origin(req))));

@@ -22,20 +22,28 @@ void require_uuid(const std::string& id, const std::string& what) {
     if (!strings::is_uuid(id)) throw Error::not_found(what);
 }
 
+/// A plan a tenant may be put on now: it exists and is not retired (tenants already on a retired
+/// plan keep it, nobody new joins it).
+Plan offered_plan(db::Tx& tx, const std::string& plan_id) {
+    if (!strings::is_uuid(plan_id)) throw Error::invalid_field("plan_id", "must be the id of a plan");
+    auto plan = plan_store::by_id(tx, plan_id);
+    if (!plan) throw Error::invalid_field("plan_id", "no such plan");
+    if (plan->retired) throw Error::invalid_field("plan_id", "the plan is retired: choose one that is offered");
+    return *plan;
+}
+
 /// Limits follow tenants.plan_id at once; billing charges each plan pro rata from this record of
 /// the change. One invoice has one currency, so a change may not switch it.
 void record_plan_change(db::Tx& tx, const auth::Principal& actor, const std::string& tenant_id,
                         const std::string& plan_id) {
-    auto plan = plan_store::by_id(tx, plan_id);
-    if (!plan) throw Error::invalid_field("plan_id", "no such plan");
-    if (plan->retired) throw Error::invalid_field("plan_id", "the plan is retired");
+    auto plan = offered_plan(tx, plan_id);
     auto current = tenant_store::lock_plan(tx, tenant_id);
     if (!current) throw Error::not_found("Tenant");
     if (*current == plan_id) return;
     auto before = plan_store::by_id(tx, *current);
-    if (before && before->currency != plan->currency)
+    if (before && before->currency != plan.currency)
         throw Error::conflict("currency_mismatch", "The tenant's plan is billed in " + before->currency +
-                                                      ", this one in " + plan->currency +
+                                                      ", this one in " + plan.currency +
                                                       ": a plan change cannot switch the currency.");
     tenant_store::record_plan_change(tx, tenant_id, *current, plan_id, actor.id);
 }
@@ -66,13 +74,15 @@ std::pair<Tenant, User> TenancyService::create_tenant(const auth::Principal& act
     if (!valid_slug(in.slug)) throw Error::invalid_field("slug", "must be 1-63 of a-z, 0-9 and -, not starting or ending with -");
     auto email = normalize_login_email("admin_email", in.admin_email);
     check_password("admin_password", in.admin_password, email);
+    if (in.plan_id && !strings::is_uuid(*in.plan_id)) throw Error::invalid_field("plan_id", "must be the id of a plan");
     auto hash = auth::hash_password(in.admin_password, cost_);
     try {
         return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-            auto tenant = tenant_store::insert(tx, in.name, in.slug);
+            if (in.plan_id) offered_plan(tx, *in.plan_id);
+            auto tenant = tenant_store::insert(tx, in.name, in.slug, in.plan_id);
             auto admin = user_store::insert(tx, tenant.id, email, in.admin_name, "tenant_admin", hash);
             auto e = audit::by(actor, origin.request_id, origin.client_ip, "tenant.created", "tenant", tenant.id);
-            e.details = {{"slug", tenant.slug}, {"admin_email", email}};
+            e.details = {{"slug", tenant.slug}, {"admin_email", email}, {"plan_id", tenant.plan_id}};
             audit::record(tx, e);
             return std::make_pair(tenant, admin);
         });
@@ -120,20 +130,20 @@ Tenant TenancyService::set_tenant_status(const auth::Principal& actor, const std
 
 Tenant TenancyService::update_tenant(const auth::Principal& actor, const std::string& id,
                                      const std::optional<std::string>& name, const std::optional<std::string>& plan_id,
-                                     const std::optional<std::string>& overrides_json, const auth::Origin& origin) {
+                                     const std::optional<std::string>& overrides_patch, const auth::Origin& origin) {
     require_uuid(id, "Tenant");
     if (plan_id && !strings::is_uuid(*plan_id)) throw Error::invalid_field("plan_id", "must be the id of a plan");
     if (name) mail::check_display_name("name", *name);
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         if (plan_id) record_plan_change(tx, actor, id, *plan_id);
-        if (!tenant_store::update(tx, id, name, plan_id, overrides_json)) throw Error::not_found("Tenant");
+        if (!tenant_store::update(tx, id, name, plan_id, overrides_patch)) throw Error::not_found("Tenant");
         auto e = audit::by(actor, origin.request_id, origin.client_ip, plan_id ? "tenant.plan_changed" : "tenant.updated",
                            "tenant", id);
         e.tenant_id = id;
         e.details = nlohmann::json::object();
         if (plan_id) e.details["plan_id"] = *plan_id;
         if (name) e.details["name"] = *name;
-        if (overrides_json) e.details["limit_overrides"] = nlohmann::json::parse(*overrides_json);
+        if (overrides_patch) e.details["limit_overrides"] = nlohmann::json::parse(*overrides_patch);
         audit::record(tx, e);
         return *tenant_store::by_id(tx, id);
     });

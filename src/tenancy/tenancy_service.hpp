@@ -16,6 +16,7 @@ namespace dh::tenancy {
 
 struct NewTenant {
     std::string name, slug, admin_email, admin_password, admin_name;
+    std::optional<std::string> plan_id;  ///< none: the default plan
 };
 
 struct UserChanges {
@@ -37,8 +38,9 @@ public:
     PlatformOverview overview();
     Tenant set_tenant_status(const auth::Principal& actor, const std::string& id, const std::string& status,
                              const std::optional<std::string>& reason, const auth::Origin& origin);
+    /// `overrides_patch`: a merge patch of the limit overrides (see limit_overrides_patch).
     Tenant update_tenant(const auth::Principal& actor, const std::string& id, const std::optional<std::string>& name,
-                         const std::optional<std::string>& plan_id, const std::optional<std::string>& overrides_json,
+                         const std::optional<std::string>& plan_id, const std::optional<std::string>& overrides_patch,
                          const auth::Origin& origin);
     User create_super_admin(const std::string& email, const std::string& name, const std::string& password);
 

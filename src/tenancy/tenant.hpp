@@ -52,6 +52,8 @@ struct Plan {
     std::optional<long long> overage_cents_per_1000;  ///< none = hard stop at the limit
     PlanLimits limits;
     bool retired = false;
+    bool is_default = false;  ///< the plan of new tenants unless another is chosen
+    std::optional<long long> tenants_count;  ///< tenants on it (any status); only on the super admin's reads
 };
 
 }  // namespace dh::tenancy

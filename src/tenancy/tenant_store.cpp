@@ -27,13 +27,16 @@ const std::string kList = std::string("SELECT ") + kTenantColumns + R"SQL(
  ORDER BY t.created_at DESC, t.id DESC LIMIT $1)SQL";
 const std::string kInsert = std::string(R"SQL(
 WITH t AS (INSERT INTO tenants (name, slug, plan_id)
-           VALUES ($1, $2, (SELECT id FROM plans WHERE is_default)) RETURNING *)
+           VALUES ($1, $2, coalesce($3::uuid, (SELECT id FROM plans WHERE is_default))) RETURNING *)
 SELECT )SQL") + kTenantColumns + " FROM t JOIN plans p ON p.id = t.plan_id";
 constexpr const char* kSetStatus = R"SQL(
 UPDATE tenants SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1::uuid)SQL";
+// Overrides change by merge patch in one statement, so two admins setting different limits at
+// the same time both keep theirs.
 constexpr const char* kUpdate = R"SQL(
 UPDATE tenants SET name = coalesce($2, name), plan_id = coalesce($3::uuid, plan_id),
-                   limit_overrides = coalesce($4::jsonb, limit_overrides), updated_at = now()
+                   limit_overrides = coalesce(jsonb_strip_nulls(limit_overrides || $4::jsonb), limit_overrides),
+                   updated_at = now()
 WHERE id = $1::uuid)SQL";
 constexpr const char* kLockPlan = "SELECT plan_id FROM tenants WHERE id = $1::uuid FOR UPDATE";
 // clock_timestamp(), not now(): taken under the row lock, so effective times follow the order of the changes.
@@ -92,8 +95,8 @@ std::vector<Tenant> list(db::Tx& tx, int limit, const std::optional<std::string>
     return out;
 }
 
-Tenant insert(db::Tx& tx, const std::string& name, const std::string& slug) {
-    return tenant_from(tx.exec(kInsert, {name, slug}), 0);
+Tenant insert(db::Tx& tx, const std::string& name, const std::string& slug, const std::optional<std::string>& plan_id) {
+    return tenant_from(tx.exec(kInsert, {name, slug, plan_id}), 0);
 }
 
 bool set_status(db::Tx& tx, const std::string& id, const std::string& status, const std::optional<std::string>& reason) {
@@ -101,8 +104,8 @@ bool set_status(db::Tx& tx, const std::string& id, const std::string& status, co
 }
 
 bool update(db::Tx& tx, const std::string& id, const std::optional<std::string>& name,
-            const std::optional<std::string>& plan_id, const std::optional<std::string>& limit_overrides_json) {
-    return tx.exec(kUpdate, {id, name, plan_id, limit_overrides_json}).affected() == 1;
+            const std::optional<std::string>& plan_id, const std::optional<std::string>& limit_overrides_patch) {
+    return tx.exec(kUpdate, {id, name, plan_id, limit_overrides_patch}).affected() == 1;
 }
 
 std::optional<std::string> lock_plan(db::Tx& tx, const std::string& id) {

@@ -15,10 +15,13 @@ std::optional<Tenant> by_id(db::Tx& tx, const std::string& id);
 /// Newest first, keyset after (created_at, id).
 std::vector<Tenant> list(db::Tx& tx, int limit, const std::optional<std::string>& after_created,
                          const std::optional<std::string>& after_id);
-Tenant insert(db::Tx& tx, const std::string& name, const std::string& slug);
+/// A new tenant on `plan_id`, or on the default plan when none is given.
+Tenant insert(db::Tx& tx, const std::string& name, const std::string& slug, const std::optional<std::string>& plan_id);
 bool set_status(db::Tx& tx, const std::string& id, const std::string& status, const std::optional<std::string>& reason);
+/// Changes what is given; `limit_overrides_patch` is merged into the overrides (a null value
+/// removes that override).
 bool update(db::Tx& tx, const std::string& id, const std::optional<std::string>& name,
-            const std::optional<std::string>& plan_id, const std::optional<std::string>& limit_overrides_json);
+            const std::optional<std::string>& plan_id, const std::optional<std::string>& limit_overrides_patch);
 /// The tenant's plan, its row locked until the transaction ends (plan changes are recorded in order).
 std::optional<std::string> lock_plan(db::Tx& tx, const std::string& id);
 /// Records that the tenant moves from one plan to another now (the billing history of pro rata charges).

@@ -23,7 +23,7 @@ import { Loading } from './components/ui'
 
 // The super-admin portal is its own chunk: tenant users never download it.
 const OverviewPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.OverviewPage })))
-const PlansPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.PlansPage })))
+const PlansPage = lazy(() => import('./pages/admin/PlansPage').then((m) => ({ default: m.PlansPage })))
 const InvoicesPage = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.InvoicesPage })))
 const InvoiceDetailPage = lazy(() => import('./pages/admin/InvoiceDetailPage').then((m) => ({ default: m.InvoiceDetailPage })))
 const AdminDomainsPage = lazy(() => import('./pages/admin/AdminDomainsPage').then((m) => ({ default: m.AdminDomainsPage })))

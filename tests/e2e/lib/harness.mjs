@@ -82,6 +82,13 @@ export async function openBrowser(spec, { allow403 = false, permissions = [] } =
     baseURL: BASE,
   })
   if (permissions.length) await ctx.grantPermissions(permissions, { origin: BASE })
+  // The server's Content-Security-Policy must never get in the app's way: every violation (also
+  // one Chromium would only report, not log) becomes a console error, which fails the spec.
+  await ctx.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'an inline resource'} at ${e.sourceFile || location.href}:${e.lineNumber}`)
+    })
+  })
   ctx.setDefaultTimeout(10_000)
   ctx.setDefaultNavigationTimeout(15_000)
   const state = { allow403 }

@@ -62,7 +62,22 @@ export interface Plan {
   currency?: string
   overage_cents_per_1000?: number | null
   limits?: PlanLimits
+  /** Retired plans take no new tenants; the tenants on one keep it. */
   retired?: boolean
+  /** The plan new tenants get unless another is chosen. */
+  is_default?: boolean
+  /** Super admin reads: tenants on the plan. */
+  tenants_count?: number
+}
+
+/** POST /admin/billing/close-period: what `dispatchhub admin close-period` does, with its summary line. */
+export interface CloseResult {
+  period: string
+  period_start: string
+  period_end: string
+  created: number
+  existing: number
+  summary: string
 }
 
 /** GET /me: the caller, its role, and for tenant users the tenant and its plan. */

@@ -311,21 +311,27 @@ export interface Column<T> {
   className?: string
 }
 
+/**
+ * A table. `stacked`: on a phone each row becomes a block of "Header: value" lines instead of a
+ * table that scrolls sideways (each cell carries its column's header for that).
+ */
 export function DataTable<T>({
   caption,
   columns,
   rows,
   rowKey,
   rowClassName,
+  stacked,
 }: {
   caption: string
   columns: Column<T>[]
   rows: T[]
   rowKey: (row: T, index: number) => string
   rowClassName?: (row: T) => string | undefined
+  stacked?: boolean
 }) {
   return (
-    <div className="table-wrap">
+    <div className={stacked ? 'table-wrap table-stack' : 'table-wrap'}>
       <table>
         <caption className="sr-only">{caption}</caption>
         <thead>
@@ -341,7 +347,7 @@ export function DataTable<T>({
           {rows.map((r, i) => (
             <tr key={rowKey(r, i)} className={rowClassName?.(r)}>
               {columns.map((c) => (
-                <td key={c.header} className={c.className}>
+                <td key={c.header} className={c.className} data-label={c.header}>
                   {c.cell(r)}
                 </td>
               ))}

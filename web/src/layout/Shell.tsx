@@ -3,6 +3,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom'
 import type { Role } from '../api/types'
 import { ROLE_LABELS, useAuth } from '../auth/AuthContext'
 import { UsageMeter, useUsage } from '../components/UsageMeter'
+import { useUnreadInbox } from '../lib/unreadInbox'
 
 interface NavItem {
   to: string
@@ -51,6 +52,8 @@ export function Shell() {
   const mainRef = useRef<HTMLElement>(null)
   const role = me?.user.role ?? 'tenant_member'
   const isTenant = role !== 'super_admin'
+  const unread = useUnreadInbox(isTenant && !!me, location.pathname)
+  const unreadId = useId()
 
   // Keep the session fresh: a navigation or a return to the window re-reads /me now and then, so a
   // suspension or a role change shows even on pages that make no request of their own.
@@ -101,14 +104,22 @@ export function Shell() {
       <nav className="sidenav" aria-label="Main">
         <ul>
           {navItemsFor(role).map((item) => (
-            <li key={item.to}>
+            <li key={item.to} className={item.to === '/inbox' && unread ? 'has-badge' : undefined}>
               <Link
                 to={item.to}
                 className={isActive(item, location.pathname) ? 'active' : undefined}
                 aria-current={isActive(item, location.pathname) ? 'page' : undefined}
+                aria-describedby={item.to === '/inbox' && unread ? unreadId : undefined}
               >
                 {item.label}
               </Link>
+              {/* Beside the link, not in it: the link's name stays "Inbox". */}
+              {item.to === '/inbox' && unread ? (
+                <span className="nav-badge" id={unreadId} data-testid="inbox-unread">
+                  {unread}
+                  <span className="sr-only"> unread</span>
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>

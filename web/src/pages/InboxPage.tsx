@@ -18,6 +18,7 @@ import {
   TextField,
 } from '../components/ui'
 import { saveBlob } from '../lib/download'
+import { notifyInboxChanged } from '../lib/unreadInbox'
 import { formatBytes, formatDate } from '../lib/format'
 import { useAction, usePaged, useResource } from '../lib/hooks'
 import { checkField } from '../lib/validation'
@@ -96,7 +97,10 @@ export function InboxMessagePage() {
   const openedUnread = msg.data && !msg.data.read ? msg.data.id : null
   useEffect(() => {
     if (!openedUnread) return
-    void mark.run(async () => setCurrent(await api.patch<InboxMessageDetail>(path, { read: true })))
+    void mark.run(async () => {
+      setCurrent(await api.patch<InboxMessageDetail>(path, { read: true }))
+      notifyInboxChanged()
+    })
   }, [openedUnread, path, mark.run])
 
   if (msg.loading) return <Loading />
@@ -109,7 +113,11 @@ export function InboxMessagePage() {
     )
   const m = current ?? msg.data
   const body = m.text?.trim() ? m.text : m.html_text ?? ''
-  const setRead = (read: boolean) => void mark.run(async () => setCurrent(await api.patch<InboxMessageDetail>(path, { read })))
+  const setRead = (read: boolean) =>
+    void mark.run(async () => {
+      setCurrent(await api.patch<InboxMessageDetail>(path, { read }))
+      notifyInboxChanged()
+    })
   return (
     <div className="page">
       <PageHeader

@@ -6,6 +6,7 @@ import { MemoryRouter } from 'react-router-dom'
 import { api } from '../api/client'
 import { AppRoutes } from '../App'
 import { AuthProvider, canVisit } from '../auth/AuthContext'
+import { ADMIN_TENANT, ROOT_ME } from '../test/fakeServer'
 
 type Handler = (init: RequestInit, url: URL) => Response | Promise<Response>
 
@@ -23,18 +24,7 @@ const suspendedRes = () =>
     request_id: 'rid-susp',
   })
 
-const TENANT = {
-  id: 't1',
-  name: 'Acme GmbH',
-  slug: 'acme',
-  status: 'active',
-  status_reason: null,
-  plan_id: 'p1',
-  plan_name: 'Standard',
-  limit_overrides: {},
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-}
+const TENANT = ADMIN_TENANT
 const user = (id: string, email: string, role: string, status = 'active') => ({
   id,
   tenant_id: 't1',
@@ -48,7 +38,6 @@ const user = (id: string, email: string, role: string, status = 'active') => ({
 })
 const ADMIN = user('u1', 'admin@acme.test', 'tenant_admin')
 const ME = { user: ADMIN, role: 'tenant_admin', tenant: TENANT, plan: { id: 'p1', name: 'Standard', limits: {} } }
-const ROOT_ME = { user: { id: 'r', email: 'root@x.test', name: '', role: 'super_admin' }, role: 'super_admin', tenant: null, plan: null }
 
 function installFetch(routes: Record<string, Handler>) {
   const calls: { key: string; init: RequestInit; url: URL }[] = []

@@ -31,6 +31,23 @@ export const TENANT_ME = {
   plan: { id: 'p1', name: 'Standard', limits: { attachment_bytes: 10 * 1024 * 1024 } },
 }
 
+/** GET /me of a super admin. */
+export const ROOT_ME = { user: { id: 'r', email: 'root@x.test', name: '', role: 'super_admin' }, role: 'super_admin', tenant: null, plan: null }
+
+/** A tenant as GET /admin/tenants/{id} answers it. */
+export const ADMIN_TENANT = {
+  id: 't1',
+  name: 'Acme GmbH',
+  slug: 'acme',
+  status: 'active',
+  status_reason: null,
+  plan_id: 'p1',
+  plan_name: 'Standard',
+  limit_overrides: {},
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+}
+
 /** Installs the fake; a signed-in tenant admin unless `signedIn` is false. Unknown routes answer 404. */
 export function installFetch(routes: Record<string, Handler>, signedIn = true): Call[] {
   const calls: Call[] = []

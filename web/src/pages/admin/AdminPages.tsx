@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
-import { api } from '../../api/client'
-import type { Plan, PlatformOverview, WorkerStatus } from '../../api/types'
+import { api, ApiError, fieldLabel } from '../../api/client'
+import type { CloseResult, PlatformOverview, WorkerStatus } from '../../api/types'
 import {
   Button,
   DataTable,
@@ -9,18 +9,16 @@ import {
   FormError,
   Loading,
   Notice,
-  PagedTable,
   PageHeader,
   Section,
   Stat,
   StatusBadge,
   TextField,
 } from '../../components/ui'
-import { displayValue, formatDate, formatNumber } from '../../lib/format'
-import { useAction, usePaged, useResource } from '../../lib/hooks'
-import { hasErrors, validate, type FieldErrors } from '../../lib/validation'
+import { formatDate, formatNumber } from '../../lib/format'
+import { useAction, useResource } from '../../lib/hooks'
 import { AuditTable } from '../../components/AuditTable'
-import { formatMoney, InvoiceTable } from '../../components/billing'
+import { InvoiceTable } from '../../components/billing'
 
 function seconds(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—'
@@ -90,136 +88,115 @@ export function OverviewPage() {
   )
 }
 
-export function PlansPage() {
-  const plans = usePaged<Plan>((cursor, signal) => api.list<Plan>('/admin/plans', { include_retired: 'true', limit: 100, cursor }, signal), [])
-  return (
-    <div className="page">
-      <PageHeader title="Plans">Quotas and prices offered to tenants.</PageHeader>
-      <div className="split">
-        <div>
-          <PagedTable
-            list={plans}
-            what="plans"
-            empty="No plans defined."
-            caption="Plans"
-            rowKey={(p) => p.id}
-            columns={[
-              { header: 'Name', cell: (p) => p.name },
-              { header: 'Price', className: 'num', cell: (p) => formatMoney(p.price_cents, p.currency) },
-              { header: 'Emails per period', className: 'num', cell: (p) => displayValue(p.limits?.emails_per_period) },
-              { header: 'Recipients per dispatch', className: 'num', cell: (p) => displayValue(p.limits?.recipients_per_dispatch) },
-              { header: 'Vendors', className: 'num', cell: (p) => displayValue(p.limits?.vendors) },
-              { header: 'Users', className: 'num', cell: (p) => displayValue(p.limits?.users) },
-              { header: 'Overage / 1000', className: 'num', cell: (p) => formatMoney(p.overage_cents_per_1000, p.currency) },
-              { header: 'Status', cell: (p) => (p.retired ? 'retired' : 'offered') },
-            ]}
-          />
-        </div>
-        <NewPlan onCreated={(p) => plans.setItems((items) => [...items, p])} />
-      </div>
-    </div>
-  )
+/** YYYY-MM of the month `offset` months from the running one, in UTC (billing periods are UTC months). */
+export function utcMonth(now: Date, offset = 0): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1))
+  return d.toISOString().slice(0, 7)
 }
 
-const PLAN_FIELDS = {
-  name: { label: 'Name', required: true, singleLine: true, maxLength: 100 },
-  price: { label: 'Monthly price', required: true, pattern: /^\d+(\.\d{1,2})?$/, patternMessage: 'Monthly price is an amount such as 49 or 49.90.' },
-  currency: { label: 'Currency', required: true, pattern: /^[A-Z]{3}$/, patternMessage: 'Currency is a three-letter code such as EUR.' },
-  emails: { label: 'Emails per period', required: true, pattern: /^\d+$/, patternMessage: 'Emails per period is a whole number.' },
-  recipients: { label: 'Recipients per dispatch', required: true, pattern: /^\d+$/, patternMessage: 'Recipients per dispatch is a whole number.' },
-  vendors: { label: 'Vendors', required: true, pattern: /^\d+$/, patternMessage: 'Vendors is a whole number.' },
-  users: { label: 'Users', required: true, pattern: /^\d+$/, patternMessage: 'Users is a whole number.' },
-  attachmentMb: { label: 'Attachment size (MB)', required: true, pattern: /^\d+$/, patternMessage: 'Attachment size is a whole number of MB.' },
-  rate: { label: 'Send rate per second', required: true, pattern: /^\d+(\.\d+)?$/, patternMessage: 'Send rate is a number; 0 means no limit.' },
-  overage: { label: 'Overage per 1000 emails', pattern: /^\d+(\.\d{1,2})?$/, patternMessage: 'Overage is an amount such as 1.50.' },
-}
-type PlanDraft = Record<keyof typeof PLAN_FIELDS, string>
+/**
+ * "Close period now": what `dispatchhub admin close-period` does, behind the same explanation the
+ * command's help gives and answered with the line it prints.
+ */
+function ClosePeriod({ onClosed }: { onClosed: () => void }) {
+  const now = new Date()
+  const [open, setOpen] = useState(false)
+  const [period, setPeriod] = useState(utcMonth(now, -1))
+  const [error, setError] = useState('')
+  const [result, setResult] = useState<CloseResult | null>(null)
+  const close = useAction()
+  const running = utcMonth(now)
+  const valid = /^\d{4}-(0[1-9]|1[0-2])$/.test(period)
 
-function NewPlan({ onCreated }: { onCreated: (p: Plan) => void }) {
-  const empty: PlanDraft = {
-    name: '',
-    price: '',
-    currency: 'EUR',
-    emails: '',
-    recipients: '',
-    vendors: '',
-    users: '',
-    attachmentMb: '10',
-    rate: '0',
-    overage: '',
-  }
-  const [draft, setDraft] = useState<PlanDraft>(empty)
-  const [errors, setErrors] = useState<FieldErrors>({})
-  const [created, setCreated] = useState<Plan | null>(null)
-  const create = useAction()
-  const cents = (v: string) => Math.round(Number(v) * 100)
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault()
-    const v = validate(draft, PLAN_FIELDS)
-    setErrors(v)
-    setCreated(null)
-    if (hasErrors(v)) return
-    const p = await create.run(() =>
-      api.post<Plan>('/admin/plans', {
-        name: draft.name.trim(),
-        price_cents: cents(draft.price),
-        currency: draft.currency,
-        overage_cents_per_1000: draft.overage ? cents(draft.overage) : null,
-        limits: {
-          emails_per_period: Number(draft.emails),
-          recipients_per_dispatch: Number(draft.recipients),
-          vendors: Number(draft.vendors),
-          users: Number(draft.users),
-          attachment_bytes: Number(draft.attachmentMb) * 1024 * 1024,
-          send_rate_per_second: Number(draft.rate),
-        },
-      }),
-    )
-    if (p) {
-      setCreated(p)
-      setDraft(empty)
-      onCreated(p)
+    setResult(null)
+    if (!valid) return setError('Period is a month such as 2026-05.')
+    if (period > running) return setError('That month has not begun yet.')
+    setError('')
+    const r = await close.run(() => api.post<CloseResult>('/admin/billing/close-period', { period }))
+    if (r) {
+      setResult(r)
+      setOpen(false)
+      onClosed()
     }
   }
-  const field = (k: keyof PlanDraft, extra: { inputMode?: 'numeric' | 'decimal' } = {}) => (
-    <TextField
-      label={PLAN_FIELDS[k].label}
-      name={k}
-      required={'required' in PLAN_FIELDS[k]}
-      value={draft[k]}
-      onChange={(e) => setDraft((d) => ({ ...d, [k]: e.target.value }))}
-      error={errors[k]}
-      {...extra}
-    />
-  )
+
   return (
-    <Section title="New plan">
-      <form className="form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="New plan">
-        <FormError error={create.error} />
-        {created ? <Notice kind="success">Plan {created.name} created.</Notice> : null}
-        {field('name')}
-        {field('price', { inputMode: 'decimal' })}
-        {field('currency')}
-        {field('emails', { inputMode: 'numeric' })}
-        {field('recipients', { inputMode: 'numeric' })}
-        {field('vendors', { inputMode: 'numeric' })}
-        {field('users', { inputMode: 'numeric' })}
-        {field('attachmentMb', { inputMode: 'numeric' })}
-        {field('rate', { inputMode: 'decimal' })}
-        {field('overage', { inputMode: 'decimal' })}
-        <Button type="submit" variant="primary" busy={create.pending}>
-          Create plan
-        </Button>
-      </form>
-    </Section>
+    <>
+      {result ? (
+        <Notice kind="success">
+          <span data-testid="close-summary">{result.summary}</span>. New invoices are drafts: issue them from their page.
+        </Notice>
+      ) : null}
+      {open ? (
+        <form className="card form confirm-box" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="Close billing period">
+          <FormError error={close.error} shownFields={['period']} />
+          <p>
+            Invoice every tenant for a finished billing period. Safe to repeat: a tenant already invoiced for the period gets no
+            second invoice.
+          </p>
+          <TextField
+            label="Period (month, UTC)"
+            name="period"
+            type="month"
+            required
+            value={period}
+            onChange={(e) => setPeriod(e.target.value)}
+            error={error || fieldError(close.error, 'period')}
+            hint="The last finished month unless you choose another."
+          />
+          {period === running ? (
+            <Notice kind="warning">
+              {period} is still running: its invoices charge what was sent so far, and later sends of this month are not invoiced
+              unless you void those invoices and close the month again.
+            </Notice>
+          ) : null}
+          <div className="form-actions">
+            <Button type="submit" variant="primary" busy={close.pending}>
+              Close period {valid ? period : ''}
+            </Button>
+            <Button variant="ghost" onClick={() => setOpen(false)}>
+              Back
+            </Button>
+          </div>
+        </form>
+      ) : null}
+      {!open ? (
+        <div className="form-actions">
+          <Button
+            onClick={() => {
+              setOpen(true)
+              setResult(null)
+              close.clearError()
+            }}
+          >
+            Close period now
+          </Button>
+        </div>
+      ) : null}
+    </>
   )
+}
+
+function fieldError(error: unknown, field: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined
+  const message = error.fieldErrors.find((f) => f.field === field)?.message
+  return message ? `${fieldLabel(field)} ${message}` : undefined
 }
 
 export function InvoicesPage() {
+  const [generation, setGeneration] = useState(0)
   return (
     <div className="page">
       <PageHeader title="Invoices">Billing across tenants. Each tenant's running period shows as a preview on its page.</PageHeader>
-      <InvoiceTable path="/admin/invoices" caption="Invoices" empty="No invoices yet. Invoices are drawn up when a billing period closes." />
+      <ClosePeriod onClosed={() => setGeneration((g) => g + 1)} />
+      <InvoiceTable
+        key={generation}
+        path="/admin/invoices"
+        caption="Invoices"
+        empty="No invoices yet. Invoices are drawn up when a billing period closes: the server closes the last finished month on its own, or now with “Close period now”."
+      />
     </div>
   )
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Plan, PlanLimits, Tenant, TenantCreated } from '../../api/types'
+import type { Plan, Tenant, TenantCreated } from '../../api/types'
 import {
   Button,
   DataTable,
@@ -20,7 +20,8 @@ import {
 } from '../../components/ui'
 import { formatBytes, formatDate, formatDay, formatNumber } from '../../lib/format'
 import { useAction, usePaged, useResource } from '../../lib/hooks'
-import { InvoicePreviewSection } from '../../components/billing'
+import { formatMoney, InvoicePreviewSection } from '../../components/billing'
+import { LIMIT_SPECS, limitInput, overridePatch, overridesOf, parseLimit, type LimitSpec } from './limits'
 import { hasErrors, MIN_PASSWORD_LENGTH, SLUG_RE, validate, type FieldErrors } from '../../lib/validation'
 
 export function slugify(name: string): string {
@@ -165,18 +166,31 @@ export function TenantsPage() {
   )
 }
 
-const EMPTY_TENANT = { name: '', slug: '', admin_email: '', admin_password: '' }
+const EMPTY_TENANT = { name: '', slug: '', admin_name: '', admin_email: '', admin_password: '', plan_id: '' }
 
 export function validateNewTenant(form: typeof EMPTY_TENANT): FieldErrors {
   return validate(form, {
     name: { label: 'Name', required: true, singleLine: true, maxLength: 200 },
     slug: { label: 'Slug', required: true, pattern: SLUG_RE, patternMessage: 'Slug: lowercase letters, digits and dashes (max 63).' },
+    admin_name: { label: 'Admin name', singleLine: true, maxLength: 200 },
     admin_email: { label: 'Admin email', required: true, email: true },
     admin_password: { label: 'Admin password', required: true, minLength: MIN_PASSWORD_LENGTH, maxLength: 256 },
   })
 }
 
+/** The plans a new tenant may start on (retired ones take no one new), the default first. */
+export function offeredPlans(plans: Plan[]): Plan[] {
+  return plans.filter((p) => p && typeof p.id === 'string' && !p.retired).sort((a, b) => Number(!!b.is_default) - Number(!!a.is_default))
+}
+
+function planLabel(p: Plan): string {
+  const price = typeof p.price_cents === 'number' ? ` · ${formatMoney(p.price_cents, p.currency)} a month` : ''
+  return `${p.name}${price}${p.is_default ? ' (default)' : ''}`
+}
+
 function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
+  const plans = useResource((signal) => api.list<Plan>('/admin/plans', { include_retired: 'false', limit: 100 }, signal), [])
+  const offered = offeredPlans(plans.data?.items ?? [])
   const [form, setForm] = useState(EMPTY_TENANT)
   const [slugTouched, setSlugTouched] = useState(false)
   const [errors, setErrors] = useState<FieldErrors>({})
@@ -191,12 +205,15 @@ function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
     setErrors(v)
     setCreated(null)
     if (hasErrors(v)) return
+    const planId = form.plan_id || offered[0]?.id
     const t = await create.run(() =>
       api.post<TenantCreated>('/admin/tenants', {
         name: form.name.trim(),
         slug: form.slug.trim(),
+        ...(form.admin_name.trim() ? { admin_name: form.admin_name.trim() } : {}),
         admin_email: form.admin_email.trim(),
         admin_password: form.admin_password,
+        ...(planId ? { plan_id: planId } : {}),
       }),
     )
     if (t) {
@@ -211,12 +228,13 @@ function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
   return (
     <Section title="New tenant">
       <form className="form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="New tenant">
-        <FormError error={create.error} shownFields={['name', 'slug', 'admin_email', 'admin_password']} />
+        <FormError error={create.error} shownFields={['name', 'slug', 'plan_id', 'admin_name', 'admin_email', 'admin_password']} />
         {created ? (
           <Notice kind="success">
             Tenant <Link to={`/admin/tenants/${encodeURIComponent(created.id)}`}>{created.name}</Link> created (workspace{' '}
             <code>{created.slug}</code>
-            {created.admin?.email ? `, admin ${created.admin.email}` : ''}).
+            {created.plan_name ? `, plan ${created.plan_name}` : ''}
+            {created.admin?.email ? `, admin ${created.admin.email}${created.admin.name ? ` (${created.admin.name})` : ''}` : ''}).
           </Notice>
         ) : null}
         <TextField
@@ -241,6 +259,28 @@ function NewTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
           }}
           error={errorOf('slug')}
           hint="Users type this as their workspace when signing in."
+        />
+        {offered.length ? (
+          <SelectField
+            label="Plan"
+            name="plan_id"
+            value={form.plan_id || offered[0].id}
+            onChange={(e) => setForm((f) => ({ ...f, plan_id: e.target.value }))}
+            options={offered.map((p) => ({ value: p.id, label: planLabel(p) }))}
+            error={errorOf('plan_id')}
+            hint="Retired plans are not offered. The plan can be changed later on the tenant's page."
+          />
+        ) : plans.loading ? null : (
+          <p className="muted small">The tenant starts on the default plan{plans.error ? ' (plans could not be loaded)' : ''}.</p>
+        )}
+        <TextField
+          label="Admin name"
+          name="admin_name"
+          autoComplete="off"
+          value={form.admin_name}
+          onChange={(e) => setForm((f) => ({ ...f, admin_name: e.target.value }))}
+          error={errorOf('admin_name')}
+          hint="The first tenant admin's display name."
         />
         <TextField
           label="Admin email"
@@ -277,24 +317,93 @@ function fieldErrorsOf(error: unknown): FieldErrors {
   return out
 }
 
-const LIMITS: { key: keyof PlanLimits; label: string; format?: (n: number) => string }[] = [
-  { key: 'emails_per_period', label: 'Emails per period' },
-  { key: 'recipients_per_dispatch', label: 'Recipients per dispatch' },
-  { key: 'vendors', label: 'Vendors' },
-  { key: 'users', label: 'Users' },
-  { key: 'send_rate_per_second', label: 'Send rate (per second)' },
-  { key: 'attachment_bytes', label: 'Attachment size', format: formatBytes },
-]
-
-function limitText(n: number | null | undefined, format?: (n: number) => string): string {
+function limitText(spec: LimitSpec, n: number | null | undefined): string {
   if (n === null || n === undefined) return '—'
-  return format ? format(n) : formatNumber(n)
+  if (spec.unit === 'mb') return formatBytes(n)
+  if (spec.unit === 'rate' && n === 0) return 'no limit'
+  return formatNumber(n)
+}
+
+/**
+ * One row's override: shown, set or changed inline (checked as the server checks it), cleared so
+ * the plan's limit applies again. Each save sends only this limit (the API merges overrides).
+ */
+function OverrideCell({ tenant, spec, onSaved }: { tenant: Tenant; spec: LimitSpec; onSaved: (t: Tenant) => void }) {
+  const current = overridesOf(tenant.limit_overrides)[spec.key]
+  const [editing, setEditing] = useState(false)
+  const [text, setText] = useState('')
+  const [error, setError] = useState('')
+  const save = useAction()
+  const send = async (value: number | null) => {
+    const t = await save.run(() => api.patch<Tenant>(`/admin/tenants/${encodeURIComponent(tenant.id)}`, overridePatch(spec.key, value)))
+    if (t) {
+      setEditing(false)
+      onSaved(t)
+    }
+  }
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault()
+    const parsed = parseLimit(spec, text)
+    if ('error' in parsed) return setError(parsed.error)
+    setError('')
+    void send(parsed.value)
+  }
+  if (editing) {
+    const refused = fieldErrorsOf(save.error)[`limit_overrides.${spec.key}`]
+    const serverError = refused ? `${spec.label} ${refused}` : undefined
+    const label = spec.unit === 'mb' ? `${spec.label} override (MB)` : `${spec.label} override`
+    return (
+      <form className="inline-form override-form" onSubmit={onSubmit} noValidate aria-label={`Override ${spec.label}`}>
+        <TextField
+          label={label}
+          name={spec.key}
+          value={text}
+          inputMode={spec.unit === 'count' ? 'numeric' : 'decimal'}
+          onChange={(e) => setText(e.target.value)}
+          error={error || serverError}
+          autoFocus
+        />
+        <FormError error={save.error} shownFields={[`limit_overrides.${spec.key}`]} />
+        <div className="form-actions">
+          <Button type="submit" small variant="primary" busy={save.pending}>
+            Save
+          </Button>
+          <Button small variant="ghost" onClick={() => setEditing(false)}>
+            Cancel
+          </Button>
+        </div>
+      </form>
+    )
+  }
+  return (
+    <span className="override-cell">
+      <span data-testid={`override-${spec.key}`}>{limitText(spec, current)}</span>{' '}
+      <Button
+        small
+        onClick={() => {
+          setText(limitInput(spec, current))
+          setError('')
+          save.clearError()
+          setEditing(true)
+        }}
+        aria-label={`${current === undefined ? 'Set' : 'Change'} override for ${spec.label}`}
+      >
+        {current === undefined ? 'Set' : 'Change'}
+      </Button>
+      {current !== undefined ? (
+        <Button small variant="ghost" busy={save.pending} onClick={() => void send(null)} aria-label={`Clear override for ${spec.label}`}>
+          Clear
+        </Button>
+      ) : null}
+      <FormError error={editing ? null : save.error} />
+    </span>
+  )
 }
 
 export function TenantDetailPage() {
   const { id = '' } = useParams()
   const tenant = useResource((signal) => api.get<Tenant>(`/admin/tenants/${encodeURIComponent(id)}`, undefined, signal), [id])
-  // The plan catalogue comes with the plans feature; until then the detail page shows the tenant's plan name only.
+  // Every plan, retired ones too: a tenant on a retired plan still shows its limits.
   const plans = useResource((signal) => api.list<Plan>('/admin/plans', { limit: 100 }, signal), [])
   const [pending, setPending] = useState<StatusAction | null>(null)
   const [planId, setPlanId] = useState('')
@@ -316,7 +425,6 @@ export function TenantDetailPage() {
   }
   const planList = (plans.data?.items ?? []).filter((p) => p && typeof p.id === 'string')
   const plan = planList.find((p) => p.id === t.plan_id)
-  const overrides = t.limit_overrides && typeof t.limit_overrides === 'object' ? t.limit_overrides : {}
   const choosable = planList.filter((p) => !p.retired || p.id === t.plan_id)
 
   const onChangePlan = async (e: FormEvent) => {
@@ -325,7 +433,7 @@ export function TenantDetailPage() {
     if (!planId || planId === t.plan_id) return
     const updated = await changePlan.run(() => api.patch<Tenant>(`/admin/tenants/${encodeURIComponent(t.id)}`, { plan_id: planId }))
     if (updated) {
-      tenant.setData(updated)
+      tenant.setData({ ...t, ...updated })
       setPlanChanged(true)
     }
   }
@@ -410,32 +518,28 @@ export function TenantDetailPage() {
           </dl>
         </Section>
         <Section title="Plan and limits">
-          {plan || LIMITS.some((l) => (overrides as PlanLimits)[l.key] != null) ? (
-            <table className="table-compact">
-              <caption className="sr-only">Limits of {t.name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Limit</th>
-                  <th scope="col">Plan {t.plan_name ?? ''}</th>
-                  <th scope="col">Override</th>
+          <table className="table-compact limits-table">
+            <caption className="sr-only">Limits of {t.name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Limit</th>
+                <th scope="col">Plan {t.plan_name ?? ''}</th>
+                <th scope="col">Override</th>
+              </tr>
+            </thead>
+            <tbody>
+              {LIMIT_SPECS.map((l) => (
+                <tr key={l.key}>
+                  <th scope="row">{l.label}</th>
+                  <td>{plan ? limitText(l, plan.limits?.[l.key]) : '—'}</td>
+                  <td>
+                    <OverrideCell tenant={t} spec={l} onSaved={(u) => tenant.setData({ ...t, ...u })} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {LIMITS.map((l) => (
-                  <tr key={l.key}>
-                    <th scope="row">{l.label}</th>
-                    <td>{plan ? limitText(plan.limits?.[l.key], l.format) : '—'}</td>
-                    <td>{limitText((overrides as PlanLimits)[l.key], l.format)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p className="muted">
-              On the <strong>{t.plan_name || 'default'}</strong> plan, without overrides. The plan's limits show here once
-              the plan catalogue is available on this server.
-            </p>
-          )}
+              ))}
+            </tbody>
+          </table>
+          <p className="muted small">An override wins over the plan's limit for this tenant only and applies at once.</p>
           {choosable.length ? (
             <form className="form inline-form" onSubmit={(e) => void onChangePlan(e)} aria-label="Change plan">
               <FormError error={changePlan.error} />

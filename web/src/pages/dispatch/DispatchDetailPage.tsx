@@ -20,6 +20,7 @@ import {
 } from '../../components/ui'
 import { formatDate, formatNumber } from '../../lib/format'
 import { useAction, usePaged } from '../../lib/hooks'
+import { plural } from './confirmSend'
 import { deliveryReason, DELIVERY_STATES, doneCount, isActiveDispatch, progressText } from './progress'
 
 export const POLL_INTERVAL_MS = 1500
@@ -120,7 +121,7 @@ export function DispatchDetailPage() {
         <section className="notice notice-info approval-box" aria-label="Approval">
           <div>
             <p>
-              This dispatch goes to {formatNumber(total)} recipients, above the workspace’s approval threshold. Nothing is
+              This dispatch goes to {plural(total, 'recipient', 'recipients')}, above the workspace’s approval threshold. Nothing is
               sent until a tenant admin other than its author approves it.
             </p>
             {control.error ? <p className="field-error">{errorMessage(control.error)}</p> : null}
@@ -223,6 +224,7 @@ export function DispatchDetailPage() {
           <>
             <DataTable
               caption="Deliveries"
+              stacked
               rows={deliveries.items}
               rowKey={(x) => x.id}
               columns={[
