@@ -96,16 +96,17 @@ void throw_missing_value(const std::string& field, const std::string& who) {
 
 /// {{dispatch.reference}} needs the dispatch to have a reference.
 void check_reference_value(const MessageTemplate& tmpl, const DispatchRequest& req) {
-    if (tmpl.fields().count("dispatch.reference") && (!req.reference || req.reference->empty()))
+    if (tmpl.required_fields().count("dispatch.reference") && (!req.reference || req.reference->empty()))
         throw Error(ErrorKind::unprocessable, "missing_merge_value",
                     "The message uses {{dispatch.reference}} but the dispatch has no reference.")
             .with("field", "dispatch.reference");
 }
 
-/// The merge fields whose value comes from each recipient, in the template's order.
+/// The merge fields whose value comes from each recipient and that have no default, in the
+/// template's order (a field with a default is never missing).
 std::vector<std::string> recipient_fields(const MessageTemplate& tmpl) {
     std::vector<std::string> out;
-    for (auto& field : tmpl.fields())
+    for (auto& field : tmpl.required_fields())
         if (is_recipient_field(field)) out.push_back(field);
     return out;
 }

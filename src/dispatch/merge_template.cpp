@@ -1,5 +1,6 @@
 #include "dispatch/merge_template.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -43,6 +44,81 @@ bool is_custom_key(std::string_view key) {
                 "tenant.name, dispatch.reference.");
     e.with("field", shown);
     throw e;
+}
+
+Error malformed(std::string_view merge_field, const std::string& message) {
+    Error e(ErrorKind::unprocessable, "malformed_merge_field", message);
+    if (!merge_field.empty()) e.with("merge_field", std::string(merge_field.substr(0, 100)));
+    return e;
+}
+
+/// The end of the field opened at `open` (the index of its "}}"). After a "|", quotes are honoured,
+/// so a default may hold "}}"; a backslash inside quotes escapes the next character.
+std::size_t find_close(std::string_view text, std::size_t open) {
+    bool after_bar = false, quoted = false;
+    for (std::size_t i = open + 2; i < text.size(); ++i) {
+        char c = text[i];
+        if (quoted) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '|') {
+            after_bar = true;
+        } else if (c == '"' && after_bar) {
+            quoted = true;
+        } else if (c == '}' && text.substr(i, 2) == "}}") {
+            return i;
+        }
+    }
+    auto name = trim_view(text.substr(open + 2, std::min<std::size_t>(text.find('|', open + 2) - open - 2, 100)));
+    if (quoted)
+        throw malformed(name, "The default of a merge field has no closing quote (write \\\" for a quote inside it).");
+    Error e = malformed("", "A merge field opened with {{ is not closed with }} (write \\{{ for a literal {{).");
+    e.with("offset", static_cast<std::int64_t>(open));
+    throw e;
+}
+
+/// The quoted default after "default:" (`rest` starts at the opening quote); what follows the
+/// closing quote must be blank.
+std::string parse_default(std::string_view name, std::string_view rest) {
+    if (rest.empty() || rest.front() != '"')
+        throw malformed(name, "The default of {{" + std::string(name) + "}} must be quoted, e.g. default: \"n/a\".");
+    std::string out;
+    std::size_t i = 1;
+    for (; i < rest.size() && rest[i] != '"'; ++i) {
+        if (rest[i] == '\\' && i + 1 < rest.size()) ++i;
+        out += rest[i];
+    }
+    if (i >= rest.size()) throw malformed(name, "The default of {{" + std::string(name) + "}} has no closing quote.");
+    if (!trim_view(rest.substr(i + 1)).empty())
+        throw malformed(name, "Only one quoted default may follow default: in {{" + std::string(name) + "}}.");
+    if (out.size() > kMaxMergeDefault)
+        throw malformed(name, "The default of {{" + std::string(name) + "}} is longer than " +
+                                  std::to_string(kMaxMergeDefault) + " characters.");
+    return out;
+}
+
+/// `inner` is what stands between "{{" and "}}".
+MergeField parse_field(std::string_view inner) {
+    auto bar = inner.find('|');
+    auto name = trim_view(inner.substr(0, bar));
+    if (!is_known_field(name)) throw_unknown(name);
+    if (bar == std::string_view::npos) return {std::string(name), std::nullopt};
+    auto filter = trim_view(inner.substr(bar + 1));
+    constexpr std::string_view kDefault = "default";
+    auto word_end = filter.find_first_of(": \t\r\n\"");
+    if (filter.substr(0, word_end) != kDefault) {
+        std::string shown(filter.substr(0, std::min<std::size_t>(word_end, 40)));
+        throw Error(
+            ErrorKind::unprocessable, "unknown_merge_filter",
+            "Unknown filter \"" + shown + "\" in {{" + std::string(name) + "}}; the only filter is default: \"text\".")
+            .with("merge_field", std::string(name));
+    }
+    auto rest = trim_view(filter.substr(kDefault.size()));
+    if (rest.empty() || rest.front() != ':')
+        throw malformed(name, "Write a colon after default in {{" + std::string(name) + "}}, e.g. default: \"n/a\".");
+    return {std::string(name), parse_default(name, trim_view(rest.substr(1)))};
 }
 
 void append_escaped(std::string& out, std::string_view value, Escape escape) {
@@ -130,22 +206,20 @@ MergeTemplate MergeTemplate::parse(std::string_view text) {
             literal += text[i++];
             continue;
         }
-        auto close = text.find("}}", i + 2);
-        if (close == std::string_view::npos) {
-            Error e(ErrorKind::unprocessable, "malformed_merge_field",
-                    "A merge field opened with {{ is not closed with }} (write \\{{ for a literal {{).");
-            e.with("offset", static_cast<std::int64_t>(i));
-            throw e;
-        }
-        auto name = trim_view(text.substr(i + 2, close - i - 2));
-        if (!is_known_field(name)) throw_unknown(name);
+        auto close = find_close(text, i);
+        auto field = parse_field(text.substr(i + 2, close - i - 2));
         flush();
-        t.segments_.push_back({true, std::string(name)});
-        t.fields_.emplace(name);
+        t.add_field(std::move(field));
         i = close + 2;
     }
     flush();
     return t;
+}
+
+void MergeTemplate::add_field(MergeField field) {
+    fields_.insert(field.name);
+    if (!field.fallback) required_.insert(field.name);
+    segments_.push_back({true, std::move(field.name), std::move(field.fallback)});
 }
 
 std::string MergeTemplate::render(const MergeContext& ctx, Escape escape) const {
@@ -155,16 +229,18 @@ std::string MergeTemplate::render(const MergeContext& ctx, Escape escape) const 
             out += s.text;
         } else if (auto v = ctx.value(s.text)) {
             append_escaped(out, *v, escape);
+        } else if (s.fallback) {
+            append_escaped(out, *s.fallback, escape);
         }
     }
     return out;
 }
 
 std::vector<std::string> MergeTemplate::missing(const MergeContext& ctx) const {
-    return missing_values(fields_, ctx);
+    return missing_values(required_, ctx);
 }
 
-std::string MergeTemplate::with_placeholders(std::string_view prefix, std::vector<std::string>& field_by_index) const {
+std::string MergeTemplate::with_placeholders(std::string_view prefix, std::vector<MergeField>& field_by_index) const {
     field_by_index.clear();
     std::string out;
     for (const auto& s : segments_) {
@@ -175,13 +251,13 @@ std::string MergeTemplate::with_placeholders(std::string_view prefix, std::vecto
         out += prefix;
         out += std::to_string(field_by_index.size());
         out += 'Z';
-        field_by_index.push_back(s.text);
+        field_by_index.push_back({s.text, s.fallback});
     }
     return out;
 }
 
 MergeTemplate MergeTemplate::from_placeholders(std::string_view text, std::string_view prefix,
-                                               const std::vector<std::string>& field_by_index) {
+                                               const std::vector<MergeField>& field_by_index) {
     MergeTemplate t;
     std::size_t start = 0;
     while (true) {
@@ -206,8 +282,7 @@ MergeTemplate MergeTemplate::from_placeholders(std::string_view text, std::strin
             continue;
         }
         if (pos > start) t.segments_.push_back({false, std::string(text.substr(start, pos - start))});
-        t.segments_.push_back({true, field_by_index[index]});
-        t.fields_.insert(field_by_index[index]);
+        t.add_field(field_by_index[index]);
         start = static_cast<std::size_t>(end - text.data());
     }
     return t;

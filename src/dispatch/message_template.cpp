@@ -13,7 +13,9 @@ MergeTemplate parse_in(std::string_view text, const char* where) {
     try {
         return MergeTemplate::parse(text);
     } catch (Error& e) {
+        // The request field holding the text, so the form can point at it.
         e.with("in", where);
+        e.item({{"field", std::string(where)}, {"reason", e.message()}});
         throw;
     }
 }
@@ -43,12 +45,19 @@ std::set<std::string> MessageTemplate::fields() const {
     return all;
 }
 
+std::set<std::string> MessageTemplate::required_fields() const {
+    std::set<std::string> all = subject.required_fields();
+    all.insert(text.required_fields().begin(), text.required_fields().end());
+    all.insert(html.required_fields().begin(), html.required_fields().end());
+    return all;
+}
+
 MessageTemplate prepare_markdown_message(std::string_view subject, std::string_view body_markdown) {
     MessageTemplate t;
     t.subject = parse_in(subject, "subject");
-    auto body = parse_in(body_markdown, "body");
+    auto body = parse_in(body_markdown, "body_markdown");
     std::string prefix = fresh_prefix(body_markdown);
-    std::vector<std::string> fields;
+    std::vector<MergeField> fields;
     std::string source = body.with_placeholders(prefix, fields);
     t.html = MergeTemplate::from_placeholders(mail::html_document(mail::markdown_to_html(source)), prefix, fields);
     t.text = MergeTemplate::from_placeholders(mail::markdown_to_text(source), prefix, fields);
@@ -58,9 +67,9 @@ MessageTemplate prepare_markdown_message(std::string_view subject, std::string_v
 MessageTemplate prepare_html_message(std::string_view subject, std::string_view body_html) {
     MessageTemplate t;
     t.subject = parse_in(subject, "subject");
-    auto body = parse_in(body_html, "body");
+    auto body = parse_in(body_html, "body_html");
     std::string prefix = fresh_prefix(body_html);
-    std::vector<std::string> fields;
+    std::vector<MergeField> fields;
     std::string source = body.with_placeholders(prefix, fields);
     std::string html = is_whole_document(source) ? source : mail::html_document(source);
     t.html = MergeTemplate::from_placeholders(html, prefix, fields);

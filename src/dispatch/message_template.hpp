@@ -19,11 +19,14 @@ struct MessageTemplate {
     MergeTemplate text;  ///< text/plain part
     MergeTemplate html;  ///< text/html part: a whole HTML document
 
-    /// Every merge field used anywhere (for require_values / missing_values at creation).
+    /// Every merge field used anywhere.
     std::set<std::string> fields() const;
+    /// The fields used somewhere without a default (for require_values / missing_values at creation).
+    std::set<std::string> required_fields() const;
 };
 
-/// Throws what MergeTemplate::parse throws, with extension `in` = "subject" or "body".
+/// Throws what MergeTemplate::parse throws, with extension `in` and an `errors` item naming the
+/// request field: "subject", "body_markdown" or "body_html".
 MessageTemplate prepare_markdown_message(std::string_view subject, std::string_view body_markdown);
 /// The HTML is used as given (wrapped in a document when it is a fragment); the text part is
 /// derived from it.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
+#include "dispatch/message_template.hpp"
 
 namespace dh::dispatch {
 namespace {
@@ -162,10 +163,11 @@ TEST(MergeTemplate, RequireValuesNamesRecipientAndField) {
 
 TEST(MergeTemplate, PlaceholderRoundTrip) {
     auto t = MergeTemplate::parse(R"(A {{vendor.name}} B {{vendor.code}}{{vendor.name}} \{{x}})");
-    std::vector<std::string> fields;
+    std::vector<MergeField> fields;
     auto text = t.with_placeholders("PFX", fields);
     EXPECT_EQ(text, "A PFX0Z B PFX1ZPFX2Z {{x}}");
-    EXPECT_EQ(fields, (std::vector<std::string>{"vendor.name", "vendor.code", "vendor.name"}));
+    ASSERT_EQ(fields.size(), 3u);
+    EXPECT_EQ(fields[1].name, "vendor.code");
     // The transformed text may gain markup around placeholders; a literal {{ stays literal.
     auto back = MergeTemplate::from_placeholders("<p>" + text + " PFX9Z PFX</p>", "PFX", fields);
     EXPECT_EQ(back.render(acme(), Escape::html),
@@ -180,6 +182,94 @@ TEST(MergeContext, ValueLookup) {
     EXPECT_EQ(c.value("nonsense"), std::nullopt);
     EXPECT_TRUE(is_known_field("dispatch.reference"));
     EXPECT_FALSE(is_known_field("dispatch.id"));
+}
+
+// The `| default: "..."` part of merge fields: grammar, rendering, and hostile input.
+
+MergeContext no_region() {
+    MergeContext c;
+    c.vendor_name = "Acme";
+    c.vendor_custom = {{"po_number", "4711"}};
+    return c;
+}
+
+TEST(MergeDefault, UsedOnlyWhenTheValueIsMissing) {
+    auto t = MergeTemplate::parse(
+        R"(R={{vendor.custom.region | default: "n/a"}} P={{vendor.custom.po_number|default:"-"}})");
+    EXPECT_EQ(t.render(no_region(), Escape::none), "R=n/a P=4711");
+    auto c = no_region();
+    c.vendor_custom["region"] = "";  // empty counts as missing, as everywhere
+    EXPECT_EQ(t.render(c, Escape::none), "R=n/a P=4711");
+}
+
+TEST(MergeDefault, AFieldWithADefaultIsNeverMissing) {
+    auto t = MergeTemplate::parse(R"({{vendor.custom.region | default: ""}} {{vendor.code}})");
+    EXPECT_EQ(t.fields(), (std::set<std::string>{"vendor.code", "vendor.custom.region"}));
+    EXPECT_EQ(t.required_fields(), (std::set<std::string>{"vendor.code"}));
+    EXPECT_EQ(t.missing(no_region()), (std::vector<std::string>{"vendor.code"}));
+    // The same field used once without a default is still required.
+    auto mixed = MergeTemplate::parse(R"({{vendor.custom.region | default: "x"}} {{vendor.custom.region}})");
+    EXPECT_EQ(mixed.required_fields(), (std::set<std::string>{"vendor.custom.region"}));
+}
+
+TEST(MergeDefault, DefaultIsEscapedLikeAValue) {
+    auto t = MergeTemplate::parse(R"({{vendor.custom.region | default: "<b>\"A&B\"</b>\\"}})");
+    EXPECT_EQ(t.render(no_region(), Escape::html), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;\\");
+    auto subject = MergeTemplate::parse("{{vendor.custom.region | default: \"a\r\nBcc: x@y.example\"}}");
+    EXPECT_EQ(subject.render(no_region(), Escape::single_line), "a  Bcc: x@y.example");
+}
+
+TEST(MergeDefault, BracesInsideTheDefaultAreLiteral) {
+    auto t = MergeTemplate::parse(R"(a {{vendor.custom.region | default: "{{vendor.name}} }}"}} b)");
+    EXPECT_EQ(t.render(no_region(), Escape::none), "a {{vendor.name}} }} b");
+    EXPECT_EQ(t.fields(), (std::set<std::string>{"vendor.custom.region"}));
+    EXPECT_EQ(parse_error(R"({{ {{vendor.name}} }})").code(), "unknown_merge_field");
+}
+
+TEST(MergeDefault, BadSyntaxIsA422) {
+    auto unterminated = parse_error(R"(Hi {{vendor.custom.region | default: "n/a}} and more)");
+    EXPECT_EQ(unterminated.kind(), ErrorKind::unprocessable);
+    EXPECT_EQ(unterminated.code(), "malformed_merge_field");
+    EXPECT_EQ(std::get<std::string>(unterminated.extensions().at("merge_field")), "vendor.custom.region");
+    auto filter = parse_error(R"({{vendor.name | upcase}})");
+    EXPECT_EQ(filter.code(), "unknown_merge_filter");
+    EXPECT_NE(filter.message().find("upcase"), std::string::npos);
+    EXPECT_EQ(parse_error(R"({{vendor.name | default "x"}})").code(), "malformed_merge_field");
+    EXPECT_EQ(parse_error(R"({{vendor.name | default: n/a}})").code(), "malformed_merge_field");
+    EXPECT_EQ(parse_error(R"({{vendor.name | default: "a" "b"}})").code(), "malformed_merge_field");
+    EXPECT_EQ(parse_error(R"({{vendor.name | default: "a" | default: "b"}})").code(), "malformed_merge_field");
+    EXPECT_EQ(parse_error(R"({{vendor.nmae | default: "a"}})").code(), "unknown_merge_field");
+}
+
+TEST(MergeDefault, VeryLongDefaultIsRefusedWithoutEchoingIt) {
+    std::string at_limit(kMaxMergeDefault, 'x');
+    EXPECT_NO_THROW(MergeTemplate::parse("{{vendor.name | default: \"" + at_limit + "\"}}"));
+    auto e = parse_error("{{vendor.name | default: \"" + std::string(1 << 20, 'x') + "\"}}");
+    EXPECT_EQ(e.code(), "malformed_merge_field");
+    EXPECT_LT(e.message().size(), 300u);
+    auto open = parse_error("{{vendor.name | default: \"" + std::string(1 << 20, '{') + "}}");
+    EXPECT_EQ(open.code(), "malformed_merge_field");
+    EXPECT_LT(open.message().size(), 300u);
+}
+
+TEST(MergeDefault, SurvivesMarkdownAndNamesTheRequestField) {
+    auto t = prepare_markdown_message(R"(RFQ {{vendor.custom.region | default: "any region"}})",
+                                      R"(**Region:** {{vendor.custom.region | default: "n/a"}})");
+    auto r = render_message(t, no_region());
+    EXPECT_EQ(r.subject, "RFQ any region");
+    EXPECT_NE(r.html.find("<strong>Region:</strong> n/a"), std::string::npos) << r.html;
+    EXPECT_NE(r.text.find("n/a"), std::string::npos);
+    EXPECT_TRUE(t.required_fields().empty());
+    for (auto [subject, body, where] : {std::tuple{R"({{vendor.name | nope}})", "ok", "subject"},
+                                        std::tuple{"ok", R"({{vendor.name | default: "x)", "body_markdown"}}) {
+        try {
+            prepare_markdown_message(subject, body);
+            ADD_FAILURE() << "accepted";
+        } catch (const Error& e) {
+            ASSERT_EQ(e.items().size(), 1u);
+            EXPECT_EQ(std::get<std::string>(e.items()[0].at("field")), where);
+        }
+    }
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ TEST(MessageTemplate, SubjectValuesAreSingleLine) {
 
 TEST(MessageTemplate, UnknownFieldSaysWhere) {
     for (auto [subject, body, where] :
-         {std::tuple{"{{nope}}", "ok", "subject"}, std::tuple{"ok", "x {{vendor.nope}}", "body"}}) {
+         {std::tuple{"{{nope}}", "ok", "subject"}, std::tuple{"ok", "x {{vendor.nope}}", "body_markdown"}}) {
         try {
             prepare_markdown_message(subject, body);
             FAIL() << "accepted";
