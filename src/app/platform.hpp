@@ -58,6 +58,8 @@ public:
     void start();
     void stop();
     std::string health() const;
+    /// Outcomes of sent messages the worker has not recorded yet.
+    std::size_t outcomes_waiting() const;
 
 private:
     struct Impl;

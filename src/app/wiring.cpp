@@ -141,6 +141,7 @@ void DeliveryStack::stop() {
     impl_->worker->stop();
 }
 std::string DeliveryStack::health() const { return impl_->transport->health(); }
+std::size_t DeliveryStack::outcomes_waiting() const { return impl_->worker->outcomes_waiting(); }
 
 struct Features {
     std::unique_ptr<auth::AuthService> auth;
@@ -280,7 +281,12 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     pipeline.set_authenticator([auth](const http::Request& req) { return auth->authenticate(std::string(req.header("authorization"))); });
 
     std::vector<ops::ReadinessCheck> checks;
-    if (auto* delivery = f->delivery.get()) checks.push_back([delivery] { return delivery->health(); });
+    if (auto* delivery = f->delivery.get()) {
+        checks.push_back([delivery] { return delivery->health(); });
+        platform.metrics.gauge("dispatchhub_delivery_outcomes_waiting",
+                               "Outcomes of sent messages not recorded yet (they wait while the database is away)",
+                               [delivery] { return static_cast<double>(delivery->outcomes_waiting()); });
+    }
     ops::register_routes(router, platform.pool, platform.metrics, checks);
     auth::register_auth_routes(router, *f->auth, *f->tenancy, config.cookie_secure);
     auth::register_account_routes(router, *f->accounts);

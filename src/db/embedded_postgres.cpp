@@ -180,6 +180,12 @@ std::string EmbeddedPostgres::start() {
     return conninfo(options_.database);
 }
 
+int EmbeddedPostgres::control(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv = {bin_ + "/pg_ctl", "-D", base_ + "/data", "-l", base_ + "/postgres.log"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_as_cluster_owner(argv, base_ + "/ctl.log");
+}
+
 std::string EmbeddedPostgres::conninfo(const std::string& database) const {
     int port = options_.tcp_port > 0 ? options_.tcp_port : options_.port;
     return "host=" + quote_conninfo(socket_dir_) + " port=" + std::to_string(port) + " user=postgres dbname=" +

@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <vector>
 
 namespace dh::db {
 
@@ -27,6 +28,9 @@ public:
     /// directory), creates the database, and returns a libpq conninfo for it. Throws std::runtime_error.
     std::string start();
     void stop();
+    /// Runs `pg_ctl -D <data> -l <log> <args…>` as the cluster owner (e.g. {"-m", "immediate",
+    /// "restart"}: the tests' database crashes); returns pg_ctl's exit status.
+    int control(const std::vector<std::string>& args) const;
     /// conninfo for another database of the same cluster.
     std::string conninfo(const std::string& database) const;
     const std::string& base_dir() const { return base_; }

@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -11,15 +12,18 @@
 
 namespace dh::delivery {
 
-/// Runs `tick` every `every` on a thread of its own until destroyed.
+/// Runs `tick` on a thread of its own until destroyed: first after `first`, then after whatever
+/// the previous tick returned.
 class Periodic {
 public:
-    Periodic(std::chrono::milliseconds every, std::function<void()> tick)
-        : thread_([this, every, tick = std::move(tick)] {
+    using Tick = std::function<std::chrono::milliseconds()>;
+    Periodic(std::chrono::milliseconds first, Tick tick)
+        : thread_([this, first, tick = std::move(tick)] {
               std::unique_lock lock(mutex_);
-              while (!cv_.wait_for(lock, every, [this] { return done_; })) {
+              auto next = first;
+              while (!cv_.wait_for(lock, next, [this] { return done_; })) {
                   lock.unlock();
-                  tick();
+                  next = tick();
                   lock.lock();
               }
           }) {}
@@ -41,20 +45,31 @@ private:
     std::thread thread_;  // last: starts once the members it uses exist
 };
 
-/// A stalled relay can hold a batch for minutes (SMTP timeouts), longer than the lease: while this
-/// lives, `renew` runs every third of the lease in a platform transaction of its own, so the batch is
-/// not taken over, and sent a second time, while its messages are still on the wire (I6). A worker
-/// that dies stops renewing: its leases expire. A failed renewal is logged and tried at the next tick.
+/// A stalled relay can hold a batch for minutes (SMTP timeouts), longer than the lease, and a
+/// database outage can hold its outcomes: while this lives, `renew` runs every third of the lease in
+/// a platform transaction of its own, so the batch is not taken over, and sent a second time, while
+/// its messages are on the wire or their outcomes wait to be recorded (I6). A worker that dies stops
+/// renewing: its leases expire. A failed renewal is tried again within seconds (1 s, doubling, at
+/// most 5 s), not a third of a lease later, so that leases outlive a database outage shorter than
+/// the lease.
 class LeaseRenewal {
 public:
     LeaseRenewal(db::Pool& pool, const std::string& owner, int lease_seconds, std::function<void(db::Tx&)> renew)
-        : periodic_(std::chrono::milliseconds(lease_seconds * 1000 / 3), [&pool, owner, renew = std::move(renew)] {
-              try {
-                  db::with_tx(pool, db::Scope::platform(), renew);
-              } catch (const std::exception& e) {
-                  log::warn("lease renewal failed", {{"worker", owner}, {"error", e.what()}});
-              }
-          }) {}
+        : periodic_(std::chrono::milliseconds(lease_seconds * 1000 / 3),
+                    [&pool, owner, every = std::chrono::milliseconds(lease_seconds * 1000 / 3), renew = std::move(renew),
+                     failures = 0]() mutable -> std::chrono::milliseconds {
+                        try {
+                            db::with_tx(pool, db::Scope::platform(), renew);
+                            if (failures > 0) log::info("lease renewal works again", {{"worker", owner}, {"failed_tries", failures}});
+                            failures = 0;
+                            return every;
+                        } catch (const std::exception& e) {
+                            if (failures++ % 10 == 0)
+                                log::warn("lease renewal failed; trying again shortly", {{"worker", owner}, {"error", e.what()}});
+                            auto retry = std::chrono::milliseconds(1000) * (1 << std::min(failures - 1, 3));
+                            return std::min({retry, std::chrono::milliseconds(5000), every});
+                        }
+                    }) {}
 
 private:
     Periodic periodic_;

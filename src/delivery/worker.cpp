@@ -29,12 +29,6 @@ std::mt19937& thread_rng() {
     return rng;
 }
 
-struct Outcomes {
-    std::vector<queue_store::Sent> sent;
-    std::vector<queue_store::Retry> retries;
-    std::vector<queue_store::Failed> failed;
-};
-
 }  // namespace
 
 long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int> hinted, double jitter01) {
@@ -47,7 +41,8 @@ long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int>
 
 Worker::Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options, Notifier* notifier)
     : pool_(pool), transport_(transport), renderer_(renderer), options_(std::move(options)), notifier_(notifier),
-      id_("worker-" + random::hex(6)), limiter_(options_.global_rate) {}
+      id_("worker-" + random::hex(6)), limiter_(options_.global_rate),
+      recorder_(id_, [this](const OutcomeGroup& group) { record_group(group); }, OutcomeRecorder::Options{}) {}
 
 Worker::~Worker() { stop(); }
 
@@ -60,9 +55,12 @@ void Worker::start() {
 void Worker::stop() {
     if (stopping_.exchange(true)) return;
     wake_.notify_all();
+    // Outcomes still failing to be recorded a lease from now would be re-sent anyway: then stop trying.
+    recorder_.shutdown_within(std::chrono::seconds(options_.lease_seconds));
     for (auto& t : threads_)
         if (t.joinable()) t.join();
     if (listener_.joinable()) listener_.join();
+    recorder_.stop();
     try {
         db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { queue_store::forget_heartbeat(tx, id_); });
     } catch (const std::exception&) {  // the database may be gone at shutdown; the row ages out
@@ -166,17 +164,6 @@ std::vector<queue_store::Claimed> Worker::claim_from_dispatches(db::Tx& tx, cons
     return out;
 }
 
-/// Sends the batch while its leases are renewed (a stalled relay must not let another worker take it over).
-std::vector<mail::DeliveryResult> Worker::send_renewing_leases(const std::vector<queue_store::Claimed>& claimed,
-                                                               const std::vector<mail::OutgoingMessage>& messages) {
-    std::vector<std::string> ids;
-    ids.reserve(claimed.size());
-    for (auto& c : claimed) ids.push_back(c.id);
-    LeaseRenewal renewal(pool_, id_, options_.lease_seconds,
-                         [&](db::Tx& tx) { queue_store::renew_leases(tx, id_, ids, options_.lease_seconds); });
-    return transport_.send(messages);
-}
-
 /// Marks a tenant as being sent by this thread for the lifetime of the guard.
 class Worker::BusyLane {
 public:
@@ -227,6 +214,8 @@ std::vector<queue_store::Claimed> Worker::claim_lane(const queue_store::Lane& la
 }
 
 int Worker::run_once() {
+    // Outcomes wait for the database: claiming more would only add to what a crash could resend.
+    if (recorder_.stalled()) return 0;
     housekeeping();
     int budget = claim_budget();
     if (budget == 0) return 0;
@@ -244,8 +233,41 @@ int Worker::run_once() {
     return 0;
 }
 
+/// What the transport's result means for the delivery: sent, failed, or tried again later.
+DeliveryOutcome Worker::outcome_of(const queue_store::Claimed& c, const mail::DeliveryResult& r) const {
+    if (r.outcome == mail::Outcome::sent) return queue_store::Sent{r.id, r.smtp_code, r.reply};
+    if (r.outcome == mail::Outcome::failed) return queue_store::Failed{r.id, r.smtp_code, r.reply, r.reason};
+    if (r.relay_problem) {
+        // Not this message's fault: no attempt counted, no giving up; the dispatch shows why it waits.
+        auto delay = std::max<long long>(options_.relay_probe_seconds, r.retry_after_seconds.value_or(0));
+        return queue_store::Retry{r.id, r.smtp_code, r.reply, r.reason, delay, true};
+    }
+    auto delay = retry_delay_seconds(c.attempts, options_.retry_base_seconds, r.retry_after_seconds, random::unit());
+    if (c.age_seconds + delay > options_.retry_max_age_seconds)
+        return queue_store::Failed{r.id, r.smtp_code, r.reply, "gave up after retrying: " + r.reason};
+    return queue_store::Retry{r.id, r.smtp_code, r.reply, r.reason, delay};
+}
+
+/// One group of outcomes in one transaction, and the dispatches they finish.
+void Worker::record_group(const OutcomeGroup& group) {
+    db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        auto dispatches = queue_store::record(tx, id_, group.sent, group.retries, group.failed);
+        std::sort(dispatches.begin(), dispatches.end());
+        dispatches.erase(std::unique(dispatches.begin(), dispatches.end()), dispatches.end());
+        dispatch::dispatch_store::complete_if_done(tx, dispatches);
+    });
+}
+
+/// Renders and sends the batch, and returns once every outcome is recorded. Its leases are renewed
+/// all along: a stalled relay, or a database outage holding the outcomes, must not let another
+/// worker take the batch over and send it a second time.
 void Worker::deliver(const std::vector<queue_store::Claimed>& claimed) {
-    Outcomes out;
+    std::vector<std::string> ids;
+    ids.reserve(claimed.size());
+    for (auto& c : claimed) ids.push_back(c.id);
+    LeaseRenewal renewal(pool_, id_, options_.lease_seconds,
+                         [&](db::Tx& tx) { queue_store::renew_leases(tx, id_, ids, options_.lease_seconds); });
+    std::uint64_t last = 0;
     std::vector<mail::OutgoingMessage> messages;
     messages.reserve(claimed.size());
     std::map<std::string, const queue_store::Claimed*> by_id;
@@ -254,34 +276,13 @@ void Worker::deliver(const std::vector<queue_store::Claimed>& claimed) {
         try {
             messages.push_back(renderer_.render(c));
         } catch (const Error& e) {
-            out.failed.push_back({c.id, 0, "", "the message could not be built: " + e.message()});
+            last = recorder_.add(queue_store::Failed{c.id, 0, "", "the message could not be built: " + e.message()});
         }
     }
-    auto results = messages.empty() ? std::vector<mail::DeliveryResult>{} : send_renewing_leases(claimed, messages);
-    for (auto& r : results) {
-        auto& c = *by_id.at(r.id);
-        if (r.outcome == mail::Outcome::sent) {
-            out.sent.push_back({r.id, r.smtp_code, r.reply});
-        } else if (r.outcome == mail::Outcome::failed) {
-            out.failed.push_back({r.id, r.smtp_code, r.reply, r.reason});
-        } else if (r.relay_problem) {
-            // Not this message's fault: no attempt counted, no giving up; the dispatch shows why it waits.
-            auto delay = std::max<long long>(options_.relay_probe_seconds, r.retry_after_seconds.value_or(0));
-            out.retries.push_back({r.id, r.smtp_code, r.reply, r.reason, delay, true});
-        } else {
-            auto delay = retry_delay_seconds(c.attempts, options_.retry_base_seconds, r.retry_after_seconds, random::unit());
-            if (c.age_seconds + delay > options_.retry_max_age_seconds)
-                out.failed.push_back({r.id, r.smtp_code, r.reply, "gave up after retrying: " + r.reason});
-            else
-                out.retries.push_back({r.id, r.smtp_code, r.reply, r.reason, delay});
-        }
-    }
-    db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        auto dispatches = queue_store::record(tx, id_, out.sent, out.retries, out.failed);
-        std::sort(dispatches.begin(), dispatches.end());
-        dispatches.erase(std::unique(dispatches.begin(), dispatches.end()), dispatches.end());
-        dispatch::dispatch_store::complete_if_done(tx, dispatches);
-    });
+    if (!messages.empty())
+        for (auto& r : transport_.send(messages)) last = recorder_.add(outcome_of(*by_id.at(r.id), r));
+    recorder_.flush_soon();
+    recorder_.wait(last);
 }
 
 }  // namespace dh::delivery

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "delivery/outcome_recorder.hpp"
 #include "delivery/rate_limiter.hpp"
 #include "delivery/renderer.hpp"
 #include "mail/transport.hpp"
@@ -53,6 +54,8 @@ public:
     /// One claim → send → record cycle; returns the number of deliveries handled (tests use it).
     int run_once();
     const std::string& id() const { return id_; }
+    /// Outcomes of sent messages not recorded yet (a gauge on /metrics).
+    std::size_t outcomes_waiting() const { return recorder_.waiting(); }
 
 private:
     void loop();
@@ -66,8 +69,8 @@ private:
     std::optional<BusyLane> reserve_lane(const queue_store::Lane& lane);
     std::vector<queue_store::Claimed> claim_lane(const queue_store::Lane& lane, int budget);
     void deliver(const std::vector<queue_store::Claimed>& claimed);
-    std::vector<mail::DeliveryResult> send_renewing_leases(const std::vector<queue_store::Claimed>& claimed,
-                                                           const std::vector<mail::OutgoingMessage>& messages);
+    DeliveryOutcome outcome_of(const queue_store::Claimed& c, const mail::DeliveryResult& r) const;
+    void record_group(const OutcomeGroup& group);
 
     db::Pool& pool_;
     mail::Transport& transport_;
@@ -86,6 +89,7 @@ private:
     std::atomic<long long> next_relay_probe_{0};
     std::mutex busy_mutex_;
     std::map<std::string, int> busy_;  ///< tenant -> threads sending a batch of it now
+    OutcomeRecorder recorder_;  // last: its thread records with the members above
 };
 
 }  // namespace dh::delivery

@@ -1,6 +1,7 @@
 #include "http/metrics.hpp"
 
 #include <prometheus/counter.h>
+#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
@@ -35,6 +36,11 @@ void Metrics::observe_request(const std::string& route, const std::string& metho
 std::function<void()> Metrics::counter(const std::string& name, const std::string& help) {
     auto& counter = prometheus::BuildCounter().Name(name).Help(help).Register(*impl_->registry).Add({});
     return [&counter] { counter.Increment(); };
+}
+
+void Metrics::gauge(const std::string& name, const std::string& help, std::function<double()> read) {
+    auto& gauge = prometheus::BuildGauge().Name(name).Help(help).Register(*impl_->registry).Add({});
+    add_collector([&gauge, read = std::move(read)](prometheus::Registry&) { gauge.Set(read()); });
 }
 
 void Metrics::add_collector(std::function<void(prometheus::Registry&)> collector) {

@@ -15,12 +15,13 @@ cover the whole outcome table:
                          drop-mid -> close after the first data line
                          stall-dot -> read the whole message, never answer
                          slow-dot -> read the whole message, answer 250 after --slow-seconds
+                         held-dot -> read the whole message, answer 250 once the file --release exists
   anything else          accepted: 250 2.0.0 Ok: queued as <n>
 
 Options: --port (0 = any; prints "READY <port>"), --log DIR (events.jsonl + raw client bytes per
 connection), --no-pipelining, --auth USER:PASS with --auth-mechs (default "PLAIN LOGIN") and
 --auth-fail-first N (the first N AUTH attempts fail with 535), --greeting-code (e.g. 554),
---slow-seconds (slow-dot's delay, 8).
+--slow-seconds (slow-dot's delay, 8), --release FILE (held-dot's signal).
 """
 import argparse
 import asyncio
@@ -121,6 +122,9 @@ class Session:
             return "close"
         if rcpt == "slow-dot":
             await asyncio.sleep(ARGS.slow_seconds)
+        if rcpt == "held-dot":
+            while not (ARGS.release and os.path.exists(ARGS.release)):
+                await asyncio.sleep(0.05)
         if rcpt == "tempfail-data":
             return await self.reply("451 4.3.0 Error: queue file write error")
         if rcpt == "reject-data":
@@ -227,6 +231,7 @@ if __name__ == "__main__":
     p.add_argument("--auth-fail-first", type=int, default=0)
     p.add_argument("--greeting-code", type=int, default=220)
     p.add_argument("--slow-seconds", type=float, default=8.0)
+    p.add_argument("--release", default="")
     ARGS = p.parse_args()
     try:
         asyncio.run(main())

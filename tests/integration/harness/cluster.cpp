@@ -156,6 +156,39 @@ std::string TestDatabase::url() const {
     return "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/" + name_;
 }
 
+PrivateCluster::PrivateCluster() : dir_("/tmp/dh-test-pg-" + random::hex(6)), port_(free_port()) {
+    auto o = options(port_);
+    o.base_dir = dir_;
+    o.database = "dispatchhub";
+    // Crashed on purpose: a commit must survive it (synchronous_commit=off would lose the last ones).
+    o.extra_options = "-c fsync=off -c full_page_writes=off -c max_connections=200";
+    pg_ = std::make_unique<db::EmbeddedPostgres>(o);
+    pg_->start();
+}
+
+PrivateCluster::~PrivateCluster() {
+    pg_->control({"-m", "immediate", "stop"});
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+}
+
+std::string PrivateCluster::url() const {
+    return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/dispatchhub";
+}
+
+std::string PrivateCluster::conninfo() const { return pg_->conninfo("dispatchhub"); }
+
+void PrivateCluster::crash_restart() {
+    if (pg_->control({"-m", "immediate", "-w", "-t", "60", "restart"}) != 0)
+        throw std::runtime_error("pg_ctl restart failed (see " + dir_ + "/ctl.log)");
+}
+
+void PrivateCluster::crash_stop() {
+    if (pg_->control({"-m", "immediate", "stop"}) != 0) throw std::runtime_error("pg_ctl stop failed");
+}
+
+void PrivateCluster::start() { pg_->start(); }
+
 int cluster_main(const std::string& command) {
     if (command == "--cluster-start") {
         int port = ensure_cluster();

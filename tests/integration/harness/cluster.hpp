@@ -1,5 +1,8 @@
 #pragma once
+#include <memory>
 #include <string>
+
+#include "db/embedded_postgres.hpp"
 
 namespace dh::test {
 
@@ -31,6 +34,29 @@ public:
 
 private:
     std::string name_;
+};
+
+/// A PostgreSQL cluster of one test's own, for tests that crash or stop it (the run's shared cluster
+/// must stay up for the tests running beside them). Stopped and removed in the destructor.
+class PrivateCluster {
+public:
+    PrivateCluster();
+    ~PrivateCluster();
+    PrivateCluster(const PrivateCluster&) = delete;
+    PrivateCluster& operator=(const PrivateCluster&) = delete;
+    /// A postgresql:// URL of its database `dispatchhub`, for DATABASE_URL.
+    std::string url() const;
+    std::string conninfo() const;
+    /// `pg_ctl restart -m immediate`: a crash (no checkpoint, recovery at start); returns once it accepts connections.
+    void crash_restart();
+    /// `pg_ctl stop -m immediate`: the database is away until start().
+    void crash_stop();
+    void start();
+
+private:
+    std::string dir_;
+    int port_;
+    std::unique_ptr<db::EmbeddedPostgres> pg_;
 };
 
 int cluster_main(const std::string& command);  ///< --cluster-start / --cluster-stop

@@ -1,0 +1,64 @@
+// The database goes away while a message is on the wire: the relay accepts it, the worker cannot
+// record that, and keeps the outcome (saying so in its log and on /metrics) until the database is
+// back, instead of dropping it and sending the message again once the lease expires.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "dispatch/dispatch_fixture.hpp"
+#include "harness/server.hpp"
+#include "harness/wait.hpp"
+#include "smtp/smtp_peers.hpp"
+
+namespace dh::test {
+namespace {
+
+int messages_at(const smtp::TempDir& dir) {
+    int n = 0;
+    for (auto& e : smtp::read_jsonl(dir.file("events.jsonl")))
+        if (e["event"] == "message") ++n;
+    return n;
+}
+
+TEST(OutcomeOutage, AnOutcomeWaitsForTheDatabaseAndIsRecordedOnce) {
+    PrivateCluster pg;
+    smtp::TempDir dir;
+    smtp::Peer peer({"/usr/bin/python3", smtp::tools_dir() + "/scripted_smtp.py", "--log", dir.path(), "--release",
+                     dir.file("release")},
+                    "READY ");
+    TestServer server({{"DATABASE_URL", pg.url()},
+                       {"SMTP_URL", "smtp://127.0.0.1:" + std::to_string(peer.port()) + "?tls=none"}});
+    PlatformSession platform(server);
+    auto acme = platform.create_tenant("acme");
+    auto vendor = acme.http.post("/api/v1/vendors", {{"name", "Held vendor"},
+                                                     {"contacts", {{{"name", "Hal"}, {"email", "held-dot@vendor.example"}}}}});
+    ASSERT_EQ(vendor.status, 201) << vendor.body;
+    auto created = acme.http.post("/api/v1/dispatches", {{"subject", "Held"},
+                                                         {"body_markdown", "Hello"},
+                                                         {"recipients", {{"vendor_ids", {vendor.json()["id"]}}}}});
+    ASSERT_EQ(created.status, 201) << created.body;
+
+    // The whole message is at the relay, whose reply is held back; then the database crashes.
+    ASSERT_TRUE(wait_until([&] { return messages_at(dir) == 1; }, std::chrono::seconds(60)));
+    pg.crash_stop();
+    std::ofstream(dir.file("release")) << "go";
+    ASSERT_TRUE(wait_until([&] { return server.log().find("outcomes waiting") != std::string::npos; },
+                           std::chrono::seconds(60)))
+        << server.log();
+    auto metrics = server.client().get("/metrics");
+    EXPECT_NE(metrics.body.find("dispatchhub_delivery_outcomes_waiting 1"), std::string::npos) << metrics.body;
+
+    pg.start();
+    auto d = wait_for_status(acme, created.json()["id"], "completed", 120);
+    ASSERT_EQ(d["status"], "completed") << d.dump() << server.log();
+    EXPECT_EQ(d["counts"]["sent"], 1);
+    EXPECT_NE(server.log().find("waiting outcomes recorded"), std::string::npos);
+    EXPECT_EQ(server.client().get("/metrics").body.find("dispatchhub_delivery_outcomes_waiting 1"), std::string::npos);
+    // Sent once, and recorded within the lease: a dropped outcome would have left the delivery
+    // 'sending' until its lease (60 s) expired, and then sent it a second time.
+    EXPECT_EQ(messages_at(dir), 1);
+    EXPECT_EQ(run_binary({"admin", "verify-usage"}, server.env()).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace dh::test
