@@ -90,6 +90,7 @@ browserTest('an added domain lists its records, ownership and DKIM missing, with
   assert.deepEqual(await recordStatuses(page), [
     ['Ownership', 'missing'],
     ['DKIM key', 'missing'],
+    ['Return path', 'missing'],
     ['SPF', 'advisory'],
     ['DMARC', 'advisory'],
   ])

@@ -554,10 +554,13 @@ export interface WebhookDelivery {
   updated_at?: string
 }
 
-/** What a DNS record of a sending domain is for: ownership and dkim must verify, spf and dmarc are advice. */
-export type DomainRecordPurpose = 'ownership' | 'dkim' | 'spf' | 'dmarc'
+/**
+ * What a DNS record of a sending domain is for: ownership and dkim must verify, spf and dmarc are
+ * advice, return_path (a CNAME, listed when the platform has a MAIL_DOMAIN) is optional.
+ */
+export type DomainRecordPurpose = 'ownership' | 'dkim' | 'return_path' | 'spf' | 'dmarc'
 
-/** missing / mismatch / verified for ownership and dkim; advisory for spf and dmarc. */
+/** missing / mismatch / verified for ownership, dkim and return_path; advisory for spf and dmarc. */
 export type DomainRecordStatus = 'missing' | 'mismatch' | 'verified' | 'advisory'
 
 /** One record to publish (api/openapi/75-domains.json), with what the latest lookup found. */

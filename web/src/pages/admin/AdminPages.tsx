@@ -99,9 +99,10 @@ export function utcMonth(now: Date, offset = 0): string {
  * command's help gives and answered with the line it prints.
  */
 function ClosePeriod({ onClosed }: { onClosed: () => void }) {
-  const now = new Date()
+  // The clock is read once, when the form mounts: a render stays a pure function of state.
+  const [now] = useState(() => new Date())
   const [open, setOpen] = useState(false)
-  const [period, setPeriod] = useState(utcMonth(now, -1))
+  const [period, setPeriod] = useState(() => utcMonth(now, -1))
   const [error, setError] = useState('')
   const [result, setResult] = useState<CloseResult | null>(null)
   const close = useAction()

@@ -1,7 +1,7 @@
 // The wording rules of the sending-domain pages and which senders can send (as src/domains/sender_domain.cpp decides).
 import { describe, expect, it } from 'vitest'
 import type { DomainRecord, SenderIdentity, SendingDomain } from '../../api/types'
-import { checkDomainInput, domainFieldMessage, finding, purposeLabel, relativeName, spfMechanism } from './domainRecords'
+import { checkDomainInput, domainFieldMessage, finding, purposeLabel, relativeName, requirement, spfMechanism } from './domainRecords'
 import { canSend, senderChoices, senderState, type SenderContext } from './senderDomains'
 
 const rec = (purpose: string, status: string, found: string[] = [], value = 'dispatchhub-verification=tok'): DomainRecord => ({
@@ -25,6 +25,15 @@ describe('what a lookup found', () => {
     expect(finding(rec('ownership', 'missing'), false).text).toMatch(/^Not checked yet/)
     expect(finding(rec('ownership', 'missing'), true).text).toMatch(/^Not found/)
     expect(finding(rec('ownership', 'verified', ['dispatchhub-verification=tok']), true)).toEqual({ tone: 'ok', text: 'Found as expected.' })
+  })
+
+  it('the return path is an optional CNAME: a missing one says so', () => {
+    const cname: DomainRecord = { ...rec('return_path', 'missing', [], 'mail.platform.example'), type: 'CNAME', name: 'bounce.acme.example' }
+    const d = { domain: 'acme.example', dkim: { selector: 'dh1' } }
+    expect(purposeLabel(cname, d)).toBe('Return path')
+    expect(requirement(cname, d)).toBe('Optional')
+    expect(finding(cname, true).text).toBe('Not found: this name has no matching CNAME record yet.')
+    expect(finding({ ...cname, status: 'verified', found: ['mail.platform.example'] }, true).tone).toBe('ok')
   })
 
   it('SPF advice: the mechanism to add, one record only', () => {

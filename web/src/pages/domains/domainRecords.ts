@@ -21,6 +21,11 @@ export const PURPOSES: Record<string, { label: string; required: boolean; help: 
     required: true,
     help: 'The public key receiving servers check the DKIM-Signature of your messages against.',
   },
+  return_path: {
+    label: 'Return path',
+    required: false,
+    help: 'Optional: a CNAME that lets bounces come back at bounce.<your domain>, so the envelope sender is on your domain and aligns with SPF. Until it verifies, bounces use the platform’s own domain.',
+  },
   spf: {
     label: 'SPF',
     required: false,
@@ -49,9 +54,9 @@ export function purposeLabel(r: DomainRecord, d: Pick<SendingDomain, 'dkim' | 'd
   return r.name === dkimName(d.dkim.next_selector, d.domain) ? `${base} (new)` : `${base} (current)`
 }
 
-/** "Required", "Advice", or "Optional" for the Ed25519 record. */
+/** "Required", "Advice", or "Optional" for the Ed25519 and return-path records. */
 export function requirement(r: DomainRecord, d: Pick<SendingDomain, 'dkim' | 'domain'>): string {
-  if (isEd25519Record(r, d)) return 'Optional'
+  if (isEd25519Record(r, d) || r.purpose === 'return_path') return 'Optional'
   return PURPOSES[r.purpose]?.required === false ? 'Advice' : 'Required'
 }
 
@@ -99,7 +104,7 @@ export function finding(r: DomainRecord, checked: boolean): Finding {
       }
     default:
       return checked
-        ? { tone: 'bad', text: 'Not found: this name has no matching TXT record yet.' }
+        ? { tone: 'bad', text: `Not found: this name has no matching ${r.type === 'CNAME' ? 'CNAME' : 'TXT'} record yet.` }
         : { tone: 'info', text: 'Not checked yet: publish it, then “Check now”.' }
   }
 }
