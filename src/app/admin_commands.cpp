@@ -47,15 +47,16 @@ AdminCommands::AdminCommands(CLI::App& admin) {
                              db::Pool pool(database.pool_options(2));
                              auto mismatches = delivery::verify_usage(pool);
                              for (auto& m : mismatches)
-                                 std::cout << "MISMATCH tenant " << m.tenant_id << " period " << m.period_start << ": sent "
-                                           << m.sent << " vs " << m.counted << " counted deliveries, reserved " << m.reserved
-                                           << " vs " << m.pending << " pending deliveries\n";
+                                 std::cout << "MISMATCH tenant " << m.tenant_id << " period " << m.period_start
+                                           << ": sent " << m.sent << " vs " << m.counted
+                                           << " counted deliveries, reserved " << m.reserved << " vs " << m.pending
+                                           << " pending deliveries\n";
                              std::cout << (mismatches.empty() ? "usage verified: every counter equals its deliveries\n"
                                                               : "usage differs from deliveries\n");
                              return mismatches.empty() ? 0 : 1;
                          }});
-    auto* unsendable = admin.add_subcommand(
-        "unsendable-values", "List stored rows whose header values no message can carry; exit 1 if any");
+    auto* unsendable = admin.add_subcommand("unsendable-values",
+                                            "List stored rows whose header values no message can carry; exit 1 if any");
     commands_.push_back({unsendable, [](const Config& config) {
                              auto database = open_database(config);
                              db::Pool pool(database.pool_options(2));
@@ -101,9 +102,10 @@ AdminCommands::AdminCommands(CLI::App& admin) {
                              return 0;
                          }});
 
-    auto* close = admin.add_subcommand(
-        "close-period", "close-period: invoice every tenant for a finished billing period (idempotent: a tenant "
-                        "already invoiced for it gets no second invoice)");
+    auto* close =
+        admin.add_subcommand("close-period",
+                             "close-period: invoice every tenant for a finished billing period (idempotent: a tenant "
+                             "already invoiced for it gets no second invoice)");
     auto period = std::make_shared<std::string>();
     close->add_option("--period", *period, "The month as YYYY-MM (default: the last finished month)");
     commands_.push_back({close, [period](const Config& config) {

@@ -29,8 +29,9 @@ int main(int argc, char** argv) {
         std::cerr << "dispatchhub: libsodium failed to initialise\n";
         return 1;
     }
-    CLI::App cli{"DispatchHub: send business email in bulk to vendors, per tenant, with quotas.\n"
-                 "Configuration comes from the environment; see README.md."};
+    CLI::App cli{
+        "DispatchHub: send business email in bulk to vendors, per tenant, with quotas.\n"
+        "Configuration comes from the environment; see README.md."};
     cli.set_version_flag("--version", std::string("dispatchhub ") + DH_VERSION);
     cli.require_subcommand(1);
     auto* serve = cli.add_subcommand("serve", "Run the HTTP API, web UI, inbound SMTP and the embedded worker");

@@ -6,9 +6,9 @@
 #include <sstream>
 
 #include "common/strings.hpp"
+#include "domains/dns_lookup.hpp"
 #include "http/client_address.hpp"
 #include "mail/mime_builder.hpp"
-#include "domains/dns_lookup.hpp"
 #include "mail/smtp_url.hpp"
 
 namespace dh {
@@ -115,8 +115,8 @@ EnvLookup process_env() {
 
 void validate_jwt_secret(const std::string& secret) {
     static const std::array<const char*, 12> placeholders = {
-        "changeme", "change-me", "change_me", "secret", "your-secret", "your-secret-here", "your_jwt_secret",
-        "jwt-secret", "jwt_secret", "replace-me", "placeholder", "example"};
+        "changeme",        "change-me",  "change_me",  "secret",     "your-secret", "your-secret-here",
+        "your_jwt_secret", "jwt-secret", "jwt_secret", "replace-me", "placeholder", "example"};
     auto lower = strings::to_lower(secret);
     for (auto* p : placeholders) {
         if (lower == p || lower.find(std::string(p) + std::string(p)) != std::string::npos)
@@ -136,7 +136,8 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     Config c;
     auto jwt = secret(env, "JWT_SECRET");
     if (needs.jwt_secret) {
-        if (!jwt) throw ConfigError("JWT_SECRET: is required (or JWT_SECRET_FILE); generate one with: openssl rand -hex 32");
+        if (!jwt)
+            throw ConfigError("JWT_SECRET: is required (or JWT_SECRET_FILE); generate one with: openssl rand -hex 32");
         validate_jwt_secret(*jwt);
         c.jwt_secret = *jwt;
     } else if (jwt) {

@@ -34,12 +34,17 @@ db::Pool::Options Database::pool_options(int size) const {
     if (!app_url || !platform_url) recorded = db::recorded_logins(conninfo);
     std::string app = app_url ? *app_url : recorded ? recorded->app : "";
     std::string platform = platform_url ? *platform_url : recorded ? recorded->platform : "";
-    log::info("database logins", {{"app", app_url ? "DATABASE_APP_URL" : recorded ? "recorded" : "DATABASE_URL"},
-                                  {"platform", platform_url ? "DATABASE_PLATFORM_URL" : recorded ? "recorded" : "DATABASE_URL"}});
+    log::info("database logins", {{"app", app_url    ? "DATABASE_APP_URL"
+                                          : recorded ? "recorded"
+                                                     : "DATABASE_URL"},
+                                  {"platform", platform_url ? "DATABASE_PLATFORM_URL"
+                                               : recorded   ? "recorded"
+                                                            : "DATABASE_URL"}});
     if (!app.empty()) {
         options.conninfo = app;
     } else if (secret_refresher) {
-        options.connector = [refresher = secret_refresher](const std::string& url, const db::Pool::Options::Attempt& attempt) {
+        options.connector = [refresher = secret_refresher](const std::string& url,
+                                                           const db::Pool::Options::Attempt& attempt) {
             return refresher->with_refetch(url, attempt);
         };
     }

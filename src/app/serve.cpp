@@ -1,16 +1,15 @@
 #include "app/serve.hpp"
 
-#include <utility>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
-
-#include <sys/file.h>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <iostream>
+#include <utility>
 
 #include "app/database.hpp"
 #include "app/platform.hpp"
@@ -37,7 +36,8 @@ public:
         fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd_ < 0) throw std::runtime_error("DATA_DIR: cannot create " + path);
         if (flock(fd_, LOCK_EX | LOCK_NB) != 0)
-            throw std::runtime_error("DATA_DIR: another dispatchhub serve is already running with DATA_DIR=" + data_dir);
+            throw std::runtime_error("DATA_DIR: another dispatchhub serve is already running with DATA_DIR=" +
+                                     data_dir);
         auto pid = std::to_string(getpid()) + "\n";
         if (ftruncate(fd_, 0) == 0 && ::write(fd_, pid.data(), pid.size()) < 0) {
         }
@@ -67,7 +67,9 @@ int run_worker(const Config& config) {
     delivery.start();
     boost::asio::io_context ioc(1);
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code&, int signal) { log::info("worker shutting down", {{"signal", signal}}); });
+    signals.async_wait([&](const boost::system::error_code&, int signal) {
+        log::info("worker shutting down", {{"signal", signal}});
+    });
     ioc.run();
     delivery.stop();
     return 0;
@@ -78,8 +80,9 @@ int run_serve(const Config& config) {
     fs::create_directories(config.data_dir + "/tmp");
     auto database = open_database(config);
     auto report = db::migrate(database.conninfo);
-    log::info("database ready", {{"schema_version", report.current}, {"applied", report.applied},
-                                 {"embedded", database.embedded != nullptr}});
+    log::info(
+        "database ready",
+        {{"schema_version", report.current}, {"applied", report.applied}, {"embedded", database.embedded != nullptr}});
 
     db::Pool pool(database.pool_options(config.db_pool_size));
     delivery::warn_about_unsendable_values(pool);
@@ -107,7 +110,8 @@ int run_serve(const Config& config) {
     server.start();
     features.listen(ioc, handlers);
     log::info("listening", {{"url", "http://" + config.http_host + ":" + std::to_string(port)},
-                            {"version", DH_VERSION}, {"web_root", web_root}});
+                            {"version", DH_VERSION},
+                            {"web_root", web_root}});
 
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {

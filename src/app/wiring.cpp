@@ -129,7 +129,9 @@ DeliveryStack::DeliveryStack(const Config& config, db::Pool& pool, const std::st
     impl_->webhook_sender = make_webhook_sender(config, pool, *impl_->webhook_transport);
 }
 
-DeliveryStack::~DeliveryStack() { stop(); }
+DeliveryStack::~DeliveryStack() {
+    stop();
+}
 
 void DeliveryStack::start() {
     impl_->worker->start();
@@ -140,8 +142,12 @@ void DeliveryStack::stop() {
     impl_->webhook_sender->stop();
     impl_->worker->stop();
 }
-std::string DeliveryStack::health() const { return impl_->transport->health(); }
-std::size_t DeliveryStack::outcomes_waiting() const { return impl_->worker->outcomes_waiting(); }
+std::string DeliveryStack::health() const {
+    return impl_->transport->health();
+}
+std::size_t DeliveryStack::outcomes_waiting() const {
+    return impl_->worker->outcomes_waiting();
+}
 
 struct Features {
     std::unique_ptr<auth::AuthService> auth;
@@ -163,8 +169,8 @@ struct Features {
     std::unique_ptr<domains::DnsResolver> resolver;
     std::unique_ptr<domains::DomainService> domains;
     std::unique_ptr<domains::DomainRecheckScheduler> domain_recheck;  ///< unless DOMAIN_RECHECK_SECONDS=0
-    std::optional<mail::SmtpServer::Options> smtp_options;  ///< unset: SMTP_LISTEN=off
-    std::unique_ptr<mail::SmtpServer> smtp;                 ///< made by listen()
+    std::optional<mail::SmtpServer::Options> smtp_options;            ///< unset: SMTP_LISTEN=off
+    std::unique_ptr<mail::SmtpServer> smtp;                           ///< made by listen()
 };
 
 namespace {
@@ -211,7 +217,9 @@ inbox::SnsVerifier::Options sns_options(const Config& config) {
 }  // namespace
 
 FeatureSet::FeatureSet(std::unique_ptr<Features> features) : features_(std::move(features)) {}
-FeatureSet::~FeatureSet() { stop(); }
+FeatureSet::~FeatureSet() {
+    stop();
+}
 FeatureSet::FeatureSet(FeatureSet&&) noexcept = default;
 
 void FeatureSet::start() {
@@ -233,8 +241,8 @@ void FeatureSet::listen(boost::asio::io_context& ioc, boost::asio::thread_pool& 
     features_->smtp = std::make_unique<mail::SmtpServer>(ioc, handlers, *features_->smtp_handler, o);
     auto port = features_->smtp->listen();
     features_->smtp->start();
-    log::info("inbound SMTP listening", {{"address", o.host + ":" + std::to_string(port)},
-                                         {"starttls", !o.tls_cert_file.empty()}});
+    log::info("inbound SMTP listening",
+              {{"address", o.host + ":" + std::to_string(port)}, {"starttls", !o.tls_cert_file.empty()}});
 }
 
 void FeatureSet::shutdown_listeners(std::function<void()> done) {
@@ -278,7 +286,8 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
             *f->domains, std::chrono::seconds(config.domain_recheck_seconds));
 
     auto* auth = f->auth.get();
-    pipeline.set_authenticator([auth](const http::Request& req) { return auth->authenticate(std::string(req.header("authorization"))); });
+    pipeline.set_authenticator(
+        [auth](const http::Request& req) { return auth->authenticate(std::string(req.header("authorization"))); });
 
     std::vector<ops::ReadinessCheck> checks;
     if (auto* delivery = f->delivery.get()) {

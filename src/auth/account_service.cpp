@@ -12,11 +12,13 @@ namespace dh::auth {
 namespace {
 
 Error invalid_reset_token() {
-    return Error::bad_request("invalid_reset_token", "This reset code is not valid (used, expired or unknown); ask for a new one.");
+    return Error::bad_request("invalid_reset_token",
+                              "This reset code is not valid (used, expired or unknown); ask for a new one.");
 }
 
 void check_new_password(const std::string& password, const std::string& email) {
-    if (auto problem = password_problem(password, email); !problem.empty()) throw Error::invalid_field("new_password", problem);
+    if (auto problem = password_problem(password, email); !problem.empty())
+        throw Error::invalid_field("new_password", problem);
 }
 
 audit::Entry user_entry(const std::string& tenant_id, const std::string& user_id, const std::string& email,
@@ -96,7 +98,8 @@ void AccountService::request_reset(const std::string& email_in, const std::strin
 
 void AccountService::confirm_reset(const std::string& token, const std::string& new_password, const Origin& origin) {
     const std::string hash = token_hash(token);
-    auto row = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { return account_store::reset_for_update(tx, hash); });
+    auto row = db::with_tx(pool_, db::Scope::platform(),
+                           [&](db::Tx& tx) { return account_store::reset_for_update(tx, hash); });
     if (!row || !row->usable) throw invalid_reset_token();
     check_new_password(new_password, row->email);
     auto password_hash = hash_password(new_password, cost_);

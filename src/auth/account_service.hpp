@@ -26,8 +26,8 @@ public:
     AccountService(db::Pool& pool, PasswordCost cost);
 
     /// Users only (an API key has no password). 422 naming current_password or new_password.
-    void change_password(const Principal& caller, const std::string& current_password,
-                         const std::string& new_password, const Origin& origin);
+    void change_password(const Principal& caller, const std::string& current_password, const std::string& new_password,
+                         const Origin& origin);
     /// Queues a reset mail when an active account matches; does the same work otherwise (no oracle:
     /// the answer and its cost do not tell whether the account exists).
     void request_reset(const std::string& email, const std::string& tenant_slug, const Origin& origin);

@@ -50,6 +50,8 @@ std::optional<ResetRow> reset_for_update(db::Tx& tx, const std::string& token_ha
                     r.boolean(0, "usable")};
 }
 
-void close_resets(db::Tx& tx, const std::string& user_id) { tx.exec(kCloseResets, {user_id}); }
+void close_resets(db::Tx& tx, const std::string& user_id) {
+    tx.exec(kCloseResets, {user_id});
+}
 
 }  // namespace dh::auth::account_store

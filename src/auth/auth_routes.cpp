@@ -36,8 +36,9 @@ std::string presented_refresh_token(const http::Request& req) {
 }
 
 std::string cookie(const std::string& value, int max_age, bool secure) {
-    return std::string(kCookie) + "=" + value + "; Path=/api/v1/auth; HttpOnly; SameSite=Strict; Max-Age=" +
-           std::to_string(max_age) + (secure ? "; Secure" : "");
+    return std::string(kCookie) + "=" + value +
+           "; Path=/api/v1/auth; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age) +
+           (secure ? "; Secure" : "");
 }
 
 http::Response session_response(const Session& s, bool secure) {
@@ -64,10 +65,12 @@ nlohmann::json me_json(const Principal& p, tenancy::TenancyService& tenancy) {
     nlohmann::json out = {{"role", to_string(p.role)}, {"tenant", nullptr}, {"plan", nullptr}};
     if (p.kind == Principal::Kind::user) {
         auto user = p.tenant_id ? tenancy.user(*p.tenant_id, p.id) : std::nullopt;
-        out["user"] = user ? tenancy::to_json(*user)
-                           : nlohmann::json{{"id", p.id}, {"email", p.label}, {"name", ""}, {"role", to_string(p.role)}};
+        out["user"] = user
+                          ? tenancy::to_json(*user)
+                          : nlohmann::json{{"id", p.id}, {"email", p.label}, {"name", ""}, {"role", to_string(p.role)}};
     } else {
-        out["user"] = {{"id", p.id}, {"email", nullptr}, {"name", p.label}, {"role", to_string(p.role)}, {"api_key", true}};
+        out["user"] = {
+            {"id", p.id}, {"email", nullptr}, {"name", p.label}, {"role", to_string(p.role)}, {"api_key", true}};
     }
     if (p.tenant_id) {
         if (auto t = tenancy.own_tenant(*p.tenant_id)) out["tenant"] = tenancy::to_json(*t);

@@ -1,6 +1,5 @@
 #include "auth/auth_service.hpp"
 
-
 #include "audit/audit.hpp"
 #include "common/digest.hpp"
 #include "common/error.hpp"
@@ -16,7 +15,8 @@ Error invalid_credentials() {
 }
 
 Error tenant_suspended() {
-    return Error(ErrorKind::forbidden, "tenant_suspended", "This workspace is suspended; contact the platform operator.");
+    return Error(ErrorKind::forbidden, "tenant_suspended",
+                 "This workspace is suspended; contact the platform operator.");
 }
 
 audit::Entry login_entry(const tenancy::User& user, const std::string& action, const Origin& origin) {
@@ -35,7 +35,9 @@ audit::Entry login_entry(const tenancy::User& user, const std::string& action, c
 
 }  // namespace
 
-std::string token_hash(const std::string& token) { return digest::sha256_hex(token); }
+std::string token_hash(const std::string& token) {
+    return digest::sha256_hex(token);
+}
 
 AuthService::AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost cost,
                          std::function<void()> count_password_verification)
@@ -48,7 +50,8 @@ AuthService::AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost co
 void AuthService::throttle(db::Tx& tx, const std::string& key, int max_failures) {
     auto [count, wait] = auth_store::failures(tx, key, kThrottleWindowSeconds);
     if (count >= max_failures)
-        throw Error(ErrorKind::too_many_requests, "too_many_attempts", "Too many failed sign-in attempts; try again later.")
+        throw Error(ErrorKind::too_many_requests, "too_many_attempts",
+                    "Too many failed sign-in attempts; try again later.")
             .with("retry_after", std::int64_t{std::max(1L, wait)});
 }
 
@@ -81,7 +84,8 @@ Session AuthService::login(const std::string& email_in, const std::string& passw
         if (!chosen || chosen->user.status != "active") {
             auth_store::record_failure(tx, account_key);
             auth_store::record_failure(tx, ip_key);
-            if (!candidates.empty()) audit::record(tx, login_entry(candidates.front().user, "auth.login_failed", origin));
+            if (!candidates.empty())
+                audit::record(tx, login_entry(candidates.front().user, "auth.login_failed", origin));
             tx.commit();
             throw invalid_credentials();
         }
@@ -133,14 +137,16 @@ Session AuthService::refresh(const std::string& refresh_token, const Origin& ori
         auth_store::mark_rotated(tx, row->id);
         return issue_session(tx, candidate->user, candidate->token_version, row->family_id);
     });
-    if (!outcome) throw Error(ErrorKind::unauthenticated, "invalid_refresh_token", "The session has ended; sign in again.");
+    if (!outcome)
+        throw Error(ErrorKind::unauthenticated, "invalid_refresh_token", "The session has ended; sign in again.");
     return *outcome;
 }
 
 void AuthService::logout(const std::string& refresh_token) {
     if (refresh_token.empty()) return;
     db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        if (auto row = auth_store::refresh_for_update(tx, token_hash(refresh_token))) auth_store::revoke_family(tx, row->family_id);
+        if (auto row = auth_store::refresh_for_update(tx, token_hash(refresh_token)))
+            auth_store::revoke_family(tx, row->family_id);
     });
 }
 
@@ -148,7 +154,8 @@ Principal AuthService::principal_from_jwt(const AccessClaims& claims) {
     auto candidate = db::with_tx(pool_, db::Scope::platform(),
                                  [&](db::Tx& tx) { return auth_store::user_by_id(tx, claims.subject); });
     auto ended = [] { return Error::unauthenticated("The session has ended; sign in again."); };
-    if (!candidate || candidate->user.status != "active" || candidate->user.tenant_id != claims.tenant_id) throw ended();
+    if (!candidate || candidate->user.status != "active" || candidate->user.tenant_id != claims.tenant_id)
+        throw ended();
     // Suspension first: its 403 tells the user why, although the suspension also ended the token.
     if (candidate->tenant_status && *candidate->tenant_status != "active") throw tenant_suspended();
     if (candidate->token_version != claims.token_version) throw ended();
@@ -191,8 +198,8 @@ NewApiKey AuthService::create_api_key(const Principal& creator, const std::strin
     std::optional<std::string> created_by;
     if (creator.kind == Principal::Kind::user) created_by = creator.id;
     out.row = db::with_tx(pool_, db::Scope::tenant(*creator.tenant_id), [&](db::Tx& tx) {
-        auto row = auth_store::insert_api_key(tx, *creator.tenant_id, name, "dh_" + prefix, token_hash(out.secret), role,
-                                              created_by);
+        auto row = auth_store::insert_api_key(tx, *creator.tenant_id, name, "dh_" + prefix, token_hash(out.secret),
+                                              role, created_by);
         auto e = audit::by(creator, origin.request_id, origin.client_ip, "api_key.created", "api_key", row.id);
         e.details = {{"name", name}, {"role", role}};
         audit::record(tx, e);

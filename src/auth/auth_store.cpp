@@ -11,12 +11,14 @@ constexpr const char* kUserColumns =
     "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at, "
     "to_char(u.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS updated_at";
 
-const std::string kCandidates = std::string("SELECT ") + kUserColumns + R"SQL(, u.token_version, t.status AS tenant_status, t.slug AS tenant_slug
+const std::string kCandidates =
+    std::string("SELECT ") + kUserColumns + R"SQL(, u.token_version, t.status AS tenant_status, t.slug AS tenant_slug
 FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
 WHERE u.email = $1 AND ($2::text IS NULL OR t.slug = $2 OR (u.tenant_id IS NULL AND $2 = ''))
 ORDER BY u.created_at LIMIT 20)SQL";
 
-const std::string kUserById = std::string("SELECT ") + kUserColumns + R"SQL(, u.token_version, t.status AS tenant_status, t.slug AS tenant_slug
+const std::string kUserById =
+    std::string("SELECT ") + kUserColumns + R"SQL(, u.token_version, t.status AS tenant_status, t.slug AS tenant_slug
 FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1::uuid)SQL";
 
 constexpr const char* kRecordFailure = "INSERT INTO login_failures (key) VALUES ($1)";
@@ -65,8 +67,9 @@ constexpr const char* kRevokeApiKey =
     "UPDATE api_keys SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL";
 
 ApiKeyRow api_key_from_row(const db::Result& r, int i) {
-    return {r.text(i, "id"), r.text(i, "tenant_id"), r.text(i, "name"), r.text(i, "prefix"), r.text(i, "role"),
-            r.text(i, "created_at"), r.opt(i, "last_used_at"), r.opt(i, "revoked_at"), r.opt(i, "tenant_status")};
+    return {r.text(i, "id"),          r.text(i, "tenant_id"), r.text(i, "name"),
+            r.text(i, "prefix"),      r.text(i, "role"),      r.text(i, "created_at"),
+            r.opt(i, "last_used_at"), r.opt(i, "revoked_at"), r.opt(i, "tenant_status")};
 }
 
 Candidate candidate_from_row(const db::Result& r, int i) {
@@ -113,13 +116,17 @@ std::pair<long, long> failures(db::Tx& tx, const std::string& key, int window_se
     return {static_cast<long>(r.integer(0, "n")), static_cast<long>(r.integer(0, "wait"))};
 }
 
-void clear_failures(db::Tx& tx, const std::string& key) { tx.exec(kClearFailures, {key}); }
+void clear_failures(db::Tx& tx, const std::string& key) {
+    tx.exec(kClearFailures, {key});
+}
 
 std::int64_t record_login(db::Tx& tx, const std::string& user_id, const std::optional<std::string>& new_hash) {
     return tx.exec(kRecordLogin, {user_id, new_hash}).integer(0, "token_version");
 }
 
-void end_access_tokens(db::Tx& tx, const std::string& user_id) { tx.exec(kEndAccessTokens, {user_id}); }
+void end_access_tokens(db::Tx& tx, const std::string& user_id) {
+    tx.exec(kEndAccessTokens, {user_id});
+}
 
 void insert_refresh(db::Tx& tx, const std::string& family_id, const std::string& user_id,
                     const std::optional<std::string>& tenant_id, const std::string& token_hash, int ttl_seconds) {
@@ -129,12 +136,16 @@ void insert_refresh(db::Tx& tx, const std::string& family_id, const std::string&
 std::optional<RefreshRow> refresh_for_update(db::Tx& tx, const std::string& token_hash) {
     auto r = tx.exec(kRefreshForUpdate, {token_hash});
     if (r.empty()) return std::nullopt;
-    return RefreshRow{r.text(0, "id"),          r.text(0, "family_id"),    r.text(0, "user_id"), r.opt(0, "tenant_id"),
+    return RefreshRow{r.text(0, "id"),         r.text(0, "family_id"),  r.text(0, "user_id"),   r.opt(0, "tenant_id"),
                       r.boolean(0, "expired"), r.boolean(0, "rotated"), r.boolean(0, "revoked")};
 }
 
-void mark_rotated(db::Tx& tx, const std::string& id) { tx.exec(kMarkRotated, {id}); }
-void revoke_family(db::Tx& tx, const std::string& family_id) { tx.exec(kRevokeFamily, {family_id}); }
+void mark_rotated(db::Tx& tx, const std::string& id) {
+    tx.exec(kMarkRotated, {id});
+}
+void revoke_family(db::Tx& tx, const std::string& family_id) {
+    tx.exec(kRevokeFamily, {family_id});
+}
 
 std::optional<ApiKeyRow> api_key_by_hash(db::Tx& tx, const std::string& key_hash) {
     auto r = tx.exec(kApiKeyByHash, {key_hash});
@@ -142,7 +153,9 @@ std::optional<ApiKeyRow> api_key_by_hash(db::Tx& tx, const std::string& key_hash
     return api_key_from_row(r, 0);
 }
 
-void touch_api_key(db::Tx& tx, const std::string& id) { tx.exec(kTouchApiKey, {id}); }
+void touch_api_key(db::Tx& tx, const std::string& id) {
+    tx.exec(kTouchApiKey, {id});
+}
 
 ApiKeyRow insert_api_key(db::Tx& tx, const std::string& tenant_id, const std::string& name, const std::string& prefix,
                          const std::string& key_hash, const std::string& role,
@@ -158,6 +171,8 @@ std::vector<ApiKeyRow> list_api_keys(db::Tx& tx) {
     return out;
 }
 
-bool revoke_api_key(db::Tx& tx, const std::string& id) { return tx.exec(kRevokeApiKey, {id}).affected() == 1; }
+bool revoke_api_key(db::Tx& tx, const std::string& id) {
+    return tx.exec(kRevokeApiKey, {id}).affected() == 1;
+}
 
 }  // namespace dh::auth::auth_store

@@ -35,7 +35,8 @@ std::optional<std::string> b64url_decode(const std::string& in) {
 }  // namespace
 
 std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 std::string JwtCodec::sign(const std::string& signing_input) const {
@@ -47,9 +48,14 @@ std::string JwtCodec::sign(const std::string& signing_input) const {
 }
 
 std::string JwtCodec::issue(const AccessClaims& c, std::int64_t now) const {
-    nlohmann::json payload = {{"iss", kIssuer}, {"aud", kAudience}, {"sub", c.subject},
-                              {"role", c.role}, {"typ", "access"},  {"iat", now},
-                              {"nbf", now},     {"exp", now + kAccessTtlSeconds},
+    nlohmann::json payload = {{"iss", kIssuer},
+                              {"aud", kAudience},
+                              {"sub", c.subject},
+                              {"role", c.role},
+                              {"typ", "access"},
+                              {"iat", now},
+                              {"nbf", now},
+                              {"exp", now + kAccessTtlSeconds},
                               {"jti", c.token_id.empty() ? random::hex(12) : c.token_id}};
     if (c.tenant_id) payload["tid"] = *c.tenant_id;
     payload["ver"] = c.token_version;
@@ -77,12 +83,15 @@ std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int6
 
     auto p = dh::json::parse_or_null(*payload_raw).value_or(nlohmann::json());
     if (!p.is_object()) return std::nullopt;
-    auto str = [&](const char* k) { return p.contains(k) && p[k].is_string() ? p[k].get<std::string>() : std::string(); };
+    auto str = [&](const char* k) {
+        return p.contains(k) && p[k].is_string() ? p[k].get<std::string>() : std::string();
+    };
     auto num = [&](const char* k) -> std::optional<std::int64_t> {
         if (!p.contains(k) || !p[k].is_number_integer()) return std::nullopt;
         return p[k].get<std::int64_t>();
     };
-    if (str("iss") != kIssuer || str("aud") != kAudience || str("typ") != "access" || str("sub").empty()) return std::nullopt;
+    if (str("iss") != kIssuer || str("aud") != kAudience || str("typ") != "access" || str("sub").empty())
+        return std::nullopt;
     auto exp = num("exp"), iat = num("iat"), nbf = num("nbf");
     if (!exp || !iat) return std::nullopt;
     if (now > *exp + kLeewaySeconds) return std::nullopt;

@@ -10,10 +10,10 @@ struct AccessClaims {
     std::string subject;                   ///< user id
     std::optional<std::string> tenant_id;  ///< `tid`; absent for super admins
     std::string role;
-    std::string token_id;                  ///< `jti`
+    std::string token_id;  ///< `jti`
     std::int64_t issued_at = 0;
     std::int64_t expires_at = 0;
-    std::int64_t token_version = -1;      ///< `ver`: the user's token version at issue; -1 when absent
+    std::int64_t token_version = -1;  ///< `ver`: the user's token version at issue; -1 when absent
 };
 
 /// HS256 JWTs with the algorithm pinned: the header must say exactly {"alg":"HS256"}; `none`, RS*,

@@ -15,13 +15,13 @@ namespace {
 // The most common passwords of public breach corpora that are 12 characters or longer, plus
 // obvious product-specific ones. Shorter ones are already refused by the length rule.
 constexpr std::array<std::string_view, 40> kCommon = {
-    "123456789012", "1234567890123", "12345678901234", "123456789123", "qwertyuiopas", "qwertyuiop123",
-    "password1234", "password12345", "password123!", "passwordpassword", "iloveyou1234", "111111111111",
-    "000000000000", "123123123123", "abc123abc123", "qwerty123456", "1q2w3e4r5t6y", "1qaz2wsx3edc",
-    "zaq12wsxcde3", "aaaaaaaaaaaa", "letmein12345", "welcome12345", "welcome123!!", "administrator",
-    "administrator1", "changeme1234", "changemeplease", "dispatchhub12", "dispatchhub123", "dispatchhub2024",
-    "dispatchhub2025", "dispatchhub2026", "passw0rd1234", "p@ssw0rd1234", "football1234", "baseball1234",
-    "superman1234", "trustno1trustno1", "monkey123456", "sunshine1234"};
+    "123456789012",    "1234567890123",    "12345678901234", "123456789123",     "qwertyuiopas",   "qwertyuiop123",
+    "password1234",    "password12345",    "password123!",   "passwordpassword", "iloveyou1234",   "111111111111",
+    "000000000000",    "123123123123",     "abc123abc123",   "qwerty123456",     "1q2w3e4r5t6y",   "1qaz2wsx3edc",
+    "zaq12wsxcde3",    "aaaaaaaaaaaa",     "letmein12345",   "welcome12345",     "welcome123!!",   "administrator",
+    "administrator1",  "changeme1234",     "changemeplease", "dispatchhub12",    "dispatchhub123", "dispatchhub2024",
+    "dispatchhub2025", "dispatchhub2026",  "passw0rd1234",   "p@ssw0rd1234",     "football1234",   "baseball1234",
+    "superman1234",    "trustno1trustno1", "monkey123456",   "sunshine1234"};
 
 }  // namespace
 

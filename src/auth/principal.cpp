@@ -4,9 +4,12 @@ namespace dh::auth {
 
 const char* to_string(Role role) {
     switch (role) {
-        case Role::super_admin: return "super_admin";
-        case Role::tenant_admin: return "tenant_admin";
-        case Role::tenant_member: return "tenant_member";
+        case Role::super_admin:
+            return "super_admin";
+        case Role::tenant_admin:
+            return "tenant_admin";
+        case Role::tenant_member:
+            return "tenant_member";
     }
     return "tenant_member";
 }

@@ -16,7 +16,7 @@ struct Principal {
     std::string id;                        ///< user id, or API key id
     std::optional<std::string> tenant_id;  ///< none for super admins
     Role role = Role::tenant_member;
-    std::string label;                     ///< email or key name, for the audit log
+    std::string label;  ///< email or key name, for the audit log
 
     bool is_super_admin() const { return role == Role::super_admin; }
     bool is_tenant_admin() const { return role == Role::tenant_admin; }

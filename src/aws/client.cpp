@@ -8,10 +8,17 @@
 namespace dh::aws {
 
 bool is_credentials_error(const std::string& code) {
-    static const char* kCodes[] = {"UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch",
-                                   "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException",
-                                   "IncompleteSignatureException", "AccessDeniedException", "AccessDenied",
-                                   "MissingAuthenticationTokenException", "CredentialsUnavailable"};
+    static const char* kCodes[] = {"UnrecognizedClientException",
+                                   "InvalidSignatureException",
+                                   "SignatureDoesNotMatch",
+                                   "InvalidClientTokenId",
+                                   "ExpiredToken",
+                                   "ExpiredTokenException",
+                                   "IncompleteSignatureException",
+                                   "AccessDeniedException",
+                                   "AccessDenied",
+                                   "MissingAuthenticationTokenException",
+                                   "CredentialsUnavailable"};
     for (auto* c : kCodes)
         if (code == c) return true;
     return false;

@@ -32,7 +32,7 @@ private:
 /// The answer of a signed call with AWS's error code and message picked out (JSON and REST-JSON).
 struct AwsResponse {
     HttpResponse http;
-    std::string error_code;     ///< "" on success
+    std::string error_code;  ///< "" on success
     std::string error_message;
     bool ok() const { return http.transport_error.empty() && http.status >= 200 && http.status < 300; }
 };
@@ -45,7 +45,7 @@ void parse_aws_error(AwsResponse& response);
 
 /// One AWS service at one endpoint, called with SigV4-signed requests.
 struct Service {
-    std::string name;    ///< signing name: "secretsmanager", "ses"
+    std::string name;  ///< signing name: "secretsmanager", "ses"
     std::string region;
     std::string endpoint;  ///< base URL, e.g. https://email.eu-west-1.amazonaws.com
 };

@@ -1,14 +1,13 @@
 #include "aws/credentials.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <ctime>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "common/bounded_json.hpp"
 #include "aws/client.hpp"
 #include "aws/http_client.hpp"
+#include "common/bounded_json.hpp"
 #include "common/log.hpp"
 #include "common/strings.hpp"
 
@@ -24,7 +23,9 @@ std::string non_empty(const EnvLookup& env, const char* name) {
     return v ? strings::trim(*v) : std::string();
 }
 
-[[noreturn]] void unavailable(const std::string& why) { throw AwsError("CredentialsUnavailable", why); }
+[[noreturn]] void unavailable(const std::string& why) {
+    throw AwsError("CredentialsUnavailable", why);
+}
 
 }  // namespace
 
@@ -94,7 +95,8 @@ Credentials CredentialsProvider::get() {
     } catch (const AwsError& e) {
         // Still-valid credentials beat none: IMDS may be briefly unreachable near the refresh point.
         if (cached_ && cached_->expiration && now() < *cached_->expiration) {
-            log::warn("AWS credentials: refresh failed, using the current ones until they expire", {{"error", e.what()}});
+            log::warn("AWS credentials: refresh failed, using the current ones until they expire",
+                      {{"error", e.what()}});
             return *cached_;
         }
         throw;
@@ -107,11 +109,14 @@ void CredentialsProvider::invalidate() {
     if (!fixed_) cached_.reset();
 }
 
-std::string CredentialsProvider::source() const { return fixed_ ? "environment" : "instance-role"; }
+std::string CredentialsProvider::source() const {
+    return fixed_ ? "environment" : "instance-role";
+}
 
 Credentials CredentialsProvider::fetch_from_imds() {
     if (!options_.imds_enabled)
-        unavailable("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on EC2 with an instance role");
+        unavailable(
+            "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on EC2 with an instance role");
     HttpClient http;
     const auto& base = options_.imds_endpoint;
     auto token = http.send("PUT", base + kTokenPath, {{"X-aws-ec2-metadata-token-ttl-seconds", kTokenTtlSeconds}}, "",
@@ -125,7 +130,8 @@ Credentials CredentialsProvider::fetch_from_imds() {
     auto role_name = strings::trim(strings::split(role.body, '\n')[0]);
     if (role.status != 200 || role_name.empty()) unavailable("this EC2 instance has no IAM role attached");
     auto creds = http.send("GET", base + kRolePath + role_name, auth, "", options_.imds_timeout);
-    if (creds.status != 200) unavailable("instance metadata refused the role credentials (HTTP " + std::to_string(creds.status) + ")");
+    if (creds.status != 200)
+        unavailable("instance metadata refused the role credentials (HTTP " + std::to_string(creds.status) + ")");
     auto c = parse_instance_credentials(creds.body);
     log::info("AWS credentials: fetched instance-role credentials", {{"role", role_name}});
     return c;

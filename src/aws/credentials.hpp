@@ -27,8 +27,8 @@ class CredentialsProvider {
 public:
     struct Options {
         std::string imds_endpoint = "http://169.254.169.254";  ///< AWS_EC2_METADATA_ENDPOINT
-        bool imds_enabled = true;                               ///< AWS_EC2_METADATA_DISABLED=true turns it off
-        std::chrono::seconds refresh_before{300};  ///< fetch new role credentials this long before expiry
+        bool imds_enabled = true;                              ///< AWS_EC2_METADATA_DISABLED=true turns it off
+        std::chrono::seconds refresh_before{300};              ///< fetch new role credentials this long before expiry
         std::chrono::milliseconds imds_timeout{2000};
         Clock clock;  ///< empty: the system clock
     };

@@ -53,7 +53,9 @@ HttpClient::HttpClient() : curl_(curl_easy_init()) {
     if (!curl_) throw std::runtime_error("libcurl: cannot create a handle");
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+HttpClient::~HttpClient() {
+    curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
 
 HttpResponse HttpClient::send(const std::string& method, const std::string& url, const std::vector<Header>& headers,
                               const std::string& body, std::chrono::milliseconds timeout) {

@@ -21,7 +21,7 @@ struct Url {
 };
 
 struct HttpResponse {
-    long status = 0;                             ///< 0 when no response arrived
+    long status = 0;  ///< 0 when no response arrived
     std::string body;
     std::map<std::string, std::string> headers;  ///< lower-case names
     std::string transport_error;                 ///< connection refused, timeout, TLS failure, ...

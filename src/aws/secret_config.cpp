@@ -1,14 +1,13 @@
 #include "aws/secret_config.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
-#include <map>
-
-#include "common/bounded_json.hpp"
 #include "aws/client.hpp"
 #include "aws/credentials.hpp"
 #include "aws/secrets_manager.hpp"
 #include "aws/sigv4.hpp"
+#include "common/bounded_json.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/strings.hpp"
@@ -60,7 +59,9 @@ std::string smtp_value(const EnvLookup& env, const std::string& secret_string) {
     auto doc = json_object(secret_string);
     if (doc && doc->contains("username")) {
         auto base = set(env, "SMTP_URL");
-        if (!base) throw ConfigError("SMTP_URL_SECRET_ARN: holds credentials only; set SMTP_URL to the relay (smtp://host:587)");
+        if (!base)
+            throw ConfigError(
+                "SMTP_URL_SECRET_ARN: holds credentials only; set SMTP_URL to the relay (smtp://host:587)");
         return smtp_url_with_credentials(*base, secret_string);
     }
     forbid_both(env, "SMTP_URL_SECRET_ARN", "SMTP_URL");
@@ -76,9 +77,10 @@ std::string database_url_from_secret(const std::string& secret_string) {
     std::string host = member(*doc, var, "host");
     std::string port = doc->contains("port") ? member(*doc, var, "port") : "5432";
     std::string dbname = doc->contains("dbname") ? member(*doc, var, "dbname") : "postgres";
-    if (port.find_first_not_of("0123456789") != std::string::npos) throw ConfigError(var + ": the secret's port is not a number");
+    if (port.find_first_not_of("0123456789") != std::string::npos)
+        throw ConfigError(var + ": the secret's port is not a number");
     // A Unix socket directory is percent-encoded whole; an IPv6 address goes in brackets.
-    std::string url_host = host.find('/') != std::string::npos ? uri_encode(host, false)
+    std::string url_host = host.find('/') != std::string::npos   ? uri_encode(host, false)
                            : host.find(':') != std::string::npos ? "[" + host + "]"
                                                                  : host;
     return "postgresql://" + uri_encode(member(*doc, var, "username"), false) + ":" +
@@ -92,8 +94,8 @@ std::string smtp_url_with_credentials(const std::string& smtp_url, const std::st
     auto scheme_end = smtp_url.find("://");
     if (scheme_end == std::string::npos) throw ConfigError("SMTP_URL: must look like smtp://host:587");
     auto authority_end = smtp_url.find_first_of("/?", scheme_end + 3);
-    auto authority = smtp_url.substr(scheme_end + 3, authority_end == std::string::npos ? std::string::npos
-                                                                                        : authority_end - scheme_end - 3);
+    auto authority = smtp_url.substr(
+        scheme_end + 3, authority_end == std::string::npos ? std::string::npos : authority_end - scheme_end - 3);
     if (authority.find('@') != std::string::npos)
         throw ConfigError("SMTP_URL: already carries credentials, and SMTP_URL_SECRET_ARN provides them too");
     return smtp_url.substr(0, scheme_end + 3) + uri_encode(member(*doc, "SMTP_URL_SECRET_ARN", "username"), false) +
@@ -103,7 +105,8 @@ std::string smtp_url_with_credentials(const std::string& smtp_url, const std::st
 
 EnvLookup resolve_aws_secrets(const EnvLookup& env) {
     bool any = false;
-    for (auto* var : {"DATABASE_SECRET_ARN", "JWT_SECRET_SECRET_ARN", "SMTP_URL_SECRET_ARN"}) any = any || set(env, var);
+    for (auto* var : {"DATABASE_SECRET_ARN", "JWT_SECRET_SECRET_ARN", "SMTP_URL_SECRET_ARN"})
+        any = any || set(env, var);
     if (!any) return env;
     SecretsManager secrets(env, CredentialsProvider::from_env(env));
     return resolve_aws_secrets(env, secrets);
@@ -117,7 +120,8 @@ EnvLookup resolve_aws_secrets(const EnvLookup& env, SecretsManager& secrets) {
     }
     if (auto arn = set(env, "JWT_SECRET_SECRET_ARN")) {
         forbid_both(env, "JWT_SECRET_SECRET_ARN", "JWT_SECRET");
-        resolved["JWT_SECRET"] = plain_value("JWT_SECRET", "JWT_SECRET_SECRET_ARN", fetch(secrets, "JWT_SECRET_SECRET_ARN", *arn));
+        resolved["JWT_SECRET"] =
+            plain_value("JWT_SECRET", "JWT_SECRET_SECRET_ARN", fetch(secrets, "JWT_SECRET_SECRET_ARN", *arn));
     }
     if (auto arn = set(env, "SMTP_URL_SECRET_ARN"))
         resolved["SMTP_URL"] = smtp_value(env, fetch(secrets, "SMTP_URL_SECRET_ARN", *arn));
@@ -132,8 +136,7 @@ bool is_database_auth_failure(const std::exception& error) {
     std::string text = error.what();
     if (auto* e = dynamic_cast<const Error*>(&error)) text += " " + e->detail();
     // libpq reports the server's FATAL message on connect (SQLSTATE 28P01 / 28000); lc_messages is C.
-    return text.find("password authentication failed") != std::string::npos ||
-           text.find("28P01") != std::string::npos;
+    return text.find("password authentication failed") != std::string::npos || text.find("28P01") != std::string::npos;
 }
 
 DatabaseSecretRefresher::DatabaseSecretRefresher(const EnvLookup& env, std::chrono::seconds min_interval)

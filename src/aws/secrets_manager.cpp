@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/bounded_json.hpp"
 #include "aws/client.hpp"
 #include "aws/credentials.hpp"
+#include "common/bounded_json.hpp"
 #include "common/log.hpp"
 #include "common/strings.hpp"
 
@@ -38,13 +38,15 @@ std::string SecretsManager::get_secret_value(const std::string& secret_id) {
     // Role credentials may have been revoked or expired early: refetch them once before giving up.
     for (int attempt = 0; attempt < 2; ++attempt) {
         response = call(http, service, credentials_->get(), "POST", "/", headers, body, timeout_, credentials_->now());
-        if (response.ok() || !is_credentials_error(response.error_code) || credentials_->source() == "environment") break;
+        if (response.ok() || !is_credentials_error(response.error_code) || credentials_->source() == "environment")
+            break;
         credentials_->invalidate();
     }
     if (!response.ok()) throw AwsError(response.error_code, response.error_message, response.http.status);
     auto doc = dh::json::parse_or_null(response.http.body).value_or(nlohmann::json());
     if (!doc.is_object() || !doc.contains("SecretString") || !doc["SecretString"].is_string())
-        throw AwsError("InvalidResponse", "GetSecretValue answered without a SecretString (binary secrets are not supported)");
+        throw AwsError("InvalidResponse",
+                       "GetSecretValue answered without a SecretString (binary secrets are not supported)");
     log::info("secret fetched from AWS Secrets Manager", {{"secret", doc.value("Name", secret_id)}});
     return doc["SecretString"].get<std::string>();
 }

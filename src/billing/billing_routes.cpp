@@ -33,9 +33,8 @@ http::Response invoice_response(const http::Request& req, const Invoice& v) {
 
 void register_admin_routes(http::Router& router, BillingService& svc) {
     using http::Access;
-    router.add({"GET", "/api/v1/admin/tenants/{id}/invoice-preview", Access::super_admin, [&svc](http::Request& req) {
-                    return http::Response::json(to_json(svc.preview(req.param("id"))));
-                }});
+    router.add({"GET", "/api/v1/admin/tenants/{id}/invoice-preview", Access::super_admin,
+                [&svc](http::Request& req) { return http::Response::json(to_json(svc.preview(req.param("id")))); }});
     router.add({"POST", "/api/v1/admin/billing/close-period", Access::super_admin, [&svc](http::Request& req) {
                     std::optional<std::string> period;
                     if (!req.body.empty()) {
@@ -79,7 +78,8 @@ void register_tenant_routes(http::Router& router, BillingService& svc) {
     using http::Access;
     router.add({"GET", "/api/v1/billing/invoices", Access::tenant_admin, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
-                    return page_of(svc.list_own(req.tenant_id(), page.limit, page.after_key, page.after_id), page.limit);
+                    return page_of(svc.list_own(req.tenant_id(), page.limit, page.after_key, page.after_id),
+                                   page.limit);
                 }});
     router.add({"GET", "/api/v1/billing/invoices/{id}", Access::tenant_admin, [&svc](http::Request& req) {
                     return invoice_response(req, svc.own(req.tenant_id(), req.param("id")));

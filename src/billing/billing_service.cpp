@@ -64,7 +64,8 @@ InvoicePreview BillingService::preview(const std::string& tenant_id) {
         auto bases = invoice_store::bases(tx, period, tenant_id);
         if (bases.empty()) throw Error::not_found("Tenant");
         auto lines = invoice_lines(bases.front(), period.label);
-        return InvoicePreview{tenant_id, period, bases.front().currency, bases.front().emails_sent, lines, total_of(lines)};
+        return InvoicePreview{tenant_id, period,         bases.front().currency, bases.front().emails_sent,
+                              lines,     total_of(lines)};
     });
 }
 
@@ -73,7 +74,8 @@ std::string summary(const CloseResult& r) {
            std::to_string(r.existing) + " already invoiced";
 }
 
-CloseResult BillingService::close_period(const std::optional<std::string>& label, const std::optional<std::string>& tenant_id) {
+CloseResult BillingService::close_period(const std::optional<std::string>& label,
+                                         const std::optional<std::string>& tenant_id) {
     CloseResult result;
     auto bases = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         auto today = invoice_store::today(tx);
@@ -95,16 +97,19 @@ CloseResult BillingService::close_period_by(const auth::Principal& actor, const 
                                             const auth::Origin& origin) {
     auto result = close_period(period);
     db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        auto e = audit::by(actor, origin.request_id, origin.client_ip, "billing.period_closed", "period", result.period.label);
+        auto e = audit::by(actor, origin.request_id, origin.client_ip, "billing.period_closed", "period",
+                           result.period.label);
         e.details = {{"period", result.period.label}, {"created", result.created}, {"existing", result.existing}};
         audit::record(tx, e);
     });
     return result;
 }
 
-std::vector<Invoice> BillingService::list(const InvoiceFilter& filter, int limit, const std::optional<std::string>& after_created,
+std::vector<Invoice> BillingService::list(const InvoiceFilter& filter, int limit,
+                                          const std::optional<std::string>& after_created,
                                           const std::optional<std::string>& after_id) {
-    if (filter.tenant_id && !strings::is_uuid(*filter.tenant_id)) throw Error::invalid_field("tenant_id", "must be a UUID");
+    if (filter.tenant_id && !strings::is_uuid(*filter.tenant_id))
+        throw Error::invalid_field("tenant_id", "must be a UUID");
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         return invoice_store::list(tx, filter, false, limit, after_created, after_id);
     });
@@ -136,7 +141,8 @@ Invoice BillingService::void_invoice(const auth::Principal& actor, const std::st
 }
 
 Invoice BillingService::add_payment(const auth::Principal& actor, const std::string& id, long long amount_cents,
-                                    const std::string& paid_on, const std::string& reference, const auth::Origin& origin) {
+                                    const std::string& paid_on, const std::string& reference,
+                                    const auth::Origin& origin) {
     if (amount_cents <= 0) throw Error::invalid_field("amount_cents", "must be positive");
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         auto v = existing(tx, id);

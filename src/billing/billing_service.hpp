@@ -3,8 +3,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "auth/auth_service.hpp"
@@ -29,8 +29,8 @@ struct InvoicePreview {
 
 struct CloseResult {
     Period period;
-    int created = 0;  ///< invoices made now
-    int existing = 0; ///< tenants already invoiced for the period (closing is idempotent)
+    int created = 0;   ///< invoices made now
+    int existing = 0;  ///< tenants already invoiced for the period (closing is idempotent)
 };
 
 /// "period 2026-05 closed: 2 invoice(s) created, 1 already invoiced": what the CLI prints and the
@@ -45,7 +45,8 @@ public:
     InvoicePreview preview(const std::string& tenant_id);
     /// Invoices every tenant (or one) for `period` (YYYY-MM; default: the last finished month). A
     /// month that has not begun is refused (invalid `period`); the running one may be closed.
-    CloseResult close_period(const std::optional<std::string>& period, const std::optional<std::string>& tenant_id = {});
+    CloseResult close_period(const std::optional<std::string>& period,
+                             const std::optional<std::string>& tenant_id = {});
     /// close_period for every tenant on a super admin's behalf (the web UI), recorded in the audit
     /// log as billing.period_closed with the counts.
     CloseResult close_period_by(const auth::Principal& actor, const std::optional<std::string>& period,
@@ -62,7 +63,8 @@ public:
                         const std::string& paid_on, const std::string& reference, const auth::Origin& origin);
 
     // Tenant side: issued, paid and void invoices of the caller's tenant (drafts are internal).
-    std::vector<Invoice> list_own(const std::string& tenant_id, int limit, const std::optional<std::string>& after_created,
+    std::vector<Invoice> list_own(const std::string& tenant_id, int limit,
+                                  const std::optional<std::string>& after_created,
                                   const std::optional<std::string>& after_id);
     Invoice own(const std::string& tenant_id, const std::string& id);
 
@@ -74,7 +76,8 @@ private:
 /// serialised by the invoice counter, so any number of API processes may run one.
 class PeriodCloseScheduler {
 public:
-    PeriodCloseScheduler(BillingService& billing, std::chrono::seconds interval) : billing_(billing), interval_(interval) {}
+    PeriodCloseScheduler(BillingService& billing, std::chrono::seconds interval)
+        : billing_(billing), interval_(interval) {}
     ~PeriodCloseScheduler() { stop(); }
     void start();
     void stop();

@@ -5,7 +5,9 @@
 namespace dh::billing {
 namespace {
 
-nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json opt_json(const std::optional<std::string>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json();
+}
 
 nlohmann::json lines_json(const std::vector<InvoiceLine>& lines) {
     auto out = nlohmann::json::array();
@@ -22,12 +24,23 @@ std::string escape(const std::string& s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -36,7 +49,8 @@ std::string escape(const std::string& s) {
 std::string money(long long cents, const std::string& currency) {
     auto abs = cents < 0 ? -cents : cents;
     auto frac = std::to_string(abs % 100);
-    return (cents < 0 ? "-" : "") + std::to_string(abs / 100) + "." + (frac.size() < 2 ? "0" : "") + frac + " " + currency;
+    return (cents < 0 ? "-" : "") + std::to_string(abs / 100) + "." + (frac.size() < 2 ? "0" : "") + frac + " " +
+           currency;
 }
 
 }  // namespace
@@ -73,31 +87,22 @@ nlohmann::json to_json(const Invoice& v) {
 }
 
 nlohmann::json to_json(const InvoicePreview& p) {
-    return {{"tenant_id", p.tenant_id},
-            {"period", p.period.label},
-            {"period_start", p.period.start},
-            {"period_end", p.period.end},
-            {"currency", p.currency},
-            {"emails_sent", p.emails_sent},
-            {"lines", lines_json(p.lines)},
-            {"total_cents", p.total_cents}};
+    return {{"tenant_id", p.tenant_id},     {"period", p.period.label},    {"period_start", p.period.start},
+            {"period_end", p.period.end},   {"currency", p.currency},      {"emails_sent", p.emails_sent},
+            {"lines", lines_json(p.lines)}, {"total_cents", p.total_cents}};
 }
 
 nlohmann::json to_json(const CloseResult& r) {
-    return {{"period", r.period.label},
-            {"period_start", r.period.start},
-            {"period_end", r.period.end},
-            {"created", r.created},
-            {"existing", r.existing},
-            {"summary", summary(r)}};
+    return {{"period", r.period.label}, {"period_start", r.period.start}, {"period_end", r.period.end},
+            {"created", r.created},     {"existing", r.existing},         {"summary", summary(r)}};
 }
 
 std::string to_html(const Invoice& v) {
     std::string rows;
     for (auto& l : v.lines)
-        rows += "<tr><td>" + escape(l.description) + "</td><td class=n>" + std::to_string(l.quantity) + "</td><td class=n>" +
-                escape(money(l.unit_cents, v.currency)) + "</td><td class=n>" + escape(money(l.amount_cents, v.currency)) +
-                "</td></tr>\n";
+        rows += "<tr><td>" + escape(l.description) + "</td><td class=n>" + std::to_string(l.quantity) +
+                "</td><td class=n>" + escape(money(l.unit_cents, v.currency)) + "</td><td class=n>" +
+                escape(money(l.amount_cents, v.currency)) + "</td></tr>\n";
     auto number = escape(number_label(v.number));
     return "<!doctype html>\n<html lang=en><head><meta charset=utf-8><title>Invoice " + number +
            "</title>\n<style>body{font-family:sans-serif;max-width:48em;margin:2em auto}"
@@ -107,9 +112,9 @@ std::string to_html(const Invoice& v) {
            escape(v.period_end) + " (end exclusive)<br>Status: " + escape(v.status) +
            "</p>\n<table><thead><tr><th>Item</th><th class=n>Qty</th><th class=n>Unit</th><th class=n>Amount</th></tr>"
            "</thead>\n<tbody>\n" +
-           rows + "</tbody>\n<tfoot><tr><th colspan=3>Total</th><th class=n>" + escape(money(v.total_cents, v.currency)) +
-           "</th></tr><tr><td colspan=3>Paid</td><td class=n>" + escape(money(v.paid_cents, v.currency)) +
-           "</td></tr></tfoot></table>\n</body></html>\n";
+           rows + "</tbody>\n<tfoot><tr><th colspan=3>Total</th><th class=n>" +
+           escape(money(v.total_cents, v.currency)) + "</th></tr><tr><td colspan=3>Paid</td><td class=n>" +
+           escape(money(v.paid_cents, v.currency)) + "</td></tr></tfoot></table>\n</body></html>\n";
 }
 
 }  // namespace dh::billing

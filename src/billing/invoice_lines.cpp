@@ -7,7 +7,9 @@
 namespace dh::billing {
 namespace {
 
-std::string two(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+std::string two(int n) {
+    return (n < 10 ? "0" : "") + std::to_string(n);
+}
 
 Period month(int year, int mon) {
     int next_year = mon == 12 ? year + 1 : year;

@@ -69,9 +69,10 @@ ORDER BY i.created_at DESC, i.id DESC LIMIT $1)SQL";
 constexpr const char* kLines = R"SQL(
 SELECT kind, description, quantity, unit_cents, amount_cents FROM invoice_lines WHERE invoice_id = $1::uuid
 ORDER BY position)SQL";
-const std::string kPayments = std::string("SELECT id, amount_cents, to_char(paid_on, 'YYYY-MM-DD') AS paid_on, reference, ") +
-                              DH_SQL_TIMESTAMP("created_at") + " AS created_at FROM invoice_payments WHERE invoice_id = $1::uuid " +
-                              "ORDER BY paid_on, created_at";
+const std::string kPayments =
+    std::string("SELECT id, amount_cents, to_char(paid_on, 'YYYY-MM-DD') AS paid_on, reference, ") +
+    DH_SQL_TIMESTAMP("created_at") + " AS created_at FROM invoice_payments WHERE invoice_id = $1::uuid " +
+    "ORDER BY paid_on, created_at";
 constexpr const char* kSetStatus = R"SQL(
 UPDATE invoices SET status = $2, updated_at = now(),
   issued_at = CASE WHEN $2 = 'issued' THEN now() ELSE issued_at END,
@@ -107,7 +108,9 @@ Invoice invoice_from(const db::Result& r, int i) {
 
 }  // namespace
 
-std::string today(db::Tx& tx) { return tx.exec(kToday).text(0, "today"); }
+std::string today(db::Tx& tx) {
+    return tx.exec(kToday).text(0, "today");
+}
 
 std::vector<BillingBasis> bases(db::Tx& tx, const Period& period, const std::optional<std::string>& tenant_id) {
     auto r = tx.exec(kBases, {period.start, period.end, tenant_id});
@@ -132,9 +135,13 @@ std::vector<BillingBasis> bases(db::Tx& tx, const Period& period, const std::opt
     return out;
 }
 
-void lock_counter(db::Tx& tx) { tx.exec(kLockCounter); }
+void lock_counter(db::Tx& tx) {
+    tx.exec(kLockCounter);
+}
 
-long long next_number(db::Tx& tx) { return tx.exec(kNextNumber).integer(0, "last_number"); }
+long long next_number(db::Tx& tx) {
+    return tx.exec(kNextNumber).integer(0, "last_number");
+}
 
 std::optional<std::string> live_invoice(db::Tx& tx, const std::string& tenant_id, const std::string& period_start) {
     auto r = tx.exec(kLive, {tenant_id, period_start});
@@ -143,14 +150,16 @@ std::optional<std::string> live_invoice(db::Tx& tx, const std::string& tenant_id
 }
 
 std::string insert(db::Tx& tx, const BillingBasis& b, const Period& period, long long number, long long total_cents) {
-    return tx.exec(kInsert, {b.tenant_id, number, period.start, period.end, b.currency, total_cents, b.plan_id,
-                             b.plan_name, b.emails_sent})
+    return tx
+        .exec(kInsert, {b.tenant_id, number, period.start, period.end, b.currency, total_cents, b.plan_id, b.plan_name,
+                        b.emails_sent})
         .text(0, "id");
 }
 
 void insert_line(db::Tx& tx, const std::string& tenant_id, const std::string& invoice_id, int position,
                  const InvoiceLine& l) {
-    tx.exec(kInsertLine, {tenant_id, invoice_id, position, l.kind, l.description, l.quantity, l.unit_cents, l.amount_cents});
+    tx.exec(kInsertLine,
+            {tenant_id, invoice_id, position, l.kind, l.description, l.quantity, l.unit_cents, l.amount_cents});
 }
 
 std::optional<Invoice> by_id(db::Tx& tx, const std::string& id) {
@@ -176,7 +185,8 @@ std::vector<Invoice> list(db::Tx& tx, const InvoiceFilter& f, bool issued_only, 
     return out;
 }
 
-void set_status(db::Tx& tx, const std::string& id, const std::string& status, const std::optional<std::string>& reason) {
+void set_status(db::Tx& tx, const std::string& id, const std::string& status,
+                const std::optional<std::string>& reason) {
     tx.exec(kSetStatus, {id, status, reason});
 }
 

@@ -21,7 +21,8 @@ void lock_counter(db::Tx& tx);
 /// The next number (the counter must be locked by this transaction).
 long long next_number(db::Tx& tx);
 std::optional<std::string> live_invoice(db::Tx& tx, const std::string& tenant_id, const std::string& period_start);
-std::string insert(db::Tx& tx, const BillingBasis& basis, const Period& period, long long number, long long total_cents);
+std::string insert(db::Tx& tx, const BillingBasis& basis, const Period& period, long long number,
+                   long long total_cents);
 void insert_line(db::Tx& tx, const std::string& tenant_id, const std::string& invoice_id, int position,
                  const InvoiceLine& line);
 std::optional<Invoice> by_id(db::Tx& tx, const std::string& id);

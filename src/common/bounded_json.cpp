@@ -131,7 +131,8 @@ std::optional<nlohmann::json> parse_or_null(std::string_view text, const Limits&
 nlohmann::json parse_request(std::string_view text, const Limits& limits) {
     auto r = parse_bounded(text, limits);
     switch (r.failure) {
-        case ParseFailure::none: return std::move(*r.value);
+        case ParseFailure::none:
+            return std::move(*r.value);
         case ParseFailure::too_large:
             throw Error(ErrorKind::payload_too_large, "body_too_large", "The request body is " + r.reason + ".");
         case ParseFailure::too_deep:
@@ -139,7 +140,8 @@ nlohmann::json parse_request(std::string_view text, const Limits& limits) {
                 .with("max_depth", static_cast<std::int64_t>(limits.max_depth));
         case ParseFailure::string_too_long:
             throw Error(ErrorKind::unprocessable, "json_string_too_long", "In the request body " + r.reason + ".");
-        case ParseFailure::malformed: break;
+        case ParseFailure::malformed:
+            break;
     }
     throw Error::bad_request("malformed_json", "The request body is " + r.reason + ".");
 }

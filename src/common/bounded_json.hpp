@@ -12,9 +12,9 @@ namespace dh::json {
 /// `max_depth` stops the parser at that level, so no later recursive walk (dump(), comparison,
 /// hashing) ever sees an unbounded tree.
 struct Limits {
-    std::size_t max_depth = 64;              ///< nesting of arrays and objects
-    std::size_t max_bytes = 16u << 20;       ///< the text itself
-    std::size_t max_string_bytes = 4u << 20; ///< one string or key
+    std::size_t max_depth = 64;               ///< nesting of arrays and objects
+    std::size_t max_bytes = 16u << 20;        ///< the text itself
+    std::size_t max_string_bytes = 4u << 20;  ///< one string or key
 };
 
 enum class ParseFailure { none, too_large, too_deep, string_too_long, malformed };
@@ -22,7 +22,7 @@ enum class ParseFailure { none, too_large, too_deep, string_too_long, malformed 
 struct ParseResult {
     std::optional<nlohmann::json> value;  ///< set when the text parsed within the limits
     ParseFailure failure = ParseFailure::none;
-    std::string reason;                   ///< human explanation of the failure
+    std::string reason;  ///< human explanation of the failure
 };
 
 /// Parses `text` within `limits`, never throwing and never recursing over the document.

@@ -3,7 +3,10 @@
 namespace dh {
 
 Error::Error(ErrorKind kind, std::string code, std::string message, std::string detail)
-    : std::runtime_error(message), kind_(kind), code_(std::move(code)), message_(std::move(message)),
+    : std::runtime_error(message),
+      kind_(kind),
+      code_(std::move(code)),
+      message_(std::move(message)),
       detail_(std::move(detail)) {}
 
 Error& Error::with(const std::string& key, Value value) {
@@ -31,7 +34,9 @@ Error Error::conflict(const std::string& code, const std::string& message) {
     return Error(ErrorKind::conflict, code, message);
 }
 
-Error Error::forbidden(const std::string& message) { return Error(ErrorKind::forbidden, "forbidden", message); }
+Error Error::forbidden(const std::string& message) {
+    return Error(ErrorKind::forbidden, "forbidden", message);
+}
 
 Error Error::unauthenticated(const std::string& message) {
     return Error(ErrorKind::unauthenticated, "unauthenticated", message);
@@ -43,38 +48,64 @@ Error Error::bad_request(const std::string& code, const std::string& message) {
 
 int http_status(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::bad_request: return 400;
-        case ErrorKind::unauthenticated: return 401;
-        case ErrorKind::forbidden: return 403;
-        case ErrorKind::not_found: return 404;
-        case ErrorKind::method_not_allowed: return 405;
-        case ErrorKind::conflict: return 409;
-        case ErrorKind::payload_too_large: return 413;
-        case ErrorKind::unsupported_media_type: return 415;
-        case ErrorKind::unprocessable: return 422;
-        case ErrorKind::quota_exceeded: return 422;  // retrying will not help: not 429
-        case ErrorKind::too_many_requests: return 429;
-        case ErrorKind::unavailable: return 503;
-        case ErrorKind::internal: return 500;
+        case ErrorKind::bad_request:
+            return 400;
+        case ErrorKind::unauthenticated:
+            return 401;
+        case ErrorKind::forbidden:
+            return 403;
+        case ErrorKind::not_found:
+            return 404;
+        case ErrorKind::method_not_allowed:
+            return 405;
+        case ErrorKind::conflict:
+            return 409;
+        case ErrorKind::payload_too_large:
+            return 413;
+        case ErrorKind::unsupported_media_type:
+            return 415;
+        case ErrorKind::unprocessable:
+            return 422;
+        case ErrorKind::quota_exceeded:
+            return 422;  // retrying will not help: not 429
+        case ErrorKind::too_many_requests:
+            return 429;
+        case ErrorKind::unavailable:
+            return 503;
+        case ErrorKind::internal:
+            return 500;
     }
     return 500;
 }
 
 const char* http_title(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::bad_request: return "Bad Request";
-        case ErrorKind::unauthenticated: return "Unauthorized";
-        case ErrorKind::forbidden: return "Forbidden";
-        case ErrorKind::not_found: return "Not Found";
-        case ErrorKind::method_not_allowed: return "Method Not Allowed";
-        case ErrorKind::conflict: return "Conflict";
-        case ErrorKind::payload_too_large: return "Content Too Large";
-        case ErrorKind::unsupported_media_type: return "Unsupported Media Type";
-        case ErrorKind::unprocessable: return "Unprocessable Content";
-        case ErrorKind::quota_exceeded: return "Quota Exceeded";
-        case ErrorKind::too_many_requests: return "Too Many Requests";
-        case ErrorKind::unavailable: return "Service Unavailable";
-        case ErrorKind::internal: return "Internal Server Error";
+        case ErrorKind::bad_request:
+            return "Bad Request";
+        case ErrorKind::unauthenticated:
+            return "Unauthorized";
+        case ErrorKind::forbidden:
+            return "Forbidden";
+        case ErrorKind::not_found:
+            return "Not Found";
+        case ErrorKind::method_not_allowed:
+            return "Method Not Allowed";
+        case ErrorKind::conflict:
+            return "Conflict";
+        case ErrorKind::payload_too_large:
+            return "Content Too Large";
+        case ErrorKind::unsupported_media_type:
+            return "Unsupported Media Type";
+        case ErrorKind::unprocessable:
+            return "Unprocessable Content";
+        case ErrorKind::quota_exceeded:
+            return "Quota Exceeded";
+        case ErrorKind::too_many_requests:
+            return "Too Many Requests";
+        case ErrorKind::unavailable:
+            return "Service Unavailable";
+        case ErrorKind::internal:
+            return "Internal Server Error";
     }
     return "Error";
 }

@@ -10,18 +10,18 @@ namespace dh {
 
 /// Protocol-neutral error categories; the HTTP layer maps each to one status code.
 enum class ErrorKind {
-    bad_request,           // malformed input (syntax)
-    unauthenticated,       // no or bad credentials
-    forbidden,             // authenticated, not allowed
+    bad_request,      // malformed input (syntax)
+    unauthenticated,  // no or bad credentials
+    forbidden,        // authenticated, not allowed
     not_found,
     method_not_allowed,
-    conflict,              // uniqueness, state conflicts
+    conflict,  // uniqueness, state conflicts
     payload_too_large,
     unsupported_media_type,
-    unprocessable,         // well-formed but invalid (validation)
+    unprocessable,  // well-formed but invalid (validation)
     quota_exceeded,
     too_many_requests,
-    unavailable,           // dependency down (database), retry later
+    unavailable,  // dependency down (database), retry later
     internal,
 };
 

@@ -52,9 +52,17 @@ void init(std::string_view level, Format format) {
     spdlog::set_default_logger(logger);
 }
 
-void info(std::string_view msg, const nlohmann::json& fields) { emit(spdlog::level::info, "info", msg, fields); }
-void warn(std::string_view msg, const nlohmann::json& fields) { emit(spdlog::level::warn, "warn", msg, fields); }
-void error(std::string_view msg, const nlohmann::json& fields) { emit(spdlog::level::err, "error", msg, fields); }
-void debug(std::string_view msg, const nlohmann::json& fields) { emit(spdlog::level::debug, "debug", msg, fields); }
+void info(std::string_view msg, const nlohmann::json& fields) {
+    emit(spdlog::level::info, "info", msg, fields);
+}
+void warn(std::string_view msg, const nlohmann::json& fields) {
+    emit(spdlog::level::warn, "warn", msg, fields);
+}
+void error(std::string_view msg, const nlohmann::json& fields) {
+    emit(spdlog::level::err, "error", msg, fields);
+}
+void debug(std::string_view msg, const nlohmann::json& fields) {
+    emit(spdlog::level::debug, "debug", msg, fields);
+}
 
 }  // namespace dh::log

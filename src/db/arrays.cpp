@@ -18,8 +18,10 @@ std::string text_array(const std::vector<std::optional<std::string>>& items) {
     std::string out = "{";
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i) out += ',';
-        if (items[i]) append_quoted(out, *items[i]);
-        else out += "NULL";
+        if (items[i])
+            append_quoted(out, *items[i]);
+        else
+            out += "NULL";
     }
     return out + "}";
 }

@@ -10,7 +10,9 @@
 namespace dh::db {
 
 Result::Result(pg_result* res) : res_(res) {}
-Result::Result(Result&& other) noexcept : res_(other.res_) { other.res_ = nullptr; }
+Result::Result(Result&& other) noexcept : res_(other.res_) {
+    other.res_ = nullptr;
+}
 Result& Result::operator=(Result&& other) noexcept {
     if (this != &other) {
         if (res_) PQclear(res_);
@@ -23,8 +25,12 @@ Result::~Result() {
     if (res_) PQclear(res_);
 }
 
-int Result::rows() const { return res_ ? PQntuples(res_) : 0; }
-int Result::columns() const { return res_ ? PQnfields(res_) : 0; }
+int Result::rows() const {
+    return res_ ? PQntuples(res_) : 0;
+}
+int Result::columns() const {
+    return res_ ? PQnfields(res_) : 0;
+}
 
 int Result::column(std::string_view name) const {
     int c = PQfnumber(res_, std::string("\"").append(name).append("\"").c_str());
@@ -32,7 +38,9 @@ int Result::column(std::string_view name) const {
     return c;
 }
 
-bool Result::is_null(int row, int col) const { return PQgetisnull(res_, row, col) != 0; }
+bool Result::is_null(int row, int col) const {
+    return PQgetisnull(res_, row, col) != 0;
+}
 
 std::string Result::text(int row, int col) const {
     return std::string(PQgetvalue(res_, row, col), static_cast<std::size_t>(PQgetlength(res_, row, col)));
@@ -58,7 +66,9 @@ double Result::number(int row, std::string_view col) const {
     return std::strtod(PQgetvalue(res_, row, column(col)), nullptr);
 }
 
-bool Result::boolean(int row, std::string_view col) const { return PQgetvalue(res_, row, column(col))[0] == 't'; }
+bool Result::boolean(int row, std::string_view col) const {
+    return PQgetvalue(res_, row, column(col))[0] == 't';
+}
 
 std::int64_t Result::affected() const {
     const char* n = PQcmdTuples(res_);
@@ -81,7 +91,9 @@ Connection::~Connection() {
     if (conn_) PQfinish(conn_);
 }
 
-bool Connection::ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK && !broken_; }
+bool Connection::ok() const {
+    return conn_ && PQstatus(conn_) == CONNECTION_OK && !broken_;
+}
 
 void Connection::fail(pg_result* res, std::string_view sql) {
     std::string state, message, constraint;
@@ -112,8 +124,8 @@ Result Connection::exec(std::string_view sql, const Params& params) {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (auto& p : params) values.push_back(p.value() ? p.value()->c_str() : nullptr);
-    PGresult* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(),
-                                   nullptr, nullptr, 0);
+    PGresult* res =
+        PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
     auto status = PQresultStatus(res);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(res, sql);
     return Result(res);

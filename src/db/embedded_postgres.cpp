@@ -33,7 +33,9 @@ std::string find_bin_dir() {
             best = (entry.path() / "bin").string();
         }
     }
-    if (best.empty()) throw std::runtime_error("embedded PostgreSQL: no PostgreSQL server binaries under /usr/lib/postgresql (install postgresql-15)");
+    if (best.empty())
+        throw std::runtime_error(
+            "embedded PostgreSQL: no PostgreSQL server binaries under /usr/lib/postgresql (install postgresql-15)");
     return best;
 }
 
@@ -46,7 +48,9 @@ struct Owner {
 Owner cluster_owner() {
     if (geteuid() != 0) return {geteuid(), getegid(), false};
     passwd* pw = getpwnam("postgres");
-    if (!pw) throw std::runtime_error("embedded PostgreSQL: running as root needs the 'postgres' system user (install postgresql-15)");
+    if (!pw)
+        throw std::runtime_error(
+            "embedded PostgreSQL: running as root needs the 'postgres' system user (install postgresql-15)");
     return {pw->pw_uid, pw->pw_gid, true};
 }
 
@@ -162,9 +166,9 @@ std::string EmbeddedPostgres::start() {
     if (running()) {
         log::info("embedded PostgreSQL: adopting the cluster already running", {{"dir", data}});
     } else {
-        std::string opts = "-c listen_addresses=" + std::string(options_.tcp_port > 0 ? "127.0.0.1" : "''") +
-                           " -p " + std::to_string(options_.tcp_port > 0 ? options_.tcp_port : options_.port) +
-                           " -k " + socket_dir_ + " -c max_connections=200 -c shared_buffers=128MB" +
+        std::string opts = "-c listen_addresses=" + std::string(options_.tcp_port > 0 ? "127.0.0.1" : "''") + " -p " +
+                           std::to_string(options_.tcp_port > 0 ? options_.tcp_port : options_.port) + " -k " +
+                           socket_dir_ + " -c max_connections=200 -c shared_buffers=128MB" +
                            " -c fsync=on -c unix_socket_permissions=0700 " + options_.extra_options;
         int rc = run_as_cluster_owner({bin_ + "/pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o", opts, "start"},
                                       base_ + "/ctl.log");
@@ -188,8 +192,8 @@ int EmbeddedPostgres::control(const std::vector<std::string>& args) const {
 
 std::string EmbeddedPostgres::conninfo(const std::string& database) const {
     int port = options_.tcp_port > 0 ? options_.tcp_port : options_.port;
-    return "host=" + quote_conninfo(socket_dir_) + " port=" + std::to_string(port) + " user=postgres dbname=" +
-           quote_conninfo(database);
+    return "host=" + quote_conninfo(socket_dir_) + " port=" + std::to_string(port) +
+           " user=postgres dbname=" + quote_conninfo(database);
 }
 
 void EmbeddedPostgres::stop() {

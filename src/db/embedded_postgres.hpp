@@ -11,13 +11,13 @@ namespace dh::db {
 class EmbeddedPostgres {
 public:
     struct Options {
-        std::string base_dir;        ///< the cluster lives in base_dir/data, its socket in base_dir/run
+        std::string base_dir;  ///< the cluster lives in base_dir/data, its socket in base_dir/run
         std::string database = "dispatchhub";
-        std::string bin_dir;         ///< empty: found automatically (/usr/lib/postgresql/<N>/bin)
-        int port = 5432;             ///< names the socket file; TCP is off unless tcp_port > 0
-        int tcp_port = 0;            ///< also listen on 127.0.0.1:tcp_port (tests)
+        std::string bin_dir;  ///< empty: found automatically (/usr/lib/postgresql/<N>/bin)
+        int port = 5432;      ///< names the socket file; TCP is off unless tcp_port > 0
+        int tcp_port = 0;     ///< also listen on 127.0.0.1:tcp_port (tests)
         bool stop_on_destroy = true;
-        std::string extra_options;   ///< more -c settings for postgres
+        std::string extra_options;  ///< more -c settings for postgres
     };
     explicit EmbeddedPostgres(Options options);
     ~EmbeddedPostgres();

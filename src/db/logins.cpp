@@ -55,20 +55,21 @@ END $$;
 }  // namespace
 
 bool ensure_logins(Connection& owner) {
-    auto may = owner.exec(
-        "SELECT rolsuper OR rolcreaterole AS may FROM pg_roles WHERE rolname = current_user");
+    auto may = owner.exec("SELECT rolsuper OR rolcreaterole AS may FROM pg_roles WHERE rolname = current_user");
     if (may.empty() || !may.boolean(0, "may")) {
-        log::warn("database logins: the DATABASE_URL login may not create roles; the API and the workers "
-                  "connect with it and narrow with SET ROLE (set DATABASE_APP_URL and DATABASE_PLATFORM_URL)");
+        log::warn(
+            "database logins: the DATABASE_URL login may not create roles; the API and the workers "
+            "connect with it and narrow with SET ROLE (set DATABASE_APP_URL and DATABASE_PLATFORM_URL)");
         return false;
     }
     try {
         owner.exec_script(kEnsureLogins);
     } catch (const Error& e) {
         // e.g. PostgreSQL 16 lets a CREATEROLE login grant only roles it administers.
-        log::warn("database logins: could not create them; the API and the workers connect with the DATABASE_URL "
-                  "login and narrow with SET ROLE (set DATABASE_APP_URL and DATABASE_PLATFORM_URL)",
-                  {{"error", e.detail()}});
+        log::warn(
+            "database logins: could not create them; the API and the workers connect with the DATABASE_URL "
+            "login and narrow with SET ROLE (set DATABASE_APP_URL and DATABASE_PLATFORM_URL)",
+            {{"error", e.detail()}});
         return false;
     }
     return true;

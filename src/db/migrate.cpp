@@ -45,7 +45,9 @@ GRANT SELECT ON schema_migrations TO dispatchhub_app, dispatchhub_platform;
 RESET ROLE;
 )SQL";
 
-int version_of(std::string_view file) { return std::atoi(std::string(file).c_str()); }
+int version_of(std::string_view file) {
+    return std::atoi(std::string(file).c_str());
+}
 
 }  // namespace
 

@@ -8,7 +8,7 @@ class Connection;
 
 struct Migration {
     int version;
-    std::string name;     ///< file name, e.g. 0002_identity.sql
+    std::string name;  ///< file name, e.g. 0002_identity.sql
     std::string sql;
 };
 
@@ -16,8 +16,8 @@ struct Migration {
 std::vector<Migration> embedded_migrations();
 
 struct MigrationReport {
-    int applied = 0;  ///< applied by this call
-    int current = 0;  ///< highest version now recorded
+    int applied = 0;      ///< applied by this call
+    int current = 0;      ///< highest version now recorded
     bool logins = false;  ///< the database's app and platform logins exist (see db/logins.hpp)
 };
 

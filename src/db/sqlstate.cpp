@@ -5,12 +5,12 @@ namespace dh::db {
 Error error_from_sqlstate(const std::string& sqlstate, const std::string& message, const std::string& constraint) {
     auto cls = sqlstate.substr(0, 2);
     if (sqlstate == "23505") {
-        Error e(ErrorKind::conflict, "already_exists", "An object with the same unique value already exists.",
-                message);
+        Error e(ErrorKind::conflict, "already_exists", "An object with the same unique value already exists.", message);
         if (!constraint.empty()) e.with("constraint", constraint);
         return e;
     }
-    if (sqlstate == "23503") return Error(ErrorKind::unprocessable, "reference_not_found", "A referenced object does not exist.", message);
+    if (sqlstate == "23503")
+        return Error(ErrorKind::unprocessable, "reference_not_found", "A referenced object does not exist.", message);
     if (sqlstate == "23514" || sqlstate == "23502" || sqlstate == "22001")
         return Error(ErrorKind::unprocessable, "validation_failed", "A value is not allowed.", message);
     if (sqlstate == "22P02" || sqlstate == "22007" || sqlstate == "22008" || sqlstate == "22003")
@@ -21,10 +21,13 @@ Error error_from_sqlstate(const std::string& sqlstate, const std::string& messag
         return Error(ErrorKind::conflict, "concurrent_update", "The object changed concurrently; try again.", message);
     if (sqlstate == "57014") return Error(ErrorKind::unavailable, "timeout", "The database took too long.", message);
     if (cls == "08" || cls == "57" || cls == "53" || sqlstate.empty())
-        return Error(ErrorKind::unavailable, "database_unavailable", "The database is not reachable; try again.", message);
+        return Error(ErrorKind::unavailable, "database_unavailable", "The database is not reachable; try again.",
+                     message);
     return Error(ErrorKind::internal, "internal", "Internal error.", sqlstate + ": " + message);
 }
 
-bool is_retryable_sqlstate(const std::string& sqlstate) { return sqlstate == "40001" || sqlstate == "40P01"; }
+bool is_retryable_sqlstate(const std::string& sqlstate) {
+    return sqlstate == "40001" || sqlstate == "40P01";
+}
 
 }  // namespace dh::db

@@ -56,16 +56,18 @@ class LeaseRenewal {
 public:
     LeaseRenewal(db::Pool& pool, const std::string& owner, int lease_seconds, std::function<void(db::Tx&)> renew)
         : periodic_(std::chrono::milliseconds(lease_seconds * 1000 / 3),
-                    [&pool, owner, every = std::chrono::milliseconds(lease_seconds * 1000 / 3), renew = std::move(renew),
-                     failures = 0]() mutable -> std::chrono::milliseconds {
+                    [&pool, owner, every = std::chrono::milliseconds(lease_seconds * 1000 / 3),
+                     renew = std::move(renew), failures = 0]() mutable -> std::chrono::milliseconds {
                         try {
                             db::with_tx(pool, db::Scope::platform(), renew);
-                            if (failures > 0) log::info("lease renewal works again", {{"worker", owner}, {"failed_tries", failures}});
+                            if (failures > 0)
+                                log::info("lease renewal works again", {{"worker", owner}, {"failed_tries", failures}});
                             failures = 0;
                             return every;
                         } catch (const std::exception& e) {
                             if (failures++ % 10 == 0)
-                                log::warn("lease renewal failed; trying again shortly", {{"worker", owner}, {"error", e.what()}});
+                                log::warn("lease renewal failed; trying again shortly",
+                                          {{"worker", owner}, {"error", e.what()}});
                             auto retry = std::chrono::milliseconds(1000) * (1 << std::min(failures - 1, 3));
                             return std::min({retry, std::chrono::milliseconds(5000), every});
                         }

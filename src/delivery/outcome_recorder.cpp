@@ -34,9 +34,12 @@ void OutcomeGroup::add(const DeliveryOutcome& outcome) {
     std::visit(
         [this](const auto& x) {
             using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, queue_store::Sent>) sent.push_back(x);
-            else if constexpr (std::is_same_v<T, queue_store::Retry>) retries.push_back(x);
-            else failed.push_back(x);
+            if constexpr (std::is_same_v<T, queue_store::Sent>)
+                sent.push_back(x);
+            else if constexpr (std::is_same_v<T, queue_store::Retry>)
+                retries.push_back(x);
+            else
+                failed.push_back(x);
         },
         outcome);
 }
@@ -44,7 +47,9 @@ void OutcomeGroup::add(const DeliveryOutcome& outcome) {
 OutcomeRecorder::OutcomeRecorder(std::string owner, Record record, Options options)
     : owner_(std::move(owner)), record_(std::move(record)), options_(options), thread_([this] { run(); }) {}
 
-OutcomeRecorder::~OutcomeRecorder() { stop(); }
+OutcomeRecorder::~OutcomeRecorder() {
+    stop();
+}
 
 std::uint64_t OutcomeRecorder::add(DeliveryOutcome outcome) {
     std::lock_guard lock(mutex_);
@@ -138,8 +143,11 @@ bool OutcomeRecorder::record_with_retries(const OutcomeGroup& group, bool may_sp
             if (failures > 0) {
                 stalled_ = false;
                 log::info("waiting outcomes recorded",
-                          {{"worker", owner_}, {"outcomes", group.size()}, {"tries", failures + 1},
-                           {"waited_ms", std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count()}});
+                          {{"worker", owner_},
+                           {"outcomes", group.size()},
+                           {"tries", failures + 1},
+                           {"waited_ms",
+                            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count()}});
             }
             return true;
         } catch (const std::exception& e) {

@@ -90,7 +90,7 @@ private:
     std::deque<Entry> queue_;           ///< front: the oldest; a group stays here until recorded
     Clock::time_point oldest_since_{};
     std::uint64_t next_ticket_ = 1;
-    std::uint64_t handled_ = 0;       ///< every ticket up to this one is recorded or given up
+    std::uint64_t handled_ = 0;         ///< every ticket up to this one is recorded or given up
     std::uint64_t urgent_through_ = 0;  ///< flush_soon(): tickets up to this one are due now
     std::optional<Clock::time_point> deadline_;
     bool stopping_ = false;

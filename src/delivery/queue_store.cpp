@@ -149,13 +149,18 @@ void collect(const db::Result& r, std::vector<std::string>& out) {
 
 }  // namespace
 
-long long reclaim_expired(db::Tx& tx) { return tx.exec(kReclaim).integer(0, "n"); }
+long long reclaim_expired(db::Tx& tx) {
+    return tx.exec(kReclaim).integer(0, "n");
+}
 
-long long renew_leases(db::Tx& tx, const std::string& worker_id, const std::vector<std::string>& ids, int lease_seconds) {
+long long renew_leases(db::Tx& tx, const std::string& worker_id, const std::vector<std::string>& ids,
+                       int lease_seconds) {
     auto array = db::text_array(ids);
     return tx.exec(kRenew, {worker_id, array, lease_seconds}).integer(0, "n");
 }
-void release_scheduled(db::Tx& tx) { tx.exec(kReleaseScheduled); }
+void release_scheduled(db::Tx& tx) {
+    tx.exec(kReleaseScheduled);
+}
 
 std::vector<Lane> lanes(db::Tx& tx) {
     auto r = tx.exec(kLanes);
@@ -219,7 +224,9 @@ void heartbeat(db::Tx& tx, const std::string& worker_id, const std::optional<std
     tx.exec(kDropOldHeartbeats);
 }
 
-void forget_heartbeat(db::Tx& tx, const std::string& worker_id) { tx.exec(kForgetHeartbeat, {worker_id}); }
+void forget_heartbeat(db::Tx& tx, const std::string& worker_id) {
+    tx.exec(kForgetHeartbeat, {worker_id});
+}
 
 long long fail_over_limit(db::Tx& tx, const Lane& lane) {
     return tx.exec(kFailOverLimit, {lane.tenant_id, lane.period_start}).integer(0, "n");

@@ -14,7 +14,7 @@ struct Lane {
     std::string tenant_id, period_start;
     long long limit = 0, sent = 0;
     long long in_flight = 0;  ///< counted only when the reservations no longer all fit under the limit
-    double rate = 0;  ///< plan send rate per second; 0 = no plan limit
+    double rate = 0;          ///< plan send rate per second; 0 = no plan limit
     /// The lane's queued or sending dispatches. Claims go dispatch by dispatch, so that a paused
     /// dispatch's queued rows never stand in the way of another dispatch of the same tenant.
     std::vector<std::string> dispatch_ids;
@@ -47,7 +47,8 @@ void heartbeat(db::Tx& tx, const std::string& worker_id, const std::optional<std
 void forget_heartbeat(db::Tx& tx, const std::string& worker_id);
 /// Pushes the lease of those of `ids` this worker still holds to now + lease_seconds; returns how
 /// many. Called while a batch is on the wire, so that a slow relay never lets it be claimed again.
-long long renew_leases(db::Tx& tx, const std::string& worker_id, const std::vector<std::string>& ids, int lease_seconds);
+long long renew_leases(db::Tx& tx, const std::string& worker_id, const std::vector<std::string>& ids,
+                       int lease_seconds);
 /// The lane can never send its queued deliveries this period (the limit was lowered below use).
 long long fail_over_limit(db::Tx& tx, const Lane& lane);
 

@@ -10,8 +10,8 @@
 #include "db/tx.hpp"
 #include "dispatch/message_template.hpp"
 #include "dispatch/recipient_attachment_store.hpp"
-#include "mail/message_id.hpp"
 #include "domains/signing_keys.hpp"
+#include "mail/message_id.hpp"
 #include "mail/mime_builder.hpp"
 
 namespace dh::delivery {
@@ -37,8 +37,8 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 std::shared_ptr<const mail::PreparedAttachment> Renderer::load_attachment(const std::string& filename,
-                                                                         const std::string& content_type,
-                                                                         const std::string& storage_key) const {
+                                                                          const std::string& content_type,
+                                                                          const std::string& storage_key) const {
     mail::AttachmentFile att{filename, content_type, read_file(data_dir_ + "/attachments/" + storage_key)};
     return mail::prepare_attachment(att);
 }
@@ -78,8 +78,9 @@ std::shared_ptr<const Renderer::Prepared> Renderer::prepared(const std::string& 
         auto r = tx.exec(kDispatchForRender, {dispatch_id});
         if (r.empty()) throw Error::not_found("Dispatch");
         auto html = r.opt(0, "body_html");
-        p->tmpl = html ? dispatch::prepare_html_message(r.text(0, "subject"), *html)
-                       : dispatch::prepare_markdown_message(r.text(0, "subject"), r.opt(0, "body_markdown").value_or(""));
+        p->tmpl =
+            html ? dispatch::prepare_html_message(r.text(0, "subject"), *html)
+                 : dispatch::prepare_markdown_message(r.text(0, "subject"), r.opt(0, "body_markdown").value_or(""));
         p->from = {r.text(0, "from_name"), r.text(0, "from_email")};
         p->reply_to = r.opt(0, "reply_to");
         p->tenant_name = r.text(0, "tenant_name");

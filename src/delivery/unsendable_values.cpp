@@ -32,30 +32,44 @@ std::vector<RowClass> row_classes() {
     return {
         {"tenants.name", "SELECT id, name AS value FROM tenants WHERE name ~ $1", Rule::text},
         {"sender_identities.name", "SELECT id, name AS value FROM sender_identities WHERE name ~ $1", Rule::text},
-        {"sender_identities.email", "SELECT id, email AS value FROM sender_identities WHERE (email !~ $1 OR octet_length(email) > 64)", Rule::address},
+        {"sender_identities.email",
+         "SELECT id, email AS value FROM sender_identities WHERE (email !~ $1 OR octet_length(email) > 64)",
+         Rule::address},
         {"dispatches.subject", "SELECT id, subject AS value FROM dispatches WHERE " + active + " AND subject ~ $1",
          Rule::text},
-        {"dispatches.from_name", "SELECT id, from_name AS value FROM dispatches WHERE " + active + " AND from_name ~ $1",
-         Rule::text},
+        {"dispatches.from_name",
+         "SELECT id, from_name AS value FROM dispatches WHERE " + active + " AND from_name ~ $1", Rule::text},
         {"dispatches.from_email",
-         "SELECT id, from_email AS value FROM dispatches WHERE " + active + " AND (from_email !~ $1 OR octet_length(from_email) > 64)", Rule::address},
+         "SELECT id, from_email AS value FROM dispatches WHERE " + active +
+             " AND (from_email !~ $1 OR octet_length(from_email) > 64)",
+         Rule::address},
         {"dispatches.reply_to",
-         "SELECT id, reply_to AS value FROM dispatches WHERE " + active + " AND (reply_to !~ $1 OR octet_length(reply_to) > 64)", Rule::address},
+         "SELECT id, reply_to AS value FROM dispatches WHERE " + active +
+             " AND (reply_to !~ $1 OR octet_length(reply_to) > 64)",
+         Rule::address},
         {"attachments.filename",
          "SELECT id, filename AS value FROM attachments WHERE filename ~ $1 OR octet_length(filename) > 255 "
          "OR btrim(filename) = ''",
          Rule::file_name},
         {"vendor_contacts.name", "SELECT id, name AS value FROM vendor_contacts WHERE name ~ $1", Rule::text},
-        {"vendor_contacts.email", "SELECT id, email AS value FROM vendor_contacts WHERE (email !~ $1 OR octet_length(email) > 64)", Rule::address},
+        {"vendor_contacts.email",
+         "SELECT id, email AS value FROM vendor_contacts WHERE (email !~ $1 OR octet_length(email) > 64)",
+         Rule::address},
     };
 }
 
 bool builds(Rule rule, const std::string& value) {
     try {
         switch (rule) {
-            case Rule::text: mail::check_header_text("value", value); break;
-            case Rule::address: mail::check_header_address("value", value); break;
-            case Rule::file_name: mail::check_file_name("value", value); break;
+            case Rule::text:
+                mail::check_header_text("value", value);
+                break;
+            case Rule::address:
+                mail::check_header_address("value", value);
+                break;
+            case Rule::file_name:
+                mail::check_file_name("value", value);
+                break;
         }
     } catch (const Error&) {
         return false;

@@ -25,8 +25,8 @@ std::vector<UsageMismatch> verify_usage(db::Pool& pool) {
         auto r = tx.exec(kVerify);
         std::vector<UsageMismatch> out;
         for (int i = 0; i < r.rows(); ++i)
-            out.push_back({r.text(i, "tenant_id"), r.text(i, "period_start"), r.integer(i, "sent"), r.integer(i, "counted"),
-                           r.integer(i, "reserved"), r.integer(i, "pending")});
+            out.push_back({r.text(i, "tenant_id"), r.text(i, "period_start"), r.integer(i, "sent"),
+                           r.integer(i, "counted"), r.integer(i, "reserved"), r.integer(i, "pending")});
         return out;
     });
 }

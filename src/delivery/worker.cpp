@@ -21,7 +21,8 @@ namespace dh::delivery {
 namespace {
 
 long long now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 std::mt19937& thread_rng() {
@@ -40,16 +41,25 @@ long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int>
 }
 
 Worker::Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options, Notifier* notifier)
-    : pool_(pool), transport_(transport), renderer_(renderer), options_(std::move(options)), notifier_(notifier),
-      id_("worker-" + random::hex(6)), limiter_(options_.global_rate),
-      recorder_(id_, [this](const OutcomeGroup& group) { record_group(group); }, OutcomeRecorder::Options{}) {}
+    : pool_(pool),
+      transport_(transport),
+      renderer_(renderer),
+      options_(std::move(options)),
+      notifier_(notifier),
+      id_("worker-" + random::hex(6)),
+      limiter_(options_.global_rate),
+      recorder_(
+          id_, [this](const OutcomeGroup& group) { record_group(group); }, OutcomeRecorder::Options{}) {}
 
-Worker::~Worker() { stop(); }
+Worker::~Worker() {
+    stop();
+}
 
 void Worker::start() {
     for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { loop(); });
     if (!options_.listen_conninfo.empty()) listener_ = std::thread([this] { listen_loop(); });
-    log::info("delivery worker started", {{"worker", id_}, {"threads", options_.threads}, {"transport", transport_.name()}});
+    log::info("delivery worker started",
+              {{"worker", id_}, {"threads", options_.threads}, {"transport", transport_.name()}});
 }
 
 void Worker::stop() {
@@ -121,7 +131,8 @@ void Worker::housekeeping() {
     auto last = last_housekeeping_.load();
     if (now - last < 2 || !last_housekeeping_.compare_exchange_strong(last, now)) return;
     db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        if (auto n = queue_store::reclaim_expired(tx); n > 0) log::warn("reclaimed expired leases", {{"deliveries", n}});
+        if (auto n = queue_store::reclaim_expired(tx); n > 0)
+            log::warn("reclaimed expired leases", {{"deliveries", n}});
         queue_store::release_scheduled(tx);
         auto problem = transport_.health();
         queue_store::heartbeat(tx, id_, problem.empty() ? std::nullopt : std::optional<std::string>(problem));
@@ -168,7 +179,8 @@ std::vector<queue_store::Claimed> Worker::claim_from_dispatches(db::Tx& tx, cons
 class Worker::BusyLane {
 public:
     BusyLane(Worker& w, std::string tenant) : worker_(&w), tenant_(std::move(tenant)) {}
-    BusyLane(BusyLane&& other) noexcept : worker_(std::exchange(other.worker_, nullptr)), tenant_(std::move(other.tenant_)) {}
+    BusyLane(BusyLane&& other) noexcept
+        : worker_(std::exchange(other.worker_, nullptr)), tenant_(std::move(other.tenant_)) {}
     BusyLane(const BusyLane&) = delete;
     BusyLane& operator=(const BusyLane&) = delete;
     BusyLane& operator=(BusyLane&&) = delete;

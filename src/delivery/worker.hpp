@@ -3,8 +3,8 @@
 #include <condition_variable>
 #include <map>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,7 +17,7 @@
 namespace dh::db {
 class Pool;
 class Tx;
-}
+}  // namespace dh::db
 
 namespace dh::delivery {
 
@@ -45,7 +45,8 @@ public:
         int relay_probe_seconds = 30;
     };
     /// `notifier` (optional) sends platform notifications from the housekeeping cycle.
-    Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options, Notifier* notifier = nullptr);
+    Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options,
+           Notifier* notifier = nullptr);
     ~Worker();
 
     void start();
@@ -89,7 +90,7 @@ private:
     std::atomic<long long> next_relay_probe_{0};
     std::mutex busy_mutex_;
     std::map<std::string, int> busy_;  ///< tenant -> threads sending a batch of it now
-    OutcomeRecorder recorder_;  // last: its thread records with the members above
+    OutcomeRecorder recorder_;         // last: its thread records with the members above
 };
 
 }  // namespace dh::delivery

@@ -34,7 +34,8 @@ std::pair<std::string, std::string> hash_and_head(const std::string& path, long 
     size = 0;
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         auto n = in.gcount();
-        if (head.size() < 512) head.append(buf, std::min<std::streamsize>(n, 512 - static_cast<std::streamsize>(head.size())));
+        if (head.size() < 512)
+            head.append(buf, std::min<std::streamsize>(n, 512 - static_cast<std::streamsize>(head.size())));
         EVP_DigestUpdate(ctx, buf, static_cast<size_t>(n));
         size += n;
     }
@@ -74,7 +75,8 @@ std::string sniff_content_type(const std::string& head, const std::string& filen
 AttachmentInfo AttachmentService::store(const auth::Principal& caller, const std::string& filename,
                                         const std::string& spooled_path) {
     mail::check_file_name("filename", filename);
-    if (filename.find('/') != std::string::npos) throw Error::invalid_field("filename", "must be a file name without /");
+    if (filename.find('/') != std::string::npos)
+        throw Error::invalid_field("filename", "must be a file name without /");
     if (spooled_path.empty()) throw Error::invalid_field("body", "the file is empty");
     AttachmentInfo info;
     auto [sha, head] = hash_and_head(spooled_path, info.size_bytes);
@@ -89,7 +91,8 @@ AttachmentInfo AttachmentService::store(const auth::Principal& caller, const std
     std::optional<std::string> by;
     if (caller.kind == auth::Principal::Kind::user) by = caller.id;
     info.created_at = db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
-        return tx.exec(kInsert, {info.id, *caller.tenant_id, filename, info.content_type, info.size_bytes, sha, key, by})
+        return tx
+            .exec(kInsert, {info.id, *caller.tenant_id, filename, info.content_type, info.size_bytes, sha, key, by})
             .text(0, "created_at");
     });
     return info;
@@ -100,8 +103,8 @@ std::optional<AttachmentInfo> AttachmentService::get(const std::string& tenant_i
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) -> std::optional<AttachmentInfo> {
         auto r = tx.exec(kGet, {id});
         if (r.empty()) return std::nullopt;
-        return AttachmentInfo{r.text(0, "id"), r.text(0, "filename"), r.text(0, "content_type"), r.text(0, "sha256"),
-                              r.text(0, "created_at"), r.integer(0, "size_bytes")};
+        return AttachmentInfo{r.text(0, "id"),     r.text(0, "filename"),   r.text(0, "content_type"),
+                              r.text(0, "sha256"), r.text(0, "created_at"), r.integer(0, "size_bytes")};
     });
 }
 

@@ -38,7 +38,7 @@ struct DispatchRequest {
 
 /// Delivery states; the first three are live, the rest terminal.
 inline const std::vector<std::string>& delivery_states() {
-    static const std::vector<std::string> states = {"queued", "sending", "deferred", "sent",      "failed",
+    static const std::vector<std::string> states = {"queued",  "sending",    "deferred",   "sent",     "failed",
                                                     "bounced", "complained", "suppressed", "cancelled"};
     return states;
 }

@@ -10,14 +10,17 @@
 namespace dh::dispatch {
 namespace {
 
-nlohmann::json opt(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json opt(const std::optional<std::string>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json();
+}
 
 std::vector<std::string> uuid_array(const nlohmann::json& parent, const std::string& key, const std::string& field) {
     std::vector<std::string> out;
     if (!parent.contains(key) || parent[key].is_null()) return out;
     if (!parent[key].is_array()) throw Error::invalid_field(field, "must be an array of ids");
     for (auto& v : parent[key]) {
-        if (!v.is_string() || !strings::is_uuid(v.get<std::string>())) throw Error::invalid_field(field, "must be an array of ids");
+        if (!v.is_string() || !strings::is_uuid(v.get<std::string>()))
+            throw Error::invalid_field(field, "must be an array of ids");
         out.push_back(strings::to_lower(v.get<std::string>()));
     }
     if (out.size() > 10000) throw Error::invalid_field(field, "at most 10,000 ids");
@@ -29,7 +32,8 @@ std::vector<RecipientAttachment> recipient_attachments(const nlohmann::json& bod
     std::vector<RecipientAttachment> out;
     if (!body.contains("recipient_attachments") || body["recipient_attachments"].is_null()) return out;
     auto& items = body["recipient_attachments"];
-    if (!items.is_array()) throw Error::invalid_field("recipient_attachments", "must be an array of {attachment_id, vendor_code}");
+    if (!items.is_array())
+        throw Error::invalid_field("recipient_attachments", "must be an array of {attachment_id, vendor_code}");
     if (items.size() > 10000) throw Error::invalid_field("recipient_attachments", "at most 10,000 files");
     for (std::size_t i = 0; i < items.size(); ++i) {
         auto field = "recipient_attachments[" + std::to_string(i) + "]";
@@ -37,7 +41,8 @@ std::vector<RecipientAttachment> recipient_attachments(const nlohmann::json& bod
         http::JsonFields f(items[i], field);
         f.only({"attachment_id", "vendor_code"});
         auto id = f.opt_text("attachment_id", 36);
-        if (!id || !strings::is_uuid(*id)) throw Error::invalid_field(field + ".attachment_id", "must be an attachment id");
+        if (!id || !strings::is_uuid(*id))
+            throw Error::invalid_field(field + ".attachment_id", "must be an attachment id");
         auto code = f.opt_text("vendor_code", 64);
         if (code && (code->empty() || strings::has_line_break_or_nul(*code)))
             throw Error::invalid_field(field + ".vendor_code", "must be a vendor code");
@@ -60,27 +65,28 @@ nlohmann::json to_json(const Dispatch& d) {
         if (auto it = d.counts.find(s); it != d.counts.end()) done += it->second;
     nlohmann::json counts = nlohmann::json::object();
     for (auto& [k, v] : d.counts) counts[k] = v;
-    return {{"id", d.id},
-            {"status", d.status},
-            {"subject", d.subject},
-            {"body_markdown", opt(d.body_markdown)},
-            {"body_html", opt(d.body_html)},
-            {"from", {{"email", d.from_email}, {"name", d.from_name}}},
-            {"sender_identity_id", opt(d.sender_identity_id)},
-            {"reply_to", opt(d.reply_to)},
-            {"reference", opt(d.reference)},
-            {"send_at", opt(d.send_at)},
-            {"recipients", nlohmann::json::parse(d.recipients_json)},
-            {"attachment_ids", d.attachment_ids},
-            {"recipient_attachments", nlohmann::json::parse(d.recipient_attachments_json)},
-            {"recipients_total", d.recipients_total},
-            {"counts", counts},
-            {"progress", d.recipients_total ? static_cast<double>(done) / static_cast<double>(d.recipients_total) : 1.0},
-            {"is_test", d.is_test},
-            {"created_at", d.created_at},
-            {"updated_at", d.updated_at},
-            {"completed_at", opt(d.completed_at)},
-            {"relay_problem", opt(d.relay_problem)}};
+    return {
+        {"id", d.id},
+        {"status", d.status},
+        {"subject", d.subject},
+        {"body_markdown", opt(d.body_markdown)},
+        {"body_html", opt(d.body_html)},
+        {"from", {{"email", d.from_email}, {"name", d.from_name}}},
+        {"sender_identity_id", opt(d.sender_identity_id)},
+        {"reply_to", opt(d.reply_to)},
+        {"reference", opt(d.reference)},
+        {"send_at", opt(d.send_at)},
+        {"recipients", nlohmann::json::parse(d.recipients_json)},
+        {"attachment_ids", d.attachment_ids},
+        {"recipient_attachments", nlohmann::json::parse(d.recipient_attachments_json)},
+        {"recipients_total", d.recipients_total},
+        {"counts", counts},
+        {"progress", d.recipients_total ? static_cast<double>(done) / static_cast<double>(d.recipients_total) : 1.0},
+        {"is_test", d.is_test},
+        {"created_at", d.created_at},
+        {"updated_at", d.updated_at},
+        {"completed_at", opt(d.completed_at)},
+        {"relay_problem", opt(d.relay_problem)}};
 }
 
 nlohmann::json to_json(const Delivery& d) {
@@ -103,16 +109,15 @@ nlohmann::json to_json(const Delivery& d) {
 }
 
 nlohmann::json to_json(const Usage& u) {
-    return {{"period_start", u.period_start}, {"period_end", u.period_end}, {"limit", u.limit},
-            {"sent", u.sent},                 {"reserved", u.reserved},     {"remaining", u.remaining()}};
+    return {{"period_start", u.period_start}, {"period_end", u.period_end}, {"limit", u.limit}, {"sent", u.sent},
+            {"reserved", u.reserved},         {"remaining", u.remaining()}};
 }
 
 DispatchRequest request_from_json(const nlohmann::json& body, const char* route_field) {
     http::JsonFields f(body);
-    std::vector<const char*> allowed = {"subject",     "body_markdown",  "body_html",
-                                        "recipients",  "sender_identity_id", "reply_to",
-                                        "attachment_ids", "recipient_attachments", "send_at",
-                                        "reference"};
+    std::vector<const char*> allowed = {
+        "subject",        "body_markdown",         "body_html", "recipients", "sender_identity_id", "reply_to",
+        "attachment_ids", "recipient_attachments", "send_at",   "reference"};
     if (route_field) allowed.push_back(route_field);
     f.only(allowed);
     DispatchRequest r;

@@ -45,7 +45,8 @@ void register_compose(http::Router& router, DispatchService& svc) {
                     if (body.contains("vendor_id") && body["vendor_id"].is_string()) vendor_id = body["vendor_id"];
                     auto p = svc.preview(req.tenant_id(), request_from_json(body, "vendor_id"), vendor_id);
                     nlohmann::json missing = nlohmann::json::array();
-                    for (auto& [field, count] : p.recipients.missing) missing.push_back({{"field", field}, {"count", count}});
+                    for (auto& [field, count] : p.recipients.missing)
+                        missing.push_back({{"field", field}, {"count", count}});
                     return http::Response::json({{"to", p.to},
                                                  {"subject", p.subject},
                                                  {"text", p.text},
@@ -72,11 +73,13 @@ void register_reading(http::Router& router, DispatchService& svc) {
     using http::Access;
     router.add({"GET", "/api/v1/dispatches", Access::tenant_member, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
-                    auto rows = svc.list(req.tenant_id(), page.limit, page.after_key, page.after_id, status_filter(req));
+                    auto rows =
+                        svc.list(req.tenant_id(), page.limit, page.after_key, page.after_id, status_filter(req));
                     auto items = nlohmann::json::array();
                     for (auto& d : rows) items.push_back(to_json(d));
                     nlohmann::json next = nullptr;
-                    if (static_cast<int>(rows.size()) == page.limit) next = http::Page::cursor(rows.back().created_at, rows.back().id);
+                    if (static_cast<int>(rows.size()) == page.limit)
+                        next = http::Page::cursor(rows.back().created_at, rows.back().id);
                     return http::Response::json({{"items", items}, {"next_cursor", next}});
                 }});
     router.add({"GET", "/api/v1/dispatches/{id}", Access::tenant_member, [&svc](http::Request& req) {
@@ -84,12 +87,13 @@ void register_reading(http::Router& router, DispatchService& svc) {
                 }});
     router.add({"GET", "/api/v1/dispatches/{id}/deliveries", Access::tenant_member, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
-                    auto rows = svc.deliveries(req.tenant_id(), req.param("id"), page.limit, page.after_key, page.after_id,
-                                               status_filter(req));
+                    auto rows = svc.deliveries(req.tenant_id(), req.param("id"), page.limit, page.after_key,
+                                               page.after_id, status_filter(req));
                     auto items = nlohmann::json::array();
                     for (auto& d : rows) items.push_back(to_json(d));
                     nlohmann::json next = nullptr;
-                    if (static_cast<int>(rows.size()) == page.limit) next = http::Page::cursor(rows.back().email, rows.back().id);
+                    if (static_cast<int>(rows.size()) == page.limit)
+                        next = http::Page::cursor(rows.back().email, rows.back().id);
                     return http::Response::json({{"items", items}, {"next_cursor", next}});
                 }});
     router.add({"GET", "/api/v1/usage", Access::tenant_member,
@@ -135,8 +139,12 @@ nlohmann::json identity_json(const dispatch_store::SenderIdentity& s) {
 }
 
 nlohmann::json attachment_json(const AttachmentInfo& a) {
-    return {{"id", a.id}, {"filename", a.filename}, {"content_type", a.content_type},
-            {"size_bytes", a.size_bytes}, {"sha256", a.sha256}, {"created_at", a.created_at}};
+    return {{"id", a.id},
+            {"filename", a.filename},
+            {"content_type", a.content_type},
+            {"size_bytes", a.size_bytes},
+            {"sha256", a.sha256},
+            {"created_at", a.created_at}};
 }
 
 void register_senders_and_files(http::Router& router, DispatchService& svc, AttachmentService& files) {
@@ -150,7 +158,8 @@ void register_senders_and_files(http::Router& router, DispatchService& svc, Atta
                     auto body = req.json();
                     http::JsonFields f(body);
                     f.only({"email", "name", "is_default"});
-                    auto s = svc.add_sender_identity(req.caller(), f.text("email", 254), f.opt_text("name", 200).value_or(""),
+                    auto s = svc.add_sender_identity(req.caller(), f.text("email", 254),
+                                                     f.opt_text("name", 200).value_or(""),
                                                      f.opt_bool("is_default").value_or(false), origin(req));
                     return http::Response::created(identity_json(s));
                 }});

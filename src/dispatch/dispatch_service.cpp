@@ -20,7 +20,8 @@ using namespace dispatch_store;
 /// parses the templates.
 MessageTemplate prepare(const DispatchRequest& r) {
     mail::check_subject("subject", r.subject);
-    if (r.body_markdown && r.body_html) throw Error::invalid_field("body_html", "give body_markdown or body_html, not both");
+    if (r.body_markdown && r.body_html)
+        throw Error::invalid_field("body_html", "give body_markdown or body_html, not both");
     if (r.body_html) return prepare_html_message(r.subject, *r.body_html);
     if (r.body_markdown) return prepare_markdown_message(r.subject, *r.body_markdown);
     throw Error::invalid_field("body_markdown", "is required (or body_html)");
@@ -57,8 +58,8 @@ long long check_attachments(db::Tx& tx, const std::vector<std::string>& ids, lon
 /// and each vendor's message (shared plus its own files) must stay within the plan's size.
 /// A test send goes to the sample vendor only: files for other vendors are then skipped, not refused.
 void attach_recipient_files(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id,
-                            const std::vector<RecipientAttachment>& items, long long shared_bytes, long long limit_bytes,
-                            bool skip_other_vendors = false) {
+                            const std::vector<RecipientAttachment>& items, long long shared_bytes,
+                            long long limit_bytes, bool skip_other_vendors = false) {
     if (items.empty()) return;
     auto resolved = recipient_attachment_store::resolve(tx, dispatch_id, items);
     std::vector<std::string> vendor_ids, attachment_ids;
@@ -67,11 +68,14 @@ void attach_recipient_files(db::Tx& tx, const std::string& tenant_id, const std:
         auto field = "recipient_attachments[" + std::to_string(i) + "]";
         if (!r.attachment_found) throw Error::invalid_field(field + ".attachment_id", "no such attachment");
         if (!r.vendor_code)
-            throw Error::invalid_field(field + ".vendor_code", "give the vendor code (none in the file name " + r.filename + ")");
-        if (!r.vendor_exists) throw Error::invalid_field(field + ".vendor_code", "no vendor has the code " + *r.vendor_code);
+            throw Error::invalid_field(field + ".vendor_code",
+                                       "give the vendor code (none in the file name " + r.filename + ")");
+        if (!r.vendor_exists)
+            throw Error::invalid_field(field + ".vendor_code", "no vendor has the code " + *r.vendor_code);
         if (!r.recipient_vendor_id && skip_other_vendors) continue;
         if (!r.recipient_vendor_id)
-            throw Error::invalid_field(field + ".vendor_code", "vendor " + *r.vendor_code + " is not a recipient of this dispatch");
+            throw Error::invalid_field(field + ".vendor_code",
+                                       "vendor " + *r.vendor_code + " is not a recipient of this dispatch");
         vendor_ids.push_back(*r.recipient_vendor_id);
         attachment_ids.push_back(items[i].attachment_id);
     }
@@ -79,17 +83,21 @@ void attach_recipient_files(db::Tx& tx, const std::string& tenant_id, const std:
     recipient_attachment_store::insert(tx, tenant_id, dispatch_id, vendor_ids, attachment_ids);
     auto largest = shared_bytes + recipient_attachment_store::largest_per_vendor_bytes(tx, dispatch_id);
     if (largest * 4 / 3 > limit_bytes)
-        throw Error::invalid_field("recipient_attachments", "a vendor's attachments exceed " + std::to_string(limit_bytes) +
-                                                                " bytes per message after encoding");
+        throw Error::invalid_field(
+            "recipient_attachments",
+            "a vendor's attachments exceed " + std::to_string(limit_bytes) + " bytes per message after encoding");
 }
 
 void check_recipients_exist(db::Tx& tx, const Recipients& r) {
-    if (auto id = unknown_list(tx, r.list_ids)) throw Error::invalid_field("recipients.list_ids", "no such list: " + *id);
-    if (auto id = unknown_vendor(tx, r.vendor_ids)) throw Error::invalid_field("recipients.vendor_ids", "no such vendor: " + *id);
+    if (auto id = unknown_list(tx, r.list_ids))
+        throw Error::invalid_field("recipients.list_ids", "no such list: " + *id);
+    if (auto id = unknown_vendor(tx, r.vendor_ids))
+        throw Error::invalid_field("recipients.vendor_ids", "no such vendor: " + *id);
 }
 
 void throw_missing_value(const std::string& field, const std::string& who) {
-    throw Error(ErrorKind::unprocessable, "missing_merge_value", "Recipient " + who + " has no value for {{" + field + "}}.")
+    throw Error(ErrorKind::unprocessable, "missing_merge_value",
+                "Recipient " + who + " has no value for {{" + field + "}}.")
         .with("field", field)
         .with("recipient", who);
 }
@@ -160,9 +168,11 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
             auto claim = claim_idempotency_key(tx, tenant_id, *key, request_hash);
             if (!claim.fresh) {
                 if (claim.request_hash != request_hash)
-                    throw Error::conflict("idempotency_key_reused", "This Idempotency-Key was used with a different request.");
+                    throw Error::conflict("idempotency_key_reused",
+                                          "This Idempotency-Key was used with a different request.");
                 if (!claim.dispatch_id)
-                    throw Error::conflict("idempotency_key_in_use", "A request with this Idempotency-Key is in progress.");
+                    throw Error::conflict("idempotency_key_in_use",
+                                          "A request with this Idempotency-Key is in progress.");
                 return {*by_id(tx, *claim.dispatch_id), true};
             }
         }
@@ -173,8 +183,8 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
         auto shared_bytes = check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
         auto [period_start, period_end] = current_period(tx);
         auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
-        NewDispatch d{tenant_id, req.send_at ? "scheduled" : "queued", req.subject, from.email, from.name, period_start,
-                      recipients_json(req.recipients).dump(), caller.label};
+        NewDispatch d{tenant_id,    req.send_at ? "scheduled" : "queued",   req.subject, from.email, from.name,
+                      period_start, recipients_json(req.recipients).dump(), caller.label};
         d.body_markdown = req.body_markdown;
         d.body_html = req.body_html;
         d.reply_to = req.reply_to;
@@ -191,8 +201,8 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
             throw Error::invalid_field("recipients", "the chosen lists and vendors have no active contacts");
         if (fan.queued > limits.recipients_per_dispatch)
             throw Error(ErrorKind::quota_exceeded, "recipients_limit_exceeded",
-                        "The plan allows " + std::to_string(limits.recipients_per_dispatch) + " recipients per dispatch; this one has " +
-                            std::to_string(fan.queued) + ".")
+                        "The plan allows " + std::to_string(limits.recipients_per_dispatch) +
+                            " recipients per dispatch; this one has " + std::to_string(fan.queued) + ".")
                 .with("limit", static_cast<std::int64_t>(limits.recipients_per_dispatch));
         for (std::size_t i = 0; i < required.size(); ++i)
             if (fan.missing[i]) throw_missing_value(required[i], *fan.missing[i]);
@@ -202,7 +212,10 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
         // Quota is reserved either way; a dispatch above the tenant's approval threshold waits.
         auto threshold = dispatch_store::approval_threshold(tx);
         bool held = threshold && fan.queued > *threshold;
-        set_totals(tx, id, fan.queued + fan.suppressed, fan.queued == 0 ? "completed" : held ? "pending_approval" : d.status);
+        set_totals(tx, id, fan.queued + fan.suppressed,
+                   fan.queued == 0 ? "completed"
+                   : held          ? "pending_approval"
+                                   : d.status);
         if (key) bind_idempotency_key(tx, *key, id);
         if (!held) notify_workers(tx, id);
         auto e = audit::by(caller, origin.request_id, origin.client_ip, "dispatch.created", "dispatch", id);
@@ -231,7 +244,8 @@ Preview DispatchService::preview(const std::string& tenant_id, const DispatchReq
             if (v.is_string()) ctx.vendor_custom[k] = v.get<std::string>();
         auto rendered = render_message(tmpl, ctx);
         auto summary = summarize_recipients(tx, tenant_id, req.recipients, recipient_fields(tmpl));
-        return Preview{sample->email, rendered.subject, rendered.text, rendered.html, summary.recipients_total, summary};
+        return Preview{sample->email, rendered.subject,         rendered.text,
+                       rendered.html, summary.recipients_total, summary};
     });
 }
 
@@ -257,8 +271,14 @@ Dispatch DispatchService::single(const auth::Principal& caller, const DispatchRe
         auto shared_bytes = check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
         auto [period_start, period_end] = current_period(tx);
         auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
-        NewDispatch d{tenant_id, "queued", req.subject, from.email, from.name, period_start,
-                      recipients_json(req.recipients).dump(), caller.label};
+        NewDispatch d{tenant_id,
+                      "queued",
+                      req.subject,
+                      from.email,
+                      from.name,
+                      period_start,
+                      recipients_json(req.recipients).dump(),
+                      caller.label};
         d.body_markdown = req.body_markdown;
         d.body_html = req.body_html;
         d.reply_to = req.reply_to;
@@ -270,13 +290,14 @@ Dispatch DispatchService::single(const auth::Principal& caller, const DispatchRe
         insert_single_delivery(tx, tenant_id, id, to, sample ? std::optional(sample->vendor_id) : std::nullopt,
                                sample ? sample->contact_name : "");
         check_merge_values(tx, id, tmpl, req);
-        attach_recipient_files(tx, tenant_id, id, req.recipient_attachments, shared_bytes, limits.attachment_bytes, true);
+        attach_recipient_files(tx, tenant_id, id, req.recipient_attachments, shared_bytes, limits.attachment_bytes,
+                               true);
         if (!reserve(tx, tenant_id, period_start, period_end, 1, limits.emails_per_period))
             throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), 1);
         set_totals(tx, id, 1, "queued");
         notify_workers(tx, id);
-        auto e = audit::by(caller, origin.request_id, origin.client_ip, is_test ? "dispatch.test_sent" : "dispatch.reply_sent",
-                           "dispatch", id);
+        auto e = audit::by(caller, origin.request_id, origin.client_ip,
+                           is_test ? "dispatch.test_sent" : "dispatch.reply_sent", "dispatch", id);
         e.details = {{"to", to}};
         audit::record(tx, e);
         return *by_id(tx, id);
@@ -359,22 +380,30 @@ Dispatch DispatchService::approve(const auth::Principal& caller, const std::stri
 }
 
 std::optional<long long> DispatchService::approval_threshold(const std::string& tenant_id) {
-    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) { return dispatch_store::approval_threshold(tx); });
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id),
+                       [&](db::Tx& tx) { return dispatch_store::approval_threshold(tx); });
 }
 
 void DispatchService::set_approval_threshold(const auth::Principal& caller, const std::optional<long long>& threshold,
                                              const auth::Origin& origin) {
     db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
         dispatch_store::set_approval_threshold(tx, *caller.tenant_id, threshold);
-        auto e = audit::by(caller, origin.request_id, origin.client_ip, "settings.approval_changed", "tenant", *caller.tenant_id);
+        auto e = audit::by(caller, origin.request_id, origin.client_ip, "settings.approval_changed", "tenant",
+                           *caller.tenant_id);
         e.details = {{"approval_threshold", threshold ? nlohmann::json(*threshold) : nlohmann::json()}};
         audit::record(tx, e);
     });
 }
 
-Dispatch DispatchService::pause(const auth::Principal& c, const std::string& id, const auth::Origin& o) { return control(c, id, "pause", o); }
-Dispatch DispatchService::resume(const auth::Principal& c, const std::string& id, const auth::Origin& o) { return control(c, id, "resume", o); }
-Dispatch DispatchService::cancel(const auth::Principal& c, const std::string& id, const auth::Origin& o) { return control(c, id, "cancel", o); }
+Dispatch DispatchService::pause(const auth::Principal& c, const std::string& id, const auth::Origin& o) {
+    return control(c, id, "pause", o);
+}
+Dispatch DispatchService::resume(const auth::Principal& c, const std::string& id, const auth::Origin& o) {
+    return control(c, id, "resume", o);
+}
+Dispatch DispatchService::cancel(const auth::Principal& c, const std::string& id, const auth::Origin& o) {
+    return control(c, id, "cancel", o);
+}
 Dispatch DispatchService::retry_failed(const auth::Principal& c, const std::string& id, const auth::Origin& o) {
     return control(c, id, "retry-failed", o);
 }
@@ -397,7 +426,8 @@ std::vector<SenderIdentity> DispatchService::sender_identities(const std::string
 }
 
 SenderIdentity DispatchService::add_sender_identity(const auth::Principal& caller, const std::string& email,
-                                                    const std::string& name, bool is_default, const auth::Origin& origin) {
+                                                    const std::string& name, bool is_default,
+                                                    const auth::Origin& origin) {
     auto address = mail::normalized_header_address("email", email);
     mail::check_display_name("name", name);
     return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
@@ -411,7 +441,8 @@ SenderIdentity DispatchService::add_sender_identity(const auth::Principal& calle
     });
 }
 
-void DispatchService::remove_sender_identity(const auth::Principal& caller, const std::string& id, const auth::Origin& origin) {
+void DispatchService::remove_sender_identity(const auth::Principal& caller, const std::string& id,
+                                             const auth::Origin& origin) {
     if (!strings::is_uuid(id)) throw Error::not_found("Sender identity");
     db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
         if (!delete_sender_identity(tx, id)) throw Error::not_found("Sender identity");

@@ -48,7 +48,8 @@ public:
                                const std::optional<std::string>& after_id, const std::optional<std::string>& status);
     std::vector<Delivery> deliveries(const std::string& tenant_id, const std::string& id, int limit,
                                      const std::optional<std::string>& after_email,
-                                     const std::optional<std::string>& after_id, const std::optional<std::string>& status);
+                                     const std::optional<std::string>& after_id,
+                                     const std::optional<std::string>& status);
 
     Dispatch pause(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
     Dispatch resume(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
@@ -63,7 +64,8 @@ public:
     Usage usage(const std::string& tenant_id);
     std::vector<dispatch_store::SenderIdentity> sender_identities(const std::string& tenant_id);
     dispatch_store::SenderIdentity add_sender_identity(const auth::Principal& caller, const std::string& email,
-                                                      const std::string& name, bool is_default, const auth::Origin& origin);
+                                                       const std::string& name, bool is_default,
+                                                       const auth::Origin& origin);
     void remove_sender_identity(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
 
 private:

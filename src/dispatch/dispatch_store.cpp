@@ -1,7 +1,6 @@
 #include "dispatch/dispatch_store.hpp"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "common/strings.hpp"
@@ -42,11 +41,16 @@ FROM (SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date AS s,
 LEFT JOIN usage_periods u ON u.tenant_id = $1::uuid AND u.period_start = p.s)SQL";
 
 constexpr const char* kIdentityColumns = "id, email, name, is_default";
-const std::string kIdentityById = std::string("SELECT ") + kIdentityColumns + " FROM sender_identities WHERE id = $1::uuid";
-const std::string kDefaultIdentity = std::string("SELECT ") + kIdentityColumns + " FROM sender_identities WHERE is_default LIMIT 1";
-const std::string kIdentities = std::string("SELECT ") + kIdentityColumns + " FROM sender_identities ORDER BY created_at";
-const std::string kInsertIdentity = std::string("INSERT INTO sender_identities (tenant_id, email, name, is_default) "
-                                                "VALUES ($1::uuid, $2, $3, $4) RETURNING ") + kIdentityColumns;
+const std::string kIdentityById =
+    std::string("SELECT ") + kIdentityColumns + " FROM sender_identities WHERE id = $1::uuid";
+const std::string kDefaultIdentity =
+    std::string("SELECT ") + kIdentityColumns + " FROM sender_identities WHERE is_default LIMIT 1";
+const std::string kIdentities =
+    std::string("SELECT ") + kIdentityColumns + " FROM sender_identities ORDER BY created_at";
+const std::string kInsertIdentity = std::string(
+                                        "INSERT INTO sender_identities (tenant_id, email, name, is_default) "
+                                        "VALUES ($1::uuid, $2, $3, $4) RETURNING ") +
+                                    kIdentityColumns;
 constexpr const char* kDeleteIdentity = "DELETE FROM sender_identities WHERE id = $1::uuid";
 constexpr const char* kClearDefaultIdentity = "UPDATE sender_identities SET is_default = false WHERE is_default";
 constexpr const char* kNotifyWorkers = "SELECT pg_notify('dispatchhub_deliveries', $1)";
@@ -82,7 +86,8 @@ constexpr const char* kContactRoleRule = R"SQL(CASE
 // Whether the address `email` is suppressed: an entry for the address (stored lower-cased) or for
 // its whole domain ("@domain"). Over the tenant $1.
 std::string suppressed_match(const std::string& email) {
-    return "s.tenant_id = $1::uuid AND s.address IN (lower(" + email + "), '@' || split_part(lower(" + email + "), '@', 2))";
+    return "s.tenant_id = $1::uuid AND s.address IN (lower(" + email + "), '@' || split_part(lower(" + email +
+           "), '@', 2))";
 }
 
 // Every matching contact (kContactRoleRule) of every selected active vendor, one recipient per
@@ -101,7 +106,8 @@ WITH chosen AS (
   FROM chosen ch
   JOIN vendors v ON v.id = ch.vendor_id AND v.status = 'active' AND v.deleted_at IS NULL
   JOIN vendor_contacts c ON c.vendor_id = v.id
-  WHERE )SQL" + kContactRoleRule + R"SQL(
+  WHERE )SQL" +
+           kContactRoleRule + R"SQL(
 ), recipients AS (
   SELECT DISTINCT ON (lower(email)) * FROM matched ORDER BY lower(email), is_primary DESC, contact_created, contact_id
 ))SQL";
@@ -113,7 +119,8 @@ const std::string kInsertDeliveries = R"SQL(, inserted AS (
          CASE WHEN s.reason IS NULL THEN 'queued' ELSE 'suppressed' END,
          CASE WHEN s.reason IS NULL THEN NULL ELSE 'the address is on the suppression list (' || s.reason || ')' END
   FROM recipients r
-  LEFT JOIN LATERAL (SELECT s.reason FROM suppressions s WHERE )SQL" + suppressed_match("r.email") + R"SQL(
+  LEFT JOIN LATERAL (SELECT s.reason FROM suppressions s WHERE )SQL" +
+                                      suppressed_match("r.email") + R"SQL(
                      ORDER BY length(s.address) DESC LIMIT 1) s ON true
   RETURNING status
 )
@@ -138,7 +145,8 @@ std::string custom_key(const std::string& field) {
 std::string missing_flags(const std::vector<std::string>& required_fields, const std::string& keys_param) {
     std::string flags;
     for (std::size_t i = 0; i < required_fields.size(); ++i) {
-        auto condition = missing_value_condition(required_fields[i], "c.name", "(" + keys_param + "::text[])[" + std::to_string(i + 1) + "]");
+        auto condition = missing_value_condition(required_fields[i], "c.name",
+                                                 "(" + keys_param + "::text[])[" + std::to_string(i + 1) + "]");
         flags += ", (" + condition.value_or("false") + ") AS missing_" + std::to_string(i);
     }
     return flags.empty() ? flags : ", v.name AS vendor_name" + flags;
@@ -150,8 +158,11 @@ std::string fan_out_sql(const std::vector<std::string>& required_fields) {
     std::string checks;
     for (std::size_t i = 0; i < required_fields.size(); ++i) {
         auto n = std::to_string(i);
-        checks += ",\n  (SELECT min(coalesce(r.vendor_name, '') || ' <' || r.email || '>') FROM recipients r WHERE r.missing_" +
-                  n + " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE " + suppressed_match("r.email") + ")) AS missing_" + n;
+        checks +=
+            ",\n  (SELECT min(coalesce(r.vendor_name, '') || ' <' || r.email || '>') FROM recipients r WHERE "
+            "r.missing_" +
+            n + " AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE " + suppressed_match("r.email") +
+            ")) AS missing_" + n;
     }
     return recipients_cte(missing_flags(required_fields, "$6")) + kInsertDeliveries + checks + " FROM inserted";
 }
@@ -167,13 +178,15 @@ std::string summary_sql(const std::vector<std::string>& required_fields) {
     }
     return recipients_cte(missing_flags(required_fields, "$5")) + R"SQL(
 , marked AS (
-  SELECT r.*, EXISTS (SELECT 1 FROM suppressions s WHERE )SQL" + suppressed_match("r.email") + R"SQL() AS is_suppressed
+  SELECT r.*, EXISTS (SELECT 1 FROM suppressions s WHERE )SQL" +
+           suppressed_match("r.email") + R"SQL() AS is_suppressed
   FROM recipients r
 )
 SELECT (SELECT count(*) FROM marked) AS total, (SELECT count(*) FROM marked WHERE is_suppressed) AS suppressed,
   (SELECT count(*) FROM vendors v WHERE v.id IN (SELECT vendor_id FROM chosen) AND v.status <> 'active') AS inactive,
   (SELECT count(*) FROM vendors v WHERE v.id IN (SELECT vendor_id FROM chosen) AND v.status = 'active'
-     AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.vendor_id = v.id)) AS no_matching_contact)SQL" + counts;
+     AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.vendor_id = v.id)) AS no_matching_contact)SQL" +
+           counts;
 }
 
 const std::string kPreviewRecipient = recipients_cte("") + R"SQL(
@@ -379,11 +392,17 @@ SenderIdentity insert_sender_identity(db::Tx& tx, const std::string& tenant_id, 
     return identity_from(tx.exec(kInsertIdentity, {tenant_id, email, name, is_default}), 0);
 }
 
-bool delete_sender_identity(db::Tx& tx, const std::string& id) { return tx.exec(kDeleteIdentity, {id}).affected() == 1; }
+bool delete_sender_identity(db::Tx& tx, const std::string& id) {
+    return tx.exec(kDeleteIdentity, {id}).affected() == 1;
+}
 
-void clear_default_sender_identity(db::Tx& tx) { tx.exec(kClearDefaultIdentity); }
+void clear_default_sender_identity(db::Tx& tx) {
+    tx.exec(kClearDefaultIdentity);
+}
 
-void notify_workers(db::Tx& tx, const std::string& dispatch_id) { tx.exec(kNotifyWorkers, {dispatch_id}); }
+void notify_workers(db::Tx& tx, const std::string& dispatch_id) {
+    tx.exec(kNotifyWorkers, {dispatch_id});
+}
 
 std::optional<long long> approval_threshold(db::Tx& tx) {
     auto r = tx.exec(kApprovalThreshold);
@@ -411,22 +430,27 @@ std::pair<std::string, std::string> tenant_name_and_slug(db::Tx& tx, const std::
 std::string insert_dispatch(db::Tx& tx, const NewDispatch& d) {
     auto r = tx.exec(kInsertDispatch, {d.tenant_id, d.status, d.subject, d.body_markdown, d.body_html,
                                        d.sender_identity_id, d.from_email, d.from_name, d.reply_to, d.recipients_json,
-                                       db::text_array(d.attachment_ids), d.send_at, d.reference, d.is_test, d.period_start,
-                                       d.created_by, d.created_by_label, d.in_reply_to});
+                                       db::text_array(d.attachment_ids), d.send_at, d.reference, d.is_test,
+                                       d.period_start, d.created_by, d.created_by_label, d.in_reply_to});
     return r.text(0, "id");
 }
 
-bool is_recipient_field(const std::string& field) { return missing_value_condition(field, "", "").has_value(); }
+bool is_recipient_field(const std::string& field) {
+    return missing_value_condition(field, "", "").has_value();
+}
 
 FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id, const Recipients& rc,
                const std::vector<std::string>& required_fields) {
-    db::Params params = {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role, dispatch_id};
+    db::Params params = {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role,
+                         dispatch_id};
     std::vector<std::string> keys;  // $6[i]: the key of vendor.custom.<key> fields (only they refer to $6)
     for (auto& f : required_fields) keys.push_back(custom_key(f));
-    if (std::any_of(keys.begin(), keys.end(), [](auto& k) { return !k.empty(); })) params.push_back(db::text_array(keys));
+    if (std::any_of(keys.begin(), keys.end(), [](auto& k) { return !k.empty(); }))
+        params.push_back(db::text_array(keys));
     auto r = tx.exec(fan_out_sql(required_fields), params);
     FanOut out{r.integer(0, "queued"), r.integer(0, "suppressed"), {}};
-    for (std::size_t i = 0; i < required_fields.size(); ++i) out.missing.push_back(r.opt(0, "missing_" + std::to_string(i)));
+    for (std::size_t i = 0; i < required_fields.size(); ++i)
+        out.missing.push_back(r.opt(0, "missing_" + std::to_string(i)));
     return out;
 }
 
@@ -435,12 +459,17 @@ RecipientSummary summarize_recipients(db::Tx& tx, const std::string& tenant_id, 
     db::Params params = {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role};
     std::vector<std::string> keys;  // $5[i]: as in fan_out
     for (auto& f : required_fields) keys.push_back(custom_key(f));
-    if (std::any_of(keys.begin(), keys.end(), [](auto& k) { return !k.empty(); })) params.push_back(db::text_array(keys));
+    if (std::any_of(keys.begin(), keys.end(), [](auto& k) { return !k.empty(); }))
+        params.push_back(db::text_array(keys));
     auto r = tx.exec(summary_sql(required_fields), params);
-    RecipientSummary out{r.integer(0, "total"), r.integer(0, "suppressed"), r.integer(0, "no_matching_contact"),
-                         r.integer(0, "inactive"), {}};
+    RecipientSummary out{r.integer(0, "total"),
+                         r.integer(0, "suppressed"),
+                         r.integer(0, "no_matching_contact"),
+                         r.integer(0, "inactive"),
+                         {}};
     for (std::size_t i = 0; i < required_fields.size(); ++i)
-        if (auto n = r.integer(0, "missing_" + std::to_string(i)); n > 0) out.missing.emplace_back(required_fields[i], n);
+        if (auto n = r.integer(0, "missing_" + std::to_string(i)); n > 0)
+            out.missing.emplace_back(required_fields[i], n);
     return out;
 }
 
@@ -452,10 +481,12 @@ void insert_single_delivery(db::Tx& tx, const std::string& tenant_id, const std:
 
 std::optional<SampleRecipient> sample_recipient(db::Tx& tx, const std::string& tenant_id, const Recipients& rc,
                                                 const std::optional<std::string>& vendor_id) {
-    auto r = tx.exec(kPreviewRecipient, {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role, vendor_id});
+    auto r = tx.exec(kPreviewRecipient, {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids),
+                                         rc.contact_role, vendor_id});
     if (r.empty()) return std::nullopt;
-    return SampleRecipient{r.text(0, "email"), r.text(0, "contact_name"), r.text(0, "vendor_id"), r.text(0, "vendor_name"),
-                           r.opt(0, "code"), r.text(0, "custom"), r.integer(0, "total")};
+    return SampleRecipient{r.text(0, "email"),       r.text(0, "contact_name"), r.text(0, "vendor_id"),
+                           r.text(0, "vendor_name"), r.opt(0, "code"),          r.text(0, "custom"),
+                           r.integer(0, "total")};
 }
 
 void set_totals(db::Tx& tx, const std::string& dispatch_id, long long total, const std::string& status) {
@@ -492,8 +523,9 @@ std::optional<std::string> unknown_vendor(db::Tx& tx, const std::vector<std::str
 
 std::pair<long long, long long> attachments_found(db::Tx& tx, const std::vector<std::string>& ids) {
     if (ids.empty()) return {0, 0};
-    auto r = tx.exec("SELECT count(*) AS n, coalesce(sum(size_bytes), 0) AS bytes FROM attachments WHERE id = ANY($1::uuid[])",
-                     {db::text_array(ids)});
+    auto r = tx.exec(
+        "SELECT count(*) AS n, coalesce(sum(size_bytes), 0) AS bytes FROM attachments WHERE id = ANY($1::uuid[])",
+        {db::text_array(ids)});
     return {r.integer(0, "n"), r.integer(0, "bytes")};
 }
 
@@ -512,8 +544,8 @@ std::vector<Dispatch> list(db::Tx& tx, int limit, const std::optional<std::strin
 }
 
 std::vector<Delivery> deliveries(db::Tx& tx, const std::string& dispatch_id, int limit,
-                                 const std::optional<std::string>& after_email, const std::optional<std::string>& after_id,
-                                 const std::optional<std::string>& status) {
+                                 const std::optional<std::string>& after_email,
+                                 const std::optional<std::string>& after_id, const std::optional<std::string>& status) {
     auto r = tx.exec(kDeliveries, {dispatch_id, limit, after_email, after_id, status});
     std::vector<Delivery> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -539,8 +571,10 @@ std::vector<Delivery> deliveries(db::Tx& tx, const std::string& dispatch_id, int
 }
 
 bool set_status(db::Tx& tx, const std::string& id, const std::string& from_states_csv, const std::string& to) {
-    return tx.exec("UPDATE dispatches SET status = $3, updated_at = now() WHERE id = $1::uuid AND status = ANY(string_to_array($2, ','))",
-                   {id, from_states_csv, to})
+    return tx.exec(
+                 "UPDATE dispatches SET status = $3, updated_at = now() WHERE id = $1::uuid AND status = "
+                 "ANY(string_to_array($2, ','))",
+                 {id, from_states_csv, to})
                .affected() == 1;
 }
 
@@ -556,7 +590,8 @@ void complete_if_done(db::Tx& tx, const std::vector<std::string>& dispatch_ids) 
     if (!dispatch_ids.empty()) tx.exec(kCompleteIfDone, {db::text_array(dispatch_ids)});
 }
 
-KeyClaim claim_idempotency_key(db::Tx& tx, const std::string& tenant_id, const std::string& key, const std::string& hash) {
+KeyClaim claim_idempotency_key(db::Tx& tx, const std::string& tenant_id, const std::string& key,
+                               const std::string& hash) {
     if (!tx.exec(kClaimKey, {tenant_id, key, hash}).empty()) return {true, hash, std::nullopt};
     auto r = tx.exec(kReadKey, {tenant_id, key});
     return {false, r.text(0, "request_hash"), r.opt(0, "dispatch_id")};

@@ -104,8 +104,8 @@ std::optional<Dispatch> by_id(db::Tx& tx, const std::string& id);
 std::vector<Dispatch> list(db::Tx& tx, int limit, const std::optional<std::string>& after_created,
                            const std::optional<std::string>& after_id, const std::optional<std::string>& status);
 std::vector<Delivery> deliveries(db::Tx& tx, const std::string& dispatch_id, int limit,
-                                 const std::optional<std::string>& after_email, const std::optional<std::string>& after_id,
-                                 const std::optional<std::string>& status);
+                                 const std::optional<std::string>& after_email,
+                                 const std::optional<std::string>& after_id, const std::optional<std::string>& status);
 
 /// State changes of the controls; each returns the number of deliveries affected.
 bool set_status(db::Tx& tx, const std::string& id, const std::string& from_states_csv, const std::string& to);
@@ -120,7 +120,8 @@ struct KeyClaim {
     std::string request_hash;
     std::optional<std::string> dispatch_id;
 };
-KeyClaim claim_idempotency_key(db::Tx& tx, const std::string& tenant_id, const std::string& key, const std::string& hash);
+KeyClaim claim_idempotency_key(db::Tx& tx, const std::string& tenant_id, const std::string& key,
+                               const std::string& hash);
 void bind_idempotency_key(db::Tx& tx, const std::string& key, const std::string& dispatch_id);
 
 }  // namespace dh::dispatch::dispatch_store

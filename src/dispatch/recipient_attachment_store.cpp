@@ -36,7 +36,8 @@ SELECT coalesce(max(total), 0) AS bytes FROM (
 
 }  // namespace
 
-std::vector<Resolved> resolve(db::Tx& tx, const std::string& dispatch_id, const std::vector<RecipientAttachment>& items) {
+std::vector<Resolved> resolve(db::Tx& tx, const std::string& dispatch_id,
+                              const std::vector<RecipientAttachment>& items) {
     std::vector<std::string> ids;
     std::vector<std::optional<std::string>> codes;
     for (auto& item : items) {

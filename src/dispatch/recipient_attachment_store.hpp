@@ -24,7 +24,8 @@ struct Resolved {
 };
 
 /// In request order. Runs after the fan-out, so "recipient" means a queued delivery of the dispatch.
-std::vector<Resolved> resolve(db::Tx& tx, const std::string& dispatch_id, const std::vector<RecipientAttachment>& items);
+std::vector<Resolved> resolve(db::Tx& tx, const std::string& dispatch_id,
+                              const std::vector<RecipientAttachment>& items);
 
 void insert(db::Tx& tx, const std::string& tenant_id, const std::string& dispatch_id,
             const std::vector<std::string>& vendor_ids, const std::vector<std::string>& attachment_ids);

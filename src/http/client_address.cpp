@@ -48,7 +48,8 @@ TrustedProxies TrustedProxies::parse(std::string_view list) {
             auto digits = entry.substr(slash + 1);
             if (digits.empty() || digits.size() > 3 || digits.find_first_not_of("0123456789") != std::string::npos ||
                 std::stoi(digits) > max_bits)
-                throw std::invalid_argument("'" + entry + "' has a bad prefix length (0-" + std::to_string(max_bits) + ")");
+                throw std::invalid_argument("'" + entry + "' has a bad prefix length (0-" + std::to_string(max_bits) +
+                                            ")");
             bits = std::stoi(digits);
         }
         out.ranges_.push_back({*network, bits});
@@ -60,14 +61,16 @@ bool TrustedProxies::contains(const ip::address& raw) const {
     auto address = normalized(raw);
     for (auto& r : ranges_) {
         if (r.network.is_v4() != address.is_v4()) continue;
-        bool match = address.is_v4() ? prefix_matches(r.network.to_v4().to_bytes(), address.to_v4().to_bytes(), r.prefix_bits)
-                                     : prefix_matches(r.network.to_v6().to_bytes(), address.to_v6().to_bytes(), r.prefix_bits);
+        bool match = address.is_v4()
+                         ? prefix_matches(r.network.to_v4().to_bytes(), address.to_v4().to_bytes(), r.prefix_bits)
+                         : prefix_matches(r.network.to_v6().to_bytes(), address.to_v6().to_bytes(), r.prefix_bits);
         if (match) return true;
     }
     return false;
 }
 
-std::string TrustedProxies::client_address(const std::string& peer, const std::vector<std::string_view>& forwarded_for) const {
+std::string TrustedProxies::client_address(const std::string& peer,
+                                           const std::vector<std::string_view>& forwarded_for) const {
     auto current = parse_address(peer);
     if (!current) return peer;
     std::vector<std::string> hops;

@@ -1,9 +1,8 @@
 #pragma once
+#include <boost/asio/ip/address.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/ip/address.hpp>
 
 namespace dh::http {
 

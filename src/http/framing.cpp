@@ -8,7 +8,9 @@ namespace {
 
 constexpr std::size_t kMaxLengthDigits = 18;  // < 2^63: no overflow while summing digits
 
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
+bool is_ows(char c) {
+    return c == ' ' || c == '\t';
+}
 
 std::string_view trim_ows(std::string_view s) {
     while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
@@ -98,9 +100,12 @@ FramingDecision request_framing(const std::vector<std::pair<std::string, std::st
 
 bool parser_agrees(const BodyFraming& framing, bool parser_chunked, std::optional<std::uint64_t> parser_length) {
     switch (framing.kind) {
-        case BodyFraming::Kind::none: return !parser_chunked && !parser_length;
-        case BodyFraming::Kind::chunked: return parser_chunked && !parser_length;
-        case BodyFraming::Kind::content_length: return !parser_chunked && parser_length == framing.length;
+        case BodyFraming::Kind::none:
+            return !parser_chunked && !parser_length;
+        case BodyFraming::Kind::chunked:
+            return parser_chunked && !parser_length;
+        case BodyFraming::Kind::content_length:
+            return !parser_chunked && parser_length == framing.length;
     }
     return false;
 }

@@ -7,16 +7,20 @@
 
 namespace dh::http {
 
-JsonFields::JsonFields(const nlohmann::json& object, std::string prefix) : object_(object), prefix_(std::move(prefix)) {}
+JsonFields::JsonFields(const nlohmann::json& object, std::string prefix)
+    : object_(object), prefix_(std::move(prefix)) {}
 
-bool JsonFields::has(const std::string& key) const { return object_.contains(key) && !object_[key].is_null(); }
+bool JsonFields::has(const std::string& key) const {
+    return object_.contains(key) && !object_[key].is_null();
+}
 
 std::optional<std::string> JsonFields::opt_text(const std::string& key, std::size_t max_len) const {
     if (!has(key)) return std::nullopt;
     auto& v = object_[key];
     if (!v.is_string()) throw Error::invalid_field(name(key), "must be a string");
     auto s = v.get<std::string>();
-    if (s.size() > max_len) throw Error::invalid_field(name(key), "must be at most " + std::to_string(max_len) + " bytes");
+    if (s.size() > max_len)
+        throw Error::invalid_field(name(key), "must be at most " + std::to_string(max_len) + " bytes");
     if (!strings::is_valid_utf8(s)) throw Error::invalid_field(name(key), "must be valid UTF-8");
     if (s.find('\0') != std::string::npos) throw Error::invalid_field(name(key), "must not contain NUL");
     return s;

@@ -84,8 +84,10 @@ std::map<std::string, std::string> parse_query(std::string_view qs) {
         auto pair = qs.substr(0, amp);
         auto eq = pair.find('=');
         if (!pair.empty()) {
-            if (eq == std::string_view::npos) out[url_decode(pair)] = "";
-            else out[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
+            if (eq == std::string_view::npos)
+                out[url_decode(pair)] = "";
+            else
+                out[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
         }
         if (amp == std::string_view::npos) break;
         qs.remove_prefix(amp + 1);

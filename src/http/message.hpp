@@ -15,13 +15,13 @@ namespace dh::http {
 /// An HTTP request as handlers see it: no Beast types, so feature code compiles fast.
 struct Request {
     std::string method;
-    std::string path;          ///< decoded path without the query string
+    std::string path;  ///< decoded path without the query string
     std::string query_string;
     std::vector<std::pair<std::string, std::string>> headers;  ///< names lower-cased
     std::map<std::string, std::string> params;                 ///< path parameters
     std::map<std::string, std::string> query;                  ///< decoded query parameters (last one wins)
     std::string body;
-    std::string body_file;     ///< set instead of body for routes that spool large bodies to disk
+    std::string body_file;  ///< set instead of body for routes that spool large bodies to disk
     std::string request_id;
     std::string client_ip;
     std::optional<auth::Principal> principal;

@@ -13,8 +13,10 @@ namespace dh::http {
 
 struct Metrics::Impl {
     std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
-    prometheus::Family<prometheus::Counter>& requests =
-        prometheus::BuildCounter().Name("http_requests_total").Help("HTTP requests by route, method and status").Register(*registry);
+    prometheus::Family<prometheus::Counter>& requests = prometheus::BuildCounter()
+                                                            .Name("http_requests_total")
+                                                            .Help("HTTP requests by route, method and status")
+                                                            .Register(*registry);
     prometheus::Family<prometheus::Histogram>& latency = prometheus::BuildHistogram()
                                                              .Name("http_request_duration_seconds")
                                                              .Help("HTTP request latency by route")
@@ -57,6 +59,8 @@ std::string Metrics::render() {
     return serializer.Serialize(impl_->registry->Collect());
 }
 
-prometheus::Registry& Metrics::registry() { return *impl_->registry; }
+prometheus::Registry& Metrics::registry() {
+    return *impl_->registry;
+}
 
 }  // namespace dh::http

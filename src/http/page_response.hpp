@@ -14,7 +14,8 @@ Response keyset_page(const std::vector<T>& rows, int limit, ToJson to_json) {
     auto items = nlohmann::json::array();
     for (auto& r : rows) items.push_back(to_json(r));
     nlohmann::json next = nullptr;
-    if (!rows.empty() && static_cast<int>(rows.size()) == limit) next = Page::cursor(rows.back().created_at, rows.back().id);
+    if (!rows.empty() && static_cast<int>(rows.size()) == limit)
+        next = Page::cursor(rows.back().created_at, rows.back().id);
     return Response::json({{"items", items}, {"next_cursor", next}});
 }
 

@@ -15,7 +15,8 @@ Page Page::from(const Request& request) {
     if (auto l = request.query_param("limit")) {
         char* end = nullptr;
         long n = std::strtol(l->c_str(), &end, 10);
-        if (l->empty() || *end != '\0' || n < 1 || n > 200) throw Error::invalid_field("limit", "must be from 1 to 200");
+        if (l->empty() || *end != '\0' || n < 1 || n > 200)
+            throw Error::invalid_field("limit", "must be from 1 to 200");
         page.limit = static_cast<int>(n);
     }
     if (auto c = request.query_param("cursor"); c && !c->empty()) {

@@ -16,10 +16,14 @@ Pipeline::Pipeline(const Router& router, Metrics& metrics, std::shared_ptr<Stati
 bool Pipeline::allowed(Access access, const auth::Principal& p) {
     switch (access) {
         case Access::public_:
-        case Access::authenticated: return true;
-        case Access::tenant_member: return p.tenant_id.has_value() && !p.is_super_admin();
-        case Access::tenant_admin: return p.tenant_id.has_value() && p.is_tenant_admin();
-        case Access::super_admin: return p.is_super_admin();
+        case Access::authenticated:
+            return true;
+        case Access::tenant_member:
+            return p.tenant_id.has_value() && !p.is_super_admin();
+        case Access::tenant_admin:
+            return p.tenant_id.has_value() && p.is_tenant_admin();
+        case Access::super_admin:
+            return p.is_super_admin();
     }
     return false;
 }
@@ -59,14 +63,16 @@ Response Pipeline::handle(Request& request, const Match& match) const {
         response = dispatch(request, match);
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::internal || e.kind() == ErrorKind::unavailable)
-            log::error("request failed", {{"request_id", request.request_id}, {"code", e.code()}, {"detail", e.detail()}});
+            log::error("request failed",
+                       {{"request_id", request.request_id}, {"code", e.code()}, {"detail", e.detail()}});
         response = problem(e, request.request_id);
     } catch (const std::exception& e) {
         log::error("unhandled exception", {{"request_id", request.request_id}, {"error", e.what()}});
         response = problem(Error(ErrorKind::internal, "internal", "Internal error."), request.request_id);
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::string route_label = match.route ? match.route->pattern : (match.allowed.empty() ? "unmatched" : "method_not_allowed");
+    std::string route_label =
+        match.route ? match.route->pattern : (match.allowed.empty() ? "unmatched" : "method_not_allowed");
     metrics_.observe_request(route_label, request.method, response.status, seconds);
     log::info("request", {{"request_id", request.request_id},
                           {"method", request.method},

@@ -15,7 +15,9 @@ std::vector<std::string> segments(const std::string& path) {
     return out;
 }
 
-bool is_param(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+bool is_param(const std::string& seg) {
+    return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
 
 /// Matches and scores: more literal segments = more specific.
 bool match_pattern(const std::vector<std::string>& pat, const std::vector<std::string>& path,

@@ -1,12 +1,11 @@
 #include "http/server.hpp"
 
-#include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/http/file_body.hpp>
-
 #include <filesystem>
 #include <set>
+#include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
 
 #include "common/error.hpp"
 #include "common/log.hpp"
@@ -68,7 +67,8 @@ bool is_malformed_request(const beast::error_code& ec) {
 }
 
 Error head_refusal(const beast::error_code& ec) {
-    if (ec == bhttp::error::header_limit) return Error::bad_request("header_too_large", "Request headers are too large.");
+    if (ec == bhttp::error::header_limit)
+        return Error::bad_request("header_too_large", "Request headers are too large.");
     if (ec == bhttp::error::bad_content_length || ec == bhttp::error::bad_transfer_encoding)
         return Error::bad_request("invalid_framing", "The request's Content-Length or Transfer-Encoding is not valid.");
     return Error::bad_request("malformed_request", "The request is not valid HTTP/1.1.");
@@ -103,7 +103,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
     Impl(asio::io_context& ioc_, asio::thread_pool& handlers_, const Router& router_, const Pipeline& pipeline_,
          Options options_)
-        : ioc(ioc_), handlers(handlers_), router(router_), pipeline(pipeline_), options(std::move(options_)),
+        : ioc(ioc_),
+          handlers(handlers_),
+          router(router_),
+          pipeline(pipeline_),
+          options(std::move(options_)),
           acceptor(ioc_) {}
 
     asio::awaitable<void> accept_loop() {
@@ -197,8 +201,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             r = problem(Error::not_found("File"), req.request_id);
         }
         bool ok = false;
-        if (!r.file_path.empty()) ok = co_await send_file(stream, r, req, keep_alive);
-        else ok = co_await send_text(stream, r, req, keep_alive);
+        if (!r.file_path.empty())
+            ok = co_await send_file(stream, r, req, keep_alive);
+        else
+            ok = co_await send_text(stream, r, req, keep_alive);
         co_return ok;
     }
 
@@ -235,7 +241,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         std::vector<char> scratch(64 * 1024);
         std::size_t drained = 0;
         while (!ec && drained < (64u << 20)) {
-            std::size_t n = co_await stream.async_read_some(asio::buffer(scratch), asio::redirect_error(asio::use_awaitable, ec));
+            std::size_t n =
+                co_await stream.async_read_some(asio::buffer(scratch), asio::redirect_error(asio::use_awaitable, ec));
             drained += n;
         }
     }
@@ -263,7 +270,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             // Limits are per route, checked below. (Not boost::none: Beast 1.74 compares
             // len > optional() as true and refuses every body.)
             header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-            co_await bhttp::async_read_header(stream, buffer, header_parser, asio::redirect_error(asio::use_awaitable, ec));
+            co_await bhttp::async_read_header(stream, buffer, header_parser,
+                                              asio::redirect_error(asio::use_awaitable, ec));
             if (is_malformed_request(ec)) {
                 // A head we cannot parse (or whose framing Beast refuses): answer, then close, so
                 // that nothing the peer sent after it is ever read as another request.
@@ -303,15 +311,18 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                 }
                 stream.expires_after(options.body_timeout);
                 bool spool = match.route && match.route->spool_body;
-                if (spool) ec = co_await read_file_body(stream, buffer, header_parser, limit, req);
-                else ec = co_await read_text_body(stream, buffer, header_parser, limit, req);
+                if (spool)
+                    ec = co_await read_file_body(stream, buffer, header_parser, limit, req);
+                else
+                    ec = co_await read_text_body(stream, buffer, header_parser, limit, req);
                 if (ec == bhttp::error::body_limit) {
                     response = too_large(limit, req);
                     refused = true;
                 } else if (is_malformed_request(ec)) {
                     remove_spooled(req);
-                    Response refusal = problem(Error::bad_request("malformed_body", "The request body is not validly framed."),
-                                               req.request_id);
+                    Response refusal =
+                        problem(Error::bad_request("malformed_body", "The request body is not validly framed."),
+                                req.request_id);
                     co_await send(stream, refusal, req, false);
                     must_linger = true;
                     break;
@@ -326,7 +337,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                 keep_alive = false;  // the unread rest of the body would be parsed as the next request
                 must_linger = true;
             } else {
-                response = co_await run_blocking(handlers, [this, &req, &match] { return pipeline.handle(req, match); });
+                response =
+                    co_await run_blocking(handlers, [this, &req, &match] { return pipeline.handle(req, match); });
             }
             remove_spooled(req);
             if (stopping) keep_alive = false;
@@ -362,7 +374,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             for (auto* s : self->sessions)
                 if (!s->busy) s->stream->socket().cancel(ec2);
             if (self->sessions.empty() || std::chrono::steady_clock::now() > deadline) {
-                if (!self->sessions.empty()) log::warn("shutdown: closing connections still busy", {{"count", self->sessions.size()}});
+                if (!self->sessions.empty())
+                    log::warn("shutdown: closing connections still busy", {{"count", self->sessions.size()}});
                 for (auto* s : self->sessions) s->stream->socket().close(ec2);
                 done();
                 *poll_ptr = nullptr;  // break the self-reference
@@ -393,7 +406,9 @@ std::uint16_t Server::listen() {
     return impl_->acceptor.local_endpoint().port();
 }
 
-void Server::start() { asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached); }
+void Server::start() {
+    asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
+}
 
 void Server::shutdown(std::function<void()> done) {
     auto impl = impl_;

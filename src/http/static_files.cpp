@@ -25,12 +25,16 @@ const char* const kWebContentSecurityPolicy =
 namespace {
 
 std::string content_type_for(const fs::path& p) {
-    static const std::map<std::string, std::string> types = {
-        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
-        {".svg", "image/svg+xml"},             {".png", "image/png"},
-        {".ico", "image/x-icon"},              {".woff2", "font/woff2"},
-        {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"}};
+    static const std::map<std::string, std::string> types = {{".html", "text/html; charset=utf-8"},
+                                                             {".js", "text/javascript; charset=utf-8"},
+                                                             {".css", "text/css; charset=utf-8"},
+                                                             {".json", "application/json"},
+                                                             {".svg", "image/svg+xml"},
+                                                             {".png", "image/png"},
+                                                             {".ico", "image/x-icon"},
+                                                             {".woff2", "font/woff2"},
+                                                             {".txt", "text/plain; charset=utf-8"},
+                                                             {".map", "application/json"}};
     auto it = types.find(p.extension().string());
     return it == types.end() ? "application/octet-stream" : it->second;
 }
@@ -99,8 +103,10 @@ bool accepts_encoding(std::string_view header, std::string_view coding) {
         auto semi = item.find(';');
         auto name = lower(trim(item.substr(0, semi)));
         double q = semi == std::string_view::npos ? 1.0 : quality(item.substr(semi + 1));
-        if (name == wanted) named = q;
-        else if (name == "*") any = q;
+        if (name == wanted)
+            named = q;
+        else if (name == "*")
+            any = q;
     }
     if (named) return *named > 0;
     return any && *any > 0;

@@ -23,7 +23,8 @@ PlanChanges plan_changes(const nlohmann::json& body, bool complete) {
     c.currency = f.opt_text("currency", 3);
     c.price_cents = f.opt_int("price_cents", 0, kMax);
     if (complete && !c.price_cents) throw Error::invalid_field("price_cents", "is required");
-    if (body.contains("overage_cents_per_1000")) c.overage_cents_per_1000 = f.opt_int("overage_cents_per_1000", 0, kMax);
+    if (body.contains("overage_cents_per_1000"))
+        c.overage_cents_per_1000 = f.opt_int("overage_cents_per_1000", 0, kMax);
     c.retired = f.opt_bool("retired");
     if (!f.has("limits")) {
         if (complete) throw Error::invalid_field("limits", "is required");
@@ -32,7 +33,8 @@ PlanChanges plan_changes(const nlohmann::json& body, bool complete) {
     const auto& limits = body["limits"];
     if (!limits.is_object()) throw Error::invalid_field("limits", "must be an object");
     http::JsonFields l(limits, "limits");
-    l.only({"emails_per_period", "recipients_per_dispatch", "vendors", "users", "send_rate_per_second", "attachment_bytes"});
+    l.only({"emails_per_period", "recipients_per_dispatch", "vendors", "users", "send_rate_per_second",
+            "attachment_bytes"});
     auto need = [&](const char* key) {
         auto v = l.opt_int(key, 0, kMax);
         if (complete && !v) throw Error::invalid_field(l.name(key), "is required");
@@ -46,7 +48,8 @@ PlanChanges plan_changes(const nlohmann::json& body, bool complete) {
     if (l.has("send_rate_per_second")) {
         const auto& rate = limits["send_rate_per_second"];
         if (!rate.is_number() || rate.get<double>() < 0)
-            throw Error::invalid_field("limits.send_rate_per_second", "must be a non-negative number (0: no plan limit)");
+            throw Error::invalid_field("limits.send_rate_per_second",
+                                       "must be a non-negative number (0: no plan limit)");
         c.send_rate_per_second = rate.get<double>();
     } else if (complete) {
         throw Error::invalid_field("limits.send_rate_per_second", "is required");
@@ -66,7 +69,8 @@ void register_plan_routes(http::Router& router, PlanService& svc) {
                 }});
     router.add({"POST", "/api/v1/admin/plans", Access::super_admin, [&svc](http::Request& req) {
                     auto body = req.json();
-                    return http::Response::created(to_json(svc.create(req.caller(), plan_changes(body, true), origin(req))));
+                    return http::Response::created(
+                        to_json(svc.create(req.caller(), plan_changes(body, true), origin(req))));
                 }});
     router.add({"GET", "/api/v1/admin/plans/{id}", Access::super_admin,
                 [&svc](http::Request& req) { return http::Response::json(to_json(svc.get(req.param("id")))); }});

@@ -17,7 +17,8 @@ nlohmann::json changes_json(const PlanChanges& c) {
     if (c.currency) out["currency"] = *c.currency;
     if (c.price_cents) out["price_cents"] = *c.price_cents;
     if (c.overage_cents_per_1000)
-        out["overage_cents_per_1000"] = *c.overage_cents_per_1000 ? nlohmann::json(**c.overage_cents_per_1000) : nlohmann::json();
+        out["overage_cents_per_1000"] =
+            *c.overage_cents_per_1000 ? nlohmann::json(**c.overage_cents_per_1000) : nlohmann::json();
     if (c.emails_per_period) out["emails_per_period"] = *c.emails_per_period;
     if (c.recipients_per_dispatch) out["recipients_per_dispatch"] = *c.recipients_per_dispatch;
     if (c.vendors) out["vendors"] = *c.vendors;
@@ -35,7 +36,9 @@ void record(db::Tx& tx, const auth::Principal& actor, const auth::Origin& origin
     audit::record(tx, e);
 }
 
-Error name_taken() { return Error::conflict("plan_name_taken", "A plan with this name already exists."); }
+Error name_taken() {
+    return Error::conflict("plan_name_taken", "A plan with this name already exists.");
+}
 
 }  // namespace
 
@@ -58,7 +61,8 @@ void validate(const Plan& p) {
     static const std::regex currency("^[A-Z]{3}$");
     if (p.name.empty() || p.name.size() > 100 || strings::has_line_break_or_nul(p.name))
         throw Error::invalid_field("name", "must be 1 to 100 characters on one line");
-    if (!std::regex_match(p.currency, currency)) throw Error::invalid_field("currency", "must be an ISO 4217 code such as EUR");
+    if (!std::regex_match(p.currency, currency))
+        throw Error::invalid_field("currency", "must be an ISO 4217 code such as EUR");
     if (p.price_cents < 0) throw Error::invalid_field("price_cents", "must not be negative");
     if (p.overage_cents_per_1000 && *p.overage_cents_per_1000 < 0)
         throw Error::invalid_field("overage_cents_per_1000", "must not be negative (null: hard stop)");
@@ -69,7 +73,8 @@ void validate(const Plan& p) {
                                 {"limits.users", l.users},
                                 {"limits.attachment_bytes", l.attachment_bytes}})
         if (value < 0) throw Error::invalid_field(field, "must not be negative");
-    if (!(l.send_rate_per_second >= 0)) throw Error::invalid_field("limits.send_rate_per_second", "must not be negative");
+    if (!(l.send_rate_per_second >= 0))
+        throw Error::invalid_field("limits.send_rate_per_second", "must not be negative");
 }
 
 std::vector<Plan> PlanService::list(bool include_retired) {
@@ -134,7 +139,8 @@ void PlanService::remove(const auth::Principal& actor, const std::string& id, co
         if (plan_store::is_default(tx, id))
             throw Error::conflict("default_plan", "The default plan of new tenants cannot be deleted.");
         if (plan_store::uses(tx, id) > 0)
-            throw Error::conflict("plan_in_use", "Tenants, their plan history or invoices use this plan: retire it instead.");
+            throw Error::conflict("plan_in_use",
+                                  "Tenants, their plan history or invoices use this plan: retire it instead.");
         plan_store::remove(tx, id);
         record(tx, actor, origin, "plan.deleted", id, {{"name", plan->name}});
     });

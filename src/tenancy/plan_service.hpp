@@ -36,7 +36,8 @@ public:
     std::vector<Plan> list(bool include_retired);
     Plan get(const std::string& id);
     Plan create(const auth::Principal& actor, const PlanChanges& input, const auth::Origin& origin);
-    Plan update(const auth::Principal& actor, const std::string& id, const PlanChanges& changes, const auth::Origin& origin);
+    Plan update(const auth::Principal& actor, const std::string& id, const PlanChanges& changes,
+                const auth::Origin& origin);
     /// Deletes an unused plan; a plan any tenant is on can only be retired (conflict plan_in_use).
     void remove(const auth::Principal& actor, const std::string& id, const auth::Origin& origin);
 

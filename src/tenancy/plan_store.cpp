@@ -11,11 +11,11 @@ constexpr const char* kColumns = R"SQL(
 
 // The super admin's reads also count the plan's tenants (what retiring or deleting it would touch).
 constexpr const char* kTenantsCount = ", (SELECT count(*) FROM tenants x WHERE x.plan_id = p.id) AS tenants_count";
-const std::string kList = std::string("SELECT ") + kColumns + kTenantsCount +
-                          " FROM plans p WHERE $1 OR NOT p.retired ORDER BY p.name";
+const std::string kList =
+    std::string("SELECT ") + kColumns + kTenantsCount + " FROM plans p WHERE $1 OR NOT p.retired ORDER BY p.name";
 const std::string kById = std::string("SELECT ") + kColumns + kTenantsCount + " FROM plans p WHERE p.id = $1::uuid";
-const std::string kOfTenant = std::string("SELECT ") + kColumns +
-                              " FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid";
+const std::string kOfTenant =
+    std::string("SELECT ") + kColumns + " FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid";
 const std::string kInsert = std::string(R"SQL(
 WITH p AS (INSERT INTO plans (name, price_cents, currency, overage_cents_per_1000, emails_per_period,
                               recipients_per_dispatch, vendors_limit, users_limit, send_rate_per_second,
@@ -41,8 +41,9 @@ Plan plan_from(const db::Result& r, int i, bool counted = false) {
     p.price_cents = r.integer(i, "price_cents");
     p.currency = r.text(i, "currency");
     p.overage_cents_per_1000 = r.opt_integer(i, "overage_cents_per_1000");
-    p.limits = {r.integer(i, "emails_per_period"), r.integer(i, "recipients_per_dispatch"), r.integer(i, "vendors_limit"),
-                r.integer(i, "users_limit"), r.integer(i, "attachment_bytes"), r.number(i, "send_rate_per_second")};
+    p.limits = {r.integer(i, "emails_per_period"), r.integer(i, "recipients_per_dispatch"),
+                r.integer(i, "vendors_limit"),     r.integer(i, "users_limit"),
+                r.integer(i, "attachment_bytes"),  r.number(i, "send_rate_per_second")};
     p.retired = r.boolean(i, "retired");
     p.is_default = r.boolean(i, "is_default");
     if (counted) p.tenants_count = r.integer(i, "tenants_count");
@@ -68,29 +69,37 @@ std::vector<Plan> list(db::Tx& tx, bool include_retired) {
     return out;
 }
 
-std::optional<Plan> by_id(db::Tx& tx, const std::string& id) { return first(tx.exec(kById, {id}), true); }
+std::optional<Plan> by_id(db::Tx& tx, const std::string& id) {
+    return first(tx.exec(kById, {id}), true);
+}
 
-std::optional<Plan> of_tenant(db::Tx& tx, const std::string& tenant_id) { return first(tx.exec(kOfTenant, {tenant_id})); }
+std::optional<Plan> of_tenant(db::Tx& tx, const std::string& tenant_id) {
+    return first(tx.exec(kOfTenant, {tenant_id}));
+}
 
 Plan insert(db::Tx& tx, const Plan& p) {
     const auto& l = p.limits;
-    return plan_from(tx.exec(kInsert, {p.name, p.price_cents, p.currency, overage(p), l.emails_per_period,
-                                       l.recipients_per_dispatch, l.vendors, l.users, l.send_rate_per_second,
-                                       l.attachment_bytes, p.retired}),
-                     0);
+    return plan_from(
+        tx.exec(kInsert, {p.name, p.price_cents, p.currency, overage(p), l.emails_per_period, l.recipients_per_dispatch,
+                          l.vendors, l.users, l.send_rate_per_second, l.attachment_bytes, p.retired}),
+        0);
 }
 
 bool update(db::Tx& tx, const Plan& p) {
     const auto& l = p.limits;
-    return tx.exec(kUpdate, {p.id, p.name, p.price_cents, p.currency, overage(p), l.emails_per_period,
-                             l.recipients_per_dispatch, l.vendors, l.users, l.send_rate_per_second, l.attachment_bytes,
-                             p.retired})
+    return tx.exec(kUpdate,
+                   {p.id, p.name, p.price_cents, p.currency, overage(p), l.emails_per_period, l.recipients_per_dispatch,
+                    l.vendors, l.users, l.send_rate_per_second, l.attachment_bytes, p.retired})
                .affected() == 1;
 }
 
-bool remove(db::Tx& tx, const std::string& id) { return tx.exec(kDelete, {id}).affected() == 1; }
+bool remove(db::Tx& tx, const std::string& id) {
+    return tx.exec(kDelete, {id}).affected() == 1;
+}
 
-long long uses(db::Tx& tx, const std::string& id) { return tx.exec(kUses, {id}).integer(0, "n"); }
+long long uses(db::Tx& tx, const std::string& id) {
+    return tx.exec(kUses, {id}).integer(0, "n");
+}
 
 bool is_default(db::Tx& tx, const std::string& id) {
     auto r = tx.exec(kIsDefault, {id});

@@ -38,19 +38,20 @@ nlohmann::json to_json(const User& u) {
 
 nlohmann::json to_json(const Plan& p) {
     nlohmann::json out = {{"id", p.id},
-            {"name", p.name},
-            {"price_cents", p.price_cents},
-            {"currency", p.currency},
-            {"overage_cents_per_1000", p.overage_cents_per_1000 ? nlohmann::json(*p.overage_cents_per_1000) : nlohmann::json()},
-            {"limits",
-             {{"emails_per_period", p.limits.emails_per_period},
-              {"recipients_per_dispatch", p.limits.recipients_per_dispatch},
-              {"vendors", p.limits.vendors},
-              {"users", p.limits.users},
-              {"send_rate_per_second", p.limits.send_rate_per_second},
-              {"attachment_bytes", p.limits.attachment_bytes}}},
-            {"retired", p.retired},
-            {"is_default", p.is_default}};
+                          {"name", p.name},
+                          {"price_cents", p.price_cents},
+                          {"currency", p.currency},
+                          {"overage_cents_per_1000",
+                           p.overage_cents_per_1000 ? nlohmann::json(*p.overage_cents_per_1000) : nlohmann::json()},
+                          {"limits",
+                           {{"emails_per_period", p.limits.emails_per_period},
+                            {"recipients_per_dispatch", p.limits.recipients_per_dispatch},
+                            {"vendors", p.limits.vendors},
+                            {"users", p.limits.users},
+                            {"send_rate_per_second", p.limits.send_rate_per_second},
+                            {"attachment_bytes", p.limits.attachment_bytes}}},
+                          {"retired", p.retired},
+                          {"is_default", p.is_default}};
     if (p.tenants_count) out["tenants_count"] = *p.tenants_count;
     return out;
 }
@@ -58,22 +59,30 @@ nlohmann::json to_json(const Plan& p) {
 nlohmann::json to_json(const std::vector<UsagePeriod>& periods) {
     auto out = nlohmann::json::array();
     for (auto& p : periods)
-        out.push_back({{"period_start", p.period_start}, {"period_end", p.period_end}, {"sent", p.sent}, {"reserved", p.reserved}});
+        out.push_back({{"period_start", p.period_start},
+                       {"period_end", p.period_end},
+                       {"sent", p.sent},
+                       {"reserved", p.reserved}});
     return out;
 }
 
 nlohmann::json to_json(const PlatformOverview& o) {
     nlohmann::json workers = nlohmann::json::array();
     for (auto& w : o.workers)
-        workers.push_back({{"worker_id", w.worker_id}, {"hostname", w.hostname}, {"pid", w.pid},
-                           {"started_at", w.started_at}, {"seen_at", w.seen_at},
+        workers.push_back({{"worker_id", w.worker_id},
+                           {"hostname", w.hostname},
+                           {"pid", w.pid},
+                           {"started_at", w.started_at},
+                           {"seen_at", w.seen_at},
                            {"relay_problem", w.relay_problem ? nlohmann::json(*w.relay_problem) : nlohmann::json()}});
     return {{"tenants", {{"active", o.tenants_active}, {"suspended", o.tenants_suspended}}},
             {"emails_sent_period", o.sent_period},
-            {"queue", {{"depth", o.queue_depth},
-                       {"oldest_queued_seconds", o.oldest_queued_seconds ? nlohmann::json(*o.oldest_queued_seconds) : nlohmann::json()},
-                       {"deferred", o.deferred},
-                       {"failed_24h", o.failed_24h}}},
+            {"queue",
+             {{"depth", o.queue_depth},
+              {"oldest_queued_seconds",
+               o.oldest_queued_seconds ? nlohmann::json(*o.oldest_queued_seconds) : nlohmann::json()},
+              {"deferred", o.deferred},
+              {"failed_24h", o.failed_24h}}},
             {"tickets_open", o.tickets_open},
             {"invoices_unpaid", o.invoices_unpaid},
             {"workers", workers}};
@@ -88,7 +97,8 @@ std::string limit_overrides_patch(const nlohmann::json& value) {
         if (v.is_null()) continue;
         if (key == "send_rate_per_second") {
             if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
-                throw Error::invalid_field(field, "must be a non-negative number (0: no limit), or null to clear the override");
+                throw Error::invalid_field(
+                    field, "must be a non-negative number (0: no limit), or null to clear the override");
             continue;
         }
         if (std::find(std::begin(kIntegerLimits), std::end(kIntegerLimits), key) == std::end(kIntegerLimits))

@@ -40,8 +40,11 @@ void register_admin_tenant_routes(http::Router& router, TenancyService& svc) {
                     auto body = req.json();
                     http::JsonFields f(body);
                     f.only({"name", "slug", "admin_email", "admin_password", "admin_name", "plan_id"});
-                    NewTenant in{f.text("name", 200), f.text("slug", 63), f.text("admin_email", 254),
-                                 f.text("admin_password", 256), f.opt_text("admin_name", 200).value_or(""),
+                    NewTenant in{f.text("name", 200),
+                                 f.text("slug", 63),
+                                 f.text("admin_email", 254),
+                                 f.text("admin_password", 256),
+                                 f.opt_text("admin_name", 200).value_or(""),
                                  f.opt_text("plan_id", 36)};
                     auto [tenant, admin] = svc.create_tenant(req.caller(), in, origin(req));
                     auto out = to_json(tenant);
@@ -61,17 +64,17 @@ void register_admin_tenant_routes(http::Router& router, TenancyService& svc) {
                     f.only({"name", "plan_id", "limit_overrides"});
                     std::optional<std::string> overrides;
                     if (f.has("limit_overrides")) overrides = limit_overrides_patch(body["limit_overrides"]);
-                    return http::Response::json(to_json(svc.update_tenant(req.caller(), req.param("id"),
-                                                                          f.opt_text("name", 200),
-                                                                          f.opt_text("plan_id", 36), overrides, origin(req))));
+                    return http::Response::json(
+                        to_json(svc.update_tenant(req.caller(), req.param("id"), f.opt_text("name", 200),
+                                                  f.opt_text("plan_id", 36), overrides, origin(req))));
                 }});
     router.add({"POST", "/api/v1/admin/tenants/{id}/suspend", Access::super_admin, [&svc](http::Request& req) {
-                    return http::Response::json(
-                        to_json(svc.set_tenant_status(req.caller(), req.param("id"), "suspended", reason_of(req), origin(req))));
+                    return http::Response::json(to_json(svc.set_tenant_status(
+                        req.caller(), req.param("id"), "suspended", reason_of(req), origin(req))));
                 }});
     router.add({"POST", "/api/v1/admin/tenants/{id}/activate", Access::super_admin, [&svc](http::Request& req) {
-                    return http::Response::json(
-                        to_json(svc.set_tenant_status(req.caller(), req.param("id"), "active", reason_of(req), origin(req))));
+                    return http::Response::json(to_json(
+                        svc.set_tenant_status(req.caller(), req.param("id"), "active", reason_of(req), origin(req))));
                 }});
 }
 
@@ -79,15 +82,16 @@ void register_user_routes(http::Router& router, TenancyService& svc) {
     using http::Access;
     router.add({"GET", "/api/v1/users", Access::tenant_member, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
-                    return page_of(svc.list_users(req.tenant_id(), page.limit, page.after_key, page.after_id), page.limit);
+                    return page_of(svc.list_users(req.tenant_id(), page.limit, page.after_key, page.after_id),
+                                   page.limit);
                 }});
     router.add({"POST", "/api/v1/users", Access::tenant_admin, [&svc](http::Request& req) {
                     auto body = req.json();
                     http::JsonFields f(body);
                     f.only({"email", "name", "role", "password"});
-                    auto user = svc.create_user(req.caller(), f.text("email", 254), f.opt_text("name", 200).value_or(""),
-                                                f.opt_text("role", 20).value_or("tenant_member"), f.text("password", 256),
-                                                origin(req));
+                    auto user = svc.create_user(
+                        req.caller(), f.text("email", 254), f.opt_text("name", 200).value_or(""),
+                        f.opt_text("role", 20).value_or("tenant_member"), f.text("password", 256), origin(req));
                     return http::Response::created(to_json(user));
                 }});
     router.add({"PATCH", "/api/v1/users/{id}", Access::tenant_member, [&svc](http::Request& req) {
@@ -99,7 +103,8 @@ void register_user_routes(http::Router& router, TenancyService& svc) {
                     f.only({"name", "role", "status", "password"});
                     UserChanges changes{f.opt_text("name", 200), f.opt_text("role", 20), f.opt_text("status", 20),
                                         f.opt_text("password", 256)};
-                    return http::Response::json(to_json(svc.update_user(req.caller(), req.param("id"), changes, origin(req))));
+                    return http::Response::json(
+                        to_json(svc.update_user(req.caller(), req.param("id"), changes, origin(req))));
                 }});
     router.add({"DELETE", "/api/v1/users/{id}", Access::tenant_admin, [&svc](http::Request& req) {
                     svc.delete_user(req.caller(), req.param("id"), origin(req));

@@ -15,7 +15,8 @@ namespace dh::tenancy {
 namespace {
 
 void check_password(const std::string& field, const std::string& password, const std::string& email) {
-    if (auto problem = auth::password_problem(password, email); !problem.empty()) throw Error::invalid_field(field, problem);
+    if (auto problem = auth::password_problem(password, email); !problem.empty())
+        throw Error::invalid_field(field, problem);
 }
 
 void require_uuid(const std::string& id, const std::string& what) {
@@ -43,8 +44,8 @@ void record_plan_change(db::Tx& tx, const auth::Principal& actor, const std::str
     auto before = plan_store::by_id(tx, *current);
     if (before && before->currency != plan.currency)
         throw Error::conflict("currency_mismatch", "The tenant's plan is billed in " + before->currency +
-                                                      ", this one in " + plan.currency +
-                                                      ": a plan change cannot switch the currency.");
+                                                       ", this one in " + plan.currency +
+                                                       ": a plan change cannot switch the currency.");
     tenant_store::record_plan_change(tx, tenant_id, *current, plan_id, actor.id);
 }
 
@@ -54,7 +55,8 @@ std::string normalize_login_email(const std::string& field, const std::string& e
     auto e = strings::to_lower(strings::trim(email));
     auto at = e.find('@');
     if (e.empty()) throw Error::invalid_field(field, "is required");
-    if (e.size() > 254 || at == std::string::npos || at == 0 || at == e.size() - 1 || e.find('@', at + 1) != std::string::npos)
+    if (e.size() > 254 || at == std::string::npos || at == 0 || at == e.size() - 1 ||
+        e.find('@', at + 1) != std::string::npos)
         throw Error::invalid_field(field, "must be an email address");
     for (unsigned char c : e)
         if (c <= 0x20 || c == 0x7f || c == ',' || c == ';' || c == '<' || c == '>')
@@ -71,7 +73,8 @@ std::pair<Tenant, User> TenancyService::create_tenant(const auth::Principal& act
                                                       const auth::Origin& origin) {
     mail::check_display_name("name", in.name);  // the default sender's display name
     mail::check_display_name("admin_name", in.admin_name);
-    if (!valid_slug(in.slug)) throw Error::invalid_field("slug", "must be 1-63 of a-z, 0-9 and -, not starting or ending with -");
+    if (!valid_slug(in.slug))
+        throw Error::invalid_field("slug", "must be 1-63 of a-z, 0-9 and -, not starting or ending with -");
     auto email = normalize_login_email("admin_email", in.admin_email);
     check_password("admin_password", in.admin_password, email);
     if (in.plan_id && !strings::is_uuid(*in.plan_id)) throw Error::invalid_field("plan_id", "must be the id of a plan");
@@ -87,7 +90,8 @@ std::pair<Tenant, User> TenancyService::create_tenant(const auth::Principal& act
             return std::make_pair(tenant, admin);
         });
     } catch (const Error& e) {
-        if (e.code() == "already_exists") throw Error::conflict("slug_taken", "A tenant with this slug already exists.");
+        if (e.code() == "already_exists")
+            throw Error::conflict("slug_taken", "A tenant with this slug already exists.");
         throw;
     }
 }
@@ -107,7 +111,8 @@ Tenant TenancyService::tenant(const std::string& id) {
 
 std::vector<UsagePeriod> TenancyService::usage_history(const std::string& id) {
     require_uuid(id, "Tenant");
-    return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { return tenant_store::usage_history(tx, id, 24); });
+    return db::with_tx(pool_, db::Scope::platform(),
+                       [&](db::Tx& tx) { return tenant_store::usage_history(tx, id, 24); });
 }
 
 PlatformOverview TenancyService::overview() {
@@ -137,8 +142,8 @@ Tenant TenancyService::update_tenant(const auth::Principal& actor, const std::st
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         if (plan_id) record_plan_change(tx, actor, id, *plan_id);
         if (!tenant_store::update(tx, id, name, plan_id, overrides_patch)) throw Error::not_found("Tenant");
-        auto e = audit::by(actor, origin.request_id, origin.client_ip, plan_id ? "tenant.plan_changed" : "tenant.updated",
-                           "tenant", id);
+        auto e = audit::by(actor, origin.request_id, origin.client_ip,
+                           plan_id ? "tenant.plan_changed" : "tenant.updated", "tenant", id);
         e.tenant_id = id;
         e.details = nlohmann::json::object();
         if (plan_id) e.details["plan_id"] = *plan_id;
@@ -149,7 +154,8 @@ Tenant TenancyService::update_tenant(const auth::Principal& actor, const std::st
     });
 }
 
-User TenancyService::create_super_admin(const std::string& email_in, const std::string& name, const std::string& password) {
+User TenancyService::create_super_admin(const std::string& email_in, const std::string& name,
+                                        const std::string& password) {
     auto email = normalize_login_email("email", email_in);
     check_password("password", password, email);
     auto hash = auth::hash_password(password, cost_);
@@ -166,13 +172,15 @@ User TenancyService::create_super_admin(const std::string& email_in, const std::
             return user;
         });
     } catch (const Error& e) {
-        if (e.code() == "already_exists") throw Error::conflict("email_taken", "A super admin with this email already exists.");
+        if (e.code() == "already_exists")
+            throw Error::conflict("email_taken", "A super admin with this email already exists.");
         throw;
     }
 }
 
 std::optional<Tenant> TenancyService::own_tenant(const std::string& tenant_id) {
-    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) { return tenant_store::by_id(tx, tenant_id); });
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id),
+                       [&](db::Tx& tx) { return tenant_store::by_id(tx, tenant_id); });
 }
 
 std::optional<Plan> TenancyService::plan_of(const std::string& tenant_id) {
@@ -212,7 +220,8 @@ User TenancyService::create_user(const auth::Principal& caller, const std::strin
             return user;
         });
     } catch (const Error& e) {
-        if (e.code() == "already_exists") throw Error::conflict("email_taken", "A user with this email already exists.");
+        if (e.code() == "already_exists")
+            throw Error::conflict("email_taken", "A user with this email already exists.");
         throw;
     }
 }
@@ -223,7 +232,8 @@ User TenancyService::update_user(const auth::Principal& caller, const std::strin
     bool is_admin = caller.is_tenant_admin();
     bool self = caller.kind == auth::Principal::Kind::user && caller.id == id;
     // Members may change their own name and password; nothing else, nobody else.
-    if (!is_admin && (!self || changes.role || changes.status)) throw Error::forbidden("Only a tenant admin may change this.");
+    if (!is_admin && (!self || changes.role || changes.status))
+        throw Error::forbidden("Only a tenant admin may change this.");
     if (changes.role && *changes.role != "tenant_admin" && *changes.role != "tenant_member")
         throw Error::invalid_field("role", "must be tenant_admin or tenant_member");
     if (changes.name) mail::check_display_name("name", *changes.name);
@@ -237,8 +247,8 @@ User TenancyService::update_user(const auth::Principal& caller, const std::strin
             check_password("password", *changes.password, current->email);
             hash = auth::hash_password(*changes.password, cost_);
         }
-        bool loses_admin = current->role == "tenant_admin" &&
-                           ((changes.role && *changes.role != "tenant_admin") || (changes.status && *changes.status != "active"));
+        bool loses_admin = current->role == "tenant_admin" && ((changes.role && *changes.role != "tenant_admin") ||
+                                                               (changes.status && *changes.status != "active"));
         if (loses_admin && user_store::other_active_admins(tx, id) == 0)
             throw Error::conflict("last_admin", "The workspace must keep at least one active tenant admin.");
         user_store::update(tx, id, changes.name, changes.role, changes.status, hash);
@@ -258,7 +268,8 @@ void TenancyService::delete_user(const auth::Principal& caller, const std::strin
     db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
         auto current = user_store::by_id(tx, id);
         if (!current) throw Error::not_found("User");
-        if (current->role == "tenant_admin" && current->status == "active" && user_store::other_active_admins(tx, id) == 0)
+        if (current->role == "tenant_admin" && current->status == "active" &&
+            user_store::other_active_admins(tx, id) == 0)
             throw Error::conflict("last_admin", "The workspace must keep at least one active tenant admin.");
         user_store::remove(tx, id);
         auto e = audit::by(caller, origin.request_id, origin.client_ip, "user.deleted", "user", id);

@@ -29,7 +29,8 @@ public:
     TenancyService(db::Pool& pool, auth::PasswordCost cost) : pool_(pool), cost_(cost) {}
 
     // Platform side: every call is an explicit, audited cross-tenant action.
-    std::pair<Tenant, User> create_tenant(const auth::Principal& actor, const NewTenant& input, const auth::Origin& origin);
+    std::pair<Tenant, User> create_tenant(const auth::Principal& actor, const NewTenant& input,
+                                          const auth::Origin& origin);
     std::vector<Tenant> list_tenants(int limit, const std::optional<std::string>& after_created,
                                      const std::optional<std::string>& after_id);
     Tenant tenant(const std::string& id);
@@ -48,7 +49,8 @@ public:
     std::optional<Tenant> own_tenant(const std::string& tenant_id);
     std::optional<Plan> plan_of(const std::string& tenant_id);
     std::optional<User> user(const std::string& tenant_id, const std::string& id);
-    std::vector<User> list_users(const std::string& tenant_id, int limit, const std::optional<std::string>& after_created,
+    std::vector<User> list_users(const std::string& tenant_id, int limit,
+                                 const std::optional<std::string>& after_created,
                                  const std::optional<std::string>& after_id);
     User create_user(const auth::Principal& caller, const std::string& email, const std::string& name,
                      const std::string& role, const std::string& password, const auth::Origin& origin);

@@ -19,8 +19,8 @@ struct Tenant {
     // Activity, for the super admin's list and detail.
     long long users_count = 0;
     long long vendors_count = 0;
-    long long period_sent = 0;      ///< emails sent in the running billing period
-    long long period_reserved = 0;  ///< emails reserved (queued) in it
+    long long period_sent = 0;                    ///< emails sent in the running billing period
+    long long period_reserved = 0;                ///< emails reserved (queued) in it
     std::optional<std::string> last_activity_at;  ///< latest dispatch or sign-in
 };
 
@@ -52,7 +52,7 @@ struct Plan {
     std::optional<long long> overage_cents_per_1000;  ///< none = hard stop at the limit
     PlanLimits limits;
     bool retired = false;
-    bool is_default = false;  ///< the plan of new tenants unless another is chosen
+    bool is_default = false;                 ///< the plan of new tenants unless another is chosen
     std::optional<long long> tenants_count;  ///< tenants on it (any status); only on the super admin's reads
 };
 
@@ -76,13 +76,13 @@ struct WorkerHeartbeat {
 
 struct PlatformOverview {
     long long tenants_active = 0, tenants_suspended = 0;
-    long long sent_period = 0;        ///< all tenants, running billing period
-    long long queue_depth = 0;        ///< deliveries queued or deferred
+    long long sent_period = 0;  ///< all tenants, running billing period
+    long long queue_depth = 0;  ///< deliveries queued or deferred
     std::optional<double> oldest_queued_seconds;
     long long deferred = 0;
     long long failed_24h = 0;
-    long long tickets_open = 0;       ///< open or pending
-    long long invoices_unpaid = 0;    ///< issued, not yet paid
+    long long tickets_open = 0;     ///< open or pending
+    long long invoices_unpaid = 0;  ///< issued, not yet paid
     std::vector<WorkerHeartbeat> workers;
 };
 

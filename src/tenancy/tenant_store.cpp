@@ -19,8 +19,8 @@ constexpr const char* kTenantColumns = R"SQL(
    FROM (SELECT max(d.created_at) AS at FROM dispatches d WHERE d.tenant_id = t.id
          UNION ALL SELECT max(u.last_login_at) FROM users u WHERE u.tenant_id = t.id) a) AS last_activity_at)SQL";
 
-const std::string kById = std::string("SELECT ") + kTenantColumns +
-                          " FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid";
+const std::string kById =
+    std::string("SELECT ") + kTenantColumns + " FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid";
 const std::string kList = std::string("SELECT ") + kTenantColumns + R"SQL(
  FROM tenants t JOIN plans p ON p.id = t.plan_id
  WHERE ($2::timestamptz IS NULL OR (t.created_at, t.id) < ($2::timestamptz, $3::uuid))
@@ -28,7 +28,8 @@ const std::string kList = std::string("SELECT ") + kTenantColumns + R"SQL(
 const std::string kInsert = std::string(R"SQL(
 WITH t AS (INSERT INTO tenants (name, slug, plan_id)
            VALUES ($1, $2, coalesce($3::uuid, (SELECT id FROM plans WHERE is_default))) RETURNING *)
-SELECT )SQL") + kTenantColumns + " FROM t JOIN plans p ON p.id = t.plan_id";
+SELECT )SQL") + kTenantColumns +
+                            " FROM t JOIN plans p ON p.id = t.plan_id";
 constexpr const char* kSetStatus = R"SQL(
 UPDATE tenants SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1::uuid)SQL";
 // Overrides change by merge patch in one statement, so two admins setting different limits at
@@ -67,10 +68,9 @@ SELECT worker_id, hostname, pid, relay_problem,
 FROM worker_heartbeats WHERE seen_at > now() - interval '1 minute' ORDER BY hostname, pid)SQL";
 
 Tenant tenant_from(const db::Result& r, int i) {
-    Tenant t{r.text(i, "id"),         r.text(i, "name"),          r.text(i, "slug"),
-             r.text(i, "status"),     r.text(i, "plan_id"),       r.text(i, "plan_name"),
-             r.opt(i, "status_reason"), r.text(i, "limit_overrides"), r.text(i, "created_at"),
-             r.text(i, "updated_at")};
+    Tenant t{r.text(i, "id"),         r.text(i, "name"),      r.text(i, "slug"),         r.text(i, "status"),
+             r.text(i, "plan_id"),    r.text(i, "plan_name"), r.opt(i, "status_reason"), r.text(i, "limit_overrides"),
+             r.text(i, "created_at"), r.text(i, "updated_at")};
     t.users_count = r.integer(i, "users_count");
     t.vendors_count = r.integer(i, "vendors_count");
     t.period_sent = r.opt_integer(i, "period_sent").value_or(0);
@@ -99,7 +99,8 @@ Tenant insert(db::Tx& tx, const std::string& name, const std::string& slug, cons
     return tenant_from(tx.exec(kInsert, {name, slug, plan_id}), 0);
 }
 
-bool set_status(db::Tx& tx, const std::string& id, const std::string& status, const std::optional<std::string>& reason) {
+bool set_status(db::Tx& tx, const std::string& id, const std::string& status,
+                const std::optional<std::string>& reason) {
     return tx.exec(kSetStatus, {id, status, reason}).affected() == 1;
 }
 
@@ -114,8 +115,8 @@ std::optional<std::string> lock_plan(db::Tx& tx, const std::string& id) {
     return r.text(0, "plan_id");
 }
 
-void record_plan_change(db::Tx& tx, const std::string& id, const std::string& from_plan_id, const std::string& to_plan_id,
-                        const std::optional<std::string>& changed_by) {
+void record_plan_change(db::Tx& tx, const std::string& id, const std::string& from_plan_id,
+                        const std::string& to_plan_id, const std::optional<std::string>& changed_by) {
     tx.exec(kRecordPlanChange, {id, from_plan_id, to_plan_id, changed_by});
 }
 
@@ -123,7 +124,8 @@ std::vector<UsagePeriod> usage_history(db::Tx& tx, const std::string& tenant_id,
     auto r = tx.exec(kUsageHistory, {tenant_id, limit});
     std::vector<UsagePeriod> out;
     for (int i = 0; i < r.rows(); ++i)
-        out.push_back({r.text(i, "period_start"), r.text(i, "period_end"), r.integer(i, "sent"), r.integer(i, "reserved")});
+        out.push_back(
+            {r.text(i, "period_start"), r.text(i, "period_end"), r.integer(i, "sent"), r.integer(i, "reserved")});
     return out;
 }
 
@@ -141,8 +143,8 @@ PlatformOverview overview(db::Tx& tx) {
     o.invoices_unpaid = r.integer(0, "invoices_unpaid");
     auto w = tx.exec(kLiveWorkers);
     for (int i = 0; i < w.rows(); ++i)
-        o.workers.push_back({w.text(i, "worker_id"), w.text(i, "hostname"), w.text(i, "started_at"), w.text(i, "seen_at"),
-                             static_cast<int>(w.integer(i, "pid")), w.opt(i, "relay_problem")});
+        o.workers.push_back({w.text(i, "worker_id"), w.text(i, "hostname"), w.text(i, "started_at"),
+                             w.text(i, "seen_at"), static_cast<int>(w.integer(i, "pid")), w.opt(i, "relay_problem")});
     return o;
 }
 

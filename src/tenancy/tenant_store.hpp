@@ -25,8 +25,8 @@ bool update(db::Tx& tx, const std::string& id, const std::optional<std::string>&
 /// The tenant's plan, its row locked until the transaction ends (plan changes are recorded in order).
 std::optional<std::string> lock_plan(db::Tx& tx, const std::string& id);
 /// Records that the tenant moves from one plan to another now (the billing history of pro rata charges).
-void record_plan_change(db::Tx& tx, const std::string& id, const std::string& from_plan_id, const std::string& to_plan_id,
-                        const std::optional<std::string>& changed_by);
+void record_plan_change(db::Tx& tx, const std::string& id, const std::string& from_plan_id,
+                        const std::string& to_plan_id, const std::optional<std::string>& changed_by);
 /// The tenant's billing periods, newest first (at most `limit`).
 std::vector<UsagePeriod> usage_history(db::Tx& tx, const std::string& tenant_id, int limit);
 PlatformOverview overview(db::Tx& tx);

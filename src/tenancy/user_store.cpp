@@ -59,13 +59,17 @@ void update(db::Tx& tx, const std::string& id, const std::optional<std::string>&
     tx.exec(kUpdate, {id, name, role, status, password_hash});
 }
 
-void remove(db::Tx& tx, const std::string& id) { tx.exec(kDelete, {id}); }
+void remove(db::Tx& tx, const std::string& id) {
+    tx.exec(kDelete, {id});
+}
 
 long other_active_admins(db::Tx& tx, const std::string& except_id) {
     return static_cast<long>(tx.exec(kOtherAdmins, {except_id}).integer(0, "n"));
 }
 
-long count(db::Tx& tx) { return static_cast<long>(tx.exec(kCount).integer(0, "n")); }
+long count(db::Tx& tx) {
+    return static_cast<long>(tx.exec(kCount).integer(0, "n"));
+}
 
 long users_limit(db::Tx& tx, const std::string& tenant_id) {
     auto r = tx.exec(kUsersLimit, {tenant_id});

@@ -19,7 +19,9 @@ bool is_atext(unsigned char c) {
     return std::isalnum(c) || std::strchr("!#$%&'*+/=?^_`{|}~-", c) != nullptr;
 }
 
-AddressCheck bad(std::string reason) { return {false, {}, std::move(reason)}; }
+AddressCheck bad(std::string reason) {
+    return {false, {}, std::move(reason)};
+}
 
 /// Empty when the dot-atom local part is acceptable, otherwise the reason.
 std::string local_part_problem(std::string_view local) {
@@ -82,8 +84,10 @@ std::string host_name_problem(std::string_view domain) {
 std::size_t find_separator(std::string_view s) {
     if (!s.empty() && s.front() == '"') {
         for (std::size_t i = 1; i < s.size(); ++i) {
-            if (s[i] == '\\') ++i;
-            else if (s[i] == '"') return i + 1 < s.size() && s[i + 1] == '@' ? i + 1 : std::string_view::npos;
+            if (s[i] == '\\')
+                ++i;
+            else if (s[i] == '"')
+                return i + 1 < s.size() && s[i + 1] == '@' ? i + 1 : std::string_view::npos;
         }
         return std::string_view::npos;
     }

@@ -14,9 +14,9 @@ struct AddressCheck {
 
 /// Validates and normalizes an addr-spec (no display name, no angle brackets) for sending:
 /// RFC 5321 limits (local part <= 64 octets, domain <= 255, whole <= 254), a dot-atom local part
-/// (ASCII only; quoted local parts are refused because the message builder cannot write them), a DNS host name with at least two labels (IDN domains become A-labels
-/// through libidn2), and never CR, LF, NUL, other control characters or unquoted spaces, so that
-/// an address can never smuggle a header line into a message. Surrounding blanks are trimmed.
+/// (ASCII only; quoted local parts are refused because the message builder cannot write them), a DNS host name with at
+/// least two labels (IDN domains become A-labels through libidn2), and never CR, LF, NUL, other control characters or
+/// unquoted spaces, so that an address can never smuggle a header line into a message. Surrounding blanks are trimmed.
 AddressCheck check_address(std::string_view input);
 
 /// check_address or Error::invalid_field(field, reason) (422 naming the field).

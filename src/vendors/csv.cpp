@@ -32,7 +32,8 @@ void CsvParser::fail(const std::string& reason) {
 }
 
 void CsvParser::end_field() {
-    if (record_.error.empty() && (record_.fields.size() >= limits_.max_fields || field_.size() > limits_.max_field_bytes)) {
+    if (record_.error.empty() &&
+        (record_.fields.size() >= limits_.max_fields || field_.size() > limits_.max_field_bytes)) {
         if (record_.fields.size() >= limits_.max_fields)
             fail("the row has more than " + std::to_string(limits_.max_fields) + " columns");
         else
@@ -100,8 +101,10 @@ void CsvParser::consume(char c) {
             }
             return;
         case State::quoted:
-            if (c == '"') state_ = State::quote_in_quoted;
-            else if (store) field_.push_back(c);
+            if (c == '"')
+                state_ = State::quote_in_quoted;
+            else if (store)
+                field_.push_back(c);
             return;
         case State::quote_in_quoted:
             if (c == '"') {

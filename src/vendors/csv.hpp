@@ -20,8 +20,8 @@ struct CsvRecord {
 /// and it calls the sink once per complete record, so a file is never held whole in memory.
 /// Accepts quoted fields with doubled quotes, commas and line breaks; CRLF, LF or CR line ends; a
 /// UTF-8 byte-order mark. Problems (a stray quote, invalid UTF-8, an over-long record, an
-/// unterminated quote at the end, too many fields, an over-long field) are reported on the record they belong to, and parsing goes on
-/// with the next record.
+/// unterminated quote at the end, too many fields, an over-long field) are reported on the record they belong to, and
+/// parsing goes on with the next record.
 class CsvParser {
 public:
     using Sink = std::function<void(CsvRecord&)>;

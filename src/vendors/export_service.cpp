@@ -24,8 +24,9 @@ std::string join(const std::vector<std::string>& parts) {
 void append_vendor(std::string& out, const Vendor& v, const std::vector<std::string>& keys) {
     std::vector<std::string> lists;
     for (auto& l : v.lists) lists.push_back(l.name);
-    std::vector<std::string> base = {v.code.value_or(""), v.name, v.category.value_or(""), v.status, join(v.tags),
-                                     v.notes.value_or(""), "", "", "", join(lists)};
+    std::vector<std::string> base = {
+        v.code.value_or(""), v.name, v.category.value_or(""), v.status, join(v.tags), v.notes.value_or(""), "", "", "",
+        join(lists)};
     for (auto& k : keys) {
         auto it = v.custom_fields.find(k);
         base.push_back(it == v.custom_fields.end() ? "" : it->second);

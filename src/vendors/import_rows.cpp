@@ -10,7 +10,9 @@
 namespace dh::vendors {
 namespace {
 
-bool known_field(const std::string& f) { return std::find(kCsvColumns.begin(), kCsvColumns.end(), f) != kCsvColumns.end(); }
+bool known_field(const std::string& f) {
+    return std::find(kCsvColumns.begin(), kCsvColumns.end(), f) != kCsvColumns.end();
+}
 
 struct RowError {
     std::string field;
@@ -24,7 +26,8 @@ std::string cell(const CsvRecord& r, const ColumnMap& m, const std::string& fiel
     return field == "notes" ? v : strings::trim(v);
 }
 
-std::optional<std::string> checked(const std::string& value, const std::string& field, std::size_t max, bool multiline = false) {
+std::optional<std::string> checked(const std::string& value, const std::string& field, std::size_t max,
+                                   bool multiline = false) {
     if (value.empty()) return std::nullopt;
     if (auto p = rules::text_problem(value, max, multiline); !p.empty()) throw RowError{field, p};
     return value;
@@ -76,8 +79,8 @@ std::optional<ImportRowError> SeenCodes::check(const ImportRow& row) {
     auto [it, fresh] = first_.try_emplace(*row.code, FirstRow{row.row, name, row.name});
     if (fresh || it->second.name_key == name) return std::nullopt;
     return ImportRowError{row.row, "code",
-                          "repeats the code " + *row.code + " of row " + std::to_string(it->second.row) +
-                              " (\"" + it->second.name + "\") with another vendor name; use a code of its own"};
+                          "repeats the code " + *row.code + " of row " + std::to_string(it->second.row) + " (\"" +
+                              it->second.name + "\") with another vendor name; use a code of its own"};
 }
 
 std::optional<std::size_t> ColumnMap::at(const std::string& field) const {
@@ -107,8 +110,9 @@ ColumnMap map_header(const std::vector<std::string>& header, const std::map<std:
         } else if (known_field(lower)) {
             m.fields[lower] = i;
         } else {
-            throw Error::invalid_field("header", "unknown column \"" + name.substr(0, 80) +
-                                                     "\" (rename it with the mapping parameter, or map it to \"\" to skip it)");
+            throw Error::invalid_field("header",
+                                       "unknown column \"" + name.substr(0, 80) +
+                                           "\" (rename it with the mapping parameter, or map it to \"\" to skip it)");
         }
     }
     if (!m.at("name")) throw Error::invalid_field("header", "a name column is required");
@@ -123,8 +127,8 @@ RowKind parse_row(const ColumnMap& columns, const CsvRecord& record, ImportRow& 
     }
     if (blank(record)) return RowKind::blank;
     if (record.fields.size() != columns.width) {
-        error.reason = "has " + std::to_string(record.fields.size()) + " fields, the header has " +
-                       std::to_string(columns.width);
+        error.reason =
+            "has " + std::to_string(record.fields.size()) + " fields, the header has " + std::to_string(columns.width);
         return RowKind::error;
     }
     out = ImportRow{};

@@ -13,14 +13,14 @@
 namespace dh::vendors {
 
 /// The CSV columns of imports and exports (custom fields are "custom.<key>" columns).
-inline const std::vector<std::string> kCsvColumns = {"code", "name",  "category", "status", "tags",
-                                                     "notes", "email", "contact_name", "role", "list"};
+inline const std::vector<std::string> kCsvColumns = {"code",  "name",  "category",     "status", "tags",
+                                                     "notes", "email", "contact_name", "role",   "list"};
 
 /// Where each field is in a row; built from the header row.
 struct ColumnMap {
     std::size_t width = 0;
-    std::map<std::string, std::size_t> fields;                  ///< field name -> column index
-    std::vector<std::pair<std::size_t, std::string>> custom;    ///< column index -> custom key
+    std::map<std::string, std::size_t> fields;                ///< field name -> column index
+    std::vector<std::pair<std::size_t, std::string>> custom;  ///< column index -> custom key
     std::optional<std::size_t> at(const std::string& field) const;
 };
 

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
@@ -116,13 +115,15 @@ ImportJob ImportService::undo(const std::string& tenant_id, const std::string& i
             throw Error::conflict("import_running", "The import is still running; undo it when it has finished.");
         if (state->status != "undone") {
             if (state->expired)
-                throw Error::conflict("undo_window_passed", "Imports can be undone for " +
-                                                                std::to_string(kUndoWindowDays) + " days after they finish.");
+                throw Error::conflict(
+                    "undo_window_passed",
+                    "Imports can be undone for " + std::to_string(kUndoWindowDays) + " days after they finish.");
             auto result = import_store::undo(tx, id);
             actor.action = "vendor.import_undone";
             actor.target_type = "import";
             actor.target_id = id;
-            actor.details = {{"vendors_deleted", result.vendors_deleted}, {"vendors_restored", result.vendors_restored}};
+            actor.details = {{"vendors_deleted", result.vendors_deleted},
+                             {"vendors_restored", result.vendors_restored}};
             audit::record(tx, actor);
         }
         return *import_store::find_job(tx, id);
@@ -150,7 +151,8 @@ void ImportService::worker_loop() {
 ImportReport ImportService::run(const Queued& job) {
     const auto& tenant = job.request.tenant_id;
     // Vendors updated before this moment count as updated; later touches are this import's own.
-    auto started_at = db::with_tx(pool_, db::Scope::tenant(tenant), [](db::Tx& tx) { return import_store::clock_now(tx); });
+    auto started_at =
+        db::with_tx(pool_, db::Scope::tenant(tenant), [](db::Tx& tx) { return import_store::clock_now(tx); });
     ImportReport report;
     std::vector<ImportRow> batch;
     std::int64_t bytes = 0;
@@ -188,8 +190,10 @@ ImportReport ImportService::run(const Queued& job) {
                 error = std::move(*repeated);
             }
         }
-        if (kind == RowKind::error) add_error(report, std::move(error));
-        else batch.push_back(std::move(row));
+        if (kind == RowKind::error)
+            add_error(report, std::move(error));
+        else
+            batch.push_back(std::move(row));
         if (batch.size() >= kBatchRows) flush();
     });
     try {

@@ -2,9 +2,8 @@
 
 #include <libpq-fe.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -253,11 +252,20 @@ void copy_field(std::string& out, const std::optional<std::string>& value) {
     }
     for (char c : *value) {
         switch (c) {
-            case '\\': out.append("\\\\"); break;
-            case '\t': out.append("\\t"); break;
-            case '\n': out.append("\\n"); break;
-            case '\r': out.append("\\r"); break;
-            default: out.push_back(c);
+            case '\\':
+                out.append("\\\\");
+                break;
+            case '\t':
+                out.append("\\t");
+                break;
+            case '\n':
+                out.append("\\n");
+                break;
+            case '\r':
+                out.append("\\r");
+                break;
+            default:
+                out.push_back(c);
         }
     }
 }
@@ -336,7 +344,8 @@ CopyData group(const std::vector<ImportRow>& rows) {
 }
 
 [[noreturn]] void copy_failed(PGconn* conn) {
-    throw Error(ErrorKind::internal, "internal", "Internal error.", std::string("COPY failed: ") + PQerrorMessage(conn));
+    throw Error(ErrorKind::internal, "internal", "Internal error.",
+                std::string("COPY failed: ") + PQerrorMessage(conn));
 }
 
 void copy_in(db::Tx& tx, const char* statement, const std::string& data) {
@@ -358,9 +367,9 @@ void over_limits(db::Tx& tx, BatchResult& out) {
     const auto contacts = static_cast<long long>(rules::kMaxContacts);
     auto dropped = tx.exec(kDropContactsOverLimit, {contacts});
     for (int i = 0; i < dropped.rows(); ++i)
-        out.limit_errors.push_back({static_cast<std::size_t>(dropped.integer(i, "rn")), "email",
-                                    "the vendor would have more than " + std::to_string(contacts) +
-                                        " contacts; this contact was not added"});
+        out.limit_errors.push_back(
+            {static_cast<std::size_t>(dropped.integer(i, "rn")), "email",
+             "the vendor would have more than " + std::to_string(contacts) + " contacts; this contact was not added"});
     const auto custom = static_cast<long long>(rules::kMaxCustomFields);
     auto skipped = tx.exec(kSkipCustomOverLimit, {custom});
     for (int i = 0; i < skipped.rows(); ++i)
@@ -401,7 +410,9 @@ BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::str
     return out;
 }
 
-std::string clock_now(db::Tx& tx) { return tx.exec(kClock).text(0, "now"); }
+std::string clock_now(db::Tx& tx) {
+    return tx.exec(kClock).text(0, "now");
+}
 
 std::string create_job(db::Tx& tx, const std::string& tenant_id, std::int64_t bytes_total,
                        const std::optional<std::string>& created_by) {

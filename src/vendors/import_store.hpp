@@ -20,7 +20,7 @@ struct BatchResult {
     std::int64_t vendors_created = 0;
     std::int64_t vendors_updated = 0;
     std::int64_t contacts_added = 0;
-    std::vector<std::size_t> rejected_rows;  ///< rows of new vendors beyond the plan limit
+    std::vector<std::size_t> rejected_rows;    ///< rows of new vendors beyond the plan limit
     std::vector<ImportRowError> limit_errors;  ///< rows beyond a per-vendor limit of the API (contacts, custom fields)
 };
 
@@ -35,7 +35,7 @@ BatchResult apply_batch(db::Tx& tx, const std::string& tenant_id, const std::str
 /// The clock now, full precision: an import's start for apply_batch.
 std::string clock_now(db::Tx& tx);
 std::string create_job(db::Tx& tx, const std::string& tenant_id, std::int64_t bytes_total,
-                    const std::optional<std::string>& created_by);
+                       const std::optional<std::string>& created_by);
 void progress(db::Tx& tx, const std::string& id, std::int64_t rows, std::int64_t bytes);
 void finish(db::Tx& tx, const std::string& id, const std::string& status, const std::optional<std::string>& report_json,
             const std::optional<std::string>& error, std::int64_t rows, std::int64_t bytes);

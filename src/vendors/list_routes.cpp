@@ -39,7 +39,8 @@ void register_list_routes(http::Router& router, std::shared_ptr<ListService> lis
                     return Response::json(json::page(page, [](const VendorList& l) { return json::list(l); }));
                 }});
     router.add({"POST", "/api/v1/lists", Access::tenant_member, [lists](Request& req) {
-                    return Response::created(json::list(lists->create(req.tenant_id(), json::list_input_from(req.json()))));
+                    return Response::created(
+                        json::list(lists->create(req.tenant_id(), json::list_input_from(req.json()))));
                 }});
     router.add({"GET", "/api/v1/lists/{id}", Access::tenant_member, [lists](Request& req) {
                     return Response::json(json::list(lists->get(req.tenant_id(), req.param("id"))));

@@ -61,9 +61,8 @@ VendorList ListService::create(const std::string& tenant_id, const ListInput& in
     l.name = input.name.value_or("");
     if (input.description) l.description = *input.description;
     validate(l);
-    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
-        return load(tx, list_store::insert(tx, tenant_id, l));
-    });
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id),
+                       [&](db::Tx& tx) { return load(tx, list_store::insert(tx, tenant_id, l)); });
 }
 
 VendorList ListService::update(const std::string& tenant_id, const std::string& id, const ListInput& input) {
@@ -99,7 +98,8 @@ VendorList ListService::add_members(const std::string& tenant_id, const std::str
             throw Error::invalid_field("vendor_ids[" + std::to_string(i) + "]", "is not a vendor id");
     auto role = contact_role ? rules::blank_to_null(*contact_role) : std::nullopt;
     if (role)
-        if (auto p = rules::text_problem(*role, rules::kMaxRole); !p.empty()) throw Error::invalid_field("contact_role", p);
+        if (auto p = rules::text_problem(*role, rules::kMaxRole); !p.empty())
+            throw Error::invalid_field("contact_role", p);
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
         load(tx, list_id, true);
         auto missing = list_store::missing_vendors(tx, vendor_ids);
@@ -112,7 +112,8 @@ VendorList ListService::add_members(const std::string& tenant_id, const std::str
     });
 }
 
-void ListService::remove_member(const std::string& tenant_id, const std::string& list_id, const std::string& vendor_id) {
+void ListService::remove_member(const std::string& tenant_id, const std::string& list_id,
+                                const std::string& vendor_id) {
     require_uuid(vendor_id, "Member");
     db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
         load(tx, list_id, true);

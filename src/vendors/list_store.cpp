@@ -8,14 +8,15 @@
 namespace dh::vendors::list_store {
 namespace {
 
-#define DH_LIST_COLUMNS                                                                                      \
-    "l.id, l.name, l.description, "                                                                          \
-    "(SELECT count(*) FROM vendor_list_members m WHERE m.list_id = l.id) AS member_count, "                  \
-    "to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS created_at, "          \
+#define DH_LIST_COLUMNS                                                                             \
+    "l.id, l.name, l.description, "                                                                 \
+    "(SELECT count(*) FROM vendor_list_members m WHERE m.list_id = l.id) AS member_count, "         \
+    "to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS created_at, " \
     "to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS updated_at "
 
-constexpr const char* kList = "SELECT " DH_LIST_COLUMNS
-                              " FROM vendor_lists l WHERE (l.name, l.id) > ($1, $2::uuid) ORDER BY l.name, l.id LIMIT $3";
+constexpr const char* kList =
+    "SELECT " DH_LIST_COLUMNS
+    " FROM vendor_lists l WHERE (l.name, l.id) > ($1, $2::uuid) ORDER BY l.name, l.id LIMIT $3";
 constexpr const char* kFind = "SELECT " DH_LIST_COLUMNS " FROM vendor_lists l WHERE l.id = $1";
 constexpr const char* kFindForUpdate = "SELECT " DH_LIST_COLUMNS " FROM vendor_lists l WHERE l.id = $1 FOR UPDATE";
 
@@ -51,16 +52,19 @@ constexpr const char* kRemoveMember = "DELETE FROM vendor_list_members WHERE lis
 constexpr const char* kTouch = "UPDATE vendor_lists SET updated_at = now() WHERE id = $1";
 
 VendorList from(const db::Result& r, int i) {
-    return {r.text(i, "id"), r.text(i, "name"), r.opt(i, "description"), r.integer(i, "member_count"),
+    return {r.text(i, "id"),         r.text(i, "name"),      r.opt(i, "description"), r.integer(i, "member_count"),
             r.text(i, "created_at"), r.text(i, "updated_at")};
 }
 
-Error name_taken() { return Error::conflict("list_name_taken", "Another list already has this name."); }
+Error name_taken() {
+    return Error::conflict("list_name_taken", "Another list already has this name.");
+}
 
 }  // namespace
 
 std::vector<VendorList> list(db::Tx& tx, const std::string& after_name, const std::string& after_id, int limit) {
-    auto r = tx.exec(kList, {after_name, after_id.empty() ? "00000000-0000-0000-0000-000000000000" : after_id, limit + 1});
+    auto r =
+        tx.exec(kList, {after_name, after_id.empty() ? "00000000-0000-0000-0000-000000000000" : after_id, limit + 1});
     std::vector<VendorList> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(from(r, i));
     return out;
@@ -82,7 +86,9 @@ void update(db::Tx& tx, const VendorList& list) {
     if (tx.exec(kUpdate, {list.id, list.name, list.description}).affected() == 0) throw name_taken();
 }
 
-bool remove(db::Tx& tx, const std::string& id) { return tx.exec(kDelete, {id}).affected() > 0; }
+bool remove(db::Tx& tx, const std::string& id) {
+    return tx.exec(kDelete, {id}).affected() > 0;
+}
 
 std::vector<std::string> missing_vendors(db::Tx& tx, const std::vector<std::string>& vendor_ids) {
     auto r = tx.exec(kMissingVendors, {nlohmann::json(vendor_ids).dump()});
@@ -93,7 +99,8 @@ std::vector<std::string> missing_vendors(db::Tx& tx, const std::vector<std::stri
 
 std::int64_t add_members(db::Tx& tx, const std::string& tenant_id, const std::string& list_id,
                          const std::vector<std::string>& vendor_ids, const std::optional<std::string>& contact_role) {
-    auto n = tx.exec(kAddMembers, {tenant_id, list_id, nlohmann::json(vendor_ids).dump(), contact_role}).integer(0, "n");
+    auto n =
+        tx.exec(kAddMembers, {tenant_id, list_id, nlohmann::json(vendor_ids).dump(), contact_role}).integer(0, "n");
     tx.exec(kTouch, {list_id});
     return n;
 }

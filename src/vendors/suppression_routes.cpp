@@ -29,7 +29,8 @@ void register_suppression_routes(http::Router& router, std::shared_ptr<Suppressi
                     return Response::no_content();
                 }});
     router.add({"DELETE", "/api/v1/suppressions/{id}", Access::tenant_member, [suppressions](Request& req) {
-                    suppressions->remove(req.tenant_id(), req.param("id"), audit::from_request(req, "suppression.removed"));
+                    suppressions->remove(req.tenant_id(), req.param("id"),
+                                         audit::from_request(req, "suppression.removed"));
                     return Response::no_content();
                 }});
 }

@@ -12,7 +12,9 @@ namespace {
 
 using nlohmann::json;
 
-json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
+json opt(const std::optional<std::string>& v) {
+    return v ? json(*v) : json();
+}
 
 std::string string_at(const json& body, const char* key, const std::string& field) {
     auto& v = body.at(key);
@@ -33,7 +35,8 @@ std::vector<std::string> strings_at(const json& body, const char* key) {
     if (!v.is_array()) throw Error::invalid_field(key, "must be an array of strings");
     std::vector<std::string> out;
     for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!v[i].is_string()) throw Error::invalid_field(std::string(key) + "[" + std::to_string(i) + "]", "must be a string");
+        if (!v[i].is_string())
+            throw Error::invalid_field(std::string(key) + "[" + std::to_string(i) + "]", "must be a string");
         out.push_back(v[i].get<std::string>());
     }
     return out;
@@ -67,10 +70,17 @@ void only_vendor_fields(const json& body) {
 }  // namespace
 
 json vendor(const Vendor& v, bool detail) {
-    json j = {{"id", v.id},          {"name", v.name},         {"code", opt(v.code)},
-              {"category", opt(v.category)}, {"tags", v.tags}, {"status", v.status},
-              {"notes", opt(v.notes)},  {"custom_fields", v.custom_fields}, {"contact_count", v.contact_count},
-              {"created_at", v.created_at}, {"updated_at", v.updated_at}};
+    json j = {{"id", v.id},
+              {"name", v.name},
+              {"code", opt(v.code)},
+              {"category", opt(v.category)},
+              {"tags", v.tags},
+              {"status", v.status},
+              {"notes", opt(v.notes)},
+              {"custom_fields", v.custom_fields},
+              {"contact_count", v.contact_count},
+              {"created_at", v.created_at},
+              {"updated_at", v.updated_at}};
     if (detail) {
         j["contacts"] = json::array();
         for (auto& c : v.contacts) j["contacts"].push_back(contact(c));
@@ -85,14 +95,17 @@ json contact(const Contact& c) {
 }
 
 json list(const VendorList& l) {
-    return {{"id", l.id}, {"name", l.name}, {"description", opt(l.description)}, {"member_count", l.member_count},
-            {"created_at", l.created_at}, {"updated_at", l.updated_at}};
+    return {{"id", l.id},
+            {"name", l.name},
+            {"description", opt(l.description)},
+            {"member_count", l.member_count},
+            {"created_at", l.created_at},
+            {"updated_at", l.updated_at}};
 }
 
 json suppression(const Suppression& s) {
-    return {{"id", s.id},         {"address", s.address}, {"kind", suppression_kind(s.address)},
-            {"reason", s.reason}, {"source", opt(s.source)},
-            {"created_at", s.created_at}};
+    return {{"id", s.id},         {"address", s.address},    {"kind", suppression_kind(s.address)},
+            {"reason", s.reason}, {"source", opt(s.source)}, {"created_at", s.created_at}};
 }
 
 json report(const ImportReport& r) {
@@ -149,7 +162,8 @@ VendorInput vendor_input_from(const json& body) {
     if (body.contains("status")) in.status = string_at(body, "status", "status");
     if (body.contains("tags")) in.tags = body["tags"].is_null() ? std::vector<std::string>() : strings_at(body, "tags");
     if (body.contains("custom_fields")) in.custom_fields = custom_at(body);
-    if (body.contains("contacts")) in.contacts = body["contacts"].is_null() ? std::vector<Contact>() : contacts_at(body);
+    if (body.contains("contacts"))
+        in.contacts = body["contacts"].is_null() ? std::vector<Contact>() : contacts_at(body);
     return in;
 }
 
@@ -205,7 +219,8 @@ int page_limit(const http::Request& req) {
     if (!v || v->empty()) return 50;
     int n = 0;
     for (char c : *v) {
-        if (!std::isdigit(static_cast<unsigned char>(c)) || n > 1000) throw Error::invalid_field("limit", "must be 1 to 200");
+        if (!std::isdigit(static_cast<unsigned char>(c)) || n > 1000)
+            throw Error::invalid_field("limit", "must be 1 to 200");
         n = n * 10 + (c - '0');
     }
     if (n < 1 || n > 200) throw Error::invalid_field("limit", "must be 1 to 200");

@@ -2,8 +2,8 @@
 
 #include <ctime>
 
-#include "common/bounded_json.hpp"
 #include "audit/audit.hpp"
+#include "common/bounded_json.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "http/router.hpp"
@@ -24,7 +24,8 @@ using http::Response;
 constexpr std::size_t kMaxImportBytes = 200u << 20;
 
 struct Services {
-    Services(db::Pool& p, const std::string& data_dir) : pool(p), vendors(p), imports(p, data_dir), tmp_dir(data_dir + "/tmp") {}
+    Services(db::Pool& p, const std::string& data_dir)
+        : pool(p), vendors(p), imports(p, data_dir), tmp_dir(data_dir + "/tmp") {}
     db::Pool& pool;
     VendorService vendors;
     ImportService imports;  // owns the background import thread
@@ -45,8 +46,8 @@ std::map<std::string, std::string> mapping_param(const Request& req) {
 }
 
 void require_csv(const Request& req) {
-    auto type = strings::to_lower(strings::trim(std::string(req.header("content-type")).substr(
-        0, std::string(req.header("content-type")).find(';'))));
+    auto type = strings::to_lower(strings::trim(
+        std::string(req.header("content-type")).substr(0, std::string(req.header("content-type")).find(';'))));
     if (!type.empty() && type != "text/csv" && type != "application/csv" && type != "text/plain" &&
         type != "application/octet-stream")
         throw Error(ErrorKind::unsupported_media_type, "unsupported_media_type", "Send the file as text/csv.");
@@ -59,7 +60,8 @@ Response import_csv(Services& s, Request& req) {
                      audit::from_request(req, "vendor.imported")};
     auto started = s.imports.start(std::move(in));
     if (started.background) {
-        auto r = Response::json({{"id", started.job_id}, {"status", "running"}, {"bytes_total", started.bytes_total}}, 202);
+        auto r =
+            Response::json({{"id", started.job_id}, {"status", "running"}, {"bytes_total", started.bytes_total}}, 202);
         r.header("Location", "/api/v1/imports/" + started.job_id);
         return r;
     }
@@ -93,7 +95,8 @@ void register_vendor_crud(http::Router& router, std::shared_ptr<Services> s) {
 
 void register_contacts(http::Router& router, std::shared_ptr<Services> s) {
     router.add({"POST", "/api/v1/vendors/{id}/contacts", Access::tenant_member, [s](Request& req) {
-                    auto c = s->vendors.add_contact(req.tenant_id(), req.param("id"), json::contact_from(req.json(), ""));
+                    auto c =
+                        s->vendors.add_contact(req.tenant_id(), req.param("id"), json::contact_from(req.json(), ""));
                     return Response::created(json::contact(c));
                 }});
     router.add({"PATCH", "/api/v1/vendors/{id}/contacts/{cid}", Access::tenant_member, [s](Request& req) {

@@ -45,13 +45,16 @@ std::optional<std::string> blank_to_null(std::string_view value) {
 }
 
 bool valid_custom_key(std::string_view key) {
-    if (key.empty() || key.size() > kMaxCustomKey || std::isdigit(static_cast<unsigned char>(key.front()))) return false;
+    if (key.empty() || key.size() > kMaxCustomKey || std::isdigit(static_cast<unsigned char>(key.front())))
+        return false;
     for (unsigned char c : key)
         if (!std::isalnum(c) && c != '_') return false;
     return true;
 }
 
-bool valid_status(std::string_view status) { return status == "active" || status == "inactive"; }
+bool valid_status(std::string_view status) {
+    return status == "active" || status == "inactive";
+}
 
 std::vector<std::string> clean_tags(const std::vector<std::string>& tags, std::string& problem) {
     std::vector<std::string> out;

@@ -17,8 +17,8 @@ class VendorService {
 public:
     explicit VendorService(db::Pool& pool) : pool_(pool) {}
 
-    Page<Vendor> list(const std::string& tenant_id, const VendorFilter& filter, const std::optional<std::string>& cursor,
-                      int limit);
+    Page<Vendor> list(const std::string& tenant_id, const VendorFilter& filter,
+                      const std::optional<std::string>& cursor, int limit);
     /// With contacts and lists; Error(not_found) when absent (or another tenant's).
     Vendor get(const std::string& tenant_id, const std::string& id);
     /// Error(conflict, vendor_limit_reached) at the plan limit, (conflict, vendor_code_taken) on a used code.

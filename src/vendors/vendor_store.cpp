@@ -10,18 +10,18 @@ namespace {
 
 #define DH_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
-#define DH_VENDOR_COLUMNS                                                                                    \
+#define DH_VENDOR_COLUMNS \
     "v.id, v.name, v.code, v.category, array_to_json(v.tags)::text AS tags, v.status, v.notes, "             \
     "v.custom_fields::text AS custom_fields, " DH_TS("v.created_at") " AS created_at, " DH_TS("v.updated_at") \
     " AS updated_at, (SELECT count(*) FROM vendor_contacts c WHERE c.vendor_id = v.id) AS contact_count "
 
 // $1 q (LIKE pattern), $2 status, $3 tag, $4 list id, $5/$6 keyset position (name, id).
-#define DH_VENDOR_FILTER                                                                                     \
-    " WHERE v.deleted_at IS NULL AND ($1::text IS NULL OR v.name ILIKE $1 OR v.code ILIKE $1"                                          \
-    "   OR EXISTS (SELECT 1 FROM vendor_contacts c WHERE c.vendor_id = v.id AND c.email ILIKE $1))"            \
-    " AND ($2::text IS NULL OR v.status = $2)"                                                                \
-    " AND ($3::text IS NULL OR $3 = ANY (v.tags))"                                                            \
-    " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM vendor_list_members m"                                   \
+#define DH_VENDOR_FILTER                                                                            \
+    " WHERE v.deleted_at IS NULL AND ($1::text IS NULL OR v.name ILIKE $1 OR v.code ILIKE $1"       \
+    "   OR EXISTS (SELECT 1 FROM vendor_contacts c WHERE c.vendor_id = v.id AND c.email ILIKE $1))" \
+    " AND ($2::text IS NULL OR v.status = $2)"                                                      \
+    " AND ($3::text IS NULL OR $3 = ANY (v.tags))"                                                  \
+    " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM vendor_list_members m"                         \
     "                                 WHERE m.vendor_id = v.id AND m.list_id = $4))"
 
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtextextended('vendors:' || $1, 0))";
@@ -34,23 +34,22 @@ FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1
 constexpr const char* kCount = "SELECT count(*) AS n FROM vendors WHERE deleted_at IS NULL";
 
 constexpr const char* kFind = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL";
-constexpr const char* kFindForUpdate = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL FOR UPDATE";
+constexpr const char* kFindForUpdate =
+    "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL FOR UPDATE";
 
 constexpr const char* kList = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v" DH_VENDOR_FILTER
                               " AND (v.name, v.id) > ($5, $6::uuid) ORDER BY v.name, v.id LIMIT $7";
 
-constexpr const char* kExportPage =
-    "SELECT " DH_VENDOR_COLUMNS R"SQL(,
+constexpr const char* kExportPage = "SELECT " DH_VENDOR_COLUMNS R"SQL(,
   (SELECT json_agg(json_build_array(c.email, c.name, c.role, c.is_primary) ORDER BY c.is_primary DESC, c.created_at, c.email)
      FROM vendor_contacts c WHERE c.vendor_id = v.id)::text AS contacts,
   (SELECT json_agg(l.name ORDER BY l.name) FROM vendor_list_members m JOIN vendor_lists l ON l.id = m.list_id
      WHERE m.vendor_id = v.id)::text AS lists
-FROM vendors v)SQL" DH_VENDOR_FILTER
-    " AND (v.name, v.id) > ($5, $6::uuid) ORDER BY v.name, v.id LIMIT $7";
+FROM vendors v)SQL" DH_VENDOR_FILTER " AND (v.name, v.id) > ($5, $6::uuid) ORDER BY v.name, v.id LIMIT $7";
 
 constexpr const char* kCustomKeys =
-    "SELECT DISTINCT k.key FROM vendors v CROSS JOIN LATERAL jsonb_object_keys(v.custom_fields) AS k(key)" DH_VENDOR_FILTER
-    " ORDER BY k.key";
+    "SELECT DISTINCT k.key FROM vendors v CROSS JOIN LATERAL jsonb_object_keys(v.custom_fields) AS "
+    "k(key)" DH_VENDOR_FILTER " ORDER BY k.key";
 
 constexpr const char* kInsert = R"SQL(
 INSERT INTO vendors (tenant_id, name, code, category, tags, status, notes, custom_fields)
@@ -109,7 +108,8 @@ SET name = excluded.name, role = excluded.role, is_primary = excluded.is_primary
 )SQL";
 
 constexpr const char* kDeleteContactsExcept =
-    "DELETE FROM vendor_contacts WHERE vendor_id = $1 AND email <> ALL (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))";
+    "DELETE FROM vendor_contacts WHERE vendor_id = $1 AND email <> ALL (ARRAY(SELECT "
+    "jsonb_array_elements_text($2::jsonb)))";
 
 constexpr const char* kDeleteContact = "DELETE FROM vendor_contacts WHERE vendor_id = $1 AND id = $2";
 constexpr const char* kClearPrimary =
@@ -150,25 +150,36 @@ Contact contact_from(const db::Result& r, int i) {
     return {r.text(i, "id"), r.text(i, "name"), r.text(i, "email"), r.opt(i, "role"), r.boolean(i, "is_primary")};
 }
 
-std::string tags_json(const std::vector<std::string>& tags) { return nlohmann::json(tags).dump(); }
-std::string custom_json(const std::map<std::string, std::string>& m) { return nlohmann::json(m).dump(); }
-
-db::Params filter_params(const VendorFilter& f, const VendorCursor& after) {
-    return {f.q, f.status, f.tag, f.list_id, after.name, after.id.empty() ? "00000000-0000-0000-0000-000000000000" : after.id};
+std::string tags_json(const std::vector<std::string>& tags) {
+    return nlohmann::json(tags).dump();
+}
+std::string custom_json(const std::map<std::string, std::string>& m) {
+    return nlohmann::json(m).dump();
 }
 
-Error code_taken() { return Error::conflict("vendor_code_taken", "Another vendor already has this code."); }
+db::Params filter_params(const VendorFilter& f, const VendorCursor& after) {
+    return {f.q,       f.status,   f.tag,
+            f.list_id, after.name, after.id.empty() ? "00000000-0000-0000-0000-000000000000" : after.id};
+}
+
+Error code_taken() {
+    return Error::conflict("vendor_code_taken", "Another vendor already has this code.");
+}
 
 }  // namespace
 
-void lock_tenant_vendors(db::Tx& tx, const std::string& tenant_id) { tx.exec(kLock, {tenant_id}); }
+void lock_tenant_vendors(db::Tx& tx, const std::string& tenant_id) {
+    tx.exec(kLock, {tenant_id});
+}
 
 std::int64_t vendor_limit(db::Tx& tx, const std::string& tenant_id) {
     auto r = tx.exec(kLimit, {tenant_id});
     return r.empty() ? 0 : r.integer(0, "lim");
 }
 
-std::int64_t vendor_count(db::Tx& tx) { return tx.exec(kCount).integer(0, "n"); }
+std::int64_t vendor_count(db::Tx& tx) {
+    return tx.exec(kCount).integer(0, "n");
+}
 
 std::optional<Vendor> find(db::Tx& tx, const std::string& id, bool for_update) {
     auto r = tx.exec(for_update ? kFindForUpdate : kFind, {id});
@@ -233,7 +244,9 @@ void update(db::Tx& tx, const Vendor& v) {
     if (r.affected() == 0) throw code_taken();
 }
 
-bool remove(db::Tx& tx, const std::string& id) { return tx.exec(kDelete, {id}).integer(0, "n") > 0; }
+bool remove(db::Tx& tx, const std::string& id) {
+    return tx.exec(kDelete, {id}).integer(0, "n") > 0;
+}
 
 std::vector<Contact> contacts_of(db::Tx& tx, const std::string& vendor_id) {
     auto r = tx.exec(kContacts, {vendor_id});
@@ -256,14 +269,17 @@ Contact insert_contact(db::Tx& tx, const std::string& tenant_id, const std::stri
 
 void update_contact(db::Tx& tx, const std::string& vendor_id, const Contact& c) {
     auto r = tx.exec(kUpdateContact, {vendor_id, c.id, c.name, c.email, c.role, c.primary});
-    if (r.affected() == 0) throw Error::conflict("contact_exists", "This vendor already has a contact with this email.");
+    if (r.affected() == 0)
+        throw Error::conflict("contact_exists", "This vendor already has a contact with this email.");
 }
 
 bool remove_contact(db::Tx& tx, const std::string& vendor_id, const std::string& contact_id) {
     return tx.exec(kDeleteContact, {vendor_id, contact_id}).affected() > 0;
 }
 
-void clear_primary(db::Tx& tx, const std::string& vendor_id) { tx.exec(kClearPrimary, {vendor_id}); }
+void clear_primary(db::Tx& tx, const std::string& vendor_id) {
+    tx.exec(kClearPrimary, {vendor_id});
+}
 
 void replace_contacts(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id,
                       const std::vector<Contact>& contacts) {
@@ -274,6 +290,8 @@ void replace_contacts(db::Tx& tx, const std::string& tenant_id, const std::strin
     for (auto& c : contacts) tx.exec(kUpsertContact, {tenant_id, vendor_id, c.name, c.email, c.role, c.primary});
 }
 
-void ensure_primary(db::Tx& tx, const std::string& vendor_id) { tx.exec(kEnsurePrimary, {vendor_id}); }
+void ensure_primary(db::Tx& tx, const std::string& vendor_id) {
+    tx.exec(kEnsurePrimary, {vendor_id});
+}
 
 }  // namespace dh::vendors::vendor_store

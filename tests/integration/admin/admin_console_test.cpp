@@ -25,12 +25,17 @@ struct AdminConsole : ::testing::Test {
         return r.json()["id"].get<std::string>();
     }
     nlohmann::json tenant_body(const std::string& slug, const nlohmann::json& plan_id) {
-        nlohmann::json body = {{"name", "Tenant " + slug}, {"slug", slug}, {"admin_email", "admin@" + slug + ".test"},
-                               {"admin_password", "Admin-" + slug + "-Passw0rd!"}, {"admin_name", "Ada Admin"}};
+        nlohmann::json body = {{"name", "Tenant " + slug},
+                               {"slug", slug},
+                               {"admin_email", "admin@" + slug + ".test"},
+                               {"admin_password", "Admin-" + slug + "-Passw0rd!"},
+                               {"admin_name", "Ada Admin"}};
         if (!plan_id.is_null()) body["plan_id"] = plan_id;
         return body;
     }
-    nlohmann::json overrides(const std::string& tenant) { return root.get("/api/v1/admin/tenants/" + tenant).json()["limit_overrides"]; }
+    nlohmann::json overrides(const std::string& tenant) {
+        return root.get("/api/v1/admin/tenants/" + tenant).json()["limit_overrides"];
+    }
     long long email_limit(TenantSession& t) { return t.http.get("/api/v1/usage").json()["limit"].get<long long>(); }
 };
 
@@ -50,18 +55,21 @@ TEST_F(AdminConsole, ATenantStartsOnTheChosenOfferedPlanWithANamedAdmin) {
 
     auto without = root.post("/api/v1/admin/tenants", tenant_body("hooli", nullptr));
     ASSERT_EQ(without.status, 201) << without.body;
-    EXPECT_EQ(without.json()["plan_id"], root.get("/api/v1/admin/tenants/" + acme.id).json()["plan_id"]) << "the default plan";
+    EXPECT_EQ(without.json()["plan_id"], root.get("/api/v1/admin/tenants/" + acme.id).json()["plan_id"])
+        << "the default plan";
 
     ASSERT_EQ(root.patch("/api/v1/admin/plans/" + gold, {{"retired", true}}).status, 200);
     auto retired = root.post("/api/v1/admin/tenants", tenant_body("umbrella", gold));
     EXPECT_EQ(retired.status, 422) << retired.body;
     EXPECT_EQ(retired.json()["field"], "plan_id");
-    for (auto bad : {nlohmann::json("00000000-0000-0000-0000-000000000000"), nlohmann::json("gold"), nlohmann::json(7)}) {
+    for (auto bad :
+         {nlohmann::json("00000000-0000-0000-0000-000000000000"), nlohmann::json("gold"), nlohmann::json(7)}) {
         auto r = root.post("/api/v1/admin/tenants", tenant_body("umbrella", bad));
         EXPECT_EQ(r.status, 422) << bad << " " << r.body;
         EXPECT_EQ(r.json()["field"], "plan_id") << bad;
     }
-    EXPECT_EQ(root.get("/api/v1/admin/tenants?limit=100").json()["items"].size(), 4u) << "refused creations left nothing behind";
+    EXPECT_EQ(root.get("/api/v1/admin/tenants?limit=100").json()["items"].size(), 4u)
+        << "refused creations left nothing behind";
     auto entries = root.get("/api/v1/admin/audit?limit=50&action=tenant.created").json()["items"];
     ASSERT_FALSE(entries.empty());
     EXPECT_TRUE(std::any_of(entries.begin(), entries.end(), [&](auto& e) { return e["details"]["plan_id"] == gold; }));
@@ -72,7 +80,8 @@ TEST_F(AdminConsole, EditingAndRetiringAPlanKeepsItsTenants) {
     assign_new_plan(platform, acme, plan_body("Bronze", 100));
     ASSERT_EQ(root.patch("/api/v1/admin/tenants/" + globex.id, {{"plan_id", silver}}).status, 200);
 
-    auto edited = root.patch("/api/v1/admin/plans/" + silver, {{"name", "Silver 2"}, {"limits", {{"emails_per_period", 350}}}});
+    auto edited =
+        root.patch("/api/v1/admin/plans/" + silver, {{"name", "Silver 2"}, {"limits", {{"emails_per_period", 350}}}});
     ASSERT_EQ(edited.status, 200) << edited.body;
     EXPECT_EQ(edited.json()["name"], "Silver 2");
     EXPECT_EQ(edited.json()["tenants_count"], 1);
@@ -105,8 +114,12 @@ TEST_F(AdminConsole, OverridesAreSetAndClearedOneLimitAtATimeForOneTenantOnly) {
     auto set = root.patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"emails_per_period", 77}}}});
     ASSERT_EQ(set.status, 200) << set.body;
     EXPECT_EQ(set.json()["limit_overrides"], nlohmann::json({{"emails_per_period", 77}}));
-    ASSERT_EQ(root.patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"vendors", 2}, {"send_rate_per_second", 0.5}}}}).status, 200);
-    EXPECT_EQ(overrides(acme.id), nlohmann::json({{"emails_per_period", 77}, {"vendors", 2}, {"send_rate_per_second", 0.5}}))
+    ASSERT_EQ(root.patch("/api/v1/admin/tenants/" + acme.id,
+                         {{"limit_overrides", {{"vendors", 2}, {"send_rate_per_second", 0.5}}}})
+                  .status,
+              200);
+    EXPECT_EQ(overrides(acme.id),
+              nlohmann::json({{"emails_per_period", 77}, {"vendors", 2}, {"send_rate_per_second", 0.5}}))
         << "a patch keeps the overrides it does not name";
     EXPECT_EQ(email_limit(acme), 77);
     EXPECT_EQ(email_limit(globex), plan_limit) << "another tenant on the same plan is untouched";
@@ -116,7 +129,8 @@ TEST_F(AdminConsole, OverridesAreSetAndClearedOneLimitAtATimeForOneTenantOnly) {
     EXPECT_EQ(acme.http.post("/api/v1/vendors", {{"name", "Three"}}).json()["code"], "vendor_limit_reached");
     EXPECT_EQ(globex.http.post("/api/v1/vendors", {{"name", "Three"}}).status, 201);
 
-    auto cleared = root.patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"emails_per_period", nullptr}, {"vendors", nullptr}}}});
+    auto cleared = root.patch("/api/v1/admin/tenants/" + acme.id,
+                              {{"limit_overrides", {{"emails_per_period", nullptr}, {"vendors", nullptr}}}});
     ASSERT_EQ(cleared.status, 200) << cleared.body;
     EXPECT_EQ(cleared.json()["limit_overrides"], nlohmann::json({{"send_rate_per_second", 0.5}}));
     EXPECT_EQ(email_limit(acme), plan_limit) << "cleared: the plan's limit again";
@@ -142,15 +156,19 @@ TEST_F(AdminConsole, OverridesAreValidatedBeforeAnythingChanges) {
         EXPECT_EQ(r.status, 422) << value << " " << r.body;
         EXPECT_EQ(r.json()["field"], field) << value;
     }
-    EXPECT_EQ(overrides(acme.id), nlohmann::json({{"users", 9}})) << "a refused patch changes nothing, not even its good keys";
-    EXPECT_EQ(acme.http.post("/api/v1/vendors", {{"name", "Still works"}}).status, 201) << "no stored value breaks the limit queries";
+    EXPECT_EQ(overrides(acme.id), nlohmann::json({{"users", 9}}))
+        << "a refused patch changes nothing, not even its good keys";
+    EXPECT_EQ(acme.http.post("/api/v1/vendors", {{"name", "Still works"}}).status, 201)
+        << "no stored value breaks the limit queries";
 }
 
 TEST_F(AdminConsole, ClosingAPeriodNowInvoicesEveryTenantOnce) {
     db::Connection conn(server.database().conninfo());
     conn.exec("UPDATE tenants SET created_at = now() - interval '3 months'");
-    auto last_month = conn.exec("SELECT to_char(date_trunc('month', now()) - interval '1 month', 'YYYY-MM') AS v").text(0, "v");
-    auto next_month = conn.exec("SELECT to_char(date_trunc('month', now()) + interval '1 month', 'YYYY-MM') AS v").text(0, "v");
+    auto last_month =
+        conn.exec("SELECT to_char(date_trunc('month', now()) - interval '1 month', 'YYYY-MM') AS v").text(0, "v");
+    auto next_month =
+        conn.exec("SELECT to_char(date_trunc('month', now()) + interval '1 month', 'YYYY-MM') AS v").text(0, "v");
 
     auto first = root.request("POST", "/api/v1/admin/billing/close-period");
     ASSERT_EQ(first.status, 200) << first.body;
@@ -191,15 +209,23 @@ TEST_F(AdminConsole, TenantUsersGet403OnEveryConsoleAction) {
         EXPECT_EQ(http.request("POST", "/api/v1/admin/billing/close-period").status, 403);
         EXPECT_EQ(http.post("/api/v1/admin/tenants", tenant_body("sneaky", plan)).status, 403);
         EXPECT_EQ(http.patch("/api/v1/admin/plans/" + plan, {{"retired", true}}).status, 403);
-        EXPECT_EQ(http.patch("/api/v1/admin/plans/" + plan, {{"limits", {{"emails_per_period", 1000000}}}}).status, 403);
+        EXPECT_EQ(http.patch("/api/v1/admin/plans/" + plan, {{"limits", {{"emails_per_period", 1000000}}}}).status,
+                  403);
         for (auto* target : {&acme, &globex}) {
-            EXPECT_EQ(http.patch("/api/v1/admin/tenants/" + target->id, {{"limit_overrides", {{"emails_per_period", 1000000}}}}).status, 403);
+            EXPECT_EQ(http.patch("/api/v1/admin/tenants/" + target->id,
+                                 {{"limit_overrides", {{"emails_per_period", 1000000}}}})
+                          .status,
+                      403);
             EXPECT_EQ(http.patch("/api/v1/admin/tenants/" + target->id, {{"plan_id", plan}}).status, 403);
         }
     }
     HttpClient member(server.base());
-    ASSERT_EQ(acme.http.post("/api/v1/users", {{"email", "member@acme.test"}, {"role", "tenant_member"},
-                                               {"password", "Member-acme-Passw0rd!"}}).status, 201);
+    ASSERT_EQ(
+        acme.http
+            .post("/api/v1/users",
+                  {{"email", "member@acme.test"}, {"role", "tenant_member"}, {"password", "Member-acme-Passw0rd!"}})
+            .status,
+        201);
     member.set_token(platform.login("member@acme.test", "Member-acme-Passw0rd!", acme.slug));
     EXPECT_EQ(member.request("POST", "/api/v1/admin/billing/close-period").status, 403);
     EXPECT_EQ(member.patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"vendors", 1}}}}).status, 403);

@@ -34,11 +34,16 @@ struct Billing : ::testing::Test {
     /// Makes every tenant older than last month and gives `tenant` `sent` emails in it.
     void backdate(const std::string& tenant, long long sent) {
         backdate_history();
-        exec("INSERT INTO usage_periods (tenant_id, period_start, period_end, sent) VALUES ('" + tenant + "', '" + last_month +
-             "-01', ('" + last_month + "-01'::date + interval '1 month')::date, " + std::to_string(sent) + ")");
+        exec("INSERT INTO usage_periods (tenant_id, period_start, period_end, sent) VALUES ('" + tenant + "', '" +
+             last_month + "-01', ('" + last_month + "-01'::date + interval '1 month')::date, " + std::to_string(sent) +
+             ")");
     }
-    CommandResult close(const std::string& period) { return run_binary({"admin", "close-period", "--period", period}, server.env()); }
-    nlohmann::json invoices(const std::string& query = "") { return root.get("/api/v1/admin/invoices?limit=200" + query).json(); }
+    CommandResult close(const std::string& period) {
+        return run_binary({"admin", "close-period", "--period", period}, server.env());
+    }
+    nlohmann::json invoices(const std::string& query = "") {
+        return root.get("/api/v1/admin/invoices?limit=200" + query).json();
+    }
 };
 
 TEST_F(Billing, ClosingIsIdempotentAndChargesOverage) {
@@ -99,26 +104,33 @@ TEST_F(Billing, IssuedInvoicesAreImmutableAndPaidManually) {
 
     EXPECT_EQ(acme.http.get("/api/v1/billing/invoices").json()["items"].size(), 0u) << "drafts are internal";
     EXPECT_EQ(acme.http.get("/api/v1/billing/invoices/" + id).status, 404);
-    EXPECT_EQ(root.post("/api/v1/admin/invoices/" + id + "/payments", {{"amount_cents", 100}, {"paid_on", "2026-01-02"}}).status, 409);
+    EXPECT_EQ(
+        root.post("/api/v1/admin/invoices/" + id + "/payments", {{"amount_cents", 100}, {"paid_on", "2026-01-02"}})
+            .status,
+        409);
     auto issued = root.post("/api/v1/admin/invoices/" + id + "/issue", nlohmann::json::object());
     ASSERT_EQ(issued.status, 200) << issued.body;
     EXPECT_EQ(issued.json()["status"], "issued");
     EXPECT_EQ(root.post("/api/v1/admin/invoices/" + id + "/issue", nlohmann::json::object()).status, 409);
     EXPECT_THROW(exec("UPDATE invoices SET total_cents = 1 WHERE id = '" + id + "'"), std::exception);
-    EXPECT_THROW(exec("INSERT INTO invoice_lines (tenant_id, invoice_id, position, kind, description, quantity, unit_cents, "
-                      "amount_cents) VALUES ('" + acme.id + "', '" + id + "', 9, 'plan', 'x', 1, 1, 1)"),
-                 std::exception);
+    EXPECT_THROW(
+        exec("INSERT INTO invoice_lines (tenant_id, invoice_id, position, kind, description, quantity, unit_cents, "
+             "amount_cents) VALUES ('" +
+             acme.id + "', '" + id + "', 9, 'plan', 'x', 1, 1, 1)"),
+        std::exception);
 
     EXPECT_EQ(acme.http.get("/api/v1/billing/invoices").json()["items"].size(), 1u);
     EXPECT_EQ(acme.http.get("/api/v1/billing/invoices/" + id).status, 200);
     EXPECT_EQ(globex.http.get("/api/v1/billing/invoices/" + id).status, 404);
     EXPECT_EQ(acme.http.get("/api/v1/billing/invoices/" + other).status, 404);
 
-    auto part = root.post("/api/v1/admin/invoices/" + id + "/payments", {{"amount_cents", 900}, {"paid_on", "2026-01-02"}, {"reference", "bank 1"}});
+    auto part = root.post("/api/v1/admin/invoices/" + id + "/payments",
+                          {{"amount_cents", 900}, {"paid_on", "2026-01-02"}, {"reference", "bank 1"}});
     ASSERT_EQ(part.status, 201) << part.body;
     EXPECT_EQ(part.json()["status"], "issued");
     EXPECT_EQ(part.json()["balance_cents"], 4000);
-    auto rest = root.post("/api/v1/admin/invoices/" + id + "/payments", {{"amount_cents", 4000}, {"paid_on", "2026-01-03"}});
+    auto rest =
+        root.post("/api/v1/admin/invoices/" + id + "/payments", {{"amount_cents", 4000}, {"paid_on", "2026-01-03"}});
     EXPECT_EQ(rest.json()["status"], "paid");
     EXPECT_EQ(rest.json()["payments"].size(), 2u);
     EXPECT_EQ(root.post("/api/v1/admin/invoices/" + id + "/void", {{"reason", "late"}}).status, 409);
@@ -165,15 +177,19 @@ TEST_F(Billing, AMidPeriodPlanChangeIsChargedProRata) {
     assign_new_plan(platform, acme, plan_body("Tiny", 1000, 200, 3100));
     backdate(acme.id, 2500);
     // Standard (4900) for the first ten days of last month, Tiny (3100) for the rest.
-    exec("UPDATE tenant_plan_changes SET effective_at = '" + last_month + "-11 00:00:00+00' WHERE tenant_id = '" + acme.id + "'");
-    auto days = std::stoll(sql("SELECT extract(day FROM ('" + last_month + "-01'::date + interval '1 month' - interval '1 day'))::text AS v"));
+    exec("UPDATE tenant_plan_changes SET effective_at = '" + last_month + "-11 00:00:00+00' WHERE tenant_id = '" +
+         acme.id + "'");
+    auto days = std::stoll(sql("SELECT extract(day FROM ('" + last_month +
+                               "-01'::date + interval '1 month' - interval '1 day'))::text AS v"));
     auto first = close(last_month);
     ASSERT_EQ(first.exit_code, 0) << first.output;
     auto again = close(last_month);
     EXPECT_NE(again.output.find("0 invoice(s) created, 2 already invoiced"), std::string::npos) << again.output;
     ASSERT_EQ(invoices("&tenant_id=" + acme.id)["items"].size(), 1u) << "closing twice creates no second invoice";
 
-    auto inv = root.get("/api/v1/admin/invoices/" + invoices("&tenant_id=" + acme.id)["items"][0]["id"].get<std::string>()).json();
+    auto inv =
+        root.get("/api/v1/admin/invoices/" + invoices("&tenant_id=" + acme.id)["items"][0]["id"].get<std::string>())
+            .json();
     auto expected = pro_rata({{4900, 10 * 86400}, {3100, (days - 10) * 86400}});
     ASSERT_EQ(inv["lines"].size(), 3u) << inv.dump();
     EXPECT_EQ(inv["lines"][0]["description"], "Plan Standard, " + last_month + "-01 00:00 to " + last_month +
@@ -188,7 +204,9 @@ TEST_F(Billing, AMidPeriodPlanChangeIsChargedProRata) {
     EXPECT_EQ(inv["plan_name"], "Tiny");
 
     // A period without a change is charged as before.
-    auto other = root.get("/api/v1/admin/invoices/" + invoices("&tenant_id=" + globex.id)["items"][0]["id"].get<std::string>()).json();
+    auto other =
+        root.get("/api/v1/admin/invoices/" + invoices("&tenant_id=" + globex.id)["items"][0]["id"].get<std::string>())
+            .json();
     ASSERT_EQ(other["lines"].size(), 1u);
     EXPECT_EQ(other["lines"][0]["description"], "Plan Standard, " + last_month);
     EXPECT_EQ(other["total_cents"], 4900);
@@ -198,8 +216,10 @@ TEST_F(Billing, ThePreviewHasTheLinesTheInvoiceWillHave) {
     assign_new_plan(platform, acme, plan_body("Mid", 1000, 150, 2000));
     backdate_history();
     // Standard since before this month, Mid from halfway to now, Late from now on.
-    exec("UPDATE tenant_plan_changes SET effective_at = (SELECT m + (now() - m) / 2 FROM (SELECT date_trunc('month', "
-         "now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS m) x) WHERE tenant_id = '" + acme.id + "'");
+    exec(
+        "UPDATE tenant_plan_changes SET effective_at = (SELECT m + (now() - m) / 2 FROM (SELECT date_trunc('month', "
+        "now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS m) x) WHERE tenant_id = '" +
+        acme.id + "'");
     assign_new_plan(platform, acme, plan_body("Late", 1000, 150, 7000));
     auto preview = root.get("/api/v1/admin/tenants/" + acme.id + "/invoice-preview");
     ASSERT_EQ(preview.status, 200) << preview.body;
@@ -207,7 +227,9 @@ TEST_F(Billing, ThePreviewHasTheLinesTheInvoiceWillHave) {
 
     auto this_month = sql("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM') AS v");
     ASSERT_EQ(close(this_month).exit_code, 0);
-    auto inv = root.get("/api/v1/admin/invoices/" + invoices("&tenant_id=" + acme.id)["items"][0]["id"].get<std::string>()).json();
+    auto inv =
+        root.get("/api/v1/admin/invoices/" + invoices("&tenant_id=" + acme.id)["items"][0]["id"].get<std::string>())
+            .json();
     EXPECT_EQ(inv["lines"], preview.json()["lines"]);
     EXPECT_EQ(inv["total_cents"], preview.json()["total_cents"]);
     EXPECT_EQ(inv["plan_name"], "Late");

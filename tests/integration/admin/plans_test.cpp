@@ -19,7 +19,9 @@ struct AdminPlans : ::testing::Test {
     HttpClient& root = platform.root();
 };
 
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 TEST_F(AdminPlans, CreateChangeRetireAndDeleteOnlyWhenUnused) {
     auto created = root.post("/api/v1/admin/plans", plan_body("Tiny", 50));
@@ -45,7 +47,8 @@ TEST_F(AdminPlans, CreateChangeRetireAndDeleteOnlyWhenUnused) {
     ASSERT_EQ(root.patch("/api/v1/admin/plans/" + id, {{"retired", true}}).json()["retired"], true);
     EXPECT_EQ(root.get("/api/v1/admin/tenants/" + acme.id).json()["plan_id"], id) << "retiring keeps current tenants";
     auto other = platform.create_tenant("globex");
-    EXPECT_EQ(root.patch("/api/v1/admin/tenants/" + other.id, {{"plan_id", id}}).status, 422) << "retired plans take no one new";
+    EXPECT_EQ(root.patch("/api/v1/admin/tenants/" + other.id, {{"plan_id", id}}).status, 422)
+        << "retired plans take no one new";
     auto active = root.get("/api/v1/admin/plans?include_retired=false").json();
     for (auto& p : active["items"]) EXPECT_NE(p["id"], id);
 
@@ -75,7 +78,8 @@ TEST_F(AdminPlans, ANewPlanLimitAppliesAtOnceAlsoUnderConcurrency) {
     nlohmann::json body = {{"subject", "c"}, {"body_markdown", "x"}, {"recipients", {{"vendor_ids", ids}}}};
     std::vector<std::future<long>> calls;
     for (int i = 0; i < 8; ++i)
-        calls.push_back(std::async(std::launch::async, [&] { return acme.http.post("/api/v1/dispatches", body).status; }));
+        calls.push_back(
+            std::async(std::launch::async, [&] { return acme.http.post("/api/v1/dispatches", body).status; }));
     int ok = 0;
     for (auto& c : calls) ok += c.get() == 201;
     EXPECT_EQ(ok, 5);
@@ -83,7 +87,8 @@ TEST_F(AdminPlans, ANewPlanLimitAppliesAtOnceAlsoUnderConcurrency) {
     EXPECT_LE(u["sent"].get<long>() + u["reserved"].get<long>(), 50);
 
     // A per-tenant override raises the cap for this tenant only, at once.
-    ASSERT_EQ(root.patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"emails_per_period", 60}}}}).status, 200);
+    ASSERT_EQ(root.patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"emails_per_period", 60}}}}).status,
+              200);
     EXPECT_EQ(acme.http.post("/api/v1/dispatches", body).status, 201);
     EXPECT_EQ(acme.http.post("/api/v1/dispatches", body).status, 422);
     EXPECT_EQ(run_binary({"admin", "verify-usage"}, server.env()).exit_code, 0);
@@ -120,8 +125,12 @@ TEST_F(AdminPlans, SendApprovalHoldsLargeDispatchesUntilAnotherAdminApproves) {
     auto list = import_vendors(acme, 10);
     ASSERT_EQ(acme.http.request("PUT", "/api/v1/settings/approval", R"({"approval_threshold":5})").status, 200);
     EXPECT_EQ(acme.http.get("/api/v1/settings/approval").json()["approval_threshold"], 5);
-    ASSERT_EQ(acme.http.post("/api/v1/users", {{"email", "second@acme.test"}, {"role", "tenant_admin"},
-                                               {"password", "Second-admin-Passw0rd!"}}).status, 201);
+    ASSERT_EQ(
+        acme.http
+            .post("/api/v1/users",
+                  {{"email", "second@acme.test"}, {"role", "tenant_admin"}, {"password", "Second-admin-Passw0rd!"}})
+            .status,
+        201);
     HttpClient second(server.base());
     second.set_token(platform.login("second@acme.test", "Second-admin-Passw0rd!", acme.slug));
 
@@ -130,9 +139,11 @@ TEST_F(AdminPlans, SendApprovalHoldsLargeDispatchesUntilAnotherAdminApproves) {
     auto id = big.json()["id"].get<std::string>();
     EXPECT_EQ(big.json()["status"], "pending_approval");
     EXPECT_EQ(acme.http.get("/api/v1/usage").json()["reserved"], 10) << "quota is reserved while it waits";
-    EXPECT_EQ(acme.http.post("/api/v1/dispatches/" + id + "/approve", nlohmann::json::object()).status, 403) << "not by its creator";
+    EXPECT_EQ(acme.http.post("/api/v1/dispatches/" + id + "/approve", nlohmann::json::object()).status, 403)
+        << "not by its creator";
     ASSERT_TRUE(wait_for_worker_cycles(server, 2));
-    EXPECT_EQ(acme.http.get("/api/v1/dispatches/" + id).json()["status"], "pending_approval") << "nothing is sent meanwhile";
+    EXPECT_EQ(acme.http.get("/api/v1/dispatches/" + id).json()["status"], "pending_approval")
+        << "nothing is sent meanwhile";
 
     auto approved = second.post("/api/v1/dispatches/" + id + "/approve", nlohmann::json::object());
     ASSERT_EQ(approved.status, 200) << approved.body;
@@ -142,10 +153,12 @@ TEST_F(AdminPlans, SendApprovalHoldsLargeDispatchesUntilAnotherAdminApproves) {
     auto vendors = acme.http.get("/api/v1/vendors?limit=3").json();
     nlohmann::json ids = nlohmann::json::array();
     for (auto& v : vendors["items"]) ids.push_back(v["id"]);
-    auto small = acme.http.post("/api/v1/dispatches", {{"subject", "s"}, {"body_markdown", "x"}, {"recipients", {{"vendor_ids", ids}}}});
+    auto small = acme.http.post("/api/v1/dispatches",
+                                {{"subject", "s"}, {"body_markdown", "x"}, {"recipients", {{"vendor_ids", ids}}}});
     EXPECT_EQ(small.json()["status"], "queued") << "at or below the threshold no approval is needed";
     auto held = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
-    EXPECT_EQ(acme.http.post("/api/v1/dispatches/" + held + "/cancel", nlohmann::json::object()).json()["status"], "cancelled")
+    EXPECT_EQ(acme.http.post("/api/v1/dispatches/" + held + "/cancel", nlohmann::json::object()).json()["status"],
+              "cancelled")
         << "rejecting is cancelling";
     EXPECT_TRUE(has(audit_actions(platform, "&action=dispatch.approved"), "dispatch.approved"));
 }
@@ -156,7 +169,10 @@ TEST_F(AdminPlans, TenantUsersAreForbiddenOnEveryAdminRoute) {
                       "/api/v1/admin/tenants"})
         EXPECT_EQ(acme.http.get(path).status, 403) << path;
     EXPECT_EQ(acme.http.post("/api/v1/admin/plans", plan_body("Mine", 1000000)).status, 403);
-    EXPECT_EQ(acme.http.patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"emails_per_period", 1000000}}}}).status, 403);
+    EXPECT_EQ(
+        acme.http.patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"emails_per_period", 1000000}}}})
+            .status,
+        403);
     EXPECT_EQ(acme.http.get("/api/v1/admin/tenants/" + acme.id + "/invoice-preview").status, 403);
     EXPECT_EQ(acme.http.post("/api/v1/admin/invoices/" + any + "/issue", nlohmann::json::object()).status, 403);
     EXPECT_EQ(acme.http.post("/api/v1/admin/tickets/" + any + "/messages", {{"body", "x"}}).status, 403);

@@ -124,7 +124,8 @@ TEST_F(TicketMail, EachSideIsMailedAboutTheOther) {
 
     // Assigning is no news for the tenant; the status change is.
     auto root_id = root.get("/api/v1/me").json()["user"]["id"].get<std::string>();
-    ASSERT_EQ(root.patch("/api/v1/admin/tickets/" + id, {{"assignee_id", root_id}, {"status", "resolved"}}).status, 200);
+    ASSERT_EQ(root.patch("/api/v1/admin/tickets/" + id, {{"assignee_id", root_id}, {"status", "resolved"}}).status,
+              200);
     auto resolved = added(opened, wait_for_mails(id, 4));
     ASSERT_EQ(resolved.size(), 2u);
     auto status_mail = resolved[0].file == replied[0].file ? resolved[1] : resolved[0];

@@ -14,7 +14,8 @@ struct AdminTickets : ::testing::Test {
     HttpClient& root = platform.root();
 
     std::string open_ticket(TenantSession& t, const std::string& subject) {
-        auto r = t.http.post("/api/v1/tickets", {{"subject", subject}, {"body", "Why is it 49 EUR?"}, {"priority", "high"}});
+        auto r =
+            t.http.post("/api/v1/tickets", {{"subject", subject}, {"body", "Why is it 49 EUR?"}, {"priority", "high"}});
         if (r.status != 201) throw std::runtime_error("open ticket -> " + std::to_string(r.status) + " " + r.body);
         return r.json()["id"].get<std::string>();
     }
@@ -71,7 +72,8 @@ TEST_F(AdminTickets, OtherTenantsSeeNothing) {
 TEST_F(AdminTickets, BadInputIsRefused) {
     EXPECT_EQ(acme.http.post("/api/v1/tickets", {{"subject", "a\r\nBcc: x"}, {"body", "b"}}).status, 422);
     EXPECT_EQ(acme.http.post("/api/v1/tickets", {{"subject", "a"}}).status, 422);
-    EXPECT_EQ(acme.http.post("/api/v1/tickets", {{"subject", "a"}, {"body", "b"}, {"tenant_id", globex.id}}).status, 422);
+    EXPECT_EQ(acme.http.post("/api/v1/tickets", {{"subject", "a"}, {"body", "b"}, {"tenant_id", globex.id}}).status,
+              422);
     EXPECT_EQ(acme.http.get("/api/v1/tickets").json()["items"].size(), 0u);
 }
 
@@ -88,7 +90,8 @@ TEST_F(AdminTickets, TenantAdminsSeeTheirOwnAuditLogOnly) {
     ASSERT_TRUE(page1["next_cursor"].is_string());
     auto page2 = root.get("/api/v1/admin/audit?limit=1&cursor=" + page1["next_cursor"].get<std::string>()).json();
     ASSERT_EQ(page2["items"].size(), 1u);
-    EXPECT_LT(std::stoll(page2["items"][0]["id"].get<std::string>()), std::stoll(page1["items"][0]["id"].get<std::string>()));
+    EXPECT_LT(std::stoll(page2["items"][0]["id"].get<std::string>()),
+              std::stoll(page1["items"][0]["id"].get<std::string>()));
     auto csv = root.get("/api/v1/admin/audit?format=csv&action=ticket");
     EXPECT_EQ(csv.status, 200);
     EXPECT_EQ(csv.body.rfind("id,created_at,tenant,", 0), 0u) << csv.body.substr(0, 100);

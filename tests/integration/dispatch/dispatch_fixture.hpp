@@ -35,18 +35,21 @@ inline std::string import_vendors(TenantSession& t, int n, int first = 0) {
     std::ostringstream csv;
     csv << "code,name,email,contact_name,role,list\r\n";
     for (int i = first; i < first + n; ++i)
-        csv << "V" << i << ",Vendor " << i << ",ap" << i << "@vendor" << i << ".example,Contact " << i << ",ap,everyone\r\n";
+        csv << "V" << i << ",Vendor " << i << ",ap" << i << "@vendor" << i << ".example,Contact " << i
+            << ",ap,everyone\r\n";
     return import_csv(t, csv.str());
 }
 
-inline nlohmann::json dispatch_body(const std::string& list_id, const std::string& subject = "Payment run for {{vendor.name}}") {
+inline nlohmann::json dispatch_body(const std::string& list_id,
+                                    const std::string& subject = "Payment run for {{vendor.name}}") {
     return {{"subject", subject},
             {"body_markdown", "Dear {{contact.name}},\n\n.\nA line after a lone dot.\n\nRegards"},
             {"recipients", {{"list_ids", {list_id}}}}};
 }
 
 /// Polls the dispatch until it reaches `status` (or the time runs out); returns the last answer.
-inline nlohmann::json wait_for_status(TenantSession& t, const std::string& id, const std::string& status, int seconds = 120) {
+inline nlohmann::json wait_for_status(TenantSession& t, const std::string& id, const std::string& status,
+                                      int seconds = 120) {
     nlohmann::json d;
     for (int i = 0; i < seconds * 10; ++i) {
         d = t.http.get("/api/v1/dispatches/" + id).json();

@@ -27,8 +27,9 @@ struct Dispatches : ::testing::Test {
     /// so that it also works for a suspended tenant whose users get 403).
     long long in_flight(const std::string& dispatch_id) const {
         db::Connection conn(server.database().conninfo());
-        return conn.exec("SELECT count(*) AS n FROM deliveries WHERE dispatch_id = $1::uuid AND status = 'sending'",
-                         {dispatch_id})
+        return conn
+            .exec("SELECT count(*) AS n FROM deliveries WHERE dispatch_id = $1::uuid AND status = 'sending'",
+                  {dispatch_id})
             .integer(0, "n");
     }
 };
@@ -49,7 +50,8 @@ TEST_F(Dispatches, EveryRecipientCapturedOnceMimeCleanAndCounted) {
     EXPECT_EQ(usage["sent"], 300);
     EXPECT_EQ(usage["reserved"], 0);
     EXPECT_EQ(verify_usage(), 0);
-    auto page = acme.http.get("/api/v1/dispatches/" + d["id"].get<std::string>() + "/deliveries?limit=100&status=sent").json();
+    auto page =
+        acme.http.get("/api/v1/dispatches/" + d["id"].get<std::string>() + "/deliveries?limit=100&status=sent").json();
     EXPECT_EQ(page["items"].size(), 100u);
     EXPECT_TRUE(page["next_cursor"].is_string());
 }
@@ -70,13 +72,17 @@ TEST_F(Dispatches, ConcurrentRequestsWithOneIdempotencyKeyCreateOneDispatch) {
     }
     EXPECT_EQ(ids.size(), 1u);
     auto other = dispatch_body(list, "Another subject");
-    EXPECT_EQ(acme.http.request("POST", "/api/v1/dispatches", other.dump(), {{"Idempotency-Key", "same-key-1"}}).status, 409);
+    EXPECT_EQ(acme.http.request("POST", "/api/v1/dispatches", other.dump(), {{"Idempotency-Key", "same-key-1"}}).status,
+              409);
     auto usage = acme.http.get("/api/v1/usage").json();  // one read: the worker moves reserved to sent meanwhile
     EXPECT_EQ(usage["sent"].get<long>() + usage["reserved"].get<long>(), 5) << usage.dump();
 }
 
 TEST_F(Dispatches, QuotaHoldsUnderConcurrentCreation) {
-    ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"emails_per_period", 50}}}}).status, 200);
+    ASSERT_EQ(platform.root()
+                  .patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"emails_per_period", 50}}}})
+                  .status,
+              200);
     import_vendors(acme, 10);
     auto vendors = acme.http.get("/api/v1/vendors?limit=10").json();
     nlohmann::json ids = nlohmann::json::array();
@@ -84,7 +90,8 @@ TEST_F(Dispatches, QuotaHoldsUnderConcurrentCreation) {
     nlohmann::json body = {{"subject", "c"}, {"body_markdown", "x"}, {"recipients", {{"vendor_ids", ids}}}};
     std::vector<std::future<long>> calls;
     for (int i = 0; i < 12; ++i)
-        calls.push_back(std::async(std::launch::async, [&] { return acme.http.post("/api/v1/dispatches", body).status; }));
+        calls.push_back(
+            std::async(std::launch::async, [&] { return acme.http.post("/api/v1/dispatches", body).status; }));
     int ok = 0, refused = 0;
     for (auto& c : calls) {
         auto s = c.get();
@@ -127,10 +134,11 @@ TEST_F(Dispatches, BadInputIsRefusedAndChangesNothing) {
 // The fan-out statement checks merge values over the recipients it resolves: the one without a
 // value is named, and a suppressed recipient (never mailed) needs none.
 TEST_F(Dispatches, MissingMergeValueNamesTheRecipientUnlessSuppressed) {
-    std::string csv = "code,name,email,contact_name,role,list\r\n"
-                      "A1,Alpha,ap@alpha.example,Ann,ap,everyone\r\n"
-                      "B2,Bravo,ap@bravo.example,,ap,everyone\r\n"
-                      "C3,Charlie,ap@charlie.example,Cid,ap,everyone\r\n";
+    std::string csv =
+        "code,name,email,contact_name,role,list\r\n"
+        "A1,Alpha,ap@alpha.example,Ann,ap,everyone\r\n"
+        "B2,Bravo,ap@bravo.example,,ap,everyone\r\n"
+        "C3,Charlie,ap@charlie.example,Cid,ap,everyone\r\n";
     auto list = import_csv(acme, csv);
 
     auto missing = acme.http.post("/api/v1/dispatches", dispatch_body(list, "Hello {{vendor.code}}"));
@@ -140,7 +148,8 @@ TEST_F(Dispatches, MissingMergeValueNamesTheRecipientUnlessSuppressed) {
     EXPECT_EQ(missing.json()["recipient"], "Bravo <ap@bravo.example>");
     EXPECT_EQ(acme.http.get("/api/v1/dispatches").json()["items"].size(), 0u) << "nothing was created";
 
-    ASSERT_EQ(acme.http.post("/api/v1/suppressions", {{"address", "ap@bravo.example"}, {"reason", "manual"}}).status, 201);
+    ASSERT_EQ(acme.http.post("/api/v1/suppressions", {{"address", "ap@bravo.example"}, {"reason", "manual"}}).status,
+              201);
     auto created = acme.http.post("/api/v1/dispatches", dispatch_body(list, "Hello {{vendor.code}}"));
     ASSERT_EQ(created.status, 201) << created.body;
     EXPECT_EQ(created.json()["counts"]["queued"], 2);
@@ -153,10 +162,13 @@ TEST_F(Dispatches, OtherTenantsSeeNothing) {
     EXPECT_EQ(globex.http.get("/api/v1/dispatches/" + id).status, 404);
     EXPECT_EQ(globex.http.get("/api/v1/dispatches/" + id + "/deliveries").status, 404);
     for (auto action : {"pause", "resume", "cancel", "retry-failed"})
-        EXPECT_EQ(globex.http.post("/api/v1/dispatches/" + id + "/" + action, nlohmann::json::object()).status, 404) << action;
+        EXPECT_EQ(globex.http.post("/api/v1/dispatches/" + id + "/" + action, nlohmann::json::object()).status, 404)
+            << action;
     EXPECT_EQ(globex.http.get("/api/v1/dispatches").json()["items"].size(), 0u);
-    EXPECT_EQ(globex.http.post("/api/v1/dispatches", dispatch_body(list)).status, 422) << "tenant A's list is unknown to B";
-    auto file = acme.http.request("POST", "/api/v1/attachments?filename=po.pdf", "%PDF-1.4 test", {{"Content-Type", "application/pdf"}});
+    EXPECT_EQ(globex.http.post("/api/v1/dispatches", dispatch_body(list)).status, 422)
+        << "tenant A's list is unknown to B";
+    auto file = acme.http.request("POST", "/api/v1/attachments?filename=po.pdf", "%PDF-1.4 test",
+                                  {{"Content-Type", "application/pdf"}});
     ASSERT_EQ(file.status, 201) << file.body;
     EXPECT_EQ(file.json()["content_type"], "application/pdf");
     auto fid = file.json()["id"].get<std::string>();
@@ -168,7 +180,8 @@ TEST_F(Dispatches, OtherTenantsSeeNothing) {
 
 TEST_F(Dispatches, SuppressedAddressesAreNeverMailed) {
     auto list = import_vendors(acme, 4);
-    ASSERT_EQ(acme.http.post("/api/v1/suppressions", {{"address", "ap2@vendor2.example"}, {"reason", "manual"}}).status, 201);
+    ASSERT_EQ(acme.http.post("/api/v1/suppressions", {{"address", "ap2@vendor2.example"}, {"reason", "manual"}}).status,
+              201);
     auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
     auto d = wait_for_status(acme, id, "completed");
     EXPECT_EQ(d["counts"]["sent"], 3);
@@ -200,7 +213,8 @@ TEST_F(Dispatches, AttachmentsArriveWithEveryMessage) {
 TEST_F(Dispatches, RecipientAttachmentsGoOnlyToTheirVendor) {
     auto list = import_vendors(acme, 3);  // vendor codes V0, V1, V2
     auto upload = [&](TenantSession& t, const std::string& name, const std::string& content) {
-        auto r = t.http.request("POST", "/api/v1/attachments?filename=" + name, content, {{"Content-Type", "text/plain"}});
+        auto r =
+            t.http.request("POST", "/api/v1/attachments?filename=" + name, content, {{"Content-Type", "text/plain"}});
         EXPECT_EQ(r.status, 201) << r.body;
         return r.json()["id"].get<std::string>();
     };
@@ -261,7 +275,10 @@ TEST_F(Dispatches, RecipientAttachmentsGoOnlyToTheirVendor) {
 }
 
 TEST_F(Dispatches, CancelReleasesTheReservationAndPauseHolds) {
-    ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 5}}}}).status, 200);
+    ASSERT_EQ(platform.root()
+                  .patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 5}}}})
+                  .status,
+              200);
     auto list = import_vendors(acme, 60);
     auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
     ASSERT_EQ(acme.http.post("/api/v1/dispatches/" + id + "/pause", nlohmann::json::object()).status, 200);
@@ -292,15 +309,18 @@ TEST_F(Dispatches, CancelReleasesTheReservationAndPauseHolds) {
 }
 
 TEST_F(Dispatches, APausedDispatchDoesNotHoldBackTheTenantsNextOne) {
-    ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 10}}}}).status, 200);
+    ASSERT_EQ(platform.root()
+                  .patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 10}}}})
+                  .status,
+              200);
     auto list = import_vendors(acme, 200);
     auto big = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
     ASSERT_EQ(acme.http.post("/api/v1/dispatches/" + big + "/pause", nlohmann::json::object()).status, 200);
     auto vendors = acme.http.get("/api/v1/vendors?limit=3").json();
     nlohmann::json ids = nlohmann::json::array();
     for (auto& v : vendors["items"]) ids.push_back(v["id"]);
-    auto small = acme.http.post("/api/v1/dispatches", {{"subject", "Small"}, {"body_markdown", "x"},
-                                                       {"recipients", {{"vendor_ids", ids}}}});
+    auto small = acme.http.post("/api/v1/dispatches",
+                                {{"subject", "Small"}, {"body_markdown", "x"}, {"recipients", {{"vendor_ids", ids}}}});
     ASSERT_EQ(small.status, 201) << small.body;
     // A batch claimed just before the pause still completes: count from when nothing is in flight.
     nlohmann::json paused;
@@ -320,7 +340,10 @@ TEST_F(Dispatches, APausedDispatchDoesNotHoldBackTheTenantsNextOne) {
 }
 
 TEST_F(Dispatches, SuspensionMidDispatchStopsSending) {
-    ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 20}}}}).status, 200);
+    ASSERT_EQ(platform.root()
+                  .patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 20}}}})
+                  .status,
+              200);
     auto list = import_vendors(acme, 200);
     auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
     ASSERT_TRUE(wait_until([&] { return count_files(outbox()) > 0; }, 20s)) << "sending has begun";
@@ -342,13 +365,17 @@ TEST(DispatchCrash, KilledWorkerLosesNothingAndCountsOnce) {
     TestServer server({{"WORKER_EMBEDDED", "0"}, {"WORKER_LEASE_SECONDS", "5"}});
     PlatformSession platform(server);
     auto acme = platform.create_tenant("acme");
-    ASSERT_EQ(platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 200}}}}).status, 200);
+    ASSERT_EQ(platform.root()
+                  .patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", {{"send_rate_per_second", 200}}}})
+                  .status,
+              200);
     auto list = import_vendors(acme, 1000);
     auto id = acme.http.post("/api/v1/dispatches", dispatch_body(list)).json()["id"].get<std::string>();
     auto env = server.env();
     auto outbox = server.data_dir() + "/outbox";
     pid_t worker = spawn({DH_BINARY, "worker"}, env, server.data_dir() + "/worker1.log");
-    for (int i = 0; i < 300 && count_files(outbox) < 300; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 300 && count_files(outbox) < 300; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     kill(worker, SIGKILL);
     waitpid(worker, nullptr, 0);
     auto at_kill = count_files(outbox);

@@ -73,13 +73,16 @@ TEST_F(HeaderValues, SenderIdentityNameAndAddressAreHeaderSafe) {
         expect_refused(acme.http.post("/api/v1/sender-identities", {{"email", bad}, {"name", "AP"}}), "email", bad);
     }
     // The platform default address needs no domain of the tenant's own (MAIL_DOMAIN is the default here).
-    EXPECT_EQ(acme.http.post("/api/v1/sender-identities", {{"email", "acme@dispatchhub.localhost"}, {"name", "Acme, AP"}}).status,
-              201);
+    EXPECT_EQ(
+        acme.http.post("/api/v1/sender-identities", {{"email", "acme@dispatchhub.localhost"}, {"name", "Acme, AP"}})
+            .status,
+        201);
 }
 
 TEST_F(HeaderValues, AttachmentFileNamesWithControlCharactersAreRefused) {
     for (auto name : {"report%1B.pdf", "report%0B.pdf", "report%7F.pdf", "report%09%0C.pdf"}) {
-        auto r = acme.http.request("POST", "/api/v1/attachments?filename="s + name, "data", {{"Content-Type", "text/plain"}});
+        auto r = acme.http.request("POST", "/api/v1/attachments?filename="s + name, "data",
+                                   {{"Content-Type", "text/plain"}});
         expect_refused(r, "filename", name);
     }
 }
@@ -112,7 +115,8 @@ TEST_F(HeaderValues, UserNamesAreHeaderSafe) {
 }
 
 TEST_F(HeaderValues, VendorContactsWithQuotedLocalPartsAreRefused) {
-    auto r = acme.http.post("/api/v1/vendors", {{"name", "Quoted"}, {"contacts", {{{"email", "\"pat smith\"@x.example"}}}}});
+    auto r =
+        acme.http.post("/api/v1/vendors", {{"name", "Quoted"}, {"contacts", {{{"email", "\"pat smith\"@x.example"}}}}});
     expect_refused(r, "contacts[0].email", "quoted local part");
 }
 
@@ -120,8 +124,9 @@ TEST_F(HeaderValues, VendorContactsWithQuotedLocalPartsAreRefused) {
 // written instead of decoding it to "\r\nBcc: evil@x.test.pdf".
 TEST_F(HeaderValues, EncodedWordFileNamesAreNotWrittenVerbatim) {
     const std::string name = "=?UTF-8?B?DQpCY2M6IGV2aWxAeC50ZXN0?=.pdf";
-    auto file = acme.http.request("POST", "/api/v1/attachments?filename=%3D%3FUTF-8%3FB%3FDQpCY2M6IGV2aWxAeC50ZXN0%3F%3D.pdf",
-                                  "%PDF-1.4\n", {{"Content-Type", "application/pdf"}});
+    auto file =
+        acme.http.request("POST", "/api/v1/attachments?filename=%3D%3FUTF-8%3FB%3FDQpCY2M6IGV2aWxAeC50ZXN0%3F%3D.pdf",
+                          "%PDF-1.4\n", {{"Content-Type", "application/pdf"}});
     ASSERT_EQ(file.status, 201) << file.body;
     ASSERT_EQ(file.json()["filename"], name);
     auto body = dispatch_body(list);
@@ -139,10 +144,11 @@ TEST_F(HeaderValues, EncodedWordFileNamesAreNotWrittenVerbatim) {
     EXPECT_EQ(eml.find("=?UTF-8?B?DQpCY2M6IGV2aWxAeC50ZXN0?="), std::string::npos) << eml.substr(0, 3000);
     // Python's email package (an independent reader) sees the name exactly as uploaded.
     auto out = server.data_dir() + "/filename.txt";
-    auto cmd = "/usr/bin/python3 -c \"import sys, email, email.policy; "
-               "m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default); "
-               "print([p.get_filename() for p in m.iter_attachments()][0])\" " +
-               server.data_dir() + "/check.eml > " + out + " 2>&1";
+    auto cmd =
+        "/usr/bin/python3 -c \"import sys, email, email.policy; "
+        "m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default); "
+        "print([p.get_filename() for p in m.iter_attachments()][0])\" " +
+        server.data_dir() + "/check.eml > " + out + " 2>&1";
     std::ofstream(server.data_dir() + "/check.eml", std::ios::binary) << eml;
     ASSERT_EQ(std::system(cmd.c_str()), 0) << std::ifstream(out).rdbuf();
     std::ifstream printed(out);

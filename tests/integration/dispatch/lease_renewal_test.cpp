@@ -20,17 +20,19 @@ namespace {
 TEST(DispatchLease, SlowRelayKeepsTheLeaseAndSendsOnce) {
     smtp::TempDir dir;
     // 250 after the final dot only after 9 s: longer than the 5 s lease plus a reclaim cycle.
-    smtp::Peer peer({"/usr/bin/python3", smtp::tools_dir() + "/scripted_smtp.py", "--log", dir.path(), "--slow-seconds", "9"},
-                    "READY ");
+    smtp::Peer peer(
+        {"/usr/bin/python3", smtp::tools_dir() + "/scripted_smtp.py", "--log", dir.path(), "--slow-seconds", "9"},
+        "READY ");
     TestServer server({{"WORKER_EMBEDDED", "0"}, {"WORKER_LEASE_SECONDS", "5"}});
     PlatformSession platform(server);
     auto acme = platform.create_tenant("acme");
-    auto vendor = acme.http.post("/api/v1/vendors", {{"name", "Slow relay vendor"},
-                                                     {"contacts", {{{"name", "Sam"}, {"email", "slow-dot@vendor.example"}}}}});
+    auto vendor = acme.http.post(
+        "/api/v1/vendors",
+        {{"name", "Slow relay vendor"}, {"contacts", {{{"name", "Sam"}, {"email", "slow-dot@vendor.example"}}}}});
     ASSERT_EQ(vendor.status, 201) << vendor.body;
-    auto created = acme.http.post("/api/v1/dispatches", {{"subject", "Slow"},
-                                                         {"body_markdown", "Hello"},
-                                                         {"recipients", {{"vendor_ids", {vendor.json()["id"]}}}}});
+    auto created = acme.http.post(
+        "/api/v1/dispatches",
+        {{"subject", "Slow"}, {"body_markdown", "Hello"}, {"recipients", {{"vendor_ids", {vendor.json()["id"]}}}}});
     ASSERT_EQ(created.status, 201) << created.body;
     auto env = server.env();
     env["SMTP_URL"] = "smtp://127.0.0.1:" + std::to_string(peer.port()) + "?tls=none";

@@ -26,16 +26,17 @@ TEST(OutcomeOutage, AnOutcomeWaitsForTheDatabaseAndIsRecordedOnce) {
     smtp::Peer peer({"/usr/bin/python3", smtp::tools_dir() + "/scripted_smtp.py", "--log", dir.path(), "--release",
                      dir.file("release")},
                     "READY ");
-    TestServer server({{"DATABASE_URL", pg.url()},
-                       {"SMTP_URL", "smtp://127.0.0.1:" + std::to_string(peer.port()) + "?tls=none"}});
+    TestServer server(
+        {{"DATABASE_URL", pg.url()}, {"SMTP_URL", "smtp://127.0.0.1:" + std::to_string(peer.port()) + "?tls=none"}});
     PlatformSession platform(server);
     auto acme = platform.create_tenant("acme");
-    auto vendor = acme.http.post("/api/v1/vendors", {{"name", "Held vendor"},
-                                                     {"contacts", {{{"name", "Hal"}, {"email", "held-dot@vendor.example"}}}}});
+    auto vendor = acme.http.post(
+        "/api/v1/vendors",
+        {{"name", "Held vendor"}, {"contacts", {{{"name", "Hal"}, {"email", "held-dot@vendor.example"}}}}});
     ASSERT_EQ(vendor.status, 201) << vendor.body;
-    auto created = acme.http.post("/api/v1/dispatches", {{"subject", "Held"},
-                                                         {"body_markdown", "Hello"},
-                                                         {"recipients", {{"vendor_ids", {vendor.json()["id"]}}}}});
+    auto created = acme.http.post(
+        "/api/v1/dispatches",
+        {{"subject", "Held"}, {"body_markdown", "Hello"}, {"recipients", {{"vendor_ids", {vendor.json()["id"]}}}}});
     ASSERT_EQ(created.status, 201) << created.body;
 
     // The whole message is at the relay, whose reply is held back; then the database crashes.

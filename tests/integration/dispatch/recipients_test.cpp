@@ -24,11 +24,12 @@ struct Recipients : ::testing::Test {
     /// Contoso: AP (primary) and ops; Fabrikam: two AP contacts, none marked primary (the first
     /// becomes primary); Initech: inactive, one contact.
     void three_vendors() {
-        contoso = vendor({{"code", "C1"},
-                          {"name", "Contoso"},
-                          {"contacts",
-                           {{{"name", "Olaf Ops"}, {"email", "olaf@contoso.example"}, {"role", "ops"}},
-                            {{"name", "Anna AP"}, {"email", "Anna@Contoso.example"}, {"role", "ap"}, {"primary", true}}}}});
+        contoso =
+            vendor({{"code", "C1"},
+                    {"name", "Contoso"},
+                    {"contacts",
+                     {{{"name", "Olaf Ops"}, {"email", "olaf@contoso.example"}, {"role", "ops"}},
+                      {{"name", "Anna AP"}, {"email", "Anna@Contoso.example"}, {"role", "ap"}, {"primary", true}}}}});
         fabrikam = vendor({{"code", "F1"},
                            {"name", "Fabrikam"},
                            {"contacts",
@@ -91,10 +92,11 @@ TEST_F(Recipients, MovingThePrimaryFlagMovesTheDefaultRecipient) {
     ASSERT_FALSE(fay.empty()) << contacts.dump();
     ASSERT_EQ(acme.http.patch("/api/v1/vendors/" + fabrikam + "/contacts/" + fay, {{"primary", true}}).status, 200);
     EXPECT_EQ(deliveries(body(nullptr)), (Set{"anna@contoso.example", "fay@fabrikam.example"}));
-    auto two_primaries = acme.http.post("/api/v1/vendors", {{"name", "Two heads"},
-                                                            {"contacts",
-                                                             {{{"email", "a@two.example"}, {"primary", true}},
-                                                              {{"email", "b@two.example"}, {"primary", true}}}}});
+    auto two_primaries = acme.http.post(
+        "/api/v1/vendors",
+        {{"name", "Two heads"},
+         {"contacts",
+          {{{"email", "a@two.example"}, {"primary", true}}, {{"email", "b@two.example"}, {"primary", true}}}}});
     EXPECT_EQ(two_primaries.status, 422);
     EXPECT_EQ(two_primaries.json()["field"], "contacts") << two_primaries.body;
 }

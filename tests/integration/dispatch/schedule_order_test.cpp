@@ -36,7 +36,8 @@ TEST_F(ScheduleAndOrder, DeliveriesAreListedInNaturalOrder) {
     std::vector<std::string> emails;
     std::string cursor;
     for (int page = 0; page < 10; ++page) {
-        auto r = acme.http.get("/api/v1/dispatches/" + id + "/deliveries?limit=5" + (cursor.empty() ? "" : "&cursor=" + cursor));
+        auto r = acme.http.get("/api/v1/dispatches/" + id + "/deliveries?limit=5" +
+                               (cursor.empty() ? "" : "&cursor=" + cursor));
         ASSERT_EQ(r.status, 200) << r.body;
         auto j = r.json();
         for (auto& d : j["items"]) emails.push_back(d["email"]);
@@ -45,7 +46,8 @@ TEST_F(ScheduleAndOrder, DeliveriesAreListedInNaturalOrder) {
     }
     ASSERT_EQ(emails.size(), 12u);
     for (int i = 0; i < 12; ++i)
-        EXPECT_EQ(emails[static_cast<std::size_t>(i)], "ap" + std::to_string(i) + "@vendor" + std::to_string(i) + ".example");
+        EXPECT_EQ(emails[static_cast<std::size_t>(i)],
+                  "ap" + std::to_string(i) + "@vendor" + std::to_string(i) + ".example");
 }
 
 }  // namespace

@@ -70,7 +70,8 @@ TEST_F(DatabaseLogins, ThePlatformLoginCannotBecomeTheOwner) {
     const std::string users = "SELECT count(*) AS n FROM users WHERE tenant_id = $1::uuid";
     EXPECT_GE(read_after(pool, db::Scope::platform(), "SELECT 1", users, globex.id).value_or(0), 1)
         << "the platform role reads across tenants (that is its job)";
-    for (std::string escape : {"SET ROLE dispatchhub_owner", "RESET ROLE; SET ROLE dispatchhub_owner", "SET ROLE postgres"}) {
+    for (std::string escape :
+         {"SET ROLE dispatchhub_owner", "RESET ROLE; SET ROLE dispatchhub_owner", "SET ROLE postgres"}) {
         db::Tx tx(pool, db::Scope::platform());
         EXPECT_THROW(tx.connection().exec_script(escape), dh::Error) << escape;
     }
@@ -97,8 +98,9 @@ SELECT r.rolname, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.ro
 FROM database_logins l JOIN pg_roles r ON r.rolname = l.login WHERE l.purpose = $1)SQL",
                                 {purpose});
         ASSERT_EQ(login.rows(), 1) << purpose;
-        EXPECT_FALSE(login.boolean(0, "rolsuper") || login.boolean(0, "rolinherit") || login.boolean(0, "rolcreaterole") ||
-                     login.boolean(0, "rolcreatedb") || login.boolean(0, "rolbypassrls"))
+        EXPECT_FALSE(login.boolean(0, "rolsuper") || login.boolean(0, "rolinherit") ||
+                     login.boolean(0, "rolcreaterole") || login.boolean(0, "rolcreatedb") ||
+                     login.boolean(0, "rolbypassrls"))
             << purpose;
         EXPECT_EQ(login.text(0, "member_of"), role) << purpose;
     }

@@ -1,11 +1,11 @@
 // The foundation against real processes: the binary's fail-fast config, the embedded cluster,
 // migrations under concurrency, problem+json over real sockets, graceful shutdown.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -87,7 +87,8 @@ TEST(Foundation, ApplicationRoleIsUnprivilegedAndOwnsNothing) {
     EXPECT_FALSE(role.boolean(0, "rolsuper"));
     EXPECT_FALSE(role.boolean(0, "rolbypassrls"));
     auto owned = conn.exec(
-        "SELECT count(*) AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'dispatchhub_app'");
+        "SELECT count(*) AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = "
+        "'dispatchhub_app'");
     EXPECT_EQ(owned.integer(0, "n"), 0);
 }
 
@@ -201,7 +202,9 @@ TEST(Foundation, GracefulShutdownDoesNotWaitForIdleConnections) {
 TEST(Foundation, EmbeddedClusterStartsAndStopsWithServe) {
     std::string dir = "/tmp/dh-test-embedded-" + random::hex(4);
     int port = free_port();
-    Env env = {{"JWT_SECRET", random::hex(32)}, {"DATA_DIR", dir}, {"HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)},
+    Env env = {{"JWT_SECRET", random::hex(32)},
+               {"DATA_DIR", dir},
+               {"HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)},
                {"SMTP_LISTEN", "off"}};
     pid_t pid = spawn({DH_BINARY, "serve"}, env, "/tmp/dh-embedded-" + random::hex(4) + ".log");
     HttpClient http("http://127.0.0.1:" + std::to_string(port));

@@ -74,7 +74,9 @@ int count_of(const std::string& haystack, const std::string& needle) {
     return n;
 }
 
-std::string nested_array(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested_array(std::size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+}
 
 struct HostileInput : ::testing::Test {
     TestServer server;
@@ -82,7 +84,8 @@ struct HostileInput : ::testing::Test {
     TenantSession acme = platform.create_tenant("acme");
 
     std::string create_vendor() {
-        auto v = acme.http.post("/api/v1/vendors", {{"name", "Steel"}, {"contacts", {{{"email", "ap@steel.example"}}}}});
+        auto v =
+            acme.http.post("/api/v1/vendors", {{"name", "Steel"}, {"contacts", {{{"email", "ap@steel.example"}}}}});
         EXPECT_EQ(v.status, 201) << v.body;
         return v.json()["id"];
     }
@@ -90,7 +93,8 @@ struct HostileInput : ::testing::Test {
 
 TEST_F(HostileInput, DeeplyNestedBodyIsRefusedAndTheServerStaysUp) {
     auto vendor = create_vendor();
-    nlohmann::json valid = {{"subject", "Quote"}, {"body_markdown", "Hello"}, {"recipients", {{"vendor_ids", {vendor}}}}};
+    nlohmann::json valid = {
+        {"subject", "Quote"}, {"body_markdown", "Hello"}, {"recipients", {{"vendor_ids", {vendor}}}}};
     std::string text = valid.dump();
     text.pop_back();
     text += R"(,"to":)" + nested_array(100000) + "}";  // about 200 KB: under the body limit
@@ -113,10 +117,12 @@ TEST_F(HostileInput, UnknownFieldsAreRefusedOnEveryVendorAndDispatchRoute) {
     ASSERT_EQ(members.status, 422) << members.body;
     EXPECT_EQ(members.json()["field"], "role");
     EXPECT_EQ(acme.http.get("/api/v1/lists/" + list).json()["member_count"], 0) << "nothing changed";
-    auto contact = acme.http.post("/api/v1/vendors/" + vendor + "/contacts", {{"email", "x@steel.example"}, {"phone", "1"}});
+    auto contact =
+        acme.http.post("/api/v1/vendors/" + vendor + "/contacts", {{"email", "x@steel.example"}, {"phone", "1"}});
     EXPECT_EQ(contact.status, 422) << contact.body;
-    auto dispatch = acme.http.post("/api/v1/dispatches", {{"subject", "s"}, {"body_markdown", "b"},
-                                                          {"recipients", {{"vendor_ids", {vendor}}}}, {"to", "a@b.example"}});
+    auto dispatch = acme.http.post(
+        "/api/v1/dispatches",
+        {{"subject", "s"}, {"body_markdown", "b"}, {"recipients", {{"vendor_ids", {vendor}}}}, {"to", "a@b.example"}});
     ASSERT_EQ(dispatch.status, 422) << dispatch.body;
     EXPECT_EQ(dispatch.json()["field"], "to");
 }
@@ -133,7 +139,8 @@ TEST_F(HostileInput, EveryUnauthorizedAnswerNamesTheBearerScheme) {
 }
 
 TEST_F(HostileInput, BadFramingIsRefusedAndTheConnectionClosedSoNothingIsSmuggled) {
-    std::string smuggled = "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + acme.http.token() + "\r\n\r\n";
+    std::string smuggled =
+        "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + acme.http.token() + "\r\n\r\n";
     auto length = std::to_string(smuggled.size());
     const std::vector<std::string> framings = {
         "Transfer-Encoding: xchunked\r\n",
@@ -165,8 +172,9 @@ TEST(HostileHttp, ABodyTrickledAfterTheHeadersTimesOut) {
     TestServer server(Env{{"HTTP_BODY_TIMEOUT_SECONDS", "1"}});
     RawConnection c(server.base());
     ASSERT_TRUE(c.connected());
-    c.send_all("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-               "Content-Length: 100\r\n\r\n{\"email\":");
+    c.send_all(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 100\r\n\r\n{\"email\":");
     bool closed = false;
     c.read_until_closed(std::chrono::seconds(20), closed);
     EXPECT_TRUE(closed) << "the connection is held open beyond HTTP_BODY_TIMEOUT_SECONDS";
@@ -180,7 +188,8 @@ TEST_F(HostileInput, CsvImportKeepsTheApisVendorLimits) {
         header += ",custom.f" + std::to_string(i);
         row += ",v" + std::to_string(i);
     }
-    auto r = import_csv(acme.http, header + "\r\n" + row + "\r\nNarrow,n@vendor.example" + std::string(150, ',') + "\r\n");
+    auto r =
+        import_csv(acme.http, header + "\r\n" + row + "\r\nNarrow,n@vendor.example" + std::string(150, ',') + "\r\n");
     ASSERT_EQ(r.status, 200) << r.body;
     auto report = r.json();
     EXPECT_EQ(report["vendors_created"], 1) << report.dump();

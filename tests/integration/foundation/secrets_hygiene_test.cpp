@@ -37,20 +37,23 @@ TEST(SecretsHygiene, NoSecretInLogsErrorBodiesOrMetrics) {
     std::string url = db.url();
     url.replace(url.find("postgres@"), 9, "postgres:" + db_password + "@");  // trust auth: accepted, unused
     const int closed_port = free_port();  // nothing listens: every delivery attempt fails
-    TestServer server({{"JWT_SECRET", jwt_key},
-                       {"DATABASE_URL", url},
-                       {"SMTP_URL", "smtp://mailer:" + smtp_password + "@127.0.0.1:" + std::to_string(closed_port) + "?tls=none"},
-                       {"LOG_LEVEL", "debug"},
-                       {"RETRY_BASE_SECONDS", "1"}});
+    TestServer server(
+        {{"JWT_SECRET", jwt_key},
+         {"DATABASE_URL", url},
+         {"SMTP_URL", "smtp://mailer:" + smtp_password + "@127.0.0.1:" + std::to_string(closed_port) + "?tls=none"},
+         {"LOG_LEVEL", "debug"},
+         {"RETRY_BASE_SECONDS", "1"}});
     PlatformSession platform(server);
     auto acme = platform.create_tenant("acme");
     auto http = server.client();
     std::vector<HttpResponse> errors;
 
     // A wrong password, then the right one: the session's tokens are secrets from here on.
-    errors.push_back(http.post("/api/v1/auth/login", {{"email", acme.admin_email}, {"password", wrong_password}, {"tenant", "acme"}}));
+    errors.push_back(http.post("/api/v1/auth/login",
+                               {{"email", acme.admin_email}, {"password", wrong_password}, {"tenant", "acme"}}));
     EXPECT_EQ(errors.back().status, 401);
-    auto login = http.post("/api/v1/auth/login", {{"email", acme.admin_email}, {"password", acme.admin_password}, {"tenant", "acme"}});
+    auto login = http.post("/api/v1/auth/login",
+                           {{"email", acme.admin_email}, {"password", acme.admin_password}, {"tenant", "acme"}});
     ASSERT_EQ(login.status, 200) << login.body;
     const std::string refresh_token = login.json()["refresh_token"];
     const std::string access_token = login.json()["access_token"];
@@ -75,20 +78,22 @@ TEST(SecretsHygiene, NoSecretInLogsErrorBodiesOrMetrics) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     auto deliveries = acme.http.get("/api/v1/dispatches/" + id + "/deliveries");
-    EXPECT_NE(deliveries.body.find("deferred"), std::string::npos) << "no delivery attempt failed yet: " << deliveries.body;
+    EXPECT_NE(deliveries.body.find("deferred"), std::string::npos)
+        << "no delivery attempt failed yet: " << deliveries.body;
     auto metrics = http.get("/metrics");
     ASSERT_EQ(metrics.status, 200);
     server.stop();
     const std::string log = server.log();
     ASSERT_NE(log.find("smtp"), std::string::npos) << "the relay failures were not logged: the test saw nothing";
 
-    const std::vector<Secret> secrets = {{"the JWT key", jwt_key},
-                                         {"the database password", db_password},
-                                         {"the SMTP password", smtp_password},
-                                         {"a user's password", acme.admin_password},
-                                         {"a wrong password", wrong_password},
-                                         {"the refresh token", refresh_token},
-                                         {"the rotated refresh token", refreshed.json()["refresh_token"].get<std::string>()}};
+    const std::vector<Secret> secrets = {
+        {"the JWT key", jwt_key},
+        {"the database password", db_password},
+        {"the SMTP password", smtp_password},
+        {"a user's password", acme.admin_password},
+        {"a wrong password", wrong_password},
+        {"the refresh token", refresh_token},
+        {"the rotated refresh token", refreshed.json()["refresh_token"].get<std::string>()}};
     expect_absent(secrets, "the server log", log);
     expect_absent(secrets, "/metrics", metrics.body);
     expect_absent(secrets, "the deliveries (relay errors)", deliveries.body);

@@ -29,8 +29,10 @@ struct WebBuild {
     std::string js;
     WebBuild() {
         fs::create_directories(root / "assets");
-        std::ofstream(root / "index.html") << "<!doctype html><title>DispatchHub</title><script type=module src=/assets/app-1.js></script>";
-        for (int i = 0; i < 2000; ++i) js += "export const value" + std::to_string(i) + " = 'repetitive text compresses';\n";
+        std::ofstream(root / "index.html")
+            << "<!doctype html><title>DispatchHub</title><script type=module src=/assets/app-1.js></script>";
+        for (int i = 0; i < 2000; ++i)
+            js += "export const value" + std::to_string(i) + " = 'repetitive text compresses';\n";
         std::ofstream(root / "assets/app-1.js", std::ios::binary) << js;
         if (std::system(("gzip -9 -k " + (root / "assets/app-1.js").string()).c_str()) != 0)
             throw std::runtime_error("gzip failed");

@@ -1,7 +1,7 @@
 #include "harness/cluster.hpp"
 
-#include <sys/file.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,7 +23,9 @@ namespace {
 
 const std::string kBase = DH_TEST_CLUSTER_DIR;
 
-std::string port_file() { return kBase + "/port"; }
+std::string port_file() {
+    return kBase + "/port";
+}
 
 db::EmbeddedPostgres::Options options(int port) {
     db::EmbeddedPostgres::Options o;
@@ -176,7 +178,9 @@ std::string PrivateCluster::url() const {
     return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/dispatchhub";
 }
 
-std::string PrivateCluster::conninfo() const { return pg_->conninfo("dispatchhub"); }
+std::string PrivateCluster::conninfo() const {
+    return pg_->conninfo("dispatchhub");
+}
 
 void PrivateCluster::crash_restart() {
     if (pg_->control({"-m", "immediate", "-w", "-t", "60", "restart"}) != 0)
@@ -187,7 +191,9 @@ void PrivateCluster::crash_stop() {
     if (pg_->control({"-m", "immediate", "stop"}) != 0) throw std::runtime_error("pg_ctl stop failed");
 }
 
-void PrivateCluster::start() { pg_->start(); }
+void PrivateCluster::start() {
+    pg_->start();
+}
 
 int cluster_main(const std::string& command) {
     if (command == "--cluster-start") {

@@ -9,15 +9,18 @@ namespace dh::test {
 
 DnsZone::DnsZone() : dir_(std::make_unique<smtp::TempDir>()) {
     save();
-    server_ = std::make_unique<smtp::Peer>(
-        std::vector<std::string>{"/usr/bin/python3", smtp::tools_dir() + "/dns_server.py", "--zone", dir_->file("zone.json")},
-        "READY ");
+    server_ =
+        std::make_unique<smtp::Peer>(std::vector<std::string>{"/usr/bin/python3", smtp::tools_dir() + "/dns_server.py",
+                                                              "--zone", dir_->file("zone.json")},
+                                     "READY ");
     port_ = server_->port();
 }
 
 DnsZone::~DnsZone() = default;
 
-std::string DnsZone::address() const { return "127.0.0.1:" + std::to_string(port_); }
+std::string DnsZone::address() const {
+    return "127.0.0.1:" + std::to_string(port_);
+}
 
 void DnsZone::save() const {
     // Written aside and renamed: a query never reads half a zone.
@@ -51,7 +54,9 @@ void DnsZone::servfail(bool on) {
     save();
 }
 
-void DnsZone::stop() { server_.reset(); }
+void DnsZone::stop() {
+    server_.reset();
+}
 
 nlohmann::json record(const nlohmann::json& domain, const std::string& purpose) {
     for (auto& r : domain["records"])
@@ -64,8 +69,10 @@ nlohmann::json add_verified_domain(const TenantSession& tenant, DnsZone& zone, c
     if (added.status != 201) throw std::runtime_error("add domain " + domain + " -> " + added.body);
     auto d = added.json();
     for (auto& r : d["records"])
-        if (r["purpose"] == "ownership" || r["purpose"] == "dkim") zone.set_txt(r["name"].get<std::string>(), r["value"].get<std::string>());
-    auto verified = tenant.http.post("/api/v1/domains/" + d["id"].get<std::string>() + "/verify", nlohmann::json::object());
+        if (r["purpose"] == "ownership" || r["purpose"] == "dkim")
+            zone.set_txt(r["name"].get<std::string>(), r["value"].get<std::string>());
+    auto verified =
+        tenant.http.post("/api/v1/domains/" + d["id"].get<std::string>() + "/verify", nlohmann::json::object());
     if (verified.status != 200 || verified.json()["status"] != "verified")
         throw std::runtime_error("verify domain " + domain + " -> " + verified.body);
     return verified.json();

@@ -1,8 +1,8 @@
 #pragma once
 // A real DNS server for the sending-domain tests (tests/tools/dns_server.py, python3-dnslib) with a
 // zone the test edits while it runs, and the steps that take a tenant's domain to `verified`.
-#include <nlohmann/json.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "harness/tenants.hpp"

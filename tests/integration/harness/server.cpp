@@ -21,7 +21,8 @@ namespace dh::test {
 pid_t spawn(const std::vector<std::string>& args, const Env& env, const std::string& log_path) {
     std::vector<std::string> env_strings;
     for (auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-    if (!env.count("PATH")) env_strings.push_back(std::string("PATH=") + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"));
+    if (!env.count("PATH"))
+        env_strings.push_back(std::string("PATH=") + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"));
     // Under the sanitizer build, the servers and commands started here report to where the run
     // collects reports: a report from a process no test waits on must still fail the run.
     for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
@@ -129,7 +130,9 @@ TestServer::~TestServer() {
     fs::remove_all(data_dir_, ec);
 }
 
-std::string TestServer::log() const { return read_file(data_dir_ + "/server.log"); }
+std::string TestServer::log() const {
+    return read_file(data_dir_ + "/server.log");
+}
 
 int TestServer::stop(int signal, int timeout_s) {
     if (pid_ <= 0) return 0;

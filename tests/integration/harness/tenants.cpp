@@ -35,7 +35,8 @@ TenantSession PlatformSession::create_tenant(const std::string& slug) {
                                                   {"slug", slug},
                                                   {"admin_email", t.admin_email},
                                                   {"admin_password", t.admin_password}});
-    if (r.status != 201) throw std::runtime_error("create tenant " + slug + " -> " + std::to_string(r.status) + " " + r.body);
+    if (r.status != 201)
+        throw std::runtime_error("create tenant " + slug + " -> " + std::to_string(r.status) + " " + r.body);
     t.id = r.json()["id"].get<std::string>();
     t.http.set_token(login(t.admin_email, t.admin_password, slug));
     return t;

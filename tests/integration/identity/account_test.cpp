@@ -67,7 +67,8 @@ TEST_F(Account, ChangePasswordNeedsTheCurrentOneAndEndsEverySession) {
                                                         {"new_password", "Changed-acme-Passw0rd-2"}});
     EXPECT_EQ(wrong.status, 422);
     EXPECT_EQ(wrong.json().value("field", ""), "current_password");
-    auto weak = acme.http.post("/api/v1/me/password", {{"current_password", acme.admin_password}, {"new_password", "short"}});
+    auto weak =
+        acme.http.post("/api/v1/me/password", {{"current_password", acme.admin_password}, {"new_password", "short"}});
     EXPECT_EQ(weak.status, 422);
     EXPECT_EQ(weak.json().value("field", ""), "new_password");
     EXPECT_EQ(other.get("/api/v1/me").status, 200) << "a refused change ends nothing";
@@ -79,7 +80,8 @@ TEST_F(Account, ChangePasswordNeedsTheCurrentOneAndEndsEverySession) {
     EXPECT_EQ(login_status(acme.admin_email, acme.admin_password), 401);
     EXPECT_EQ(login_status(acme.admin_email, "Changed-acme-Passw0rd-2"), 200);
     EXPECT_EQ(count("SELECT count(*) AS n FROM refresh_tokens r JOIN users u ON u.id = r.user_id "
-                    "WHERE u.email = $1 AND r.revoked_at IS NULL", {acme.admin_email}),
+                    "WHERE u.email = $1 AND r.revoked_at IS NULL",
+                    {acme.admin_email}),
               1)
         << "only the session signed in after the change is open";
     EXPECT_EQ(count("SELECT count(*) AS n FROM audit_log WHERE action = 'auth.password_changed'"), 1);
@@ -97,24 +99,31 @@ TEST_F(Account, ResetByMailIsOneUseAndAnswersAlikeForUnknownAccounts) {
     auto code = wait_for_code(acme.admin_email);
     ASSERT_FALSE(code.empty()) << "no reset mail reached the transport";
     EXPECT_EQ(count("SELECT count(*) AS n FROM password_resets WHERE token_hash = $1", {code}), 0) << "stored hashed";
-    EXPECT_EQ(count("SELECT count(*) AS n FROM platform_notifications WHERE event = 'password_reset' AND body LIKE '%' || $1 || '%'",
-                    {code}), 0) << "the sent mail's text is not kept";
+    EXPECT_EQ(count("SELECT count(*) AS n FROM platform_notifications WHERE event = 'password_reset' AND body LIKE '%' "
+                    "|| $1 || '%'",
+                    {code}),
+              0)
+        << "the sent mail's text is not kept";
     EXPECT_EQ(count("SELECT count(*) AS n FROM platform_notifications WHERE event = 'password_reset'"), 1)
         << "unknown accounts and workspaces get no mail";
 
     auto weak = anon.post("/api/v1/auth/password-reset/confirm", {{"token", code}, {"new_password", "short"}});
     EXPECT_EQ(weak.status, 422);
     EXPECT_EQ(weak.json().value("field", ""), "new_password");
-    auto ok = anon.post("/api/v1/auth/password-reset/confirm", {{"token", code}, {"new_password", "Reset-acme-Passw0rd-3"}});
+    auto ok =
+        anon.post("/api/v1/auth/password-reset/confirm", {{"token", code}, {"new_password", "Reset-acme-Passw0rd-3"}});
     ASSERT_EQ(ok.status, 204) << ok.body;
     EXPECT_EQ(acme.http.get("/api/v1/me").status, 401) << "the reset ends the sessions";
     EXPECT_EQ(login_status(acme.admin_email, acme.admin_password), 401);
     EXPECT_EQ(login_status(acme.admin_email, "Reset-acme-Passw0rd-3"), 200);
-    auto reused = anon.post("/api/v1/auth/password-reset/confirm", {{"token", code}, {"new_password", "Again-acme-Passw0rd-4"}});
+    auto reused =
+        anon.post("/api/v1/auth/password-reset/confirm", {{"token", code}, {"new_password", "Again-acme-Passw0rd-4"}});
     EXPECT_EQ(reused.status, 400);
     EXPECT_EQ(reused.json().value("code", ""), "invalid_reset_token");
-    EXPECT_EQ(anon.post("/api/v1/auth/password-reset/confirm", {{"token", "x"}, {"new_password", "Again-acme-Passw0rd-4"}}).status,
-              400);
+    EXPECT_EQ(
+        anon.post("/api/v1/auth/password-reset/confirm", {{"token", "x"}, {"new_password", "Again-acme-Passw0rd-4"}})
+            .status,
+        400);
 }
 
 TEST_F(Account, ExpiredResetCodesAreRefusedAndRequestsAreThrottledPerAccount) {
@@ -124,13 +133,17 @@ TEST_F(Account, ExpiredResetCodesAreRefusedAndRequestsAreThrottledPerAccount) {
     ASSERT_FALSE(code.empty());
     db::Connection conn(server.database().conninfo());
     conn.exec("UPDATE password_resets SET expires_at = now() - interval '1 second'");
-    EXPECT_EQ(anon.post("/api/v1/auth/password-reset/confirm", {{"token", code}, {"new_password", "Reset-acme-Passw0rd-3"}}).status,
-              400);
+    EXPECT_EQ(
+        anon.post("/api/v1/auth/password-reset/confirm", {{"token", code}, {"new_password", "Reset-acme-Passw0rd-3"}})
+            .status,
+        400);
     EXPECT_EQ(login_status(acme.admin_email, acme.admin_password), 200);
 
     for (int i = 0; i < 5; ++i)
-        EXPECT_EQ(anon.post("/api/v1/auth/password-reset", {{"email", acme.admin_email}, {"tenant", "acme"}}).status, 202);
-    EXPECT_EQ(count("SELECT count(*) AS n FROM password_resets"), 3) << "at most 3 reset mails per account in the window";
+        EXPECT_EQ(anon.post("/api/v1/auth/password-reset", {{"email", acme.admin_email}, {"tenant", "acme"}}).status,
+                  202);
+    EXPECT_EQ(count("SELECT count(*) AS n FROM password_resets"), 3)
+        << "at most 3 reset mails per account in the window";
 }
 
 }  // namespace

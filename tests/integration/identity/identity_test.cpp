@@ -20,8 +20,9 @@ struct Identity : ::testing::Test {
     TenantSession globex = platform.create_tenant("globex");
 
     std::string create_member(TenantSession& t, const std::string& email) {
-        auto r = t.http.post("/api/v1/users", {{"email", email}, {"name", "Clerk"}, {"role", "tenant_member"},
-                                               {"password", "Clerk-Passw0rd-123"}});
+        auto r = t.http.post(
+            "/api/v1/users",
+            {{"email", email}, {"name", "Clerk"}, {"role", "tenant_member"}, {"password", "Clerk-Passw0rd-123"}});
         EXPECT_EQ(r.status, 201) << r.body;
         return r.json()["id"].get<std::string>();
     }
@@ -47,10 +48,12 @@ HttpResponse login_from(const HttpClient& http, const std::string& forwarded_for
 
 /// The client address the audit log recorded for the latest sign-in of `email`.
 std::string last_login_address(const TestServer& server, const std::string& email) {
-    auto r = db::Connection(server.database().conninfo())
-                 .exec("SELECT coalesce(client_ip, '') AS ip FROM audit_log WHERE action = 'auth.login' AND actor_label = $1 "
-                       "ORDER BY created_at DESC LIMIT 1",
-                       {email});
+    auto r =
+        db::Connection(server.database().conninfo())
+            .exec(
+                "SELECT coalesce(client_ip, '') AS ip FROM audit_log WHERE action = 'auth.login' AND actor_label = $1 "
+                "ORDER BY created_at DESC LIMIT 1",
+                {email});
     return r.empty() ? std::string() : r.text(0, "ip");
 }
 
@@ -128,8 +131,11 @@ TEST_F(Identity, MassAssignmentAndLastAdminRules) {
     EXPECT_EQ(clerk.patch("/api/v1/users/" + clerk_id, {{"tenant_id", globex.id}}).status, 403);
     EXPECT_EQ(clerk.patch("/api/v1/users/" + clerk_id, {{"name", "Me"}}).status, 200);
     EXPECT_EQ(clerk.post("/api/v1/users", {{"email", "x@acme.test"}, {"password", "Another-Passw0rd-1"}}).status, 403);
-    EXPECT_EQ(acme.http.post("/api/v1/users", {{"email", "boss@acme.test"}, {"role", "super_admin"},
-                                               {"password", "Another-Passw0rd-1"}}).status, 422);
+    EXPECT_EQ(acme.http
+                  .post("/api/v1/users",
+                        {{"email", "boss@acme.test"}, {"role", "super_admin"}, {"password", "Another-Passw0rd-1"}})
+                  .status,
+              422);
     auto me = acme.http.get("/api/v1/me").json()["user"]["id"].get<std::string>();
     auto demote = acme.http.patch("/api/v1/users/" + me, {{"role", "tenant_member"}});
     EXPECT_EQ(demote.status, 409);
@@ -140,7 +146,8 @@ TEST_F(Identity, MassAssignmentAndLastAdminRules) {
 
 TEST_F(Identity, RefreshRotatesAndReuseRevokesTheFamily) {
     HttpClient anon(server.base());
-    auto login = anon.post("/api/v1/auth/login", {{"email", acme.admin_email}, {"password", acme.admin_password}, {"tenant", "acme"}});
+    auto login = anon.post("/api/v1/auth/login",
+                           {{"email", acme.admin_email}, {"password", acme.admin_password}, {"tenant", "acme"}});
     ASSERT_EQ(login.status, 200);
     EXPECT_NE(login.header("set-cookie").find("HttpOnly"), std::string::npos);
     EXPECT_NE(login.header("set-cookie").find("SameSite=Strict"), std::string::npos);
@@ -161,7 +168,8 @@ TEST_F(Identity, RefreshRotatesAndReuseRevokesTheFamily) {
 TEST_F(Identity, ConcurrentRefreshOfOneTokenHasAtMostOneWinner) {
     HttpClient anon(server.base());
     auto token = anon.post("/api/v1/auth/login", {{"email", acme.admin_email}, {"password", acme.admin_password}})
-                     .json()["refresh_token"].get<std::string>();
+                     .json()["refresh_token"]
+                     .get<std::string>();
     std::vector<std::future<long>> calls;
     for (int i = 0; i < 8; ++i)
         calls.push_back(std::async(std::launch::async, [&] {
@@ -175,7 +183,8 @@ TEST_F(Identity, ConcurrentRefreshOfOneTokenHasAtMostOneWinner) {
 TEST_F(Identity, LogoutEndsTheSession) {
     HttpClient anon(server.base());
     auto token = anon.post("/api/v1/auth/login", {{"email", acme.admin_email}, {"password", acme.admin_password}})
-                     .json()["refresh_token"].get<std::string>();
+                     .json()["refresh_token"]
+                     .get<std::string>();
     EXPECT_EQ(anon.post("/api/v1/auth/logout", {{"refresh_token", token}}).status, 204);
     EXPECT_EQ(anon.post("/api/v1/auth/refresh", {{"refresh_token", token}}).status, 401);
 }
@@ -183,7 +192,8 @@ TEST_F(Identity, LogoutEndsTheSession) {
 TEST_F(Identity, SuspensionLocksTheTenantOutAndActivationLetsItBackIn) {
     HttpClient anon(server.base());
     auto refresh = anon.post("/api/v1/auth/login", {{"email", acme.admin_email}, {"password", acme.admin_password}})
-                       .json()["refresh_token"].get<std::string>();
+                       .json()["refresh_token"]
+                       .get<std::string>();
     auto r = platform.root().post("/api/v1/admin/tenants/" + acme.id + "/suspend", {{"reason", "unpaid"}});
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()["status"], "suspended");
@@ -191,15 +201,18 @@ TEST_F(Identity, SuspensionLocksTheTenantOutAndActivationLetsItBackIn) {
     EXPECT_EQ(me.status, 403);
     EXPECT_EQ(me.json()["code"], "tenant_suspended");
     EXPECT_EQ(anon.post("/api/v1/auth/refresh", {{"refresh_token", refresh}}).status, 403);
-    EXPECT_NE(anon.post("/api/v1/auth/login", {{"email", acme.admin_email}, {"password", acme.admin_password}}).status, 200);
+    EXPECT_NE(anon.post("/api/v1/auth/login", {{"email", acme.admin_email}, {"password", acme.admin_password}}).status,
+              200);
     EXPECT_EQ(globex.http.get("/api/v1/me").status, 200) << "other tenants unaffected";
-    ASSERT_EQ(platform.root().post("/api/v1/admin/tenants/" + acme.id + "/activate", nlohmann::json::object()).status, 200);
+    ASSERT_EQ(platform.root().post("/api/v1/admin/tenants/" + acme.id + "/activate", nlohmann::json::object()).status,
+              200);
     EXPECT_EQ(acme.http.get("/api/v1/me").status, 401) << "an access token from before the suspension stays dead";
     HttpClient again(server.base());
     again.set_token(platform.login(acme.admin_email, acme.admin_password, "acme"));
     EXPECT_EQ(again.get("/api/v1/me").status, 200) << "signing in again works";
-    auto audit_rows = db::Connection(server.database().conninfo())
-                          .exec("SELECT count(*) AS n FROM audit_log WHERE action IN ('tenant.suspended','tenant.activated')");
+    auto audit_rows =
+        db::Connection(server.database().conninfo())
+            .exec("SELECT count(*) AS n FROM audit_log WHERE action IN ('tenant.suspended','tenant.activated')");
     EXPECT_EQ(audit_rows.integer(0, "n"), 2);
 }
 
@@ -207,7 +220,8 @@ TEST_F(Identity, LoginFailuresLookAlikeAndCostTheSameWork) {
     HttpClient anon(server.base());
     auto before = password_verifications(server);
     ASSERT_GE(before, 0) << "the counter is on /metrics";
-    auto unknown = anon.post("/api/v1/auth/login", {{"email", "nobody@acme.test"}, {"password", "whatever-password-1"}});
+    auto unknown =
+        anon.post("/api/v1/auth/login", {{"email", "nobody@acme.test"}, {"password", "whatever-password-1"}});
     auto after_unknown = password_verifications(server);
     auto wrong = anon.post("/api/v1/auth/login", {{"email", globex.admin_email}, {"password", "wrong-password-x"}});
     auto after_wrong = password_verifications(server);
@@ -229,7 +243,9 @@ TEST_F(Identity, AThrottledAccountDoesNotLockOutItsNeighboursAtTheSameAddress) {
     EXPECT_EQ(throttled.status, 429) << "ten failures lock the account";
     EXPECT_FALSE(throttled.header("retry-after").empty());
     auto before = password_verifications(server);
-    EXPECT_EQ(anon.post("/api/v1/auth/login", {{"email", globex.admin_email}, {"password", globex.admin_password}}).status, 429)
+    EXPECT_EQ(
+        anon.post("/api/v1/auth/login", {{"email", globex.admin_email}, {"password", globex.admin_password}}).status,
+        429)
         << "the right password does not bypass the account's throttle";
     EXPECT_EQ(password_verifications(server), before) << "a throttled attempt verifies nothing";
     // Another account at the same address (everybody behind one NAT or proxy) signs in normally. The
@@ -308,11 +324,13 @@ TEST_F(Identity, SameEmailInTwoTenantsNeedsTheSlug) {
     create_member(acme, "shared@vendor.test");
     create_member(globex, "shared@vendor.test");
     HttpClient anon(server.base());
-    auto ambiguous = anon.post("/api/v1/auth/login", {{"email", "shared@vendor.test"}, {"password", "Clerk-Passw0rd-123"}});
+    auto ambiguous =
+        anon.post("/api/v1/auth/login", {{"email", "shared@vendor.test"}, {"password", "Clerk-Passw0rd-123"}});
     EXPECT_EQ(ambiguous.status, 400);
     EXPECT_EQ(ambiguous.json()["code"], "tenant_required");
-    auto chosen = anon.post("/api/v1/auth/login",
-                            {{"email", "shared@vendor.test"}, {"password", "Clerk-Passw0rd-123"}, {"tenant", "globex"}});
+    auto chosen =
+        anon.post("/api/v1/auth/login",
+                  {{"email", "shared@vendor.test"}, {"password", "Clerk-Passw0rd-123"}, {"tenant", "globex"}});
     ASSERT_EQ(chosen.status, 200);
     EXPECT_EQ(chosen.json()["user"]["tenant_id"], globex.id);
 }
@@ -344,17 +362,21 @@ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_s
 }
 
 TEST_F(Identity, SuperAdminBootstrapAndTenantCreationRules) {
-    auto dup = platform.root().post("/api/v1/admin/tenants", {{"name", "again"}, {"slug", "acme"},
-                                                               {"admin_email", "a@b.test"}, {"admin_password", "Long-enough-Passw0rd"}});
+    auto dup = platform.root().post(
+        "/api/v1/admin/tenants",
+        {{"name", "again"}, {"slug", "acme"}, {"admin_email", "a@b.test"}, {"admin_password", "Long-enough-Passw0rd"}});
     EXPECT_EQ(dup.status, 409);
-    auto bad_slug = platform.root().post("/api/v1/admin/tenants", {{"name", "x"}, {"slug", "Not A Slug"},
-                                                                    {"admin_email", "a@b.test"}, {"admin_password", "Long-enough-Passw0rd"}});
+    auto bad_slug = platform.root().post("/api/v1/admin/tenants", {{"name", "x"},
+                                                                   {"slug", "Not A Slug"},
+                                                                   {"admin_email", "a@b.test"},
+                                                                   {"admin_password", "Long-enough-Passw0rd"}});
     EXPECT_EQ(bad_slug.status, 422);
     EXPECT_EQ(bad_slug.json()["field"], "slug");
     auto listed = platform.root().get("/api/v1/admin/tenants?limit=1");
     EXPECT_EQ(listed.json()["items"].size(), 1u);
     ASSERT_TRUE(listed.json()["next_cursor"].is_string());
-    auto next = platform.root().get("/api/v1/admin/tenants?limit=1&cursor=" + listed.json()["next_cursor"].get<std::string>());
+    auto next =
+        platform.root().get("/api/v1/admin/tenants?limit=1&cursor=" + listed.json()["next_cursor"].get<std::string>());
     EXPECT_EQ(next.json()["items"].size(), 1u);
     EXPECT_NE(next.json()["items"][0]["id"], listed.json()["items"][0]["id"]);
     auto again = run_binary({"admin", "create-superadmin", "--email", "root@platform.test", "--password-file",

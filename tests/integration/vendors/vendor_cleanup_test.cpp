@@ -17,8 +17,9 @@ struct VendorCleanup : ::testing::Test {
     TenantSession acme = platform.create_tenant("acme");
 
     std::string create_vendor(const std::string& code, const std::string& email) {
-        auto r = acme.http.post("/api/v1/vendors", {{"name", "Vendor " + code}, {"code", code},
-                                                    {"contacts", {{{"name", "AP " + code}, {"email", email}}}}});
+        auto r = acme.http.post(
+            "/api/v1/vendors",
+            {{"name", "Vendor " + code}, {"code", code}, {"contacts", {{{"name", "AP " + code}, {"email", email}}}}});
         EXPECT_EQ(r.status, 201) << r.body;
         return r.json()["id"];
     }
@@ -62,8 +63,8 @@ TEST_F(VendorCleanup, DeletedVendorLeavesListsAndNewDispatchesButKeepsItsHistory
     auto after = acme.http.post("/api/v1/dispatches", dispatch_body(list, "After {{vendor.name}}"));
     ASSERT_EQ(after.status, 201) << after.body;
     EXPECT_EQ(after.json()["recipients_total"], 1);
-    auto by_id = acme.http.post("/api/v1/dispatches", {{"subject", "x"}, {"body_markdown", "x"},
-                                                       {"recipients", {{"vendor_ids", {gone}}}}});
+    auto by_id = acme.http.post("/api/v1/dispatches",
+                                {{"subject", "x"}, {"body_markdown", "x"}, {"recipients", {{"vendor_ids", {gone}}}}});
     EXPECT_EQ(by_id.status, 422);
     EXPECT_EQ(by_id.json().value("field", ""), "recipients.vendor_ids");
     EXPECT_EQ(acme.http.post("/api/v1/lists/" + list + "/members", {{"vendor_ids", {gone}}}).status, 422);
@@ -71,9 +72,13 @@ TEST_F(VendorCleanup, DeletedVendorLeavesListsAndNewDispatchesButKeepsItsHistory
     // The code is free again, and the deleted vendor no longer counts toward the plan's limit.
     auto again = acme.http.post("/api/v1/vendors", {{"name", "New K1"}, {"code", "K1"}});
     EXPECT_EQ(again.status, 201) << again.body;
-    EXPECT_EQ(count("SELECT count(*) AS n FROM audit_log WHERE action = 'vendor.deleted' AND target_id = $1", {gone}), 1);
-    EXPECT_EQ(count("SELECT count(*) AS n FROM vendors WHERE id = $1::uuid AND deleted_at IS NOT NULL AND deleted_code = 'K1'",
-                    {gone}), 1);
+    EXPECT_EQ(count("SELECT count(*) AS n FROM audit_log WHERE action = 'vendor.deleted' AND target_id = $1", {gone}),
+              1);
+    EXPECT_EQ(
+        count(
+            "SELECT count(*) AS n FROM vendors WHERE id = $1::uuid AND deleted_at IS NOT NULL AND deleted_code = 'K1'",
+            {gone}),
+        1);
 }
 
 TEST_F(VendorCleanup, ListDeleteAnswers204AndKeepsTheVendors) {
@@ -86,14 +91,18 @@ TEST_F(VendorCleanup, ListDeleteAnswers204AndKeepsTheVendors) {
 }
 
 TEST_F(VendorCleanup, UndoRemovesWhatTheImportCreatedAndRevertsWhatItUpdated) {
-    auto existing = acme.http.post("/api/v1/vendors", {{"name", "Old Name"}, {"code", "U1"}, {"category", "metals"},
-                                                       {"contacts", {{{"name", "Ann"}, {"email", "ann@u1.example"}, {"role", "ap"}}}}});
+    auto existing = acme.http.post("/api/v1/vendors",
+                                   {{"name", "Old Name"},
+                                    {"code", "U1"},
+                                    {"category", "metals"},
+                                    {"contacts", {{{"name", "Ann"}, {"email", "ann@u1.example"}, {"role", "ap"}}}}});
     ASSERT_EQ(existing.status, 201);
     std::string existing_id = existing.json()["id"];
-    std::string csv = "code,name,email,contact_name,role,category,list\r\n"
-                      "U1,New Name,new@u1.example,Neo,ops,plastics,imported\r\n"
-                      "U2,Fresh One,ap@u2.example,Fay,ap,,imported\r\n"
-                      "U3,Fresh Two,ap@u3.example,Finn,ap,,imported\r\n";
+    std::string csv =
+        "code,name,email,contact_name,role,category,list\r\n"
+        "U1,New Name,new@u1.example,Neo,ops,plastics,imported\r\n"
+        "U2,Fresh One,ap@u2.example,Fay,ap,,imported\r\n"
+        "U3,Fresh Two,ap@u3.example,Finn,ap,,imported\r\n";
     auto imported = import_csv(acme.http, csv);
     ASSERT_EQ(imported.status, 200) << imported.body;
     EXPECT_EQ(imported.json()["vendors_created"], 2);
@@ -118,7 +127,8 @@ TEST_F(VendorCleanup, UndoRemovesWhatTheImportCreatedAndRevertsWhatItUpdated) {
     EXPECT_EQ(acme.http.del("/api/v1/imports/" + import_id).status, 202);
     EXPECT_EQ(acme.http.post("/api/v1/vendors", {{"name", "Fresh One again"}, {"code", "U2"}}).status, 201);
     EXPECT_EQ(count("SELECT count(*) AS n FROM audit_log WHERE action = 'vendor.import_undone' AND target_id = $1",
-                    {import_id}), 1);
+                    {import_id}),
+              1);
 }
 
 TEST_F(VendorCleanup, UndoIsRefusedWhileTheImportRunsAndAfterTheWindow) {
@@ -130,8 +140,9 @@ TEST_F(VendorCleanup, UndoIsRefusedWhileTheImportRunsAndAfterTheWindow) {
     auto running = acme.http.del("/api/v1/imports/" + import_id);
     EXPECT_EQ(running.status, 409);
     EXPECT_EQ(running.json().value("code", ""), "import_running");
-    conn.exec("UPDATE import_jobs SET status = 'completed', finished_at = now() - interval '8 days' WHERE id = $1::uuid",
-              {import_id});
+    conn.exec(
+        "UPDATE import_jobs SET status = 'completed', finished_at = now() - interval '8 days' WHERE id = $1::uuid",
+        {import_id});
     auto late = acme.http.del("/api/v1/imports/" + import_id);
     EXPECT_EQ(late.status, 409);
     EXPECT_EQ(late.json().value("code", ""), "undo_window_passed");

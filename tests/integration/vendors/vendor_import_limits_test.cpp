@@ -39,8 +39,9 @@ TEST(VendorImportLimits, AVendorGetsAtMostTheApisContactsPerRow) {
     EXPECT_EQ(v["contacts"].size(), 100u);
 
     // A later import: a known contact is still updated, a new one is refused at the limit.
-    auto later = import_csv(acme.http, "code,name,email,role\nL-1,Limits Co,c5@limits.example,ap\n"
-                                       "L-1,Limits Co,new@limits.example,ap\n")
+    auto later = import_csv(acme.http,
+                            "code,name,email,role\nL-1,Limits Co,c5@limits.example,ap\n"
+                            "L-1,Limits Co,new@limits.example,ap\n")
                      .json();
     EXPECT_EQ(later["contacts_added"], 0) << later.dump();
     ASSERT_EQ(later["errors"].size(), 1u) << later.dump();

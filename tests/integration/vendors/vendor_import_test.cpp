@@ -53,7 +53,8 @@ TEST(VendorImport, RowsOfOneVendorMergeAndEmptyCellsKeepValues) {
     PlatformSession platform(server);
     auto acme = platform.create_tenant("acme");
     std::string csv =
-        "\xEF\xBB\xBF" "code,name,email,contact_name,role,tags,notes,custom.region,list\n"
+        "\xEF\xBB\xBF"
+        "code,name,email,contact_name,role,tags,notes,custom.region,list\n"
         "S-1,Acme Steel,ap@steel.example,Pat,ap,steel,\"line one\nline two\",north,a;b\n"
         "S-1,Acme Steel,ops@steel.example,Olli,ops,eu,,,\n"
         ",Nameless Co,x@nameless.example,,,,,,\n"
@@ -75,7 +76,11 @@ TEST(VendorImport, RowsOfOneVendorMergeAndEmptyCellsKeepValues) {
     EXPECT_EQ(v["contacts"][1]["primary"], false);
 
     // Empty cells keep stored values; tags and custom fields merge; a known contact gets its new role.
-    auto update = import_csv(acme.http, "code,name,email,role,tags,custom.size,notes\nS-1,Acme Steel AG,ap@steel.example,finance,eu,large,\n").json();
+    auto update =
+        import_csv(
+            acme.http,
+            "code,name,email,role,tags,custom.size,notes\nS-1,Acme Steel AG,ap@steel.example,finance,eu,large,\n")
+            .json();
     EXPECT_EQ(update["vendors_updated"], 1);
     EXPECT_EQ(update["contacts_added"], 0);
     v = acme.http.get("/api/v1/vendors/" + v["id"].get<std::string>()).json();
@@ -90,12 +95,13 @@ TEST(VendorImport, ARepeatedCodeWithAnotherNameIsAnErrorOfItsRow) {
     TestServer server;
     PlatformSession platform(server);
     auto acme = platform.create_tenant("acme");
-    std::string csv = "code,name,email,contact_name,role\r\n"
-                      "W9,Nine Ltd,a@nine.example,A,ap\r\n"
-                      "W9,Nine Ltd,b@nine.example,B,ops\r\n"
-                      "W9,Other Name GmbH,c@other.example,C,ap\r\n"
-                      "W8,Eight,e@eight.example,E,ap\r\n"
-                      "W9,NINE LTD,d@nine.example,D,ap\r\n";
+    std::string csv =
+        "code,name,email,contact_name,role\r\n"
+        "W9,Nine Ltd,a@nine.example,A,ap\r\n"
+        "W9,Nine Ltd,b@nine.example,B,ops\r\n"
+        "W9,Other Name GmbH,c@other.example,C,ap\r\n"
+        "W8,Eight,e@eight.example,E,ap\r\n"
+        "W9,NINE LTD,d@nine.example,D,ap\r\n";
     auto r = import_csv(acme.http, csv).json();
     EXPECT_EQ(r["rows"], 5) << r.dump();
     EXPECT_EQ(r["vendors_created"], 2);
@@ -155,8 +161,9 @@ TEST(VendorImport, MalformedRowsAndFiles) {
     expect_422("name\nX\n", "?mapping=%5B1%5D");
     auto json = acme.http.request("POST", "/api/v1/vendors/import", "{}", {{"Content-Type", "application/json"}});
     EXPECT_EQ(json.status, 415);
-    auto mapped = import_csv(acme.http, "Firm,Mail,Internal\nMapped Co,m@mapped.example,123\n",
-                             "?mapping=%7B%22Firm%22%3A%22name%22%2C%22Mail%22%3A%22email%22%2C%22Internal%22%3A%22%22%7D");
+    auto mapped =
+        import_csv(acme.http, "Firm,Mail,Internal\nMapped Co,m@mapped.example,123\n",
+                   "?mapping=%7B%22Firm%22%3A%22name%22%2C%22Mail%22%3A%22email%22%2C%22Internal%22%3A%22%22%7D");
     ASSERT_EQ(mapped.status, 200) << mapped.body;
     EXPECT_EQ(mapped.json()["vendors_created"], 1);
 }
@@ -168,7 +175,8 @@ TEST(VendorImport, LargeFilesRunInTheBackgroundWithProgress) {
     // Three contacts per vendor, so vendors straddle the 5,000-row batches.
     std::string csv = "code,name,email\n";
     for (int i = 0; i < 12000; ++i)
-        csv += "B" + std::to_string(i / 3) + ",Vendor " + std::to_string(i / 3) + ",c" + std::to_string(i) + "@v.example\n";
+        csv += "B" + std::to_string(i / 3) + ",Vendor " + std::to_string(i / 3) + ",c" + std::to_string(i) +
+               "@v.example\n";
     auto started = acme.http.request("POST", "/api/v1/vendors/import", csv, {{"Content-Type", "text/csv"}});
     ASSERT_EQ(started.status, 202) << started.body;
     EXPECT_EQ(started.json()["bytes_total"], csv.size());
@@ -195,24 +203,32 @@ TEST(VendorImport, ExportNeutralizesFormulasAndRoundTripsIdentically) {
     PlatformSession platform(server);
     auto a = platform.create_tenant("acme");
     auto b = platform.create_tenant("globex");
-    ASSERT_EQ(a.http.post("/api/v1/vendors", {{"name", "Formula"}, {"code", "=HYPERLINK(\"http://x\")"},
-                                              {"notes", "-1, \"quoted\"\nsecond line"},
-                                              {"tags", {"+t", "plain"}},
-                                              {"custom_fields", {{"cost", "@SUM(A1)"}, {"region", "north"}}},
-                                              {"contacts", {{{"name", "F"}, {"email", "f@f.example"}, {"role", "ap"}},
-                                                            {{"name", "G"}, {"email", "g@f.example"}}}}})
+    ASSERT_EQ(a.http
+                  .post("/api/v1/vendors", {{"name", "Formula"},
+                                            {"code", "=HYPERLINK(\"http://x\")"},
+                                            {"notes", "-1, \"quoted\"\nsecond line"},
+                                            {"tags", {"+t", "plain"}},
+                                            {"custom_fields", {{"cost", "@SUM(A1)"}, {"region", "north"}}},
+                                            {"contacts",
+                                             {{{"name", "F"}, {"email", "f@f.example"}, {"role", "ap"}},
+                                              {{"name", "G"}, {"email", "g@f.example"}}}}})
                   .status,
               201);
-    ASSERT_EQ(a.http.post("/api/v1/vendors", {{"name", "No Contacts"}, {"status", "inactive"}, {"category", "misc"}}).status, 201);
+    ASSERT_EQ(
+        a.http.post("/api/v1/vendors", {{"name", "No Contacts"}, {"status", "inactive"}, {"category", "misc"}}).status,
+        201);
     ASSERT_EQ(import_csv(a.http, vendors_csv(40, 0, "round; trip")).status, 200);
     auto exported = a.http.get("/api/v1/vendors/export");
     ASSERT_EQ(exported.status, 200);
     EXPECT_EQ(exported.header("content-type"), "text/csv; charset=utf-8");
     EXPECT_NE(exported.header("content-disposition").find("attachment; filename=\"vendors-"), std::string::npos);
-    EXPECT_NE(exported.body.find("\"'=HYPERLINK(\"\"http://x\"\")\""), std::string::npos) << exported.body.substr(0, 600);
+    EXPECT_NE(exported.body.find("\"'=HYPERLINK(\"\"http://x\"\")\""), std::string::npos)
+        << exported.body.substr(0, 600);
     EXPECT_NE(exported.body.find("'@SUM(A1)"), std::string::npos);
     EXPECT_NE(exported.body.find("\"'-1, \"\"quoted\"\"\nsecond line\""), std::string::npos);
-    EXPECT_EQ(exported.body.rfind("code,name,category,status,tags,notes,email,contact_name,role,list,custom.cost,custom.region\r\n", 0), 0u);
+    EXPECT_EQ(exported.body.rfind(
+                  "code,name,category,status,tags,notes,email,contact_name,role,list,custom.cost,custom.region\r\n", 0),
+              0u);
     EXPECT_EQ(csv_data_rows(exported.body), 43);
 
     auto imported = import_csv(b.http, exported.body).json();

@@ -16,8 +16,9 @@ nlohmann::json acme_steel() {
             {"category", "metals"},
             {"tags", {"steel", "eu"}},
             {"custom_fields", {{"region", "north"}}},
-            {"contacts", {{{"name", "Pat"}, {"email", "Pat@Steel.EXAMPLE"}, {"role", "ap"}},
-                          {{"name", "Ops"}, {"email", "ops@münchen.example"}, {"role", "ops"}, {"primary", true}}}}};
+            {"contacts",
+             {{{"name", "Pat"}, {"email", "Pat@Steel.EXAMPLE"}, {"role", "ap"}},
+              {{"name", "Ops"}, {"email", "ops@münchen.example"}, {"role", "ops"}, {"primary", true}}}}};
 }
 
 TEST(VendorsApi, CreateReadUpdateDeleteWithContacts) {
@@ -40,8 +41,10 @@ TEST(VendorsApi, CreateReadUpdateDeleteWithContacts) {
     EXPECT_EQ(dup.status, 409);
     EXPECT_EQ(dup.json()["code"], "vendor_code_taken");
 
-    auto patched = acme.http.patch("/api/v1/vendors/" + id, {{"status", "inactive"}, {"code", nullptr},
-                                                              {"contacts", {{{"name", "Pat P."}, {"email", "pat@steel.example"}}}}});
+    auto patched = acme.http.patch("/api/v1/vendors/" + id,
+                                   {{"status", "inactive"},
+                                    {"code", nullptr},
+                                    {"contacts", {{{"name", "Pat P."}, {"email", "pat@steel.example"}}}}});
     ASSERT_EQ(patched.status, 200) << patched.body;
     EXPECT_EQ(patched.json()["status"], "inactive");
     EXPECT_TRUE(patched.json()["code"].is_null());
@@ -49,7 +52,8 @@ TEST(VendorsApi, CreateReadUpdateDeleteWithContacts) {
     ASSERT_EQ(patched.json()["contacts"].size(), 1u);
     EXPECT_EQ(patched.json()["contacts"][0]["primary"], true);
 
-    auto contact = acme.http.post("/api/v1/vendors/" + id + "/contacts", {{"name", "AR"}, {"email", "ar@steel.example"}, {"primary", true}});
+    auto contact = acme.http.post("/api/v1/vendors/" + id + "/contacts",
+                                  {{"name", "AR"}, {"email", "ar@steel.example"}, {"primary", true}});
     ASSERT_EQ(contact.status, 201) << contact.body;
     std::string cid = contact.json()["id"];
     auto again = acme.http.post("/api/v1/vendors/" + id + "/contacts", {{"email", "AR@steel.example"}});
@@ -68,7 +72,8 @@ TEST(VendorsApi, CreateReadUpdateDeleteWithContacts) {
     EXPECT_EQ(acme.http.get("/api/v1/vendors/" + id).status, 404);
     EXPECT_EQ(acme.http.get("/api/v1/vendors/not-a-uuid").status, 404);
     db::Connection conn(server.database().conninfo());
-    auto audit = conn.exec("SELECT count(*) AS n FROM audit_log WHERE action = 'vendor.deleted' AND target_id = $1", {id});
+    auto audit =
+        conn.exec("SELECT count(*) AS n FROM audit_log WHERE action = 'vendor.deleted' AND target_id = $1", {id});
     EXPECT_EQ(audit.integer(0, "n"), 1);
 }
 
@@ -81,15 +86,18 @@ TEST(VendorsApi, ValidationNamesTheField) {
         EXPECT_EQ(r.status, 422) << body.dump() << " -> " << r.body;
         return r.json().value("field", std::string());
     };
-    EXPECT_EQ(field_of({{"name", "Bad"}, {"contacts", {{{"email", "x@y.example\r\nBcc: evil@z.example"}}}}}), "contacts[0].email");
-    EXPECT_EQ(field_of({{"name", "Bad"}, {"contacts", {{{"email", "a@b.example"}}, {{"email", "broken@@x"}}}}}), "contacts[1].email");
+    EXPECT_EQ(field_of({{"name", "Bad"}, {"contacts", {{{"email", "x@y.example\r\nBcc: evil@z.example"}}}}}),
+              "contacts[0].email");
+    EXPECT_EQ(field_of({{"name", "Bad"}, {"contacts", {{{"email", "a@b.example"}}, {{"email", "broken@@x"}}}}}),
+              "contacts[1].email");
     EXPECT_EQ(field_of({{"name", ""}}), "name");
     EXPECT_EQ(field_of({{"name", "x\ny"}}), "name");
     EXPECT_EQ(field_of({{"name", "A"}, {"status", "gone"}}), "status");
     EXPECT_EQ(field_of({{"name", "A"}, {"custom_fields", {{"1bad", "x"}}}}), "custom_fields.1bad");
     EXPECT_EQ(field_of({{"name", "A"}, {"custom_fields", {{"n", 5}}}}), "custom_fields.n");
     EXPECT_EQ(field_of({{"name", "A"}, {"code", std::string(65, 'c')}}), "code");
-    EXPECT_EQ(field_of({{"name", "A"}, {"contacts", {{{"email", "a@b.example"}}, {{"email", "a@B.example"}}}}}), "contacts[1].email");
+    EXPECT_EQ(field_of({{"name", "A"}, {"contacts", {{{"email", "a@b.example"}}, {{"email", "a@B.example"}}}}}),
+              "contacts[1].email");
     auto list = acme.http.get("/api/v1/vendors");
     EXPECT_EQ(list.json()["items"].size(), 0u) << "a rejected request wrote something";
     EXPECT_EQ(acme.http.get("/api/v1/vendors?limit=500").status, 422);
@@ -106,7 +114,8 @@ TEST(VendorsApi, OtherTenantsObjectsAreNotFound) {
     std::string cid = detail["contacts"][0]["id"];
     std::string lid = a.http.post("/api/v1/lists", {{"name", "Steel"}}).json()["id"];
     ASSERT_EQ(a.http.post("/api/v1/lists/" + lid + "/members", {{"vendor_ids", {vid}}}).status, 200);
-    std::string sid = a.http.post("/api/v1/suppressions", {{"address", "gone@steel.example"}, {"reason", "bounce"}}).json()["id"];
+    std::string sid =
+        a.http.post("/api/v1/suppressions", {{"address", "gone@steel.example"}, {"reason", "bounce"}}).json()["id"];
 
     EXPECT_EQ(b.http.get("/api/v1/vendors/" + vid).status, 404);
     EXPECT_EQ(b.http.patch("/api/v1/vendors/" + vid, {{"name", "Mine"}}).status, 404);
@@ -159,7 +168,8 @@ TEST(VendorsApi, ListSearchFiltersAndCursorPagination) {
     PlatformSession platform(server);
     auto acme = platform.create_tenant("acme");
     for (int i = 0; i < 7; ++i) {
-        nlohmann::json v = {{"name", "Vendor " + std::to_string(i)}, {"code", "C" + std::to_string(i)},
+        nlohmann::json v = {{"name", "Vendor " + std::to_string(i)},
+                            {"code", "C" + std::to_string(i)},
                             {"tags", i % 2 ? nlohmann::json{"odd"} : nlohmann::json::array()},
                             {"status", i < 5 ? "active" : "inactive"},
                             {"contacts", {{{"email", "ap" + std::to_string(i) + "@v.example"}}}}};
@@ -178,7 +188,9 @@ TEST(VendorsApi, ListSearchFiltersAndCursorPagination) {
     }
     ASSERT_EQ(names.size(), 7u);
     EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
-    auto count = [&](const std::string& query) { return acme.http.get("/api/v1/vendors?" + query).json()["items"].size(); };
+    auto count = [&](const std::string& query) {
+        return acme.http.get("/api/v1/vendors?" + query).json()["items"].size();
+    };
     EXPECT_EQ(count("q=vendor%203"), 1u);
     EXPECT_EQ(count("q=c4"), 1u);
     EXPECT_EQ(count("q=AP5%40V.EXAMPLE"), 1u);
@@ -199,7 +211,8 @@ TEST(VendorsApi, ListsAndMembers) {
     std::string lid = created.json()["id"];
     EXPECT_EQ(acme.http.post("/api/v1/lists", {{"name", "Carriers"}}).status, 409);
     EXPECT_EQ(acme.http.post("/api/v1/lists", {{"name", "a;b"}}).status, 422);
-    auto added = acme.http.post("/api/v1/lists/" + lid + "/members", {{"vendor_ids", {v1, v2, v1}}, {"contact_role", "ap"}});
+    auto added =
+        acme.http.post("/api/v1/lists/" + lid + "/members", {{"vendor_ids", {v1, v2, v1}}, {"contact_role", "ap"}});
     ASSERT_EQ(added.status, 200) << added.body;
     EXPECT_EQ(added.json()["member_count"], 2);
     EXPECT_EQ(acme.http.get("/api/v1/vendors?list=" + lid).json()["items"].size(), 2u);
@@ -217,7 +230,8 @@ TEST(VendorsApi, SuppressionsAreNormalizedSearchableAndAudited) {
     TestServer server;
     PlatformSession platform(server);
     auto acme = platform.create_tenant("acme");
-    auto added = acme.http.post("/api/v1/suppressions", {{"address", " Gone@Bücher.EXAMPLE "}, {"reason", "bounce"}, {"source", "dsn"}});
+    auto added = acme.http.post("/api/v1/suppressions",
+                                {{"address", " Gone@Bücher.EXAMPLE "}, {"reason", "bounce"}, {"source", "dsn"}});
     ASSERT_EQ(added.status, 201) << added.body;
     auto s = added.json();
     EXPECT_EQ(s["address"], "gone@xn--bcher-kva.example");  // stored lower-cased: suppressions ignore letter case

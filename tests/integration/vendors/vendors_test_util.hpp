@@ -28,10 +28,12 @@ inline std::string vendors_csv(int n, int bad, const std::string& list = "import
     char code[16];
     for (int i = 0; i < n; ++i) {
         std::snprintf(code, sizeof code, "V%06d", i);
-        std::string name = i % 97 == 0 ? "\"Vendor " + std::to_string(i) + ", \"\"Ltd\"\"\"" : "Vendor " + std::to_string(i);
+        std::string name =
+            i % 97 == 0 ? "\"Vendor " + std::to_string(i) + ", \"\"Ltd\"\"\"" : "Vendor " + std::to_string(i);
         std::string email = i >= bad ? "ap" + std::to_string(i) + "@vendor" + std::to_string(i) + ".example"
                                      : "broken" + std::to_string(i) + "@@nowhere";
-        out += std::string(code) + "," + name + "," + email + ",Contact " + std::to_string(i) + ",ap,parts," + list + "\r\n";
+        out += std::string(code) + "," + name + "," + email + ",Contact " + std::to_string(i) + ",ap,parts," + list +
+               "\r\n";
     }
     return out;
 }
@@ -41,8 +43,10 @@ inline int csv_data_rows(const std::string& csv) {
     int records = 0;
     bool quoted = false;
     for (char c : csv) {
-        if (c == '"') quoted = !quoted;
-        else if (c == '\n' && !quoted) ++records;
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == '\n' && !quoted)
+            ++records;
     }
     return records - 1;
 }

@@ -35,8 +35,16 @@ std::string forge(const nlohmann::json& header, const nlohmann::json& payload, c
 }
 
 nlohmann::json good_payload() {
-    return {{"iss", "dispatchhub"}, {"aud", "dispatchhub-api"}, {"sub", "u1"}, {"tid", "t1"}, {"role", "tenant_admin"},
-            {"typ", "access"}, {"iat", kNow}, {"nbf", kNow}, {"exp", kNow + 900}, {"jti", "j"}};
+    return {{"iss", "dispatchhub"},
+            {"aud", "dispatchhub-api"},
+            {"sub", "u1"},
+            {"tid", "t1"},
+            {"role", "tenant_admin"},
+            {"typ", "access"},
+            {"iat", kNow},
+            {"nbf", kNow},
+            {"exp", kNow + 900},
+            {"jti", "j"}};
 }
 
 const nlohmann::json kHeader = {{"alg", "HS256"}, {"typ", "JWT"}};
@@ -76,7 +84,8 @@ TEST(Jwt, RefusesEveryForgery) {
     auto tampered = p;
     tampered["role"] = "super_admin";
     auto dot = token.rfind('.');
-    EXPECT_FALSE(codec.verify(b64(kHeader.dump()) + "." + b64(tampered.dump()) + token.substr(dot), kNow)) << "tampered";
+    EXPECT_FALSE(codec.verify(b64(kHeader.dump()) + "." + b64(tampered.dump()) + token.substr(dot), kNow))
+        << "tampered";
     EXPECT_FALSE(codec.verify(token.substr(0, dot + 1), kNow)) << "signature stripped";
     EXPECT_FALSE(codec.verify(token + "x", kNow));
     EXPECT_FALSE(codec.verify("a.b", kNow));

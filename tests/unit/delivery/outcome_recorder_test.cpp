@@ -26,7 +26,9 @@ OutcomeRecorder::Options fast() {
     return o;
 }
 
-queue_store::Sent sent(const std::string& id) { return {id, 250, "250 ok"}; }
+queue_store::Sent sent(const std::string& id) {
+    return {id, 250, "250 ok"};
+}
 
 /// What the record function saw, by call.
 struct Calls {
@@ -90,10 +92,13 @@ TEST(OutcomeRecorder, GroupsAreRecordedInOrderAndAtMostGroupMaxAtOnce) {
     Calls calls;
     auto options = fast();
     options.group_max = 2;
-    OutcomeRecorder recorder("w1", [&](const OutcomeGroup& g) {
-        std::lock_guard lock(calls.mutex);
-        calls.keep(g);
-    }, options);
+    OutcomeRecorder recorder(
+        "w1",
+        [&](const OutcomeGroup& g) {
+            std::lock_guard lock(calls.mutex);
+            calls.keep(g);
+        },
+        options);
     std::uint64_t last = 0;
     for (auto id : {"1", "2", "3", "4", "5"}) last = recorder.add(sent(id));
     recorder.flush_soon();
@@ -104,12 +109,16 @@ TEST(OutcomeRecorder, GroupsAreRecordedInOrderAndAtMostGroupMaxAtOnce) {
 
 TEST(OutcomeRecorder, ARowThatCanNeverBeRecordedCostsOnlyItself) {
     Calls calls;
-    OutcomeRecorder recorder("w1", [&](const OutcomeGroup& g) {
-        std::lock_guard lock(calls.mutex);
-        for (auto& s : g.sent)
-            if (s.id == "poison") throw Error(ErrorKind::internal, "internal", "Internal error.", "22021: invalid byte");
-        calls.keep(g);
-    }, fast());
+    OutcomeRecorder recorder(
+        "w1",
+        [&](const OutcomeGroup& g) {
+            std::lock_guard lock(calls.mutex);
+            for (auto& s : g.sent)
+                if (s.id == "poison")
+                    throw Error(ErrorKind::internal, "internal", "Internal error.", "22021: invalid byte");
+            calls.keep(g);
+        },
+        fast());
     recorder.add(sent("a"));
     recorder.add(sent("poison"));
     auto last = recorder.add(sent("b"));
@@ -121,10 +130,13 @@ TEST(OutcomeRecorder, ARowThatCanNeverBeRecordedCostsOnlyItself) {
 
 TEST(OutcomeRecorder, ShutdownGivesUpOnlyAfterItsGracePeriod) {
     std::atomic<int> tries{0};
-    OutcomeRecorder recorder("w1", [&](const OutcomeGroup&) {
-        ++tries;
-        throw unavailable();
-    }, fast());
+    OutcomeRecorder recorder(
+        "w1",
+        [&](const OutcomeGroup&) {
+            ++tries;
+            throw unavailable();
+        },
+        fast());
     auto last = recorder.add(sent("a"));
     recorder.flush_soon();
     recorder.shutdown_within(std::chrono::milliseconds(0));

@@ -58,10 +58,12 @@ TEST_F(PipelineTest, AccessLevelsAreEnforced) {
 }
 
 TEST_F(PipelineTest, ErrorsCarryExtensionsAndItems) {
-    router.add({"GET", "/quota", Access::public_, [](Request&) -> Response {
-                    throw Error(ErrorKind::quota_exceeded, "quota_exceeded", "Over quota.").with("remaining", std::int64_t{3});
-                }});
-    router.add({"GET", "/field", Access::public_, [](Request&) -> Response { throw Error::invalid_field("email", "bad"); }});
+    router.add(
+        {"GET", "/quota", Access::public_, [](Request&) -> Response {
+             throw Error(ErrorKind::quota_exceeded, "quota_exceeded", "Over quota.").with("remaining", std::int64_t{3});
+         }});
+    router.add(
+        {"GET", "/field", Access::public_, [](Request&) -> Response { throw Error::invalid_field("email", "bad"); }});
     auto q = nlohmann::json::parse(call("GET", "/quota").body);
     EXPECT_EQ(q["code"], "quota_exceeded");
     EXPECT_EQ(q["remaining"], 3);
@@ -71,7 +73,8 @@ TEST_F(PipelineTest, ErrorsCarryExtensionsAndItems) {
 }
 
 TEST_F(PipelineTest, UnexpectedExceptionsBecome500WithoutDetail) {
-    router.add({"GET", "/boom", Access::public_, [](Request&) -> Response { throw std::runtime_error("secret detail"); }});
+    router.add(
+        {"GET", "/boom", Access::public_, [](Request&) -> Response { throw std::runtime_error("secret detail"); }});
     auto res = call("GET", "/boom");
     EXPECT_EQ(res.status, 500);
     EXPECT_EQ(res.body.find("secret detail"), std::string::npos);
