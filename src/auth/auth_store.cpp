@@ -1,6 +1,7 @@
 #include "auth/auth_store.hpp"
 
 #include "db/tx.hpp"
+#include "tenancy/user_row.hpp"
 
 namespace dh::auth::auth_store {
 namespace {
@@ -73,25 +74,11 @@ ApiKeyRow api_key_from_row(const db::Result& r, int i) {
 }
 
 Candidate candidate_from_row(const db::Result& r, int i) {
-    return {user_from_row(r, i), r.opt(i, "tenant_status"), r.opt(i, "tenant_slug"), r.integer(i, "token_version")};
+    return {tenancy::user_from_row(r, i), r.opt(i, "tenant_status"), r.opt(i, "tenant_slug"),
+            r.integer(i, "token_version")};
 }
 
 }  // namespace
-
-tenancy::User user_from_row(const db::Result& r, int i) {
-    tenancy::User u;
-    u.id = r.text(i, "id");
-    u.tenant_id = r.opt(i, "tenant_id");
-    u.email = r.text(i, "email");
-    u.name = r.text(i, "name");
-    u.role = r.text(i, "role");
-    u.status = r.text(i, "status");
-    u.password_hash = r.text(i, "password_hash");
-    u.last_login_at = r.opt(i, "last_login_at");
-    u.created_at = r.text(i, "created_at");
-    u.updated_at = r.text(i, "updated_at");
-    return u;
-}
 
 std::vector<Candidate> login_candidates(db::Tx& tx, const std::string& email, const std::optional<std::string>& slug) {
     auto r = tx.exec(kCandidates, {email, slug});

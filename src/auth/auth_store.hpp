@@ -35,7 +35,6 @@ struct ApiKeyRow {
 /// tied to a tenant); everything else in the tenant's scope.
 namespace auth_store {
 
-tenancy::User user_from_row(const db::Result& r, int row);
 std::vector<Candidate> login_candidates(db::Tx& tx, const std::string& email, const std::optional<std::string>& slug);
 std::optional<Candidate> user_by_id(db::Tx& tx, const std::string& user_id);
 void record_failure(db::Tx& tx, const std::string& key);

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -41,9 +42,18 @@ std::string uuid() {
     return out;
 }
 
-double unit() {
+std::mt19937& generator() {
     thread_local std::mt19937 rng(std::random_device{}());
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    return rng;
+}
+
+double unit() {
+    return std::uniform_real_distribution<double>(0.0, 1.0)(generator());
+}
+
+std::size_t below(std::size_t n) {
+    if (n <= 1) return 0;
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(generator());
 }
 
 }  // namespace dh::random

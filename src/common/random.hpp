@@ -1,4 +1,6 @@
 #pragma once
+#include <cstddef>
+#include <random>
 #include <string>
 
 namespace dh::random {
@@ -11,5 +13,9 @@ std::string token(std::size_t n);
 std::string uuid();
 /// Uniform in [0, 1) from a per-thread generator: jitter for retry delays, never for secrets.
 double unit();
+/// Uniform in [0, n) (0 when n is 0) from the same generator: fairness, never secrets.
+std::size_t below(std::size_t n);
+/// The per-thread generator behind unit() and below(), for std::shuffle.
+std::mt19937& generator();
 
 }  // namespace dh::random

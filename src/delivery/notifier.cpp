@@ -4,10 +4,8 @@
 #include <map>
 
 #include "common/error.hpp"
-#include "common/random.hpp"
 #include "db/tx.hpp"
 #include "delivery/lease_renewal.hpp"
-#include "delivery/worker.hpp"
 #include "domains/signing_keys.hpp"
 #include "mail/message_id.hpp"
 #include "mail/mime_builder.hpp"
@@ -25,7 +23,11 @@ Outcome failed(const std::string& id, std::string reason) {
 }  // namespace
 
 Notifier::Notifier(db::Pool& pool, mail::Transport& transport, Options options, domains::SigningKeys* signing)
-    : pool_(pool), transport_(transport), options_(std::move(options)), signing_(signing) {}
+    : pool_(pool),
+      transport_(transport),
+      options_(std::move(options)),
+      policy_(retry_policy(options_.retry_base_seconds, options_.retry_max_age_seconds, options_.relay_probe_seconds)),
+      signing_(signing) {}
 
 int Notifier::run_once(const std::string& owner) {
     resolve();
@@ -91,16 +93,16 @@ mail::OutgoingMessage Notifier::render(const Claimed& n) const {
 }
 
 Outcome Notifier::outcome_of(const Claimed& n, const mail::DeliveryResult& r) const {
-    if (r.outcome == mail::Outcome::sent) return {n.id, Outcome::Kind::sent};
-    if (r.outcome == mail::Outcome::failed) return failed(n.id, r.reason);
-    if (r.relay_problem) {
-        auto delay = std::max<long long>(options_.relay_probe_seconds, r.retry_after_seconds.value_or(0));
-        return {n.id, Outcome::Kind::retry, r.reason, delay, false};
+    auto next = policy_.after(r, n.attempts, n.age_seconds);
+    switch (next.kind) {
+        case NextStep::Kind::sent:
+            return {n.id, Outcome::Kind::sent};
+        case NextStep::Kind::failed:
+            return failed(n.id, next.reason);
+        case NextStep::Kind::retry:
+            break;
     }
-    auto delay = retry_delay_seconds(n.attempts, options_.retry_base_seconds, r.retry_after_seconds, random::unit());
-    if (n.age_seconds + delay > options_.retry_max_age_seconds)
-        return failed(n.id, "gave up after retrying: " + r.reason);
-    return {n.id, Outcome::Kind::retry, r.reason, delay};
+    return {n.id, Outcome::Kind::retry, next.reason, next.delay_seconds, !next.relay_problem};
 }
 
 }  // namespace dh::delivery

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "delivery/notification_store.hpp"
+#include "delivery/outcome_policy.hpp"
 #include "mail/transport.hpp"
 
 namespace dh::db {
@@ -46,6 +47,7 @@ private:
     db::Pool& pool_;
     mail::Transport& transport_;
     Options options_;
+    OutcomePolicy policy_;
     domains::SigningKeys* signing_;
 };
 

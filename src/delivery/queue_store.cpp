@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "common/strings.hpp"
 #include "db/arrays.hpp"
 #include "db/tx.hpp"
@@ -20,9 +22,10 @@ constexpr const char* kReleaseScheduled =
 
 constexpr const char* kLanes = R"SQL(
 SELECT d.tenant_id, to_char(d.period_start, 'YYYY-MM-DD') AS period_start,
-       coalesce((t.limit_overrides->>'send_rate_per_second')::numeric, p.send_rate_per_second) AS rate,
+       el.send_rate_per_second AS rate,
        string_agg(d.id::text, ',' ORDER BY d.created_at) AS dispatch_ids
-FROM dispatches d JOIN tenants t ON t.id = d.tenant_id AND t.status = 'active' JOIN plans p ON p.id = t.plan_id
+FROM dispatches d JOIN tenants t ON t.id = d.tenant_id AND t.status = 'active'
+     CROSS JOIN LATERAL effective_limits(d.tenant_id) el
 WHERE d.status IN ('queued', 'sending')
   -- A dispatch from a sending domain that fails its DNS check holds until the domain verifies again.
   AND NOT EXISTS (SELECT 1 FROM sending_domains s WHERE s.tenant_id = d.tenant_id
@@ -30,9 +33,8 @@ WHERE d.status IN ('queued', 'sending')
 GROUP BY 1, 2, 3)SQL";
 
 constexpr const char* kLaneUsage = R"SQL(
-SELECT u.sent, u.reserved, coalesce((t.limit_overrides->>'emails_per_period')::bigint, p.emails_per_period) AS lim,
-       t.status AS tenant_status
-FROM usage_periods u JOIN tenants t ON t.id = u.tenant_id JOIN plans p ON p.id = t.plan_id
+SELECT u.sent, u.reserved, el.emails_per_period AS lim, t.status AS tenant_status
+FROM usage_periods u JOIN tenants t ON t.id = u.tenant_id CROSS JOIN LATERAL effective_limits(u.tenant_id) el
 WHERE u.tenant_id = $1::uuid AND u.period_start = $2::date)SQL";
 
 constexpr const char* kLockLane = R"SQL(
@@ -64,8 +66,19 @@ WITH picked AS (
 )
 SELECT c.id, c.tenant_id, c.dispatch_id, c.email, c.contact_name, c.vendor_id, v.name AS vendor_name, v.code AS vendor_code,
        coalesce(v.custom_fields, '{}'::jsonb)::text AS custom, c.attempts,
-       extract(epoch FROM now() - c.first_attempt_at)::bigint AS age
+       extract(epoch FROM now() - c.first_attempt_at)::bigint AS age,
+       (SELECT json_agg(json_build_array(a.filename, a.content_type, a.storage_key) ORDER BY a.filename, a.id)
+        FROM dispatch_recipient_attachments ra JOIN attachments a ON a.id = ra.attachment_id AND a.tenant_id = ra.tenant_id
+        WHERE ra.dispatch_id = c.dispatch_id AND ra.vendor_id = c.vendor_id)::text AS files
 FROM claimed c LEFT JOIN LATERAL (SELECT name, code, custom_fields FROM vendors WHERE id = c.vendor_id LIMIT 1) v ON true)SQL";
+
+// What rendering needs of a dispatch, read once per dispatch (the renderer caches it).
+constexpr const char* kDispatchForRender = R"SQL(
+SELECT d.subject, d.body_markdown, d.body_html, d.from_email, d.from_name, d.reply_to, d.reference, d.in_reply_to,
+       t.name AS tenant_name,
+       coalesce((SELECT json_agg(json_build_array(a.filename, a.content_type, a.storage_key) ORDER BY a.created_at)
+                 FROM attachments a WHERE a.id = ANY(d.attachment_ids) AND a.tenant_id = d.tenant_id), '[]')::text AS attachments
+FROM dispatches d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = $1::uuid)SQL";
 
 namespace events = webhooks::event_outbox;
 
@@ -132,6 +145,19 @@ WITH done AS (
 ))SQL" + events::emit("failed", "done", events::kDeliveryFailed, events::delivery_data()) +
                                   " SELECT DISTINCT dispatch_id FROM done";
 
+// A dispatch is completed by the outcome that leaves it nothing pending; the same statement writes
+// its dispatch.completed webhook event (event_outbox).
+const std::string kCompleteIfDone =
+    std::string(R"SQL(
+WITH c AS (
+  UPDATE dispatches d SET status = 'completed', completed_at = now(), updated_at = now()
+  WHERE d.id = ANY($1::uuid[]) AND d.status IN ('queued', 'sending')
+    AND NOT EXISTS (SELECT 1 FROM deliveries l WHERE l.dispatch_id = d.id AND l.status IN ('queued', 'deferred', 'sending'))
+  RETURNING )SQL") +
+    events::kDispatchCompletedColumns + ")" +
+    events::emit("completed", "c", events::kDispatchCompleted, events::dispatch_completed_data()) +
+    " SELECT count(*) AS n FROM c";
+
 constexpr const char* kHeartbeat = R"SQL(
 INSERT INTO worker_heartbeats (worker_id, hostname, pid, relay_problem) VALUES ($1, $2, $3, $4)
 ON CONFLICT (worker_id) DO UPDATE SET seen_at = now(), relay_problem = excluded.relay_problem)SQL";
@@ -141,6 +167,13 @@ constexpr const char* kForgetHeartbeat = "DELETE FROM worker_heartbeats WHERE wo
 std::string host_name() {
     char buf[256] = {};
     return gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string("unknown");
+}
+
+/// Files from a JSON array of [filename, content_type, storage_key] built by the statements above.
+std::vector<StoredFile> files_of(const std::string& json_text) {
+    std::vector<StoredFile> out;
+    for (auto& f : nlohmann::json::parse(json_text)) out.push_back({f.at(0), f.at(1), f.at(2)});
+    return out;
 }
 
 void collect(const db::Result& r, std::vector<std::string>& out) {
@@ -213,9 +246,31 @@ std::vector<Claimed> claim(db::Tx& tx, const std::string& dispatch_id, int n, co
         c.vendor_custom_json = r.text(i, "custom");
         c.attempts = static_cast<int>(r.integer(i, "attempts"));
         c.age_seconds = r.integer(i, "age");
+        if (auto files = r.opt(i, "files")) c.files = files_of(*files);
         out.push_back(std::move(c));
     }
     return out;
+}
+
+std::optional<DispatchForRender> dispatch_for_render(db::Tx& tx, const std::string& dispatch_id) {
+    auto r = tx.exec(kDispatchForRender, {dispatch_id});
+    if (r.empty()) return std::nullopt;
+    DispatchForRender d;
+    d.subject = r.text(0, "subject");
+    d.body_markdown = r.opt(0, "body_markdown");
+    d.body_html = r.opt(0, "body_html");
+    d.from_email = r.text(0, "from_email");
+    d.from_name = r.text(0, "from_name");
+    d.reply_to = r.opt(0, "reply_to");
+    d.reference = r.opt(0, "reference");
+    d.in_reply_to = r.opt(0, "in_reply_to");
+    d.tenant_name = r.text(0, "tenant_name");
+    d.attachments = files_of(r.text(0, "attachments"));
+    return d;
+}
+
+void complete_if_done(db::Tx& tx, const std::vector<std::string>& dispatch_ids) {
+    if (!dispatch_ids.empty()) tx.exec(kCompleteIfDone, {db::text_array(dispatch_ids)});
 }
 
 void heartbeat(db::Tx& tx, const std::string& worker_id, const std::optional<std::string>& relay_problem) {

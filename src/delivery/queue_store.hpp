@@ -21,12 +21,28 @@ struct Lane {
 };
 
 /// A delivery claimed by this worker, with what rendering needs.
+/// A stored attachment file; storage_key is relative to DATA_DIR/attachments.
+struct StoredFile {
+    std::string filename, content_type, storage_key;
+};
+
 struct Claimed {
     std::string id, tenant_id, dispatch_id, email, contact_name;
     std::optional<std::string> vendor_id, vendor_name, vendor_code;
     std::string vendor_custom_json = "{}";
     int attempts = 0;
-    long long age_seconds = 0;  ///< since the first attempt
+    long long age_seconds = 0;      ///< since the first attempt
+    std::vector<StoredFile> files;  ///< the recipient's own files (per-recipient attachments), by name
+};
+
+/// What rendering needs of a dispatch.
+struct DispatchForRender {
+    std::string subject;
+    std::optional<std::string> body_markdown, body_html;
+    std::string from_email, from_name;
+    std::optional<std::string> reply_to, reference, in_reply_to;
+    std::string tenant_name;
+    std::vector<StoredFile> attachments;  ///< shared by every recipient (a vendor's own: Claimed::files)
 };
 
 /// Leases that expired (their worker died) go back to the queue.
@@ -69,6 +85,13 @@ struct Failed {
     int code;
     std::string reply, reason;
 };
+/// The dispatch as rendering needs it; nullopt when it does not exist.
+std::optional<DispatchForRender> dispatch_for_render(db::Tx& tx, const std::string& dispatch_id);
+
+/// Completes those of `dispatch_ids` that have no delivery left to send (with their dispatch.completed
+/// webhook event).
+void complete_if_done(db::Tx& tx, const std::vector<std::string>& dispatch_ids);
+
 /// Records outcomes of this worker's leased deliveries. `sent` turns reservation into usage in the
 /// same statement that marks the delivery (counted once, I2); `failed` releases the reservation.
 /// Returns the dispatch ids touched (for completion).

@@ -5,6 +5,9 @@
 
 namespace dh::delivery {
 
+RateLimiter::RateLimiter(double global_rate, Clock clock)
+    : global_rate_(global_rate), clock_(clock ? std::move(clock) : [] { return std::chrono::steady_clock::now(); }) {}
+
 double RateLimiter::refill(Bucket& b, double rate, std::chrono::steady_clock::time_point now) {
     double burst = std::max(1.0, rate);  // at most one second's worth at once
     if (!b.primed) {
@@ -19,7 +22,7 @@ double RateLimiter::refill(Bucket& b, double rate, std::chrono::steady_clock::ti
 
 int RateLimiter::take(const std::string& tenant, double tenant_rate, int wanted) {
     std::lock_guard lock(mutex_);
-    auto now = std::chrono::steady_clock::now();
+    auto now = clock_();
     double allowed = wanted;
     if (global_rate_ > 0) allowed = std::min(allowed, std::floor(refill(global_, global_rate_, now)));
     Bucket* t = nullptr;

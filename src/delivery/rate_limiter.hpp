@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -10,7 +11,9 @@ namespace dh::delivery {
 /// A rate of 0 means unlimited. Thread-safe; never blocks (callers claim what they were granted).
 class RateLimiter {
 public:
-    explicit RateLimiter(double global_rate) : global_rate_(global_rate) {}
+    using Clock = std::function<std::chrono::steady_clock::time_point()>;
+    /// `clock` (tests inject one) defaults to the steady clock.
+    explicit RateLimiter(double global_rate, Clock clock = {});
     /// How many of `wanted` sends may start now for `tenant` at `tenant_rate`.
     int take(const std::string& tenant, double tenant_rate, int wanted);
     /// Returns `unused` of what take() granted (fewer deliveries were ready than allowed).
@@ -24,6 +27,7 @@ private:
     };
     static double refill(Bucket& b, double rate, std::chrono::steady_clock::time_point now);
     double global_rate_;
+    Clock clock_;
     Bucket global_;
     std::map<std::string, Bucket> tenants_;
     std::mutex mutex_;

@@ -9,22 +9,12 @@
 #include "common/error.hpp"
 #include "db/tx.hpp"
 #include "dispatch/message_template.hpp"
-#include "dispatch/recipient_attachment_store.hpp"
 #include "domains/signing_keys.hpp"
 #include "mail/message_id.hpp"
 #include "mail/mime_builder.hpp"
 
 namespace dh::delivery {
 namespace {
-
-constexpr const char* kDispatchForRender = R"SQL(
-SELECT d.subject, d.body_markdown, d.body_html, d.from_email, d.from_name, d.reply_to, d.reference, d.in_reply_to,
-       t.name AS tenant_name,
-       coalesce((SELECT json_agg(json_build_object('filename', a.filename, 'content_type', a.content_type,
-                                                   'storage_key', a.storage_key) ORDER BY a.created_at)
-                 FROM attachments a WHERE a.id = ANY(d.attachment_ids) AND a.tenant_id = d.tenant_id), '[]')::text AS attachments,
-       EXISTS (SELECT 1 FROM dispatch_recipient_attachments ra WHERE ra.dispatch_id = d.id) AS per_recipient
-FROM dispatches d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = $1::uuid)SQL";
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -36,10 +26,8 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-std::shared_ptr<const mail::PreparedAttachment> Renderer::load_attachment(const std::string& filename,
-                                                                          const std::string& content_type,
-                                                                          const std::string& storage_key) const {
-    mail::AttachmentFile att{filename, content_type, read_file(data_dir_ + "/attachments/" + storage_key)};
+std::shared_ptr<const mail::PreparedAttachment> Renderer::load_attachment(const queue_store::StoredFile& f) const {
+    mail::AttachmentFile att{f.filename, f.content_type, read_file(data_dir_ + "/attachments/" + f.storage_key)};
     return mail::prepare_attachment(att);
 }
 
@@ -51,7 +39,6 @@ struct Renderer::Prepared {
     std::optional<std::string> reference;
     std::optional<std::string> in_reply_to;  ///< a reply from the inbox: threads with the vendor's message
     std::vector<std::shared_ptr<const mail::PreparedAttachment>> attachments;
-    bool per_recipient = false;  ///< some vendors get files of their own
 };
 
 std::string derive_routing_key(const std::string& jwt_secret) {
@@ -73,23 +60,18 @@ std::shared_ptr<const Renderer::Prepared> Renderer::prepared(const std::string& 
         std::lock_guard lock(mutex_);
         if (auto it = cache_.find(dispatch_id); it != cache_.end()) return it->second;
     }
+    auto d = db::with_tx(pool_, db::Scope::platform(),
+                         [&](db::Tx& tx) { return queue_store::dispatch_for_render(tx, dispatch_id); });
+    if (!d) throw Error::not_found("Dispatch");
     auto p = std::make_shared<Prepared>();
-    db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        auto r = tx.exec(kDispatchForRender, {dispatch_id});
-        if (r.empty()) throw Error::not_found("Dispatch");
-        auto html = r.opt(0, "body_html");
-        p->tmpl =
-            html ? dispatch::prepare_html_message(r.text(0, "subject"), *html)
-                 : dispatch::prepare_markdown_message(r.text(0, "subject"), r.opt(0, "body_markdown").value_or(""));
-        p->from = {r.text(0, "from_name"), r.text(0, "from_email")};
-        p->reply_to = r.opt(0, "reply_to");
-        p->tenant_name = r.text(0, "tenant_name");
-        p->reference = r.opt(0, "reference");
-        p->in_reply_to = r.opt(0, "in_reply_to");
-        for (auto& a : nlohmann::json::parse(r.text(0, "attachments")))
-            p->attachments.push_back(load_attachment(a["filename"], a["content_type"], a["storage_key"]));
-        p->per_recipient = r.boolean(0, "per_recipient");
-    });
+    p->tmpl = d->body_html ? dispatch::prepare_html_message(d->subject, *d->body_html)
+                           : dispatch::prepare_markdown_message(d->subject, d->body_markdown.value_or(""));
+    p->from = {d->from_name, d->from_email};
+    p->reply_to = d->reply_to;
+    p->tenant_name = d->tenant_name;
+    p->reference = d->reference;
+    p->in_reply_to = d->in_reply_to;
+    for (auto& f : d->attachments) p->attachments.push_back(load_attachment(f));
     std::lock_guard lock(mutex_);
     if (cache_.size() > 256) cache_.clear();  // dispatches are few; a simple bound keeps memory flat
     cache_[dispatch_id] = p;
@@ -128,13 +110,9 @@ mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
     m.text = rendered.text;
     m.html = rendered.html;
     m.attachments = p->attachments;
-    if (p->per_recipient && d.vendor_id) {
-        // A vendor's own files: read per message, never cached, so memory stays flat however many vendors.
-        auto files = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-            return dispatch::recipient_attachment_store::files_for(tx, d.dispatch_id, *d.vendor_id);
-        });
-        for (auto& f : files) m.attachments.push_back(load_attachment(f.filename, f.content_type, f.storage_key));
-    }
+    // A vendor's own files came with the claim; read from disk per message, never cached, so memory
+    // stays flat however many vendors.
+    for (auto& f : d.files) m.attachments.push_back(load_attachment(f));
     auto data = mail::build_message(m);
     // Signed last, over the bytes that go on the wire: mail from a verified domain carries its DKIM
     // signature, and its bounces come back through bounce.<domain> when that record is published

@@ -33,9 +33,7 @@ public:
 private:
     struct Prepared;
     std::shared_ptr<const Prepared> prepared(const std::string& dispatch_id);
-    std::shared_ptr<const mail::PreparedAttachment> load_attachment(const std::string& filename,
-                                                                    const std::string& content_type,
-                                                                    const std::string& storage_key) const;
+    std::shared_ptr<const mail::PreparedAttachment> load_attachment(const queue_store::StoredFile& file) const;
 
     db::Pool& pool_;
     std::string data_dir_, mail_domain_, routing_key_;

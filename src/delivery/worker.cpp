@@ -5,9 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
-#include <random>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
@@ -15,7 +13,6 @@
 #include "db/tx.hpp"
 #include "delivery/lease_renewal.hpp"
 #include "delivery/notifier.hpp"
-#include "dispatch/dispatch_store.hpp"
 
 namespace dh::delivery {
 namespace {
@@ -25,20 +22,7 @@ long long now_seconds() {
         .count();
 }
 
-std::mt19937& thread_rng() {
-    thread_local std::mt19937 rng(std::random_device{}());
-    return rng;
-}
-
 }  // namespace
-
-long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int> hinted, double jitter01) {
-    double delay = base_seconds * std::pow(2.0, std::max(0, attempts - 1));
-    delay = std::min(delay, 3600.0);
-    delay *= 0.8 + 0.4 * jitter01;
-    if (hinted) delay = std::max(delay, static_cast<double>(*hinted));
-    return std::max(1LL, static_cast<long long>(delay));
-}
 
 Worker::Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, Options options, Notifier* notifier)
     : pool_(pool),
@@ -47,6 +31,7 @@ Worker::Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, O
       options_(std::move(options)),
       notifier_(notifier),
       id_("worker-" + random::hex(6)),
+      policy_(retry_policy(options_.retry_base_seconds, options_.retry_max_age_seconds, options_.relay_probe_seconds)),
       limiter_(options_.global_rate),
       recorder_(
           id_, [this](const OutcomeGroup& group) { record_group(group); }, OutcomeRecorder::Options{}) {}
@@ -165,7 +150,7 @@ int Worker::claim_budget() {
 std::vector<queue_store::Claimed> Worker::claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n) {
     std::vector<queue_store::Claimed> out;
     auto& ids = lane.dispatch_ids;
-    std::size_t start = ids.empty() ? 0 : std::uniform_int_distribution<std::size_t>(0, ids.size() - 1)(thread_rng());
+    std::size_t start = ids.empty() ? 0 : random::below(ids.size());
     for (std::size_t i = 0; i < ids.size() && static_cast<int>(out.size()) < n; ++i) {
         auto batch = queue_store::claim(tx, ids[(start + i) % ids.size()], n - static_cast<int>(out.size()), id_,
                                         options_.lease_seconds);
@@ -232,7 +217,7 @@ int Worker::run_once() {
     int budget = claim_budget();
     if (budget == 0) return 0;
     auto lanes = db::with_tx(pool_, db::Scope::platform(), [](db::Tx& tx) { return queue_store::lanes(tx); });
-    std::shuffle(lanes.begin(), lanes.end(), thread_rng());  // fairness between tenants
+    std::shuffle(lanes.begin(), lanes.end(), random::generator());  // fairness between tenants
     for (auto& lane : lanes) {
         auto busy = reserve_lane(lane);
         if (!busy) continue;
@@ -247,17 +232,16 @@ int Worker::run_once() {
 
 /// What the transport's result means for the delivery: sent, failed, or tried again later.
 DeliveryOutcome Worker::outcome_of(const queue_store::Claimed& c, const mail::DeliveryResult& r) const {
-    if (r.outcome == mail::Outcome::sent) return queue_store::Sent{r.id, r.smtp_code, r.reply};
-    if (r.outcome == mail::Outcome::failed) return queue_store::Failed{r.id, r.smtp_code, r.reply, r.reason};
-    if (r.relay_problem) {
-        // Not this message's fault: no attempt counted, no giving up; the dispatch shows why it waits.
-        auto delay = std::max<long long>(options_.relay_probe_seconds, r.retry_after_seconds.value_or(0));
-        return queue_store::Retry{r.id, r.smtp_code, r.reply, r.reason, delay, true};
+    auto next = policy_.after(r, c.attempts, c.age_seconds);
+    switch (next.kind) {
+        case NextStep::Kind::sent:
+            return queue_store::Sent{r.id, r.smtp_code, r.reply};
+        case NextStep::Kind::failed:
+            return queue_store::Failed{r.id, r.smtp_code, r.reply, next.reason};
+        case NextStep::Kind::retry:
+            break;
     }
-    auto delay = retry_delay_seconds(c.attempts, options_.retry_base_seconds, r.retry_after_seconds, random::unit());
-    if (c.age_seconds + delay > options_.retry_max_age_seconds)
-        return queue_store::Failed{r.id, r.smtp_code, r.reply, "gave up after retrying: " + r.reason};
-    return queue_store::Retry{r.id, r.smtp_code, r.reply, r.reason, delay};
+    return queue_store::Retry{r.id, r.smtp_code, r.reply, next.reason, next.delay_seconds, next.relay_problem};
 }
 
 /// One group of outcomes in one transaction, and the dispatches they finish.
@@ -266,7 +250,7 @@ void Worker::record_group(const OutcomeGroup& group) {
         auto dispatches = queue_store::record(tx, id_, group.sent, group.retries, group.failed);
         std::sort(dispatches.begin(), dispatches.end());
         dispatches.erase(std::unique(dispatches.begin(), dispatches.end()), dispatches.end());
-        dispatch::dispatch_store::complete_if_done(tx, dispatches);
+        queue_store::complete_if_done(tx, dispatches);
     });
 }
 

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "delivery/outcome_policy.hpp"
 #include "delivery/outcome_recorder.hpp"
 #include "delivery/rate_limiter.hpp"
 #include "delivery/renderer.hpp"
@@ -22,10 +23,6 @@ class Tx;
 namespace dh::delivery {
 
 class Notifier;
-
-/// How long to wait before the next attempt of a deferred delivery: exponential from `base`
-/// with ±20 % jitter, capped at one hour, never shorter than a delay the relay hinted.
-long long retry_delay_seconds(int attempts, int base_seconds, std::optional<int> hinted, double jitter01);
 
 /// The delivery worker: claims batches of ready deliveries (FOR UPDATE SKIP LOCKED, leased),
 /// fairly across tenants and within their send rates, renders them, hands them to the transport
@@ -79,6 +76,7 @@ private:
     Options options_;
     Notifier* notifier_;
     std::string id_;
+    OutcomePolicy policy_;
     RateLimiter limiter_;
     std::atomic<bool> stopping_{false};
     std::vector<std::thread> threads_;

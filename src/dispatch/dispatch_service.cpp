@@ -181,7 +181,7 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
             throw Error::invalid_field("send_at", "lies in the past; choose a later time or send now");
         auto limits = dispatch_store::limits(tx, tenant_id);
         auto shared_bytes = check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
-        auto [period_start, period_end] = current_period(tx);
+        auto [period_start, period_end] = current_period(tx, tenant_id);
         auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
         NewDispatch d{tenant_id,    req.send_at ? "scheduled" : "queued",   req.subject, from.email, from.name,
                       period_start, recipients_json(req.recipients).dump(), caller.label};
@@ -269,7 +269,7 @@ Dispatch DispatchService::single(const auth::Principal& caller, const DispatchRe
         auto sample = sample_recipient(tx, tenant_id, req.recipients, std::nullopt);
         auto limits = dispatch_store::limits(tx, tenant_id);
         auto shared_bytes = check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
-        auto [period_start, period_end] = current_period(tx);
+        auto [period_start, period_end] = current_period(tx, tenant_id);
         auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
         NewDispatch d{tenant_id,
                       "queued",
@@ -350,7 +350,7 @@ Dispatch DispatchService::control(const auth::Principal& caller, const std::stri
             if (d->status == "cancelled") throw refuse();
             auto limits = dispatch_store::limits(tx, tenant_id);
             auto n = requeue_failed(tx, id);
-            auto [start, end] = current_period(tx);
+            auto [start, end] = current_period(tx, tenant_id);
             if (n > 0 && !reserve(tx, tenant_id, d->period_start, end, n, limits.emails_per_period))
                 throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), n);
             if (n > 0) set_status(tx, id, "completed,sending,queued", "queued");

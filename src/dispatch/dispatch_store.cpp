@@ -13,15 +13,12 @@ namespace dh::dispatch::dispatch_store {
 namespace {
 
 constexpr const char* kPeriod = R"SQL(
-SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date AS start,
-       (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month')::date AS "end")SQL";
+SELECT period_start AS start, period_end AS "end" FROM current_period($1::uuid, now()))SQL";
 
 constexpr const char* kLimits = R"SQL(
-SELECT coalesce((t.limit_overrides->>'emails_per_period')::bigint, p.emails_per_period) AS emails,
-       coalesce((t.limit_overrides->>'recipients_per_dispatch')::bigint, p.recipients_per_dispatch) AS recipients,
-       coalesce((t.limit_overrides->>'attachment_bytes')::bigint, p.attachment_bytes) AS attachment_bytes,
-       coalesce((t.limit_overrides->>'send_rate_per_second')::numeric, p.send_rate_per_second) AS rate
-FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid)SQL";
+SELECT emails_per_period AS emails, recipients_per_dispatch AS recipients, attachment_bytes,
+       send_rate_per_second AS rate
+FROM effective_limits($1::uuid))SQL";
 
 constexpr const char* kEnsureUsage = R"SQL(
 INSERT INTO usage_periods (tenant_id, period_start, period_end) VALUES ($1::uuid, $2::date, $3::date)
@@ -36,8 +33,7 @@ UPDATE usage_periods SET reserved = reserved - $3 WHERE tenant_id = $1::uuid AND
 constexpr const char* kUsage = R"SQL(
 SELECT to_char(p.s, 'YYYY-MM-DD') AS period_start, to_char(p.e, 'YYYY-MM-DD') AS period_end,
        coalesce(u.sent, 0) AS sent, coalesce(u.reserved, 0) AS reserved
-FROM (SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date AS s,
-             (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month')::date AS e) p
+FROM (SELECT period_start AS s, period_end AS e FROM current_period($1::uuid, now())) p
 LEFT JOIN usage_periods u ON u.tenant_id = $1::uuid AND u.period_start = p.s)SQL";
 
 constexpr const char* kIdentityColumns = "id, email, name, is_default";
@@ -199,15 +195,6 @@ ORDER BY v.name, r.email LIMIT 1)SQL";
 constexpr const char* kInsertSingle = R"SQL(
 INSERT INTO deliveries (tenant_id, dispatch_id, vendor_id, email, contact_name, status)
 VALUES ($1::uuid, $2::uuid, $4::uuid, $3, $5, 'queued'))SQL";
-// The data of a dispatch.completed event over a row `s` with kCompletedColumns.
-constexpr const char* kCompletedColumns =
-    "d.id, d.tenant_id, d.subject, d.reference, d.is_test, d.recipients_total, d.completed_at";
-const std::string kCompletedData = R"SQL(
-  jsonb_build_object('dispatch_id', s.id, 'subject', s.subject, 'reference', s.reference, 'is_test', s.is_test,
-    'recipients_total', s.recipients_total, 'completed_at', )SQL" DH_SQL_TIMESTAMP("s.completed_at") R"SQL(,
-    'counts', (SELECT coalesce(jsonb_object_agg(status, n), '{}') FROM
-               (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = s.id GROUP BY status) x)))SQL";
-
 // A dispatch whose every recipient is suppressed is completed at creation: that is reported too.
 const std::string kSetTotals =
     std::string(R"SQL(
@@ -215,9 +202,10 @@ WITH t AS (
   UPDATE dispatches d SET recipients_total = $2, status = $3, updated_at = now(),
                           completed_at = CASE WHEN $3 = 'completed' THEN now() END
   WHERE d.id = $1::uuid RETURNING d.status, )SQL") +
-    kCompletedColumns + R"SQL(
+    webhooks::event_outbox::kDispatchCompletedColumns + R"SQL(
 ), c AS (SELECT * FROM t WHERE status = 'completed'))SQL" +
-    webhooks::event_outbox::emit("completed", "c", webhooks::event_outbox::kDispatchCompleted, kCompletedData) +
+    webhooks::event_outbox::emit("completed", "c", webhooks::event_outbox::kDispatchCompleted,
+                                 webhooks::event_outbox::dispatch_completed_data()) +
     " SELECT count(*) AS n FROM t";
 
 constexpr const char* kMissingBase = R"SQL(
@@ -281,18 +269,6 @@ WITH c AS (UPDATE deliveries SET status = 'queued', next_attempt_at = now(), fir
                                  reason = NULL, updated_at = now()
            WHERE dispatch_id = $1::uuid AND status = 'failed' RETURNING 1)
 SELECT count(*) AS n FROM c)SQL";
-// Completion writes the dispatch.completed webhook event in the same statement (event_outbox).
-const std::string kCompleteIfDone =
-    std::string(R"SQL(
-WITH c AS (
-  UPDATE dispatches d SET status = 'completed', completed_at = now(), updated_at = now()
-  WHERE d.id = ANY($1::uuid[]) AND d.status IN ('queued', 'sending')
-    AND NOT EXISTS (SELECT 1 FROM deliveries l WHERE l.dispatch_id = d.id AND l.status IN ('queued', 'deferred', 'sending'))
-  RETURNING )SQL") +
-    kCompletedColumns + ")" +
-    webhooks::event_outbox::emit("completed", "c", webhooks::event_outbox::kDispatchCompleted, kCompletedData) +
-    " SELECT count(*) AS n FROM c";
-
 // The INSERT waits for a concurrent transaction holding the same key; the SELECT that follows runs
 // with a fresh snapshot and so sees the winner's row. Of 50 identical concurrent requests exactly
 // one creates the dispatch and the others read its id.
@@ -342,8 +318,8 @@ Dispatch dispatch_from(const db::Result& r, int i) {
 
 }  // namespace
 
-std::pair<std::string, std::string> current_period(db::Tx& tx) {
-    auto r = tx.exec(kPeriod);
+std::pair<std::string, std::string> current_period(db::Tx& tx, const std::string& tenant_id) {
+    auto r = tx.exec(kPeriod, {tenant_id});
     return {r.text(0, "start"), r.text(0, "end")};
 }
 
@@ -584,10 +560,6 @@ long long cancel_pending(db::Tx& tx, const std::string& dispatch_id) {
 
 long long requeue_failed(db::Tx& tx, const std::string& dispatch_id) {
     return tx.exec(kRequeueFailed, {dispatch_id}).integer(0, "n");
-}
-
-void complete_if_done(db::Tx& tx, const std::vector<std::string>& dispatch_ids) {
-    if (!dispatch_ids.empty()) tx.exec(kCompleteIfDone, {db::text_array(dispatch_ids)});
 }
 
 KeyClaim claim_idempotency_key(db::Tx& tx, const std::string& tenant_id, const std::string& key,

@@ -12,7 +12,7 @@ class Tx;
 namespace dh::dispatch::dispatch_store {
 
 /// The current billing period (calendar month, UTC) as [start, end).
-std::pair<std::string, std::string> current_period(db::Tx& tx);
+std::pair<std::string, std::string> current_period(db::Tx& tx, const std::string& tenant_id);
 EffectiveLimits limits(db::Tx& tx, const std::string& tenant_id);
 /// Reserves `n` emails atomically: succeeds only when sent + reserved + n <= limit (invariant I1).
 bool reserve(db::Tx& tx, const std::string& tenant_id, const std::string& period_start, const std::string& period_end,
@@ -111,7 +111,6 @@ std::vector<Delivery> deliveries(db::Tx& tx, const std::string& dispatch_id, int
 bool set_status(db::Tx& tx, const std::string& id, const std::string& from_states_csv, const std::string& to);
 long long cancel_pending(db::Tx& tx, const std::string& dispatch_id);
 long long requeue_failed(db::Tx& tx, const std::string& dispatch_id);
-void complete_if_done(db::Tx& tx, const std::vector<std::string>& dispatch_ids);
 
 /// Idempotency: the dispatch recorded for (key) in the last 24 h with its request hash, after
 /// claiming the key for this transaction when it is new (concurrent callers wait on the row).

@@ -4,6 +4,7 @@
 #include "http/json_fields.hpp"
 #include "http/route_support.hpp"
 #include "http/router.hpp"
+#include "tenancy/plan_limits.hpp"
 #include "tenancy/plan_service.hpp"
 #include "tenancy/tenancy_json.hpp"
 
@@ -12,7 +13,7 @@ namespace {
 
 using http::origin;
 
-constexpr std::int64_t kMax = kMaxLimit;
+constexpr std::int64_t kMax = plan_limits::kMax;
 
 /// The members of a plan body; `complete` requires every limit (creation).
 PlanChanges plan_changes(const nlohmann::json& body, bool complete) {
@@ -33,8 +34,7 @@ PlanChanges plan_changes(const nlohmann::json& body, bool complete) {
     const auto& limits = body["limits"];
     if (!limits.is_object()) throw Error::invalid_field("limits", "must be an object");
     http::JsonFields l(limits, "limits");
-    l.only({"emails_per_period", "recipients_per_dispatch", "vendors", "users", "send_rate_per_second",
-            "attachment_bytes"});
+    l.only(plan_limits::kNames);
     auto need = [&](const char* key) {
         auto v = l.opt_int(key, 0, kMax);
         if (complete && !v) throw Error::invalid_field(l.name(key), "is required");
@@ -47,9 +47,8 @@ PlanChanges plan_changes(const nlohmann::json& body, bool complete) {
     c.attachment_bytes = need("attachment_bytes");
     if (l.has("send_rate_per_second")) {
         const auto& rate = limits["send_rate_per_second"];
-        if (!rate.is_number() || rate.get<double>() < 0)
-            throw Error::invalid_field("limits.send_rate_per_second",
-                                       "must be a non-negative number (0: no plan limit)");
+        if (auto why = plan_limits::problem("send_rate_per_second", rate))
+            throw Error::invalid_field("limits.send_rate_per_second", *why);
         c.send_rate_per_second = rate.get<double>();
     } else if (complete) {
         throw Error::invalid_field("limits.send_rate_per_second", "is required");

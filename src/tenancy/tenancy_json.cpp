@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/error.hpp"
+#include "tenancy/plan_limits.hpp"
 
 namespace dh::tenancy {
 
@@ -43,13 +44,7 @@ nlohmann::json to_json(const Plan& p) {
                           {"currency", p.currency},
                           {"overage_cents_per_1000",
                            p.overage_cents_per_1000 ? nlohmann::json(*p.overage_cents_per_1000) : nlohmann::json()},
-                          {"limits",
-                           {{"emails_per_period", p.limits.emails_per_period},
-                            {"recipients_per_dispatch", p.limits.recipients_per_dispatch},
-                            {"vendors", p.limits.vendors},
-                            {"users", p.limits.users},
-                            {"send_rate_per_second", p.limits.send_rate_per_second},
-                            {"attachment_bytes", p.limits.attachment_bytes}}},
+                          {"limits", plan_limits::to_json(p.limits)},
                           {"retired", p.retired},
                           {"is_default", p.is_default}};
     if (p.tenants_count) out["tenants_count"] = *p.tenants_count;
@@ -86,28 +81,6 @@ nlohmann::json to_json(const PlatformOverview& o) {
             {"tickets_open", o.tickets_open},
             {"invoices_unpaid", o.invoices_unpaid},
             {"workers", workers}};
-}
-
-std::string limit_overrides_patch(const nlohmann::json& value) {
-    static const char* const kIntegerLimits[] = {"emails_per_period", "recipients_per_dispatch", "vendors", "users",
-                                                 "attachment_bytes"};
-    if (!value.is_object()) throw Error::invalid_field("limit_overrides", "must be an object");
-    for (auto& [key, v] : value.items()) {
-        auto field = "limit_overrides." + key;
-        if (v.is_null()) continue;
-        if (key == "send_rate_per_second") {
-            if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
-                throw Error::invalid_field(
-                    field, "must be a non-negative number (0: no limit), or null to clear the override");
-            continue;
-        }
-        if (std::find(std::begin(kIntegerLimits), std::end(kIntegerLimits), key) == std::end(kIntegerLimits))
-            throw Error::invalid_field(field, "is not a plan limit");
-        bool whole = v.is_number_unsigned() || (v.is_number_integer() && v.get<long long>() >= 0);
-        if (!whole || v.get<unsigned long long>() > static_cast<unsigned long long>(kMaxLimit))
-            throw Error::invalid_field(field, "must be a whole number from 0 to 10^15, or null to clear the override");
-    }
-    return value.dump();
 }
 
 }  // namespace dh::tenancy

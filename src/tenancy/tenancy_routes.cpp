@@ -5,6 +5,7 @@
 #include "http/pagination.hpp"
 #include "http/route_support.hpp"
 #include "http/router.hpp"
+#include "tenancy/plan_limits.hpp"
 #include "tenancy/tenancy_json.hpp"
 #include "tenancy/tenancy_service.hpp"
 
@@ -63,7 +64,7 @@ void register_admin_tenant_routes(http::Router& router, TenancyService& svc) {
                     http::JsonFields f(body);
                     f.only({"name", "plan_id", "limit_overrides"});
                     std::optional<std::string> overrides;
-                    if (f.has("limit_overrides")) overrides = limit_overrides_patch(body["limit_overrides"]);
+                    if (f.has("limit_overrides")) overrides = plan_limits::overrides_patch(body["limit_overrides"]);
                     return http::Response::json(
                         to_json(svc.update_tenant(req.caller(), req.param("id"), f.opt_text("name", 200),
                                                   f.opt_text("plan_id", 36), overrides, origin(req))));

@@ -39,7 +39,7 @@ public:
     PlatformOverview overview();
     Tenant set_tenant_status(const auth::Principal& actor, const std::string& id, const std::string& status,
                              const std::optional<std::string>& reason, const auth::Origin& origin);
-    /// `overrides_patch`: a merge patch of the limit overrides (see limit_overrides_patch).
+    /// `overrides_patch`: a merge patch of the limit overrides (see plan_limits::overrides_patch).
     Tenant update_tenant(const auth::Principal& actor, const std::string& id, const std::optional<std::string>& name,
                          const std::optional<std::string>& plan_id, const std::optional<std::string>& overrides_patch,
                          const auth::Origin& origin);

@@ -12,9 +12,9 @@ constexpr const char* kTenantColumns = R"SQL(
   (SELECT count(*) FROM users x WHERE x.tenant_id = t.id) AS users_count,
   (SELECT count(*) FROM vendors x WHERE x.tenant_id = t.id AND x.deleted_at IS NULL) AS vendors_count,
   (SELECT x.sent FROM usage_periods x WHERE x.tenant_id = t.id
-     AND x.period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS period_sent,
+     AND x.period_start = (SELECT c.period_start FROM current_period(t.id, now()) c)) AS period_sent,
   (SELECT x.reserved FROM usage_periods x WHERE x.tenant_id = t.id
-     AND x.period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS period_reserved,
+     AND x.period_start = (SELECT c.period_start FROM current_period(t.id, now()) c)) AS period_reserved,
   (SELECT to_char(max(a.at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
    FROM (SELECT max(d.created_at) AS at FROM dispatches d WHERE d.tenant_id = t.id
          UNION ALL SELECT max(u.last_login_at) FROM users u WHERE u.tenant_id = t.id) a) AS last_activity_at)SQL";
@@ -52,7 +52,7 @@ constexpr const char* kOverview = R"SQL(
 SELECT (SELECT count(*) FROM tenants WHERE status = 'active') AS tenants_active,
        (SELECT count(*) FROM tenants WHERE status = 'suspended') AS tenants_suspended,
        (SELECT coalesce(sum(sent), 0) FROM usage_periods
-         WHERE period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date) AS sent_period,
+         WHERE period_start = (SELECT c.period_start FROM current_period(tenant_id, now()) c)) AS sent_period,
        (SELECT count(*) FROM deliveries WHERE status IN ('queued', 'deferred')) AS queue_depth,
        (SELECT extract(epoch FROM now() - min(created_at))::float8 FROM deliveries
          WHERE status IN ('queued', 'deferred')) AS oldest_queued_seconds,

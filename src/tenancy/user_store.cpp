@@ -1,7 +1,7 @@
 #include "tenancy/user_store.hpp"
 
-#include "auth/auth_store.hpp"
 #include "db/tx.hpp"
+#include "tenancy/user_row.hpp"
 
 namespace dh::tenancy::user_store {
 namespace {
@@ -29,8 +29,7 @@ SELECT count(*) AS n FROM (SELECT id FROM users WHERE role = 'tenant_admin' AND 
                            FOR UPDATE) a)SQL";
 constexpr const char* kCount = "SELECT count(*) AS n FROM users";
 constexpr const char* kUsersLimit = R"SQL(
-SELECT coalesce((t.limit_overrides->>'users')::bigint, p.users_limit) AS n
-FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1::uuid)SQL";
+SELECT users AS n FROM effective_limits($1::uuid))SQL";
 
 }  // namespace
 
@@ -38,19 +37,19 @@ std::vector<User> list(db::Tx& tx, int limit, const std::optional<std::string>& 
                        const std::optional<std::string>& after_id) {
     auto r = tx.exec(kList, {limit, after_created, after_id});
     std::vector<User> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(auth::auth_store::user_from_row(r, i));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(user_from_row(r, i));
     return out;
 }
 
 std::optional<User> by_id(db::Tx& tx, const std::string& id) {
     auto r = tx.exec(kById, {id});
     if (r.empty()) return std::nullopt;
-    return auth::auth_store::user_from_row(r, 0);
+    return user_from_row(r, 0);
 }
 
 User insert(db::Tx& tx, const std::optional<std::string>& tenant_id, const std::string& email, const std::string& name,
             const std::string& role, const std::string& password_hash) {
-    return auth::auth_store::user_from_row(tx.exec(kInsert, {tenant_id, email, name, role, password_hash}), 0);
+    return user_from_row(tx.exec(kInsert, {tenant_id, email, name, role, password_hash}), 0);
 }
 
 void update(db::Tx& tx, const std::string& id, const std::optional<std::string>& name,

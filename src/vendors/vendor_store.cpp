@@ -27,9 +27,7 @@ namespace {
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtextextended('vendors:' || $1, 0))";
 
 constexpr const char* kLimit = R"SQL(
-SELECT coalesce((t.limit_overrides->>'vendors')::bigint, p.vendors_limit) AS lim
-FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1
-)SQL";
+SELECT vendors AS lim FROM effective_limits($1::uuid))SQL";
 
 constexpr const char* kCount = "SELECT count(*) AS n FROM vendors WHERE deleted_at IS NULL";
 

@@ -19,6 +19,14 @@ std::string delivery_data() {
            "'at', " DH_SQL_TIMESTAMP("s.updated_at") ")";
 }
 
+std::string dispatch_completed_data() {
+    return R"SQL(
+  jsonb_build_object('dispatch_id', s.id, 'subject', s.subject, 'reference', s.reference, 'is_test', s.is_test,
+    'recipients_total', s.recipients_total, 'completed_at', )SQL" DH_SQL_TIMESTAMP("s.completed_at") R"SQL(,
+    'counts', (SELECT coalesce(jsonb_object_agg(status, n), '{}') FROM
+               (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = s.id GROUP BY status) x)))SQL";
+}
+
 // The uncorrelated EXISTS is evaluated once per statement (a one-time filter): with no endpoint at
 // all, the source rows are not even looked at. Types come from the constants above, never from
 // input, so they can be spelled into the SQL text.

@@ -19,6 +19,12 @@ constexpr const char* kDeliveryColumns =
 /// The data of a delivery.* event over a source CTE row `s` with kDeliveryColumns.
 std::string delivery_data();
 
+/// What a statement completing dispatches returns from `dispatches d`, for dispatch_completed_data().
+constexpr const char* kDispatchCompletedColumns =
+    "d.id, d.tenant_id, d.subject, d.reference, d.is_test, d.recipients_total, d.completed_at";
+/// The data of a dispatch.completed event over a row `s` with kDispatchCompletedColumns.
+std::string dispatch_completed_data();
+
 /// Whether `type` is one of the event types above.
 bool is_event_type(const std::string& type);
 

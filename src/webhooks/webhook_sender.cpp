@@ -3,7 +3,6 @@
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "db/tx.hpp"
-#include "delivery/worker.hpp"
 #include "webhooks/signing.hpp"
 
 namespace dh::webhooks {
@@ -29,6 +28,7 @@ WebhookSender::WebhookSender(db::Pool& pool, const WebhookTransport& transport, 
       transport_(transport),
       seal_(std::move(seal)),
       options_(options),
+      backoff_({options.retry_base_seconds, 3600, options.retry_max_age_seconds}),
       id_("webhooks-" + random::hex(6)) {}
 
 WebhookSender::~WebhookSender() {
@@ -103,11 +103,11 @@ webhook_store::Outcome WebhookSender::send(const webhook_store::Claimed& c) {
 
 webhook_store::Outcome WebhookSender::outcome_of(const webhook_store::Claimed& c, const PostOutcome& post) const {
     if (post.delivered()) return {c.id, "delivered", post.status, "", 0};
-    auto delay = delivery::retry_delay_seconds(c.attempts, options_.retry_base_seconds, std::nullopt, random::unit());
-    if (c.age_seconds + delay > options_.retry_max_age_seconds)
+    auto next = backoff_.after_transient_failure(c.attempts, c.age_seconds);
+    if (next.give_up)
         return {c.id, "failed", post.status, "gave up after " + std::to_string(c.attempts) + " attempts: " + post.error,
                 0};
-    return {c.id, "pending", post.status, post.error, delay};
+    return {c.id, "pending", post.status, post.error, next.delay_seconds};
 }
 
 }  // namespace dh::webhooks

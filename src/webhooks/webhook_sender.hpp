@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/backoff.hpp"
 #include "webhooks/secret_seal.hpp"
 #include "webhooks/webhook_store.hpp"
 #include "webhooks/webhook_transport.hpp"
@@ -50,6 +51,7 @@ private:
     const WebhookTransport& transport_;
     SecretSeal seal_;
     Options options_;
+    backoff::Backoff backoff_;
     std::string id_;
     std::atomic<bool> stopping_{false};
     std::atomic<long long> last_housekeeping_{0};
