@@ -9,7 +9,7 @@
 
 /// The plan limits, in one place: their names (a plan's `limits`, a tenant's `limit_overrides`),
 /// what a valid value is, and their JSON form. What a tenant may use is its plan's limit unless an
-/// override is set; that rule lives in SQL, in effective_limits() (migrations/0018_rule_functions.sql),
+/// override is set; that rule lives in SQL, in effective_limits() (migrations/0020_rule_functions.sql),
 /// used by every statement that checks a limit. Adding a limit: the plans table, effective_limits(),
 /// PlanLimits and kNames.
 namespace dh::tenancy::plan_limits {
