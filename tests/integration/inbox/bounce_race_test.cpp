@@ -145,7 +145,8 @@ TEST_F(BounceRace, BounceBeforeTheOutcomeEndsLikeBounceAfterIt) {
     EXPECT_EQ(bounce_first["delivery"]["counted"], true);
     EXPECT_EQ(bounce_first["delivery"]["smtp_code"], 250);
     EXPECT_NE(bounce_first["delivery"]["relay_reply"].get<std::string>().find("5.1.1"), std::string::npos);
-    EXPECT_EQ(bounce_first["counts"], nlohmann::json({{"bounced", 1}})) << bounce_first.dump();
+    EXPECT_EQ(bounce_first["counts"]["bounced"], 1) << bounce_first.dump();
+    EXPECT_EQ(bounce_first["counts"]["sent"], 0);
     EXPECT_EQ(bounce_first["usage_sent"], 1);
     std::vector<std::string> types;
     for (auto& e : bounce_first["events"]) types.push_back(e["type"]);
