@@ -85,7 +85,7 @@ namespace events = webhooks::event_outbox;
 const std::string kFailOverLimit = std::string(R"SQL(
 WITH f AS (
   UPDATE deliveries l SET status = 'failed', reason = 'the plan''s email limit for this period was lowered below use',
-                          updated_at = now()
+                          pending_bounce = NULL, bounced_at = NULL, updated_at = now()
   FROM dispatches d
   WHERE d.id = l.dispatch_id AND d.tenant_id = $1::uuid AND d.period_start = $2::date AND l.status IN ('queued', 'deferred')
   RETURNING )SQL") + events::kDeliveryColumns +
@@ -102,13 +102,20 @@ SELECT count(*) AS n FROM r)SQL";
 // the planner pick the partial index deliveries_leased, whose dead entries grow with every batch.
 // Each statement that records outcomes also writes their webhook events (event_outbox::emit): in
 // the same transaction, and nothing at all while no tenant has an endpoint.
+// A bounce that arrived before this outcome (pending_bounce, see inbox_store::mark_bounced) lands
+// here: the delivery was sent, so it is counted, but its status is the bounce's, with the bounce's
+// reason and diagnostic, and both events are written (delivery.sent as the relay answered, then
+// delivery.bounced). So the row, the counts and the events are those of the other order.
 const std::string kRecordSent = std::string(R"SQL(
 WITH done AS (
-  UPDATE deliveries l SET status = 'sent', counted = true, sent_at = now(), smtp_code = x.code, relay_reply = x.reply,
-                          reason = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+  UPDATE deliveries l SET status = coalesce(l.pending_bounce->>'status', 'sent'), counted = true, sent_at = now(),
+                          smtp_code = x.code, relay_reply = coalesce(l.pending_bounce->>'diagnostic', x.reply),
+                          reason = l.pending_bounce->>'reason', pending_bounce = NULL, lease_owner = NULL,
+                          lease_expires_at = NULL, updated_at = now()
   FROM unnest($2::uuid[], $3::int[], $4::text[]) AS x(id, code, reply)
   WHERE l.id = x.id AND l.lease_owner = $1 AND NOT l.counted
-  RETURNING )SQL") + events::kDeliveryColumns +
+  RETURNING x.reply AS sent_reply, )SQL") +
+                                events::kDeliveryColumns +
                                 R"SQL(
 ), per AS (
   SELECT done.tenant_id, d.period_start, count(*) AS n FROM done JOIN dispatches d ON d.id = done.dispatch_id
@@ -116,7 +123,13 @@ WITH done AS (
 ), usage AS (
   UPDATE usage_periods u SET sent = u.sent + per.n, reserved = u.reserved - per.n
   FROM per WHERE u.tenant_id = per.tenant_id AND u.period_start = per.period_start
-))SQL" + events::emit("sent", "done", events::kDeliverySent, events::delivery_data()) +
+), accepted AS (
+  SELECT id, tenant_id, dispatch_id, email, vendor_id, 'sent'::text AS status, smtp_code, NULL::text AS reason,
+         sent_reply AS relay_reply, updated_at FROM done
+), landed AS (
+  SELECT * FROM done WHERE status <> 'sent'
+))SQL" + events::emit("sent", "accepted", events::kDeliverySent, events::delivery_data()) +
+                                events::emit("bounced", "landed", events::kDeliveryBounced, events::delivery_data()) +
                                 " SELECT DISTINCT dispatch_id FROM done";
 
 constexpr const char* kRecordRetry = R"SQL(
@@ -131,7 +144,8 @@ RETURNING l.dispatch_id)SQL";
 const std::string kRecordFailed = std::string(R"SQL(
 WITH done AS (
   UPDATE deliveries l SET status = 'failed', smtp_code = x.code, relay_reply = x.reply, reason = x.reason,
-                          lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                          pending_bounce = NULL, bounced_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
+                          updated_at = now()
   FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[]) AS x(id, code, reply, reason)
   WHERE l.id = x.id AND l.lease_owner = $1
   RETURNING )SQL") + events::kDeliveryColumns +

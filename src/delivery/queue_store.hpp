@@ -93,7 +93,9 @@ std::optional<DispatchForRender> dispatch_for_render(db::Tx& tx, const std::stri
 void complete_if_done(db::Tx& tx, const std::vector<std::string>& dispatch_ids);
 
 /// Records outcomes of this worker's leased deliveries. `sent` turns reservation into usage in the
-/// same statement that marks the delivery (counted once, I2); `failed` releases the reservation.
+/// same statement that marks the delivery (counted once, I2); a bounce that arrived before the
+/// outcome (pending) makes such a delivery `bounced`/`complained`, still counted. `failed` releases
+/// the reservation and drops a pending bounce (as a bounce for a failed delivery changes nothing).
 /// Returns the dispatch ids touched (for completion).
 std::vector<std::string> record(db::Tx& tx, const std::string& worker_id, const std::vector<Sent>& sent,
                                 const std::vector<Retry>& retries, const std::vector<Failed>& failed);

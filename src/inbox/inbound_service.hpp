@@ -31,7 +31,7 @@ struct Received {
 struct Outcome {
     std::vector<std::string> inbox_ids;
     std::optional<std::string> quarantine_id;
-    int bounced = 0;  ///< deliveries marked bounced or complained
+    int bounced = 0;  ///< deliveries marked bounced or complained (or to be, once their send is recorded)
 };
 
 /// Routes received mail to tenants and records it: replies land in the tenant's inbox linked to

@@ -46,12 +46,23 @@ FROM inbound_quarantine
 WHERE ($1::timestamptz IS NULL OR (received_at, id) < ($1::timestamptz, $2::uuid))
 ORDER BY received_at DESC, id DESC LIMIT $3)SQL";
 
+// A sent delivery becomes bounced (or complained) at once, with its event. One still on its way
+// (queued again after a crash, deferred, or sending: the relay's answer not yet recorded) keeps the
+// bounce in pending_bounce; recording `sent` applies it and writes the event then (queue_store), so
+// the end state does not depend on which lands first. Only the first bounce of a delivery counts.
 const std::string kMarkBounced = std::string(R"SQL(
 WITH b AS (
-  UPDATE deliveries l SET status = $2, reason = $3, relay_reply = $4, bounced_at = now(), updated_at = now()
-  WHERE l.id = $1::uuid AND l.status = 'sent'
+  UPDATE deliveries l SET status = CASE WHEN l.status = 'sent' THEN $2 ELSE l.status END,
+                          reason = CASE WHEN l.status = 'sent' THEN $3 ELSE l.reason END,
+                          relay_reply = CASE WHEN l.status = 'sent' THEN $4 ELSE l.relay_reply END,
+                          pending_bounce = CASE WHEN l.status = 'sent' THEN NULL
+                            ELSE jsonb_build_object('status', $2::text, 'reason', $3::text, 'diagnostic', $4::text) END,
+                          bounced_at = now(), updated_at = now()
+  WHERE l.id = $1::uuid
+    AND (l.status = 'sent' OR (l.status IN ('queued', 'deferred', 'sending') AND l.pending_bounce IS NULL))
   RETURNING )SQL") + events::kDeliveryColumns +
-                                 ")" + events::emit("bounced", "b", events::kDeliveryBounced, events::delivery_data()) +
+                                 "), landed AS (SELECT * FROM b WHERE status IN ('bounced', 'complained'))" +
+                                 events::emit("bounced", "landed", events::kDeliveryBounced, events::delivery_data()) +
                                  " SELECT count(*) AS n FROM b";
 
 constexpr const char* kInboxColumns = R"SQL(

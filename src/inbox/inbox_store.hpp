@@ -32,7 +32,10 @@ std::string insert_quarantine(db::Tx& tx, const std::string& envelope_from, cons
                               const std::string& raw_path, long long size);
 
 /// Tenant scope: a sent delivery becomes `status` (bounced | complained) with the diagnostic. Usage
-/// is untouched (the delivery was counted when sent). False when the delivery was not `sent`.
+/// is untouched (the delivery was counted when sent). A delivery whose send outcome is not recorded
+/// yet (queued, deferred, sending) keeps the bounce as pending: recording it `sent` then lands it as
+/// `status` (queue_store::record). False when nothing changed: the delivery already had a bounce, or
+/// ended otherwise (failed, cancelled, suppressed).
 bool mark_bounced(db::Tx& tx, const std::string& delivery_id, const std::string& status, const std::string& reason,
                   const std::string& diagnostic);
 

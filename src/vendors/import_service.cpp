@@ -10,6 +10,7 @@
 #include "common/log.hpp"
 #include "db/tx.hpp"
 #include "vendors/csv.hpp"
+#include "vendors/import_guard.hpp"
 #include "vendors/import_store.hpp"
 #include "vendors/vendor_json.hpp"
 #include "vendors/vendor_service.hpp"
@@ -23,6 +24,8 @@ namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 
 struct Interrupted {};
+/// Thrown out of the parser when ImportGuard says most rows are refused: nothing more is read.
+struct Stopped {};
 
 using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 
@@ -55,7 +58,8 @@ std::vector<std::string> read_header(const std::string& path, std::int64_t& line
     return header->fields;
 }
 
-void add_error(ImportReport& report, ImportRowError e) {
+void add_error(ImportReport& report, ImportGuard& guard, ImportRowError e) {
+    guard.refused(e);
     ++report.error_count;
     if (report.errors.size() < ImportService::kMaxReportedErrors) report.errors.push_back(std::move(e));
 }
@@ -158,6 +162,7 @@ ImportReport ImportService::run(const Queued& job) {
     std::int64_t bytes = 0;
     bool header_seen = false;
     SeenCodes codes;
+    ImportGuard guard;
     auto flush = [&] {
         if (stopping_) throw Interrupted{};
         db::with_tx(pool_, db::Scope::tenant(tenant), [&](db::Tx& tx) {
@@ -165,8 +170,8 @@ ImportReport ImportService::run(const Queued& job) {
             auto remaining = vendor_store::vendor_limit(tx, tenant) - vendor_store::vendor_count(tx);
             auto r = import_store::apply_batch(tx, tenant, job.job_id, batch, started_at, remaining);
             for (auto row : r.rejected_rows)
-                add_error(report, {row, "", "the plan's vendor limit is reached (vendor_limit_reached)"});
-            for (auto& e : r.limit_errors) add_error(report, std::move(e));
+                add_error(report, guard, {row, "", "the plan's vendor limit is reached (vendor_limit_reached)"});
+            for (auto& e : r.limit_errors) add_error(report, guard, std::move(e));
             report.vendors_created += r.vendors_created;
             report.vendors_updated += r.vendors_updated;
             report.contacts_added += r.contacts_added;
@@ -191,19 +196,26 @@ ImportReport ImportService::run(const Queued& job) {
             }
         }
         if (kind == RowKind::error)
-            add_error(report, std::move(error));
+            add_error(report, guard, std::move(error));
         else
             batch.push_back(std::move(row));
+        if (guard.must_stop(report)) throw Stopped{};
         if (batch.size() >= kBatchRows) flush();
     });
+    bool stopped = false;
     try {
-        auto f = open_file(job.request.file);
-        std::vector<char> buf(kChunk);
-        while (std::size_t n = std::fread(buf.data(), 1, buf.size(), f.get())) {
-            parser.feed({buf.data(), n});
-            bytes = static_cast<std::int64_t>(parser.bytes_fed());
+        try {
+            auto f = open_file(job.request.file);
+            std::vector<char> buf(kChunk);
+            while (std::size_t n = std::fread(buf.data(), 1, buf.size(), f.get())) {
+                parser.feed({buf.data(), n});
+                bytes = static_cast<std::int64_t>(parser.bytes_fed());
+            }
+            parser.finish();
+        } catch (const Stopped&) {
+            // The rows read up to here are applied as usual (and undone with the import); no more.
+            stopped = true;
         }
-        parser.finish();
         flush();
     } catch (const Interrupted&) {
         finish(job, nullptr, "The import was interrupted by a server shutdown.", report.rows, bytes);
@@ -214,6 +226,10 @@ ImportReport ImportService::run(const Queued& job) {
     } catch (const std::exception& e) {
         finish(job, nullptr, "The import failed; try again.", report.rows, bytes);
         throw;
+    }
+    if (stopped) {
+        report.stop_reason = guard.stop_reason(report);
+        log::info("import stopped", {{"job_id", job.job_id}, {"rows", report.rows}, {"refused", report.error_count}});
     }
     std::sort(report.errors.begin(), report.errors.end(), [](auto& a, auto& b) { return a.row < b.row; });
     finish(job, &report, "", report.rows, bytes);
@@ -226,14 +242,15 @@ void ImportService::finish(const Queued& job, const ImportReport* report, const 
     entry.action = "vendor.imported";
     entry.target_type = "import";
     entry.target_id = job.job_id;
-    entry.details = {{"status", report ? "completed" : "failed"}, {"rows", rows}, {"bytes", bytes}};
+    const char* status = !report ? "failed" : report->stop_reason ? "stopped" : "completed";
+    entry.details = {{"status", status}, {"rows", rows}, {"bytes", bytes}};
     if (report)
         entry.details.update({{"vendors_created", report->vendors_created},
                               {"vendors_updated", report->vendors_updated},
                               {"contacts_added", report->contacts_added},
                               {"errors", report->error_count}});
     db::with_tx(pool_, db::Scope::tenant(job.request.tenant_id), [&](db::Tx& tx) {
-        import_store::finish(tx, job.job_id, report ? "completed" : "failed",
+        import_store::finish(tx, job.job_id, status,
                              report ? std::optional(json::report(*report).dump()) : std::nullopt,
                              report ? std::nullopt : std::optional(error), rows, bytes);
         audit::record(tx, entry);

@@ -107,11 +107,13 @@ struct ImportReport {
     std::int64_t contacts_added = 0;
     std::vector<ImportRowError> errors;  ///< the first kMaxReportedErrors
     std::int64_t error_count = 0;        ///< all of them
+    /// Set when the import stopped early because most rows were refused (ImportGuard): why.
+    std::optional<std::string> stop_reason;
 };
 
 struct ImportJob {
     std::string id;
-    std::string status;  ///< running | completed | failed | undone
+    std::string status;  ///< running | completed | stopped (most rows refused) | failed | undone
     std::int64_t rows_processed = 0;
     std::int64_t bytes_processed = 0;
     std::int64_t bytes_total = 0;

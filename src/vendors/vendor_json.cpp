@@ -117,7 +117,8 @@ json report(const ImportReport& r) {
             {"vendors_updated", r.vendors_updated},
             {"contacts_added", r.contacts_added},
             {"errors", errors},
-            {"error_count", r.error_count}};
+            {"error_count", r.error_count},
+            {"stop_reason", opt(r.stop_reason)}};
 }
 
 json job(const ImportJob& j) {

@@ -67,6 +67,7 @@ Response import_csv(Services& s, Request& req) {
     }
     auto body = json::report(started.report);
     body["id"] = started.job_id;
+    body["status"] = started.report.stop_reason ? "stopped" : "completed";
     return Response::json(body);
 }
 

@@ -16,7 +16,7 @@ inline HttpResponse import_csv(const HttpClient& http, const std::string& csv, c
     for (int i = 0; i < 600; ++i) {
         auto job = http.get("/api/v1/imports/" + id);
         auto status = job.json().value("status", "");
-        if (status == "completed" || status == "failed") return job;
+        if (status != "running") return job;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return http.get("/api/v1/imports/" + id);

@@ -161,11 +161,15 @@ export interface ImportReport {
   errors: ImportRowError[]
   /** Total rows refused (servers before this field: absent, then errors.length is the total). */
   error_count?: number
+  /** Set when the import stopped early because most rows were refused: why (rate, commonest problem). */
+  stop_reason?: string | null
+  /** In the answer of an import run in the request: completed, or stopped (most rows refused). */
+  status?: 'completed' | 'stopped' | string
 }
 
 export interface ImportJob extends Partial<ImportReport> {
   id: string
-  status: 'queued' | 'running' | 'completed' | 'failed' | 'undone' | string
+  status: 'queued' | 'running' | 'completed' | 'stopped' | 'failed' | 'undone' | string
   rows_processed?: number
   bytes_processed?: number
   bytes_total?: number

@@ -40,6 +40,9 @@ export function previewCsv(text: string, maxRows = 5): string[][] {
   return rows
 }
 
+/** A job in one of these states changes no more by itself (undone only follows an undo). */
+const FINISHED = ['completed', 'stopped', 'failed', 'undone']
+
 function reportOf(job: ImportJob): ImportReport | null {
   if (job.report) return job.report
   if (typeof job.rows === 'number' || Array.isArray(job.errors)) {
@@ -50,6 +53,7 @@ function reportOf(job: ImportJob): ImportReport | null {
       contacts_added: job.contacts_added ?? 0,
       errors: job.errors ?? [],
       error_count: job.error_count,
+      stop_reason: job.stop_reason ?? null,
     }
   }
   return null
@@ -86,7 +90,7 @@ export function VendorImportPage() {
 
   // Poll a queued/running import job until it finishes.
   const jobId = job?.id
-  const jobDone = !job || job.status === 'completed' || job.status === 'failed'
+  const jobDone = !job || FINISHED.includes(job.status)
   useEffect(() => {
     if (!jobId || jobDone) return
     const ctrl = new AbortController()
@@ -97,7 +101,7 @@ export function VendorImportPage() {
         if (ctrl.signal.aborted) return
         setJob(next)
         setPollError(null)
-        if (next.status === 'completed' || next.status === 'failed') {
+        if (FINISHED.includes(next.status)) {
           setReport(reportOf(next))
           return
         }
@@ -221,7 +225,7 @@ export function VendorImportPage() {
       {job ? (
         <Section title="Import progress">
           <p>
-            Status: <strong>{job.status}</strong>
+            Status: <strong>{job.status === 'stopped' ? 'stopped early' : job.status}</strong>
             {typeof job.rows_processed === 'number' ? ` · ${formatNumber(job.rows_processed)} rows processed` : ''}
           </p>
           <div className="progress">
@@ -259,6 +263,26 @@ function targetOptions(header: string): { value: string; label: string }[] {
   ]
 }
 
+/**
+ * What a stopped import says (the server stops one once most of its rows are refused): what happened,
+ * the server's reason, what was created before the stop and what to do. Null for any other report.
+ */
+export function stoppedMessage(report: ImportReport): { title: string; detail: string; next: string } | null {
+  if (!report.stop_reason) return null
+  const made: string[] = []
+  if (report.vendors_created) made.push(`created ${formatNumber(report.vendors_created)} ${report.vendors_created === 1 ? 'vendor' : 'vendors'}`)
+  if (report.vendors_updated) made.push(`updated ${formatNumber(report.vendors_updated)}`)
+  if (report.contacts_added)
+    made.push(`added ${formatNumber(report.contacts_added)} ${report.contacts_added === 1 ? 'contact' : 'contacts'}`)
+  return {
+    title: 'The import stopped early because most rows were refused. The rest of the file was not imported.',
+    detail: report.stop_reason,
+    next: made.length
+      ? `Before it stopped it ${made.join(', ')}. Check the file and the column mapping, then use “Undo import” to remove what it created and try again.`
+      : 'Nothing was created or changed. Check the file and the column mapping, then try again.',
+  }
+}
+
 /** Total refused rows: `error_count` when the server gives it (the list may be capped), else the list's length. */
 export function errorTotal(report: ImportReport): number {
   const listed = Array.isArray(report.errors) ? report.errors.length : 0
@@ -287,6 +311,7 @@ function ImportReportView({ report, importId }: { report: ImportReport; importId
   const undo = useAction()
   const [undone, setUndone] = useState(false)
   const changed = report.vendors_created + report.vendors_updated + report.contacts_added > 0
+  const stopped = stoppedMessage(report)
   return (
     <Section
       title="Import report"
@@ -311,6 +336,15 @@ function ImportReportView({ report, importId }: { report: ImportReport; importId
     >
       {undone ? <Notice kind="success">Import undone: the vendors it created are gone and the ones it updated are back as before.</Notice> : null}
       {undo.error ? <Notice kind="error">Undo failed: {errorMessage(undo.error)}</Notice> : null}
+      {stopped && !undone ? (
+        <Notice kind="warning">
+          <p>
+            <strong>{stopped.title}</strong>
+          </p>
+          <p>{stopped.detail}</p>
+          <p>{stopped.next}</p>
+        </Notice>
+      ) : null}
       <div className="stats">
         <Stat label="Rows" value={formatNumber(report.rows)} />
         <Stat label="Vendors created" value={formatNumber(report.vendors_created)} />
