@@ -42,7 +42,9 @@ TEST_F(MergeDefault, CreatePreviewAndTheSentMailUseTheDefault) {
 
     // With a default nothing is missing and the preview of the bare vendor shows it.
     auto request = body({north, bare}, with_default);
-    auto preview = acme.http.post("/api/v1/dispatches/preview", nlohmann::json(request).update({{"vendor_id", bare}}));
+    auto for_bare = request;
+    for_bare["vendor_id"] = bare;
+    auto preview = acme.http.post("/api/v1/dispatches/preview", for_bare);
     ASSERT_EQ(preview.status, 200) << preview.body;
     EXPECT_EQ(preview.json()["missing_values"], nlohmann::json::array());
     EXPECT_EQ(preview.json()["subject"], "Region n/a for Bare Co");
