@@ -12,6 +12,7 @@
 #include "delivery/renderer.hpp"
 #include "delivery/worker.hpp"
 #include "dispatch/attachment_service.hpp"
+#include "dispatch/dispatch_reader.hpp"
 #include "dispatch/dispatch_routes.hpp"
 #include "dispatch/dispatch_service.hpp"
 #include "domains/domain_recheck.hpp"
@@ -160,6 +161,7 @@ struct Features {
     std::unique_ptr<billing::PeriodCloseScheduler> period_close;  ///< unless BILLING_CLOSE_INTERVAL_SECONDS=0
     std::unique_ptr<dispatch::DispatchService> dispatches;
     std::unique_ptr<dispatch::AttachmentService> attachments;
+    std::unique_ptr<dispatch::DispatchReader> dispatch_reader;
     std::unique_ptr<DeliveryStack> delivery;  ///< only when the worker is embedded
     std::unique_ptr<inbox::InboxService> inbox;
     std::unique_ptr<inbox::InboundService> inbound;
@@ -269,6 +271,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
             *f->billing, std::chrono::seconds(config.billing_close_interval_seconds));
     f->dispatches = std::make_unique<dispatch::DispatchService>(platform.pool, config.mail_domain);
     f->attachments = std::make_unique<dispatch::AttachmentService>(platform.pool, config.data_dir);
+    f->dispatch_reader = std::make_unique<dispatch::DispatchReader>(platform.pool);
     if (config.worker_embedded) f->delivery = std::make_unique<DeliveryStack>(config, platform.pool, platform.conninfo);
     f->inbox = std::make_unique<inbox::InboxService>(platform.pool, *f->dispatches, config.data_dir);
     f->inbound = std::make_unique<inbox::InboundService>(platform.pool, config.data_dir, config.mail_domain,
@@ -304,7 +307,7 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     tickets::register_ticket_routes(router, *f->tickets);
     billing::register_billing_routes(router, *f->billing);
     audit::register_audit_routes(router, *f->audit);
-    dispatch::register_dispatch_routes(router, *f->dispatches, *f->attachments);
+    dispatch::register_dispatch_routes(router, *f->dispatches, *f->attachments, *f->dispatch_reader);
     vendors::register_vendor_routes(router, platform.pool, platform.config.data_dir);
     inbox::register_inbox_routes(router, *f->inbox);
     inbox::register_inbound_routes(router, *f->ses);

@@ -113,6 +113,36 @@ nlohmann::json to_json(const Usage& u) {
             {"reserved", u.reserved},         {"remaining", u.remaining()}};
 }
 
+Recipients recipients_from_json(const nlohmann::json& body) {
+    if (!body.contains("recipients") || !body["recipients"].is_object())
+        throw Error::invalid_field("recipients", "must be an object with list_ids and/or vendor_ids");
+    auto& rec = body["recipients"];
+    http::JsonFields rf(rec, "recipients");
+    rf.only({"list_ids", "vendor_ids", "contact_role"});
+    Recipients r;
+    r.list_ids = uuid_array(rec, "list_ids", "recipients.list_ids");
+    r.vendor_ids = uuid_array(rec, "vendor_ids", "recipients.vendor_ids");
+    r.contact_role = rf.opt_text("contact_role", 100);
+    return r;
+}
+
+nlohmann::json to_json(const DispatchView& v) {
+    auto out = to_json(v.dispatch);
+    auto files = nlohmann::json::array();
+    for (auto& a : v.attachments)
+        files.push_back(
+            {{"id", a.id}, {"filename", a.filename}, {"content_type", a.content_type}, {"size_bytes", a.size_bytes}});
+    out["attachments"] = files;
+    out["message"] = {{"subject", v.message.subject}, {"text", v.message.text}, {"html", v.message.html}};
+    return out;
+}
+
+nlohmann::json to_json(const dispatch_reader_store::ResolvedRecipient& r) {
+    return {{"vendor_id", r.vendor_id},   {"vendor_name", r.vendor_name},   {"vendor_code", opt(r.vendor_code)},
+            {"contact_id", r.contact_id}, {"contact_name", r.contact_name}, {"role", opt(r.role)},
+            {"email", r.email},           {"suppressed", r.suppressed}};
+}
+
 DispatchRequest request_from_json(const nlohmann::json& body, const char* route_field) {
     http::JsonFields f(body);
     std::vector<const char*> allowed = {
@@ -126,14 +156,7 @@ DispatchRequest request_from_json(const nlohmann::json& body, const char* route_
     r.subject = *subject;
     r.body_markdown = f.opt_text("body_markdown", 512 * 1024);
     r.body_html = f.opt_text("body_html", 1024 * 1024);
-    if (!body.contains("recipients") || !body["recipients"].is_object())
-        throw Error::invalid_field("recipients", "must be an object with list_ids and/or vendor_ids");
-    auto& rec = body["recipients"];
-    http::JsonFields rf(rec, "recipients");
-    rf.only({"list_ids", "vendor_ids", "contact_role"});
-    r.recipients.list_ids = uuid_array(rec, "list_ids", "recipients.list_ids");
-    r.recipients.vendor_ids = uuid_array(rec, "vendor_ids", "recipients.vendor_ids");
-    r.recipients.contact_role = rf.opt_text("contact_role", 100);
+    r.recipients = recipients_from_json(body);
     r.sender_identity_id = f.opt_text("sender_identity_id", 36);
     r.reply_to = one_line(f, "reply_to", 254);
     if (r.reply_to) r.reply_to = mail::normalized_header_address("reply_to", *r.reply_to);

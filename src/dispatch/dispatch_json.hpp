@@ -2,12 +2,18 @@
 #include <nlohmann/json.hpp>
 
 #include "dispatch/dispatch.hpp"
+#include "dispatch/dispatch_reader.hpp"
 
 namespace dh::dispatch {
 
 nlohmann::json to_json(const Dispatch& d);
 nlohmann::json to_json(const Delivery& d);
 nlohmann::json to_json(const Usage& u);
+/// A dispatch with its shared files and its message shown readably (GET /api/v1/dispatches/{id}).
+nlohmann::json to_json(const DispatchView& v);
+nlohmann::json to_json(const dispatch_reader_store::ResolvedRecipient& r);
+/// The body's "recipients" object ({list_ids, vendor_ids, contact_role}); 422 naming the field.
+Recipients recipients_from_json(const nlohmann::json& body);
 /// Reads and validates the body of POST /api/v1/dispatches (and preview/test). `route_field` is the
 /// one extra member the route itself reads ("vendor_id" for preview, "to" for a test send); any
 /// other unknown member is refused with 422 naming it.

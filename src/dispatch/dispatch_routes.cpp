@@ -2,6 +2,7 @@
 
 #include "common/digest.hpp"
 #include "common/error.hpp"
+#include "common/strings.hpp"
 #include "dispatch/attachment_service.hpp"
 #include "dispatch/dispatch_json.hpp"
 #include "dispatch/dispatch_service.hpp"
@@ -69,6 +70,39 @@ void register_compose(http::Router& router, DispatchService& svc) {
                 4 << 20});
 }
 
+void register_views(http::Router& router, DispatchReader& reader) {
+    using http::Access;
+    router.add({"GET", "/api/v1/dispatches/{id}", Access::tenant_member, [&reader](http::Request& req) {
+                    return http::Response::json(to_json(reader.view(req.tenant_id(), req.param("id"))));
+                }});
+    router.add({"POST", "/api/v1/dispatches/preview/recipients", Access::tenant_member, [&reader](http::Request& req) {
+                    auto body = req.json();
+                    http::JsonFields f(body);
+                    f.only({"recipients", "q", "missing_field"});
+                    auto page = http::Page::from(req);
+                    dispatch_reader_store::RecipientFilter filter{f.opt_text("q", 200),
+                                                                  f.opt_text("missing_field", 200), page.limit,
+                                                                  page.after_key, page.after_id};
+                    if (filter.search && strings::trim(*filter.search).empty()) filter.search.reset();
+                    auto result = reader.recipients(req.tenant_id(), recipients_from_json(body), filter);
+                    auto items = nlohmann::json::array();
+                    for (auto& r : result.items) items.push_back(to_json(r));
+                    nlohmann::json next = nullptr;
+                    if (static_cast<int>(result.items.size()) == page.limit)
+                        next = http::Page::cursor(result.items.back().email, result.items.back().contact_id);
+                    return http::Response::json({{"items", items}, {"next_cursor", next}, {"total", result.total}});
+                }});
+    router.add({"GET", "/api/v1/vendors/{id}/sent-subjects", Access::tenant_member, [&reader](http::Request& req) {
+                    auto ids_param = req.query_param("ids").value_or("");
+                    std::vector<std::string> ids;
+                    if (!ids_param.empty()) ids = strings::split(ids_param, ',');
+                    auto items = nlohmann::json::array();
+                    for (auto& s : reader.sent_subjects(req.tenant_id(), req.param("id"), ids))
+                        items.push_back({{"delivery_id", s.delivery_id}, {"subject", s.subject}});
+                    return http::Response::json({{"items", items}, {"next_cursor", nullptr}});
+                }});
+}
+
 void register_reading(http::Router& router, DispatchService& svc) {
     using http::Access;
     router.add({"GET", "/api/v1/dispatches", Access::tenant_member, [&svc](http::Request& req) {
@@ -81,9 +115,6 @@ void register_reading(http::Router& router, DispatchService& svc) {
                     if (static_cast<int>(rows.size()) == page.limit)
                         next = http::Page::cursor(rows.back().created_at, rows.back().id);
                     return http::Response::json({{"items", items}, {"next_cursor", next}});
-                }});
-    router.add({"GET", "/api/v1/dispatches/{id}", Access::tenant_member, [&svc](http::Request& req) {
-                    return http::Response::json(to_json(svc.get(req.tenant_id(), req.param("id"))));
                 }});
     router.add({"GET", "/api/v1/dispatches/{id}/deliveries", Access::tenant_member, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
@@ -182,8 +213,10 @@ void register_senders_and_files(http::Router& router, DispatchService& svc, Atta
 
 }  // namespace
 
-void register_dispatch_routes(http::Router& router, DispatchService& dispatches, AttachmentService& attachments) {
+void register_dispatch_routes(http::Router& router, DispatchService& dispatches, AttachmentService& attachments,
+                              DispatchReader& reader) {
     register_compose(router, dispatches);
+    register_views(router, reader);
     register_reading(router, dispatches);
     register_controls(router, dispatches);
     register_approval(router, dispatches);

@@ -232,16 +232,10 @@ Preview DispatchService::preview(const std::string& tenant_id, const DispatchReq
         check_recipients_exist(tx, req.recipients);
         auto sample = sample_recipient(tx, tenant_id, req.recipients, vendor_id);
         if (!sample) throw Error::invalid_field("recipients", "the chosen lists and vendors have no active contacts");
-        MergeContext ctx;
-        ctx.vendor_name = sample->vendor_name;
-        ctx.vendor_code = sample->vendor_code;
-        ctx.contact_name = sample->contact_name;
-        ctx.contact_email = sample->email;
+        auto ctx = recipient_context(sample->vendor_name, sample->vendor_code, sample->contact_name, sample->email,
+                                     sample->custom_json);
         ctx.tenant_name = tenant_name_and_slug(tx, tenant_id).first;
         ctx.dispatch_reference = req.reference;
-        const auto parsed = nlohmann::json::parse(sample->custom_json);  // keep alive: items() refers to it
-        for (auto& [k, v] : parsed.items())
-            if (v.is_string()) ctx.vendor_custom[k] = v.get<std::string>();
         auto rendered = render_message(tmpl, ctx);
         auto summary = summarize_recipients(tx, tenant_id, req.recipients, recipient_fields(tmpl));
         return Preview{sample->email, rendered.subject,         rendered.text,

@@ -1,5 +1,6 @@
 #include "dispatch/message_template.hpp"
 
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "common/error.hpp"
@@ -78,8 +79,53 @@ MessageTemplate prepare_html_message(std::string_view subject, std::string_view 
 }
 
 RenderedMessage render_message(const MessageTemplate& tmpl, const MergeContext& ctx) {
-    return {tmpl.subject.render(ctx, Escape::single_line), tmpl.text.render(ctx, Escape::none),
+    return {render_subject(tmpl.subject, ctx), tmpl.text.render(ctx, Escape::none),
             tmpl.html.render(ctx, Escape::html)};
+}
+
+std::string render_subject(const MergeTemplate& subject, const MergeContext& ctx) {
+    return subject.render(ctx, Escape::single_line);
+}
+
+std::string render_subject(std::string_view subject, const MergeContext& ctx) {
+    return render_subject(parse_in(subject, "subject"), ctx);
+}
+
+MergeContext recipient_context(std::optional<std::string> vendor_name, std::optional<std::string> vendor_code,
+                               std::optional<std::string> contact_name, std::optional<std::string> contact_email,
+                               const std::string& custom_fields_json) {
+    MergeContext ctx;
+    ctx.vendor_name = std::move(vendor_name);
+    ctx.vendor_code = std::move(vendor_code);
+    ctx.contact_name = std::move(contact_name);
+    ctx.contact_email = std::move(contact_email);
+    const auto parsed = nlohmann::json::parse(custom_fields_json.empty() ? "{}" : custom_fields_json, nullptr, false);
+    if (parsed.is_object())
+        for (auto& [k, v] : parsed.items())
+            if (v.is_string()) ctx.vendor_custom[k] = v.get<std::string>();
+    return ctx;
+}
+
+MergeContext readable_context(const std::set<std::string>& fields) {
+    MergeContext ctx;
+    auto shown = [](const std::string& field) { return "\u2039" + field + "\u203a"; };
+    for (auto& field : fields) {
+        if (auto key = custom_key(field))
+            ctx.vendor_custom[*key] = shown(field);
+        else if (field == "vendor.name")
+            ctx.vendor_name = shown(field);
+        else if (field == "vendor.code")
+            ctx.vendor_code = shown(field);
+        else if (field == "contact.name")
+            ctx.contact_name = shown(field);
+        else if (field == "contact.email")
+            ctx.contact_email = shown(field);
+        else if (field == "tenant.name")
+            ctx.tenant_name = shown(field);
+        else if (field == "dispatch.reference")
+            ctx.dispatch_reference = shown(field);
+    }
+    return ctx;
 }
 
 }  // namespace dh::dispatch

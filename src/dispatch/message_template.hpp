@@ -40,4 +40,20 @@ struct RenderedMessage {
 
 RenderedMessage render_message(const MessageTemplate& tmpl, const MergeContext& ctx);
 
+/// The subject line as the sender writes it for one recipient: `subject` parsed as a merge template
+/// and rendered as one line (what render_message does for MessageTemplate::subject). Throws what
+/// MergeTemplate::parse throws.
+std::string render_subject(std::string_view subject, const MergeContext& ctx);
+std::string render_subject(const MergeTemplate& subject, const MergeContext& ctx);
+
+/// A recipient's values: the vendor's custom fields given as the JSON object text stored with it
+/// (non-text values are ignored).
+MergeContext recipient_context(std::optional<std::string> vendor_name, std::optional<std::string> vendor_code,
+                               std::optional<std::string> contact_name, std::optional<std::string> contact_email,
+                               const std::string& custom_fields_json);
+
+/// A context in which every one of `fields` reads as `‹field›`: renders a message as a template a
+/// person can read (the dispatch page), without any recipient's data.
+MergeContext readable_context(const std::set<std::string>& fields);
+
 }  // namespace dh::dispatch

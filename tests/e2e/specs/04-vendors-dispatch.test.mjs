@@ -127,7 +127,11 @@ browserTest('composes a dispatch with live preview and attachments, sends it, pr
   await page.getByRole('button', { name: 'Confirm and send' }).click()
   await page.waitForURL(/\/dispatches\/[0-9a-f-]{36}$/)
   await page.getByText('3 of 3 recipients done (100%)').waitFor({ timeout: 60_000 })
-  await page.getByRole('heading', { level: 1 }).filter({ hasText: 'Quote request for {{vendor.name}}' }).waitFor()
+  // The subject template reads with its fields by name; the message section shows what was sent.
+  await page.getByRole('heading', { level: 1 }).filter({ hasText: 'Quote request for ‹vendor.name›' }).waitFor()
+  await page.frameLocator('iframe[title="Message body"]').locator('body').filter({ hasText: 'Hello ‹contact.name›' }).waitFor()
+  await page.getByRole('list', { name: 'Reply-To' }).getByText(/the Inbox/).waitFor()
+  await page.getByRole('table', { name: 'Attachments of every message' }).getByText('terms-and-conditions.txt').waitFor()
   const bar = page.getByRole('progressbar', { name: 'Dispatch progress' })
   assert.equal(await bar.getAttribute('value'), '3')
   await page.getByRole('table', { name: 'Deliveries' }).getByRole('row').filter({ hasText: 'pilot1@pilot.e2e.test' }).waitFor()
@@ -137,7 +141,7 @@ browserTest('composes a dispatch with live preview and attachments, sends it, pr
 
   // Sent lists it as completed.
   await clickNav(page, 'Sent')
-  await page.getByRole('row').filter({ hasText: 'Quote request for' }).getByText('completed').waitFor()
+  await page.getByRole('row').filter({ hasText: 'Quote request for ‹vendor.name›' }).getByText('completed').waitFor()
   await b.shot('sent')
   b.assertNoErrors('compose and send')
 })

@@ -119,7 +119,8 @@ browserTest('the message opens as plain text, read, its attachment downloads, li
   await page.getByRole('heading', { level: 1, name: VENDOR.name }).waitFor()
   const thread = page.getByRole('table', { name: 'Messages sent to and received from this vendor' })
   await thread.getByRole('row').filter({ hasText: 'Received' }).filter({ hasText: 'Re: Price list' }).waitFor()
-  await thread.getByRole('row').filter({ hasText: 'Sent' }).waitFor()
+  // The sent message's subject as this vendor received it, not the template.
+  await thread.getByRole('row').filter({ hasText: 'Sent' }).filter({ hasText: `Price list for ${VENDOR.name}` }).waitFor()
   await b.shot('vendor-thread')
   await page.goBack()
   await page.getByRole('heading', { level: 1, name: 'Re: Price list for Globex Inbox' }).waitFor()

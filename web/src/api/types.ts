@@ -247,6 +247,35 @@ export interface Dispatch {
   attachment_ids?: string[]
   recipient_attachments?: RecipientAttachment[]
   created_by?: string | { id: string; name?: string; email?: string } | null
+  /** GET /dispatches/{id} only: the shared files every message carries. */
+  attachments?: SharedAttachment[]
+  /** GET /dispatches/{id} only: the message with each merge field shown as ‹field›. */
+  message?: { subject: string; text: string; html: string }
+}
+
+export interface SharedAttachment {
+  id: string
+  filename: string
+  content_type: string
+  size_bytes: number
+}
+
+/** One recipient a dispatch request resolves to (POST /dispatches/preview/recipients). */
+export interface ResolvedRecipient {
+  vendor_id: string
+  vendor_name: string
+  vendor_code: string | null
+  contact_id: string
+  contact_name: string
+  role: string | null
+  email: string
+  suppressed: boolean
+}
+
+export interface RecipientPage {
+  items: ResolvedRecipient[]
+  next_cursor: string | null
+  total: number
 }
 
 export interface Delivery {

@@ -6,6 +6,7 @@ import { UsageMeter, useUsage } from '../components/UsageMeter'
 import { Empty, ErrorState, Loading, PageHeader, ProgressBar, Section, Stat, StatusBadge } from '../components/ui'
 import { formatDate, formatNumber } from '../lib/format'
 import { useResource } from '../lib/hooks'
+import { readableTemplate } from '../lib/mergeFields'
 import { doneCount } from './dispatch/progress'
 
 export function Dashboard() {
@@ -62,14 +63,14 @@ export function Dashboard() {
             {recent.data.items.map((d) => (
               <li key={d.id} className="dispatch-row">
                 <div className="dispatch-row-main">
-                  <Link to={`/dispatches/${d.id}`}>{d.subject || '(no subject)'}</Link>
+                  <Link to={`/dispatches/${d.id}`}>{readableTemplate(d.subject) || '(no subject)'}</Link>
                   <span className="muted small">{formatDate(d.created_at)}</span>
                 </div>
                 <StatusBadge status={d.status} />
                 <ProgressBar
                   value={doneCount(d.counts)}
                   max={d.recipients_total ?? 0}
-                  label={`Progress of ${d.subject || 'dispatch'}`}
+                  label={`Progress of ${readableTemplate(d.subject) || 'dispatch'}`}
                 />
               </li>
             ))}

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Attachment, Dispatch, DispatchPreview, Vendor, VendorList } from '../../api/types'
+import type { Attachment, Dispatch, DispatchInput, DispatchPreview, Vendor, VendorList } from '../../api/types'
 import { useAuth } from '../../auth/AuthContext'
+import { MessageFrame } from '../../components/MessageFrame'
 import { notifyUsageChanged, UsageMeter, useUsage } from '../../components/UsageMeter'
 import {
   Button,
@@ -19,16 +20,17 @@ import {
 } from '../../components/ui'
 import { formatBytes, formatDate, formatNumber } from '../../lib/format'
 import { useAction, useDebounced, useResource } from '../../lib/hooks'
+import { MERGE_DEFAULT_HELP, withDefault } from '../../lib/mergeFields'
 import { newUuid } from '../../lib/uuid'
 import { hasErrors, type FieldErrors } from '../../lib/validation'
 import { localTimeZone, plural, summarizeConfirm } from './confirmSend'
+import { MissingValues, RecipientBrowser } from './RecipientBrowser'
 import { SenderField } from './SenderField'
 import {
   CONTACT_ROLE_HELP,
   customMergeFields,
   insertAt,
   MERGE_FIELDS,
-  missingValueWarnings,
   oversizedFile,
   REPLY_TO_HELP,
   toDispatchInput,
@@ -69,6 +71,8 @@ export function ComposePage() {
   const customFields = customMergeFields(sample.data?.items ?? [])
   const usage = useUsage()
   const bodyRef = useRef<HTMLTextAreaElement>(null)
+  const [useDefault, setUseDefault] = useState(false)
+  const [fallback, setFallback] = useState('n/a')
 
   useEffect(() => {
     if (touched) setErrors(validateCompose(draft))
@@ -186,12 +190,34 @@ export function ComposePage() {
             error={errors.subject ?? fieldError(send.error, 'subject')}
           />
           <div className="merge-fields" role="group" aria-label="Insert merge field">
-            <span className="small muted">Insert merge field:</span>
+            <span className="small muted">Insert merge field{useDefault ? ' with default' : ''}:</span>
             {[...MERGE_FIELDS, ...customFields].map((f) => (
-              <button key={f} type="button" className="chip-btn" onClick={() => insertMergeField(f)}>
+              <button
+                key={f}
+                type="button"
+                className="chip-btn"
+                onClick={() => insertMergeField(useDefault ? withDefault(f, fallback) : f)}
+              >
                 {f}
               </button>
             ))}
+          </div>
+          <div className="merge-default" role="group" aria-label="Merge field default">
+            <CheckboxField
+              label="Insert with a default"
+              checked={useDefault}
+              onChange={(e) => setUseDefault(e.target.checked)}
+            />
+            {useDefault ? (
+              <TextField
+                label="Default text"
+                value={fallback}
+                maxLength={500}
+                onChange={(e) => setFallback(e.target.value)}
+                fieldClassName="field-inline"
+              />
+            ) : null}
+            <p className="hint">{MERGE_DEFAULT_HELP}</p>
           </div>
           <TextAreaField
             ref={bodyRef}
@@ -271,6 +297,7 @@ export function ComposePage() {
           {confirming ? (
             <ConfirmStep
               summary={summary}
+              recipients={toDispatchInput(draft).recipients}
               onConfirm={() => void onConfirmSend()}
               onBack={() => setConfirming(false)}
               onRecheck={() => {
@@ -307,7 +334,7 @@ export function ComposePage() {
             {previewAction.error ? (
               <Notice kind="error">Preview failed: {errorMessage(previewAction.error)}</Notice>
             ) : preview ? (
-              <PreviewView preview={preview} />
+              <PreviewView preview={preview} recipients={toDispatchInput(draft).recipients} />
             ) : (
               <Empty>The preview appears as you type, rendered for the first recipient.</Empty>
             )}
@@ -333,11 +360,14 @@ function describeSelection(d: ComposeDraft): string {
 /** The last step before sending: who, who not and why, and whether the quota carries it. */
 export function ConfirmStep({
   summary,
+  recipients,
   onConfirm,
   onBack,
   onRecheck,
 }: {
   summary: ReturnType<typeof summarizeConfirm>
+  /** When given, a searchable sample of the resolved recipients is shown beside the counts. */
+  recipients?: DispatchInput['recipients']
   onConfirm: () => void
   onBack: () => void
   onRecheck: () => void
@@ -361,6 +391,12 @@ export function ConfirmStep({
         ) : null}
         {summary.remaining !== null ? <li>Quota: {plural(summary.remaining, 'email', 'emails')} left this period</li> : null}
       </ul>
+      {recipients && summary.total ? (
+        <details className="confirm-sample">
+          <summary>Look through the recipients</summary>
+          <RecipientBrowser recipients={recipients} label="Recipients of this dispatch" />
+        </details>
+      ) : null}
       {summary.blocked ? <Notice kind="warning">{summary.blocked}</Notice> : null}
       <div className="form-actions">
         {summary.fits ? (
@@ -378,40 +414,22 @@ export function ConfirmStep({
   )
 }
 
-function PreviewView({ preview }: { preview: DispatchPreview }) {
+function PreviewView({ preview, recipients }: { preview: DispatchPreview; recipients: DispatchInput['recipients'] }) {
   const count = preview.recipients_total
-  const missing = missingValueWarnings(preview)
   return (
     <div className="preview" aria-label="Rendered preview">
       <p>
         <strong>{plural(count ?? 0, 'recipient', 'recipients')}</strong>
         {preview.to ? <span className="muted"> · shown for {preview.to}</span> : null}
       </p>
-      {missing.length ? (
-        <Notice kind="warning">
-          <span>Some recipients lack merge values; they would get an empty value:</span>
-          <ul aria-label="Missing merge values">
-            {missing.map((m) => (
-              <li key={m}>{m}</li>
-            ))}
-          </ul>
-        </Notice>
-      ) : null}
+      <MissingValues missing={Array.isArray(preview.missing_values) ? preview.missing_values : []} recipients={recipients} />
       {preview.subject ? (
         <p>
           <span className="muted">Subject:</span> {preview.subject}
         </p>
       ) : null}
-      {preview.html ? (
-        // Rendered mail is untrusted content: a sandboxed frame without scripts or same-origin access.
-        <iframe
-          className="preview-frame"
-          title="Message preview"
-          sandbox=""
-          srcDoc={`<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"><base target="_blank"><body style="font-family:system-ui,sans-serif;font-size:14px;line-height:1.5;margin:12px">${preview.html}</body>`}
-        />
-      ) : preview.text ? (
-        <pre className="preview-text">{preview.text}</pre>
+      {preview.html || preview.text ? (
+        <MessageFrame html={preview.html} text={preview.text} title="Message preview" />
       ) : (
         <Empty>The server returned no rendered body.</Empty>
       )}

@@ -4,6 +4,7 @@ import { api, errorMessage, isAbort } from '../../api/client'
 import type { Delivery, Dispatch } from '../../api/types'
 import { useAuth } from '../../auth/AuthContext'
 import { ConfirmButton } from '../../components/ConfirmButton'
+import { MessageFrame } from '../../components/MessageFrame'
 import {
   Button,
   DataTable,
@@ -18,7 +19,8 @@ import {
   SelectField,
   StatusBadge,
 } from '../../components/ui'
-import { formatDate, formatNumber } from '../../lib/format'
+import { formatBytes, formatDate, formatNumber } from '../../lib/format'
+import { readableTemplate } from '../../lib/mergeFields'
 import { useAction, usePaged } from '../../lib/hooks'
 import { plural } from './confirmSend'
 import { deliveryReason, DELIVERY_STATES, doneCount, isActiveDispatch, progressText } from './progress'
@@ -107,7 +109,7 @@ export function DispatchDetailPage() {
 
   return (
     <div className="page">
-      <PageHeader title={d.subject || '(no subject)'} actions={<Link to="/dispatches">All dispatches</Link>}>
+      <PageHeader title={readableTemplate(d.subject) || '(no subject)'} actions={<Link to="/dispatches">All dispatches</Link>}>
         <StatusBadge status={d.status} /> <span className="muted">Created {formatDate(d.created_at)}</span>
         {d.send_at ? <span className="muted"> · scheduled for {formatDate(d.send_at)}</span> : null}
       </PageHeader>
@@ -187,20 +189,7 @@ export function DispatchDetailPage() {
         </ul>
       </Section>
 
-      {d.recipient_attachments?.length ? (
-        <Section title="Per-recipient attachments">
-          <DataTable
-            caption="Per-recipient attachments"
-            rows={d.recipient_attachments}
-            rowKey={(a, i) => `${a.attachment_id}-${i}`}
-            columns={[
-              { header: 'File', cell: (a) => a.filename ?? a.attachment_id },
-              { header: 'Vendor code', cell: (a) => a.vendor_code ?? '—' },
-              { header: 'Vendor', cell: (a) => (a.vendor_id ? <Link to={`/vendors/${a.vendor_id}`}>Open vendor</Link> : '—') },
-            ]}
-          />
-        </Section>
-      ) : null}
+      <MessageSection dispatch={d} />
 
       <Section
         title="Deliveries"
@@ -241,5 +230,89 @@ export function DispatchDetailPage() {
         )}
       </Section>
     </div>
+  )
+}
+
+/** Where replies go: the Inbox always, and the dispatch's own reply-to address beside it. */
+export function replyToLines(replyTo: string | null | undefined): string[] {
+  const inbox = 'the Inbox (each message carries its own reply address, so replies are threaded here)'
+  return replyTo ? [inbox, replyTo] : [inbox]
+}
+
+/** Per-recipient files by name: how many vendors get a file of that name. */
+export function perRecipientFiles(files: Dispatch['recipient_attachments']): { filename: string; count: number }[] {
+  const byName = new Map<string, number>()
+  for (const f of files ?? []) {
+    const name = f.filename ?? f.attachment_id
+    byName.set(name, (byName.get(name) ?? 0) + 1)
+  }
+  return [...byName.entries()].map(([filename, count]) => ({ filename, count }))
+}
+
+/** The message as sent: sender, reply addresses, subject and body with merge fields shown by name, files. */
+function MessageSection({ dispatch: d }: { dispatch: Dispatch }) {
+  const shared = d.attachments ?? []
+  const own = perRecipientFiles(d.recipient_attachments)
+  const ownTotal = d.recipient_attachments?.length ?? 0
+  const from = d.from ? (d.from.name ? `${d.from.name} <${d.from.email}>` : d.from.email) : '—'
+  return (
+    <Section title="Message">
+      <dl className="message-facts">
+        <div>
+          <dt>From</dt>
+          <dd>{from}</dd>
+        </div>
+        <div>
+          <dt>Reply-To</dt>
+          <dd>
+            <ul className="plain-list" aria-label="Reply-To">
+              {replyToLines(d.reply_to).map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </dd>
+        </div>
+        <div>
+          <dt>Subject</dt>
+          <dd>{d.message?.subject ?? readableTemplate(d.subject)}</dd>
+        </div>
+      </dl>
+      <p className="muted small">Merge fields are shown by name, e.g. ‹vendor.name›; each recipient got their own values.</p>
+      {d.message ? (
+        <MessageFrame html={d.message.html} text={d.message.text} title="Message body" />
+      ) : (
+        <Empty>The message body is not available.</Empty>
+      )}
+      <h3 className="h-small">Attachments</h3>
+      {shared.length === 0 && ownTotal === 0 ? <p className="muted">No attachments.</p> : null}
+      {shared.length ? (
+        <DataTable
+          caption="Attachments of every message"
+          rows={shared}
+          rowKey={(a) => a.id}
+          columns={[
+            { header: 'File', cell: (a) => a.filename },
+            { header: 'Type', cell: (a) => a.content_type },
+            { header: 'Size', className: 'num', cell: (a) => formatBytes(a.size_bytes) },
+          ]}
+        />
+      ) : null}
+      {ownTotal ? (
+        <>
+          <p>
+            Per-recipient files: {plural(ownTotal, 'file', 'files')}, each only to its vendor.
+          </p>
+          <DataTable
+            caption="Per-recipient attachments"
+            rows={own}
+            rowKey={(f) => f.filename}
+            columns={[
+              { header: 'File', cell: (f) => f.filename },
+              { header: 'Vendors', className: 'num', cell: (f) => formatNumber(f.count) },
+            ]}
+          />
+        </>
+      ) : null}
+    </Section>
   )
 }

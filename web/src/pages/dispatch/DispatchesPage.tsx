@@ -15,6 +15,7 @@ import {
 } from '../../components/ui'
 import { formatDate, formatNumber } from '../../lib/format'
 import { usePaged } from '../../lib/hooks'
+import { readableTemplate } from '../../lib/mergeFields'
 import { doneCount } from './progress'
 
 const STATUSES = ['', 'scheduled', 'queued', 'sending', 'paused', 'completed', 'cancelled', 'failed']
@@ -59,14 +60,14 @@ export function DispatchesPage() {
             rows={list.items}
             rowKey={(d) => d.id}
             columns={[
-              { header: 'Subject', cell: (d) => <Link to={`/dispatches/${d.id}`}>{d.subject || '(no subject)'}</Link> },
+              { header: 'Subject', cell: (d) => <Link to={`/dispatches/${d.id}`}>{readableTemplate(d.subject) || '(no subject)'}</Link> },
               { header: 'Status', cell: (d) => <StatusBadge status={d.status} /> },
               { header: 'Recipients', className: 'num', cell: (d) => formatNumber(d.recipients_total) },
               {
                 header: 'Progress',
                 className: 'col-progress',
                 cell: (d) => (
-                  <ProgressBar value={doneCount(d.counts)} max={d.recipients_total ?? 0} label={`Progress of ${d.subject || 'dispatch'}`} />
+                  <ProgressBar value={doneCount(d.counts)} max={d.recipients_total ?? 0} label={`Progress of ${readableTemplate(d.subject) || 'dispatch'}`} />
                 ),
               },
               { header: 'Problems', className: 'num', cell: (d) => formatNumber((d.counts?.failed ?? 0) + (d.counts?.bounced ?? 0)) },

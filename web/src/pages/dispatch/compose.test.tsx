@@ -4,6 +4,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { api } from '../../api/client'
 import { bodyOf, installFetch, jsonRes, renderApp, type Handler } from '../../test/fakeServer'
+import { composeRoutes, fillDraft as fillComposeDraft, previewAnswer } from './composeFixture'
 
 beforeEach(() => api.setAccessToken(null))
 afterEach(() => {
@@ -12,41 +13,19 @@ afterEach(() => {
 })
 
 const VENDOR = { id: 'v1', name: 'Contoso Steel', code: 'W1', status: 'active', custom_fields: { region: 'EU' } }
-const usage = (remaining: number) => ({
-  period_start: '2026-12-01T00:00:00Z',
-  period_end: '2027-01-01T00:00:00Z',
-  limit: 1000,
-  sent: 1000 - remaining,
-  reserved: 0,
-  remaining,
-})
-
 function server(remaining: number, extra: Record<string, Handler> = {}) {
   return installFetch({
-    'GET /api/v1/usage': () => jsonRes(200, usage(remaining)),
-    'GET /api/v1/sender-identities': () => jsonRes(200, { items: [], next_cursor: null }),
-    'GET /api/v1/lists': () => jsonRes(200, { items: [{ id: 'l1', name: 'EU suppliers', member_count: 30 }], next_cursor: null }),
-    'GET /api/v1/vendors': () => jsonRes(200, { items: [VENDOR], next_cursor: null }),
-    'POST /api/v1/dispatches/preview': () =>
-      jsonRes(200, {
-        to: 'anna@contoso.example',
-        subject: 'RFQ',
-        html: '<p>Hi</p>',
-        text: 'Hi',
-        recipients_total: 30,
-        excluded: { suppressed: 3, no_matching_contact: 2, inactive: 0 },
-        missing_values: [{ field: 'vendor.custom.region', count: 4 }],
-      }),
+    ...composeRoutes({
+      remaining,
+      members: 30,
+      vendors: [VENDOR],
+      preview: previewAnswer(30, 4, { suppressed: 3, no_matching_contact: 2, inactive: 0 }),
+    }),
     ...extra,
   })
 }
 
-async function fillDraft() {
-  await screen.findByRole('heading', { level: 1, name: 'New dispatch' })
-  fireEvent.change(screen.getByLabelText(/^Subject/), { target: { value: 'RFQ' } })
-  fireEvent.change(screen.getByLabelText(/^Message/), { target: { value: 'Region {{vendor.custom.region}}' } })
-  fireEvent.click(await screen.findByRole('checkbox', { name: 'EU suppliers (30)' }))
-}
+const fillDraft = () => fillComposeDraft(30)
 
 describe('compose', { timeout: 20_000 }, () => {
   it('offers custom field chips and warns about missing merge values', async () => {

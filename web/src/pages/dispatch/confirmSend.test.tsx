@@ -1,11 +1,12 @@
 // The confirm step and compose helpers of issue 20: exclusions, quota, scheduling, merge warnings.
 import { cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { DispatchPreview, Usage } from '../../api/types'
+import type { DispatchPreview } from '../../api/types'
 import { ConfirmStep } from './ComposePage'
 import { customMergeFields, CONTACT_ROLE_HELP, missingValueWarnings, oversizedFile, REPLY_TO_HELP } from './composeForm'
 import { exclusionsOf, summarizeConfirm } from './confirmSend'
 import { progressText } from './progress'
+import { usageOf } from './composeFixture'
 
 const preview = (extra: Partial<DispatchPreview> = {}): DispatchPreview => ({
   subject: 'RFQ',
@@ -14,14 +15,7 @@ const preview = (extra: Partial<DispatchPreview> = {}): DispatchPreview => ({
   recipients_total: 30,
   ...extra,
 })
-const usage = (remaining: number): Usage => ({
-  period_start: '2026-12-01T00:00:00Z',
-  period_end: '2027-01-01T00:00:00Z',
-  limit: 1000,
-  sent: 1000 - remaining,
-  reserved: 0,
-  remaining,
-})
+const usage = usageOf
 
 afterEach(cleanup)
 

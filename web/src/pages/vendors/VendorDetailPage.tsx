@@ -6,6 +6,7 @@ import { ConfirmButton } from '../../components/ConfirmButton'
 import { Button, DataTable, Empty, ErrorState, Loading, Notice, PagedTable, PageHeader, Section, SelectField, StatusBadge } from '../../components/ui'
 import { formatDate } from '../../lib/format'
 import { useAction, usePaged, useResource } from '../../lib/hooks'
+import { withRenderedSubjects } from './sentSubjects'
 import { addToList, deleteVendor, removeFromList } from './vendorActions'
 
 export function VendorDetailPage() {
@@ -14,7 +15,12 @@ export function VendorDetailPage() {
   const remove = useAction()
   const vendor = useResource((signal) => api.get<Vendor>(`/vendors/${encodeURIComponent(id)}`, undefined, signal), [id])
   const thread = usePaged<ThreadEntry>(
-    (cursor, signal) => api.list<ThreadEntry>(`/vendors/${encodeURIComponent(id)}/messages`, { limit: 50, cursor }, signal),
+    async (cursor, signal) =>
+      withRenderedSubjects(
+        id,
+        await api.list<ThreadEntry>(`/vendors/${encodeURIComponent(id)}/messages`, { limit: 50, cursor }, signal),
+        signal,
+      ),
     [id],
   )
 

@@ -1,0 +1,88 @@
+// A merge field with a default (`{{vendor.custom.region | default: "n/a"}}`) is never missing: the
+// dispatch is created, the preview shows the default, and the mail that goes out carries it, while
+// recipients with a value get theirs. Over the real API, database and capture transport.
+#include <gtest/gtest.h>
+
+#include "inbox/inbox_fixture.hpp"
+
+namespace dh::test {
+namespace {
+
+struct MergeDefault : ::testing::Test {
+    TestServer server;
+    PlatformSession platform{server};
+    TenantSession acme = platform.create_tenant("acme");
+
+    std::string vendor(const std::string& name, const std::string& email, const nlohmann::json& custom) {
+        auto r = acme.http.post(
+            "/api/v1/vendors",
+            {{"name", name}, {"custom_fields", custom}, {"contacts", {{{"name", "AP"}, {"email", email}}}}});
+        if (r.status != 201) throw std::runtime_error("vendor -> " + r.body);
+        return r.json()["id"];
+    }
+    nlohmann::json body(const std::vector<std::string>& vendors, const std::string& field) {
+        return {{"subject", "Region " + field + " for {{vendor.name}}"},
+                {"body_markdown", "Your region: **" + field + "**"},
+                {"recipients", {{"vendor_ids", vendors}}}};
+    }
+};
+
+TEST_F(MergeDefault, CreatePreviewAndTheSentMailUseTheDefault) {
+    auto north = vendor("Northwind", "ap@northwind.example", {{"region", "North"}});
+    auto bare = vendor("Bare Co", "ap@bare.example", nlohmann::json::object());
+    const std::string with_default = R"({{vendor.custom.region | default: "n/a"}})";
+
+    // Without a default the preview warns and creation is refused, naming the recipient.
+    auto plain = body({north, bare}, "{{vendor.custom.region}}");
+    auto warned = acme.http.post("/api/v1/dispatches/preview", plain).json();
+    EXPECT_EQ(warned["missing_values"], (nlohmann::json::array({{{"field", "vendor.custom.region"}, {"count", 1}}})));
+    auto refused = acme.http.post("/api/v1/dispatches", plain);
+    EXPECT_EQ(refused.status, 422) << refused.body;
+    EXPECT_EQ(refused.json()["code"], "missing_merge_value") << refused.body;
+
+    // With a default nothing is missing and the preview of the bare vendor shows it.
+    auto request = body({north, bare}, with_default);
+    auto for_bare = request;
+    for_bare["vendor_id"] = bare;
+    auto preview = acme.http.post("/api/v1/dispatches/preview", for_bare);
+    ASSERT_EQ(preview.status, 200) << preview.body;
+    EXPECT_EQ(preview.json()["missing_values"], nlohmann::json::array());
+    EXPECT_EQ(preview.json()["subject"], "Region n/a for Bare Co");
+    EXPECT_NE(preview.json()["html"].get<std::string>().find("<strong>n/a</strong>"), std::string::npos);
+
+    auto created = acme.http.post("/api/v1/dispatches", request);
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto d = wait_for_status(acme, created.json()["id"], "completed");
+    ASSERT_EQ(d["status"], "completed") << d.dump();
+    const auto items =
+        acme.http.get("/api/v1/dispatches/" + d["id"].get<std::string>() + "/deliveries").json()["items"];
+    ASSERT_EQ(items.size(), 2u) << items.dump();
+    for (auto& item : items) {
+        auto m = captured(server, item["id"]);
+        bool is_bare = item["email"] == "ap@bare.example";
+        EXPECT_EQ(m.subject, is_bare ? "Region n/a for Bare Co" : "Region North for Northwind");
+        EXPECT_NE(m.text_body.find(is_bare ? "n/a" : "North"), std::string::npos) << m.text_body;
+        EXPECT_NE(m.html_body.find(is_bare ? "<strong>n/a</strong>" : "<strong>North</strong>"), std::string::npos)
+            << m.html_body;
+    }
+
+    // The dispatch page shows the template readably; the vendor's history the subject it was sent with.
+    auto view = acme.http.get("/api/v1/dispatches/" + d["id"].get<std::string>()).json();
+    EXPECT_EQ(view["message"]["subject"], "Region \u2039vendor.custom.region\u203a for \u2039vendor.name\u203a");
+    std::string bare_delivery = items[0]["email"] == "ap@bare.example" ? items[0]["id"] : items[1]["id"];
+    auto subjects = acme.http.get("/api/v1/vendors/" + bare + "/sent-subjects?ids=" + bare_delivery).json();
+    EXPECT_EQ(subjects["items"],
+              (nlohmann::json::array({{{"delivery_id", bare_delivery}, {"subject", "Region n/a for Bare Co"}}})));
+}
+
+TEST_F(MergeDefault, AMalformedDefaultIsRefusedNamingTheField) {
+    auto north = vendor("Northwind", "ap@northwind.example", {{"region", "North"}});
+    for (auto bad : {R"({{vendor.custom.region | default: n/a}})", R"({{vendor.custom.region | upper}})"}) {
+        auto r = acme.http.post("/api/v1/dispatches/preview", body({north}, bad));
+        EXPECT_EQ(r.status, 422) << bad;
+        EXPECT_EQ(r.json().value("in", ""), "subject") << r.body;
+    }
+}
+
+}  // namespace
+}  // namespace dh::test
