@@ -1,6 +1,7 @@
 #include "delivery/renderer.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -18,7 +19,15 @@ namespace {
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::internal, "attachment_missing", "An attachment file is missing.", path);
+    if (!in) {
+        // A file that is there but cannot be read (a storage hiccup) may be readable on the next
+        // attempt; a file that is gone never will be.
+        std::error_code ec;
+        if (std::filesystem::exists(path, ec) || ec)
+            throw Error(ErrorKind::unavailable, "attachment_unreadable", "An attachment file cannot be read now.",
+                        path);
+        throw Error(ErrorKind::internal, "attachment_missing", "An attachment file is missing.", path);
+    }
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();

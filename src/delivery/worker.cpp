@@ -244,6 +244,19 @@ DeliveryOutcome Worker::outcome_of(const queue_store::Claimed& c, const mail::De
     return queue_store::Retry{r.id, r.smtp_code, r.reply, next.reason, next.delay_seconds, next.relay_problem};
 }
 
+/// A message that could not be built: only what can never be built fails. The database or the
+/// file system being away (ErrorKind::unavailable) defers the delivery like a busy relay would.
+DeliveryOutcome Worker::build_failed(const queue_store::Claimed& c, const Error& e) const {
+    if (e.kind() != ErrorKind::unavailable)
+        return queue_store::Failed{c.id, 0, "", "the message could not be built: " + e.message()};
+    log::warn("message build deferred", {{"worker", id_}, {"delivery", c.id}, {"error", e.detail()}});
+    mail::DeliveryResult r;
+    r.id = c.id;
+    r.outcome = mail::Outcome::deferred;
+    r.reason = "the message could not be built yet: " + e.message();
+    return outcome_of(c, r);
+}
+
 /// One group of outcomes in one transaction, and the dispatches they finish.
 void Worker::record_group(const OutcomeGroup& group) {
     db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
@@ -272,7 +285,7 @@ void Worker::deliver(const std::vector<queue_store::Claimed>& claimed) {
         try {
             messages.push_back(renderer_.render(c));
         } catch (const Error& e) {
-            last = recorder_.add(queue_store::Failed{c.id, 0, "", "the message could not be built: " + e.message()});
+            last = recorder_.add(build_failed(c, e));
         }
     }
     if (!messages.empty())

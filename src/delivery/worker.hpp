@@ -20,6 +20,10 @@ class Pool;
 class Tx;
 }  // namespace dh::db
 
+namespace dh {
+class Error;
+}
+
 namespace dh::delivery {
 
 class Notifier;
@@ -68,6 +72,7 @@ private:
     std::vector<queue_store::Claimed> claim_lane(const queue_store::Lane& lane, int budget);
     void deliver(const std::vector<queue_store::Claimed>& claimed);
     DeliveryOutcome outcome_of(const queue_store::Claimed& c, const mail::DeliveryResult& r) const;
+    DeliveryOutcome build_failed(const queue_store::Claimed& c, const Error& e) const;
     void record_group(const OutcomeGroup& group);
 
     db::Pool& pool_;

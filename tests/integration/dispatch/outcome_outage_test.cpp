@@ -3,7 +3,10 @@
 // back, instead of dropping it and sending the message again once the lease expires.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "dispatch/dispatch_fixture.hpp"
 #include "harness/server.hpp"
@@ -59,6 +62,33 @@ TEST(OutcomeOutage, AnOutcomeWaitsForTheDatabaseAndIsRecordedOnce) {
     // 'sending' until its lease (60 s) expired, and then sent it a second time.
     EXPECT_EQ(messages_at(dir), 1);
     EXPECT_EQ(run_binary({"admin", "verify-usage"}, server.env()).exit_code, 0);
+}
+
+// After a quiet database restart every idle pooled connection is dead. The first requests must not
+// find that out for the client: a connection that breaks before the transaction's first statement is
+// dropped and the transaction begun on a fresh one.
+TEST(PoolHealing, RequestsAfterADatabaseRestartAnswerAtOnce) {
+    PrivateCluster pg;
+    TestServer server({{"DATABASE_URL", pg.url()}, {"WORKER_EMBEDDED", "0"}});
+    PlatformSession platform(server);
+    auto acme = platform.create_tenant("acme");
+    // Several requests at once, so that the pool holds several idle connections afterwards.
+    std::vector<std::thread> readers;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 8; ++i)
+        readers.emplace_back([&, client = acme.http] {
+            for (int j = 0; j < 5; ++j)
+                if (client.get("/api/v1/vendors").status == 200) ++ok;
+        });
+    for (auto& t : readers) t.join();
+    ASSERT_EQ(ok.load(), 40);
+
+    pg.crash_restart();
+    for (int i = 0; i < 20; ++i) {
+        auto r = acme.http.get("/api/v1/vendors");
+        ASSERT_EQ(r.status, 200) << "request " << i << " after the restart: " << r.body << server.log();
+    }
+    EXPECT_NE(server.log().find("dropped a broken pooled connection before use"), std::string::npos);
 }
 
 }  // namespace
