@@ -1,15 +1,20 @@
 #include "aws/secret_config.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "aws/client.hpp"
 #include "aws/credentials.hpp"
 #include "aws/secrets_manager.hpp"
 #include "aws/sigv4.hpp"
+#include "common/backoff.hpp"
 #include "common/bounded_json.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/random.hpp"
 #include "common/strings.hpp"
 
 namespace dh::aws {
@@ -21,16 +26,49 @@ std::optional<std::string> set(const EnvLookup& env, const std::string& name) {
     return std::nullopt;
 }
 
+/// AWS_SECRETS_RETRY_SECONDS: how long transient errors are tried again at start (default 120, 0: never).
+int secrets_retry_seconds(const EnvLookup& env) {
+    auto v = set(env, "AWS_SECRETS_RETRY_SECONDS");
+    if (!v) return 120;
+    if (v->empty() || v->size() > 3 ||
+        !std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; }) || std::stoi(*v) > 900)
+        throw ConfigError("AWS_SECRETS_RETRY_SECONDS: must be a whole number of seconds from 0 to 900");
+    return std::stoi(*v);
+}
+
 void forbid_both(const EnvLookup& env, const std::string& arn_var, const std::string& var) {
     for (auto& direct : {var, var + "_FILE"})
         if (set(env, direct)) throw ConfigError(arn_var + " and " + direct + " are both set: set only one");
 }
 
-std::string fetch(SecretsManager& secrets, const std::string& arn_var, const std::string& arn) {
-    try {
-        return secrets.get_secret_value(arn);
-    } catch (const AwsError& e) {
-        throw ConfigError(arn_var + ": cannot read the secret from AWS Secrets Manager (" + e.what() + ")");
+/// Whether an error from Secrets Manager (or from the instance metadata service behind the
+/// credentials) may pass by itself: throttling, a server error, or no answer yet. Everything else
+/// (a missing secret, a refused signature, no permission) needs a change of configuration.
+bool transient(const AwsError& e) {
+    static const char* const kCodes[] = {"ThrottlingException",   "TooManyRequestsException", "RequestLimitExceeded",
+                                         "InternalServiceError",  "ServiceUnavailable",       "TransportError",
+                                         "CredentialsUnavailable"};
+    if (e.status() == 429 || e.status() >= 500) return true;
+    return std::find(std::begin(kCodes), std::end(kCodes), e.code()) != std::end(kCodes);
+}
+
+/// Reads a secret, trying again with backoff (1 s doubling to 15 s) while the error is transient,
+/// for at most `retry_seconds`: a worker started while AWS throttles or the instance metadata
+/// service is not up yet comes up a little later instead of exiting with a configuration error.
+std::string fetch(SecretsManager& secrets, const std::string& arn_var, const std::string& arn, int retry_seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(retry_seconds);
+    const backoff::Policy policy{1, 15, retry_seconds};
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return secrets.get_secret_value(arn);
+        } catch (const AwsError& e) {
+            auto delay = std::chrono::seconds(backoff::delay_seconds(policy, attempt, std::nullopt, random::unit()));
+            if (!transient(e) || std::chrono::steady_clock::now() + delay > deadline)
+                throw ConfigError(arn_var + ": cannot read the secret from AWS Secrets Manager (" + e.what() + ")");
+            log::warn("AWS Secrets Manager: reading a secret failed, trying again",
+                      {{"variable", arn_var}, {"error", e.code()}, {"retry_in_seconds", delay.count()}});
+            std::this_thread::sleep_for(delay);
+        }
     }
 }
 
@@ -114,17 +152,18 @@ EnvLookup resolve_aws_secrets(const EnvLookup& env) {
 
 EnvLookup resolve_aws_secrets(const EnvLookup& env, SecretsManager& secrets) {
     std::map<std::string, std::string> resolved;
+    const int retry = secrets_retry_seconds(env);
     if (auto arn = set(env, "DATABASE_SECRET_ARN")) {
         forbid_both(env, "DATABASE_SECRET_ARN", "DATABASE_URL");
-        resolved["DATABASE_URL"] = database_url_from_secret(fetch(secrets, "DATABASE_SECRET_ARN", *arn));
+        resolved["DATABASE_URL"] = database_url_from_secret(fetch(secrets, "DATABASE_SECRET_ARN", *arn, retry));
     }
     if (auto arn = set(env, "JWT_SECRET_SECRET_ARN")) {
         forbid_both(env, "JWT_SECRET_SECRET_ARN", "JWT_SECRET");
         resolved["JWT_SECRET"] =
-            plain_value("JWT_SECRET", "JWT_SECRET_SECRET_ARN", fetch(secrets, "JWT_SECRET_SECRET_ARN", *arn));
+            plain_value("JWT_SECRET", "JWT_SECRET_SECRET_ARN", fetch(secrets, "JWT_SECRET_SECRET_ARN", *arn, retry));
     }
     if (auto arn = set(env, "SMTP_URL_SECRET_ARN"))
-        resolved["SMTP_URL"] = smtp_value(env, fetch(secrets, "SMTP_URL_SECRET_ARN", *arn));
+        resolved["SMTP_URL"] = smtp_value(env, fetch(secrets, "SMTP_URL_SECRET_ARN", *arn, retry));
     if (resolved.empty()) return env;
     return [env, resolved](const std::string& name) -> std::optional<std::string> {
         if (auto it = resolved.find(name); it != resolved.end()) return it->second;

@@ -130,6 +130,9 @@ class State:
         self.config = config
         self.credentials = dict(config.get("credentials", {}))  # access key -> {secret, token}
         self.secrets = dict(config.get("secrets", {}))
+        # secret id -> how many GetSecretValue calls fail first (transient errors: throttling, then a
+        # server error, alternately), as AWS does under load
+        self.secret_failures = dict(config.get("secret_failures", {}))
         self.requests = []
         self.imds_token = "imds-" + uuid.uuid4().hex
         self.imds_issued = 0
@@ -270,6 +273,13 @@ class Handler(BaseHTTPRequestHandler):
         self.state.record(entry)
         with self.state.lock:
             value = self.state.secrets.get(secret_id)
+            failures = self.state.secret_failures.get(secret_id, 0)
+            if failures:
+                self.state.secret_failures[secret_id] = failures - 1
+        if failures:
+            if failures % 2:
+                return self._aws_error(400, "ThrottlingException", "Rate exceeded", True)
+            return self._aws_error(500, "InternalServiceError", "An error occurred on the server side.", True)
         if value is None:
             return self._aws_error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.", True)
         self._send(200, {"ARN": secret_id, "Name": secret_id.split(":")[-1], "SecretString": value,

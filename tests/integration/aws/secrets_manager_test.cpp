@@ -194,6 +194,43 @@ TEST(SecretsManager, ConfigurationErrorsNameTheVariableAndNeverTheSecret) {
     expect_error(with({{"JWT_SECRET_SECRET_ARN", kJwtArn}}, "wrong-key"), "InvalidSignatureException");
 }
 
+// Throttling and server errors at start pass by themselves: they are tried again with backoff, and
+// only a problem that outlasts AWS_SECRETS_RETRY_SECONDS (or one no retry can fix) stops the start.
+TEST(SecretsManager, TransientErrorsAtStartAreTriedAgain) {
+    auto config = base_config();
+    config["secret_failures"] = {{kJwtArn, 2}};  // a ThrottlingException (400), then an InternalServiceError (500)
+    FakeAws aws(config);
+    auto vars = keys_env(aws);
+    vars["JWT_SECRET_SECRET_ARN"] = kJwtArn;
+    auto resolved = aws::resolve_aws_secrets(env_of(vars));
+    EXPECT_EQ(resolved("JWT_SECRET"), kJwtValue);
+    EXPECT_EQ(aws.requests_of("GetSecretValue").size(), 3u);
+}
+
+TEST(SecretsManager, TransientErrorsGiveUpAfterTheRetryWindowAndPermanentOnesAtOnce) {
+    auto config = base_config();
+    config["secret_failures"] = {{kJwtArn, 100}};
+    FakeAws aws(config);
+    auto vars = keys_env(aws);
+    vars["JWT_SECRET_SECRET_ARN"] = kJwtArn;
+    vars["AWS_SECRETS_RETRY_SECONDS"] = "0";
+    try {
+        aws::resolve_aws_secrets(env_of(vars));
+        ADD_FAILURE() << "a throttled secret was read";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("ThrottlingException"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(aws.requests_of("GetSecretValue").size(), 1u);
+
+    vars["AWS_SECRETS_RETRY_SECONDS"] = "120";
+    vars["JWT_SECRET_SECRET_ARN"] = kDbArn;  // no such secret: ResourceNotFoundException, never retried
+    EXPECT_THROW(aws::resolve_aws_secrets(env_of(vars)), ConfigError);
+    EXPECT_EQ(aws.requests_of("GetSecretValue").size(), 2u);
+
+    vars["AWS_SECRETS_RETRY_SECONDS"] = "soon";
+    EXPECT_THROW(aws::resolve_aws_secrets(env_of(vars)), ConfigError);
+}
+
 TEST(SecretsManager, ThePythonVerifierAgreesWithAwsPublishedVectors) {
     // The server that judges our signatures is itself checked against AWS's test suite.
     std::string cmd = "/usr/bin/python3 " + tools_dir() + "/fake_aws.py --check-vectors " + std::string(DH_SOURCE_DIR) +
