@@ -16,10 +16,12 @@ namespace dh::app {
 namespace {
 
 Config load_config(bool needs_jwt) {
+    // Logging first: lines written while secrets are fetched follow LOG_FORMAT too.
+    auto env = process_env();
+    auto [level, json] = log_settings(env);
+    log::init(level, json ? log::Format::json : log::Format::text);
     // *_SECRET_ARN variables are fetched from AWS Secrets Manager first (no-op when none is set).
-    auto config = Config::load(aws::resolve_aws_secrets(process_env()), {.jwt_secret = needs_jwt});
-    log::init(config.log_level, config.log_json ? log::Format::json : log::Format::text);
-    return config;
+    return Config::load(aws::resolve_aws_secrets(env), {.jwt_secret = needs_jwt});
 }
 
 }  // namespace

@@ -132,6 +132,15 @@ void validate_jwt_secret(const std::string& secret) {
     if (all_same) throw ConfigError("JWT_SECRET: is one repeated character; use a random value");
 }
 
+std::pair<std::string, bool> log_settings(const EnvLookup& env) {
+    auto level = strings::to_lower(plain(env, "LOG_LEVEL", "info"));
+    if (level != "trace" && level != "debug" && level != "info" && level != "warn" && level != "error")
+        throw ConfigError("LOG_LEVEL: must be one of trace, debug, info, warn, error");
+    auto format = strings::to_lower(plain(env, "LOG_FORMAT", "json"));
+    if (format != "json" && format != "text") throw ConfigError("LOG_FORMAT: must be json or text");
+    return {level, format == "json"};
+}
+
 Config Config::load(const EnvLookup& env, Needs needs) {
     Config c;
     auto jwt = secret(env, "JWT_SECRET");
@@ -148,13 +157,7 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     c.database_platform_url = secret(env, "DATABASE_PLATFORM_URL");
     c.data_dir = plain(env, "DATA_DIR", "./var");
     std::tie(c.http_host, c.http_port) = listen_address("HTTP_LISTEN", plain(env, "HTTP_LISTEN", "127.0.0.1:8080"));
-    c.log_level = strings::to_lower(plain(env, "LOG_LEVEL", "info"));
-    if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
-        c.log_level != "error")
-        throw ConfigError("LOG_LEVEL: must be one of trace, debug, info, warn, error");
-    auto format = strings::to_lower(plain(env, "LOG_FORMAT", "json"));
-    if (format != "json" && format != "text") throw ConfigError("LOG_FORMAT: must be json or text");
-    c.log_json = format == "json";
+    std::tie(c.log_level, c.log_json) = log_settings(env);
     c.web_root = plain(env, "WEB_ROOT", "");
     c.trusted_proxies = plain(env, "TRUSTED_PROXIES", "");
     try {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace dh {
 
@@ -16,6 +17,10 @@ public:
 /// Reads one environment variable; tests pass a map instead of the real environment.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup process_env();
+
+/// LOG_LEVEL and LOG_FORMAT (level, json?): read before anything else, so that every line follows
+/// them, those written while secrets are fetched at start included. Throws ConfigError.
+std::pair<std::string, bool> log_settings(const EnvLookup& env);
 
 /// Everything DispatchHub reads from the environment, validated once at start.
 struct Config {
