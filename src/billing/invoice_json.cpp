@@ -1,13 +1,10 @@
 #include "billing/invoice_json.hpp"
 
 #include "billing/invoice_lines.hpp"
+#include "http/json_fields.hpp"
 
 namespace dh::billing {
 namespace {
-
-nlohmann::json opt_json(const std::optional<std::string>& v) {
-    return v ? nlohmann::json(*v) : nlohmann::json();
-}
 
 nlohmann::json lines_json(const std::vector<InvoiceLine>& lines) {
     auto out = nlohmann::json::array();
@@ -79,10 +76,10 @@ nlohmann::json to_json(const Invoice& v) {
             {"paid_cents", v.paid_cents},
             {"balance_cents", v.status == "void" ? 0 : v.total_cents - v.paid_cents},
             {"payments", payments},
-            {"issued_at", opt_json(v.issued_at)},
-            {"paid_at", opt_json(v.paid_at)},
-            {"voided_at", opt_json(v.voided_at)},
-            {"void_reason", opt_json(v.void_reason)},
+            {"issued_at", http::opt_json(v.issued_at)},
+            {"paid_at", http::opt_json(v.paid_at)},
+            {"voided_at", http::opt_json(v.voided_at)},
+            {"void_reason", http::opt_json(v.void_reason)},
             {"created_at", v.created_at}};
 }
 

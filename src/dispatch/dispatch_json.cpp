@@ -10,10 +10,6 @@
 namespace dh::dispatch {
 namespace {
 
-nlohmann::json opt(const std::optional<std::string>& v) {
-    return v ? nlohmann::json(*v) : nlohmann::json();
-}
-
 std::vector<std::string> uuid_array(const nlohmann::json& parent, const std::string& key, const std::string& field) {
     std::vector<std::string> out;
     if (!parent.contains(key) || parent[key].is_null()) return out;
@@ -69,13 +65,13 @@ nlohmann::json to_json(const Dispatch& d) {
         {"id", d.id},
         {"status", d.status},
         {"subject", d.subject},
-        {"body_markdown", opt(d.body_markdown)},
-        {"body_html", opt(d.body_html)},
+        {"body_markdown", http::opt_json(d.body_markdown)},
+        {"body_html", http::opt_json(d.body_html)},
         {"from", {{"email", d.from_email}, {"name", d.from_name}}},
-        {"sender_identity_id", opt(d.sender_identity_id)},
-        {"reply_to", opt(d.reply_to)},
-        {"reference", opt(d.reference)},
-        {"send_at", opt(d.send_at)},
+        {"sender_identity_id", http::opt_json(d.sender_identity_id)},
+        {"reply_to", http::opt_json(d.reply_to)},
+        {"reference", http::opt_json(d.reference)},
+        {"send_at", http::opt_json(d.send_at)},
         {"recipients", nlohmann::json::parse(d.recipients_json)},
         {"attachment_ids", d.attachment_ids},
         {"recipient_attachments", nlohmann::json::parse(d.recipient_attachments_json)},
@@ -85,8 +81,8 @@ nlohmann::json to_json(const Dispatch& d) {
         {"is_test", d.is_test},
         {"created_at", d.created_at},
         {"updated_at", d.updated_at},
-        {"completed_at", opt(d.completed_at)},
-        {"relay_problem", opt(d.relay_problem)}};
+        {"completed_at", http::opt_json(d.completed_at)},
+        {"relay_problem", http::opt_json(d.relay_problem)}};
 }
 
 nlohmann::json to_json(const Delivery& d) {
@@ -94,16 +90,16 @@ nlohmann::json to_json(const Delivery& d) {
             {"dispatch_id", d.dispatch_id},
             {"email", d.email},
             {"contact_name", d.contact_name},
-            {"vendor_id", opt(d.vendor_id)},
-            {"vendor_name", opt(d.vendor_name)},
+            {"vendor_id", http::opt_json(d.vendor_id)},
+            {"vendor_name", http::opt_json(d.vendor_name)},
             {"status", d.status},
             {"attempts", d.attempts},
-            {"reason", opt(d.reason)},
-            {"last_error", opt(d.reason)},
+            {"reason", http::opt_json(d.reason)},
+            {"last_error", http::opt_json(d.reason)},
             {"smtp_code", d.smtp_code ? nlohmann::json(*d.smtp_code) : nlohmann::json()},
-            {"relay_reply", opt(d.relay_reply)},
-            {"sent_at", opt(d.sent_at)},
-            {"next_attempt_at", opt(d.next_attempt_at)},
+            {"relay_reply", http::opt_json(d.relay_reply)},
+            {"sent_at", http::opt_json(d.sent_at)},
+            {"next_attempt_at", http::opt_json(d.next_attempt_at)},
             {"created_at", d.created_at},
             {"updated_at", d.updated_at}};
 }
@@ -138,9 +134,10 @@ nlohmann::json to_json(const DispatchView& v) {
 }
 
 nlohmann::json to_json(const dispatch_reader_store::ResolvedRecipient& r) {
-    return {{"vendor_id", r.vendor_id},   {"vendor_name", r.vendor_name},   {"vendor_code", opt(r.vendor_code)},
-            {"contact_id", r.contact_id}, {"contact_name", r.contact_name}, {"role", opt(r.role)},
-            {"email", r.email},           {"suppressed", r.suppressed}};
+    return {
+        {"vendor_id", r.vendor_id},   {"vendor_name", r.vendor_name},   {"vendor_code", http::opt_json(r.vendor_code)},
+        {"contact_id", r.contact_id}, {"contact_name", r.contact_name}, {"role", http::opt_json(r.role)},
+        {"email", r.email},           {"suppressed", r.suppressed}};
 }
 
 DispatchRequest request_from_json(const nlohmann::json& body, const char* route_field) {

@@ -8,6 +8,11 @@
 
 namespace dh::http {
 
+/// A JSON string, or null for none: the one spelling of an optional text member in every answer.
+inline nlohmann::json opt_json(const std::optional<std::string>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json();
+}
+
 /// Typed, validated access to the members of a JSON request object. Every failure is a 422
 /// problem naming the field (with `prefix`, e.g. "contacts[0].email").
 class JsonFields {

@@ -6,16 +6,13 @@
 #include <string>
 
 #include "auth/auth_service.hpp"
+#include "http/json_fields.hpp"
 #include "http/message.hpp"
 
 namespace dh::http {
 
 inline auth::Origin origin(const Request& req) {
     return {req.client_ip, req.request_id};
-}
-
-inline nlohmann::json opt_json(const std::optional<std::string>& v) {
-    return v ? nlohmann::json(*v) : nlohmann::json();
 }
 
 }  // namespace dh::http

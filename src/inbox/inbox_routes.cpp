@@ -14,26 +14,22 @@ namespace {
 
 using nlohmann::json;
 
-json opt(const std::optional<std::string>& v) {
-    return v ? json(*v) : json();
-}
-
 json summary(const InboxMessage& m) {
     return {{"id", m.id},
             {"kind", m.kind},
             {"routed_by", m.routed_by},
-            {"vendor_id", opt(m.vendor_id)},
-            {"vendor_name", opt(m.vendor_name)},
-            {"contact_id", opt(m.contact_id)},
-            {"dispatch_id", opt(m.dispatch_id)},
-            {"delivery_id", opt(m.delivery_id)},
+            {"vendor_id", http::opt_json(m.vendor_id)},
+            {"vendor_name", http::opt_json(m.vendor_name)},
+            {"contact_id", http::opt_json(m.contact_id)},
+            {"dispatch_id", http::opt_json(m.dispatch_id)},
+            {"delivery_id", http::opt_json(m.delivery_id)},
             {"from", {{"address", m.from_address}, {"name", m.from_name}}},
             {"to", m.to_addresses},
             {"subject", m.subject},
-            {"message_id", opt(m.message_id)},
-            {"in_reply_to", opt(m.in_reply_to)},
-            {"bounce_status", opt(m.bounce_status)},
-            {"diagnostic", opt(m.diagnostic)},
+            {"message_id", http::opt_json(m.message_id)},
+            {"in_reply_to", http::opt_json(m.in_reply_to)},
+            {"bounce_status", http::opt_json(m.bounce_status)},
+            {"diagnostic", http::opt_json(m.diagnostic)},
             {"size_bytes", m.size_bytes},
             {"read", m.is_read},
             {"archived", m.archived},
@@ -45,14 +41,14 @@ json detail(const InboxMessage& m) {
     j["text"] = m.text_body;
     j["html_text"] = m.html_text;
     j["has_html"] = m.has_html;
-    j["parse_error"] = opt(m.parse_error);
+    j["parse_error"] = http::opt_json(m.parse_error);
     j["envelope_from"] = m.envelope_from;
     json files = json::array();
     for (auto& a : m.attachments)
         files.push_back({{"id", a.id},
                          {"filename", a.filename},
                          {"content_type", a.content_type},
-                         {"content_id", opt(a.content_id)},
+                         {"content_id", http::opt_json(a.content_id)},
                          {"inline", a.is_inline},
                          {"size_bytes", a.size_bytes}});
     j["attachments"] = files;
@@ -147,7 +143,7 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                                         {"envelope_to", q.envelope_to},
                                         {"from", q.from_address},
                                         {"subject", q.subject},
-                                        {"message_id", opt(q.message_id)},
+                                        {"message_id", http::opt_json(q.message_id)},
                                         {"reason", q.reason},
                                         {"size_bytes", q.size_bytes},
                                         {"received_at", q.received_at}};
@@ -166,7 +162,7 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                                         {"subject", e.subject},
                                         {"address", e.address},
                                         {"status", e.status},
-                                        {"dispatch_id", opt(e.dispatch_id)}};
+                                        {"dispatch_id", http::opt_json(e.dispatch_id)}};
                         }));
                 }});
 }

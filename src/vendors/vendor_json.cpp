@@ -12,10 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-json opt(const std::optional<std::string>& v) {
-    return v ? json(*v) : json();
-}
-
 std::string string_at(const json& body, const char* key, const std::string& field) {
     auto& v = body.at(key);
     if (!v.is_string()) throw Error::invalid_field(field, "must be a string");
@@ -72,11 +68,11 @@ void only_vendor_fields(const json& body) {
 json vendor(const Vendor& v, bool detail) {
     json j = {{"id", v.id},
               {"name", v.name},
-              {"code", opt(v.code)},
-              {"category", opt(v.category)},
+              {"code", http::opt_json(v.code)},
+              {"category", http::opt_json(v.category)},
               {"tags", v.tags},
               {"status", v.status},
-              {"notes", opt(v.notes)},
+              {"notes", http::opt_json(v.notes)},
               {"custom_fields", v.custom_fields},
               {"contact_count", v.contact_count},
               {"created_at", v.created_at},
@@ -91,21 +87,26 @@ json vendor(const Vendor& v, bool detail) {
 }
 
 json contact(const Contact& c) {
-    return {{"id", c.id}, {"name", c.name}, {"email", c.email}, {"role", opt(c.role)}, {"primary", c.primary}};
+    return {
+        {"id", c.id}, {"name", c.name}, {"email", c.email}, {"role", http::opt_json(c.role)}, {"primary", c.primary}};
 }
 
 json list(const VendorList& l) {
     return {{"id", l.id},
             {"name", l.name},
-            {"description", opt(l.description)},
+            {"description", http::opt_json(l.description)},
             {"member_count", l.member_count},
             {"created_at", l.created_at},
             {"updated_at", l.updated_at}};
 }
 
 json suppression(const Suppression& s) {
-    return {{"id", s.id},         {"address", s.address},    {"kind", suppression_kind(s.address)},
-            {"reason", s.reason}, {"source", opt(s.source)}, {"created_at", s.created_at}};
+    return {{"id", s.id},
+            {"address", s.address},
+            {"kind", suppression_kind(s.address)},
+            {"reason", s.reason},
+            {"source", http::opt_json(s.source)},
+            {"created_at", s.created_at}};
 }
 
 json report(const ImportReport& r) {
@@ -118,7 +119,7 @@ json report(const ImportReport& r) {
             {"contacts_added", r.contacts_added},
             {"errors", errors},
             {"error_count", r.error_count},
-            {"stop_reason", opt(r.stop_reason)}};
+            {"stop_reason", http::opt_json(r.stop_reason)}};
 }
 
 json job(const ImportJob& j) {
@@ -127,9 +128,9 @@ json job(const ImportJob& j) {
                 {"rows_processed", j.rows_processed},
                 {"bytes_processed", j.bytes_processed},
                 {"bytes_total", j.bytes_total},
-                {"error", opt(j.error)},
+                {"error", http::opt_json(j.error)},
                 {"created_at", j.created_at},
-                {"finished_at", opt(j.finished_at)}};
+                {"finished_at", http::opt_json(j.finished_at)}};
     if (j.report_json) {
         auto r = json::parse(*j.report_json);
         out["report"] = r;
