@@ -209,7 +209,7 @@ TEST(SecretsManager, TransientErrorsAtStartAreTriedAgain) {
 
 TEST(SecretsManager, TransientErrorsGiveUpAfterTheRetryWindowAndPermanentOnesAtOnce) {
     auto config = base_config();
-    config["secret_failures"] = {{kJwtArn, 100}};
+    config["secret_failures"] = {{kJwtArn, 101}};  // odd: a ThrottlingException first
     FakeAws aws(config);
     auto vars = keys_env(aws);
     vars["JWT_SECRET_SECRET_ARN"] = kJwtArn;
