@@ -211,9 +211,9 @@ browserTest('working day: the confirm step shows the count and the exclusion; th
   const confirm = page.getByRole('alertdialog')
   await confirm.waitFor()
   const facts = confirm.getByRole('list', { name: 'Before sending' })
-  // The count includes the suppressed address, listed below as left out.
-  assert.match(await confirm.innerText(), /to 5 recipients\?/)
-  await facts.getByText('Recipients: 5 recipients').waitFor()
+  // The count is what will be mailed: the suppressed address is listed below as left out.
+  assert.match(await confirm.innerText(), /to 4 recipients\?/)
+  await facts.getByText('Recipients: 4 recipients').waitFor()
   await facts.getByText('1 address on the suppression list').waitFor()
   // The sample of the resolved recipients: the suppressed address is marked, never mailed.
   await confirm.getByText('Look through the recipients').click()

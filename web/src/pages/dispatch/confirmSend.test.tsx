@@ -54,6 +54,19 @@ describe('summarizeConfirm', () => {
     expect(s.exclusions).toEqual([])
     expect(s.question).toBe('Send “RFQ” to 2 lists?')
   })
+  it('counts and reserves only the addresses that will be mailed, not suppressed ones', () => {
+    // 5 resolved, 1 suppressed: 4 are mailed, and 4 emails left are enough.
+    const s = summarizeConfirm({
+      subject: 'RFQ',
+      preview: preview({ recipients_total: 5, excluded: { suppressed: 1, no_matching_contact: 0, inactive: 0 } }),
+      usage: usage(4),
+      selection: '',
+    })
+    expect(s.total).toBe(4)
+    expect(s.fits).toBe(true)
+    expect(s.question).toBe('Send “RFQ” to 4 recipients?')
+    expect(s.exclusions.map((e) => e.label)).toEqual(['1 address on the suppression list'])
+  })
   it('refuses an empty recipient set', () => {
     const s = summarizeConfirm({ subject: 'RFQ', preview: preview({ recipients_total: 0 }), usage: usage(10), selection: '' })
     expect(s.fits).toBe(false)

@@ -10,7 +10,8 @@ export interface Exclusion {
 }
 
 export interface ConfirmSummary {
-  /** Resolved recipients, or null when the preview has not told us yet. */
+  /** Addresses that will be mailed (resolved recipients less suppressed ones; what the quota
+   * reserves), or null when the preview has not told us yet. */
   total: number | null
   exclusions: Exclusion[]
   /** Emails left this period, or null when usage is unknown. */
@@ -70,7 +71,11 @@ export function summarizeConfirm(input: {
   /** Fallback description of the selection when the preview gave no count ("2 lists"). */
   selection: string
 }): ConfirmSummary {
-  const total = typeof input.preview?.recipients_total === 'number' ? input.preview.recipients_total : null
+  // recipients_total counts suppressed addresses too (they appear in the dispatch as `suppressed`);
+  // only the others are mailed and reserved against the quota.
+  const resolved = typeof input.preview?.recipients_total === 'number' ? input.preview.recipients_total : null
+  const suppressed = typeof input.preview?.excluded?.suppressed === 'number' ? input.preview.excluded.suppressed : 0
+  const total = resolved === null ? null : Math.max(0, resolved - suppressed)
   const remaining = input.usage && typeof input.usage.remaining === 'number' ? Math.max(0, input.usage.remaining) : null
   const fits = total === null || remaining === null || total <= remaining
   let blocked: string | null = null
