@@ -20,6 +20,7 @@ std::string to_base64(const std::vector<unsigned char>& bytes) {
 }
 
 std::optional<std::vector<unsigned char>> from_base64(std::string_view text) {
+    if (text.empty()) return std::vector<unsigned char>{};  // libsodium takes no null output buffer
     std::vector<unsigned char> out(text.size());
     std::size_t len = 0;
     if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &len, nullptr,
