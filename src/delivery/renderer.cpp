@@ -3,7 +3,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "common/digest.hpp"
@@ -89,16 +88,10 @@ std::shared_ptr<const Renderer::Prepared> Renderer::prepared(const std::string& 
 
 mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
     auto p = prepared(d.dispatch_id);
-    dispatch::MergeContext ctx;
-    ctx.vendor_name = d.vendor_name;
-    ctx.vendor_code = d.vendor_code;
-    ctx.contact_name = d.contact_name;
-    ctx.contact_email = d.email;
+    // The same merge fields as the preview and the vendor's history: one function builds them.
+    auto ctx = dispatch::recipient_context(d.vendor_name, d.vendor_code, d.contact_name, d.email, d.vendor_custom_json);
     ctx.tenant_name = p->tenant_name;
     ctx.dispatch_reference = p->reference;
-    const auto parsed = nlohmann::json::parse(d.vendor_custom_json);  // keep alive: items() refers to it
-    for (auto& [k, v] : parsed.items())
-        if (v.is_string()) ctx.vendor_custom[k] = v.get<std::string>();
     auto rendered = dispatch::render_message(p->tmpl, ctx);
 
     mail::Message m;

@@ -1,6 +1,7 @@
-// The database goes away while a message is on the wire: the relay accepts it, the worker cannot
-// record that, and keeps the outcome (saying so in its log and on /metrics) until the database is
-// back, instead of dropping it and sending the message again once the lease expires.
+// The database goes away while work is in flight. An outcome: the relay accepts a message, the
+// worker cannot record that, and keeps the outcome (saying so in its log and on /metrics) until the
+// database is back, instead of dropping it and sending the message again once the lease expires.
+// Requests: after a restart, the pool's dead idle connections never reach a client as a 503.
 #include <gtest/gtest.h>
 
 #include <atomic>
