@@ -25,6 +25,8 @@ status=0
 (cd "$BUILD" && ctest -j "$JOBS" --timeout 900 --output-on-failure >"$BUILD/ctest.log" 2>&1) || status=$?
 summary=$(grep -E "tests passed|tests failed" "$BUILD/ctest.log" | tail -1)
 if [ "$status" -ne 0 ]; then
+    # What each failed test said (its assertion or exception), then which tests failed.
+    grep -E -A4 ": Failure$|C\+\+ exception|uncaught exception|Assertion" "$BUILD/ctest.log" | head -80 || true
     grep -E "^\s+[0-9]+ - |Failed|\*\*\*" "$BUILD/ctest.log" | tail -40
     echo "sanitize: suites failed under ASan+UBSan: $summary"
     exit 1

@@ -3,7 +3,7 @@
 // a reason; the session survives a reload (refresh cookie) and ends with logout.
 import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
-import { browserTest, ADMIN_NAV, clickNav, navLabels, openBrowser, ROOT, uiLogin, uiLogout } from '../lib/harness.mjs'
+import { ADMIN_NAV, browserTest, clickNav, navLabels, openBrowser, ROOT, settle, uiLogin, uiLogout } from '../lib/harness.mjs'
 
 const ADMIN_HEADINGS = {
   Overview: 'Overview',
@@ -97,7 +97,7 @@ browserTest('the tenant detail page shows plan and status; suspend and reactivat
   const { page } = b
   await page.getByRole('table', { name: 'Tenants' }).getByRole('link', { name: tenantName, exact: true }).click()
   await page.getByRole('heading', { level: 1, name: tenantName }).waitFor()
-  await page.waitForLoadState('networkidle')
+  await settle(page)
   const status = page.getByTestId('tenant-status')
   assert.equal((await status.innerText()).trim().toLowerCase(), 'active')
   const plan = (await page.getByTestId('tenant-plan').innerText()).trim()

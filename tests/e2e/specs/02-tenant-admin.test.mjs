@@ -3,7 +3,7 @@
 // API keys (created, shown once with a copy button, revoked); a member gets no Settings.
 import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
-import { browserTest, api, apiLogin, clickNav, createTenant, navLabels, openBrowser, TENANT_NAV, uiLogin, uiLogout } from '../lib/harness.mjs'
+import { api, apiLogin, browserTest, clickNav, createTenant, navLabels, openBrowser, settle, TENANT_NAV, uiLogin, uiLogout } from '../lib/harness.mjs'
 
 const HEADINGS = {
   Dashboard: 'Dashboard',
@@ -39,7 +39,7 @@ browserTest('tenant admin signs in with the workspace slug and gets the tenant n
   const ctx = await page.locator('.tenant-ctx').innerText()
   assert.match(ctx, /Acme E2E/, 'the header names the workspace')
   assert.match(ctx, /plan/i, 'the header names the plan')
-  await page.waitForLoadState('networkidle')
+  await settle(page)
   await b.shot('dashboard')
   b.assertNoErrors('the sign-in')
 })
@@ -145,7 +145,7 @@ browserTest('a member signs in without Settings in the navigation and cannot ope
   assert.deepEqual(await navLabels(page), TENANT_NAV)
   await page.goto('/settings')
   await page.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor()
-  await page.waitForLoadState('networkidle')
+  await settle(page)
   await b.shot('member-no-settings')
   b.assertNoErrors('the member session')
 })

@@ -3,7 +3,7 @@
 // reload, and when signing in again; reactivation lets them back in.
 import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
-import { browserTest, clickNav, createTenant, openBrowser, ROOT, uiLogin } from '../lib/harness.mjs'
+import { browserTest, clickNav, createTenant, openBrowser, ROOT, settle, uiLogin } from '../lib/harness.mjs'
 
 let tenantUser // the tenant admin's browser
 let operator // the super admin's browser
@@ -97,7 +97,7 @@ browserTest('after reactivation the tenant admin signs in again', () => [tenantU
   await uiLogin(page, admin)
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
   await clickNav(page, 'Vendors')
-  await page.waitForLoadState('networkidle')
+  await settle(page)
   await tenantUser.shot('after-reactivation')
   tenantUser.assertNoErrors('the reactivated workspace')
   operator.assertNoErrors('the operator pages')

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before } from 'node:test'
-import { api, apiLogin, browserTest, clickNav, createTenant, eventually, openBrowser, OUTBOX, uiLogin } from '../lib/harness.mjs'
+import { api, apiLogin, browserTest, clickNav, createTenant, eventually, openBrowser, OUTBOX, settle, uiLogin } from '../lib/harness.mjs'
 import { capturedMessages } from '../lib/mail.mjs'
 
 // Over 2,000 lines: the server imports it in the background and the page shows a progress bar.
@@ -136,7 +136,7 @@ browserTest('composes a dispatch with live preview and attachments, sends it, pr
   assert.equal(await bar.getAttribute('value'), '3')
   await page.getByRole('table', { name: 'Deliveries' }).getByRole('row').filter({ hasText: 'pilot1@pilot.e2e.test' }).waitFor()
   await page.getByRole('table', { name: 'Per-recipient attachments' }).getByText('PIL1_statement.txt').waitFor()
-  await page.waitForLoadState('networkidle')
+  await settle(page)
   await b.shot('dispatch-completed')
 
   // Sent lists it as completed.

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, before } from 'node:test'
-import { api, apiLogin, browserTest, clickNav, createTenant, eventually, openBrowser, OUTBOX, SMTP_PORT, uiLogin } from '../lib/harness.mjs'
+import { api, apiLogin, browserTest, clickNav, createTenant, eventually, openBrowser, OUTBOX, settle, SMTP_PORT, uiLogin } from '../lib/harness.mjs'
 import { addressOf, capturedMessages, sendSmtp } from '../lib/mail.mjs'
 
 const VENDOR = { name: 'Globex Inbox', code: 'GLXI', contact: 'Gina Globex', email: 'gina@globex-inbox.e2e.test' }
@@ -76,7 +76,7 @@ browserTest('a reply sent over SMTP appears unread in the Inbox and on the Dashb
   await eventually('the unread count on the dashboard', async () => {
     await page.reload()
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
-    await page.waitForLoadState('networkidle')
+    await settle(page)
     return /\b1\b/.test(await unread.locator('.stat-value').innerText())
   })
   await b.shot('dashboard-unread')

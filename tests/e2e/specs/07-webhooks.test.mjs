@@ -9,7 +9,7 @@
 // nothing, so no event is ever due to it, and the spec deletes it.
 import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
-import { api, apiLogin, browserTest, clickNav, createTenant, openBrowser, uiLogin, uiLogout } from '../lib/harness.mjs'
+import { api, apiLogin, browserTest, clickNav, createTenant, openBrowser, settle, uiLogin, uiLogout } from '../lib/harness.mjs'
 
 const ENDPOINT = 'https://192.0.32.10/dispatchhub/events'
 const DESCRIPTION = 'ERP production (e2e)'
@@ -174,7 +174,7 @@ browserTest('a member has no webhooks: the page and the API refuse', () => [b], 
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
   await page.goto('/settings/webhooks')
   await page.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor()
-  await page.waitForLoadState('networkidle')
+  await settle(page)
   await b.shot('member-no-webhooks')
   const memberToken = await apiLogin(member.email, member.password, tenant.slug)
   assert.equal((await api('GET', '/webhooks', { token: memberToken })).status, 403)

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before } from 'node:test'
-import { browserTest, clickNav, createTenant, eventually, openBrowser, OUTBOX, SMTP_PORT, uiLogin, uiLogout } from '../lib/harness.mjs'
+import { api, apiLogin, browserTest, clickNav, createTenant, eventually, openBrowser, OUTBOX, settle, SMTP_PORT, uiLogin, uiLogout } from '../lib/harness.mjs'
 import { addressOf, capturedMessages, sendSmtp } from '../lib/mail.mjs'
 
 const VENDORS = [
@@ -233,7 +233,7 @@ browserTest('working day: the confirm step shows the count and the exclusion; th
   const replyTo = page.getByRole('list', { name: 'Reply-To' })
   await replyTo.getByText(/the Inbox/).waitFor()
   await replyTo.getByText(BUYER).waitFor()
-  await page.waitForLoadState('networkidle')
+  await settle(page)
   await b.shot('dispatch-completed')
   b.assertNoErrors('the send')
 })
@@ -289,15 +289,20 @@ browserTest('working day: a vendor replies over SMTP and the reply shows in the 
 
   const { page } = b
   const subject = `Re: Spring RFQ for ${NORTHWIND.name}`
+  // Stored first (read over the API, so a loaded machine only waits longer), then shown.
+  const token = await apiLogin(admin.email, admin.password, admin.tenant)
+  await eventually(
+    'the reply stored in the inbox',
+    async () => {
+      const { status, data } = await api('GET', '/inbox', { token })
+      assert.equal(status, 200, `GET /inbox: HTTP ${status} ${JSON.stringify(data)}`)
+      return JSON.stringify(data).includes(subject)
+    },
+    { timeoutMs: 60_000 },
+  )
   await clickNav(page, 'Inbox')
   const item = page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: subject })
-  await eventually('the reply in the Inbox', async () => {
-    if (await item.count()) return true
-    await page.reload()
-    await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor()
-    await page.waitForLoadState('networkidle')
-    return (await item.count()) > 0
-  })
+  await item.waitFor({ timeout: 30_000 })
   assert.match(await item.innerText(), /Unread:/)
   assert.match(await item.innerText(), new RegExp(NORTHWIND.email.replace(/\./g, '\\.')))
   await page.getByRole('link', { name: new RegExp(subject) }).click()
@@ -330,7 +335,7 @@ browserTest('working day: a vendor is deleted; the sent dispatch still lists its
   const deliveries = page.getByRole('table', { name: 'Deliveries' })
   await deliveries.getByRole('row').filter({ hasText: WINGTIP.email }).waitFor()
   assert.match(await deliveries.getByRole('row').filter({ hasText: WINGTIP.email }).innerText(), /sent/i)
-  await page.waitForLoadState('networkidle')
+  await settle(page)
   await b.shot('dispatch-keeps-deleted-vendor')
   b.assertNoErrors('deleting a vendor')
 })

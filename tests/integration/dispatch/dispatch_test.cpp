@@ -203,6 +203,7 @@ TEST_F(Dispatches, AttachmentsArriveWithEveryMessage) {
     auto id = acme.http.post("/api/v1/dispatches", body).json()["id"].get<std::string>();
     ASSERT_EQ(wait_for_status(acme, id, "completed")["counts"]["sent"], 2);
     for (auto& e : std::filesystem::directory_iterator(outbox())) {
+        if (e.path().extension() != ".eml") continue;  // a message being written is a hidden .tmp
         std::ifstream in(e.path());
         std::stringstream ss;
         ss << in.rdbuf();
@@ -236,6 +237,7 @@ TEST_F(Dispatches, RecipientAttachmentsGoOnlyToTheirVendor) {
 
     int seen = 0;
     for (auto& e : std::filesystem::directory_iterator(outbox())) {
+        if (e.path().extension() != ".eml") continue;  // a message being written is a hidden .tmp
         std::ifstream in(e.path());
         std::stringstream ss;
         ss << in.rdbuf();

@@ -35,6 +35,8 @@ struct Account : ::testing::Test {
         std::vector<std::pair<std::filesystem::file_time_type, std::string>> found;
         std::error_code ec;
         for (auto& e : std::filesystem::directory_iterator(server.data_dir() + "/outbox", ec)) {
+            // A message being written is a hidden .tmp that is renamed away under the iterator.
+            if (e.path().extension() != ".eml") continue;
             std::stringstream text;
             text << std::ifstream(e.path()).rdbuf();
             auto mail = text.str();
@@ -44,7 +46,7 @@ struct Account : ::testing::Test {
             auto at = mail.find("usable once");
             std::string tail = at == std::string::npos ? "" : mail.substr(at);
             if (std::regex_search(tail, m, std::regex(R"(\s([A-Za-z0-9_-]{40,})\s)")))
-                found.push_back({e.last_write_time(), m[1]});
+                found.push_back({e.last_write_time(ec), m[1]});
         }
         std::sort(found.begin(), found.end());
         std::vector<std::string> out;
