@@ -150,9 +150,12 @@ void AuthService::logout(const std::string& refresh_token) {
     });
 }
 
+// One round trip: the lookup goes with BEGIN, the role and COMMIT (db::Tx::commit_with_next).
 Principal AuthService::principal_from_jwt(const AccessClaims& claims) {
-    auto candidate = db::with_tx(pool_, db::Scope::platform(),
-                                 [&](db::Tx& tx) { return auth_store::user_by_id(tx, claims.subject); });
+    auto candidate = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+        tx.commit_with_next(true);  // a read: repeatable on a fresh connection
+        return auth_store::user_by_id(tx, claims.subject);
+    });
     auto ended = [] { return Error::unauthenticated("The session has ended; sign in again."); };
     if (!candidate || candidate->user.status != "active" || candidate->user.tenant_id != claims.tenant_id)
         throw ended();
@@ -164,12 +167,30 @@ Principal AuthService::principal_from_jwt(const AccessClaims& claims) {
     return {Principal::Kind::user, candidate->user.id, candidate->user.tenant_id, *role, candidate->user.email};
 }
 
+bool AuthService::api_key_use_due(const std::string& key_id) {
+    constexpr auto kInterval = std::chrono::seconds(60);
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(api_key_uses_mutex_);
+    if (api_key_uses_.size() > 10000)
+        std::erase_if(api_key_uses_, [&](const auto& use) { return now - use.second >= kInterval; });
+    auto [it, inserted] = api_key_uses_.try_emplace(key_id, now);
+    if (!inserted && now - it->second < kInterval) return false;
+    it->second = now;
+    return true;
+}
+
+// The lookup is one round trip; `last_used_at` is written at most once a minute per key (and the
+// statement itself writes only when the stored time is older than a minute).
 Principal AuthService::principal_from_api_key(const std::string& key) {
     auto row = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        auto r = auth_store::api_key_by_hash(tx, token_hash(key));
-        if (r && !r->revoked_at && r->tenant_status == "active") auth_store::touch_api_key(tx, r->id);
-        return r;
+        tx.commit_with_next(true);
+        return auth_store::api_key_by_hash(tx, token_hash(key));
     });
+    if (row && !row->revoked_at && row->tenant_status == "active" && api_key_use_due(row->id))
+        db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+            tx.commit_with_next(true);  // writing the time twice does no harm
+            auth_store::touch_api_key(tx, row->id);
+        });
     if (!row || row->revoked_at) throw Error::unauthenticated("The API key is not valid.");
     if (row->tenant_status != "active") throw tenant_suspended();
     auto role = role_from_string(row->role);

@@ -1,7 +1,10 @@
 #pragma once
+#include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/auth_store.hpp"
@@ -77,12 +80,17 @@ private:
     Principal principal_from_jwt(const AccessClaims& claims);
     Principal principal_from_api_key(const std::string& key);
     void throttle(db::Tx& tx, const std::string& key, int max_failures);
+    /// True when this process has not written the key's `last_used_at` in the last minute (and
+    /// notes that it does now): a key in steady use costs one write a minute, not one a request.
+    bool api_key_use_due(const std::string& key_id);
 
     db::Pool& pool_;
     JwtCodec jwt_;
     PasswordCost cost_;
     std::string dummy_hash_;  ///< verified against when the email is unknown, to equalise timing
     std::function<void()> count_password_verification_;
+    std::mutex api_key_uses_mutex_;
+    std::unordered_map<std::string, std::chrono::steady_clock::time_point> api_key_uses_;
 };
 
 /// SHA-256 hex of a token (refresh tokens and API keys are stored hashed).

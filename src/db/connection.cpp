@@ -111,24 +111,117 @@ void Connection::fail(pg_result* res, std::string_view sql) {
     throw err;
 }
 
-Result Connection::exec(std::string_view sql, const Params& params) {
-    std::string key(sql);
-    auto it = prepared_.find(key);
-    if (it == prepared_.end()) {
-        std::string name = "s" + std::to_string(prepared_.size());
-        PGresult* prep = PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr);
-        if (PQresultStatus(prep) != PGRES_COMMAND_OK) fail(prep, sql);
-        PQclear(prep);
-        it = prepared_.emplace(std::move(key), std::move(name)).first;
-    }
+namespace {
+
+std::vector<const char*> param_values(const Params& params) {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (auto& p : params) values.push_back(p.value() ? p.value()->c_str() : nullptr);
-    PGresult* res =
-        PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
+    return values;
+}
+
+bool succeeded(const PGresult* res) {
     auto status = PQresultStatus(res);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(res, sql);
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+}  // namespace
+
+std::pair<std::string, bool> Connection::statement_name(const std::string& sql) const {
+    auto it = prepared_.find(sql);
+    if (it != prepared_.end()) return {it->second, false};
+    return {"s" + std::to_string(prepared_.size()), true};
+}
+
+Result Connection::exec(std::string_view sql, const Params& params) {
+    std::string key(sql);
+    auto [name, unprepared] = statement_name(key);
+    if (unprepared) {
+        PGresult* prep = PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr);
+        if (PQresultStatus(prep) != PGRES_COMMAND_OK) fail(prep, sql);
+        PQclear(prep);
+        prepared_.emplace(std::move(key), name);
+    }
+    auto values = param_values(params);
+    PGresult* res =
+        PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
+    if (!succeeded(res)) fail(res, sql);
     return Result(res);
+}
+
+// Pipeline mode sends every statement and one Sync, then reads the answers in order: one result
+// (then a null) per statement, PGRES_PIPELINE_ABORTED for those skipped after a failure, and the
+// Sync's PGRES_PIPELINE_SYNC last. The lead and trail statements are small and few, so sending in
+// blocking mode cannot fill both socket buffers.
+Result Connection::exec_pipelined(const std::vector<Statement>& lead, std::string_view sql, const Params& params,
+                                  const std::vector<Statement>& trail) {
+    std::string key(sql);
+    auto [name, unprepared] = statement_name(key);
+    // The protocol state is unknown after this: the pool drops the connection.
+    const auto lost = [&]() -> Result {
+        broken_ = true;
+        fail(nullptr, sql);
+    };
+    if (PQenterPipelineMode(conn_) != 1) return lost();
+
+    bool sent = true;
+    const auto send_text = [&](const Statement& s) {
+        auto values = param_values(s.params);
+        sent = sent && PQsendQueryParams(conn_, std::string(s.sql).c_str(), static_cast<int>(values.size()), nullptr,
+                                         values.data(), nullptr, nullptr, 0) == 1;
+    };
+    for (auto& s : lead) send_text(s);
+    if (unprepared) sent = sent && PQsendPrepare(conn_, name.c_str(), key.c_str(), 0, nullptr) == 1;
+    auto values = param_values(params);
+    sent = sent && PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                                       nullptr, 0) == 1;
+    for (auto& s : trail) send_text(s);
+    sent = sent && PQpipelineSync(conn_) == 1;
+
+    // Read every answer, up to the Sync, even after a failure: the connection is then ready again.
+    const std::size_t main_index = lead.size() + (unprepared ? 1 : 0);
+    const std::size_t expected = main_index + 1 + trail.size();
+    PGresult* first_error = nullptr;
+    std::string_view first_error_sql;
+    PGresult* main_result = nullptr;
+    bool prepared_now = false;
+    for (std::size_t i = 0; sent && i < expected; ++i) {
+        PGresult* res = PQgetResult(conn_);
+        if (!res) {
+            sent = false;  // the connection went away
+            break;
+        }
+        while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // up to the null after each answer
+        const bool ok = succeeded(res);
+        if (unprepared && i + 1 == main_index && ok) prepared_now = true;
+        if (i == main_index && ok) {
+            main_result = res;
+            continue;
+        }
+        if (!ok && !first_error && PQresultStatus(res) != PGRES_PIPELINE_ABORTED) {
+            first_error = res;
+            first_error_sql = i < lead.size() ? lead[i].sql : i <= main_index ? sql : trail[i - main_index - 1].sql;
+            continue;
+        }
+        PQclear(res);
+    }
+    if (sent) {
+        PGresult* sync = PQgetResult(conn_);
+        sent = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+        if (sync) PQclear(sync);
+    }
+    if (!sent || PQexitPipelineMode(conn_) != 1) {
+        if (main_result) PQclear(main_result);
+        if (first_error) PQclear(first_error);
+        return lost();
+    }
+    if (prepared_now) prepared_.emplace(key, name);
+    if (first_error) {
+        if (main_result) PQclear(main_result);
+        fail(first_error, first_error_sql);
+    }
+    if (!main_result) fail(nullptr, sql);
+    return Result(main_result);
 }
 
 void Connection::exec_script(std::string_view sql) {

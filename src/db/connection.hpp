@@ -60,6 +60,12 @@ private:
     pg_result* res_;
 };
 
+/// A statement sent ahead of or after another one in the same round trip (see exec_pipelined).
+struct Statement {
+    std::string_view sql;
+    Params params;
+};
+
 /// A blocking libpq connection with a per-connection prepared-statement cache (keyed by SQL text).
 class Connection {
 public:
@@ -70,6 +76,11 @@ public:
 
     /// Runs one parameterised statement (prepared once per connection). Throws dh::Error on failure.
     Result exec(std::string_view sql, const Params& params = {});
+    /// Runs `lead`, then `sql` (prepared once per connection), then `trail` in one round trip
+    /// (libpq pipeline mode) and answers `sql`'s result. The first failure is thrown once every
+    /// answer has been read; the statements after it did not run.
+    Result exec_pipelined(const std::vector<Statement>& lead, std::string_view sql, const Params& params,
+                          const std::vector<Statement>& trail);
     /// Runs a script of several statements without parameters (migrations, BEGIN/COMMIT).
     void exec_script(std::string_view sql);
     bool ok() const;
@@ -78,7 +89,9 @@ public:
     pg_conn* raw() { return conn_; }
 
 private:
-    void fail(pg_result* res, std::string_view sql);
+    [[noreturn]] void fail(pg_result* res, std::string_view sql);
+    /// The statement name for `sql`, and whether it still has to be prepared.
+    std::pair<std::string, bool> statement_name(const std::string& sql) const;
     pg_conn* conn_ = nullptr;
     bool broken_ = false;
     std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name

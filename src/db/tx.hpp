@@ -21,6 +21,10 @@ struct Scope {
 };
 
 /// A transaction bound to a scope. Rolls back unless commit() is called.
+///
+/// Round trips: BEGIN and the scope (role, tenant) travel with the first statement, and a
+/// transaction told `commit_with_next()` sends COMMIT with its next statement, so a one-statement
+/// transaction costs one round trip.
 class Tx {
 public:
     Tx(Pool& pool, const Scope& scope);
@@ -28,12 +32,27 @@ public:
     Tx(const Tx&) = delete;
     Tx& operator=(const Tx&) = delete;
 
-    Result exec(std::string_view sql, const Params& params = {}) { return conn_->exec(sql, params); }
+    Result exec(std::string_view sql, const Params& params = {});
+    /// The next statement is the last: COMMIT goes with it, and commit() then has nothing to do.
+    /// `repeatable`: the statement may run twice (a read), so when it is the transaction's first and
+    /// the pooled connection turns out broken, it is sent again on a fresh one like any first round
+    /// trip without COMMIT; a write is not (it may have committed before the connection broke).
+    void commit_with_next(bool repeatable = false) {
+        commit_with_next_ = true;
+        repeatable_ = repeatable;
+    }
     void commit();
-    Connection& connection() { return *conn_; }
+    /// The connection, with the transaction begun (for COPY and scripts).
+    Connection& connection();
 
 private:
+    Result first_exec(std::string_view sql, const Params& params);
+    Pool* pool_;
+    Scope scope_;
     PooledConnection conn_;
+    bool begun_ = false;
+    bool commit_with_next_ = false;
+    bool repeatable_ = false;
     bool done_ = false;
 };
 
