@@ -12,10 +12,12 @@
 #include "db/connection.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
+#include "db/tx.hpp"
 #include "delivery/unsendable_values.hpp"
 #include "delivery/usage_check.hpp"
 #include "domains/signing_keys.hpp"
 #include "tenancy/tenancy_service.hpp"
+#include "tenancy/tenant_store.hpp"
 
 namespace dh::app {
 
@@ -42,19 +44,26 @@ std::string read_password(const std::string& file) {
 
 AdminCommands::AdminCommands(CLI::App& admin) {
     auto* verify = admin.add_subcommand("verify-usage", "Recompute usage from deliveries; exit 1 on any difference");
-    commands_.push_back({verify, [](const Config& config) {
-                             auto database = open_database(config);
-                             db::Pool pool(database.pool_options(2));
-                             auto mismatches = delivery::verify_usage(pool);
-                             for (auto& m : mismatches)
-                                 std::cout << "MISMATCH tenant " << m.tenant_id << " period " << m.period_start
-                                           << ": sent " << m.sent << " vs " << m.counted
-                                           << " counted deliveries, reserved " << m.reserved << " vs " << m.pending
-                                           << " pending deliveries\n";
-                             std::cout << (mismatches.empty() ? "usage verified: every counter equals its deliveries\n"
-                                                              : "usage differs from deliveries\n");
-                             return mismatches.empty() ? 0 : 1;
-                         }});
+    commands_.push_back(
+        {verify, [](const Config& config) {
+             auto database = open_database(config);
+             db::Pool pool(database.pool_options(2));
+             auto mismatches = delivery::verify_usage(pool);
+             for (auto& m : mismatches)
+                 std::cout << "MISMATCH tenant " << m.tenant_id << " period " << m.period_start << ": sent " << m.sent
+                           << " vs " << m.counted << " counted deliveries, reserved " << m.reserved << " vs "
+                           << m.pending << " pending deliveries\n";
+             std::cout << (mismatches.empty() ? "usage verified: every counter equals its deliveries\n"
+                                              : "usage differs from deliveries\n");
+             auto counts = db::with_tx(pool, db::Scope::platform(),
+                                       [](db::Tx& tx) { return tenancy::tenant_store::count_mismatches(tx); });
+             for (auto& c : counts)
+                 std::cout << "MISMATCH tenant " << c.tenant_id << ": vendors counted " << c.vendors_counted << " vs "
+                           << c.vendors_live << " live, users counted " << c.users_counted << " vs " << c.users << "\n";
+             std::cout << (counts.empty() ? "plan counters verified: vendors and users of every tenant\n"
+                                          : "plan counters differ from the rows they count\n");
+             return mismatches.empty() && counts.empty() ? 0 : 1;
+         }});
     auto* unsendable = admin.add_subcommand("unsendable-values",
                                             "List stored rows whose header values no message can carry; exit 1 if any");
     commands_.push_back({unsendable, [](const Config& config) {

@@ -211,7 +211,8 @@ User TenancyService::create_user(const auth::Principal& caller, const std::strin
     const auto& tenant_id = *caller.tenant_id;
     try {
         return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
-            if (user_store::count(tx) >= user_store::users_limit(tx, tenant_id))
+            auto room = user_store::lock_user_count(tx, tenant_id);
+            if (room.count >= room.limit)
                 throw Error(ErrorKind::quota_exceeded, "user_limit_reached", "The plan's user limit is reached.");
             auto user = user_store::insert(tx, tenant_id, email, name, role, hash);
             auto e = audit::by(caller, origin.request_id, origin.client_ip, "user.created", "user", user.id);

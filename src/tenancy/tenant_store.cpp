@@ -9,8 +9,8 @@ constexpr const char* kTenantColumns = R"SQL(
   t.id, t.name, t.slug, t.status, t.plan_id, p.name AS plan_name, t.status_reason, t.limit_overrides::text AS limit_overrides,
   to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
   to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at,
-  (SELECT count(*) FROM users x WHERE x.tenant_id = t.id) AS users_count,
-  (SELECT count(*) FROM vendors x WHERE x.tenant_id = t.id AND x.deleted_at IS NULL) AS vendors_count,
+  (SELECT x.users FROM tenant_counts x WHERE x.tenant_id = t.id) AS users_count,
+  (SELECT x.vendors FROM tenant_counts x WHERE x.tenant_id = t.id) AS vendors_count,
   (SELECT x.sent FROM usage_periods x WHERE x.tenant_id = t.id
      AND x.period_start = (SELECT c.period_start FROM current_period(t.id, now()) c)) AS period_sent,
   (SELECT x.reserved FROM usage_periods x WHERE x.tenant_id = t.id
@@ -79,6 +79,12 @@ Tenant tenant_from(const db::Result& r, int i) {
     return t;
 }
 
+constexpr const char* kCountMismatches = R"SQL(
+SELECT t.id AS tenant_id, coalesce(c.vendors, -1) AS vendors_counted, coalesce(c.users, -1) AS users_counted,
+       (SELECT count(*) FROM vendors v WHERE v.tenant_id = t.id AND v.deleted_at IS NULL) AS vendors_live,
+       (SELECT count(*) FROM users u WHERE u.tenant_id = t.id) AS users
+FROM tenants t LEFT JOIN tenant_counts c ON c.tenant_id = t.id)SQL";
+
 }  // namespace
 
 std::optional<Tenant> by_id(db::Tx& tx, const std::string& id) {
@@ -146,6 +152,17 @@ PlatformOverview overview(db::Tx& tx) {
         o.workers.push_back({w.text(i, "worker_id"), w.text(i, "hostname"), w.text(i, "started_at"),
                              w.text(i, "seen_at"), static_cast<int>(w.integer(i, "pid")), w.opt(i, "relay_problem")});
     return o;
+}
+
+std::vector<CountMismatch> count_mismatches(db::Tx& tx) {
+    auto r = tx.exec(kCountMismatches);
+    std::vector<CountMismatch> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        CountMismatch m{r.text(i, "tenant_id"), r.integer(i, "vendors_counted"), r.integer(i, "vendors_live"),
+                        r.integer(i, "users_counted"), r.integer(i, "users")};
+        if (m.vendors_counted != m.vendors_live || m.users_counted != m.users) out.push_back(std::move(m));
+    }
+    return out;
 }
 
 }  // namespace dh::tenancy::tenant_store

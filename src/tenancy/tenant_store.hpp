@@ -31,4 +31,12 @@ void record_plan_change(db::Tx& tx, const std::string& id, const std::string& fr
 std::vector<UsagePeriod> usage_history(db::Tx& tx, const std::string& tenant_id, int limit);
 PlatformOverview overview(db::Tx& tx);
 
+/// A tenant whose counter row (migration 0021) disagrees with its rows.
+struct CountMismatch {
+    std::string tenant_id;
+    long long vendors_counted, vendors_live, users_counted, users;
+};
+/// Every tenant whose vendor or user counter differs from a count of its rows (platform scope).
+std::vector<CountMismatch> count_mismatches(db::Tx& tx);
+
 }  // namespace dh::tenancy::tenant_store

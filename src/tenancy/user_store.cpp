@@ -27,9 +27,9 @@ constexpr const char* kDelete = "DELETE FROM users WHERE id = $1::uuid";
 constexpr const char* kOtherAdmins = R"SQL(
 SELECT count(*) AS n FROM (SELECT id FROM users WHERE role = 'tenant_admin' AND status = 'active' AND id <> $1::uuid
                            FOR UPDATE) a)SQL";
-constexpr const char* kCount = "SELECT count(*) AS n FROM users";
-constexpr const char* kUsersLimit = R"SQL(
-SELECT users AS n FROM effective_limits($1::uuid))SQL";
+constexpr const char* kLockCount = R"SQL(
+SELECT c.users AS n, l.users AS lim FROM tenant_counts c CROSS JOIN effective_limits($1::uuid) l
+WHERE c.tenant_id = $1::uuid FOR UPDATE OF c)SQL";
 
 }  // namespace
 
@@ -66,13 +66,10 @@ long other_active_admins(db::Tx& tx, const std::string& except_id) {
     return static_cast<long>(tx.exec(kOtherAdmins, {except_id}).integer(0, "n"));
 }
 
-long count(db::Tx& tx) {
-    return static_cast<long>(tx.exec(kCount).integer(0, "n"));
-}
-
-long users_limit(db::Tx& tx, const std::string& tenant_id) {
-    auto r = tx.exec(kUsersLimit, {tenant_id});
-    return r.empty() ? 0 : static_cast<long>(r.integer(0, "n"));
+UserRoom lock_user_count(db::Tx& tx, const std::string& tenant_id) {
+    auto r = tx.exec(kLockCount, {tenant_id});
+    if (r.empty()) return {};  // no such tenant: no room
+    return {static_cast<long>(r.integer(0, "n")), static_cast<long>(r.integer(0, "lim"))};
 }
 
 }  // namespace dh::tenancy::user_store

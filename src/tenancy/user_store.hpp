@@ -23,8 +23,13 @@ void update(db::Tx& tx, const std::string& id, const std::optional<std::string>&
 void remove(db::Tx& tx, const std::string& id);
 /// Active tenant admins of the tenant other than `except_id`, locking them (last-admin rule).
 long other_active_admins(db::Tx& tx, const std::string& except_id);
-long count(db::Tx& tx);
-/// Users limit of the transaction's tenant (plan, or override).
-long users_limit(db::Tx& tx, const std::string& tenant_id);
+/// The tenant's users and its users limit (plan, or override).
+struct UserRoom {
+    long count = 0;
+    long limit = 0;
+};
+/// Reads the tenant's user count from its counter row (migration 0021) and locks that row until the
+/// transaction ends, so two admins adding users at once cannot both take the last place.
+UserRoom lock_user_count(db::Tx& tx, const std::string& tenant_id);
 
 }  // namespace dh::tenancy::user_store

@@ -166,8 +166,8 @@ ImportReport ImportService::run(const Queued& job) {
     auto flush = [&] {
         if (stopping_) throw Interrupted{};
         db::with_tx(pool_, db::Scope::tenant(tenant), [&](db::Tx& tx) {
-            vendor_store::lock_tenant_vendors(tx, tenant);
-            auto remaining = vendor_store::vendor_limit(tx, tenant) - vendor_store::vendor_count(tx);
+            auto room = vendor_store::lock_vendor_count(tx, tenant);
+            auto remaining = room.limit - room.count;
             auto r = import_store::apply_batch(tx, tenant, job.job_id, batch, started_at, remaining);
             for (auto row : r.rejected_rows)
                 add_error(report, guard, {row, "", "the plan's vendor limit is reached (vendor_limit_reached)"});

@@ -43,7 +43,7 @@ Page<Vendor> VendorService::list(const std::string& tenant_id, const VendorFilte
     VendorCursor after;
     if (cursor) {
         auto parts = rules::decode_cursor(*cursor, 2);
-        if (!strings::is_uuid(parts[1])) throw Error::bad_request("invalid_cursor", "The cursor is not valid.");
+        if (!strings::is_uuid(parts[1])) throw Error::invalid_field("cursor", "is not a cursor this API issued");
         after = {parts[0], parts[1]};
     }
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
@@ -64,16 +64,18 @@ Vendor VendorService::get(const std::string& tenant_id, const std::string& id) {
 
 Vendor VendorService::create(const std::string& tenant_id, Vendor vendor) {
     rules::validate_vendor(vendor);
+    // Three statements: the counter row (locked), the vendor, its contacts; the answer is built
+    // from what they return.
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
-        vendor_store::lock_tenant_vendors(tx, tenant_id);
-        auto limit = vendor_store::vendor_limit(tx, tenant_id);
-        if (vendor_store::vendor_count(tx) >= limit)
-            throw Error::conflict("vendor_limit_reached",
-                                  "The plan allows " + std::to_string(limit) + " vendors; this tenant has reached it.")
-                .with("limit", limit);
-        auto id = vendor_store::insert(tx, tenant_id, vendor);
-        for (auto& c : vendor.contacts) vendor_store::insert_contact(tx, tenant_id, id, c);
-        return load(tx, id);
+        auto room = vendor_store::lock_vendor_count(tx, tenant_id);
+        if (room.count >= room.limit)
+            throw Error::conflict("vendor_limit_reached", "The plan allows " + std::to_string(room.limit) +
+                                                              " vendors; this tenant has reached it.")
+                .with("limit", room.limit);
+        auto created = vendor_store::insert(tx, tenant_id, vendor);
+        created.contacts = vendor_store::insert_contacts(tx, tenant_id, created.id, vendor.contacts);
+        created.contact_count = static_cast<std::int64_t>(created.contacts.size());
+        return created;
     });
 }
 

@@ -24,12 +24,9 @@ namespace {
     " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM vendor_list_members m"                         \
     "                                 WHERE m.vendor_id = v.id AND m.list_id = $4))"
 
-constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtextextended('vendors:' || $1, 0))";
-
-constexpr const char* kLimit = R"SQL(
-SELECT vendors AS lim FROM effective_limits($1::uuid))SQL";
-
-constexpr const char* kCount = "SELECT count(*) AS n FROM vendors WHERE deleted_at IS NULL";
+constexpr const char* kLockCount = R"SQL(
+SELECT c.vendors AS n, l.vendors AS lim FROM tenant_counts c CROSS JOIN effective_limits($1::uuid) l
+WHERE c.tenant_id = $1::uuid FOR UPDATE OF c)SQL";
 
 constexpr const char* kFind = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL";
 constexpr const char* kFindForUpdate =
@@ -50,10 +47,21 @@ constexpr const char* kCustomKeys =
     "k(key)" DH_VENDOR_FILTER " ORDER BY k.key";
 
 constexpr const char* kInsert = R"SQL(
-INSERT INTO vendors (tenant_id, name, code, category, tags, status, notes, custom_fields)
+INSERT INTO vendors AS v (tenant_id, name, code, category, tags, status, notes, custom_fields)
 VALUES ($1, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6, $7, $8::jsonb)
 ON CONFLICT (tenant_id, code) DO NOTHING
-RETURNING id
+RETURNING )SQL" DH_VENDOR_COLUMNS;
+
+// $3: [{name, email, role, is_primary}]; answered in kContacts' order (one statement: one created_at).
+constexpr const char* kInsertContacts = R"SQL(
+WITH added AS (
+  INSERT INTO vendor_contacts (tenant_id, vendor_id, name, email, role, is_primary)
+  SELECT $1, $2, c.name, c.email, c.role, c.is_primary
+  FROM jsonb_to_recordset($3::jsonb) AS c(name text, email text, role text, is_primary boolean)
+  ON CONFLICT (vendor_id, email) DO NOTHING
+  RETURNING id, name, email, role, is_primary
+)
+SELECT * FROM added ORDER BY is_primary DESC, email
 )SQL";
 
 constexpr const char* kUpdate = R"SQL(
@@ -166,17 +174,10 @@ Error code_taken() {
 
 }  // namespace
 
-void lock_tenant_vendors(db::Tx& tx, const std::string& tenant_id) {
-    tx.exec(kLock, {tenant_id});
-}
-
-std::int64_t vendor_limit(db::Tx& tx, const std::string& tenant_id) {
-    auto r = tx.exec(kLimit, {tenant_id});
-    return r.empty() ? 0 : r.integer(0, "lim");
-}
-
-std::int64_t vendor_count(db::Tx& tx) {
-    return tx.exec(kCount).integer(0, "n");
+VendorRoom lock_vendor_count(db::Tx& tx, const std::string& tenant_id) {
+    auto r = tx.exec(kLockCount, {tenant_id});
+    if (r.empty()) return {};  // no such tenant: no room
+    return {r.integer(0, "n"), r.integer(0, "lim")};
 }
 
 std::optional<Vendor> find(db::Tx& tx, const std::string& id, bool for_update) {
@@ -229,11 +230,11 @@ std::vector<std::string> custom_keys(db::Tx& tx, const VendorFilter& f) {
     return out;
 }
 
-std::string insert(db::Tx& tx, const std::string& tenant_id, const Vendor& v) {
+Vendor insert(db::Tx& tx, const std::string& tenant_id, const Vendor& v) {
     auto r = tx.exec(kInsert, {tenant_id, v.name, v.code, v.category, tags_json(v.tags), v.status, v.notes,
                                custom_json(v.custom_fields)});
     if (r.empty()) throw code_taken();
-    return r.text(0, "id");
+    return vendor_from(r, 0);
 }
 
 void update(db::Tx& tx, const Vendor& v) {
@@ -257,6 +258,23 @@ std::optional<Contact> find_contact(db::Tx& tx, const std::string& vendor_id, co
     auto r = tx.exec(kFindContact, {vendor_id, contact_id});
     if (r.empty()) return std::nullopt;
     return contact_from(r, 0);
+}
+
+std::vector<Contact> insert_contacts(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id,
+                                     const std::vector<Contact>& contacts) {
+    if (contacts.empty()) return {};
+    auto rows = nlohmann::json::array();
+    for (auto& c : contacts)
+        rows.push_back({{"name", c.name},
+                        {"email", c.email},
+                        {"role", c.role ? nlohmann::json(*c.role) : nullptr},
+                        {"is_primary", c.primary}});
+    auto r = tx.exec(kInsertContacts, {tenant_id, vendor_id, rows.dump()});
+    if (static_cast<std::size_t>(r.rows()) != contacts.size())
+        throw Error::conflict("contact_exists", "This vendor already has a contact with this email.");
+    std::vector<Contact> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(contact_from(r, i));
+    return out;
 }
 
 Contact insert_contact(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id, const Contact& c) {

@@ -14,11 +14,14 @@ class Tx;
 /// scope (row-level security) decides which rows exist.
 namespace dh::vendors::vendor_store {
 
-/// Serializes vendor creation of one tenant (the plan limit is checked under it).
-void lock_tenant_vendors(db::Tx& tx, const std::string& tenant_id);
-/// The tenant's vendor limit: its override, else its plan's.
-std::int64_t vendor_limit(db::Tx& tx, const std::string& tenant_id);
-std::int64_t vendor_count(db::Tx& tx);
+/// The tenant's live vendors and its vendor limit (its override, else its plan's).
+struct VendorRoom {
+    std::int64_t count = 0;
+    std::int64_t limit = 0;
+};
+/// Reads the tenant's vendor count from its counter row (migration 0021) and locks that row until
+/// the transaction ends: creators of one tenant take turns, and the check costs the same at any size.
+VendorRoom lock_vendor_count(db::Tx& tx, const std::string& tenant_id);
 
 std::optional<Vendor> find(db::Tx& tx, const std::string& id, bool for_update = false);
 /// The vendor with its contacts and lists.
@@ -30,14 +33,19 @@ std::vector<Vendor> export_page(db::Tx& tx, const VendorFilter& filter, const Ve
 /// Keys of custom fields used by the vendors matching `filter`, sorted.
 std::vector<std::string> custom_keys(db::Tx& tx, const VendorFilter& filter);
 
-/// Inserts `v` (fields only); returns its id. Error(conflict, vendor_code_taken) on a used code.
-std::string insert(db::Tx& tx, const std::string& tenant_id, const Vendor& v);
+/// Inserts `v` (fields only); answers it as stored, without contacts. Error(conflict,
+/// vendor_code_taken) on a used code.
+Vendor insert(db::Tx& tx, const std::string& tenant_id, const Vendor& v);
 /// Writes all fields of `v`. Error(conflict, vendor_code_taken) on a used code.
 void update(db::Tx& tx, const Vendor& v);
 bool remove(db::Tx& tx, const std::string& id);
 
 std::vector<Contact> contacts_of(db::Tx& tx, const std::string& vendor_id);
 std::optional<Contact> find_contact(db::Tx& tx, const std::string& vendor_id, const std::string& contact_id);
+/// Adds the contacts of a new vendor in one statement; answers them in contacts_of()'s order.
+/// Error(conflict, contact_exists) when two share an email.
+std::vector<Contact> insert_contacts(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id,
+                                     const std::vector<Contact>& contacts);
 /// Error(conflict, contact_exists) when the vendor already has this email.
 Contact insert_contact(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id, const Contact& c);
 void update_contact(db::Tx& tx, const std::string& vendor_id, const Contact& c);
