@@ -5,13 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
+#include <memory>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
 #include "db/tx.hpp"
-#include "delivery/lease_renewal.hpp"
 #include "delivery/notifier.hpp"
 
 namespace dh::delivery {
@@ -33,6 +34,7 @@ Worker::Worker(db::Pool& pool, mail::Transport& transport, Renderer& renderer, O
       id_("worker-" + random::hex(6)),
       policy_(retry_policy(options_.retry_base_seconds, options_.retry_max_age_seconds, options_.relay_probe_seconds)),
       limiter_(options_.global_rate),
+      leases_(pool_, options_.lease_seconds),
       recorder_(
           id_, [this](const OutcomeGroup& group) { record_group(group); }, OutcomeRecorder::Options{}) {}
 
@@ -86,7 +88,8 @@ void Worker::loop() {
 /// LISTEN on its own connection: a new dispatch wakes the workers at once; polling stays as fallback.
 void Worker::listen_loop() {
     while (!stopping_) {
-        PGconn* conn = PQconnectdb(options_.listen_conninfo.c_str());
+        std::unique_ptr<PGconn, decltype(&PQfinish)> owned(PQconnectdb(options_.listen_conninfo.c_str()), &PQfinish);
+        PGconn* conn = owned.get();
         if (PQstatus(conn) == CONNECTION_OK) {
             PQclear(PQexec(conn, "LISTEN dispatchhub_deliveries"));
             while (!stopping_ && PQstatus(conn) == CONNECTION_OK) {
@@ -106,7 +109,7 @@ void Worker::listen_loop() {
                 }
             }
         }
-        PQfinish(conn);
+        owned.reset();
         for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
 }
@@ -274,8 +277,7 @@ void Worker::deliver(const std::vector<queue_store::Claimed>& claimed) {
     std::vector<std::string> ids;
     ids.reserve(claimed.size());
     for (auto& c : claimed) ids.push_back(c.id);
-    LeaseRenewal renewal(pool_, id_, options_.lease_seconds,
-                         [&](db::Tx& tx) { queue_store::renew_leases(tx, id_, ids, options_.lease_seconds); });
+    auto held = leases_.hold(id_, [&](db::Tx& tx) { queue_store::renew_leases(tx, id_, ids, options_.lease_seconds); });
     std::uint64_t last = 0;
     std::vector<mail::OutgoingMessage> messages;
     messages.reserve(claimed.size());
@@ -288,10 +290,18 @@ void Worker::deliver(const std::vector<queue_store::Claimed>& claimed) {
             last = recorder_.add(build_failed(c, e));
         }
     }
+    // Each outcome goes to the recorder as the relay answers, not when the whole batch is done: a
+    // crash then re-sends only what was on the wire (I6). Tickets grow, so the latest is the largest.
+    std::atomic<std::uint64_t> latest{last};
     if (!messages.empty())
-        for (auto& r : transport_.send(messages)) last = recorder_.add(outcome_of(*by_id.at(r.id), r));
+        transport_.send(messages, [&](const mail::DeliveryResult& r) {
+            auto ticket = recorder_.add(outcome_of(*by_id.at(r.id), r));
+            auto seen = latest.load();
+            while (seen < ticket && !latest.compare_exchange_weak(seen, ticket)) {
+            }
+        });
     recorder_.flush_soon();
-    recorder_.wait(last);
+    recorder_.wait(latest.load());
 }
 
 }  // namespace dh::delivery

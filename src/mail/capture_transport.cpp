@@ -56,12 +56,16 @@ CaptureTransport::CaptureTransport(std::filesystem::path dir) : dir_(std::move(d
     std::filesystem::create_directories(dir_);
 }
 
-std::vector<DeliveryResult> CaptureTransport::send(const std::vector<OutgoingMessage>& batch) {
+std::vector<DeliveryResult> CaptureTransport::send(const std::vector<OutgoingMessage>& batch,
+                                                   const ResultCallback& on_result) {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);  // recreated if someone removed it meanwhile
     std::vector<DeliveryResult> out;
     out.reserve(batch.size());
-    for (const auto& m : batch) out.push_back(write_one(m));
+    for (const auto& m : batch) {
+        out.push_back(write_one(m));
+        if (on_result) on_result(out.back());
+    }
     return out;
 }
 

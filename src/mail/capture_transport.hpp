@@ -19,7 +19,9 @@ public:
 
     /// One result per message: `sent` (code 250) once the file is durable; `failed` for an id that
     /// is not a safe file name; `deferred` when the disk refused (full, permissions), to retry later.
-    std::vector<DeliveryResult> send(const std::vector<OutgoingMessage>& batch) override;
+    using Transport::send;
+    std::vector<DeliveryResult> send(const std::vector<OutgoingMessage>& batch,
+                                     const ResultCallback& on_result) override;
     std::string name() const override { return "capture"; }
 
     const std::filesystem::path& dir() const { return dir_; }

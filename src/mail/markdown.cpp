@@ -44,7 +44,8 @@ bool is_unsafe_url(std::string_view url) {
 /// Plain text of every descendant, without structure (the fallback beyond kMaxDepth).
 std::string flat_text(cmark_node* root) {
     std::string out;
-    cmark_iter* it = cmark_iter_new(root);
+    std::unique_ptr<cmark_iter, decltype(&cmark_iter_free)> iter(cmark_iter_new(root), &cmark_iter_free);
+    cmark_iter* it = iter.get();
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node* n = cmark_iter_get_node(it);
@@ -53,7 +54,6 @@ std::string flat_text(cmark_node* root) {
         if (ev == CMARK_EVENT_ENTER && (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK)) out += '\n';
         if (ev == CMARK_EVENT_EXIT && type == CMARK_NODE_PARAGRAPH) out += '\n';
     }
-    cmark_iter_free(it);
     return out;
 }
 

@@ -267,12 +267,12 @@ void read_threading(ParsedMessage& out, GMimeMessage* message, GMimeParserOption
     }
     const char* references = g_mime_object_get_header(obj, "References");
     if (!references) return;
-    GMimeReferences* refs = g_mime_references_parse(options, references);
+    std::unique_ptr<GMimeReferences, decltype(&g_mime_references_free)> refs(
+        g_mime_references_parse(options, references), &g_mime_references_free);
     if (!refs) return;
-    int n = g_mime_references_length(refs);
+    int n = g_mime_references_length(refs.get());
     for (int i = 0; i < n && out.references.size() < kMaxReferences; ++i)
-        out.references.push_back(repair_utf8(str(g_mime_references_get_message_id(refs, i))));
-    g_mime_references_free(refs);
+        out.references.push_back(repair_utf8(str(g_mime_references_get_message_id(refs.get(), i))));
 }
 
 void read_content_type(ParsedMessage& out, GMimeObject* top) {

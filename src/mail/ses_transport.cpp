@@ -122,7 +122,8 @@ DeliveryResult SesTransport::send_one(aws::HttpClient& http, const OutgoingMessa
     return classify_ses_response(message.id, response, options_.default_retry_seconds);
 }
 
-std::vector<DeliveryResult> SesTransport::send(const std::vector<OutgoingMessage>& batch) {
+std::vector<DeliveryResult> SesTransport::send(const std::vector<OutgoingMessage>& batch,
+                                               const ResultCallback& on_result) {
     std::vector<DeliveryResult> results;
     results.reserve(batch.size());
     aws::HttpClient http;  // one connection for the batch
@@ -132,10 +133,12 @@ std::vector<DeliveryResult> SesTransport::send(const std::vector<OutgoingMessage
             DeliveryResult d = *stop;
             d.id = message.id;
             results.push_back(std::move(d));
+            if (on_result) on_result(results.back());
             continue;
         }
         results.push_back(send_one(http, message));
         const auto& last = results.back();
+        if (on_result) on_result(last);
         if (last.relay_problem || last.retry_after_seconds) stop = last;
     }
     std::lock_guard lock(mutex_);

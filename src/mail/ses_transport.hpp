@@ -40,7 +40,9 @@ public:
     /// SES_CONFIGURATION_SET and the AWS credential variables. Throws ConfigError.
     static std::unique_ptr<SesTransport> from_env(const EnvLookup& env);
 
-    std::vector<DeliveryResult> send(const std::vector<OutgoingMessage>& batch) override;
+    using Transport::send;
+    std::vector<DeliveryResult> send(const std::vector<OutgoingMessage>& batch,
+                                     const ResultCallback& on_result) override;
     std::string name() const override { return "ses"; }
     std::string health() const override;
 

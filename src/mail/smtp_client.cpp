@@ -71,9 +71,11 @@ SmtpTransport::~SmtpTransport() {
     impl_->thread.join();
 }
 
-std::vector<DeliveryResult> SmtpTransport::send(const std::vector<OutgoingMessage>& batch) {
+std::vector<DeliveryResult> SmtpTransport::send(const std::vector<OutgoingMessage>& batch,
+                                                const ResultCallback& on_result) {
     if (batch.empty()) return {};
     smtp::Batch b;
+    b.on_result = on_result;
     b.results.resize(batch.size());
     b.remaining = batch.size();
     auto done = b.done.get_future();

@@ -60,7 +60,9 @@ public:
     SmtpTransport(const SmtpTransport&) = delete;
     SmtpTransport& operator=(const SmtpTransport&) = delete;
 
-    std::vector<DeliveryResult> send(const std::vector<OutgoingMessage>& batch) override;
+    using Transport::send;
+    std::vector<DeliveryResult> send(const std::vector<OutgoingMessage>& batch,
+                                     const ResultCallback& on_result) override;
     std::string name() const override { return "smtp"; }
     std::string health() const override;
     SmtpStats stats() const;

@@ -149,6 +149,7 @@ void Pool::finish(Job& job, DeliveryResult result) {
     }
     Batch& batch = *job.batch;
     batch.results[job.index] = std::move(result);
+    if (batch.on_result) batch.on_result(batch.results[job.index]);
     if (--batch.remaining == 0) batch.done.set_value();
 }
 

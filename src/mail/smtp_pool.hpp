@@ -13,6 +13,7 @@ namespace dh::mail::smtp {
 
 /// One send() call: its results and the promise its caller waits on.
 struct Batch {
+    ResultCallback on_result;  ///< each result as it comes (may be empty)
     std::vector<DeliveryResult> results;
     std::size_t remaining = 0;
     std::size_t taken = 0;  ///< jobs handed to connections so far (fair share between batches)

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ struct DeliveryResult {
                                              ///< callers pause sending instead of burning deliveries into failed
 };
 
+/// Told each message's result as soon as the transport knows it, on a thread of the transport
+/// (an SMTP connection's I/O thread, say): it must be quick and must not block.
+using ResultCallback = std::function<void(const DeliveryResult&)>;
+
 /// Where rendered messages go: capture (files), SMTP relay, or the SES API.
 /// Implementations are thread-safe; send() blocks until every message of the batch has a result.
 class Transport {
@@ -40,7 +45,11 @@ public:
     virtual ~Transport() = default;
     /// Sends a batch (the transport may spread it over several connections and pipeline).
     /// Returns exactly one result per message, in any order.
-    virtual std::vector<DeliveryResult> send(const std::vector<OutgoingMessage>& batch) = 0;
+    std::vector<DeliveryResult> send(const std::vector<OutgoingMessage>& batch) { return send(batch, nullptr); }
+    /// The same, and calls `on_result` (when set) with each result as it comes, before send()
+    /// returns: the worker records outcomes while the rest of the batch is still on the wire.
+    virtual std::vector<DeliveryResult> send(const std::vector<OutgoingMessage>& batch,
+                                             const ResultCallback& on_result) = 0;
     /// "capture", "smtp" or "ses": for logs and /readyz.
     virtual std::string name() const = 0;
     /// Empty when healthy; otherwise why sending is paused (shown on /readyz and in dispatches).

@@ -7,9 +7,11 @@ Python's own `email` parser makes of them (defects, subject, text body).
   --tls-cert/--tls-key  offer STARTTLS (and require it when --require-starttls)
   --implicit-tls      TLS from the first byte (smtps) instead of STARTTLS
   --auth USER:PASS    require AUTH (PLAIN/LOGIN) with these credentials
+  --stall-after N     accept N messages, then never answer the final dot of the next ones
 Run with /usr/bin/python3 (the Debian interpreter that has aiosmtpd).
 """
 import argparse
+import asyncio
 import base64
 import email
 import email.policy
@@ -24,10 +26,14 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Recorder:
-    def __init__(self, path):
-        self.path, self.lock, self.count = path, threading.Lock(), 0
+    def __init__(self, path, stall_after=None):
+        self.path, self.lock, self.count, self.stall_after = path, threading.Lock(), 0, stall_after
 
     async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            stall = self.stall_after is not None and self.count >= self.stall_after
+        if stall:
+            await asyncio.sleep(3600)  # a relay that hangs after the dot: the client must wait
         raw = envelope.original_content
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         defects = [type(d).__name__ for part in msg.walk() for d in part.defects]
@@ -75,6 +81,7 @@ def main():
     p.add_argument("--require-starttls", action="store_true")
     p.add_argument("--implicit-tls", action="store_true")
     p.add_argument("--auth")
+    p.add_argument("--stall-after", type=int)
     a = p.parse_args()
     port = a.port or free_port()
     kwargs = {"hostname": "127.0.0.1", "port": port, "data_size_limit": 50 * 1024 * 1024}
@@ -92,7 +99,7 @@ def main():
         kwargs["auth_required"] = True
         # aiosmtpd 1.4 only counts STARTTLS as TLS here; with smtps the whole session is TLS anyway.
         kwargs["auth_require_tls"] = bool(a.tls_cert) and not a.implicit_tls
-    controller = Controller(Recorder(a.out), **kwargs)
+    controller = Controller(Recorder(a.out, a.stall_after), **kwargs)
     controller.start()
     print("READY %d" % port, flush=True)
     stop = threading.Event()

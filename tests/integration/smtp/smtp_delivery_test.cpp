@@ -1,9 +1,12 @@
 // Delivery to real SMTP servers: Postfix's smtp-sink and aiosmtpd (Python's independent stack).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "harness/net.hpp"
 #include "smtp/smtp_peers.hpp"
@@ -105,6 +108,50 @@ TEST(SmtpDelivery, AiosmtpdGetsEveryMessageOnceAndMimeClean) {
         EXPECT_NE(r["text"].get<std::string>().find("\r\n.a line starting with a dot\r\nBye\r\n"), std::string::npos);
     }
     EXPECT_EQ(recipients.size(), batch.size());
+}
+
+// The worker records each outcome as the relay answers (a crash then re-sends only what was on the
+// wire), so the transport must tell each result when it comes, not when the batch is done. The relay
+// takes two messages and then hangs after the dot: both results are told while send() still waits.
+TEST(SmtpDelivery, EachResultIsToldAsTheRelayAnswersWhileTheBatchIsStillOnTheWire) {
+    using namespace std::chrono_literals;
+    TempDir dir;
+    auto peer = std::make_unique<Peer>(aiosmtpd(dir, {"--stall-after", "2"}), "READY ");
+    auto options = test_options("smtp://127.0.0.1:" + std::to_string(peer->port()) + "?tls=none", 1);
+    options.timeouts.data_end = 120s;  // the hang lasts until the test ends it
+    mail::SmtpTransport transport(options);
+    auto batch = personalised(4, "told-");
+
+    std::mutex mutex;
+    std::vector<mail::DeliveryResult> told;
+    std::atomic<bool> returned{false};
+    std::vector<mail::DeliveryResult> results;
+    std::thread sender([&] {
+        results = transport.send(batch, [&](const mail::DeliveryResult& r) {
+            std::lock_guard lock(mutex);
+            told.push_back(r);
+        });
+        returned = true;
+    });
+    auto told_count = [&] {
+        std::lock_guard lock(mutex);
+        return told.size();
+    };
+    EXPECT_TRUE(eventually([&] { return told_count() >= 2; }, 30s)) << "results told before the batch ended";
+    EXPECT_FALSE(returned.load()) << "the third message is still waiting for the relay";
+    {
+        std::lock_guard lock(mutex);
+        EXPECT_EQ(told.size(), 2u);  // no ASSERT before the sender thread is joined
+        for (auto& r : told) EXPECT_EQ(r.outcome, Outcome::sent) << r.id << ": " << r.reply;
+    }
+    peer.reset();  // the relay goes away: the messages it held are deferred, and send() returns
+    sender.join();
+    ASSERT_EQ(results.size(), batch.size());
+    EXPECT_EQ(told.size(), batch.size()) << "every result is told exactly once";
+    std::set<std::string> ids;
+    for (auto& r : told) ids.insert(r.id);
+    EXPECT_EQ(ids.size(), batch.size());
+    EXPECT_EQ(std::count_if(results.begin(), results.end(), [](auto& r) { return r.outcome == Outcome::sent; }), 2);
 }
 
 TEST(SmtpDelivery, SmugglingBodiesArriveAsOneMessageWithTheTextIntact) {
