@@ -5,7 +5,6 @@
 
 #include "common/error.hpp"
 #include "db/tx.hpp"
-#include "delivery/lease_renewal.hpp"
 #include "domains/signing_keys.hpp"
 #include "mail/message_id.hpp"
 #include "mail/mime_builder.hpp"
@@ -27,7 +26,8 @@ Notifier::Notifier(db::Pool& pool, mail::Transport& transport, Options options, 
       transport_(transport),
       options_(std::move(options)),
       policy_(retry_policy(options_.retry_base_seconds, options_.retry_max_age_seconds, options_.relay_probe_seconds)),
-      signing_(signing) {}
+      signing_(signing),
+      leases_(pool_, options_.lease_seconds) {}
 
 int Notifier::run_once(const std::string& owner) {
     resolve();
@@ -71,8 +71,8 @@ std::vector<mail::DeliveryResult> Notifier::send(const std::string& owner, const
                                                  const std::vector<mail::OutgoingMessage>& messages) {
     std::vector<std::string> ids;
     for (auto& n : claimed) ids.push_back(n.id);
-    LeaseRenewal renewal(pool_, owner, options_.lease_seconds,
-                         [&](db::Tx& tx) { notification_store::renew(tx, owner, ids, options_.lease_seconds); });
+    auto held =
+        leases_.hold(owner, [&](db::Tx& tx) { notification_store::renew(tx, owner, ids, options_.lease_seconds); });
     return transport_.send(messages);
 }
 

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "delivery/lease_renewal.hpp"
 #include "delivery/notification_store.hpp"
 #include "delivery/outcome_policy.hpp"
 #include "mail/transport.hpp"
@@ -49,6 +50,7 @@ private:
     Options options_;
     OutcomePolicy policy_;
     domains::SigningKeys* signing_;
+    LeaseKeeper leases_;  ///< renews the leases of the notifications on the wire, on one thread
 };
 
 }  // namespace dh::delivery

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "delivery/lease_renewal.hpp"
 #include "delivery/outcome_policy.hpp"
 #include "delivery/outcome_recorder.hpp"
 #include "delivery/rate_limiter.hpp"
@@ -83,6 +84,7 @@ private:
     std::string id_;
     OutcomePolicy policy_;
     RateLimiter limiter_;
+    LeaseKeeper leases_;  ///< renews the leases of every batch on the wire, on one thread
     std::atomic<bool> stopping_{false};
     std::vector<std::thread> threads_;
     std::thread listener_;

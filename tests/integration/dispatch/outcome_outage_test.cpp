@@ -6,9 +6,13 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
+#include "delivery/lease_renewal.hpp"
 #include "dispatch/dispatch_fixture.hpp"
 #include "harness/server.hpp"
 #include "harness/wait.hpp"
@@ -90,6 +94,39 @@ TEST(PoolHealing, RequestsAfterADatabaseRestartAnswerAtOnce) {
         ASSERT_EQ(r.status, 200) << "request " << i << " after the restart: " << r.body << server.log();
     }
     EXPECT_NE(server.log().find("dropped a broken pooled connection before use"), std::string::npos);
+}
+
+// Every batch a worker has on the wire is renewed by one long-lived thread, each at its own pace,
+// and a batch that is let go is not renewed again.
+TEST(LeaseKeeper, OneThreadRenewsEveryHeldBatchUntilItIsLetGo) {
+    TestDatabase database("lease", Schema::migrated);  // the roles a platform transaction takes
+    db::Pool pool({database.conninfo(), 2});
+    std::mutex mutex;
+    std::set<std::thread::id> threads;
+    std::map<std::string, int> renewals;
+    auto renew = [&](const std::string& batch) {
+        return [&, batch](db::Tx& tx) {
+            tx.exec("SELECT 1 AS n");
+            std::lock_guard lock(mutex);
+            ++renewals[batch];
+            threads.insert(std::this_thread::get_id());
+        };
+    };
+    auto count = [&](const std::string& batch) {
+        std::lock_guard lock(mutex);
+        return renewals[batch];
+    };
+    delivery::LeaseKeeper keeper(pool, 1);  // every third of a second
+    auto first = keeper.hold("worker-a", renew("first"));
+    auto second = keeper.hold("worker-a", renew("second"));
+    ASSERT_TRUE(wait_until([&] { return count("first") >= 2 && count("second") >= 2; }, std::chrono::seconds(30)));
+    first.reset();
+    const int first_at_release = count("first");
+    const int second_at_release = count("second");
+    ASSERT_TRUE(wait_until([&] { return count("second") >= second_at_release + 3; }, std::chrono::seconds(30)));
+    EXPECT_EQ(count("first"), first_at_release) << "a batch let go is not renewed";
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(threads.size(), 1u) << "one thread renews every batch";
 }
 
 }  // namespace
