@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "common/error.hpp"
 #include "common/random.hpp"
@@ -27,7 +28,8 @@ FROM attachments WHERE id = $1::uuid)SQL";
 
 std::pair<std::string, std::string> hash_and_head(const std::string& path, long long& size) {
     std::ifstream in(path, std::ios::binary);
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> owned(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    EVP_MD_CTX* ctx = owned.get();  // freed on every path, a throwing read included
     EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
     std::string head;
     char buf[65536];
@@ -42,7 +44,6 @@ std::pair<std::string, std::string> hash_and_head(const std::string& path, long 
     unsigned char digest[32];
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx, digest, &len);
-    EVP_MD_CTX_free(ctx);
     static const char* hex = "0123456789abcdef";
     std::string out;
     for (unsigned i = 0; i < len; ++i) {

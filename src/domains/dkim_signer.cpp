@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -67,9 +68,9 @@ struct DkimKey::Impl {
 
 DkimKey::DkimKey(std::string domain, std::string selector, const std::string& private_pem)
     : domain_(std::move(domain)), selector_(std::move(selector)), impl_(std::make_unique<Impl>()) {
-    BIO* bio = BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size()));
-    impl_->key = bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr;
-    BIO_free(bio);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size())), &BIO_free);
+    impl_->key = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr;
     auto type = impl_->key ? EVP_PKEY_get_base_id(impl_->key) : 0;
     if (type != EVP_PKEY_RSA && type != EVP_PKEY_ED25519)
         throw std::runtime_error("DKIM key of " + domain_ + ": not an RSA or Ed25519 private key");

@@ -37,7 +37,7 @@ Page<VendorList> ListService::list(const std::string& tenant_id, const std::opti
     std::string after_name, after_id;
     if (cursor) {
         auto parts = rules::decode_cursor(*cursor, 2);
-        if (!strings::is_uuid(parts[1])) throw Error::bad_request("invalid_cursor", "The cursor is not valid.");
+        if (!strings::is_uuid(parts[1])) throw Error::invalid_field("cursor", "is not a cursor this API issued");
         after_name = parts[0];
         after_id = parts[1];
     }

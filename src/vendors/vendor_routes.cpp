@@ -122,7 +122,9 @@ void register_transfers(http::Router& router, std::shared_ptr<Services> s) {
                     r.content_type = "text/csv; charset=utf-8";
                     char date[16];
                     std::time_t now = std::time(nullptr);
-                    std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
+                    std::tm utc{};
+                    gmtime_r(&now, &utc);  // handler threads run at once: not std::gmtime's shared buffer
+                    std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
                     r.header("Content-Disposition", std::string("attachment; filename=\"vendors-") + date + ".csv\"");
                     return r;
                 }});

@@ -111,11 +111,11 @@ std::vector<std::string> decode_cursor(const std::string& cursor, std::size_t n)
     if (cursor.size() > 2048 ||
         sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), cursor.data(), cursor.size(),
                           nullptr, &len, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-        throw Error::bad_request("invalid_cursor", "The cursor is not valid; start again without it.");
+        throw Error::invalid_field("cursor", "is not a cursor this API issued");
     raw.resize(len);
     auto parts = strings::split(raw, '\x1f');
     if (parts.size() != n || !strings::is_valid_utf8(raw))
-        throw Error::bad_request("invalid_cursor", "The cursor is not valid; start again without it.");
+        throw Error::invalid_field("cursor", "is not a cursor this API issued");
     return parts;
 }
 

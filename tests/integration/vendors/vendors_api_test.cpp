@@ -101,7 +101,12 @@ TEST(VendorsApi, ValidationNamesTheField) {
     auto list = acme.http.get("/api/v1/vendors");
     EXPECT_EQ(list.json()["items"].size(), 0u) << "a rejected request wrote something";
     EXPECT_EQ(acme.http.get("/api/v1/vendors?limit=500").status, 422);
-    EXPECT_EQ(acme.http.get("/api/v1/vendors?cursor=%%%").status, 400);
+    auto bad_cursor = acme.http.get("/api/v1/vendors?cursor=%%%");
+    EXPECT_EQ(bad_cursor.status, 422) << "a bad cursor is answered like on every other list";
+    EXPECT_EQ(bad_cursor.json().value("field", ""), "cursor");
+    EXPECT_EQ(acme.http.get("/api/v1/lists?cursor=%%%").status, 422);
+    EXPECT_EQ(acme.http.get("/api/v1/suppressions?cursor=%%%").status, 422);
+    EXPECT_EQ(acme.http.get("/api/v1/dispatches?cursor=%%%").status, 422);
 }
 
 TEST(VendorsApi, OtherTenantsObjectsAreNotFound) {
