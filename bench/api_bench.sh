@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Benchmark: the API request path against the database's own limit, measured in the same run.
+#
+# One tenant with API_VENDORS (10,000) vendors of 2 contacts each (CSV import through the API), one
+# dispatch to 1,000 of them (2,000 deliveries, queued: no worker runs) and API_INBOX (1,000) received
+# messages. For each endpoint: wrk (API_THREADS 2 threads, API_CONNECTIONS 32 connections) for
+# API_WARMUP (3) s of warm-up, then API_SECONDS (10) s measured; then pgbench with as many clients,
+# the same warm-up and length, running the SQL statements the server runs for one request of that
+# endpoint in one script (bench/api/*.sql: the token's user lookup in its own platform-scope
+# transaction, then BEGIN, SET LOCAL ROLE, set_config of the tenant, the endpoint's statements,
+# COMMIT), prepared (-M prepared, as the server prepares every statement once per connection).
+#
+# Per endpoint it prints: requests/s of the server, transactions/s of pgbench, their ratio (goal
+# >= 0.7), p50/p99 latency of the server (goal p99 < 50 ms), the server's CPU per request, the
+# cluster's CPU per request (server run) and per transaction (pgbench run), the top-level statements
+# the server ran per request (pg_stat_statements, utility statements included) beside the statements
+# of the pgbench script, and the round trips per request (TCP data segments the server sent to
+# PostgreSQL: several pipelined statements travel in one). Then POST /api/v1/vendors again with the
+# tenant topped up to API_LARGE_VENDORS (200,000) vendors by SQL as the superuser, and the creation
+# rate at both sizes (goal: within 1.2x). The statements each endpoint ran, per request, are listed
+# after the tables; the tables also go to bench/results/.
+#
+# Exits 1 on any wrk socket error or non-2xx answer, a pgbench failure, or `admin verify-usage`
+# finding a counter that differs from the rows it counts.
+#
+#   bash bench/api_bench.sh                       (as root, after a build: build/dispatchhub)
+#   BIN=/path/to/dispatchhub bash bench/api_bench.sh
+#   API_SECONDS=10 API_WARMUP=3 API_CONNECTIONS=32 API_ENDPOINTS="vendor_get inbox" bash bench/api_bench.sh
+# Needs wrk and pgbench (PostgreSQL 15 client), ss (iproute2) for the round trips.
+set -euo pipefail
+SECONDS_RUN=${API_SECONDS:-10}
+WARMUP=${API_WARMUP:-3}
+CONNS=${API_CONNECTIONS:-32}
+THREADS=${API_THREADS:-2}
+VENDORS=${API_VENDORS:-10000}
+LARGE=${API_LARGE_VENDORS:-200000}
+INBOX=${API_INBOX:-1000}
+SAMPLE=${API_PGBENCH_VENDORS:-128}  # pgbench runs at most 128 scripts: one per sampled vendor
+ENDPOINTS=${API_ENDPOINTS:-vendor_list vendor_get dispatch_get inbox vendor_create}
+PG_STATS=1
+source "$(dirname "$0")/lib.sh"
+bench_init api
+API_DIR=$ROOT/bench/api
+for tool in wrk pgbench ss; do command -v $tool >/dev/null || { echo "api_bench: $tool is missing"; exit 1; }; done
+[ "$SAMPLE" -le 128 ] || { echo "API_PGBENCH_VENDORS: at most 128"; exit 1; }
+DB=bench_api
+RESULTS_DIR=$ROOT/bench/results
+mkdir -p "$RESULTS_DIR"
+RESULTS=$RESULTS_DIR/api_bench-$(date +%Y%m%d-%H%M%S).txt
+failed=0
+
+declare -A PATHS=([vendor_list]="GET /api/v1/vendors?limit=50" [vendor_get]="GET /api/v1/vendors/{id}"
+  [vendor_create]="POST /api/v1/vendors" [dispatch_get]="GET /api/v1/dispatches/{id}" [inbox]="GET /api/v1/inbox")
+
+echo "== PostgreSQL 15 (pg_stat_statements, track=all, track_utility=on) and dispatchhub serve ($BIN)"
+start_postgres $(pg_stats_options) -c pg_stat_statements.track_utility=on -c pg_stat_statements.max=5000
+psql_su -d postgres -c "CREATE DATABASE $DB"
+pg_stats_enable $DB
+start_serve $DB WORKER_EMBEDDED=0 ${API_HANDLER_THREADS:+HTTP_HANDLER_THREADS=$API_HANDLER_THREADS} \
+  ${API_POOL_SIZE:+DB_POOL_SIZE=$API_POOL_SIZE}
+bench_unlimited_tenant $DB
+psql_su -d $DB -c "UPDATE plans SET vendors_limit = 100000000"
+q() { psql_su -d $DB -c "$1"; }
+TENANT_ID=$(q "SELECT id FROM tenants WHERE slug = 'bench'")
+USER_ID=$(q "SELECT id FROM users WHERE email = 'admin@bench.test'")
+tenant_login() { login '{"email":"admin@bench.test","password":"Bench-tenant-Passw0rd!","tenant":"bench"}'; }
+HAS_COUNTS=$(q "SELECT to_regclass('tenant_counts') IS NOT NULL")
+
+echo "== $VENDORS vendors with 2 contacts each (CSV import), lists region-0..9"
+$PY - "$WORK/vendors.csv" "$VENDORS" <<'PY'
+import csv, sys
+with open(sys.argv[1], "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\r\n")
+    w.writerow(["code", "name", "email", "contact_name", "role", "category", "list"])
+    for i in range(int(sys.argv[2])):
+        for local, role in (("ap", "ap"), ("orders", "ops")):
+            w.writerow([f"V{i:07d}", f"Vendor {i}", f"{local}@vendor{i}.example", f"{role.upper()} contact {i}", role,
+                        ("parts", "freight", "services")[i % 3], f"region-{i % 10}"])
+PY
+job=$(import_csv "$WORK/vendors.csv")
+echo "import: $(echo "$job" | json "['vendors_created']") vendors, $(echo "$job" | json "['contacts_added']") contacts"
+q "INSERT INTO inbox_messages (tenant_id, kind, routed_by, vendor_id, contact_id, from_address, from_name, to_addresses,
+     subject, text_body, raw_path, size_bytes, received_at)
+   SELECT v.tenant_id, 'reply', 'sender', v.id, c.id, c.email, c.name, 'orders@bench.test', 'Re: order ' || v.code,
+     'Confirmed, thanks.', 'bench/' || v.rn || '.eml', 2048, now() - v.rn * interval '1 minute'
+   FROM (SELECT id, tenant_id, code, row_number() OVER (ORDER BY id) AS rn FROM vendors) v
+   JOIN vendor_contacts c ON c.vendor_id = v.id AND c.is_primary
+   WHERE v.rn <= $INBOX" >/dev/null
+DISPATCH_ID=$(create_dispatch region-0 "Order confirmation")
+q "VACUUM ANALYZE" >/dev/null
+q "SELECT id FROM vendors WHERE tenant_id = '$TENANT_ID'" >"$WORK/vendor_ids"
+mapfile -t SAMPLED < <(q "SELECT id FROM vendors WHERE tenant_id = '$TENANT_ID' ORDER BY random() LIMIT $SAMPLE")
+echo "dispatch $DISPATCH_ID: $(q "SELECT count(*) FROM deliveries WHERE dispatch_id = '$DISPATCH_ID'") deliveries;" \
+  "$(q "SELECT count(*) FROM inbox_messages") inbox messages; vendor creation statements:" \
+  "$([ "$HAS_COUNTS" = t ] && echo "counter row (tenant_counts)" || echo "advisory lock and count (no tenant_counts)")"
+
+# ---- pgbench scripts ------------------------------------------------------------------------------
+# pgbench -M prepared sends an undefined variable as NULL; the list and inbox scripts rely on it.
+cat >"$WORK/null_check.sql" <<'EOF'
+SELECT 1 / (CASE WHEN :never_defined::text IS NULL THEN 1 ELSE 0 END);
+EOF
+pgbench -n -M prepared -h 127.0.0.1 -p "$PGPORT" -U postgres -t 1 -f "$WORK/null_check.sql" $DB >/dev/null 2>&1 ||
+  { echo "this pgbench does not send an undefined variable as NULL; the scripts need it"; exit 1; }
+
+PGB=(-n -M prepared -h 127.0.0.1 -p "$PGPORT" -U postgres -c "$CONNS" -j "$THREADS"
+  -D tenant_id="$TENANT_ID" -D user_id="$USER_ID" -D dispatch_id="$DISPATCH_ID"
+  -D after_name= -D after_id=00000000-0000-0000-0000-000000000000 -D page_limit=51
+  -D unread_only=f -D include_archived=f -D inbox_limit=50
+  -D seq=0 -D category=bench -D 'tags=[]' -D status=active -D 'notes=created by the API benchmark' -D 'custom_fields={}'
+  -D 'contacts_json=[{"email":"ap@bench.example","is_primary":true,"name":"Accounts","role":"ap"},{"email":"orders@bench.example","is_primary":false,"name":"Orders","role":"ops"}]'
+  -D contact1_name=Accounts -D contact1_email=ap@bench.example -D contact1_role=ap -D contact1_primary=t
+  -D contact2_name=Orders -D contact2_email=orders@bench.example -D contact2_role=ops -D contact2_primary=f)
+for i in "${!SAMPLED[@]}"; do PGB+=(-D "vendor_id_$i=${SAMPLED[$i]}"); done
+mkdir -p "$WORK/pgbench"
+# pgbench_files NAME: writes the scripts of endpoint NAME, prints their -f options.
+pgbench_files() {
+  local src=$API_DIR/$1.sql
+  [ "$1" = vendor_create ] && [ "$HAS_COUNTS" != t ] && src=$API_DIR/vendor_create_advisory.sql
+  if [ "$1" = vendor_get ]; then
+    for i in "${!SAMPLED[@]}"; do
+      { cat "$API_DIR/auth.sql"; sed "s/:vendor_id\b/:vendor_id_$i/g" "$src"; } >"$WORK/pgbench/$1.$i.sql"
+      printf -- '-f %s ' "$WORK/pgbench/$1.$i.sql"
+    done
+  else
+    cat "$API_DIR/auth.sql" "$src" >"$WORK/pgbench/$1.sql"
+    printf -- '-f %s ' "$WORK/pgbench/$1.sql"
+  fi
+}
+# Statements per execution of a script: SQL commands end with ';' or \gset at the end of a line.
+script_statements() { grep -v '^\s*--' "$1" | grep -cE ';\s*$|\\gset'; }
+
+# ---- measurements ---------------------------------------------------------------------------------
+# Top-level statements the cluster ran in the bench database since the last reset (utility included).
+pg_calls() {
+  q "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE toplevel
+       AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'"
+}
+# TCP data segments the server has sent to PostgreSQL on its open connections (one per round trip:
+# libpq writes a statement, or a pipeline up to its sync, in one send on a TCP_NODELAY socket).
+pg_segments() {
+  ss -tinpH state established "( dport = :$PGPORT )" 2>/dev/null |
+    awk -v want="pid=$SERVER_PID," 'index($0, want) { take = 1; next }
+      take { if (match($0, /data_segs_out:[0-9]+/)) s += substr($0, RSTART + 14, RLENGTH - 14); take = 0 }
+      END { print s + 0 }'
+}
+# run_wrk SCRIPT SECONDS: prints wrk's RESULT json; counts a failure on errors.
+run_wrk() {
+  local out r
+  out=$(env LOAD_DIR="$ROOT/tests/load" API_LUA_DIR="$API_DIR" LOAD_TOKEN="$TOKEN" API_VENDOR_IDS="$WORK/vendor_ids" \
+    API_DISPATCH_ID="$DISPATCH_ID" API_RUN_TAG="$RANDOM$RANDOM" \
+    wrk -t "$THREADS" -c "$CONNS" -d "${2}s" --timeout 10s -s "$API_DIR/$1.lua" "$BASE" 2>&1)
+  r=$(echo "$out" | sed -n 's/^RESULT //p')
+  [ -n "$r" ] || { echo "$out" >&2; exit 1; }
+  if [ "$(echo "$r" | json "['errors']")" != 0 ]; then
+    echo "wrk $1: $(echo "$r" | json "['errors']") errors ($(echo "$r" | json "['non_2xx']") non-2xx); server log:" >&2
+    tail -5 "$WORK/server.log" >&2
+    touch "$WORK/failed"
+  fi
+  echo "$r"
+}
+# run_pgbench NAME SECONDS CODE_BASE: prints tps.
+run_pgbench() {
+  local out
+  # shellcheck disable=SC2046
+  if ! out=$(pgbench "${PGB[@]}" -D code_base="$3" -T "$2" $(pgbench_files "$1") $DB 2>&1) ||
+    ! echo "$out" | grep -q '^number of failed transactions: 0 '; then
+    echo "pgbench $1 failed:" >&2; echo "$out" | grep -v '^ ' | tail -15 >&2; touch "$WORK/failed"; echo 0; return
+  fi
+  echo "$out" | sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p'
+}
+per() { echo "$1 / $2" | bc -l; }
+
+ROWS=()
+BREAKDOWN=()
+RUNS=0
+header=$(printf '%-33s %8s %9s %6s %7s %7s %9s %9s %9s %7s %7s %6s' endpoint 'req/s' 'pgbench' ratio \
+  'p50 ms' 'p99 ms' 'srv us/r' 'pg us/r' 'pg us/tx' 'stmt/r' 'pgb st' 'rt/r')
+# measure NAME LABEL
+measure() {
+  local name=$1 label=$2 r n rps pg_tps c0 c1 p0 p1 s0 s1 calls b0 b1
+  RUNS=$((RUNS + 1))
+  TOKEN=$(tenant_login)
+  run_wrk "$name" "$WARMUP" >/dev/null
+  q "SELECT pg_stat_statements_reset()" >/dev/null
+  s0=$(pg_segments); c0=$(cpu_seconds "$SERVER_PID"); p0=$(postgres_cpu_seconds)
+  r=$(run_wrk "$name" "$SECONDS_RUN")
+  c1=$(cpu_seconds "$SERVER_PID"); p1=$(postgres_cpu_seconds); s1=$(pg_segments)
+  calls=$(pg_calls)
+  n=$(echo "$r" | json "['requests']"); rps=$(echo "$r" | json "['rps']")
+  BREAKDOWN+=("" "$label: per request (server run, $n requests)")
+  mapfile -t -O "${#BREAKDOWN[@]}" BREAKDOWN < <(q "SELECT to_char(calls::numeric / $n, 'FM990.00') || '  ' ||
+      to_char(mean_exec_time * 1000, 'FM99990') || ' us  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+    FROM pg_stat_statements WHERE toplevel AND calls >= $n / 100 AND query NOT LIKE '%pg_stat_statements%'
+    ORDER BY calls DESC, total_exec_time DESC")
+  run_pgbench "$name" "$WARMUP" "$((RUNS * 2 - 1))0000000000" >/dev/null
+  b0=$(postgres_cpu_seconds)
+  pg_tps=$(run_pgbench "$name" "$SECONDS_RUN" "$((RUNS * 2))0000000000")
+  b1=$(postgres_cpu_seconds)
+  local row
+  row=$(printf '%-33s %8.0f %9.0f %5.2fx %7.2f %7.2f %9.0f %9.0f %9.0f %7.2f %7d %6.2f' "$label" "$rps" "$pg_tps" \
+    "$(per "$rps" "$pg_tps")" "$(echo "$r" | json "['p50_ms']")" "$(echo "$r" | json "['p99_ms']")" \
+    "$(per "($c1 - $c0) * 1000000" "$n")" "$(per "($p1 - $p0) * 1000000" "$n")" \
+    "$(per "($b1 - $b0) * 1000000" "$pg_tps * $SECONDS_RUN")" "$(per "$calls" "$n")" \
+    "$(script_statements "$(ls "$WORK"/pgbench/"$name".*sql | head -1)")" "$(per "$s1 - $s0" "$n")")
+  ROWS+=("$row")
+  echo "$row"
+}
+
+echo
+echo "== $SECONDS_RUN s per endpoint after $WARMUP s of warm-up; wrk -t$THREADS -c$CONNS, pgbench -c$CONNS -j$THREADS -M prepared"
+echo "$header"
+for name in $ENDPOINTS; do
+  measure "$name" "${PATHS[$name]} @$(q "SELECT count(*) FROM vendors WHERE deleted_at IS NULL")"
+done
+
+if [[ " $ENDPOINTS " == *" vendor_create "* ]] && [ "$LARGE" -gt 0 ]; then
+  live=$(q "SELECT count(*) FROM vendors WHERE tenant_id = '$TENANT_ID' AND deleted_at IS NULL")
+  add=$((LARGE - live))
+  if [ "$add" -gt 0 ]; then
+    echo "== adding $add vendors with 2 contacts each by SQL (superuser) to reach $LARGE"
+    t0=$(now)
+    q "INSERT INTO vendors (tenant_id, name, code, category)
+       SELECT '$TENANT_ID', 'Loaded vendor ' || g, 'L' || g, 'bulk' FROM generate_series(1, $add) g" >/dev/null
+    q "INSERT INTO vendor_contacts (tenant_id, vendor_id, name, email, role, is_primary)
+       SELECT v.tenant_id, v.id, r.name || ' ' || v.code, r.local || '@' || lower(v.code) || '.bulk.example', r.role, r.is_primary
+       FROM vendors v CROSS JOIN (VALUES ('Accounts', 'ap', 'ap', true), ('Orders', 'orders', 'ops', false))
+         AS r(name, local, role, is_primary)
+       WHERE v.tenant_id = '$TENANT_ID' AND v.category = 'bulk'" >/dev/null
+    q "VACUUM ANALYZE vendors" >/dev/null
+    q "VACUUM ANALYZE vendor_contacts" >/dev/null
+    printf 'loaded in %.1f s\n' "$(echo "$(now) - $t0" | bc -l)"
+  fi
+  "$BIN" admin verify-usage >"$WORK/verify.log" 2>&1 || { failed=1; echo "admin verify-usage found differences:"; }
+  grep -vi '^usage verified\|^plan counters verified' "$WORK/verify.log" | head -5 || true
+  [ "$HAS_COUNTS" != t ] ||
+    echo "tenant_counts: $(q "SELECT vendors FROM tenant_counts WHERE tenant_id = '$TENANT_ID'") vendors counted," \
+      "$(q "SELECT count(*) FROM vendors WHERE tenant_id = '$TENANT_ID' AND deleted_at IS NULL") live"
+  echo "$header"
+  measure vendor_create "${PATHS[vendor_create]} @$(q "SELECT count(*) FROM vendors WHERE deleted_at IS NULL")"
+fi
+"$BIN" admin verify-usage >"$WORK/verify.log" 2>&1 || { failed=1; echo "admin verify-usage found differences:"; cat "$WORK/verify.log"; }
+
+{
+  echo
+  echo "binary: $BIN ($("$BIN" --version 2>/dev/null | head -1 || true))"
+  echo "vendor creation statements: $([ "$HAS_COUNTS" = t ] && echo "counter row (tenant_counts)" || echo "advisory lock and count")"
+  echo "$(nproc) cores shared by wrk, the server, pgbench and PostgreSQL; server: HTTP_HANDLER_THREADS=${API_HANDLER_THREADS:-default}, DB_POOL_SIZE=${API_POOL_SIZE:-default}"
+  echo "$header"
+  printf '%s\n' "${ROWS[@]}"
+  echo "req/s: server (wrk); pgbench: transactions/s of the same statements; ratio: server / pgbench (goal >= 0.7);"
+  echo "srv us/r: server CPU per request; pg us/r, pg us/tx: PostgreSQL CPU per request (server run) and per pgbench"
+  echo "transaction; stmt/r: top-level statements per request (pg_stat_statements); pgb st: statements per pgbench"
+  echo "transaction (one round trip each); rt/r: round trips per request (TCP segments server -> PostgreSQL)"
+  creates=()
+  for row in "${ROWS[@]}"; do [[ $row == POST* ]] && creates+=("$row"); done
+  if [ "${#creates[@]}" -ge 2 ]; then
+    small=$(echo "${creates[0]}" | awk '{print $4}'); large=$(echo "${creates[-1]}" | awk '{print $4}')
+    printf 'creation: %.0f req/s %s, %.0f req/s %s: %.2fx slower at the larger size (goal <= 1.2x)\n' "$small" \
+      "$(echo "${creates[0]}" | awk '{print $3}')" "$large" "$(echo "${creates[-1]}" | awk '{print $3}')" "$(per "$small" "$large")"
+  fi
+  grep -i 'verified\|differ' "$WORK/verify.log" || true
+  echo
+  echo "statements per request (calls per request, mean execution time, statement):"
+  printf '%s\n' "${BREAKDOWN[@]}"
+  echo
+  echo "command: $(env | grep -E '^(BIN|API_[A-Z_]+)=' | sort | tr '\n' ' ')bash bench/api_bench.sh"
+} | tee "$RESULTS"
+echo "(also in $RESULTS)"
+[ ! -e "$WORK/failed" ] || failed=1
+exit $failed
