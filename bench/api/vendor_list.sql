@@ -1,7 +1,9 @@
 -- GET /api/v1/vendors?limit=50 (vendors/vendor_store.cpp, kList): no filter, first page.
 -- The :null_* variables are never defined: pgbench -M prepared sends an undefined variable as NULL,
 -- as the server sends the absent filters (bench/api_bench.sh checks this before relying on it).
--- pgbench numbers each use of a variable as its own parameter where the server reuses $1..$4.
+-- pgbench numbers each use of a variable as its own parameter where the server reuses $1..$4. The
+-- server starts the first page after ('', the zero uuid); pgbench -D takes no empty value, so the
+-- name is ' ', which sorts before every name as '' does.
 BEGIN;
 SET LOCAL ROLE dispatchhub_app;
 SELECT set_config('app.tenant_id', :tenant_id, true);
