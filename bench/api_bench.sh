@@ -35,14 +35,12 @@ THREADS=${API_THREADS:-2}
 VENDORS=${API_VENDORS:-10000}
 LARGE=${API_LARGE_VENDORS:-200000}
 INBOX=${API_INBOX:-1000}
-SAMPLE=${API_PGBENCH_VENDORS:-128}  # pgbench runs at most 128 scripts: one per sampled vendor
 ENDPOINTS=${API_ENDPOINTS:-vendor_list vendor_get dispatch_get inbox vendor_create}
 PG_STATS=1
 source "$(dirname "$0")/lib.sh"
 bench_init api
 API_DIR=$ROOT/bench/api
 for tool in wrk pgbench ss; do command -v $tool >/dev/null || { echo "api_bench: $tool is missing"; exit 1; }; done
-[ "$SAMPLE" -le 128 ] || { echo "API_PGBENCH_VENDORS: at most 128"; exit 1; }
 DB=bench_api
 RESULTS_DIR=$ROOT/bench/results
 mkdir -p "$RESULTS_DIR"
@@ -89,7 +87,10 @@ q "INSERT INTO inbox_messages (tenant_id, kind, routed_by, vendor_id, contact_id
 DISPATCH_ID=$(create_dispatch region-0 "Order confirmation")
 q "VACUUM ANALYZE" >/dev/null
 q "SELECT id FROM vendors WHERE tenant_id = '$TENANT_ID'" >"$WORK/vendor_ids"
-mapfile -t SAMPLED < <(q "SELECT id FROM vendors WHERE tenant_id = '$TENANT_ID' ORDER BY random() LIMIT $SAMPLE")
+# pgbench draws a number and looks the vendor up here (it cannot draw a uuid).
+q "CREATE TABLE bench_vendor_ids AS SELECT row_number() OVER (ORDER BY id)::int AS n, id FROM vendors;
+   ALTER TABLE bench_vendor_ids ADD PRIMARY KEY (n)" >/dev/null
+q "VACUUM ANALYZE bench_vendor_ids" >/dev/null
 echo "dispatch $DISPATCH_ID: $(q "SELECT count(*) FROM deliveries WHERE dispatch_id = '$DISPATCH_ID'") deliveries;" \
   "$(q "SELECT count(*) FROM inbox_messages") inbox messages; vendor creation statements:" \
   "$([ "$HAS_COUNTS" = t ] && echo "counter row (tenant_counts)" || echo "advisory lock and count (no tenant_counts)")"
@@ -106,28 +107,21 @@ PGB=(-n -M prepared -h 127.0.0.1 -p "$PGPORT" -U postgres -c "$CONNS" -j "$THREA
   -D tenant_id="$TENANT_ID" -D user_id="$USER_ID" -D dispatch_id="$DISPATCH_ID"
   -D "after_name= " -D after_id=00000000-0000-0000-0000-000000000000 -D page_limit=51
   -D unread_only=f -D include_archived=f -D inbox_limit=50
-  -D seq=0 -D category=bench -D 'tags=[]' -D status=active -D 'notes=created by the API benchmark' -D 'custom_fields={}'
+  -D vendor_count="$VENDORS" -D seq=0 -D category=bench -D 'tags=[]' -D status=active -D 'notes=created by the API benchmark' -D 'custom_fields={}'
   -D 'contacts_json=[{"email":"ap@bench.example","is_primary":true,"name":"Accounts","role":"ap"},{"email":"orders@bench.example","is_primary":false,"name":"Orders","role":"ops"}]'
   -D contact1_name=Accounts -D contact1_email=ap@bench.example -D contact1_role=ap -D contact1_primary=t
   -D contact2_name=Orders -D contact2_email=orders@bench.example -D contact2_role=ops -D contact2_primary=f)
-for i in "${!SAMPLED[@]}"; do PGB+=(-D "vendor_id_$i=${SAMPLED[$i]}"); done
 mkdir -p "$WORK/pgbench"
-# pgbench_files NAME: writes the scripts of endpoint NAME, prints their -f options.
+# pgbench_files NAME: writes the script of endpoint NAME, prints its -f option.
 pgbench_files() {
   local src=$API_DIR/$1.sql
   [ "$1" = vendor_create ] && [ "$HAS_COUNTS" != t ] && src=$API_DIR/vendor_create_advisory.sql
-  if [ "$1" = vendor_get ]; then
-    for i in "${!SAMPLED[@]}"; do
-      { cat "$API_DIR/auth.sql"; sed "s/:vendor_id\b/:vendor_id_$i/g" "$src"; } >"$WORK/pgbench/$1.$i.sql"
-      printf -- '-f %s ' "$WORK/pgbench/$1.$i.sql"
-    done
-  else
-    cat "$API_DIR/auth.sql" "$src" >"$WORK/pgbench/$1.sql"
-    printf -- '-f %s ' "$WORK/pgbench/$1.sql"
-  fi
+  cat "$API_DIR/auth.sql" "$src" >"$WORK/pgbench/$1.sql"
+  printf -- '-f %s ' "$WORK/pgbench/$1.sql"
 }
 # Statements per execution of a script: SQL commands end with ';' or \gset at the end of a line.
-script_statements() { grep -v '^\s*--' "$1" | grep -cE ';\s*$|\\gset'; }
+# The lookup of a random vendor id (bench_vendor_ids) is not one of the server's.
+script_statements() { grep -v '^\s*--' "$1" | grep -v bench_vendor_ids | grep -cE ';\s*$|\\gset'; }
 
 # ---- measurements ---------------------------------------------------------------------------------
 # Top-level statements the cluster ran in the bench database since the last reset (utility included).
@@ -135,14 +129,19 @@ pg_calls() {
   q "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE toplevel
        AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'"
 }
-# TCP data segments the server has sent to PostgreSQL on its open connections (one per round trip:
-# libpq writes a statement, or a pipeline up to its sync, in one send on a TCP_NODELAY socket).
+# TCP data segments the server has sent to PostgreSQL, per open connection ("local-port count"): one
+# per round trip (libpq writes a statement, or a pipeline up to its sync, in one send on a
+# TCP_NODELAY socket).
 pg_segments() {
   ss -tinpH state established "( dport = :$PGPORT )" 2>/dev/null |
-    awk -v want="pid=$SERVER_PID," 'index($0, want) { take = 1; next }
-      take { if (match($0, /data_segs_out:[0-9]+/)) s += substr($0, RSTART + 14, RLENGTH - 14); take = 0 }
-      END { print s + 0 }'
+    awk -v want="pid=$SERVER_PID," 'index($0, want) { split($3, a, ":"); port = a[2]; take = 1; next }
+      take { if (match($0, /data_segs_out:[0-9]+/)) print port, substr($0, RSTART + 14, RLENGTH - 14); take = 0 }'
 }
+# segments_since FILE: segments sent since pg_segments wrote FILE, on the connections open now.
+segments_since() {
+  pg_segments | awk 'NR == FNR { before[$1] = $2; next } { s += $2 - before[$1] } END { print s + 0 }' "$1" -
+}
+sessions() { q "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"; }
 # run_wrk SCRIPT SECONDS: prints wrk's RESULT json; counts a failure on errors.
 run_wrk() {
   local out r
@@ -158,50 +157,72 @@ run_wrk() {
   fi
   echo "$r"
 }
-# run_pgbench NAME SECONDS CODE_BASE: prints tps.
+# run_pgbench NAME CODE_BASE: one pgbench run of WARMUP + SECONDS_RUN (+1) s, so that its connections
+# have prepared their statements before the window that counts. Sets PG_TPS (transactions per second
+# over the SECONDS_RUN s after the warm-up, from pgbench's per-second log) and PG_CPU (CPU seconds
+# of the cluster over that window, sampled while pgbench's backends are alive).
 run_pgbench() {
-  local out
+  local log=$WORK/pgbench/log.$RUNS b0 b1 pid
+  mkdir -p "$log"
   # shellcheck disable=SC2046
-  if ! out=$(pgbench "${PGB[@]}" -D code_base="$3" -T "$2" $(pgbench_files "$1") $DB 2>&1) ||
-    ! echo "$out" | grep -q '^number of failed transactions: 0 '; then
-    echo "pgbench $1 failed:" >&2; echo "$out" | grep -v '^ ' | tail -15 >&2; touch "$WORK/failed"; echo 0; return
+  pgbench "${PGB[@]}" -D code_base="$2" -T $((WARMUP + SECONDS_RUN + 1)) -l --aggregate-interval=1 \
+    --log-prefix="$log/agg" $(pgbench_files "$1") $DB >"$log/out" 2>&1 &
+  pid=$!
+  sleep "$WARMUP"; b0=$(postgres_cpu_seconds)
+  sleep "$SECONDS_RUN"; b1=$(postgres_cpu_seconds)
+  if ! wait $pid || ! grep -q '^number of failed transactions: 0 ' "$log/out"; then
+    echo "pgbench $1 failed:" >&2; grep -v '^ ' "$log/out" | tail -15 >&2; touch "$WORK/failed"
   fi
-  echo "$out" | sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p'
+  PG_TPS=$(cat "$log"/agg.* | awk -v w="$WARMUP" -v n="$SECONDS_RUN" '
+    { c[$1] += $2; if (first == "" || $1 < first) first = $1 }
+    END { for (t = first + w; t < first + w + n; t++) s += c[t]; print s / n }')
+  PG_CPU=$(echo "$b1 - $b0" | bc -l)
+  PG_ALL=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$log/out")
 }
 per() { echo "$1 / $2" | bc -l; }
 
 ROWS=()
 BREAKDOWN=()
 RUNS=0
-header=$(printf '%-33s %8s %9s %6s %7s %7s %9s %9s %9s %7s %7s %6s' endpoint 'req/s' 'pgbench' ratio \
-  'p50 ms' 'p99 ms' 'srv us/r' 'pg us/r' 'pg us/tx' 'stmt/r' 'pgb st' 'rt/r')
+header=$(printf '%-33s %8s %9s %6s %7s %7s %9s %9s %9s %7s %7s %5s %6s' endpoint 'req/s' 'pgbench' ratio \
+  'p50 ms' 'p99 ms' 'srv us/r' 'pg us/r' 'pg us/tx' 'stmt/r' 'pgb st' 'rt/r' 'conn/k')
+# breakdown N: the statements since the last reset, per request of N (calls, mean execution time).
+breakdown() {
+  mapfile -t -O "${#BREAKDOWN[@]}" BREAKDOWN < <(q "SELECT to_char(calls::numeric / $1, 'FM990.00') || '  ' ||
+      to_char(mean_exec_time * 1000, 'FM99990') || ' us  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+    FROM pg_stat_statements WHERE toplevel AND calls >= $1 / 100 AND query NOT LIKE '%pg_stat_statements%'
+    ORDER BY calls DESC, total_exec_time DESC")
+}
 # measure NAME LABEL
 measure() {
-  local name=$1 label=$2 r n rps pg_tps c0 c1 p0 p1 s0 s1 calls b0 b1
+  local name=$1 label=$2 r r1 n rps c0 c1 p0 p1 e0 e1 e2 rt calls
   RUNS=$((RUNS + 1))
   TOKEN=$(tenant_login)
   run_wrk "$name" "$WARMUP" >/dev/null
   q "SELECT pg_stat_statements_reset()" >/dev/null
-  s0=$(pg_segments); c0=$(cpu_seconds "$SERVER_PID"); p0=$(postgres_cpu_seconds)
+  c0=$(cpu_seconds "$SERVER_PID"); p0=$(postgres_cpu_seconds); e0=$(sessions)
   r=$(run_wrk "$name" "$SECONDS_RUN")
-  c1=$(cpu_seconds "$SERVER_PID"); p1=$(postgres_cpu_seconds); s1=$(pg_segments)
+  c1=$(cpu_seconds "$SERVER_PID"); p1=$(postgres_cpu_seconds); e1=$(sessions)
   calls=$(pg_calls)
+  # Round trips, counted with one connection (the pool then keeps its connections open).
+  pg_segments >"$WORK/segments"; e2=$(sessions)
+  r1=$(CONNS=1 THREADS=1 run_wrk "$name" 1)
+  rt=$(per "$(segments_since "$WORK/segments")" "$(echo "$r1" | json "['requests']")")
+  [ "$(sessions)" = "$e2" ] || rt="~$rt"  # a connection was opened meanwhile: its segments are not counted
   n=$(echo "$r" | json "['requests']"); rps=$(echo "$r" | json "['rps']")
-  BREAKDOWN+=("" "$label: per request (server run, $n requests)")
-  mapfile -t -O "${#BREAKDOWN[@]}" BREAKDOWN < <(q "SELECT to_char(calls::numeric / $n, 'FM990.00') || '  ' ||
-      to_char(mean_exec_time * 1000, 'FM99990') || ' us  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
-    FROM pg_stat_statements WHERE toplevel AND calls >= $n / 100 AND query NOT LIKE '%pg_stat_statements%'
-    ORDER BY calls DESC, total_exec_time DESC")
-  run_pgbench "$name" "$WARMUP" "$((RUNS * 2 - 1))0000000000" >/dev/null
-  b0=$(postgres_cpu_seconds)
-  pg_tps=$(run_pgbench "$name" "$SECONDS_RUN" "$((RUNS * 2))0000000000")
-  b1=$(postgres_cpu_seconds)
+  BREAKDOWN+=("" "$label: server, per request ($n requests)")
+  breakdown "$n"
+  q "SELECT pg_stat_statements_reset()" >/dev/null
+  run_pgbench "$name" "${RUNS}0000000000"
+  BREAKDOWN+=("$label: pgbench, per transaction ($PG_ALL with the warm-up; its prepared BEGIN/SET/COMMIT count once per connection)")
+  breakdown "${PG_ALL:-1}"
   local row
-  row=$(printf '%-33s %8.0f %9.0f %5.2fx %7.2f %7.2f %9.0f %9.0f %9.0f %7.2f %7d %6.2f' "$label" "$rps" "$pg_tps" \
-    "$(per "$rps" "$pg_tps")" "$(echo "$r" | json "['p50_ms']")" "$(echo "$r" | json "['p99_ms']")" \
+  row=$(printf '%-33s %8.0f %9.0f %5.2fx %7.2f %7.2f %9.0f %9.0f %9.0f %7.2f %7d %5s %6.1f' "$label" "$rps" "$PG_TPS" \
+    "$(per "$rps" "$PG_TPS")" "$(echo "$r" | json "['p50_ms']")" "$(echo "$r" | json "['p99_ms']")" \
     "$(per "($c1 - $c0) * 1000000" "$n")" "$(per "($p1 - $p0) * 1000000" "$n")" \
-    "$(per "($b1 - $b0) * 1000000" "$pg_tps * $SECONDS_RUN")" "$(per "$calls" "$n")" \
-    "$(script_statements "$(ls "$WORK"/pgbench/"$name".*sql | head -1)")" "$(per "$s1 - $s0" "$n")")
+    "$(per "$PG_CPU * 1000000" "$PG_TPS * $SECONDS_RUN")" "$(per "$calls" "$n")" \
+    "$(script_statements "$WORK/pgbench/$name.sql")" "$(printf '%.1f' "${rt#\~}" | sed "s/^/${rt%%[0-9]*}/")" \
+    "$(per "($e1 - $e0) * 1000" "$n")")
   ROWS+=("$row")
   echo "$row"
 }
@@ -250,7 +271,9 @@ fi
   echo "req/s: server (wrk); pgbench: transactions/s of the same statements; ratio: server / pgbench (goal >= 0.7);"
   echo "srv us/r: server CPU per request; pg us/r, pg us/tx: PostgreSQL CPU per request (server run) and per pgbench"
   echo "transaction; stmt/r: top-level statements per request (pg_stat_statements); pgb st: statements per pgbench"
-  echo "transaction (one round trip each); rt/r: round trips per request (TCP segments server -> PostgreSQL)"
+  echo "transaction (one round trip each); rt/r: round trips per request (TCP segments server -> PostgreSQL, counted"
+  echo "over 1 s with one wrk connection; ~: a connection was opened meanwhile); conn/k: database connections the"
+  echo "server opened per 1,000 requests during the measured run"
   creates=()
   for row in "${ROWS[@]}"; do [[ $row == POST* ]] && creates+=("$row"); done
   if [ "${#creates[@]}" -ge 2 ]; then

@@ -1,6 +1,8 @@
 -- GET /api/v1/vendors/{id} (vendors/vendor_service.cpp get -> vendor_store::find_detail): the vendor,
--- its contacts, its lists. bench/api_bench.sh makes one copy of this script per sampled vendor, with
--- :vendor_id renamed to that copy's variable (pgbench cannot draw a random uuid).
+-- its contacts, its lists. pgbench cannot draw a random uuid: it draws a number and looks the vendor
+-- up in bench_vendor_ids (a statement the server does not run, outside the transaction).
+\set i random(1, :vendor_count)
+SELECT id AS vendor_id FROM bench_vendor_ids WHERE n = :i \gset
 BEGIN;
 SET LOCAL ROLE dispatchhub_app;
 SELECT set_config('app.tenant_id', :tenant_id, true);
