@@ -159,25 +159,28 @@ run_wrk() {
 }
 # run_pgbench NAME CODE_BASE: one pgbench run of WARMUP + SECONDS_RUN (+1) s, so that its connections
 # have prepared their statements before the window that counts. Sets PG_TPS (transactions per second
-# over the SECONDS_RUN s after the warm-up, from pgbench's per-second log) and PG_CPU (CPU seconds
-# of the cluster over that window, sampled while pgbench's backends are alive).
+# over the SECONDS_RUN s after the warm-up, from pgbench's per-second log), PG_ALL (transactions of
+# the whole run) and PG_CPU (CPU seconds of the cluster over the whole run, once every backend of it
+# has ended: sampling during the run is too slow on busy cores).
 run_pgbench() {
-  local log=$WORK/pgbench/log.$RUNS b0 b1 pid
+  local log=$WORK/pgbench/log.$RUNS b0 pid pm children
   mkdir -p "$log"
+  pm=$(head -1 "$WORK/pg/data/postmaster.pid")
+  children=$(ps --ppid "$pm" -o pid= | wc -l)
+  b0=$(postgres_cpu_seconds)
   # shellcheck disable=SC2046
   pgbench "${PGB[@]}" -D code_base="$2" -T $((WARMUP + SECONDS_RUN + 1)) -l --aggregate-interval=1 \
     --log-prefix="$log/agg" $(pgbench_files "$1") $DB >"$log/out" 2>&1 &
   pid=$!
-  sleep "$WARMUP"; b0=$(postgres_cpu_seconds)
-  sleep "$SECONDS_RUN"; b1=$(postgres_cpu_seconds)
   if ! wait $pid || ! grep -q '^number of failed transactions: 0 ' "$log/out"; then
     echo "pgbench $1 failed:" >&2; grep -v '^ ' "$log/out" | tail -15 >&2; touch "$WORK/failed"
   fi
+  for _ in $(seq 1 50); do [ "$(ps --ppid "$pm" -o pid= | wc -l)" -le "$children" ] && break; sleep 0.1; done
+  PG_CPU=$(echo "$(postgres_cpu_seconds) - $b0" | bc -l)
+  PG_ALL=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$log/out")
   PG_TPS=$(cat "$log"/agg.* | awk -v w="$WARMUP" -v n="$SECONDS_RUN" '
     { c[$1] += $2; if (first == "" || $1 < first) first = $1 }
     END { for (t = first + w; t < first + w + n; t++) s += c[t]; print s / n }')
-  PG_CPU=$(echo "$b1 - $b0" | bc -l)
-  PG_ALL=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$log/out")
 }
 per() { echo "$1 / $2" | bc -l; }
 
@@ -195,7 +198,7 @@ breakdown() {
 }
 # measure NAME LABEL
 measure() {
-  local name=$1 label=$2 r r1 n rps c0 c1 p0 p1 e0 e1 e2 rt calls
+  local name=$1 label=$2 r r1 n rps c0 c1 p0 p1 e0 e1 rt calls
   RUNS=$((RUNS + 1))
   TOKEN=$(tenant_login)
   run_wrk "$name" "$WARMUP" >/dev/null
@@ -205,10 +208,10 @@ measure() {
   c1=$(cpu_seconds "$SERVER_PID"); p1=$(postgres_cpu_seconds); e1=$(sessions)
   calls=$(pg_calls)
   # Round trips, counted with one connection (the pool then keeps its connections open).
-  pg_segments >"$WORK/segments"; e2=$(sessions)
+  # A connection the pool opens meanwhile adds its start-up and prepares (under 0.02 per request).
+  pg_segments >"$WORK/segments"
   r1=$(CONNS=1 THREADS=1 run_wrk "$name" 1)
   rt=$(per "$(segments_since "$WORK/segments")" "$(echo "$r1" | json "['requests']")")
-  [ "$(sessions)" = "$e2" ] || rt="~$rt"  # a connection was opened meanwhile: its segments are not counted
   n=$(echo "$r" | json "['requests']"); rps=$(echo "$r" | json "['rps']")
   BREAKDOWN+=("" "$label: server, per request ($n requests)")
   breakdown "$n"
@@ -217,11 +220,11 @@ measure() {
   BREAKDOWN+=("$label: pgbench, per transaction ($PG_ALL with the warm-up; its prepared BEGIN/SET/COMMIT count once per connection)")
   breakdown "${PG_ALL:-1}"
   local row
-  row=$(printf '%-33s %8.0f %9.0f %5.2fx %7.2f %7.2f %9.0f %9.0f %9.0f %7.2f %7d %5s %6.1f' "$label" "$rps" "$PG_TPS" \
+  row=$(printf '%-33s %8.0f %9.0f %5.2fx %7.2f %7.2f %9.0f %9.0f %9.0f %7.2f %7d %5.1f %6.1f' "$label" "$rps" "$PG_TPS" \
     "$(per "$rps" "$PG_TPS")" "$(echo "$r" | json "['p50_ms']")" "$(echo "$r" | json "['p99_ms']")" \
     "$(per "($c1 - $c0) * 1000000" "$n")" "$(per "($p1 - $p0) * 1000000" "$n")" \
-    "$(per "$PG_CPU * 1000000" "$PG_TPS * $SECONDS_RUN")" "$(per "$calls" "$n")" \
-    "$(script_statements "$WORK/pgbench/$name.sql")" "$(printf '%.1f' "${rt#\~}" | sed "s/^/${rt%%[0-9]*}/")" \
+    "$(per "$PG_CPU * 1000000" "${PG_ALL:-1}")" "$(per "$calls" "$n")" \
+    "$(script_statements "$WORK/pgbench/$name.sql")" "$rt" \
     "$(per "($e1 - $e0) * 1000" "$n")")
   ROWS+=("$row")
   echo "$row"
@@ -270,10 +273,10 @@ fi
   printf '%s\n' "${ROWS[@]}"
   echo "req/s: server (wrk); pgbench: transactions/s of the same statements; ratio: server / pgbench (goal >= 0.7);"
   echo "srv us/r: server CPU per request; pg us/r, pg us/tx: PostgreSQL CPU per request (server run) and per pgbench"
-  echo "transaction; stmt/r: top-level statements per request (pg_stat_statements); pgb st: statements per pgbench"
-  echo "transaction (one round trip each); rt/r: round trips per request (TCP segments server -> PostgreSQL, counted"
-  echo "over 1 s with one wrk connection; ~: a connection was opened meanwhile); conn/k: database connections the"
-  echo "server opened per 1,000 requests during the measured run"
+  echo "transaction (whole pgbench run, warm-up and connections included); stmt/r: top-level statements per request"
+  echo "(pg_stat_statements); pgb st: statements per pgbench transaction (one round trip each); rt/r: round trips per"
+  echo "request (TCP segments server -> PostgreSQL, counted over 1 s with one wrk connection); conn/k: database"
+  echo "connections the server opened per 1,000 requests during the measured run"
   creates=()
   for row in "${ROWS[@]}"; do [[ $row == POST* ]] && creates+=("$row"); done
   if [ "${#creates[@]}" -ge 2 ]; then
