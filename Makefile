@@ -94,6 +94,7 @@ bench: build-backend
 	@bash bench/vendors_import_bench.sh
 	@bash bench/dispatch_e2e.sh
 	@bash bench/smtp_throughput.sh $(BUILD_DIR)
+	@bash bench/api_bench.sh
 
 # ---- install ---------------------------------------------------------------------------------------
 # `make build && sudo make install` puts the binary, web UI, systemd units and runbook in place;

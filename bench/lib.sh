@@ -17,10 +17,13 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15) /
 
 # CPU seconds used so far by the bench cluster: its postmaster (with backends that ended) and the
 # backends running now.
+# A few processes whatever the number of backends: on busy cores, one per backend made a sample take
+# seconds.
 postgres_cpu_seconds() {
   local pm; pm=$(head -1 "$WORK/pg/data/postmaster.pid")
   { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
-    for c in $(ps --ppid "$pm" -o pid=); do awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null || true; done
+    # shellcheck disable=SC2046
+    cat $(ps --ppid "$pm" -o pid= | awk '{ printf "/proc/%s/stat ", $1 }') 2>/dev/null | awk '{ print $14 + $15 }'
   } | awk -v hz="$(getconf CLK_TCK)" '{ s += $1 } END { printf "%.3f\n", s / hz }'
 }
 
