@@ -232,6 +232,8 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BadRequest"];
+                413: components["responses"]["BodyTooLarge"];
+                422: components["responses"]["Unprocessable"];
                 "4XX": components["responses"]["Problem"];
             };
         };
@@ -272,6 +274,8 @@ export interface paths {
                     content?: never;
                 };
                 400: components["responses"]["BadRequest"];
+                413: components["responses"]["BodyTooLarge"];
+                422: components["responses"]["Unprocessable"];
                 "4XX": components["responses"]["Problem"];
             };
         };
@@ -694,6 +698,8 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                413: components["responses"]["BodyTooLarge"];
+                422: components["responses"]["Unprocessable"];
                 "4XX": components["responses"]["Problem"];
             };
         };
