@@ -25,7 +25,7 @@ fail() { echo "e2e: $*" >&2; exit 2; }
 [ -x "$CHROMIUM" ] || fail "no $CHROMIUM: apt-get install chromium (scripts/setup.sh does)"
 /usr/bin/python3 -c 'import dnslib' 2>/dev/null || fail "python3-dnslib is missing (the local DNS server needs it): apt-get install python3-dnslib (scripts/setup.sh does)"
 command -v node >/dev/null || fail "node is not installed (scripts/setup.sh installs it)"
-if [ ! -d "$E2E_DIR/node_modules/playwright-core" ]; then
+if [ ! -d "$E2E_DIR/node_modules/playwright-core" ] || [ ! -d "$E2E_DIR/node_modules/ajv" ]; then
   (cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || fail "npm ci in tests/e2e failed"
 fi
 
@@ -109,7 +109,7 @@ echo "e2e: server $BASE ready in $(( $(date +%s) - START )) s; running the specs
 set +e
 (cd "$E2E_DIR" && env E2E_BASE_URL="$BASE" E2E_ROOT_EMAIL="$ROOT_EMAIL" E2E_ROOT_PASSWORD="$ROOT_PASSWORD" \
    E2E_ARTIFACTS="$ARTIFACTS" E2E_CHROMIUM="$CHROMIUM" E2E_OUTBOX="$DATA/outbox" E2E_SMTP_PORT="$SMTP_PORT" \
-   E2E_BIN="$BIN" E2E_DATA_DIR="$DATA" E2E_DNS_ZONE="$ZONE" \
+   E2E_BIN="$BIN" E2E_DATA_DIR="$DATA" E2E_DNS_ZONE="$ZONE" E2E_CONTRACT_LOG="$ARTIFACTS/contract.jsonl" \
    node --test --test-concurrency=1 --test-timeout=90000 \
         --test-reporter=spec --test-reporter-destination=stdout \
         --test-reporter=tap --test-reporter-destination="$ARTIFACTS/results.tap" \
@@ -121,4 +121,9 @@ pass=$(sed -n 's/^# pass //p' "$ARTIFACTS/results.tap" | tail -1)
 failed=$(sed -n 's/^# fail //p' "$ARTIFACTS/results.tap" | tail -1)
 shots=$(find "$ARTIFACTS" -name '*.png' | wc -l)
 echo "e2e: ${pass:-0} passed, ${failed:-?} failed in $(( $(date +%s) - START )) s; $shots screenshots in tests/e2e/artifacts/"
+# The OpenAPI contract check (lib/contract.mjs): JSON answers validated by every spec, summed.
+if [ -s "$ARTIFACTS/contract.jsonl" ]; then
+  node -e 'const t={checked:0,mismatches:0,api:0,browser:0};for(const l of require("fs").readFileSync(process.argv[1],"utf8").split("\n").filter(Boolean)){const c=JSON.parse(l);t.checked+=c.checked;t.mismatches+=c.mismatches;t.api+=c.bySource.api??0;t.browser+=c.bySource.browser??0}
+console.log(`e2e: contract: ${t.checked} JSON answers checked against the OpenAPI schemas (${t.api} from api(), ${t.browser} in the browser), ${t.mismatches} mismatches`)' "$ARTIFACTS/contract.jsonl"
+fi
 exit $rc

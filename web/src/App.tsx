@@ -17,7 +17,7 @@ import { VendorEditPage, VendorNewPage } from './pages/vendors/VendorFormPage'
 import { VendorsPage } from './pages/vendors/VendorsPage'
 import { WebhookDetailPage } from './pages/webhooks/WebhookDetailPage'
 import { WebhooksPage } from './pages/webhooks/WebhooksPage'
-import type { Role } from './api/types'
+import type { Role } from './api/schema.gen'
 import { lazy, Suspense, type ReactNode } from 'react'
 import { Loading } from './components/ui'
 

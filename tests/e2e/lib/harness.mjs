@@ -7,6 +7,11 @@
 //   E2E_SMTP_PORT      the server's inbound SMTP listener on 127.0.0.1
 //   E2E_BIN / E2E_DATA_DIR   the dispatchhub binary and the server's DATA_DIR, for `admin` commands
 //   E2E_DNS_ZONE       the zone file of the DNS server the server's DNS_RESOLVER points at (publishTxt)
+//   E2E_CONTRACT_LOG   where each spec appends how many JSON answers the contract check validated
+//
+// Contract check (lib/contract.mjs): every JSON answer of api() and every /api/v1/ JSON response a
+// browser page receives must match the OpenAPI response schema of its method, path and status;
+// api() throws on a mismatch, a page's mismatch is one of the errors assertNoErrors() and close() report.
 import { chromium } from 'playwright-core'
 import { execFileSync } from 'node:child_process'
 import { test } from 'node:test'
@@ -14,6 +19,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { checkResponse, recordCounts } from './contract.mjs'
 
 export const BASE = required('E2E_BASE_URL').replace(/\/$/, '')
 export const ROOT = { email: required('E2E_ROOT_EMAIL'), password: required('E2E_ROOT_PASSWORD') }
@@ -21,6 +27,7 @@ export const ARTIFACTS = process.env.E2E_ARTIFACTS || join(process.cwd(), 'artif
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
 export const OUTBOX = process.env.E2E_OUTBOX || ''
 export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT || 0)
+recordCounts(process.env.E2E_CONTRACT_LOG)
 
 /** Runs `dispatchhub admin …` against the running server's cluster (it adopts it); returns stdout. */
 export function adminCommand(...args) {
@@ -98,6 +105,29 @@ export async function openBrowser(spec, { allow403 = false, permissions = [] } =
   let shotNo = 0
 
   const watched = new WeakSet()
+  // Contract checks of the responses seen, still reading their bodies.
+  const checking = new Set()
+  const checkContract = async (res) => {
+    const url = new URL(res.url())
+    if (!url.pathname.startsWith('/api/v1/')) return
+    const contentType = res.headers()['content-type'] ?? ''
+    if (!contentType.includes('json')) return
+    let text
+    try {
+      text = await res.text()
+    } catch {
+      return // the page went away before the body was read (a navigation): nothing to check
+    }
+    let body
+    try {
+      body = JSON.parse(text)
+    } catch {
+      errors.push(`contract: ${res.request().method()} ${url.pathname} → ${res.status()}: the ${contentType} body is not JSON`)
+      return
+    }
+    const why = checkResponse({ method: res.request().method(), path: url.pathname, status: res.status(), contentType, body, source: 'browser' })
+    if (why) errors.push(why)
+  }
   const watch = (page) => {
     if (watched.has(page)) return
     watched.add(page)
@@ -111,6 +141,9 @@ export async function openBrowser(spec, { allow403 = false, permissions = [] } =
     })
     page.on('response', (res) => {
       if (res.status() >= 500) errors.push(`HTTP ${res.status()} from ${res.request().method()} ${res.url()}`)
+      const check = checkContract(res).catch((e) => errors.push(`contract: checking ${res.url()} failed: ${e.message}`))
+      checking.add(check)
+      void check.finally(() => checking.delete(check))
     })
   }
   ctx.on('page', watch)
@@ -139,9 +172,17 @@ export async function openBrowser(spec, { allow403 = false, permissions = [] } =
       const seen = errors.splice(0)
       assert.deepEqual(seen, [], `errors while visiting ${what}:\n${seen.join('\n')}`)
     },
+    /** Waits for the contract checks of the responses received so far. */
+    async settled() {
+      await Promise.all([...checking])
+    },
+    /** Closes the browser; fails when a contract mismatch was seen after the last assertNoErrors(). */
     async close() {
+      await Promise.all([...checking])
       await ctx.close().catch(() => {})
       rmSync(profile, { recursive: true, force: true })
+      const mismatches = errors.filter((e) => e.startsWith('contract: '))
+      assert.deepEqual(mismatches, [], `OpenAPI contract mismatches of ${spec}:\n${mismatches.join('\n')}`)
     },
   }
 }
@@ -211,6 +252,11 @@ export async function api(method, path, { token, body } = {}) {
     data = text ? JSON.parse(text) : undefined
   } catch {
     data = text
+  }
+  const contentType = res.headers.get('content-type') ?? ''
+  if (contentType.includes('json')) {
+    const why = checkResponse({ method, path: '/api/v1' + path, status: res.status, contentType, body: data, source: 'api' })
+    if (why) assert.fail(`${why}\nbody: ${text.slice(0, 2000)}`)
   }
   return { status: res.status, data }
 }

@@ -41,7 +41,8 @@ describe('ApiClient errors', () => {
         detail: 'name must not be empty',
         code: 'invalid_argument',
         request_id: 'req-123',
-        errors: [{ field: '/contacts/0/email', message: 'not an email address' }],
+        field: 'contacts[0].email',
+        errors: [{ field: 'contacts[0].email', reason: 'not an email address' }],
       }),
     )
     const client = new ApiClient({ fetch: fn })
@@ -67,14 +68,45 @@ describe('ApiClient errors', () => {
     expect(e.message).toBe('Bad Gateway (request id hdr-9)')
   })
 
-  it('reports 404 and 405 as "unavailable" so pages can show a friendly state', async () => {
-    const { fn } = fakeFetch(() => problem(404, { title: 'Not Found', request_id: 'r1' }), () => problem(405, { title: 'Method Not Allowed' }))
+  it('keeps the status and code of a 404 and a 405 with the server message', async () => {
+    const { fn } = fakeFetch(
+      () => problem(404, { title: 'Not Found', detail: 'Dispatch not found.', code: 'not_found', request_id: 'r1' }),
+      () => problem(405, { title: 'Method Not Allowed', detail: 'Use GET or POST.', code: 'method_not_allowed', request_id: 'r2' }),
+    )
     const client = new ApiClient({ fetch: fn })
-    const a = (await client.get('/nope').catch((e: unknown) => e)) as ApiError
-    const b = (await client.get('/nope').catch((e: unknown) => e)) as ApiError
-    expect(a.isUnavailable).toBe(true)
-    expect(b.isUnavailable).toBe(true)
-    expect(a.message).toBe('Not Found (request id r1)')
+    const a = (await client.get('/dispatches/d1').catch((e: unknown) => e)) as ApiError
+    const b = (await client.get('/dispatches').catch((e: unknown) => e)) as ApiError
+    expect([a.status, a.code]).toEqual([404, 'not_found'])
+    expect([b.status, b.code]).toEqual([405, 'method_not_allowed'])
+    expect(a.message).toBe('Dispatch not found. (request id r1)')
+  })
+
+  it('reads field errors only as the server sends them: errors[].field and errors[].reason', async () => {
+    const { fn } = fakeFetch(() =>
+      problem(422, {
+        title: 'Unprocessable Content',
+        detail: 'vendor_ids[3]: no such vendor',
+        code: 'validation_failed',
+        request_id: 'r3',
+        field: 'vendor_ids[3]',
+        errors: [
+          { field: 'vendor_ids[3]', reason: 'no such vendor' },
+          { field: 'sender_identity_id', code: 'domain_not_verified', reason: 'the domain is not verified' },
+          // missing_merge_value names recipients, not a reason a form can show
+          { field: 'vendor.custom.region', recipient: 'ann@acme.test' },
+          // other spellings are not the server's
+          { pointer: '/name', message: 'is required' },
+          { name: 'code', detail: 'is taken' },
+        ],
+        invalid_params: [{ name: 'q', reason: 'too long' }],
+      }),
+    )
+    const client = new ApiClient({ fetch: fn })
+    const e = (await client.post('/lists/l1/members', { vendor_ids: [] }).catch((x: unknown) => x)) as ApiError
+    expect(e.fieldErrors).toEqual([
+      { field: 'vendor_ids.3', message: 'no such vendor' },
+      { field: 'sender_identity_id', message: 'the domain is not verified' },
+    ])
   })
 
   it('keeps Retry-After of a 429', async () => {
@@ -263,10 +295,11 @@ describe('helpers', () => {
     expect(buildQuery({ a: 1, b: '', c: null, d: undefined, e: 'x y' })).toBe('?a=1&e=x+y')
     expect(buildQuery({})).toBe('')
   })
-  it('normaliseField accepts JSON pointers and bracket paths', () => {
-    expect(normaliseField('/contacts/0/email')).toBe('contacts.0.email')
-    expect(normaliseField('#/name')).toBe('name')
+  it('normaliseField turns the server’s bracket paths into the forms’ dotted ones', () => {
     expect(normaliseField('contacts[1].role')).toBe('contacts.1.role')
+    expect(normaliseField('recipient_attachments[0].attachment_id')).toBe('recipient_attachments.0.attachment_id')
+    expect(normaliseField('limits.send_rate_per_second')).toBe('limits.send_rate_per_second')
+    expect(normaliseField('name')).toBe('name')
   })
   it('filenameFromDisposition handles RFC 5987 names', () => {
     expect(filenameFromDisposition("attachment; filename*=UTF-8''vendors%20%C3%A4.csv")).toBe('vendors ä.csv')
@@ -344,12 +377,7 @@ describe('error wording', () => {
   })
   it('labels fields as the forms do', () => {
     expect(fieldLabel('price_cents')).toBe('Price')
-    expect(fieldLabel('/contacts/0/email')).toBe('Contact 1 email')
+    expect(fieldLabel('contacts[0].email')).toBe('Contact 1 email')
     expect(fieldLabel('sender_identity_id')).toBe('Sender identity')
-  })
-  it('a missing record is not a missing feature', () => {
-    expect(new ApiError({ status: 404, code: 'not_found' }).isUnavailable).toBe(false)
-    expect(new ApiError({ status: 404, code: 'route_not_found' }).isUnavailable).toBe(true)
-    expect(new ApiError({ status: 404 }).isUnavailable).toBe(true)
   })
 })

@@ -9,23 +9,21 @@
 // * Error answers (RFC 9457 application/problem+json) become ApiError with a readable
 //   message that names the request id.
 
-import type { Me, Page, TokenResponse } from './types'
+import type { FieldError, Me, Problem as ProblemSchema, Session } from './schema.gen'
 
+/** One page of a cursor-paginated list (`{items, next_cursor}`, every list answer of the API). */
+export interface Page<T> {
+  items: T[]
+  next_cursor: string | null
+}
+
+/** A problem+json answer: the Problem schema plus the extension members some codes add (field, remaining, …). */
+export type Problem = ProblemSchema & { [extension: string]: unknown }
+
+/** One field error of a problem answer, with the field named as the forms name it ("contacts.0.email"). */
 export interface ProblemFieldError {
   field: string
   message: string
-}
-
-export interface Problem {
-  type?: string
-  title?: string
-  status?: number
-  detail?: string
-  code?: string
-  request_id?: string
-  errors?: unknown
-  invalid_params?: unknown
-  [key: string]: unknown
 }
 
 export class ApiError extends Error {
@@ -66,15 +64,6 @@ export class ApiError extends Error {
   /** The message without the request id, for places that show the id separately. */
   get summary(): string {
     return ApiError.compose({ ...this, requestId: undefined })
-  }
-
-  /**
-   * True when the server does not offer this endpoint (yet). A 404 naming a missing record
-   * (code `not_found`, …) is not that: the endpoint exists, the thing does not.
-   */
-  get isUnavailable(): boolean {
-    if (this.status === 404) return !this.code || this.code === 'route_not_found'
-    return this.status === 405 || this.status === 501
   }
 
   private static compose(init: { status: number; title?: string; detail?: string; requestId?: string }): string {
@@ -154,37 +143,25 @@ function defaultTitle(status: number): string {
   }
 }
 
-/** Normalises field errors from `errors: [{field|pointer|name, message|reason|detail}]` or `invalid_params`. */
-export function problemFieldErrors(problem: Problem | undefined): ProblemFieldError[] {
-  if (!problem) return []
+/**
+ * The field errors of a problem answer: the server sends `errors: [{field, reason}]` (the
+ * FieldError schema of the OpenAPI document); entries without a reason (the recipients of
+ * missing_merge_value) are not field errors a form can show.
+ */
+export function problemFieldErrors(problem: Pick<Problem, 'errors'> | undefined): ProblemFieldError[] {
+  if (!problem || !Array.isArray(problem.errors)) return []
   const out: ProblemFieldError[] = []
-  for (const source of [problem.errors, problem.invalid_params]) {
-    if (Array.isArray(source)) {
-      for (const e of source) {
-        if (!e || typeof e !== 'object') continue
-        const r = e as Record<string, unknown>
-        const raw = r.field ?? r.pointer ?? r.name ?? r.param ?? r.path
-        const msg = r.message ?? r.reason ?? r.detail ?? r.title
-        if (typeof raw === 'string' && typeof msg === 'string') out.push({ field: normaliseField(raw), message: msg })
-      }
-    } else if (source && typeof source === 'object') {
-      // { field: "message" } map
-      for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
-        if (typeof v === 'string') out.push({ field: normaliseField(k), message: v })
-      }
-    }
+  for (const e of problem.errors as unknown[]) {
+    if (!e || typeof e !== 'object') continue
+    const { field, reason } = e as Partial<FieldError>
+    if (typeof field === 'string' && typeof reason === 'string') out.push({ field: normaliseField(field), message: reason })
   }
   return out
 }
 
-/** "/contacts/0/email", "#/contacts/0/email", "contacts[0].email" → "contacts.0.email". */
+/** The server names array elements with brackets ("contacts[0].email"); the forms with dots ("contacts.0.email"). */
 export function normaliseField(raw: string): string {
-  return raw
-    .replace(/^#/, '')
-    .replace(/^\//, '')
-    .replace(/\[(\d+)\]/g, '.$1')
-    .replace(/\//g, '.')
-    .replace(/^\./, '')
+  return raw.replace(/\[(\d+)\]/g, '.$1')
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined>
@@ -259,14 +236,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
     return new ApiError({
       status: typeof problem.status === 'number' ? problem.status : res.status,
       title: typeof problem.title === 'string' ? problem.title : undefined,
-      detail:
-        typeof problem.detail === 'string'
-          ? problem.detail
-          : typeof problem.message === 'string'
-            ? problem.message
-            : typeof problem.error === 'string'
-              ? problem.error
-              : undefined,
+      detail: typeof problem.detail === 'string' ? problem.detail : undefined,
       type: typeof problem.type === 'string' ? problem.type : undefined,
       code: typeof problem.code === 'string' ? problem.code : undefined,
       requestId: typeof problem.request_id === 'string' ? problem.request_id : headerId,
@@ -468,7 +438,7 @@ export class ApiClient {
         if (isSuspension(error)) this.notifySuspended(error)
         return false
       }
-      const data = (await res.json()) as Partial<TokenResponse>
+      const data = (await res.json()) as Partial<Session>
       if (!data || typeof data.access_token !== 'string' || !data.access_token) return false
       this.accessToken = data.access_token
       return true
@@ -477,10 +447,10 @@ export class ApiClient {
     }
   }
 
-  async login(email: string, password: string, tenant?: string): Promise<TokenResponse> {
+  async login(email: string, password: string, tenant?: string): Promise<Session> {
     const body: Record<string, string> = { email, password }
     if (tenant) body.tenant = tenant
-    const data = await this.request<TokenResponse>('POST', '/auth/login', { body, auth: false })
+    const data = await this.request<Session>('POST', '/auth/login', { body, auth: false })
     if (!data || typeof data.access_token !== 'string') {
       throw new ApiError({ status: 502, title: 'Unexpected answer from the server', detail: 'no access token' })
     }

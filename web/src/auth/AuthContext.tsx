@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { api as defaultClient, ApiClient, ApiError, isSuspension } from '../api/client'
-import type { Me, Role, User } from '../api/types'
+import type { Me, Role } from '../api/schema.gen'
 import { toLoginRequest, type LoginValues } from './loginForm'
 
 /** 'suspended': signed in, but the workspace was suspended (the server answers 403 tenant_suspended). */
@@ -25,20 +25,10 @@ export interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null)
 
-async function loadMe(client: ApiClient, fallbackUser?: User): Promise<Me> {
-  try {
-    const me = await client.me()
-    if (me && me.user && typeof me.user === 'object') {
-      // The role is on the user and, for API keys and older servers, next to it.
-      const role = (me.user.role ?? me.role) as Role
-      return { user: { ...me.user, role }, role, tenant: me.tenant ?? null, plan: me.plan ?? null }
-    }
-    throw new ApiError({ status: 502, title: 'Unexpected answer from /me' })
-  } catch (e) {
-    // /me missing on an early server: carry on with the user from the token answer.
-    if (fallbackUser && e instanceof ApiError && e.isUnavailable) return { user: fallbackUser, tenant: null, plan: null }
-    throw e
-  }
+async function loadMe(client: ApiClient): Promise<Me> {
+  const me = await client.me()
+  if (me && me.user && typeof me.user === 'object') return me
+  throw new ApiError({ status: 502, title: 'Unexpected answer from /me' })
 }
 
 export function AuthProvider({ children, client = defaultClient }: { children: ReactNode; client?: ApiClient }) {
@@ -108,9 +98,9 @@ export function AuthProvider({ children, client = defaultClient }: { children: R
   const login = useCallback(
     async (values: LoginValues) => {
       const req = toLoginRequest(values)
-      const tokens = await client.login(req.email, req.password, req.tenant)
+      await client.login(req.email, req.password, req.tenant)
       try {
-        const m = await loadMe(client, tokens.user)
+        const m = await loadMe(client)
         lastCheck.current = Date.now()
         setMe(m)
         setLoggedOut(false)

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom'
-import type { Role } from '../api/types'
+import type { Role } from '../api/schema.gen'
 import { Button, Loading, Notice, PageHeader } from '../components/ui'
 import { useTitle } from '../lib/hooks'
 import { homePathFor, useAuth } from './AuthContext'

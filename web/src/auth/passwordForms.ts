@@ -49,7 +49,6 @@ export function passwordErrorMessage(err: unknown, form: 'change' | 'reset'): st
       return 'The current password is not correct.'
     if (form === 'reset' && (err.status === 400 || err.status === 404 || err.status === 410))
       return 'This reset link is invalid, expired or already used. Request a new one.'
-    if (err.isUnavailable) return 'This server does not offer password changes yet. Ask your workspace admin.'
     if (err.status === 429) return 'Too many attempts. Wait a minute and try again.'
     const field = err.fieldErrors.find((f) => f.field === 'new_password')
     if (field) return `New password: ${field.message}`

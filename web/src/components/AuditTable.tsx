@@ -1,5 +1,5 @@
 import { api } from '../api/client'
-import type { AuditEntry } from '../api/types'
+import type { AuditEntry } from '../api/schema.gen'
 import { saveBlob } from '../lib/download'
 import { displayValue, formatDate } from '../lib/format'
 import { useAction, usePaged } from '../lib/hooks'

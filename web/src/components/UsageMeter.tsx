@@ -1,5 +1,5 @@
 import { api } from '../api/client'
-import type { Usage } from '../api/types'
+import type { Usage } from '../api/schema.gen'
 import { formatDay, formatNumber, percent } from '../lib/format'
 import { useEffect } from 'react'
 import { useResource } from '../lib/hooks'

@@ -1,7 +1,7 @@
 // Money and invoice pieces shared by the super-admin pages and the workspace settings.
 import { Link } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Invoice, InvoiceLine, InvoicePreview } from '../api/types'
+import type { Invoice, InvoiceLine, InvoicePreview } from '../api/schema.gen'
 import { displayValue, formatDay, formatNumber } from '../lib/format'
 import { useAction, usePaged, useResource } from '../lib/hooks'
 import { Button, DataTable, ErrorState, Loading, PagedTable, Section, StatusBadge, type Column } from './ui'

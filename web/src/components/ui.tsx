@@ -172,21 +172,16 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   )
 }
 
-/** A friendly error block for a failed load; 404/405 mean "not on this server yet". */
+/** A friendly error block for a failed load; a 404 says the thing does not exist (or was deleted). */
 export function ErrorState({ error, what, onRetry }: { error: unknown; what?: string; onRetry?: () => void }) {
-  const unavailable = error instanceof ApiError && error.isUnavailable
-  const missing = error instanceof ApiError && error.status === 404 && !unavailable
+  const missing = error instanceof ApiError && error.status === 404
   return (
-    <div className={`notice ${unavailable ? 'notice-info' : 'notice-error'}`} role={unavailable ? 'status' : 'alert'}>
+    <div className="notice notice-error" role="alert">
       <p className="notice-title">
-        {unavailable
-          ? 'This feature is not available on this server yet.'
-          : missing
-            ? `Not found: ${what ?? 'this page'} does not exist or was deleted.`
-            : `Could not load ${what ?? 'this page'}.`}
+        {missing ? `Not found: ${what ?? 'this page'} does not exist or was deleted.` : `Could not load ${what ?? 'this page'}.`}
       </p>
       <p className="notice-detail">{errorMessage(error)}</p>
-      {onRetry && !unavailable ? (
+      {onRetry ? (
         <Button small onClick={onRetry}>
           Try again
         </Button>

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom'
-import type { Role } from '../api/types'
+import type { Role } from '../api/schema.gen'
 import { ROLE_LABELS, useAuth } from '../auth/AuthContext'
 import { UsageMeter, useUsage } from '../components/UsageMeter'
 import { useUnreadInbox } from '../lib/unreadInbox'
@@ -186,7 +186,7 @@ function UserMenu() {
         onClick={() => setOpen((o) => !o)}
       >
         <span className="avatar" aria-hidden="true">
-          {(me.user.name || me.user.email).slice(0, 1).toUpperCase()}
+          {(me.user.name || me.user.email || '?').slice(0, 1).toUpperCase()}
         </span>
         <span className="user-name">{me.user.name || me.user.email}</span>
         <span aria-hidden="true">▾</span>

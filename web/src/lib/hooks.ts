@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react'
 import { isAbort } from '../api/client'
-import type { Page } from '../api/types'
+import type { Page } from '../api/client'
 
 export interface Resource<T> {
   data: T | undefined

@@ -3,7 +3,7 @@
 // when older than 15 s, and at once when a page marks messages read or unread.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { api } from '../api/client'
-import type { InboxMessage } from '../api/types'
+import type { InboxMessage } from '../api/schema.gen'
 
 const CHANGED = 'dispatchhub:inbox-changed'
 const STALE_MS = 15_000

@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Dispatch, InboxMessage, Page } from '../api/types'
+import type { Dispatch, InboxMessage } from '../api/schema.gen'
+import type { Page } from '../api/client'
 import { useAuth } from '../auth/AuthContext'
 import { UsageMeter, useUsage } from '../components/UsageMeter'
 import { Empty, ErrorState, Loading, PageHeader, ProgressBar, Section, Stat, StatusBadge } from '../components/ui'

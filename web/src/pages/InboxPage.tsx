@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Dispatch, InboxMessage, InboxMessageDetail } from '../api/types'
+import type { Dispatch, InboxMessage, InboxMessageDetail } from '../api/schema.gen'
 import {
   Button,
   CheckboxField,

@@ -2,7 +2,7 @@
 import { useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { api, errorMessage } from '../api/client'
-import type { Vendor, VendorList } from '../api/types'
+import type { Vendor, VendorList } from '../api/schema.gen'
 import { ConfirmButton } from '../components/ConfirmButton'
 import { Button, DataTable, Empty, ErrorState, LoadMore, Loading, Notice, PageHeader, Section, StatusBadge, TextField } from '../components/ui'
 import { formatNumber } from '../lib/format'

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
 import { api } from '../api/client'
-import type { VendorList } from '../api/types'
+import type { VendorList } from '../api/schema.gen'
 import {
   Button,
   DataTable,

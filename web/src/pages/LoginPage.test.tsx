@@ -121,8 +121,8 @@ describe('login page', () => {
     expect(meters.length).toBeGreaterThan(0)
     expect(meters[0].getAttribute('aria-valuenow')).toBe('120')
     expect(meters[0].getAttribute('aria-valuemax')).toBe('1000')
-    // Endpoints that do not exist yet give a friendly state, not a crash.
-    expect((await screen.findAllByText(/not available on this server yet/)).length).toBeGreaterThan(0)
+    // What this fake server does not answer (404) gives a friendly state, not a crash.
+    expect((await screen.findAllByText(/^Not found: .+ does not exist or was deleted\.$/)).length).toBeGreaterThan(0)
   })
 
   it('shows the server message with the request id on bad credentials and clears the password', async () => {

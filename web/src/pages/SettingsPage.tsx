@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { api, ApiError, errorMessage } from '../api/client'
-import type { ApiKey, ApiKeyCreated, User } from '../api/types'
+import type { ApiKey, ApiKeyCreated, User } from '../api/schema.gen'
 import { ROLE_LABELS, useAuth } from '../auth/AuthContext'
 import { ConfirmButton } from '../components/ConfirmButton'
 import {
@@ -230,8 +230,8 @@ function ApiKeysSection() {
     if (k) {
       setName('')
       setCopied(null)
-      setSecret({ name: k.name ?? name, value: k.key ?? k.token ?? k.secret ?? '' })
-      const { key: _key, token: _token, secret: _secret, ...row } = k
+      setSecret({ name: k.name, value: k.key })
+      const { key: _key, ...row } = k
       keys.setItems((items) => [row, ...items.filter((x) => x.id !== row.id)])
     }
   }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { api, ApiError, errorMessage } from '../api/client'
-import type { Suppression, SuppressionReason } from '../api/types'
+import type { Suppression, SuppressionReason } from '../api/schema.gen'
 import {
   Button,
   DataTable,

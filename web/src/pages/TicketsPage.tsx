@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Ticket, TicketCategory, TicketMessage, TicketPriority } from '../api/types'
+import type { Ticket, TicketCategory, TicketMessage, TicketPriority } from '../api/schema.gen'
 import {
   Button,
   Empty,
@@ -113,7 +113,7 @@ function NewTicket({ onCreated }: { onCreated: (t: Ticket) => void }) {
 
 export function authorName(m: Pick<TicketMessage, 'author' | 'author_side'>): string {
   const side = m.author_side === 'platform' ? 'Platform support' : ''
-  const name = !m.author ? '' : typeof m.author === 'string' ? m.author : m.author.name || m.author.email || ''
+  const name = m.author.name
   if (side && name && name !== side) return `${name} (${side})`
   return name || side || 'Unknown'
 }

@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
 import { api, ApiError } from '../api/client'
-import type { ApprovalSettings, SenderIdentity, SendingDomain } from '../api/types'
+import type { ApprovalSettings, SenderIdentity, Domain as SendingDomain } from '../api/schema.gen'
 import { useAuth } from '../auth/AuthContext'
 import { AuditTable } from '../components/AuditTable'
 import { InvoiceTable } from '../components/billing'

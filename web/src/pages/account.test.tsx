@@ -48,7 +48,7 @@ describe('account page', () => {
   it('says plainly when the current password is wrong', async () => {
     installFetch({
       'POST /api/v1/me/password': () =>
-        problemRes(422, 'Unprocessable Content', { errors: [{ field: 'current_password', message: 'is not correct' }] }),
+        problemRes(422, 'Unprocessable Content', { errors: [{ field: 'current_password', reason: 'is not correct' }] }),
     })
     renderApp('/account')
     await screen.findByRole('heading', { level: 1, name: 'Account' })

@@ -292,7 +292,7 @@ describe('Tenants against the real shapes', () => {
     installFetch({
       'POST /api/v1/auth/refresh': () => jsonRes(200, { access_token: 'a', expires_in: 900 }),
       'GET /api/v1/me': () => jsonRes(200, ROOT_ME),
-      'GET /api/v1/admin/tenants/t1': () => jsonRes(200, { ...TENANT, status: 'suspended', status_reason: 'Audit' }),
+      'GET /api/v1/admin/tenants/t1': () => jsonRes(200, { ...TENANT, status: 'suspended', status_reason: 'Audit', usage_history: [] }),
     })
     renderApp('/admin/tenants/t1')
     expect(await screen.findByRole('heading', { level: 1, name: 'Acme GmbH' })).toBeTruthy()

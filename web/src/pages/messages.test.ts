@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { InboxMessage } from '../api/types'
+import type { InboxMessage } from '../api/schema.gen'
 import { unreadLabel } from './Dashboard'
 import { replySubject, sender } from './InboxPage'
 import { authorName } from './TicketsPage'
@@ -7,7 +7,7 @@ import { authorName } from './TicketsPage'
 describe('inbox and tickets helpers', () => {
   it('names the sender from the from object', () => {
     expect(sender({ from: { address: 'gina@globex.test', name: 'Gina' } })).toBe('Gina <gina@globex.test>')
-    expect(sender({ from: { address: 'gina@globex.test' } })).toBe('gina@globex.test')
+    expect(sender({ from: { address: 'gina@globex.test', name: '' } })).toBe('gina@globex.test')
     expect(sender({ from: { address: '', name: '' } })).toBe('Unknown sender')
   })
 
@@ -23,8 +23,8 @@ describe('inbox and tickets helpers', () => {
   })
 
   it('labels ticket authors by side', () => {
-    expect(authorName({ author_side: 'platform', author: { name: 'Root' } })).toBe('Root (Platform support)')
-    expect(authorName({ author_side: 'tenant', author: { name: 'Ann' } })).toBe('Ann')
-    expect(authorName({ author_side: 'platform', author: null })).toBe('Platform support')
+    expect(authorName({ author_side: 'platform', author: { name: 'Root', role: 'platform' } })).toBe('Root (Platform support)')
+    expect(authorName({ author_side: 'tenant', author: { name: 'Ann', role: 'tenant' } })).toBe('Ann')
+    expect(authorName({ author_side: 'platform', author: { name: '', role: 'platform' } })).toBe('Platform support')
   })
 })

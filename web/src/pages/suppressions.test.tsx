@@ -46,7 +46,7 @@ describe('suppressions page', () => {
     const calls = installFetch({
       'GET /api/v1/suppressions': () => jsonRes(200, { items: [], next_cursor: null }),
       'POST /api/v1/suppressions': () =>
-        problemRes(422, 'Unprocessable Content', { detail: 'Invalid input.', errors: [{ field: 'address', message: 'is not an address or @domain' }] }),
+        problemRes(422, 'Unprocessable Content', { detail: 'Invalid input.', errors: [{ field: 'address', reason: 'is not an address or @domain' }] }),
     })
     renderApp('/suppressions')
     const field = await screen.findByLabelText('Address')

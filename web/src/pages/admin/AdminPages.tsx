@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
 import { api, ApiError, fieldLabel } from '../../api/client'
-import type { CloseResult, PlatformOverview, WorkerStatus } from '../../api/types'
+import type { CloseResult, PlatformOverview, WorkerStatus } from '../../api/schema.gen'
 import {
   Button,
   DataTable,

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../../api/client'
-import type { Invoice } from '../../api/types'
+import type { Invoice } from '../../api/schema.gen'
 import { formatMoney, InvoiceLines, PrintableInvoiceButton } from '../../components/billing'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import { Button, DataTable, ErrorState, FormError, Loading, Notice, PageHeader, Section, StatusBadge, TextField } from '../../components/ui'

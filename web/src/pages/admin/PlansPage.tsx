@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { api } from '../../api/client'
-import type { Plan } from '../../api/types'
+import type { Plan } from '../../api/schema.gen'
 import { Button, FormError, Notice, PagedTable, PageHeader, Section, TextField } from '../../components/ui'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import { formatMoney } from '../../components/billing'

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Plan, Tenant, TenantCreated } from '../../api/types'
+import type { Plan, Tenant, TenantCreated, TenantDetail } from '../../api/schema.gen'
 import {
   Button,
   DataTable,
@@ -402,7 +402,7 @@ function OverrideCell({ tenant, spec, onSaved }: { tenant: Tenant; spec: LimitSp
 
 export function TenantDetailPage() {
   const { id = '' } = useParams()
-  const tenant = useResource((signal) => api.get<Tenant>(`/admin/tenants/${encodeURIComponent(id)}`, undefined, signal), [id])
+  const tenant = useResource((signal) => api.get<TenantDetail>(`/admin/tenants/${encodeURIComponent(id)}`, undefined, signal), [id])
   // Every plan, retired ones too: a tenant on a retired plan still shows its limits.
   const plans = useResource((signal) => api.list<Plan>('/admin/plans', { limit: 100 }, signal), [])
   const [pending, setPending] = useState<StatusAction | null>(null)
@@ -460,7 +460,7 @@ export function TenantDetailPage() {
           tenant={t}
           action={pending}
           onDone={(u) => {
-            tenant.setData(u)
+            tenant.setData({ ...t, ...u })
             setPending(null)
           }}
           onCancel={() => setPending(null)}
@@ -555,12 +555,12 @@ export function TenantDetailPage() {
                 Change plan
               </Button>
             </form>
-          ) : plans.error && !(plans.error instanceof ApiError && plans.error.isUnavailable) ? (
+          ) : plans.error ? (
             <p className="muted">Plans could not be loaded: {errorMessage(plans.error)}</p>
           ) : null}
         </Section>
       </div>
-      {t.usage_history?.length ? (
+      {t.usage_history.length ? (
         <Section title="Usage by period">
           <DataTable
             caption={`Emails sent by ${t.name} per billing period`}
@@ -574,7 +574,7 @@ export function TenantDetailPage() {
                 cell: (p) => (
                   <ProgressBar
                     value={p.sent}
-                    max={plan?.limits?.emails_per_period ?? Math.max(...(t.usage_history ?? []).map((x) => x.sent), 1)}
+                    max={plan?.limits?.emails_per_period ?? Math.max(...t.usage_history.map((x) => x.sent), 1)}
                     label={`Emails sent from ${formatDay(p.period_start)}`}
                   />
                 ),

@@ -156,7 +156,7 @@ describe('tenant page overrides', () => {
   it('names the limit when the server refuses a value', async () => {
     installFetch({
       ...asRoot,
-      'GET /api/v1/admin/tenants/t1': () => jsonRes(200, TENANT),
+      'GET /api/v1/admin/tenants/t1': () => jsonRes(200, { ...TENANT, usage_history: [] }),
       'PATCH /api/v1/admin/tenants/t1': () =>
         problemRes(422, 'Unprocessable Content', {
           code: 'validation_failed',

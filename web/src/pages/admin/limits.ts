@@ -1,7 +1,7 @@
 // Plan limits and per-tenant overrides as the admin pages edit them. The checks mirror the
 // server's (PATCH /admin/tenants/{id} and /admin/plans/{id}), so a refused value is explained
 // next to its input before any request; the server stays authoritative.
-import type { Plan, PlanLimits } from '../../api/types'
+import type { Plan, PlanLimits } from '../../api/schema.gen'
 
 export type LimitKey = keyof PlanLimits
 

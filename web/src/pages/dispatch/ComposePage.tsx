@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Attachment, Dispatch, DispatchInput, DispatchPreview, Vendor, VendorList } from '../../api/types'
+import type { Attachment, Dispatch, DispatchRequest as DispatchInput, DispatchPreview, Vendor, VendorList } from '../../api/schema.gen'
 import { useAuth } from '../../auth/AuthContext'
 import { MessageFrame } from '../../components/MessageFrame'
 import { notifyUsageChanged, UsageMeter, useUsage } from '../../components/UsageMeter'

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api, errorMessage, isAbort } from '../../api/client'
-import type { Delivery, Dispatch } from '../../api/types'
+import type { Delivery, Dispatch, DispatchDetail } from '../../api/schema.gen'
 import { useAuth } from '../../auth/AuthContext'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import { MessageFrame } from '../../components/MessageFrame'
@@ -31,7 +31,7 @@ type Control = 'pause' | 'resume' | 'cancel' | 'retry-failed' | 'approve'
 
 export function DispatchDetailPage() {
   const { id = '' } = useParams()
-  const [dispatch, setDispatch] = useState<Dispatch | null>(null)
+  const [dispatch, setDispatch] = useState<DispatchDetail | null>(null)
   const [loadError, setLoadError] = useState<unknown>(null)
   const [pollError, setPollError] = useState<unknown>(null)
   const [loading, setLoading] = useState(true)
@@ -48,7 +48,7 @@ export function DispatchDetailPage() {
     let timer: ReturnType<typeof setTimeout> | undefined
     const load = async (first: boolean) => {
       try {
-        const d = await api.get<Dispatch>(path, undefined, ctrl.signal)
+        const d = await api.get<DispatchDetail>(path, undefined, ctrl.signal)
         if (ctrl.signal.aborted) return
         setDispatch(d)
         setLoadError(null)
@@ -84,8 +84,9 @@ export function DispatchDetailPage() {
 
   const act = (what: Control) =>
     void control.run(async () => {
-      const updated = await api.post<Dispatch | undefined>(`${path}/${what}`, {})
-      if (updated && typeof updated === 'object' && 'id' in updated) setDispatch(updated)
+      // The answer is the dispatch without its page's extras (files, message): keep those.
+      const updated = await api.post<Dispatch>(`${path}/${what}`, {})
+      setDispatch((cur) => (cur ? { ...cur, ...updated } : cur))
       setRefreshTick((t) => t + 1)
     })
 
@@ -250,7 +251,7 @@ export function perRecipientFiles(files: Dispatch['recipient_attachments']): { f
 }
 
 /** The message as sent: sender, reply addresses, subject and body with merge fields shown by name, files. */
-function MessageSection({ dispatch: d }: { dispatch: Dispatch }) {
+function MessageSection({ dispatch: d }: { dispatch: DispatchDetail }) {
   const shared = d.attachments ?? []
   const own = perRecipientFiles(d.recipient_attachments)
   const ownTotal = d.recipient_attachments?.length ?? 0

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Link } from 'react-router-dom'
 import { api } from '../../api/client'
-import type { Dispatch } from '../../api/types'
+import type { Dispatch } from '../../api/schema.gen'
 import {
   DataTable,
   Empty,

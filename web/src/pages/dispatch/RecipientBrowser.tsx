@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { api } from '../../api/client'
-import type { DispatchInput, RecipientPage } from '../../api/types'
+import type { DispatchRequest as DispatchInput, RecipientPage } from '../../api/schema.gen'
 import { Button, DataTable, Empty, ErrorState, Loading, TextField } from '../../components/ui'
 import { formatNumber } from '../../lib/format'
 import { useDebounced, useResource } from '../../lib/hooks'

@@ -4,7 +4,7 @@
 import { useEffect } from 'react'
 import { Link } from 'react-router-dom'
 import { api } from '../../api/client'
-import type { SenderIdentity, SendingDomain } from '../../api/types'
+import type { SenderIdentity, Domain as SendingDomain } from '../../api/schema.gen'
 import { useAuth } from '../../auth/AuthContext'
 import { Notice, SelectField } from '../../components/ui'
 import { useResource } from '../../lib/hooks'

@@ -1,6 +1,6 @@
 // Shared by the Compose page tests: the routes Compose loads, and a draft filled in through the form.
 import { fireEvent, screen } from '@testing-library/react'
-import type { DispatchPreview, Usage } from '../../api/types'
+import type { DispatchPreview, Usage } from '../../api/schema.gen'
 import { jsonRes, type Handler } from '../../test/fakeServer'
 
 export const usageOf = (remaining: number): Usage => ({

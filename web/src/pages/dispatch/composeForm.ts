@@ -1,5 +1,5 @@
 // Pure logic of the dispatch compose form.
-import type { DispatchInput } from '../../api/types'
+import type { DispatchRequest as DispatchInput } from '../../api/schema.gen'
 import { formatBytes } from '../../lib/format'
 import { checkField, type FieldErrors } from '../../lib/validation'
 

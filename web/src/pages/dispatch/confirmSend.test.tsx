@@ -1,7 +1,7 @@
 // The confirm step and compose helpers of issue 20: exclusions, quota, scheduling, merge warnings.
 import { cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { DispatchPreview } from '../../api/types'
+import type { DispatchPreview } from '../../api/schema.gen'
 import { ConfirmStep } from './ComposePage'
 import { customMergeFields, CONTACT_ROLE_HELP, missingValueWarnings, oversizedFile, REPLY_TO_HELP } from './composeForm'
 import { exclusionsOf, summarizeConfirm } from './confirmSend'
@@ -9,10 +9,13 @@ import { progressText } from './progress'
 import { usageOf } from './composeFixture'
 
 const preview = (extra: Partial<DispatchPreview> = {}): DispatchPreview => ({
+  to: 'ann@acme.test',
   subject: 'RFQ',
   html: '<p>x</p>',
   text: 'x',
   recipients_total: 30,
+  excluded: { suppressed: 0, no_matching_contact: 0, inactive: 0 },
+  missing_values: [],
   ...extra,
 })
 const usage = usageOf
@@ -87,7 +90,7 @@ describe('ConfirmStep', () => {
     const onRecheck = vi.fn()
     const s = summarizeConfirm({
       subject: 'RFQ',
-      preview: preview({ excluded: { suppressed: 2, inactive: 1 } }),
+      preview: preview({ excluded: { suppressed: 2, no_matching_contact: 0, inactive: 1 } }),
       usage: usage(8),
       selection: '',
     })

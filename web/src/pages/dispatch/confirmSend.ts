@@ -1,6 +1,6 @@
 // What the confirm step of Compose says before anything is sent: who gets the mail, who is left
 // out and why, and whether the period's quota can carry it. Pure, so the wording is tested.
-import type { DispatchPreview, Usage } from '../../api/types'
+import type { DispatchPreview, Usage } from '../../api/schema.gen'
 import { formatNumber } from '../../lib/format'
 
 export interface Exclusion {

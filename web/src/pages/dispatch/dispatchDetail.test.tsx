@@ -81,9 +81,9 @@ describe('message facts', () => {
   })
   it('counts per-recipient files by name', () => {
     expect(perRecipientFiles([
-      { attachment_id: 'a', filename: 'po.pdf' },
-      { attachment_id: 'b', filename: 'po.pdf' },
-      { attachment_id: 'c', filename: 'x.pdf' },
+      { attachment_id: 'a', vendor_id: 'v1', vendor_code: 'V1', filename: 'po.pdf' },
+      { attachment_id: 'b', vendor_id: 'v2', vendor_code: 'V2', filename: 'po.pdf' },
+      { attachment_id: 'c', vendor_id: 'v3', vendor_code: null, filename: 'x.pdf' },
     ])).toEqual([
       { filename: 'po.pdf', count: 2 },
       { filename: 'x.pdf', count: 1 },

@@ -1,8 +1,10 @@
-import type { Dispatch, DispatchCounts } from '../../api/types'
+import type { DeliveryStatus, Dispatch } from '../../api/schema.gen'
+
+type DispatchCounts = Dispatch['counts']
 import { formatNumber, percent } from '../../lib/format'
 
 /** Delivery states in display order, with a plain-language meaning. */
-export const DELIVERY_STATES: { key: keyof DispatchCounts; label: string; help: string }[] = [
+export const DELIVERY_STATES: { key: DeliveryStatus; label: string; help: string }[] = [
   { key: 'queued', label: 'Queued', help: 'waiting for a worker' },
   { key: 'sending', label: 'Sending', help: 'handed to the mail relay right now' },
   { key: 'sent', label: 'Sent', help: 'accepted by the recipient’s mail server' },

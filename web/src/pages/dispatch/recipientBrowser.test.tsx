@@ -3,7 +3,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { api } from '../../api/client'
-import type { ResolvedRecipient } from '../../api/types'
+import type { ResolvedRecipient } from '../../api/schema.gen'
 import { bodyOf, installFetch, jsonRes, renderApp } from '../../test/fakeServer'
 import { composeRoutes, fillDraft as fillComposeDraft, previewAnswer } from './composeFixture'
 

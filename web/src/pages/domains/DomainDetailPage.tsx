@@ -4,7 +4,7 @@
 import { useState } from 'react'
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { DomainRecord, SendingDomain } from '../../api/types'
+import type { DomainRecord, Domain as SendingDomain } from '../../api/schema.gen'
 import { useAuth } from '../../auth/AuthContext'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import { CopyButton } from '../../components/CopyButton'

@@ -4,7 +4,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useLocation, useNavigate } from 'react-router-dom'
 import { api, ApiError } from '../../api/client'
-import type { SendingDomain } from '../../api/types'
+import type { Domain as SendingDomain } from '../../api/schema.gen'
 import { useAuth } from '../../auth/AuthContext'
 import { Button, FormError, Notice, PagedTable, PageHeader, Section, StatusBadge, TextField } from '../../components/ui'
 import { formatDate } from '../../lib/format'

@@ -1,10 +1,20 @@
 // The wording rules of the sending-domain pages and which senders can send (as src/domains/sender_domain.cpp decides).
 import { describe, expect, it } from 'vitest'
-import type { DomainRecord, SenderIdentity, SendingDomain } from '../../api/types'
+import type { DomainRecord, SenderIdentity, Domain as SendingDomain } from '../../api/schema.gen'
 import { checkDomainInput, domainFieldMessage, finding, purposeLabel, relativeName, requirement, spfMechanism } from './domainRecords'
 import { canSend, senderChoices, senderState, type SenderContext } from './senderDomains'
 
-const rec = (purpose: string, status: string, found: string[] = [], value = 'dispatchhub-verification=tok'): DomainRecord => ({
+/** The dkim member as the server sends it, with the members a test cares about. */
+const dkim = (extra: Partial<SendingDomain['dkim']> = {}): SendingDomain['dkim'] => ({
+  selector: 'dh1',
+  next_selector: null,
+  algorithms: ['rsa-sha256'],
+  ed25519_selector: null,
+  signed_by: 'dispatchhub',
+  ...extra,
+})
+
+const rec = (purpose: DomainRecord['purpose'], status: DomainRecord['status'], found: string[] = [], value = 'dispatchhub-verification=tok'): DomainRecord => ({
   purpose,
   type: 'TXT',
   name: '_dispatchhub.acme.example',
@@ -29,7 +39,7 @@ describe('what a lookup found', () => {
 
   it('the return path is an optional CNAME: a missing one says so', () => {
     const cname: DomainRecord = { ...rec('return_path', 'missing', [], 'mail.platform.example'), type: 'CNAME', name: 'bounce.acme.example' }
-    const d = { domain: 'acme.example', dkim: { selector: 'dh1' } }
+    const d = { domain: 'acme.example', dkim: dkim() }
     expect(purposeLabel(cname, d)).toBe('Return path')
     expect(requirement(cname, d)).toBe('Optional')
     expect(finding(cname, true).text).toBe('Not found: this name has no matching CNAME record yet.')
@@ -46,11 +56,11 @@ describe('what a lookup found', () => {
   })
 
   it('names the DKIM records apart during a rotation, and gives the host part', () => {
-    const d = { domain: 'acme.example', dkim: { selector: 'dh1', next_selector: 'dh2' } }
+    const d = { domain: 'acme.example', dkim: dkim({ next_selector: 'dh2' }) }
     expect(purposeLabel({ ...rec('dkim', 'missing'), name: 'dh2._domainkey.acme.example' }, d)).toBe('DKIM key (new)')
     expect(purposeLabel({ ...rec('dkim', 'verified'), name: 'dh1._domainkey.acme.example' }, d)).toBe('DKIM key (current)')
     expect(purposeLabel(rec('ownership', 'missing'), d)).toBe('Ownership')
-    const ed = { domain: 'acme.example', dkim: { selector: 'dh1', ed25519_selector: 'dh7' } }
+    const ed = { domain: 'acme.example', dkim: dkim({ ed25519_selector: 'dh7' }) }
     expect(purposeLabel({ ...rec('dkim', 'missing'), name: 'dh7._domainkey.acme.example' }, ed)).toBe('DKIM key (Ed25519)')
     expect(purposeLabel({ ...rec('dkim', 'missing'), name: 'dh1._domainkey.acme.example' }, ed)).toBe('DKIM key')
     expect(relativeName('dh1._domainkey.acme.example', 'acme.example')).toBe('dh1._domainkey')
@@ -74,15 +84,18 @@ describe('the domain field', () => {
   })
 })
 
-const domain = (name: string, status: string): SendingDomain => ({
+const domain = (name: string, status: SendingDomain['status']): SendingDomain => ({
   id: `d-${name}`,
   domain: name,
   status,
   records: [],
-  dkim: { selector: 's1' },
+  dkim: dkim({ selector: 's1' }),
+  check_error: null,
   created_at: '2026-12-01T00:00:00Z',
+  verified_at: null,
+  checked_at: null,
 })
-const identity = (id: string, email: string, is_default = false): SenderIdentity => ({ id, email, name: null, is_default })
+const identity = (id: string, email: string, is_default = false): SenderIdentity => ({ id, email, name: '', is_default })
 
 describe('which senders can send', () => {
   const identities = [

@@ -1,7 +1,7 @@
 // Wording and small rules of the sending-domain pages, kept out of the components so they can be
 // tested alone: what each record is for, what a lookup found against what is expected, the plain
 // words for the server's 422 reasons, and who signs the mail.
-import type { DomainRecord, SendingDomain } from '../../api/types'
+import type { DomainRecord, Domain as SendingDomain } from '../../api/schema.gen'
 
 export const DOMAINS_PATH = '/settings/domains'
 

@@ -6,7 +6,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { api } from '../../api/client'
-import type { SendingDomain } from '../../api/types'
+import type { Domain as SendingDomain } from '../../api/schema.gen'
 import { bodyOf, installFetch, jsonRes, problemRes, renderApp, TENANT_ME, type Handler } from '../../test/fakeServer'
 
 const KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0'
@@ -23,7 +23,7 @@ function acme(overrides: Partial<SendingDomain> = {}): SendingDomain {
       { purpose: 'spf', type: 'TXT', name: 'acme-corp.example', value: 'v=spf1 include:spf.relay.example ~all', status: 'advisory', found: [] },
       { purpose: 'dmarc', type: 'TXT', name: '_dmarc.acme-corp.example', value: 'v=DMARC1; p=none; adkim=r; aspf=r', status: 'advisory', found: [] },
     ],
-    dkim: { selector: 'dh1', next_selector: null, algorithms: ['rsa-sha256'], signed_by: 'dispatchhub' },
+    dkim: { selector: 'dh1', next_selector: null, algorithms: ['rsa-sha256'], ed25519_selector: null, signed_by: 'dispatchhub' },
     check_error: null,
     created_at: '2026-12-01T09:00:00Z',
     verified_at: null,
@@ -255,7 +255,7 @@ describe('A sending domain', { timeout: 20_000 }, () => {
   })
 
   it('says when the relay signs (DKIM_SIGNING=off)', async () => {
-    server({}, [acme({ dkim: { selector: 'dh1', algorithms: ['rsa-sha256'], signed_by: 'relay' } })])
+    server({}, [acme({ dkim: { selector: 'dh1', next_selector: null, algorithms: ['rsa-sha256'], ed25519_selector: null, signed_by: 'relay' } })])
     renderApp('/settings/domains/d1')
     expect(await screen.findByText(/leaves DKIM signing to its mail relay \(DKIM_SIGNING=off\)/)).toBeTruthy()
     // Nothing to add for DispatchHub to sign with.

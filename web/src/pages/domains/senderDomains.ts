@@ -2,7 +2,7 @@
 // (src/domains/sender_domain.cpp): the workspace's platform address always; an address on a domain
 // of the workspace when that domain is verified; on a failing domain too (the dispatch is accepted
 // and held until the domain verifies again); nothing else.
-import type { SendingDomain, SenderIdentity } from '../../api/types'
+import type { Domain as SendingDomain, SenderIdentity } from '../../api/schema.gen'
 import { domainOf } from './domainRecords'
 
 /** The server lists the platform address as this pseudo identity when the workspace has no default of its own. */

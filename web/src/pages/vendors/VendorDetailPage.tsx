@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { api, errorMessage } from '../../api/client'
-import type { ThreadEntry, Vendor, VendorList } from '../../api/types'
+import type { ThreadEntry, VendorDetail, VendorList } from '../../api/schema.gen'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import { Button, DataTable, Empty, ErrorState, Loading, Notice, PagedTable, PageHeader, Section, SelectField, StatusBadge } from '../../components/ui'
 import { formatDate } from '../../lib/format'
@@ -13,7 +13,7 @@ export function VendorDetailPage() {
   const { id = '' } = useParams()
   const navigate = useNavigate()
   const remove = useAction()
-  const vendor = useResource((signal) => api.get<Vendor>(`/vendors/${encodeURIComponent(id)}`, undefined, signal), [id])
+  const vendor = useResource((signal) => api.get<VendorDetail>(`/vendors/${encodeURIComponent(id)}`, undefined, signal), [id])
   const thread = usePaged<ThreadEntry>(
     async (cursor, signal) =>
       withRenderedSubjects(

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { api, ApiError } from '../../api/client'
-import type { Vendor, VendorList } from '../../api/types'
+import type { Vendor, VendorDetail, VendorList } from '../../api/schema.gen'
 import {
   Button,
   CheckboxField,
@@ -33,7 +33,7 @@ export function VendorNewPage() {
 
 export function VendorEditPage() {
   const { id = '' } = useParams()
-  const vendor = useResource((signal) => api.get<Vendor>(`/vendors/${encodeURIComponent(id)}`, undefined, signal), [id])
+  const vendor = useResource((signal) => api.get<VendorDetail>(`/vendors/${encodeURIComponent(id)}`, undefined, signal), [id])
   if (vendor.loading) return <Loading />
   if (vendor.error || !vendor.data)
     return (
@@ -170,7 +170,7 @@ function VendorForm({
           <TextField label="Name" name="name" required value={draft.name} onChange={(e) => update('name', e.target.value)} error={err('name')} />
           <TextField label="Code" name="code" value={draft.code} onChange={(e) => update('code', e.target.value)} error={err('code')} hint="Your internal vendor number." />
           <TextField label="Category" name="category" value={draft.category} onChange={(e) => update('category', e.target.value)} error={err('category')} />
-          <SelectField label="Status" name="status" value={draft.status} onChange={(e) => update('status', e.target.value)} options={VENDOR_STATUSES} error={err('status')} />
+          <SelectField label="Status" name="status" value={draft.status} onChange={(e) => update('status', e.target.value as VendorDraft['status'])} options={VENDOR_STATUSES} error={err('status')} />
           <TextField
             label="Tags"
             name="tags"

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
 import { api, errorMessage } from '../../api/client'
-import type { ImportJob, ImportReport } from '../../api/types'
+import type { ImportJob, ImportReport } from '../../api/schema.gen'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import { Button, DataTable, FormError, Notice, PageHeader, Section, SelectField, Stat } from '../../components/ui'
 import { customTarget, guessTarget, IMPORT_FIELDS, labelOf, mappingErrors, mappingParam } from './importMapping'

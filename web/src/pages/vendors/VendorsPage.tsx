@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Link } from 'react-router-dom'
 import { api, errorMessage } from '../../api/client'
-import type { Vendor, VendorList } from '../../api/types'
+import type { Vendor, VendorList } from '../../api/schema.gen'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import {
   Button,
@@ -129,7 +129,7 @@ export function VendorsPage() {
               {
                 header: 'Contacts',
                 className: 'num',
-                cell: (v) => v.contact_count ?? v.contacts?.length ?? '—',
+                cell: (v) => v.contact_count,
               },
               { header: 'Status', cell: (v) => <StatusBadge status={v.status} /> },
             ]}

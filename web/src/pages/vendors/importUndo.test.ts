@@ -17,7 +17,7 @@ describe('errorTotal', () => {
     expect(errorTotal({ ...report, errors, error_count: 40300 })).toBe(40300)
   })
   it('falls back to the list on an older server', () => {
-    expect(errorTotal({ ...report, errors: [{ row: 2, reason: 'x' }] })).toBe(1)
+    expect(errorTotal({ ...report, errors: [{ row: 2, field: null, reason: 'x' }] })).toBe(1)
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ThreadEntry } from '../../api/types'
+import type { ThreadEntry } from '../../api/schema.gen'
 import { applySubjects } from './sentSubjects'
 
 const entry = (over: Partial<ThreadEntry>): ThreadEntry => ({

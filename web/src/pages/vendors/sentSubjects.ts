@@ -1,7 +1,8 @@
 // A vendor's message history shows each sent message's subject as that vendor received it: the
 // server renders it on read (GET /vendors/{id}/sent-subjects) with the sender's renderer.
 import { api, isAbort } from '../../api/client'
-import type { Page, ThreadEntry } from '../../api/types'
+import type { ThreadEntry } from '../../api/schema.gen'
+import type { Page } from '../../api/client'
 import { readableTemplate } from '../../lib/mergeFields'
 
 export interface SentSubject {

@@ -1,6 +1,6 @@
 // Vendor and list membership calls shared by the vendor list, the vendor page and the list page.
 import { api, errorMessage } from '../../api/client'
-import type { VendorList } from '../../api/types'
+import type { VendorList } from '../../api/schema.gen'
 
 export interface BulkResult {
   done: number

@@ -1,5 +1,5 @@
 // Pure logic of the vendor form: state ⇄ API body, validation.
-import type { Contact, Vendor, VendorInput } from '../../api/types'
+import type { ContactInput, VendorDetail, VendorInput } from '../../api/schema.gen'
 import { checkField, MERGE_KEY_RE, splitTags, type FieldErrors } from '../../lib/validation'
 
 export interface ContactDraft {
@@ -19,7 +19,7 @@ export interface VendorDraft {
   code: string
   category: string
   tags: string
-  status: string
+  status: 'active' | 'inactive'
   notes: string
   customFields: CustomFieldDraft[]
   contacts: ContactDraft[]
@@ -42,7 +42,7 @@ export function emptyVendorDraft(): VendorDraft {
   }
 }
 
-export function draftFromVendor(v: Vendor): VendorDraft {
+export function draftFromVendor(v: VendorDetail): VendorDraft {
   return {
     name: v.name ?? '',
     code: v.code ?? '',
@@ -102,7 +102,7 @@ export function validateVendor(d: VendorDraft): FieldErrors {
 export function toVendorInput(d: VendorDraft): VendorInput {
   const custom: Record<string, string> = {}
   for (const f of d.customFields) if (f.key.trim()) custom[f.key.trim()] = f.value
-  const contacts: Contact[] = d.contacts
+  const contacts: ContactInput[] = d.contacts
     .filter((c) => !isBlankContact(c))
     .map((c) => ({ name: c.name.trim(), email: c.email.trim(), role: c.role.trim(), primary: c.primary }))
   if (contacts.length && !contacts.some((c) => c.primary)) contacts[0].primary = true

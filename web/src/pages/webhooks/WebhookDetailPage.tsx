@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Webhook, WebhookCreated, WebhookDelivery } from '../../api/types'
+import type { Webhook, WebhookCreated, WebhookDelivery } from '../../api/schema.gen'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import {
   Button,

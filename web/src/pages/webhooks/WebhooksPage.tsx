@@ -4,7 +4,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { Link, useLocation, useNavigate } from 'react-router-dom'
 import { api, ApiError, errorMessage } from '../../api/client'
-import type { Webhook, WebhookCreated, WebhookEvent } from '../../api/types'
+import type { Webhook, WebhookCreated, WebhookEvent } from '../../api/schema.gen'
 import { ConfirmButton } from '../../components/ConfirmButton'
 import { Button, CheckboxField, FormError, Notice, PagedTable, PageHeader, Section, TextField } from '../../components/ui'
 import { formatDate } from '../../lib/format'

@@ -1,5 +1,5 @@
 // Pure logic of the webhook form and pages: event types, state → API body, validation.
-import type { WebhookDeliveryStatus, WebhookEvent, WebhookInput } from '../../api/types'
+import type { WebhookDeliveryStatus, WebhookEvent, WebhookInput } from '../../api/schema.gen'
 import { checkField, type FieldErrors } from '../../lib/validation'
 
 /** The event types in display order, with what each one reports (docs/architecture.md, "Event webhooks"). */

@@ -316,7 +316,7 @@ describe('Webhook detail page', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Webhook' })).toBeTruthy()
     expect(await screen.findByText(/Webhook not found\./)).toBeTruthy()
     expect(screen.getByText('This webhook does not exist, or it was deleted.')).toBeTruthy()
-    expect(screen.queryByText(/not available on this server/)).toBeNull()
+    expect(screen.queryByText(/Could not load/)).toBeNull()
   })
 })
 
