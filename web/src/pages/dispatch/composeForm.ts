@@ -102,14 +102,6 @@ export function customMergeFields(vendors: { custom_fields?: Record<string, stri
   return [...keys].sort().map((k) => `{{vendor.custom.${k}}}`)
 }
 
-/** "vendor.custom.region: 3 recipients lack it" lines from the preview's `missing_values`. */
-export function missingValueWarnings(preview: { missing_values?: { field: string; count: number }[] } | null | undefined): string[] {
-  const rows = Array.isArray(preview?.missing_values) ? preview.missing_values : []
-  return rows
-    .filter((m) => m && typeof m.field === 'string' && typeof m.count === 'number' && m.count > 0)
-    .map((m) => `{{${m.field.replace(/^\{\{\s*|\s*\}\}$/g, '')}}}: ${m.count} ${m.count === 1 ? 'recipient lacks' : 'recipients lack'} a value`)
-}
-
 /** The refusal for the first file over `maxBytes` (the plan's limit), or null when all fit. */
 export function oversizedFile(files: { name: string; size: number }[], maxBytes: number | null | undefined): string | null {
   if (typeof maxBytes !== 'number' || maxBytes <= 0) return null

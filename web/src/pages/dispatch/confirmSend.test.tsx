@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { DispatchPreview } from '../../api/schema.gen'
 import { ConfirmStep } from './ComposePage'
-import { customMergeFields, CONTACT_ROLE_HELP, missingValueWarnings, oversizedFile, REPLY_TO_HELP } from './composeForm'
+import { customMergeFields, CONTACT_ROLE_HELP, oversizedFile, REPLY_TO_HELP } from './composeForm'
 import { exclusionsOf, summarizeConfirm } from './confirmSend'
 import { progressText } from './progress'
 import { usageOf } from './composeFixture'
@@ -70,6 +70,16 @@ describe('summarizeConfirm', () => {
     expect(s.question).toBe('Send “RFQ” to 4 recipients?')
     expect(s.exclusions.map((e) => e.label)).toEqual(['1 address on the suppression list'])
   })
+
+  it('writes the merge fields of the subject by name, as the dispatch page does', () => {
+    const s = summarizeConfirm({
+      subject: 'RFQ for {{ vendor.name }} ({{vendor.custom.region | default: "all"}})',
+      preview: preview({ recipients_total: 1 }),
+      usage: usage(1),
+      selection: '1 vendor',
+    })
+    expect(s.question).toBe('Send “RFQ for ‹vendor.name› (‹vendor.custom.region›)” to 1 recipient?')
+  })
   it('refuses an empty recipient set', () => {
     const s = summarizeConfirm({ subject: 'RFQ', preview: preview({ recipients_total: 0 }), usage: usage(10), selection: '' })
     expect(s.fits).toBe(false)
@@ -125,13 +135,6 @@ describe('compose helpers', () => {
       '{{vendor.custom.cost_center}}',
       '{{vendor.custom.region}}',
     ])
-  })
-  it('warns per missing merge value, absent field tolerated', () => {
-    expect(missingValueWarnings(preview({ missing_values: [{ field: 'vendor.custom.region', count: 2 }, { field: 'contact.name', count: 1 }] }))).toEqual([
-      '{{vendor.custom.region}}: 2 recipients lack a value',
-      '{{contact.name}}: 1 recipient lacks a value',
-    ])
-    expect(missingValueWarnings(preview())).toEqual([])
   })
   it('refuses an attachment over the plan limit before uploading', () => {
     expect(oversizedFile([{ name: 'big.pdf', size: 11 * 1024 * 1024 }], 10 * 1024 * 1024)).toMatch(/big\.pdf is .* at most/)

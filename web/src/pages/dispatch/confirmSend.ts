@@ -2,6 +2,7 @@
 // out and why, and whether the period's quota can carry it. Pure, so the wording is tested.
 import type { DispatchPreview, Usage } from '../../api/schema.gen'
 import { formatNumber } from '../../lib/format'
+import { readableTemplate } from '../../lib/mergeFields'
 
 export interface Exclusion {
   key: 'suppressed' | 'no_matching_contact' | 'inactive'
@@ -87,7 +88,9 @@ export function summarizeConfirm(input: {
     blocked = 'No one would receive this message. Check the recipients and the contact role.'
   }
   const who = total === null ? input.selection : plural(total, 'recipient', 'recipients')
-  const when = input.scheduledFor ? `Schedule “${input.subject}” for ${input.scheduledFor} to ${who}?` : `Send “${input.subject}” to ${who}?`
+  // The subject as the dispatch page will show it: merge fields by name, not in template syntax.
+  const subject = readableTemplate(input.subject)
+  const when = input.scheduledFor ? `Schedule “${subject}” for ${input.scheduledFor} to ${who}?` : `Send “${subject}” to ${who}?`
   return {
     total,
     exclusions: exclusionsOf(input.preview),
