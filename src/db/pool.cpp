@@ -1,8 +1,17 @@
 #include "db/pool.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 
 namespace dh::db {
+namespace {
+
+/// The longest an acquire waits for a connection of its own login before closing an idle one of
+/// the other login to open its own.
+constexpr auto kSwapWait = std::chrono::milliseconds(50);
+
+}  // namespace
 
 PooledConnection::~PooledConnection() {
     if (pool_ && conn_) pool_->release(std::move(conn_), login_);
@@ -16,30 +25,47 @@ Login Pool::effective(Login login) const {
 
 PooledConnection Pool::acquire(Login wanted) {
     const Login login = effective(wanted);
-    auto& mine = idle_[static_cast<int>(login)];
-    auto& other = idle_[1 - static_cast<int>(login)];
+    const int index = static_cast<int>(login);
+    auto& mine = idle_[index];
+    auto& other = idle_[1 - index];
     std::unique_ptr<Connection> spare;  // an idle connection of the other login, closed to make room
     std::unique_lock lock(mutex_);
-    auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+    const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
     auto starved = [&] { return mine.empty() && other.empty() && open_ >= options_.size; };
-    while (starved()) {
-        if (available_.wait_until(lock, deadline) == std::cv_status::timeout && starved())
-            throw Error(ErrorKind::unavailable, "database_busy", "The service is busy; try again.",
-                        "connection pool exhausted");
-    }
-    if (!mine.empty()) {
-        auto conn = std::move(mine.back());
-        mine.pop_back();
-        ++in_use_;
-        return PooledConnection(this, std::move(conn), login);
-    }
-    if (open_ >= options_.size) {
-        spare = std::move(other.back());
-        other.pop_back();
-        --open_;
+    for (;;) {
+        while (starved()) {
+            if (available_.wait_until(lock, deadline) == std::cv_status::timeout && starved())
+                throw Error(ErrorKind::unavailable, "database_busy", "The service is busy; try again.",
+                            "connection pool exhausted");
+        }
+        // Opening one of this login would close an idle one of the other. When one of this login
+        // is in use it comes back shortly (a request holds one connection at a time, and
+        // authentication's for one round trip): waiting a little for it is cheaper than a new
+        // connection, which has to prepare its statements again. Without this, requests that
+        // alternate logins (authentication, then the work) close and reopen connections under load.
+        const auto swap_after = std::min(deadline, std::chrono::steady_clock::now() + kSwapWait);
+        while (mine.empty() && open_ >= options_.size && in_use_by_[index] > 0 &&
+               available_.wait_until(lock, swap_after) != std::cv_status::timeout) {
+        }
+        if (!mine.empty()) {
+            auto conn = std::move(mine.back());
+            mine.pop_back();
+            ++in_use_;
+            ++in_use_by_[index];
+            return PooledConnection(this, std::move(conn), login);
+        }
+        if (open_ < options_.size) break;
+        if (!other.empty()) {
+            spare = std::move(other.back());
+            other.pop_back();
+            --open_;
+            break;
+        }
+        // Every connection was taken while this one waited: wait for any again.
     }
     ++open_;
     ++in_use_;
+    ++in_use_by_[index];
     lock.unlock();
     spare.reset();
     try {
@@ -48,7 +74,8 @@ PooledConnection Pool::acquire(Login wanted) {
         std::lock_guard relock(mutex_);
         --open_;
         --in_use_;
-        available_.notify_one();
+        --in_use_by_[index];
+        available_.notify_all();
         throw;
     }
 }
@@ -80,12 +107,13 @@ std::string Pool::conninfo(Login login) const {
 void Pool::release(std::unique_ptr<Connection> conn, Login login) {
     std::lock_guard lock(mutex_);
     --in_use_;
+    --in_use_by_[static_cast<int>(login)];
     if (conn->ok()) {
         idle_[static_cast<int>(login)].push_back(std::move(conn));
     } else {
         --open_;  // a broken connection is dropped; the next acquire opens a fresh one
     }
-    available_.notify_one();
+    available_.notify_all();  // waiters for either login: each checks for its own
 }
 
 Pool::Stats Pool::stats() const {

@@ -78,6 +78,7 @@ private:
     std::vector<std::unique_ptr<Connection>> idle_[2];  ///< by Login
     int open_ = 0;
     int in_use_ = 0;
+    int in_use_by_[2] = {0, 0};  ///< by Login
 };
 
 }  // namespace dh::db
