@@ -91,8 +91,9 @@ private:
                 wake_.wait(lock);
                 continue;
             }
-            if (next->second.due > Clock::now()) {
-                wake_.wait_until(lock, next->second.due);
+            if (const auto due = next->second.due; due > Clock::now()) {
+                // A copy: release() may erase the entry while this waits.
+                wake_.wait_until(lock, due);
                 continue;
             }
             const auto id = next->first;

@@ -75,9 +75,10 @@ struct TicketMail : ::testing::Test {
         }
         return out;
     }
-    /// Waits until `n` mails about the ticket are captured; returns them (more if more came).
+    /// Waits until `n` mails about the ticket are captured; returns them (more if more came). The
+    /// ceiling is generous: under the sanitizers on a loaded machine a notification cycle is slow.
     std::vector<Captured> wait_for_mails(const std::string& ticket_id, std::size_t n) {
-        for (int i = 0; i < 150; ++i) {
+        for (int i = 0; i < 600; ++i) {
             auto mails = mails_about(ticket_id);
             if (mails.size() >= n) return mails;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
