@@ -40,7 +40,7 @@ std::vector<std::string> split_multi(std::string_view cell);
 std::string like_pattern(std::string_view q);
 /// Opaque keyset cursors: base64url of the parts joined with a unit separator.
 std::string encode_cursor(const std::vector<std::string>& parts);
-/// Error(bad_request, invalid_cursor) unless `cursor` decodes to exactly `n` parts.
+/// Error::invalid_field("cursor") (422, as on every list) unless `cursor` decodes to exactly `n` parts.
 std::vector<std::string> decode_cursor(const std::string& cursor, std::size_t n);
 
 /// A rule broken by one field of a vendor: which field and why (empty reason: none broken).

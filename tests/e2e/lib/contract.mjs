@@ -32,7 +32,7 @@ const templates = Object.keys(doc.paths ?? {})
   })
   .sort((a, b) => a.params - b.params)
 
-export function pathTemplate(path) {
+function pathTemplate(path) {
   return templates.find((t) => t.re.test(path))?.template ?? null
 }
 

@@ -172,10 +172,6 @@ export async function openBrowser(spec, { allow403 = false, permissions = [] } =
       const seen = errors.splice(0)
       assert.deepEqual(seen, [], `errors while visiting ${what}:\n${seen.join('\n')}`)
     },
-    /** Waits for the contract checks of the responses received so far. */
-    async settled() {
-      await Promise.all([...checking])
-    },
     /** Closes the browser; fails when a contract mismatch was seen after the last assertNoErrors(). */
     async close() {
       await Promise.all([...checking])

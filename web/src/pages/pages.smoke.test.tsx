@@ -1,5 +1,5 @@
-// Every page must render without an uncaught exception or unhandled rejection even when
-// its endpoints do not exist yet (404/405 problem answers), showing a friendly state.
+// Every page must render without an uncaught exception or unhandled rejection even when its
+// endpoints answer 404/405 problems, showing an error state instead.
 import { cleanup, configure, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MemoryRouter } from 'react-router-dom'
