@@ -4,6 +4,9 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
+# The integration tests mostly wait on the server, PostgreSQL or a relay: ctest runs twice as many
+# at once as there are cores.
+CTEST_JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
 DATA_DIR ?= ./var
 
 .PHONY: all setup configure build build-backend build-server build-web run check test test-backend test-web test-e2e test-deploy sanitize clean chaos fuzz load bench lint
@@ -35,8 +38,8 @@ run: setup build-server build-web
 
 # The inner loop: unit and integration suites, no sanitizers, no browser, no web or deploy tests.
 check: setup configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target dispatchhub dh_unit_tests dh_integration_tests
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900 -L '^(unit|integration)$$'
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target dispatchhub dh_unit_tests dh_integration_tests dh_fuzz_replay
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(CTEST_JOBS) --timeout 900 -L '^(unit|integration)$$'
 
 # C++ formatting (.clang-format) and the web UI's linter and type check; the first part of `make test`
 # after the build.
@@ -49,7 +52,7 @@ test:
 	@MAKE="$(MAKE)" bash scripts/test-all.sh
 
 test-backend:
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(CTEST_JOBS) --timeout 900
 
 test-web:
 	@if [ -f web/package.json ]; then cd web && npm test --silent; fi
@@ -77,12 +80,10 @@ chaos: build-backend
 load: build-backend
 	@bash tests/load/run.sh
 
-# ASan + UBSan, part of `make test`: with clang (build-fuzz), the unit tests of the parsers of
-# untrusted input and every fuzz target over its seed corpus; with GCC (build-asan), the server,
-# the worker and the whole unit and integration suites, failing on any sanitizer report.
+# ASan + UBSan, part of `make test`: with GCC (build-asan), the server, the worker, the whole unit
+# and integration suites and every fuzz target over its seed corpus, failing on any sanitizer report.
 sanitize:
-	@JOBS=$(JOBS) bash tests/fuzz/sanitize.sh
-	@JOBS=$(JOBS) bash tests/sanitize/suites.sh
+	@JOBS=$(JOBS) CTEST_JOBS=$(CTEST_JOBS) bash tests/sanitize/suites.sh
 
 # libFuzzer targets (tests/fuzz), built with clang in build-fuzz; FUZZ_SECONDS each (default 30).
 FUZZ_SECONDS ?= 30

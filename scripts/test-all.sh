@@ -6,15 +6,17 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
 
-# part name, make targets. The unit and integration suites run once, against the ASan+UBSan build
-# (sanitize): a second run against the plain build would find nothing more and cost a full compile of
-# the tests. The plain build is only what the browser tests and `make run` need.
+# part name, make targets[, environment]. One C++ build serves every part: the ASan+UBSan build
+# (sanitize) runs the unit and integration suites and the fuzz corpus replay, and its server is the
+# one the browser tests drive. A plain build would find nothing more and cost a second full compile;
+# `make run` and `make check` build it when they need it.
+ASAN_BUILD=${ASAN_BUILD_DIR:-$PWD/build-asan}
 PARTS=(
-  "setup/build|setup build-server build-web"
+  "setup/build|setup build-web"
   "lint|lint"
   "backend+asan|sanitize"
   "web|test-web"
-  "e2e|test-e2e"
+  "e2e|test-e2e|DISPATCHHUB_BIN=$ASAN_BUILD/dispatchhub ASAN_OPTIONS=halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
   "deploy|test-deploy"
 )
 
@@ -24,12 +26,11 @@ summary=()
 failed=0
 started=$(date +%s)
 for part in "${PARTS[@]}"; do
-  name=${part%%|*}
-  targets=${part#*|}
+  IFS='|' read -r name targets environment <<<"$part"
   echo "==== make test: $name"
   t0=$(date +%s)
-  # shellcheck disable=SC2086  # targets is a word list
-  if "$MAKE" --no-print-directory $targets; then result=ok; else result=FAILED; failed=1; fi
+  # shellcheck disable=SC2086  # targets and environment are word lists
+  if env $environment "$MAKE" --no-print-directory $targets; then result=ok; else result=FAILED; failed=1; fi
   summary+=("$(printf '  %-12s %8s  %s' "$name" "$(duration $(($(date +%s) - t0)))" "$result")")
 done
 

@@ -17,6 +17,7 @@
 #include "common/log.hpp"
 #include "db/migrate.hpp"
 #include "delivery/unsendable_values.hpp"
+#include "files/attachment_sweep.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -49,6 +50,20 @@ public:
 private:
     int fd_ = -1;
 };
+
+/// Before uploads or mail are accepted: what an interrupted write left is resolved against the rows.
+void sweep_attachment_files(db::Pool& pool, const std::string& data_dir) {
+    try {
+        auto report = files::sweep_attachments(pool, files::AttachmentFiles(data_dir));
+        if (report.published || report.removed_staged || report.set_aside)
+            log::info("attachment files swept", {{"published", report.published},
+                                                 {"removed_staged", report.removed_staged},
+                                                 {"set_aside", report.set_aside},
+                                                 {"set_aside_to", data_dir + "/orphaned-attachments"}});
+    } catch (const std::exception& e) {
+        log::warn("attachment sweep failed; files are left as they are", {{"error", e.what()}});
+    }
+}
 
 }  // namespace
 
@@ -86,6 +101,7 @@ int run_serve(const Config& config) {
 
     db::Pool pool(database.pool_options(config.db_pool_size));
     delivery::warn_about_unsendable_values(pool);
+    sweep_attachment_files(pool, config.data_dir);
     http::Metrics metrics;
     http::Router router;
     auto web_root = http::StaticFiles::locate(config.web_root);

@@ -87,8 +87,8 @@ AttachmentInfo AttachmentService::store(const auth::Principal& caller, const std
     info.sha256 = sha;
     info.content_type = sniff_content_type(head, filename);
     const std::string key = *caller.tenant_id + "/" + info.id;
-    fs::create_directories(data_dir_ + "/attachments/" + *caller.tenant_id);
-    fs::rename(spooled_path, data_dir_ + "/attachments/" + key);
+    files::StagedFiles staged(files_);  // the file takes its key only once its row is committed
+    staged.move(key, spooled_path);
     std::optional<std::string> by;
     if (caller.kind == auth::Principal::Kind::user) by = caller.id;
     info.created_at = db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
@@ -96,6 +96,7 @@ AttachmentInfo AttachmentService::store(const auth::Principal& caller, const std
             .exec(kInsert, {info.id, *caller.tenant_id, filename, info.content_type, info.size_bytes, sha, key, by})
             .text(0, "created_at");
     });
+    staged.publish();
     return info;
 }
 

@@ -199,15 +199,21 @@ Domain DomainService::check(const db::Scope& scope, const Domain& d) {
     apply_lookups(records, lookups);
     bool proven = proves_domain(records, d.dkim_selector, d.domain) ||
                   (d.next_selector && proves_domain(records, *d.next_selector, d.domain));
-    auto status = error ? d.status : next_status(d.status, proven);
     if (!error && d.next_selector && dkim_verified(records, *d.next_selector, d.domain)) finish_rotation(d);
     return db::with_tx(pool_, scope, [&](db::Tx& tx) {
+        // The status is decided against the row as it is now, locked: an explicit check and the
+        // background re-check may run at once, and the change must be recorded and mailed once.
+        auto current = domain_store::lock_status(tx, d.id);
+        if (!current) throw Error::not_found("Domain");
+        Domain before = d;
+        before.status = *current;
+        auto status = error ? before.status : next_status(before.status, proven);
         if (!domain_store::save_check(tx, d.id, status, records, error)) throw Error::not_found("Domain");
-        if (status != d.status) {
-            record_change(tx, d, status);
-            notify_admins(tx, d, status, records);
+        if (status != before.status) {
+            record_change(tx, before, status);
+            notify_admins(tx, before, status, records);
             log::info("sending domain status changed",
-                      {{"domain", d.domain}, {"tenant_id", d.tenant_id}, {"from", d.status}, {"to", status}});
+                      {{"domain", d.domain}, {"tenant_id", d.tenant_id}, {"from", before.status}, {"to", status}});
         }
         return presented(*domain_store::by_id(tx, d.id));
     });

@@ -30,6 +30,7 @@ UPDATE sending_domains
 SET status = $2, records = $3::jsonb, check_error = $4, checked_at = now(),
     verified_at = CASE WHEN $2 = 'verified' AND status <> 'verified' THEN now() ELSE verified_at END
 WHERE id = $1::uuid)SQL";
+constexpr const char* kLockStatus = "SELECT status FROM sending_domains WHERE id = $1::uuid FOR UPDATE";
 const std::string kDue = std::string("SELECT ") + kColumns + R"SQL( FROM sending_domains
 WHERE checked_at IS NULL OR checked_at <= now() - make_interval(secs => $1)
 ORDER BY checked_at NULLS FIRST LIMIT $2)SQL";
@@ -150,6 +151,12 @@ bool remove(db::Tx& tx, const std::string& id) {
 
 long long active_dispatches(db::Tx& tx, const std::string& domain) {
     return tx.exec(kActiveDispatches, {domain}).integer(0, "n");
+}
+
+std::optional<std::string> lock_status(db::Tx& tx, const std::string& id) {
+    auto r = tx.exec(kLockStatus, {id});
+    if (r.empty()) return std::nullopt;
+    return r.text(0, 0);
 }
 
 bool save_check(db::Tx& tx, const std::string& id, const std::string& status, const std::vector<DnsRecord>& records,

@@ -29,6 +29,10 @@ bool remove(db::Tx& tx, const std::string& id);
 /// Dispatches that are queued or being sent from an address at `domain`.
 long long active_dispatches(db::Tx& tx, const std::string& domain);
 
+/// Locks the domain's row until the transaction ends and answers its status (nullopt: gone), so
+/// that of two checks saving at once only the first sees, and announces, a change.
+std::optional<std::string> lock_status(db::Tx& tx, const std::string& id);
+
 /// The outcome of a lookup: status, records, check_error (nullopt: the lookup was made); sets
 /// checked_at, and verified_at when the domain becomes verified. False when the domain is gone.
 bool save_check(db::Tx& tx, const std::string& id, const std::string& status, const std::vector<DnsRecord>& records,

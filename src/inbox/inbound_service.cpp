@@ -130,7 +130,8 @@ InboundService::InboundService(db::Pool& pool, std::string data_dir, std::string
     : pool_(pool),
       data_dir_(std::move(data_dir)),
       mail_domain_(strings::to_lower(mail_domain)),
-      routing_key_(std::move(routing_key)) {}
+      routing_key_(std::move(routing_key)),
+      files_(data_dir_) {}
 
 // The token's MAC proves the address is ours whatever the domain; a tenant's bounce.<domain> only
 // ever carries envelope senders, so only bounce tokens are taken there.
@@ -232,11 +233,8 @@ std::optional<InboundService::Target> InboundService::route(const Received& r, c
     return t;
 }
 
-void InboundService::store_attachments(const std::string& tenant_id, const mail::ParsedMessage& m,
-                                       std::vector<InboxAttachment>& out) const {
-    if (m.attachments.empty()) return;
-    const std::string dir = data_dir_ + "/attachments/" + tenant_id;
-    fs::create_directories(dir);
+void InboundService::stage_attachments(const std::string& tenant_id, const mail::ParsedMessage& m,
+                                       files::StagedFiles& staged, std::vector<InboxAttachment>& out) const {
     for (auto& a : m.attachments) {
         InboxAttachment x;
         x.filename = clean(a.filename);
@@ -245,9 +243,7 @@ void InboundService::store_attachments(const std::string& tenant_id, const mail:
         x.is_inline = a.is_inline;
         x.size_bytes = static_cast<long long>(a.data.size());
         x.storage_key = tenant_id + "/inbound-" + random::uuid();
-        std::ofstream f(data_dir_ + "/attachments/" + x.storage_key, std::ios::binary);
-        f.write(a.data.data(), static_cast<std::streamsize>(a.data.size()));
-        if (!f) throw std::runtime_error("cannot write an inbound attachment");
+        staged.write(x.storage_key, a.data);
         out.push_back(std::move(x));
     }
 }
@@ -287,7 +283,8 @@ std::string InboundService::record(const Target& t, const Received& r, const mai
         }
     }
     std::vector<InboxAttachment> files;
-    store_attachments(t.tenant_id, m, files);
+    files::StagedFiles staged(files_);  // the files take their keys only once their rows are committed
+    stage_attachments(t.tenant_id, m, staged, files);
     const bool complaint = report.kind == ReportKind::complaint;
     const bool hard = rr && rr->bounce == BounceClass::hard;
     bool changed = false;
@@ -299,6 +296,7 @@ std::string InboundService::record(const Target& t, const Received& r, const mai
         for (auto& f : files) inbox_store::insert_attachment(tx, t.tenant_id, inserted, f);
         return inserted;
     });
+    staged.publish();
     if (changed) ++outcome.bounced;
     return id;
 }

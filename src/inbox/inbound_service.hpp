@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "files/attachment_files.hpp"
 #include "inbox/inbox.hpp"
 #include "mail/message_id.hpp"
 
@@ -60,12 +61,13 @@ private:
     std::optional<DeliveryRef> delivery_of_message_id(const std::string& message_id) const;
     std::string record(const Target& t, const Received& r, const mail::ParsedMessage& m, const Report& report,
                        Outcome& outcome);
-    void store_attachments(const std::string& tenant_id, const mail::ParsedMessage& m,
+    void stage_attachments(const std::string& tenant_id, const mail::ParsedMessage& m, files::StagedFiles& staged,
                            std::vector<InboxAttachment>& out) const;
     std::string quarantine(const Received& r, const mail::ParsedMessage& m, const std::string& reason);
 
     db::Pool& pool_;
     std::string data_dir_, mail_domain_, routing_key_;
+    files::AttachmentFiles files_;
 };
 
 }  // namespace dh::inbox

@@ -11,6 +11,9 @@ contains --fault-match, with probability --fault-rate each:
   stall       after the final dot, drip a 451 reply one byte every --drip-seconds, for at most
               --stall-seconds, then close
 
+--latency-ms N makes every accepted message wait N ms between its final dot and the 250 (a relay
+that takes its time, so a crash finds messages on the wire).
+
 --stats FILE gets a JSON summary (connections, open connections, peak, per-fault counts) every
 second. Prints "READY <port>" once listening. Run with /usr/bin/python3.
 """
@@ -79,6 +82,8 @@ class Session:
             count_fault("stall")
             await self.drip("451 4.4.2 stalled")
             return "close"
+        if ARGS.latency_ms > 0:
+            await asyncio.sleep(ARGS.latency_ms / 1000)
         STATS["accepted"] += 1
         self.record.write((delivery or "-") + "\n")
         self.record.flush()
@@ -185,6 +190,7 @@ if __name__ == "__main__":
     p.add_argument("--drip-seconds", type=float, default=10.0)
     p.add_argument("--stall-seconds", type=float, default=40.0)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--latency-ms", type=float, default=0.0)
     ARGS = p.parse_args()
     ARGS.faults = ARGS.faults.split(",")
     random.seed(ARGS.seed)

@@ -28,7 +28,9 @@ struct HeaderValues : ::testing::Test {
     /// The answer must be 422 naming `field`.
     static void expect_refused(const HttpResponse& r, const std::string& field, const std::string& what) {
         EXPECT_EQ(r.status, 422) << what << " -> " << r.body;
-        if (r.status == 422) EXPECT_EQ(r.json().value("field", ""), field) << what << " -> " << r.body;
+        if (r.status == 422) {
+            EXPECT_EQ(r.json().value("field", ""), field) << what << " -> " << r.body;
+        }
     }
 };
 

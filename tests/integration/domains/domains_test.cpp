@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
+#include <vector>
 
 #include "db/connection.hpp"
 #include "harness/dns_zone.hpp"
@@ -57,6 +59,32 @@ TEST_F(DomainApi, AddedDomainIsPendingWithTheRecordsToPublish) {
     EXPECT_EQ(value.size() - std::string("v=DKIM1; k=rsa; p=").size(), 392u);
     EXPECT_EQ(record(d, "spf")["status"], "advisory");
     EXPECT_EQ(record(d, "dmarc")["name"], "_dmarc.acme-corp.example");
+}
+
+// Checks that run at once (a user pressing "Check now" while the background re-check runs) decide
+// the change once: one audit entry and one notice to the admins, not one per check.
+TEST_F(DomainApi, ConcurrentChecksRecordAndAnnounceAChangeOnce) {
+    auto d = add("acme-corp.example");
+    for (auto& r : d["records"])
+        if (r["purpose"] == "ownership" || r["purpose"] == "dkim")
+            zone.set_txt(r["name"].get<std::string>(), r["value"].get<std::string>());
+    const std::string path = "/api/v1/domains/" + d["id"].get<std::string>() + "/verify";
+    std::vector<std::string> statuses(8);
+    std::vector<std::thread> checks;
+    for (std::size_t i = 0; i < statuses.size(); ++i)
+        checks.emplace_back([&, i] {
+            auto r = acme.http.post(path, nlohmann::json::object());
+            statuses[i] = r.status == 200 ? r.json()["status"].get<std::string>() : r.body;
+        });
+    for (auto& t : checks) t.join();
+    for (auto& s : statuses) EXPECT_EQ(s, "verified");
+
+    db::Connection conn(server.database().conninfo());
+    auto audited = conn.exec("SELECT count(*) FROM audit_log WHERE action = 'domain.verified' AND target_id = $1",
+                             {d["id"].get<std::string>()});
+    EXPECT_EQ(audited.text(0, 0), "1");
+    auto notices = conn.exec("SELECT count(*) FROM platform_notifications WHERE event = 'domain.verified'");
+    EXPECT_EQ(notices.text(0, 0), "1");
 }
 
 TEST_F(DomainApi, NamesThatCannotBeASendingDomainAreRefusedNamingDomain) {

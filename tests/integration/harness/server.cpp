@@ -55,6 +55,31 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
+/// How a process ended, from waitpid's status: "status N" or "signal N".
+std::string describe_exit(int status) {
+    if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
+    return "wait status " + std::to_string(status);
+}
+
+/// The sanitizer report `pid` wrote, if any: under the sanitizer build, ASAN_OPTIONS and
+/// UBSAN_OPTIONS name a log_path prefix and each process writes `<prefix>.<pid>`.
+std::string sanitizer_report(pid_t pid) {
+    std::string reports;
+    for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
+        const char* options = getenv(name);
+        if (!options) continue;
+        std::string o = options;
+        auto at = o.find("log_path=");
+        if (at == std::string::npos) continue;
+        auto end = o.find(':', at);
+        auto prefix = o.substr(at + 9, end == std::string::npos ? std::string::npos : end - at - 9);
+        auto path = prefix + "." + std::to_string(pid);
+        if (fs::exists(path)) reports += "\n" + std::string(name) + " report " + path + ":\n" + read_file(path);
+    }
+    return reports;
+}
+
 int wait_for(pid_t pid, int timeout_s) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -104,7 +129,8 @@ TestServer::TestServer(Env extra) : db_(std::make_unique<TestDatabase>("srv", Sc
         pid_ = spawn({DH_BINARY, "serve"}, env_, data_dir_ + "/server.log");
         if (wait_until_ready()) return;
         if (attempt == 3 || log().find("Address already in use") == std::string::npos)
-            throw std::runtime_error("serve exited during start: " + log());
+            throw std::runtime_error("serve (pid " + std::to_string(last_pid_) + ") ended during start with " + exit_ +
+                                     ": " + log() + sanitizer_report(last_pid_));
     }
 }
 
@@ -116,6 +142,8 @@ bool TestServer::wait_until_ready() {
         if (http.get("/readyz").status == 200) return true;
         int status = 0;
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            last_pid_ = pid_;
+            exit_ = describe_exit(status);
             pid_ = -1;
             return false;
         }

@@ -49,6 +49,8 @@ private:
     Env env_;
     int smtp_port_ = 0;
     pid_t pid_ = -1;
+    pid_t last_pid_ = -1;  ///< a serve that ended during start, and how
+    std::string exit_;
 };
 
 /// Starts a process with `env`, stdout+stderr to `log_path`; returns its pid.

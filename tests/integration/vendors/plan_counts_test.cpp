@@ -59,7 +59,9 @@ TEST_F(PlanCounts, ConcurrentVendorCreatesTakeExactlyTheRoomLeft) {
         HttpClient client = acme.http;
         auto r = client.post("/api/v1/vendors", {{"name", "Racer " + std::to_string(i)},
                                                  {"contacts", {{{"email", "ap" + std::to_string(i) + "@r.example"}}}}});
-        if (r.status == 409) EXPECT_EQ(r.json().value("code", ""), "vendor_limit_reached") << r.body;
+        if (r.status == 409) {
+            EXPECT_EQ(r.json().value("code", ""), "vendor_limit_reached") << r.body;
+        }
         return r.status;
     });
     EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 3);
@@ -118,7 +120,9 @@ TEST_F(PlanCounts, ConcurrentUserCreatesStopAtTheLimit) {
                                                {"name", "Clerk"},
                                                {"role", "tenant_member"},
                                                {"password", "Clerk-Passw0rd-123"}});
-        if (r.status != 201) EXPECT_EQ(r.json().value("code", ""), "user_limit_reached") << r.body;
+        if (r.status != 201) {
+            EXPECT_EQ(r.json().value("code", ""), "user_limit_reached") << r.body;
+        }
         return r.status;
     });
     EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 3);

@@ -19,7 +19,7 @@ import { ConfirmButton } from '../components/ConfirmButton'
 import { formatDate } from '../lib/format'
 import { useAction, useDebounced, usePaged } from '../lib/hooks'
 import { hasErrors, type FieldErrors } from '../lib/validation'
-import { checkSuppressionAddress, suppressionKind } from './suppressionRules'
+import { checkSuppressionAddress } from './suppressionRules'
 
 const REASONS: { value: SuppressionReason; label: string }[] = [
   { value: 'manual', label: 'Manual' },
@@ -84,7 +84,7 @@ export function SuppressionsPage() {
                 rowKey={(s, i) => s.id ?? `${s.address}-${i}`}
                 columns={[
                   { header: 'Address', cell: (s) => s.address },
-                  { header: 'Kind', cell: (s) => (suppressionKind(s) === 'domain' ? 'Whole domain' : 'Address') },
+                  { header: 'Kind', cell: (s) => (s.kind === 'domain' ? 'Whole domain' : 'Address') },
                   { header: 'Reason', cell: (s) => s.reason },
                   { header: 'Added', cell: (s) => formatDate(s.created_at) },
                   {

@@ -10,9 +10,3 @@ export function checkSuppressionAddress(raw: string): string | null {
   if (v.startsWith('@')) return DOMAIN_RE.test(v) ? null : 'Write a domain as @vendor.example.'
   return isEmail(v) ? null : 'Enter an email address, or @domain for a whole domain.'
 }
-
-/** The entry's kind: the server's `kind`, or read from the address on an older server. */
-export function suppressionKind(s: { address: string; kind?: string }): 'domain' | 'address' {
-  if (s.kind === 'domain' || s.kind === 'address') return s.kind
-  return s.address.startsWith('@') ? 'domain' : 'address'
-}

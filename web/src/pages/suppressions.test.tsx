@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { api } from '../api/client'
 import { bodyOf, installFetch, jsonRes, problemRes, renderApp } from '../test/fakeServer'
-import { checkSuppressionAddress, suppressionKind } from './suppressionRules'
+import { checkSuppressionAddress } from './suppressionRules'
 
 // Rendering the whole app is slow on a busy machine; these are not timing tests.
 vi.setConfig({ testTimeout: 20_000 })
@@ -20,11 +20,6 @@ describe('suppression rules', () => {
     expect(checkSuppressionAddress('*@vendor5.example.com')).toMatch(/Wildcards/)
     expect(checkSuppressionAddress('@nodot')).toMatch(/@vendor\.example/)
     expect(checkSuppressionAddress('')).toMatch(/required/)
-  })
-  it('reads the kind, or infers it on an older server', () => {
-    expect(suppressionKind({ address: '@x.example', kind: 'domain' })).toBe('domain')
-    expect(suppressionKind({ address: '@x.example' })).toBe('domain')
-    expect(suppressionKind({ address: 'a@x.example' })).toBe('address')
   })
 })
 
