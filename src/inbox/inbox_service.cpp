@@ -29,8 +29,10 @@ std::vector<InboxMessage> InboxService::list(const std::string& tenant_id, const
     check_id(filter.dispatch_id, "dispatch_id");
     if (filter.kind && *filter.kind != "reply" && *filter.kind != "bounce" && *filter.kind != "complaint")
         throw Error::invalid_field("kind", "must be reply, bounce or complaint");
-    return db::with_tx(pool_, db::Scope::tenant(tenant_id),
-                       [&](db::Tx& tx) { return inbox_store::list(tx, filter, limit, after_time, after_id); });
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        tx.commit_with_next(true);  // one read: BEGIN, the page and COMMIT in one round trip
+        return inbox_store::list(tx, filter, limit, after_time, after_id);
+    });
 }
 
 InboxMessage InboxService::get(const std::string& tenant_id, const std::string& id) {

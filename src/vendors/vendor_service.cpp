@@ -47,6 +47,7 @@ Page<Vendor> VendorService::list(const std::string& tenant_id, const VendorFilte
         after = {parts[0], parts[1]};
     }
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        tx.commit_with_next(true);  // one read: BEGIN, the page and COMMIT in one round trip
         Page<Vendor> page;
         page.items = vendor_store::list(tx, filter, after, limit);
         if (static_cast<int>(page.items.size()) > limit) {
