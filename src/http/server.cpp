@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
 
+#include "common/async_pool.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
@@ -22,30 +23,6 @@ using tcp = asio::ip::tcp;
 
 namespace dh::http {
 namespace {
-
-/// Runs `fn` on `pool` and resumes the awaiting coroutine on its own executor with the result.
-/// Not a coroutine itself (see the note on GCC 12 below).
-template <class F>
-asio::awaitable<std::invoke_result_t<F>> run_blocking(asio::thread_pool& pool, F fn) {
-    using R = std::invoke_result_t<F>;
-    return asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr, R)>(
-        [&pool, fn = std::move(fn)](auto handler) mutable {
-            auto ex = asio::get_associated_executor(handler);
-            asio::post(pool, [handler = std::move(handler), ex, fn = std::move(fn)]() mutable {
-                std::exception_ptr error;
-                R result{};
-                try {
-                    result = fn();
-                } catch (...) {
-                    error = std::current_exception();
-                }
-                asio::post(ex, [handler = std::move(handler), error, result = std::move(result)]() mutable {
-                    std::move(handler)(error, std::move(result));
-                });
-            });
-        },
-        asio::use_awaitable);
-}
 
 bool valid_request_id(std::string_view id) {
     if (id.empty() || id.size() > 64) return false;
@@ -337,8 +314,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                 keep_alive = false;  // the unread rest of the body would be parsed as the next request
                 must_linger = true;
             } else {
-                response =
-                    co_await run_blocking(handlers, [this, &req, &match] { return pipeline.handle(req, match); });
+                response = co_await common::run_blocking(handlers,
+                                                         [this, &req, &match] { return pipeline.handle(req, match); });
             }
             remove_spooled(req);
             if (stopping) keep_alive = false;
@@ -362,31 +339,23 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         stopping = true;
         beast::error_code ec;
         acceptor.close(ec);
-        for (auto* s : sessions)
-            if (!s->busy) s->stream->socket().cancel(ec);
-        auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
-        auto timer = std::make_shared<asio::steady_timer>(ioc);
         auto self = shared_from_this();
-        std::function<void()> poll;
-        auto poll_ptr = std::make_shared<std::function<void()>>();
-        *poll_ptr = [self, timer, deadline, done, poll_ptr]() {
-            beast::error_code ec2;
-            for (auto* s : self->sessions)
-                if (!s->busy) s->stream->socket().cancel(ec2);
-            if (self->sessions.empty() || std::chrono::steady_clock::now() > deadline) {
-                if (!self->sessions.empty())
-                    log::warn("shutdown: closing connections still busy", {{"count", self->sessions.size()}});
-                for (auto* s : self->sessions) s->stream->socket().close(ec2);
-                done();
-                *poll_ptr = nullptr;  // break the self-reference
-                return;
-            }
-            timer->expires_after(std::chrono::milliseconds(25));
-            timer->async_wait([poll_ptr](beast::error_code) {
-                if (*poll_ptr) (*poll_ptr)();
-            });
-        };
-        (*poll_ptr)();
+        common::drain_until(
+            ioc, std::chrono::steady_clock::now() + options.drain_timeout,
+            {.nudge =
+                 [self] {
+                     beast::error_code ignored;
+                     for (auto* s : self->sessions)
+                         if (!s->busy) s->stream->socket().cancel(ignored);
+                 },
+             .remaining = [self] { return self->sessions.size(); },
+             .close_remaining =
+                 [self] {
+                     log::warn("shutdown: closing connections still busy", {{"count", self->sessions.size()}});
+                     beast::error_code ignored;
+                     for (auto* s : self->sessions) s->stream->socket().close(ignored);
+                 },
+             .done = std::move(done)});
     }
 };
 

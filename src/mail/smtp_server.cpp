@@ -171,28 +171,22 @@ void SmtpServer::Impl::begin_shutdown(std::function<void()> done) {
     stopping = true;
     error_code ec;
     acceptor.close(ec);
-    auto deadline = Clock::now() + options.drain_timeout;
-    auto timer = std::make_shared<asio::steady_timer>(ioc);
     auto self = shared_from_this();
-    auto poll = std::make_shared<std::function<void()>>();
-    *poll = [self, timer, deadline, done, poll]() {
-        error_code ignored;
-        for (auto* s : self->sessions)
-            if (s->waiting) s->socket.cancel(ignored);  // idle: it answers 421 and leaves
-        if (self->sessions.empty() || Clock::now() > deadline) {
-            if (!self->sessions.empty())
-                log::warn("smtp shutdown: closing busy sessions", {{"count", self->sessions.size()}});
-            for (auto* s : self->sessions) s->socket.close(ignored);
-            done();
-            *poll = nullptr;  // break the self-reference
-            return;
-        }
-        timer->expires_after(std::chrono::milliseconds(25));
-        timer->async_wait([poll](error_code) {
-            if (*poll) (*poll)();
-        });
-    };
-    (*poll)();
+    common::drain_until(ioc, Clock::now() + options.drain_timeout,
+                        {.nudge =
+                             [self] {
+                                 error_code ignored;
+                                 for (auto* s : self->sessions)
+                                     if (s->waiting) s->socket.cancel(ignored);  // idle: it answers 421 and leaves
+                             },
+                         .remaining = [self] { return self->sessions.size(); },
+                         .close_remaining =
+                             [self] {
+                                 log::warn("smtp shutdown: closing busy sessions", {{"count", self->sessions.size()}});
+                                 error_code ignored;
+                                 for (auto* s : self->sessions) s->socket.close(ignored);
+                             },
+                         .done = std::move(done)});
 }
 
 SmtpServer::SmtpServer(asio::io_context& ioc, asio::thread_pool& handler_pool, InboundHandler& handler, Options options)

@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>  // Boost 1.74's asio/awaitable.hpp needs std::exchange declared first
 
+#include "common/async_pool.hpp"
 #include "mail/smtp_server.hpp"
 #include "mail/smtp_server_protocol.hpp"
 
@@ -20,23 +21,7 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
-/// Runs `fn` on `pool` and resumes the awaiting coroutine on its own executor with the result.
-/// `fn` must not throw. Not a coroutine itself (GCC 12, see the note in SmtpServer::Impl).
-template <class F>
-asio::awaitable<std::invoke_result_t<F>> run_blocking(asio::thread_pool& pool, F fn) {
-    using R = std::invoke_result_t<F>;
-    return asio::async_initiate<decltype(asio::use_awaitable), void(R)>(
-        [&pool, fn = std::move(fn)](auto handler) mutable {
-            auto ex = asio::get_associated_executor(handler);
-            asio::post(pool, [handler = std::move(handler), ex, fn = std::move(fn)]() mutable {
-                R result = fn();
-                asio::post(ex, [handler = std::move(handler), result = std::move(result)]() mutable {
-                    std::move(handler)(std::move(result));
-                });
-            });
-        },
-        asio::use_awaitable);
-}
+using common::run_blocking;
 
 /// One SMTP connection. Everything a session needs lives here rather than in coroutine locals.
 struct Conn : std::enable_shared_from_this<Conn> {
