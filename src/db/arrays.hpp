@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace dh::db {
@@ -11,9 +12,10 @@ std::string text_array(const std::vector<std::optional<std::string>>& items);
 std::string text_array(const std::vector<std::string>& items);
 
 /// The array literal of one field of each item, e.g. text_array_of(rows, [](auto& r) { return r.id; }).
+/// A field of type std::optional<std::string> gives NULL elements.
 template <class T, class Field>
 std::string text_array_of(const std::vector<T>& items, Field field) {
-    std::vector<std::string> values;
+    std::vector<std::decay_t<std::invoke_result_t<Field, const T&>>> values;
     values.reserve(items.size());
     for (auto& item : items) values.push_back(field(item));
     return text_array(values);

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/strings.hpp"
 #include "db/arrays.hpp"
 #include "db/tx.hpp"
 #include "webhooks/event_outbox.hpp"
@@ -20,10 +19,10 @@ SELECT count(*) AS n FROM r)SQL";
 constexpr const char* kReleaseScheduled =
     "UPDATE dispatches SET status = 'queued', updated_at = now() WHERE status = 'scheduled' AND send_at <= now()";
 
-constexpr const char* kLanes = R"SQL(
+constexpr const char* kBacklogs = R"SQL(
 SELECT d.tenant_id, to_char(d.period_start, 'YYYY-MM-DD') AS period_start,
        el.send_rate_per_second AS rate,
-       string_agg(d.id::text, ',' ORDER BY d.created_at) AS dispatch_ids
+       json_agg(d.id ORDER BY d.created_at)::text AS dispatch_ids
 FROM dispatches d JOIN tenants t ON t.id = d.tenant_id AND t.status = 'active'
      CROSS JOIN LATERAL effective_limits(d.tenant_id) el
 WHERE d.status IN ('queued', 'sending')
@@ -32,12 +31,12 @@ WHERE d.status IN ('queued', 'sending')
                   AND s.domain = lower(split_part(d.from_email, '@', 2)) AND s.status = 'failing')
 GROUP BY 1, 2, 3)SQL";
 
-constexpr const char* kLaneUsage = R"SQL(
+constexpr const char* kBacklogQuota = R"SQL(
 SELECT u.sent, u.reserved, el.emails_per_period AS lim, t.status AS tenant_status
 FROM usage_periods u JOIN tenants t ON t.id = u.tenant_id CROSS JOIN LATERAL effective_limits(u.tenant_id) el
 WHERE u.tenant_id = $1::uuid AND u.period_start = $2::date)SQL";
 
-constexpr const char* kLockLane = R"SQL(
+constexpr const char* kLockUsagePeriod = R"SQL(
 SELECT 1 FROM usage_periods WHERE tenant_id = $1::uuid AND period_start = $2::date FOR UPDATE)SQL";
 
 constexpr const char* kInFlight = R"SQL(
@@ -111,8 +110,8 @@ WITH done AS (
   UPDATE deliveries l SET status = coalesce(l.pending_bounce->>'status', 'sent'), counted = true, sent_at = now(),
                           smtp_code = x.code, relay_reply = coalesce(l.pending_bounce->>'diagnostic', x.reply),
                           reason = l.pending_bounce->>'reason', pending_bounce = NULL, lease_owner = NULL,
-                          lease_expires_at = NULL, updated_at = now()
-  FROM unnest($2::uuid[], $3::int[], $4::text[]) AS x(id, code, reply)
+                          lease_expires_at = NULL, subject = x.subject, updated_at = now()
+  FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[]) AS x(id, code, reply, subject)
   WHERE l.id = x.id AND l.lease_owner = $1 AND NOT l.counted
   RETURNING x.reply AS sent_reply, )SQL") +
                                 events::kDeliveryColumns +
@@ -145,8 +144,8 @@ const std::string kRecordFailed = std::string(R"SQL(
 WITH done AS (
   UPDATE deliveries l SET status = 'failed', smtp_code = x.code, relay_reply = x.reply, reason = x.reason,
                           pending_bounce = NULL, bounced_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
-                          updated_at = now()
-  FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[]) AS x(id, code, reply, reason)
+                          subject = coalesce(x.subject, l.subject), updated_at = now()
+  FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[]) AS x(id, code, reply, reason, subject)
   WHERE l.id = x.id AND l.lease_owner = $1
   RETURNING )SQL") + events::kDeliveryColumns +
                                   R"SQL(
@@ -209,24 +208,24 @@ void release_scheduled(db::Tx& tx) {
     tx.exec(kReleaseScheduled);
 }
 
-std::vector<Lane> lanes(db::Tx& tx) {
-    auto r = tx.exec(kLanes);
-    std::vector<Lane> out;
+std::vector<Backlog> backlogs(db::Tx& tx) {
+    auto r = tx.exec(kBacklogs);
+    std::vector<Backlog> out;
     for (int i = 0; i < r.rows(); ++i) {
-        Lane l;
+        Backlog l;
         l.tenant_id = r.text(i, "tenant_id");
         l.period_start = r.text(i, "period_start");
         l.rate = r.number(i, "rate");
-        for (auto& id : strings::split(r.text(i, "dispatch_ids"), ',')) l.dispatch_ids.emplace_back(id);
+        for (auto& id : nlohmann::json::parse(r.text(i, "dispatch_ids"))) l.dispatch_ids.push_back(id);
         out.push_back(l);
     }
     return out;
 }
 
-std::optional<Lane> check_lane(db::Tx& tx, const Lane& lane) {
-    auto r = tx.exec(kLaneUsage, {lane.tenant_id, lane.period_start});
+std::optional<Backlog> recheck_quota(db::Tx& tx, const Backlog& backlog) {
+    auto r = tx.exec(kBacklogQuota, {backlog.tenant_id, backlog.period_start});
     if (r.empty() || r.text(0, "tenant_status") != "active") return std::nullopt;
-    Lane l = lane;
+    Backlog l = backlog;
     l.sent = r.integer(0, "sent");
     l.limit = r.integer(0, "lim");
     // Everything reserved still fits under the limit (the usual case): whatever the workers claim
@@ -234,11 +233,11 @@ std::optional<Lane> check_lane(db::Tx& tx, const Lane& lane) {
     // the usage row is written by every recorded batch and locking it here serialised the workers.
     if (l.limit - l.sent >= r.integer(0, "reserved")) return l;
     // The limit was lowered below what is reserved: workers take turns and count in-flight sends.
-    tx.exec(kLockLane, {lane.tenant_id, lane.period_start});
-    r = tx.exec(kLaneUsage, {lane.tenant_id, lane.period_start});
+    tx.exec(kLockUsagePeriod, {backlog.tenant_id, backlog.period_start});
+    r = tx.exec(kBacklogQuota, {backlog.tenant_id, backlog.period_start});
     l.sent = r.integer(0, "sent");
     l.limit = r.integer(0, "lim");
-    l.in_flight = tx.exec(kInFlight, {lane.tenant_id, lane.period_start}).integer(0, "n");
+    l.in_flight = tx.exec(kInFlight, {backlog.tenant_id, backlog.period_start}).integer(0, "n");
     return l;
 }
 
@@ -297,8 +296,8 @@ void forget_heartbeat(db::Tx& tx, const std::string& worker_id) {
     tx.exec(kForgetHeartbeat, {worker_id});
 }
 
-long long fail_over_limit(db::Tx& tx, const Lane& lane) {
-    return tx.exec(kFailOverLimit, {lane.tenant_id, lane.period_start}).integer(0, "n");
+long long fail_over_limit(db::Tx& tx, const Backlog& backlog) {
+    return tx.exec(kFailOverLimit, {backlog.tenant_id, backlog.period_start}).integer(0, "n");
 }
 
 std::vector<std::string> record(db::Tx& tx, const std::string& worker_id, const std::vector<Sent>& sent,
@@ -307,7 +306,8 @@ std::vector<std::string> record(db::Tx& tx, const std::string& worker_id, const 
     if (!sent.empty())
         collect(tx.exec(kRecordSent, {worker_id, db::text_array_of(sent, [](auto& s) { return s.id; }),
                                       db::text_array_of(sent, [](auto& s) { return std::to_string(s.code); }),
-                                      db::text_array_of(sent, [](auto& s) { return s.reply; })}),
+                                      db::text_array_of(sent, [](auto& s) { return s.reply; }),
+                                      db::text_array_of(sent, [](auto& s) { return s.subject; })}),
                 dispatches);
     if (!retries.empty())
         collect(tx.exec(kRecordRetry,
@@ -322,7 +322,8 @@ std::vector<std::string> record(db::Tx& tx, const std::string& worker_id, const 
         collect(tx.exec(kRecordFailed, {worker_id, db::text_array_of(failed, [](auto& s) { return s.id; }),
                                         db::text_array_of(failed, [](auto& s) { return std::to_string(s.code); }),
                                         db::text_array_of(failed, [](auto& s) { return s.reply; }),
-                                        db::text_array_of(failed, [](auto& s) { return s.reason; })}),
+                                        db::text_array_of(failed, [](auto& s) { return s.reason; }),
+                                        db::text_array_of(failed, [](auto& s) { return s.subject; })}),
                 dispatches);
     return dispatches;
 }

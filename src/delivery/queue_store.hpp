@@ -9,13 +9,14 @@ class Tx;
 
 namespace dh::delivery::queue_store {
 
-/// A (tenant, billing period) with deliveries ready to send, and what it may send now.
-struct Lane {
+/// A tenant's backlog: its dispatches of one billing period with deliveries ready to send, and what
+/// it may send now (its quota is re-checked before each claim).
+struct Backlog {
     std::string tenant_id, period_start;
     long long limit = 0, sent = 0;
     long long in_flight = 0;  ///< counted only when the reservations no longer all fit under the limit
     double rate = 0;          ///< plan send rate per second; 0 = no plan limit
-    /// The lane's queued or sending dispatches. Claims go dispatch by dispatch, so that a paused
+    /// The backlog's queued or sending dispatches. Claims go dispatch by dispatch, so that a paused
     /// dispatch's queued rows never stand in the way of another dispatch of the same tenant.
     std::vector<std::string> dispatch_ids;
 };
@@ -49,12 +50,12 @@ struct DispatchForRender {
 long long reclaim_expired(db::Tx& tx);
 /// Scheduled dispatches whose time has come become queued.
 void release_scheduled(db::Tx& tx);
-/// Lanes of active tenants with queued or sending dispatches.
-std::vector<Lane> lanes(db::Tx& tx);
-/// Re-reads the lane's usage and limit (the limit may have been lowered since creation). Locks the usage
+/// The backlogs of active tenants with queued or sending dispatches.
+std::vector<Backlog> backlogs(db::Tx& tx);
+/// Re-reads the backlog's usage and limit (the limit may have been lowered since creation). Locks the usage
 /// row and counts in-flight sends only when the reservations no longer all fit under the limit.
-std::optional<Lane> check_lane(db::Tx& tx, const Lane& lane);
-/// Claims up to `n` ready deliveries of one of the lane's dispatches (FOR UPDATE SKIP LOCKED) under a lease.
+std::optional<Backlog> recheck_quota(db::Tx& tx, const Backlog& backlog);
+/// Claims up to `n` ready deliveries of one of the backlog's dispatches (FOR UPDATE SKIP LOCKED) under a lease.
 std::vector<Claimed> claim(db::Tx& tx, const std::string& dispatch_id, int n, const std::string& worker_id,
                            int lease_seconds);
 /// This worker is alive; `relay_problem` is why its relay refuses it (nullopt: healthy). Also drops
@@ -65,13 +66,14 @@ void forget_heartbeat(db::Tx& tx, const std::string& worker_id);
 /// many. Called while a batch is on the wire, so that a slow relay never lets it be claimed again.
 long long renew_leases(db::Tx& tx, const std::string& worker_id, const std::vector<std::string>& ids,
                        int lease_seconds);
-/// The lane can never send its queued deliveries this period (the limit was lowered below use).
-long long fail_over_limit(db::Tx& tx, const Lane& lane);
+/// The backlog can never send its queued deliveries this period (the limit was lowered below use).
+long long fail_over_limit(db::Tx& tx, const Backlog& backlog);
 
 struct Sent {
     std::string id;
     int code;
     std::string reply;
+    std::optional<std::string> subject;  ///< the rendered subject when it has merge fields (history)
 };
 struct Retry {
     std::string id;
@@ -84,6 +86,7 @@ struct Failed {
     std::string id;
     int code;
     std::string reply, reason;
+    std::optional<std::string> subject;  ///< as Sent::subject; nullopt when the message was never built
 };
 /// The dispatch as rendering needs it; nullopt when it does not exist.
 std::optional<DispatchForRender> dispatch_for_render(db::Tx& tx, const std::string& dispatch_id);

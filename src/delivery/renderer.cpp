@@ -86,7 +86,7 @@ std::shared_ptr<const Renderer::Prepared> Renderer::prepared(const std::string& 
     return p;
 }
 
-mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
+RenderedDelivery Renderer::render(const queue_store::Claimed& d) {
     auto p = prepared(d.dispatch_id);
     // The same merge fields as the preview and the vendor's history: one function builds them.
     auto ctx = dispatch::recipient_context(d.vendor_name, d.vendor_code, d.contact_name, d.email, d.vendor_custom_json);
@@ -125,7 +125,11 @@ mail::OutgoingMessage Renderer::render(const queue_store::Claimed& d) {
         for (auto& key : sender.keys) data = domains::dkim_sign(data, *key, std::time(nullptr));
         if (sender.return_path_domain) bounce_domain = *sender.return_path_domain;
     }
-    return {d.id, mail::bounce_address(d.id, bounce_domain, routing_key_), d.email, std::move(data)};
+    // A subject without merge fields reads the same for everyone: the template gives it back on read.
+    std::optional<std::string> remembered;
+    if (!p->tmpl.subject.fields().empty()) remembered = rendered.subject;
+    return {{d.id, mail::bounce_address(d.id, bounce_domain, routing_key_), d.email, std::move(data)},
+            std::move(remembered)};
 }
 
 }  // namespace dh::delivery

@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -19,6 +20,12 @@ class SigningKeys;
 
 namespace dh::delivery {
 
+/// A delivery ready for the transport, and the subject line to remember for the vendor's history.
+struct RenderedDelivery {
+    mail::OutgoingMessage message;
+    std::optional<std::string> subject;  ///< set only when the subject has merge fields
+};
+
 /// Turns a claimed delivery into wire-ready bytes. A dispatch's template and attachments are
 /// prepared once and cached; each recipient costs a merge and a MIME assembly.
 class Renderer {
@@ -28,7 +35,7 @@ public:
              domains::SigningKeys* signing = nullptr);
     ~Renderer();
     /// Throws dh::Error when the message can never be built (it is then failed, not retried).
-    mail::OutgoingMessage render(const queue_store::Claimed& delivery);
+    RenderedDelivery render(const queue_store::Claimed& delivery);
 
 private:
     struct Prepared;

@@ -128,7 +128,7 @@ void Worker::housekeeping() {
     send_notifications();
 }
 
-/// Platform mail rides on housekeeping: a handful of messages, sent within seconds, on no tenant's lane.
+/// Platform mail rides on housekeeping: a handful of messages, sent within seconds, on no tenant's backlog.
 void Worker::send_notifications() {
     if (!notifier_) return;
     try {
@@ -148,31 +148,32 @@ int Worker::claim_budget() {
     return 1;
 }
 
-/// Up to `n` deliveries from the lane's dispatches, starting at a random one so that a tenant's
+/// Up to `n` deliveries from the backlog's dispatches, starting at a random one so that a tenant's
 /// concurrent dispatches progress together. Tokens not used are returned to the rate limiter.
-std::vector<queue_store::Claimed> Worker::claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n) {
+std::vector<queue_store::Claimed> Worker::claim_from_dispatches(db::Tx& tx, const queue_store::Backlog& backlog,
+                                                                int n) {
     std::vector<queue_store::Claimed> out;
-    auto& ids = lane.dispatch_ids;
+    auto& ids = backlog.dispatch_ids;
     std::size_t start = ids.empty() ? 0 : random::below(ids.size());
     for (std::size_t i = 0; i < ids.size() && static_cast<int>(out.size()) < n; ++i) {
         auto batch = queue_store::claim(tx, ids[(start + i) % ids.size()], n - static_cast<int>(out.size()), id_,
                                         options_.lease_seconds);
         std::move(batch.begin(), batch.end(), std::back_inserter(out));
     }
-    if (static_cast<int>(out.size()) < n) limiter_.give_back(lane.tenant_id, n - static_cast<int>(out.size()));
+    if (static_cast<int>(out.size()) < n) limiter_.give_back(backlog.tenant_id, n - static_cast<int>(out.size()));
     return out;
 }
 
 /// Marks a tenant as being sent by this thread for the lifetime of the guard.
-class Worker::BusyLane {
+class Worker::BusyTenant {
 public:
-    BusyLane(Worker& w, std::string tenant) : worker_(&w), tenant_(std::move(tenant)) {}
-    BusyLane(BusyLane&& other) noexcept
+    BusyTenant(Worker& w, std::string tenant) : worker_(&w), tenant_(std::move(tenant)) {}
+    BusyTenant(BusyTenant&& other) noexcept
         : worker_(std::exchange(other.worker_, nullptr)), tenant_(std::move(other.tenant_)) {}
-    BusyLane(const BusyLane&) = delete;
-    BusyLane& operator=(const BusyLane&) = delete;
-    BusyLane& operator=(BusyLane&&) = delete;
-    ~BusyLane() {
+    BusyTenant(const BusyTenant&) = delete;
+    BusyTenant& operator=(const BusyTenant&) = delete;
+    BusyTenant& operator=(BusyTenant&&) = delete;
+    ~BusyTenant() {
         if (!worker_) return;
         std::lock_guard lock(worker_->busy_mutex_);
         if (--worker_->busy_[tenant_] == 0) worker_->busy_.erase(tenant_);
@@ -183,33 +184,33 @@ private:
     std::string tenant_;
 };
 
-/// One batch comes from one lane (tenant), so that a relay stalling on one tenant's messages holds
+/// One batch comes from one backlog (tenant), so that a relay stalling on one tenant's messages holds
 /// only that tenant's batches; and one tenant keeps at most all threads but one busy, so a tenant
 /// whose work arrives later always finds a thread (even when the first had the worker to itself).
-std::optional<Worker::BusyLane> Worker::reserve_lane(const queue_store::Lane& lane) {
+std::optional<Worker::BusyTenant> Worker::reserve_tenant(const queue_store::Backlog& backlog) {
     int cap = std::max(1, options_.threads - 1);
     std::lock_guard lock(busy_mutex_);
-    auto& busy = busy_[lane.tenant_id];
+    auto& busy = busy_[backlog.tenant_id];
     if (busy >= cap) {
-        if (busy == 0) busy_.erase(lane.tenant_id);
+        if (busy == 0) busy_.erase(backlog.tenant_id);
         return std::nullopt;
     }
     ++busy;
-    return BusyLane(*this, lane.tenant_id);
+    return BusyTenant(*this, backlog.tenant_id);
 }
 
-std::vector<queue_store::Claimed> Worker::claim_lane(const queue_store::Lane& lane, int budget) {
+std::vector<queue_store::Claimed> Worker::claim_from_backlog(const queue_store::Backlog& backlog, int budget) {
     return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) -> std::vector<queue_store::Claimed> {
-        auto locked = queue_store::check_lane(tx, lane);  // re-check: tenant active, limit not lowered
-        if (!locked) return {};
-        long long capacity = locked->limit - locked->sent - locked->in_flight;
+        auto quota = queue_store::recheck_quota(tx, backlog);  // tenant still active, limit not lowered
+        if (!quota) return {};
+        long long capacity = quota->limit - quota->sent - quota->in_flight;
         if (capacity <= 0) {
-            if (locked->in_flight == 0 && queue_store::fail_over_limit(tx, lane) > 0)
-                log::warn("plan limit lowered below use: queued deliveries failed", {{"tenant", lane.tenant_id}});
+            if (quota->in_flight == 0 && queue_store::fail_over_limit(tx, backlog) > 0)
+                log::warn("plan limit lowered below use: queued deliveries failed", {{"tenant", backlog.tenant_id}});
             return {};
         }
-        int n = limiter_.take(lane.tenant_id, lane.rate, static_cast<int>(std::min<long long>(budget, capacity)));
-        return claim_from_dispatches(tx, lane, n);
+        int n = limiter_.take(backlog.tenant_id, backlog.rate, static_cast<int>(std::min<long long>(budget, capacity)));
+        return claim_from_dispatches(tx, backlog, n);
     });
 }
 
@@ -219,12 +220,12 @@ int Worker::run_once() {
     housekeeping();
     int budget = claim_budget();
     if (budget == 0) return 0;
-    auto lanes = db::with_tx(pool_, db::Scope::platform(), [](db::Tx& tx) { return queue_store::lanes(tx); });
-    std::shuffle(lanes.begin(), lanes.end(), random::generator());  // fairness between tenants
-    for (auto& lane : lanes) {
-        auto busy = reserve_lane(lane);
+    auto backlogs = db::with_tx(pool_, db::Scope::platform(), [](db::Tx& tx) { return queue_store::backlogs(tx); });
+    std::shuffle(backlogs.begin(), backlogs.end(), random::generator());  // fairness between tenants
+    for (auto& backlog : backlogs) {
+        auto busy = reserve_tenant(backlog);
         if (!busy) continue;
-        auto claimed = claim_lane(lane, budget);
+        auto claimed = claim_from_backlog(backlog, budget);
         if (!claimed.empty()) {
             deliver(claimed);
             return static_cast<int>(claimed.size());
@@ -245,6 +246,12 @@ DeliveryOutcome Worker::outcome_of(const queue_store::Claimed& c, const mail::De
             break;
     }
     return queue_store::Retry{r.id, r.smtp_code, r.reply, next.reason, next.delay_seconds, next.relay_problem};
+}
+
+/// The subject a sent (or finally failed) message carried; a retry is rendered again next time.
+void Worker::remember_subject(DeliveryOutcome& outcome, const std::string& subject) {
+    if (auto* sent = std::get_if<queue_store::Sent>(&outcome)) sent->subject = subject;
+    if (auto* failed = std::get_if<queue_store::Failed>(&outcome)) failed->subject = subject;
 }
 
 /// A message that could not be built: only what can never be built fails. The database or the
@@ -282,10 +289,13 @@ void Worker::deliver(const std::vector<queue_store::Claimed>& claimed) {
     std::vector<mail::OutgoingMessage> messages;
     messages.reserve(claimed.size());
     std::map<std::string, const queue_store::Claimed*> by_id;
+    std::map<std::string, std::string> subjects;  // kept with the outcome for the vendor's history
     for (auto& c : claimed) {
         by_id[c.id] = &c;
         try {
-            messages.push_back(renderer_.render(c));
+            auto rendered = renderer_.render(c);
+            if (rendered.subject) subjects.emplace(c.id, std::move(*rendered.subject));
+            messages.push_back(std::move(rendered.message));
         } catch (const Error& e) {
             last = recorder_.add(build_failed(c, e));
         }
@@ -295,7 +305,10 @@ void Worker::deliver(const std::vector<queue_store::Claimed>& claimed) {
     std::atomic<std::uint64_t> latest{last};
     if (!messages.empty())
         transport_.send(messages, [&](const mail::DeliveryResult& r) {
-            auto ticket = recorder_.add(outcome_of(*by_id.at(r.id), r));
+            auto outcome = outcome_of(*by_id.at(r.id), r);
+            if (auto subject = subjects.find(r.id); subject != subjects.end())
+                remember_subject(outcome, subject->second);
+            auto ticket = recorder_.add(std::move(outcome));
             auto seen = latest.load();
             while (seen < ticket && !latest.compare_exchange_weak(seen, ticket)) {
             }

@@ -66,14 +66,15 @@ private:
     void housekeeping();
     void send_notifications();
     void wait_for_work();
-    std::vector<queue_store::Claimed> claim_from_dispatches(db::Tx& tx, const queue_store::Lane& lane, int n);
+    std::vector<queue_store::Claimed> claim_from_dispatches(db::Tx& tx, const queue_store::Backlog& backlog, int n);
     int claim_budget();
-    class BusyLane;
-    std::optional<BusyLane> reserve_lane(const queue_store::Lane& lane);
-    std::vector<queue_store::Claimed> claim_lane(const queue_store::Lane& lane, int budget);
+    class BusyTenant;
+    std::optional<BusyTenant> reserve_tenant(const queue_store::Backlog& backlog);
+    std::vector<queue_store::Claimed> claim_from_backlog(const queue_store::Backlog& backlog, int budget);
     void deliver(const std::vector<queue_store::Claimed>& claimed);
     DeliveryOutcome outcome_of(const queue_store::Claimed& c, const mail::DeliveryResult& r) const;
     DeliveryOutcome build_failed(const queue_store::Claimed& c, const Error& e) const;
+    static void remember_subject(DeliveryOutcome& outcome, const std::string& subject);
     void record_group(const OutcomeGroup& group);
 
     db::Pool& pool_;

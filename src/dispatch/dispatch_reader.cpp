@@ -56,6 +56,10 @@ std::vector<SentSubject> DispatchReader::sent_subjects(const std::string& tenant
     });
     std::vector<SentSubject> out;
     for (auto& v : rows) {
+        if (v.sent_subject) {  // kept when it was sent: today's vendor values must not rewrite it
+            out.push_back({v.delivery_id, std::move(*v.sent_subject)});
+            continue;
+        }
         auto ctx = recipient_context(v.vendor_name, v.vendor_code, v.contact_name, v.email, v.custom_json);
         ctx.tenant_name = v.tenant_name;
         ctx.dispatch_reference = v.reference;

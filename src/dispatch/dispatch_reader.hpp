@@ -37,8 +37,10 @@ public:
     /// comes from the recipient (422 otherwise).
     dispatch_reader_store::RecipientPage recipients(const std::string& tenant_id, const Recipients& r,
                                                     const dispatch_reader_store::RecipientFilter& filter);
-    /// The subjects of the given deliveries to vendor `vendor_id`, rendered on read with the
-    /// sender's renderer and the recipient's current values (at most kMaxSubjects ids).
+    /// The subjects of the given deliveries to vendor `vendor_id` (at most kMaxSubjects ids): the one
+    /// each message carried, kept when it was sent; else (a subject without merge fields, a delivery
+    /// not sent yet or recorded before subjects were kept) rendered on read with the sender's
+    /// renderer and the recipient's current values.
     std::vector<SentSubject> sent_subjects(const std::string& tenant_id, const std::string& vendor_id,
                                            const std::vector<std::string>& delivery_ids);
 

@@ -49,7 +49,7 @@ SELECT a.id, a.filename, a.content_type, a.size_bytes FROM attachments a
 WHERE a.id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], a.id))SQL";
 
 constexpr const char* kSentValues = R"SQL(
-SELECT l.id, d.subject, d.reference, t.name AS tenant_name, v.name AS vendor_name, v.code AS vendor_code,
+SELECT l.id, d.subject, l.subject AS sent_subject, d.reference, t.name AS tenant_name, v.name AS vendor_name, v.code AS vendor_code,
        coalesce(v.custom_fields, '{}'::jsonb)::text AS custom, l.contact_name, l.email
 FROM deliveries l JOIN dispatches d ON d.id = l.dispatch_id JOIN tenants t ON t.id = d.tenant_id
 LEFT JOIN vendors v ON v.id = l.vendor_id
@@ -109,6 +109,7 @@ std::vector<SentValues> sent_values(db::Tx& tx, const std::string& vendor_id,
         v.vendor_name = r.opt(i, "vendor_name");
         v.vendor_code = r.opt(i, "vendor_code");
         v.reference = r.opt(i, "reference");
+        v.sent_subject = r.opt(i, "sent_subject");
         out.push_back(std::move(v));
     }
     return out;

@@ -46,6 +46,7 @@ std::vector<SharedAttachment> shared_attachments(db::Tx& tx, const std::vector<s
 struct SentValues {
     std::string delivery_id, subject, email, contact_name, tenant_name, custom_json;
     std::optional<std::string> vendor_name, vendor_code, reference;
+    std::optional<std::string> sent_subject;  ///< the subject the message carried, when it was kept
 };
 /// Of the deliveries `delivery_ids`, those to vendor `vendor_id` (tests excluded: they are no history).
 std::vector<SentValues> sent_values(db::Tx& tx, const std::string& vendor_id,

@@ -50,7 +50,7 @@ struct SmtpTransport::Impl {
     asio::io_context ioc{1};
     std::optional<asio::ssl::context> tls;
     smtp::AtomicStats stats;
-    smtp::Pool pool;
+    smtp::ConnectionPool pool;
     asio::executor_work_guard<asio::io_context::executor_type> work;
     std::thread thread;
 };

@@ -14,7 +14,7 @@ bool accepted(const Reply& r) {
 }  // namespace
 
 /// The replies to one envelope (RSET, MAIL, RCPT, DATA); code 0 = not sent or not read.
-struct Pool::Envelope {
+struct ConnectionPool::Envelope {
     Reply rset, mail, rcpt, data;
     bool with_rset = false;
 
@@ -27,7 +27,7 @@ struct Pool::Envelope {
     }
 };
 
-asio::awaitable<void> Pool::run_lane(Lane& lane) {
+asio::awaitable<void> ConnectionPool::run_lane(Lane& lane) {
     std::optional<DeliveryResult> failure;
     bool keep_going = true;
     while (keep_going && !stopping_) {
@@ -68,7 +68,7 @@ asio::awaitable<void> Pool::run_lane(Lane& lane) {
     co_await lane.connection.quit();
 }
 
-asio::awaitable<bool> Pool::wait(Lane& lane, Duration d) {
+asio::awaitable<bool> ConnectionPool::wait(Lane& lane, Duration d) {
     boost::system::error_code ec;
     lane.idle = true;
     lane.timer.expires_after(d);
@@ -77,11 +77,11 @@ asio::awaitable<bool> Pool::wait(Lane& lane, Duration d) {
     co_return ec == asio::error::operation_aborted || !queue_.empty();
 }
 
-bool Pool::should_yield(const Lane& lane) const {
+bool ConnectionPool::should_yield(const Lane& lane) const {
     return stopping_ || pause_active() || running_ > effective_limit() || !lane.connection.is_open();
 }
 
-std::string Pool::envelope_commands(const Connection& c, const Job& job) const {
+std::string ConnectionPool::envelope_commands(const Connection& c, const Job& job) const {
     const Capabilities& caps = c.capabilities();
     const OutgoingMessage& m = *job.message;
     std::string out;
@@ -98,7 +98,7 @@ std::string Pool::envelope_commands(const Connection& c, const Job& job) const {
     return out;
 }
 
-asio::awaitable<bool> Pool::envelope(Lane& lane, const Job& job, std::string& pending, Envelope& env) {
+asio::awaitable<bool> ConnectionPool::envelope(Lane& lane, const Job& job, std::string& pending, Envelope& env) {
     Connection& c = lane.connection;
     const SmtpTimeouts& t = options_.timeouts;
     bool ok = true;
@@ -120,7 +120,7 @@ asio::awaitable<bool> Pool::envelope(Lane& lane, const Job& job, std::string& pe
     co_return ok;
 }
 
-asio::awaitable<bool> Pool::envelope_lockstep(Lane& lane, const Job& job, Envelope& env) {
+asio::awaitable<bool> ConnectionPool::envelope_lockstep(Lane& lane, const Job& job, Envelope& env) {
     Connection& c = lane.connection;
     const SmtpTimeouts& t = options_.timeouts;
     std::string commands = envelope_commands(c, job);
@@ -139,7 +139,7 @@ asio::awaitable<bool> Pool::envelope_lockstep(Lane& lane, const Job& job, Envelo
     co_return ok;
 }
 
-asio::awaitable<void> Pool::run_transactions(Lane& lane) {
+asio::awaitable<void> ConnectionPool::run_transactions(Lane& lane) {
     Connection& c = lane.connection;
     const SmtpTimeouts& t = options_.timeouts;
     bool pipelining = options_.use_pipelining && c.capabilities().pipelining;

@@ -37,12 +37,13 @@ DeliveryResult refused_locally(const char* reason) {
 
 }  // namespace
 
-Pool::Pool(asio::io_context& ioc, const SmtpOptions& options, asio::ssl::context* tls, AtomicStats& stats)
+ConnectionPool::ConnectionPool(asio::io_context& ioc, const SmtpOptions& options, asio::ssl::context* tls,
+                               AtomicStats& stats)
     : ioc_(ioc), options_(options), tls_(tls), stats_(stats), limit_(std::max(1, options.connections)) {
     stats_.connection_limit = limit_;
 }
 
-void Pool::submit(Batch& batch, const std::vector<OutgoingMessage>& messages) {
+void ConnectionPool::submit(Batch& batch, const std::vector<OutgoingMessage>& messages) {
     for (std::size_t i = 0; i < messages.size(); ++i) queue_.push_back(Job{&messages[i], &batch, i});
     if (stopping_) {
         while (!queue_.empty()) {
@@ -54,7 +55,7 @@ void Pool::submit(Batch& batch, const std::vector<OutgoingMessage>& messages) {
     wake();
 }
 
-void Pool::wake() {
+void ConnectionPool::wake() {
     if (stopping_) return;
     std::size_t pending = queue_.size();
     for (auto& lane : lanes_) {
@@ -71,7 +72,7 @@ void Pool::wake() {
     }
 }
 
-void Pool::spawn_lane() {
+void ConnectionPool::spawn_lane() {
     lanes_.push_back(std::make_unique<Lane>(ioc_.get_executor(), options_, tls_));
     auto it = std::prev(lanes_.end());
     ++running_;
@@ -88,7 +89,7 @@ void Pool::spawn_lane() {
     });
 }
 
-void Pool::stop() {
+void ConnectionPool::stop() {
     stopping_ = true;
     for (auto& lane : lanes_) {
         lane->timer.cancel();
@@ -103,7 +104,7 @@ void Pool::stop() {
 /// The next job of the batch that has had the fewest jobs handed out, so that concurrent send()
 /// calls (worker threads, usually different tenants) share the connections: a batch whose messages
 /// stall the relay does not keep the others queued behind it.
-std::optional<Job> Pool::pop_fairly() {
+std::optional<Job> ConnectionPool::pop_fairly() {
     if (queue_.empty()) return std::nullopt;
     auto best = queue_.begin();
     for (auto it = queue_.begin(); it != queue_.end(); ++it)
@@ -114,7 +115,7 @@ std::optional<Job> Pool::pop_fairly() {
     return job;
 }
 
-std::optional<Job> Pool::take(const Capabilities& caps) {
+std::optional<Job> ConnectionPool::take(const Capabilities& caps) {
     while (auto next = pop_fairly()) {
         Job job = *next;
         const OutgoingMessage& m = *job.message;
@@ -134,7 +135,7 @@ std::optional<Job> Pool::take(const Capabilities& caps) {
     return std::nullopt;
 }
 
-void Pool::finish(Job& job, DeliveryResult result) {
+void ConnectionPool::finish(Job& job, DeliveryResult result) {
     result.id = job.message->id;
     switch (result.outcome) {
         case Outcome::sent:
@@ -153,7 +154,7 @@ void Pool::finish(Job& job, DeliveryResult result) {
     if (--batch.remaining == 0) batch.done.set_value();
 }
 
-void Pool::retry_or_finish(Job& job, DeliveryResult result) {
+void ConnectionPool::retry_or_finish(Job& job, DeliveryResult result) {
     // Nothing of this message reached the relay's queue: one more try on another connection is
     // safe (no duplicate) and hides idle connections the relay closed under us.
     if (!job.retried && !stopping_) {
@@ -164,14 +165,14 @@ void Pool::retry_or_finish(Job& job, DeliveryResult result) {
     finish(job, std::move(result));
 }
 
-void Pool::pause_for(Duration d, const DeliveryResult& cause) {
+void ConnectionPool::pause_for(Duration d, const DeliveryResult& cause) {
     auto until = Clock::now() + d;
     if (until <= pause_until_) return;
     pause_until_ = until;
     pause_cause_ = cause;
 }
 
-void Pool::defer_queue_for_pause() {
+void ConnectionPool::defer_queue_for_pause() {
     auto remaining = std::chrono::duration<double>(pause_until_ - Clock::now()).count();
     while (!queue_.empty()) {
         DeliveryResult r = pause_cause_;
@@ -182,7 +183,7 @@ void Pool::defer_queue_for_pause() {
     }
 }
 
-void Pool::on_setup_ok() {
+void ConnectionPool::on_setup_ok() {
     ++connected_;
     stats_.open_connections = connected_;
     setup_failures_in_a_row_ = 0;
@@ -193,7 +194,7 @@ void Pool::on_setup_ok() {
     set_health({});
 }
 
-void Pool::on_setup_failed(const DeliveryResult& why) {
+void ConnectionPool::on_setup_failed(const DeliveryResult& why) {
     ++stats_.setup_failures;
     if (why.relay_problem) {
         // Every connection would fail the same way: stop, say why, probe again later with one.
@@ -216,7 +217,7 @@ void Pool::on_setup_failed(const DeliveryResult& why) {
     pause_for(d, why);
 }
 
-void Pool::on_outcome(const DeliveryResult& result) {
+void ConnectionPool::on_outcome(const DeliveryResult& result) {
     auto now = Clock::now();
     if (result.reason == kReasonThrottled) {
         ++stats_.throttled;
@@ -241,7 +242,7 @@ void Pool::on_outcome(const DeliveryResult& result) {
     }
 }
 
-void Pool::set_health(std::string text) {
+void ConnectionPool::set_health(std::string text) {
     std::lock_guard lock(health_mutex_);
     if (text == health_) return;
     if (text.empty()) {
@@ -252,7 +253,7 @@ void Pool::set_health(std::string text) {
     health_ = std::move(text);
 }
 
-std::string Pool::health() const {
+std::string ConnectionPool::health() const {
     std::lock_guard lock(health_mutex_);
     return health_;
 }

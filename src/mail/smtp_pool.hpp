@@ -36,7 +36,7 @@ struct Lane {
     asio::steady_timer timer;  ///< idle wait and pause sleep; cancelled to wake the lane
     bool idle = false;
     bool needs_rset = false;  ///< the last envelope failed part-way: RSET before the next one
-    bool counted = false;     ///< counted in Pool::connected_
+    bool counted = false;     ///< counted in ConnectionPool::connected_
 };
 
 /// Counters shared with other threads.
@@ -46,9 +46,9 @@ struct AtomicStats {
 };
 
 /// The scheduler: a queue of jobs, up to `limit` lanes, pauses (throttling, back-off, relay problems).
-class Pool {
+class ConnectionPool {
 public:
-    Pool(asio::io_context& ioc, const SmtpOptions& options, asio::ssl::context* tls, AtomicStats& stats);
+    ConnectionPool(asio::io_context& ioc, const SmtpOptions& options, asio::ssl::context* tls, AtomicStats& stats);
 
     void submit(Batch& batch, const std::vector<OutgoingMessage>& messages);
     void stop();

@@ -111,10 +111,12 @@ TEST_F(AdminPlans, TenantListShowsActivityAndTheOverviewCounts) {
     EXPECT_EQ(overview.json()["tenants"]["active"], 1);
     // The embedded worker reports its heartbeat every few seconds.
     nlohmann::json workers;
-    for (int i = 0; i < 50 && workers.empty(); ++i) {
-        workers = root.get("/api/v1/admin/overview").json()["workers"];
-        if (workers.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    wait_until(
+        [&] {
+            workers = root.get("/api/v1/admin/overview").json()["workers"];
+            return !workers.empty();
+        },
+        std::chrono::seconds(60));
     ASSERT_EQ(workers.size(), 1u) << workers.dump();
     EXPECT_TRUE(workers[0]["relay_problem"].is_null());
     EXPECT_GT(workers[0]["pid"].get<int>(), 0);

@@ -3,6 +3,7 @@
 // recipients with a value get theirs. Over the real API, database and capture transport.
 #include <gtest/gtest.h>
 
+#include "db/connection.hpp"
 #include "inbox/inbox_fixture.hpp"
 
 namespace dh::test {
@@ -73,6 +74,36 @@ TEST_F(MergeDefault, CreatePreviewAndTheSentMailUseTheDefault) {
     auto subjects = acme.http.get("/api/v1/vendors/" + bare + "/sent-subjects?ids=" + bare_delivery).json();
     EXPECT_EQ(subjects["items"],
               (nlohmann::json::array({{{"delivery_id", bare_delivery}, {"subject", "Region n/a for Bare Co"}}})));
+
+    // The history keeps the subject as it was mailed, whatever the vendor becomes afterwards.
+    db::Connection conn(server.database().conninfo());
+    EXPECT_EQ(conn.exec("SELECT subject FROM deliveries WHERE id = $1", {bare_delivery}).text(0, 0),
+              "Region n/a for Bare Co");
+    auto renamed = acme.http.patch("/api/v1/vendors/" + bare,
+                                   {{"name", "Bare Renamed"}, {"custom_fields", {{"region", "South"}}}});
+    ASSERT_EQ(renamed.status, 200) << renamed.body;
+    auto kept = acme.http.get("/api/v1/vendors/" + bare + "/sent-subjects?ids=" + bare_delivery).json();
+    EXPECT_EQ(kept["items"],
+              (nlohmann::json::array({{{"delivery_id", bare_delivery}, {"subject", "Region n/a for Bare Co"}}})));
+}
+
+TEST_F(MergeDefault, AFixedSubjectIsNotStoredPerDeliveryAndStillReadsBack) {
+    auto north = vendor("Northwind", "ap@northwind.example", {{"region", "North"}});
+    auto created = acme.http.post(
+        "/api/v1/dispatches",
+        {{"subject", "Quarterly price list"}, {"body_markdown", "Hello"}, {"recipients", {{"vendor_ids", {north}}}}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto d = wait_for_status(acme, created.json()["id"], "completed");
+    ASSERT_EQ(d["status"], "completed") << d.dump();
+    auto items = acme.http.get("/api/v1/dispatches/" + d["id"].get<std::string>() + "/deliveries").json()["items"];
+    ASSERT_EQ(items.size(), 1u) << items.dump();
+    std::string delivery = items[0]["id"];
+    db::Connection conn(server.database().conninfo());
+    EXPECT_EQ(conn.exec("SELECT count(*) FROM deliveries WHERE id = $1 AND subject IS NULL", {delivery}).text(0, 0),
+              "1");
+    auto subjects = acme.http.get("/api/v1/vendors/" + north + "/sent-subjects?ids=" + delivery).json();
+    EXPECT_EQ(subjects["items"],
+              (nlohmann::json::array({{{"delivery_id", delivery}, {"subject", "Quarterly price list"}}})));
 }
 
 TEST_F(MergeDefault, AMalformedDefaultIsRefusedNamingTheField) {

@@ -15,6 +15,7 @@
 #include "harness/net.hpp"
 #include "harness/server.hpp"
 #include "harness/tenants.hpp"
+#include "harness/wait.hpp"
 
 namespace dh::test {
 namespace {
@@ -72,11 +73,8 @@ TEST(SecretsHygiene, NoSecretInLogsErrorBodiesOrMetrics) {
     auto created = acme.http.post("/api/v1/dispatches", dispatch_body(list));
     ASSERT_EQ(created.status, 201) << created.body;
     const std::string id = created.json()["id"];
-    for (int i = 0; i < 100; ++i) {
-        auto d = acme.http.get("/api/v1/dispatches/" + id).json();
-        if (d["counts"].value("deferred", 0) > 0) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    wait_until([&] { return acme.http.get("/api/v1/dispatches/" + id).json()["counts"].value("deferred", 0) > 0; },
+               std::chrono::seconds(60));
     auto deliveries = acme.http.get("/api/v1/dispatches/" + id + "/deliveries");
     EXPECT_NE(deliveries.body.find("deferred"), std::string::npos)
         << "no delivery attempt failed yet: " << deliveries.body;

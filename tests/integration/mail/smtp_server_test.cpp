@@ -189,11 +189,13 @@ TEST(SmtpServer, SessionCapAnswers421) {
     EXPECT_EQ(code(first->reply()), "221");
     first.reset();
     std::string greeting;
-    for (int i = 0; i < 50 && code(greeting) != "220"; ++i) {  // the slot frees once the session ends
-        RawClient again(server.port());
-        greeting = again.reply();
-        if (code(greeting) != "220") std::this_thread::sleep_for(50ms);
-    }
+    wait_until(  // the slot frees once the session ends
+        [&] {
+            RawClient again(server.port());
+            greeting = again.reply();
+            return code(greeting) == "220";
+        },
+        60s);
     EXPECT_EQ(code(greeting), "220");
 }
 

@@ -12,11 +12,12 @@ namespace {
 
 nlohmann::json wait_for_relay_problem(TenantSession& t, const std::string& id) {
     nlohmann::json d;
-    for (int i = 0; i < 100; ++i) {
-        d = t.http.get("/api/v1/dispatches/" + id).json();
-        if (!d["relay_problem"].is_null()) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    wait_until(
+        [&] {
+            d = t.http.get("/api/v1/dispatches/" + id).json();
+            return !d["relay_problem"].is_null();
+        },
+        std::chrono::seconds(60));
     return d;
 }
 

@@ -2679,7 +2679,7 @@ export interface paths {
         };
         /**
          * The subjects of deliveries to a vendor as the sender renders them (for the vendor's message history)
-         * @description Rendered on read with the sender's renderer and the vendor's current values, merge-field defaults included. Deliveries that are not to this vendor, are test sends or belong to another tenant are left out.
+         * @description The subject each message carried: kept when it was sent (or finally failed), so a later change to the vendor does not rewrite it. A delivery not sent yet, or one recorded before subjects were kept, is rendered on read with the sender's renderer and the vendor's current values, merge-field defaults included. Deliveries that are not to this vendor, are test sends or belong to another tenant are left out.
          */
         get: {
             parameters: {
@@ -4526,7 +4526,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint (tenant admins); the signing secret is shown once
-         * @description Each event is POSTed as JSON {id, type, created_at, tenant_id, data} with the headers DispatchHub-Event-Id, DispatchHub-Event-Type, DispatchHub-Timestamp (Unix seconds) and DispatchHub-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>" under the secret>. Answers other than 2xx, timeouts and connection errors are retried with exponential backoff.
+         * @description Each event is POSTed as JSON {id, type, created_at, tenant_id, data} with the headers DispatchHub-Event-Id, DispatchHub-Event-Type, DispatchHub-Timestamp (Unix seconds) and DispatchHub-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>" under the secret>. Answers other than 2xx, timeouts and connection errors are retried with exponential backoff. The data of each type: delivery.sent, delivery.failed and delivery.bounced (also complaints, with status complained): {delivery_id, dispatch_id, email, vendor_id, status, smtp_code, reason, relay_reply, at}. dispatch.completed: {dispatch_id, subject (the template), reference, is_test, recipients_total, completed_at, counts (deliveries per status)}; the counts are those at completion: a bounce that arrives afterwards is told by its own delivery.bounced event, and GET /api/v1/dispatches/{id} answers the counts as they stand. inbox.received: {message_id, kind, vendor_id, dispatch_id, delivery_id, from_address, subject, received_at}.
          */
         post: {
             parameters: {
