@@ -1,18 +1,9 @@
 #include "audit/audit.hpp"
 
-#include "db/tx.hpp"
+#include "audit/audit_store.hpp"
 #include "http/message.hpp"
 
 namespace dh::audit {
-namespace {
-
-constexpr const char* kInsert = R"SQL(
-INSERT INTO audit_log (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, details,
-                       request_id, client_ip)
-VALUES ($1::uuid, $2, $3::uuid, $4, $5, NULLIF($6, ''), NULLIF($7, ''), $8::jsonb, NULLIF($9, ''), NULLIF($10, ''))
-)SQL";
-
-}  // namespace
 
 Entry by(const auth::Principal& actor, std::string request_id, std::string client_ip, std::string action,
          std::string target_type, std::string target_id) {
@@ -47,8 +38,7 @@ Entry from_request(const http::Request& request, std::string action, std::string
 }
 
 void record(db::Tx& tx, const Entry& e) {
-    tx.exec(kInsert, {e.tenant_id, e.actor_type, e.actor_id, e.actor_label, e.action, e.target_type, e.target_id,
-                      e.details.dump(), e.request_id, e.client_ip});
+    audit_store::insert(tx, e);
 }
 
 }  // namespace dh::audit

@@ -6,6 +6,12 @@
 namespace dh::audit::audit_store {
 namespace {
 
+constexpr const char* kInsert = R"SQL(
+INSERT INTO audit_log (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, details,
+                       request_id, client_ip)
+VALUES ($1::uuid, $2, $3::uuid, $4, $5, NULLIF($6, ''), NULLIF($7, ''), $8::jsonb, NULLIF($9, ''), NULLIF($10, ''))
+)SQL";
+
 constexpr const char* kList =
     "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.actor_type, a.actor_id, a.actor_label, a.action, a.target_type, "
     "a.target_id, a.details::text AS details, a.request_id, a.client_ip, " DH_SQL_TIMESTAMP("a.created_at") " AS created_at "
@@ -22,6 +28,11 @@ WHERE ($2::bigint IS NULL OR a.id < $2::bigint)
 ORDER BY a.id DESC LIMIT $1)SQL";
 
 }  // namespace
+
+void insert(db::Tx& tx, const Entry& e) {
+    tx.exec(kInsert, {e.tenant_id, e.actor_type, e.actor_id, e.actor_label, e.action, e.target_type, e.target_id,
+                      e.details.dump(), e.request_id, e.client_ip});
+}
 
 std::vector<StoredEntry> list(db::Tx& tx, const Filter& f, int limit) {
     std::optional<std::string> before;

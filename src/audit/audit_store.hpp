@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit.hpp"
+
 namespace dh::db {
 class Tx;
 }
@@ -29,6 +31,8 @@ struct Filter {
 
 namespace audit_store {
 
+/// Appends one entry (empty target, request id and address are stored as NULL).
+void insert(db::Tx& tx, const Entry& entry);
 /// Newest first; the rows RLS lets the transaction see.
 std::vector<StoredEntry> list(db::Tx& tx, const Filter& filter, int limit);
 

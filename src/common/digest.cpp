@@ -31,4 +31,30 @@ std::string hex(std::string_view bytes) {
     return out;
 }
 
+std::string base64(std::string_view bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    std::string clean;
+    clean.reserve(text.size());
+    for (char c : text)
+        if (c != '\r' && c != '\n' && c != ' ' && c != '\t') clean += c;
+    if (clean.size() % 4 != 0) return std::nullopt;
+    std::string out(clean.size() / 4 * 3, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
+    if (n < 0) return std::nullopt;
+    // EVP_DecodeBlock counts the padding as bytes; '=' may only end the text.
+    auto first_pad = clean.find('=');
+    std::size_t pad = first_pad == std::string::npos ? 0 : clean.size() - first_pad;
+    if (pad > 2 || (pad && clean.find_first_not_of('=', first_pad) != std::string::npos)) return std::nullopt;
+    out.resize(static_cast<std::size_t>(n) - pad);
+    return out;
+}
+
 }  // namespace dh::digest

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,5 +11,10 @@ std::string sha256_hex(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
 /// Lower-case hex of raw bytes.
 std::string hex(std::string_view bytes);
+/// Standard base64 (RFC 4648 section 4): padded, no line breaks.
+std::string base64(std::string_view bytes);
+/// The bytes of standard base64. Line breaks, spaces and tabs are skipped (MIME bodies, folded
+/// headers); nullopt for anything else that is not base64, or a length that is not whole.
+std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace dh::digest

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "dispatch/states.hpp"
+
 namespace dh::dispatch {
 
 /// Who receives a dispatch: lists and single vendors, optionally only contacts with a role.
@@ -36,20 +38,14 @@ struct DispatchRequest {
     std::optional<std::string> in_reply_to;  ///< threads a reply from the inbox; never read from client JSON
 };
 
-/// Delivery states; the first three are live, the rest terminal.
-inline const std::vector<std::string>& delivery_states() {
-    static const std::vector<std::string> states = {"queued",  "sending",    "deferred",   "sent",     "failed",
-                                                    "bounced", "complained", "suppressed", "cancelled"};
-    return states;
-}
-
 struct Dispatch {
-    std::string id, tenant_id, status, subject, from_email, from_name, period_start, created_at, updated_at;
+    DispatchState status = DispatchState::queued;
+    std::string id, tenant_id, subject, from_email, from_name, period_start, created_at, updated_at;
     std::optional<std::string> body_markdown, body_html, reply_to, send_at, reference, completed_at, sender_identity_id;
     std::string recipients_json = "{}";
     std::vector<std::string> attachment_ids;
     long long recipients_total = 0;
-    std::map<std::string, long long> counts;  ///< per delivery state
+    std::map<std::string, long long> counts;  ///< per delivery state, by its name (every state present)
     bool is_test = false;
     std::string recipient_attachments_json = "[]";  ///< [{attachment_id, vendor_id, vendor_code, filename}]
     /// Set while the dispatch waits on a relay that refuses the workers (AUTH or TLS): why sending is paused.
@@ -57,7 +53,8 @@ struct Dispatch {
 };
 
 struct Delivery {
-    std::string id, dispatch_id, email, contact_name, status, created_at, updated_at;
+    DeliveryState status = DeliveryState::queued;
+    std::string id, dispatch_id, email, contact_name, created_at, updated_at;
     std::optional<std::string> vendor_id, vendor_name, reason, relay_reply, sent_at, next_attempt_at;
     std::optional<long long> smtp_code;
     long long attempts = 0;

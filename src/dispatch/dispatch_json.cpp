@@ -57,13 +57,13 @@ std::optional<std::string> one_line(const http::JsonFields& f, const std::string
 
 nlohmann::json to_json(const Dispatch& d) {
     long long done = 0;
-    for (auto s : {"sent", "failed", "bounced", "complained", "suppressed", "cancelled"})
-        if (auto it = d.counts.find(s); it != d.counts.end()) done += it->second;
+    for (auto s : kDeliveryStates)
+        if (auto it = d.counts.find(std::string(to_string(s))); !is_live(s) && it != d.counts.end()) done += it->second;
     nlohmann::json counts = nlohmann::json::object();
     for (auto& [k, v] : d.counts) counts[k] = v;
     return {
         {"id", d.id},
-        {"status", d.status},
+        {"status", std::string(to_string(d.status))},
         {"subject", d.subject},
         {"body_markdown", http::opt_json(d.body_markdown)},
         {"body_html", http::opt_json(d.body_html)},
@@ -92,7 +92,7 @@ nlohmann::json to_json(const Delivery& d) {
             {"contact_name", d.contact_name},
             {"vendor_id", http::opt_json(d.vendor_id)},
             {"vendor_name", http::opt_json(d.vendor_name)},
-            {"status", d.status},
+            {"status", std::string(to_string(d.status))},
             {"attempts", d.attempts},
             {"reason", http::opt_json(d.reason)},
             {"last_error", http::opt_json(d.reason)},

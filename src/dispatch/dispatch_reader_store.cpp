@@ -2,6 +2,7 @@
 
 #include "db/arrays.hpp"
 #include "db/tx.hpp"
+#include "dispatch/merge_template.hpp"
 #include "dispatch/recipient_sql.hpp"
 
 namespace dh::dispatch::dispatch_reader_store {
@@ -69,7 +70,7 @@ RecipientPage recipients(db::Tx& tx, const std::string& tenant_id, const Recipie
                       f.limit};
     if (f.missing_field) {
         condition = recipient_sql::missing_value_condition(*f.missing_field, "r.name", "$9::text");
-        if (auto key = recipient_sql::custom_key(*f.missing_field); !key.empty()) params.push_back(key);
+        if (auto key = custom_key(*f.missing_field)) params.push_back(*key);
     }
     auto rows = tx.exec(recipients_sql(condition), params);
     RecipientPage page;

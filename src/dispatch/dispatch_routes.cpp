@@ -16,10 +16,13 @@ namespace {
 
 using http::origin;
 
-std::optional<std::string> status_filter(const http::Request& req) {
+/// The `status` query parameter: absent or empty for every state, else a state's name (422 otherwise).
+template <class State>
+std::optional<State> status_filter(const http::Request& req, std::optional<State> (*parse)(std::string_view)) {
     auto s = req.query_param("status");
-    if (s && s->empty()) return std::nullopt;
-    return s;
+    if (!s || s->empty()) return std::nullopt;
+    if (auto state = parse(*s)) return state;
+    throw Error::invalid_field("status", "is not a known state: " + *s);
 }
 
 void register_compose(http::Router& router, DispatchService& svc) {
@@ -107,8 +110,8 @@ void register_reading(http::Router& router, DispatchService& svc) {
     using http::Access;
     router.add({"GET", "/api/v1/dispatches", Access::tenant_member, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
-                    auto rows =
-                        svc.list(req.tenant_id(), page.limit, page.after_key, page.after_id, status_filter(req));
+                    auto rows = svc.list(req.tenant_id(), page.limit, page.after_key, page.after_id,
+                                         status_filter(req, &dispatch_state_from));
                     auto items = nlohmann::json::array();
                     for (auto& d : rows) items.push_back(to_json(d));
                     nlohmann::json next = nullptr;
@@ -119,7 +122,7 @@ void register_reading(http::Router& router, DispatchService& svc) {
     router.add({"GET", "/api/v1/dispatches/{id}/deliveries", Access::tenant_member, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
                     auto rows = svc.deliveries(req.tenant_id(), req.param("id"), page.limit, page.after_key,
-                                               page.after_id, status_filter(req));
+                                               page.after_id, status_filter(req, &delivery_state_from));
                     auto items = nlohmann::json::array();
                     for (auto& d : rows) items.push_back(to_json(d));
                     nlohmann::json next = nullptr;
@@ -134,12 +137,13 @@ void register_reading(http::Router& router, DispatchService& svc) {
 void register_controls(http::Router& router, DispatchService& svc) {
     using http::Access;
     using Control = Dispatch (DispatchService::*)(const auth::Principal&, const std::string&, const auth::Origin&);
-    const std::pair<const char*, Control> controls[] = {{"pause", &DispatchService::pause},
-                                                        {"resume", &DispatchService::resume},
-                                                        {"cancel", &DispatchService::cancel},
-                                                        {"retry-failed", &DispatchService::retry_failed}};
-    for (auto& [name, fn] : controls) {
-        router.add({"POST", std::string("/api/v1/dispatches/{id}/") + name, Access::tenant_member,
+    const std::pair<DispatchAction, Control> controls[] = {
+        {DispatchAction::pause, &DispatchService::pause},
+        {DispatchAction::resume, &DispatchService::resume},
+        {DispatchAction::cancel, &DispatchService::cancel},
+        {DispatchAction::retry_failed, &DispatchService::retry_failed}};
+    for (auto& [action, fn] : controls) {
+        router.add({"POST", "/api/v1/dispatches/{id}/" + std::string(to_string(action)), Access::tenant_member,
                     [&svc, fn = fn](http::Request& req) {
                         return http::Response::json(to_json((svc.*fn)(req.caller(), req.param("id"), origin(req))));
                     }});

@@ -154,6 +154,18 @@ From sender(db::Tx& tx, const std::string& tenant_id, const std::optional<std::s
     return {slug + "@" + mail_domain, name, std::nullopt};
 }
 
+/// The columns every kind of dispatch takes from its request and sender.
+NewDispatch new_dispatch(const std::string& tenant_id, DispatchState state, const DispatchRequest& req,
+                         const From& from, const std::string& period_start, const auth::Principal& caller) {
+    NewDispatch d{
+        tenant_id,   state, req.subject, from.email, from.name, period_start, recipients_json(req.recipients).dump(),
+        caller.label};
+    d.body_markdown = req.body_markdown;
+    d.body_html = req.body_html;
+    d.reply_to = req.reply_to;
+    return d;
+}
+
 }  // namespace
 
 CreateResult DispatchService::create(const auth::Principal& caller, const DispatchRequest& req,
@@ -183,11 +195,8 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
         auto shared_bytes = check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
         auto [period_start, period_end] = current_period(tx, tenant_id);
         auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
-        NewDispatch d{tenant_id,    req.send_at ? "scheduled" : "queued",   req.subject, from.email, from.name,
-                      period_start, recipients_json(req.recipients).dump(), caller.label};
-        d.body_markdown = req.body_markdown;
-        d.body_html = req.body_html;
-        d.reply_to = req.reply_to;
+        auto d = new_dispatch(tenant_id, req.send_at ? DispatchState::scheduled : DispatchState::queued, req, from,
+                              period_start, caller);
         d.send_at = req.send_at;
         d.reference = req.reference;
         d.sender_identity_id = from.identity_id;
@@ -213,8 +222,8 @@ CreateResult DispatchService::create(const auth::Principal& caller, const Dispat
         auto threshold = dispatch_store::approval_threshold(tx);
         bool held = threshold && fan.queued > *threshold;
         set_totals(tx, id, fan.queued + fan.suppressed,
-                   fan.queued == 0 ? "completed"
-                   : held          ? "pending_approval"
+                   fan.queued == 0 ? DispatchState::completed
+                   : held          ? DispatchState::pending_approval
                                    : d.status);
         if (key) bind_idempotency_key(tx, *key, id);
         if (!held) notify_workers(tx, id);
@@ -265,17 +274,7 @@ Dispatch DispatchService::single(const auth::Principal& caller, const DispatchRe
         auto shared_bytes = check_attachments(tx, req.attachment_ids, limits.attachment_bytes);
         auto [period_start, period_end] = current_period(tx, tenant_id);
         auto from = sender(tx, tenant_id, req.sender_identity_id, mail_domain_);
-        NewDispatch d{tenant_id,
-                      "queued",
-                      req.subject,
-                      from.email,
-                      from.name,
-                      period_start,
-                      recipients_json(req.recipients).dump(),
-                      caller.label};
-        d.body_markdown = req.body_markdown;
-        d.body_html = req.body_html;
-        d.reply_to = req.reply_to;
+        auto d = new_dispatch(tenant_id, DispatchState::queued, req, from, period_start, caller);
         d.reference = req.reference;
         d.in_reply_to = req.in_reply_to;
         d.is_test = is_test;
@@ -288,7 +287,7 @@ Dispatch DispatchService::single(const auth::Principal& caller, const DispatchRe
                                true);
         if (!reserve(tx, tenant_id, period_start, period_end, 1, limits.emails_per_period))
             throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), 1);
-        set_totals(tx, id, 1, "queued");
+        set_totals(tx, id, 1, DispatchState::queued);
         notify_workers(tx, id);
         auto e = audit::by(caller, origin.request_id, origin.client_ip,
                            is_test ? "dispatch.test_sent" : "dispatch.reply_sent", "dispatch", id);
@@ -308,7 +307,7 @@ Dispatch DispatchService::get(const std::string& tenant_id, const std::string& i
 std::vector<Dispatch> DispatchService::list(const std::string& tenant_id, int limit,
                                             const std::optional<std::string>& after_created,
                                             const std::optional<std::string>& after_id,
-                                            const std::optional<std::string>& status) {
+                                            std::optional<DispatchState> status) {
     return db::with_tx(pool_, db::Scope::tenant(tenant_id),
                        [&](db::Tx& tx) { return dispatch_store::list(tx, limit, after_created, after_id, status); });
 }
@@ -316,43 +315,51 @@ std::vector<Dispatch> DispatchService::list(const std::string& tenant_id, int li
 std::vector<Delivery> DispatchService::deliveries(const std::string& tenant_id, const std::string& id, int limit,
                                                   const std::optional<std::string>& after_email,
                                                   const std::optional<std::string>& after_id,
-                                                  const std::optional<std::string>& status) {
+                                                  std::optional<DeliveryState> status) {
     get(tenant_id, id);  // 404 for other tenants' dispatches
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
         return dispatch_store::deliveries(tx, id, limit, after_email, after_id, status);
     });
 }
 
-Dispatch DispatchService::control(const auth::Principal& caller, const std::string& id, const std::string& action,
+Dispatch DispatchService::control(const auth::Principal& caller, const std::string& id, DispatchAction action,
                                   const auth::Origin& origin) {
+    using enum DispatchState;
     if (!strings::is_uuid(id)) throw Error::not_found("Dispatch");
     const auto& tenant_id = *caller.tenant_id;
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
         auto d = by_id(tx, id);
         if (!d) throw Error::not_found("Dispatch");
         auto refuse = [&] {
-            return Error::conflict("invalid_state", "A " + d->status + " dispatch cannot be " + action + "d.");
+            return Error::conflict("invalid_state", "A " + std::string(to_string(d->status)) + " dispatch cannot be " +
+                                                        std::string(past_tense(action)) + ".");
         };
-        if (action == "pause") {
-            if (!set_status(tx, id, "queued,sending,scheduled", "paused")) throw refuse();
-        } else if (action == "resume") {
-            if (!set_status(tx, id, "paused", "queued")) throw refuse();
-        } else if (action == "cancel") {
-            if (!set_status(tx, id, "queued,sending,scheduled,paused,pending_approval", "cancelled")) throw refuse();
-            release(tx, tenant_id, d->period_start, cancel_pending(tx, id));
-        } else if (action == "retry-failed") {
-            if (d->status == "cancelled") throw refuse();
-            auto limits = dispatch_store::limits(tx, tenant_id);
-            auto n = requeue_failed(tx, id);
-            auto [start, end] = current_period(tx, tenant_id);
-            if (n > 0 && !reserve(tx, tenant_id, d->period_start, end, n, limits.emails_per_period))
-                throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), n);
-            if (n > 0) set_status(tx, id, "completed,sending,queued", "queued");
+        switch (action) {
+            case DispatchAction::pause:
+                if (!set_status(tx, id, {queued, sending, scheduled}, paused)) throw refuse();
+                break;
+            case DispatchAction::resume:
+                if (!set_status(tx, id, {paused}, queued)) throw refuse();
+                break;
+            case DispatchAction::cancel:
+                if (!set_status(tx, id, {queued, sending, scheduled, paused, pending_approval}, cancelled))
+                    throw refuse();
+                release(tx, tenant_id, d->period_start, cancel_pending(tx, id));
+                break;
+            case DispatchAction::retry_failed: {
+                if (d->status == cancelled) throw refuse();
+                auto limits = dispatch_store::limits(tx, tenant_id);
+                auto n = requeue_failed(tx, id);
+                auto [start, end] = current_period(tx, tenant_id);
+                if (n > 0 && !reserve(tx, tenant_id, d->period_start, end, n, limits.emails_per_period))
+                    throw quota_error(dispatch_store::usage(tx, tenant_id, limits.emails_per_period).remaining(), n);
+                if (n > 0) set_status(tx, id, {completed, sending, queued}, queued);
+                break;
+            }
         }
         notify_workers(tx, id);
         audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip,
-                                    "dispatch." + std::string(action == "retry-failed" ? "retried" : action + "d"),
-                                    "dispatch", id));
+                                    "dispatch." + std::string(past_tense(action)), "dispatch", id));
         return *by_id(tx, id);
     });
 }
@@ -362,11 +369,13 @@ Dispatch DispatchService::approve(const auth::Principal& caller, const std::stri
     return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
         auto d = by_id(tx, id);
         if (!d) throw Error::not_found("Dispatch");
-        if (d->status != "pending_approval")
-            throw Error::conflict("invalid_state", "A " + d->status + " dispatch needs no approval.");
+        if (d->status != DispatchState::pending_approval)
+            throw Error::conflict("invalid_state",
+                                  "A " + std::string(to_string(d->status)) + " dispatch needs no approval.");
         if (caller.kind != auth::Principal::Kind::user || creator(tx, id) == std::optional<std::string>(caller.id))
             throw Error::forbidden("Another tenant admin must approve this dispatch.");
-        set_status(tx, id, "pending_approval", d->send_at ? "scheduled" : "queued");
+        set_status(tx, id, {DispatchState::pending_approval},
+                   d->send_at ? DispatchState::scheduled : DispatchState::queued);
         notify_workers(tx, id);
         audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip, "dispatch.approved", "dispatch", id));
         return *by_id(tx, id);
@@ -390,16 +399,16 @@ void DispatchService::set_approval_threshold(const auth::Principal& caller, cons
 }
 
 Dispatch DispatchService::pause(const auth::Principal& c, const std::string& id, const auth::Origin& o) {
-    return control(c, id, "pause", o);
+    return control(c, id, DispatchAction::pause, o);
 }
 Dispatch DispatchService::resume(const auth::Principal& c, const std::string& id, const auth::Origin& o) {
-    return control(c, id, "resume", o);
+    return control(c, id, DispatchAction::resume, o);
 }
 Dispatch DispatchService::cancel(const auth::Principal& c, const std::string& id, const auth::Origin& o) {
-    return control(c, id, "cancel", o);
+    return control(c, id, DispatchAction::cancel, o);
 }
 Dispatch DispatchService::retry_failed(const auth::Principal& c, const std::string& id, const auth::Origin& o) {
-    return control(c, id, "retry-failed", o);
+    return control(c, id, DispatchAction::retry_failed, o);
 }
 
 Usage DispatchService::usage(const std::string& tenant_id) {

@@ -45,11 +45,10 @@ public:
 
     Dispatch get(const std::string& tenant_id, const std::string& id);
     std::vector<Dispatch> list(const std::string& tenant_id, int limit, const std::optional<std::string>& after_created,
-                               const std::optional<std::string>& after_id, const std::optional<std::string>& status);
+                               const std::optional<std::string>& after_id, std::optional<DispatchState> status);
     std::vector<Delivery> deliveries(const std::string& tenant_id, const std::string& id, int limit,
                                      const std::optional<std::string>& after_email,
-                                     const std::optional<std::string>& after_id,
-                                     const std::optional<std::string>& status);
+                                     const std::optional<std::string>& after_id, std::optional<DeliveryState> status);
 
     Dispatch pause(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
     Dispatch resume(const auth::Principal& caller, const std::string& id, const auth::Origin& origin);
@@ -71,7 +70,7 @@ public:
 private:
     Dispatch single(const auth::Principal& caller, const DispatchRequest& request, const std::string& to, bool is_test,
                     const auth::Origin& origin);
-    Dispatch control(const auth::Principal& caller, const std::string& id, const std::string& action,
+    Dispatch control(const auth::Principal& caller, const std::string& id, DispatchAction action,
                      const auth::Origin& origin);
     db::Pool& pool_;
     const std::string mail_domain_;

@@ -7,13 +7,13 @@
 #include "db/arrays.hpp"
 #include "db/sql_text.hpp"
 #include "db/tx.hpp"
+#include "dispatch/merge_template.hpp"
 #include "dispatch/recipient_sql.hpp"
 #include "webhooks/event_outbox.hpp"
 
 namespace dh::dispatch::dispatch_store {
 namespace {
 
-using recipient_sql::custom_key;
 using recipient_sql::missing_value_condition;
 using recipient_sql::recipients_cte;
 using recipient_sql::suppressed_match;
@@ -232,11 +232,17 @@ SenderIdentity identity_from(const db::Result& r, int i) {
     return {r.text(i, "id"), r.text(i, "email"), r.text(i, "name"), r.boolean(i, "is_default")};
 }
 
+template <class State>
+std::optional<std::string> name_of(std::optional<State> state) {
+    if (!state) return std::nullopt;
+    return std::string(to_string(*state));
+}
+
 Dispatch dispatch_from(const db::Result& r, int i) {
     Dispatch d;
     d.id = r.text(i, "id");
     d.tenant_id = r.text(i, "tenant_id");
-    d.status = r.text(i, "status");
+    d.status = stored_dispatch_state(r.text(i, "status"));
     d.subject = r.text(i, "subject");
     d.body_markdown = r.opt(i, "body_markdown");
     d.body_html = r.opt(i, "body_html");
@@ -257,7 +263,7 @@ Dispatch dispatch_from(const db::Result& r, int i) {
     d.completed_at = r.opt(i, "completed_at");
     d.relay_problem = r.opt(i, "relay_problem");
     d.recipient_attachments_json = r.text(i, "recipient_attachments");
-    for (auto& s : delivery_states()) d.counts[s] = 0;
+    for (auto s : kDeliveryStates) d.counts[std::string(to_string(s))] = 0;
     const auto parsed = nlohmann::json::parse(r.text(i, "counts"));  // keep alive: items() refers to it
     for (auto& [k, v] : parsed.items()) d.counts[k] = v.get<long long>();
     return d;
@@ -351,10 +357,10 @@ std::pair<std::string, std::string> tenant_name_and_slug(db::Tx& tx, const std::
 }
 
 std::string insert_dispatch(db::Tx& tx, const NewDispatch& d) {
-    auto r = tx.exec(kInsertDispatch, {d.tenant_id, d.status, d.subject, d.body_markdown, d.body_html,
-                                       d.sender_identity_id, d.from_email, d.from_name, d.reply_to, d.recipients_json,
-                                       db::text_array(d.attachment_ids), d.send_at, d.reference, d.is_test,
-                                       d.period_start, d.created_by, d.created_by_label, d.in_reply_to});
+    auto r = tx.exec(kInsertDispatch, {d.tenant_id, std::string(to_string(d.status)), d.subject, d.body_markdown,
+                                       d.body_html, d.sender_identity_id, d.from_email, d.from_name, d.reply_to,
+                                       d.recipients_json, db::text_array(d.attachment_ids), d.send_at, d.reference,
+                                       d.is_test, d.period_start, d.created_by, d.created_by_label, d.in_reply_to});
     return r.text(0, "id");
 }
 
@@ -367,7 +373,7 @@ FanOut fan_out(db::Tx& tx, const std::string& tenant_id, const std::string& disp
     db::Params params = {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role,
                          dispatch_id};
     std::vector<std::string> keys;  // $6[i]: the key of vendor.custom.<key> fields (only they refer to $6)
-    for (auto& f : required_fields) keys.push_back(custom_key(f));
+    for (auto& f : required_fields) keys.push_back(custom_key(f).value_or(""));
     if (std::any_of(keys.begin(), keys.end(), [](auto& k) { return !k.empty(); }))
         params.push_back(db::text_array(keys));
     auto r = tx.exec(fan_out_sql(required_fields), params);
@@ -381,7 +387,7 @@ RecipientSummary summarize_recipients(db::Tx& tx, const std::string& tenant_id, 
                                       const std::vector<std::string>& required_fields) {
     db::Params params = {tenant_id, db::text_array(rc.list_ids), db::text_array(rc.vendor_ids), rc.contact_role};
     std::vector<std::string> keys;  // $5[i]: as in fan_out
-    for (auto& f : required_fields) keys.push_back(custom_key(f));
+    for (auto& f : required_fields) keys.push_back(custom_key(f).value_or(""));
     if (std::any_of(keys.begin(), keys.end(), [](auto& k) { return !k.empty(); }))
         params.push_back(db::text_array(keys));
     auto r = tx.exec(summary_sql(required_fields), params);
@@ -412,15 +418,15 @@ std::optional<SampleRecipient> sample_recipient(db::Tx& tx, const std::string& t
                            r.integer(0, "total")};
 }
 
-void set_totals(db::Tx& tx, const std::string& dispatch_id, long long total, const std::string& status) {
-    tx.exec(kSetTotals, {dispatch_id, total, status});
+void set_totals(db::Tx& tx, const std::string& dispatch_id, long long total, DispatchState status) {
+    tx.exec(kSetTotals, {dispatch_id, total, std::string(to_string(status))});
 }
 
 std::optional<std::string> recipient_missing(db::Tx& tx, const std::string& dispatch_id, const std::string& field) {
     auto condition = missing_value_condition(field, "d.contact_name", "$2");
     if (!condition) return std::nullopt;
     db::Params params = {dispatch_id};
-    if (auto key = custom_key(field); !key.empty()) params.push_back(key);
+    if (auto key = custom_key(field)) params.push_back(*key);
     auto r = tx.exec(std::string(kMissingBase) + *condition + " LIMIT 1", params);
     if (r.empty()) return std::nullopt;
     return r.is_null(0, 0) ? std::string("a recipient") : r.text(0, "label");
@@ -459,8 +465,8 @@ std::optional<Dispatch> by_id(db::Tx& tx, const std::string& id) {
 }
 
 std::vector<Dispatch> list(db::Tx& tx, int limit, const std::optional<std::string>& after_created,
-                           const std::optional<std::string>& after_id, const std::optional<std::string>& status) {
-    auto r = tx.exec(kList, {limit, after_created, after_id, status});
+                           const std::optional<std::string>& after_id, std::optional<DispatchState> status) {
+    auto r = tx.exec(kList, {limit, after_created, after_id, name_of(status)});
     std::vector<Dispatch> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(dispatch_from(r, i));
     return out;
@@ -468,8 +474,8 @@ std::vector<Dispatch> list(db::Tx& tx, int limit, const std::optional<std::strin
 
 std::vector<Delivery> deliveries(db::Tx& tx, const std::string& dispatch_id, int limit,
                                  const std::optional<std::string>& after_email,
-                                 const std::optional<std::string>& after_id, const std::optional<std::string>& status) {
-    auto r = tx.exec(kDeliveries, {dispatch_id, limit, after_email, after_id, status});
+                                 const std::optional<std::string>& after_id, std::optional<DeliveryState> status) {
+    auto r = tx.exec(kDeliveries, {dispatch_id, limit, after_email, after_id, name_of(status)});
     std::vector<Delivery> out;
     for (int i = 0; i < r.rows(); ++i) {
         Delivery d;
@@ -477,7 +483,7 @@ std::vector<Delivery> deliveries(db::Tx& tx, const std::string& dispatch_id, int
         d.dispatch_id = r.text(i, "dispatch_id");
         d.email = r.text(i, "email");
         d.contact_name = r.text(i, "contact_name");
-        d.status = r.text(i, "status");
+        d.status = stored_delivery_state(r.text(i, "status"));
         d.vendor_id = r.opt(i, "vendor_id");
         d.vendor_name = r.opt(i, "vendor_name");
         d.reason = r.opt(i, "reason");
@@ -493,11 +499,13 @@ std::vector<Delivery> deliveries(db::Tx& tx, const std::string& dispatch_id, int
     return out;
 }
 
-bool set_status(db::Tx& tx, const std::string& id, const std::string& from_states_csv, const std::string& to) {
+bool set_status(db::Tx& tx, const std::string& id, std::initializer_list<DispatchState> from, DispatchState to) {
+    std::vector<std::string> names;
+    for (auto s : from) names.emplace_back(to_string(s));
     return tx.exec(
                  "UPDATE dispatches SET status = $3, updated_at = now() WHERE id = $1::uuid AND status = "
-                 "ANY(string_to_array($2, ','))",
-                 {id, from_states_csv, to})
+                 "ANY($2::text[])",
+                 {id, db::text_array(names), std::string(to_string(to))})
                .affected() == 1;
 }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,7 +42,9 @@ void set_approval_threshold(db::Tx& tx, const std::string& tenant_id, const std:
 std::optional<std::string> creator(db::Tx& tx, const std::string& dispatch_id);
 
 struct NewDispatch {
-    std::string tenant_id, status, subject, from_email, from_name, period_start, recipients_json, created_by_label;
+    std::string tenant_id;
+    DispatchState status;
+    std::string subject, from_email, from_name, period_start, recipients_json, created_by_label;
     std::optional<std::string> body_markdown, body_html, reply_to, send_at, reference, sender_identity_id, created_by;
     std::optional<std::string> in_reply_to;
     std::vector<std::string> attachment_ids;
@@ -86,7 +89,7 @@ struct SampleRecipient {
 };
 std::optional<SampleRecipient> sample_recipient(db::Tx& tx, const std::string& tenant_id, const Recipients& r,
                                                 const std::optional<std::string>& vendor_id);
-void set_totals(db::Tx& tx, const std::string& dispatch_id, long long total, const std::string& status);
+void set_totals(db::Tx& tx, const std::string& dispatch_id, long long total, DispatchState status);
 
 /// A queued recipient lacking a value for the merge field (nullopt when all have one): "Name <email>".
 std::optional<std::string> recipient_missing(db::Tx& tx, const std::string& dispatch_id, const std::string& field);
@@ -102,13 +105,14 @@ std::pair<long long, long long> attachments_found(db::Tx& tx, const std::vector<
 
 std::optional<Dispatch> by_id(db::Tx& tx, const std::string& id);
 std::vector<Dispatch> list(db::Tx& tx, int limit, const std::optional<std::string>& after_created,
-                           const std::optional<std::string>& after_id, const std::optional<std::string>& status);
+                           const std::optional<std::string>& after_id, std::optional<DispatchState> status);
 std::vector<Delivery> deliveries(db::Tx& tx, const std::string& dispatch_id, int limit,
                                  const std::optional<std::string>& after_email,
-                                 const std::optional<std::string>& after_id, const std::optional<std::string>& status);
+                                 const std::optional<std::string>& after_id, std::optional<DeliveryState> status);
 
+/// Moves the dispatch to `to` if it is in one of `from`; false when it is not.
+bool set_status(db::Tx& tx, const std::string& id, std::initializer_list<DispatchState> from, DispatchState to);
 /// State changes of the controls; each returns the number of deliveries affected.
-bool set_status(db::Tx& tx, const std::string& id, const std::string& from_states_csv, const std::string& to);
 long long cancel_pending(db::Tx& tx, const std::string& dispatch_id);
 long long requeue_failed(db::Tx& tx, const std::string& dispatch_id);
 

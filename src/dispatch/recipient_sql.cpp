@@ -60,8 +60,4 @@ std::optional<std::string> missing_value_condition(const std::string& field, con
     return std::nullopt;
 }
 
-std::string custom_key(const std::string& field) {
-    return field.rfind("vendor.custom.", 0) == 0 ? field.substr(std::string("vendor.custom.").size()) : "";
-}
-
 }  // namespace dh::dispatch::recipient_sql

@@ -19,7 +19,5 @@ std::string recipients_cte(const std::string& extra_columns);
 /// per-recipient field.
 std::optional<std::string> missing_value_condition(const std::string& field, const std::string& contact_name,
                                                    const std::string& key_param);
-/// "po_number" for "vendor.custom.po_number"; "" for every other field.
-std::string custom_key(const std::string& field);
 
 }  // namespace dh::dispatch::recipient_sql

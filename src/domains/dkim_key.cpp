@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/digest.hpp"
 #include "common/random.hpp"
 
 namespace dh::domains {
@@ -15,13 +16,6 @@ namespace {
 
 using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
-
-std::string base64(const unsigned char* data, int length) {
-    std::string out(4 * ((length + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, length);
-    out.resize(n);
-    return out;
-}
 
 std::string private_pem(EVP_PKEY* key) {
     Bio bio(BIO_new(BIO_s_mem()), &BIO_free);
@@ -38,7 +32,7 @@ std::string public_der_base64(EVP_PKEY* key) {
     unsigned char* der = nullptr;
     int n = i2d_PUBKEY(key, &der);
     if (n <= 0) throw std::runtime_error("DKIM key: public key encoding failed");
-    auto out = base64(der, n);
+    auto out = digest::base64(std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(n)));
     OPENSSL_free(der);
     return out;
 }
@@ -58,7 +52,7 @@ DkimKeyPair generate_ed25519_key() {
     std::size_t len = sizeof raw;
     if (EVP_PKEY_get_raw_public_key(key.get(), raw, &len) != 1 || len != sizeof raw)
         throw std::runtime_error("DKIM key: Ed25519 public key encoding failed");
-    return {private_pem(key.get()), base64(raw, static_cast<int>(len))};
+    return {private_pem(key.get()), digest::base64(std::string_view(reinterpret_cast<const char*>(raw), len))};
 }
 
 std::string ed25519_pem_from_seed(std::string_view seed) {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/digest.hpp"
 #include "common/strings.hpp"
 
 namespace dh::domains {
@@ -15,14 +16,6 @@ namespace {
 
 bool is_wsp(char c) {
     return c == ' ' || c == '\t';
-}
-
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(n);
-    return out;
 }
 
 std::string sha256(std::string_view data) {
@@ -176,10 +169,10 @@ std::string dkim_sign(const std::string& message, const DkimKey& key, std::time_
     std::string sig = std::string("DKIM-Signature: v=1; a=") + key.algorithm() +
                       "; c=relaxed/relaxed; d=" + key.domain() + "; s=" + key.selector() +
                       "; t=" + std::to_string(now) + ";\r\n\th=" + names +
-                      ";\r\n\tbh=" + base64(sha256(relaxed_body(body))) + ";\r\n\tb=";
+                      ";\r\n\tbh=" + digest::base64(sha256(relaxed_body(body))) + ";\r\n\tb=";
     auto canon = relaxed_header(sig);
     canon.resize(canon.size() - 2);  // the signature's own field is signed without its CRLF
-    return sig + base64(key.sign(signed_fields + canon)) + "\r\n" + message;
+    return sig + digest::base64(key.sign(signed_fields + canon)) + "\r\n" + message;
 }
 
 }  // namespace dh::domains

@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/random.hpp"
+#include "common/strings.hpp"
 #include "http/framing.hpp"
 #include "http/pipeline.hpp"
 #include "http/problem.hpp"
@@ -29,12 +30,6 @@ bool valid_request_id(std::string_view id) {
     for (char c : id)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
     return true;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 /// A parse error of the peer's bytes (as opposed to the connection ending or timing out).
@@ -120,7 +115,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
             req.query_string = target.substr(q + 1);
             req.query = parse_query(req.query_string);
         }
-        for (auto& field : h) req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+        for (auto& field : h)
+            req.headers.emplace_back(strings::to_lower(field.name_string()), std::string(field.value()));
         auto incoming = req.header("x-request-id");
         req.request_id = valid_request_id(incoming) ? std::string(incoming) : random::hex(12);
         std::vector<std::string_view> forwarded_for;
@@ -140,7 +136,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         bool has_cache_control = false;
         for (auto& [k, v] : r.headers) {
             res.insert(k, v);
-            if (lower(k) == "cache-control") has_cache_control = true;
+            if (strings::to_lower(k) == "cache-control") has_cache_control = true;
         }
         if (!has_cache_control) res.set(bhttp::field::cache_control, "no-store");
         res.keep_alive(keep_alive);
@@ -281,7 +277,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                 response = too_large(limit, req);
                 refused = true;
             } else if (has_body) {
-                if (lower(req.header("expect")) == "100-continue") {
+                if (strings::to_lower(req.header("expect")) == "100-continue") {
                     bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
                     co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
                     if (ec) break;

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <map>
 
+#include "common/strings.hpp"
+
 namespace fs = std::filesystem;
 
 namespace dh::http {
@@ -37,12 +39,6 @@ std::string content_type_for(const fs::path& p) {
                                                              {".map", "application/json"}};
     auto it = types.find(p.extension().string());
     return it == types.end() ? "application/octet-stream" : it->second;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 std::string_view trim(std::string_view s) {
@@ -94,14 +90,14 @@ void choose_encoding(Response& r, const fs::path& file, std::string_view accept_
 }  // namespace
 
 bool accepts_encoding(std::string_view header, std::string_view coding) {
-    auto wanted = lower(coding);
+    auto wanted = strings::to_lower(coding);
     std::optional<double> named, any;
     while (!header.empty()) {
         auto comma = header.find(',');
         auto item = header.substr(0, comma);
         header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
         auto semi = item.find(';');
-        auto name = lower(trim(item.substr(0, semi)));
+        auto name = strings::to_lower(trim(item.substr(0, semi)));
         double q = semi == std::string_view::npos ? 1.0 : quality(item.substr(semi + 1));
         if (name == wanted)
             named = q;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "common/strings.hpp"
 #include "inbox/dsn_internal.hpp"
 #include "mail/mime_parser.hpp"
 
@@ -9,12 +10,6 @@ namespace dh::inbox {
 namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;  // lower-cased name, unfolded value
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string trim(std::string_view s) {
     std::size_t b = s.find_first_not_of(" \t\r\n");
@@ -41,7 +36,7 @@ std::vector<Fields> field_groups(std::string_view text) {
         }
         auto colon = line.find(':');
         if (colon == std::string_view::npos) continue;
-        groups.back().emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+        groups.back().emplace_back(strings::to_lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
     }
     if (groups.back().empty()) groups.pop_back();
     return groups;
@@ -94,7 +89,7 @@ void read_dsn(const mail::Attachment& part, Report& report) {
         r.address = address_of(get(f, "final-recipient"));
         r.original_recipient = address_of(get(f, "original-recipient"));
         if (r.address.empty()) r.address = r.original_recipient;
-        r.action = lower(get(f, "action"));
+        r.action = strings::to_lower(get(f, "action"));
         std::string status = get(f, "status");
         r.status = status.substr(0, status.find_first_of(" \t("));
         r.diagnostic = get(f, "diagnostic-code");
@@ -109,7 +104,7 @@ void read_arf(const mail::ParsedMessage& m, const mail::Attachment* part, Report
     report.format = "arf";
     auto groups = part ? field_groups(part->data) : std::vector<Fields>{};
     Fields fields = groups.empty() ? Fields{} : groups.front();
-    report.feedback_type = lower(get(fields, "feedback-type"));
+    report.feedback_type = strings::to_lower(get(fields, "feedback-type"));
     report.user_agent = get(fields, "user-agent");
     report.arrival_date = get(fields, "arrival-date");
     for (auto& [k, v] : fields) {
@@ -141,7 +136,7 @@ BounceClass classify(std::string_view status, std::string_view action, std::stri
     if (!status.empty() && status[0] == '5') return BounceClass::hard;
     if (!status.empty() && status[0] == '4') return BounceClass::soft;
     if (!status.empty() && status[0] == '2') return BounceClass::none;
-    std::string a = lower(action);
+    std::string a = strings::to_lower(action);
     if (a == "delivered" || a == "relayed" || a == "expanded") return BounceClass::none;
     if (a == "delayed") return BounceClass::soft;
     BounceClass from_text = classify_text(diagnostic);
@@ -152,7 +147,7 @@ BounceClass classify(std::string_view status, std::string_view action, std::stri
 Report parse_report(const mail::ParsedMessage& m, bool null_sender) {
     Report report;
     auto it = m.content_type_params.find("report-type");
-    std::string report_type = it == m.content_type_params.end() ? std::string() : lower(it->second);
+    std::string report_type = it == m.content_type_params.end() ? std::string() : strings::to_lower(it->second);
     const mail::Attachment* feedback = find_part(m, {"message/feedback-report"});
     const mail::Attachment* status = find_part(m, {"message/delivery-status", "message/global-delivery-status"});
     if (feedback || report_type == "feedback-report") {
@@ -190,7 +185,7 @@ std::string collapse_space(std::string_view s) {
 }
 
 std::string message_id_in(std::string_view text) {
-    std::string l = lower(text);
+    std::string l = strings::to_lower(text);
     for (std::size_t at = l.find("message-id:"); at != std::string::npos; at = l.find("message-id:", at + 1)) {
         if (at > 0 && l[at - 1] != '\n') continue;
         std::size_t end = text.find('\n', at);

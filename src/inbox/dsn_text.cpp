@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/strings.hpp"
 #include "inbox/dsn.hpp"
 #include "inbox/dsn_internal.hpp"
 
@@ -20,12 +21,6 @@ bool local_char(char c) {
 
 bool domain_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 bool contains_any(const std::string& haystack, std::initializer_list<std::string_view> needles) {
@@ -46,7 +41,7 @@ std::size_t returned_copy_start(const std::string& lowered) {
 }
 
 bool is_system_address(const std::string& address) {
-    std::string local = lower(address.substr(0, address.find('@')));
+    std::string local = strings::to_lower(address.substr(0, address.find('@')));
     return local == "mailer-daemon" || local == "postmaster" || local == "root" || local == "noreply";
 }
 
@@ -90,7 +85,7 @@ std::vector<std::string> find_addresses(std::string_view t) {
         std::string_view local = t.substr(b, at - b);
         while (!local.empty() && local.front() == '.') local.remove_prefix(1);
         if (local.empty() || domain.find('.') == std::string_view::npos) continue;
-        std::string address = std::string(local) + "@" + lower(domain);
+        std::string address = std::string(local) + "@" + strings::to_lower(domain);
         if (std::find(out.begin(), out.end(), address) == out.end()) out.push_back(address);
     }
     return out;
@@ -102,7 +97,7 @@ BounceClass classify_text(std::string_view diagnostic) {
     int code = find_smtp_code(diagnostic);
     if (code >= 500) return BounceClass::hard;
     if (code >= 400) return BounceClass::soft;
-    std::string l = lower(diagnostic);
+    std::string l = strings::to_lower(diagnostic);
     if (contains_any(l, {"mailbox full", "over quota", "quota exceeded", "temporar", "try again", "delayed",
                          "will retry", "still trying"}))
         return BounceClass::soft;
@@ -114,8 +109,8 @@ BounceClass classify_text(std::string_view diagnostic) {
 }
 
 bool looks_like_bounce(const mail::ParsedMessage& m, bool null_sender) {
-    std::string from = lower(m.from.address + " " + m.from.name);
-    std::string subject = lower(m.subject);
+    std::string from = strings::to_lower(m.from.address + " " + m.from.name);
+    std::string subject = strings::to_lower(m.subject);
     bool daemon = contains_any(from, {"mailer-daemon", "postmaster", "mail delivery"});
     bool bounce_subject =
         contains_any(subject, {"undeliver", "delivery status notification", "returned mail", "failure notice",
@@ -127,7 +122,7 @@ bool looks_like_bounce(const mail::ParsedMessage& m, bool null_sender) {
 void read_text_bounce(const mail::ParsedMessage& m, Report& report) {
     // Bounce explanations are short; the bound keeps the scans below cheap on hostile input.
     std::string body = (m.text_body.empty() ? m.html_text : m.text_body).substr(0, 64 * 1024);
-    std::string lowered = lower(body);
+    std::string lowered = strings::to_lower(body);
     std::size_t cut = returned_copy_start(lowered);
     std::string diagnostic_part = body.substr(0, cut);
     // Postfix and qmail put each failed recipient at the start of a line as "<addr>: ..." followed
@@ -156,7 +151,8 @@ void read_text_bounce(const mail::ParsedMessage& m, Report& report) {
         for (auto& address : find_addresses(diagnostic_part)) {
             if (is_system_address(address) || address == m.from.address) continue;
             bool addressed_to_us = false;
-            for (auto& to : m.to) addressed_to_us = addressed_to_us || lower(to.address) == lower(address);
+            for (auto& to : m.to)
+                addressed_to_us = addressed_to_us || strings::to_lower(to.address) == strings::to_lower(address);
             if (addressed_to_us) continue;
             ReportRecipient r{address, {}, "failed", find_enhanced_status(text), text, {}, classify_text(text)};
             report.recipients.push_back(std::move(r));

@@ -36,7 +36,7 @@ json summary(const InboxMessage& m) {
             {"received_at", m.received_at}};
 }
 
-json detail(const InboxMessage& m) {
+json message_detail(const InboxMessage& m) {
     auto j = summary(m);
     j["text"] = m.text_body;
     j["html_text"] = m.html_text;
@@ -109,7 +109,7 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                         rows, page.limit, [](const InboxMessage& m) { return m.received_at; }, summary));
                 }});
     router.add({"GET", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
-                    return http::Response::json(detail(inbox.get(req.tenant_id(), req.param("id"))));
+                    return http::Response::json(message_detail(inbox.get(req.tenant_id(), req.param("id"))));
                 }});
     router.add(
         {"GET", "/api/v1/inbox/{id}/attachments/{attachment_id}", Access::tenant_member, [&inbox](http::Request& req) {
@@ -122,7 +122,7 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                     fields.only({"read", "archived"});
                     auto m = inbox.update(req.tenant_id(), req.param("id"), fields.opt_bool("read"),
                                           fields.opt_bool("archived"));
-                    return http::Response::json(detail(m));
+                    return http::Response::json(message_detail(m));
                 }});
     router.add({"POST", "/api/v1/inbox/{id}/reply", Access::tenant_member, [&inbox](http::Request& req) {
                     auto body = req.json();

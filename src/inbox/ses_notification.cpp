@@ -1,10 +1,10 @@
 // SES notifications (bounce, complaint, delivery, received) as carried in SNS messages.
-#include <openssl/evp.h>
 #include <strings.h>
 
 #include <nlohmann/json.hpp>
 
 #include "common/bounded_json.hpp"
+#include "common/digest.hpp"
 #include "common/error.hpp"
 #include "inbox/sns.hpp"
 
@@ -38,22 +38,6 @@ std::string strip_id(std::string id) {
     auto e = id.find('>');
     if (b != std::string::npos && e != std::string::npos && e > b) return id.substr(b + 1, e - b - 1);
     return id;
-}
-
-std::string base64_decode(const std::string& in) {
-    std::string clean;
-    for (char c : in)
-        if (c != '\r' && c != '\n' && c != ' ') clean += c;
-    if (clean.size() % 4 != 0) return {};
-    std::string out(clean.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
-    if (n < 0) return {};
-    std::size_t pad = clean.size() >= 2 && clean[clean.size() - 2] == '=' ? 2
-                      : (!clean.empty() && clean.back() == '=')           ? 1
-                                                                          : 0;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
 }
 
 void read_mail(const json& mail, SesEvent& e) {
@@ -112,7 +96,7 @@ SesEvent parse_ses_notification(std::string_view message_json) {
         e.type = SesEventType::received;
         const json& action = object(object(j, "receipt"), "action");
         std::string content = text(j, "content");
-        e.content = text(action, "encoding") == "BASE64" ? base64_decode(content) : content;
+        e.content = text(action, "encoding") == "BASE64" ? digest::base64_decode(content).value_or("") : content;
         e.timestamp = text(object(j, "receipt"), "timestamp");
         for (auto& r : array(object(j, "receipt"), "recipients"))
             if (r.is_string()) e.recipients.push_back({r.get<std::string>(), "received", {}, {}, {}});

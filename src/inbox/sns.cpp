@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "common/bounded_json.hpp"
+#include "common/digest.hpp"
 #include "common/error.hpp"
 
 namespace dh::inbox {
@@ -41,15 +42,10 @@ void free_chain(STACK_OF(X509) * s) {
 }
 using ChainPtr = std::unique_ptr<STACK_OF(X509), OsslDeleter<STACK_OF(X509), free_chain>>;
 
-std::optional<std::string> base64_decode(const std::string& in) {
-    if (in.empty() || in.size() % 4 != 0 || in.size() > 8192) return std::nullopt;
-    std::string out(in.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-    if (n < 0) return std::nullopt;
-    std::size_t pad = in.size() >= 2 && in[in.size() - 2] == '=' ? 2 : in.back() == '=' ? 1 : 0;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
+/// The signature's bytes: a signature is a few hundred bytes, so more is refused unread.
+std::optional<std::string> signature_bytes(const std::string& in) {
+    if (in.empty() || in.size() > 8192) return std::nullopt;
+    return digest::base64_decode(in);
 }
 
 SnsVerification fail(std::string reason) {
@@ -218,7 +214,7 @@ SnsVerification SnsVerifier::verify(const SnsMessage& m) const {
     if (m.type != "Notification" && m.type != "SubscriptionConfirmation" && m.type != "UnsubscribeConfirmation")
         return fail("unknown message Type");
     if (!trusted_certificate_url(m.signing_cert_url)) return fail("SigningCertURL is not an allow-listed AWS host");
-    auto signature = base64_decode(m.signature);
+    auto signature = signature_bytes(m.signature);
     if (!signature) return fail("Signature is not base64");
     std::string pem = impl_->certificate_pem(m.signing_cert_url);
     if (pem.empty()) return fail("the signing certificate could not be fetched");

@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "common/strings.hpp"
 #include "mail/markdown.hpp"
 
 namespace dh::mail {
@@ -85,12 +86,6 @@ bool is_html_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 struct Tag {
     std::string name;  // lower case
     bool closing = false;
@@ -108,7 +103,7 @@ std::size_t parse_tag(std::string_view html, std::size_t pos, Tag& tag) {
     std::size_t name_start = i;
     while (i < html.size() && std::isalnum(static_cast<unsigned char>(html[i]))) ++i;
     if (i == name_start || !std::isalpha(static_cast<unsigned char>(html[name_start]))) return std::string_view::npos;
-    tag.name = lower(html.substr(name_start, i - name_start));
+    tag.name = strings::to_lower(html.substr(name_start, i - name_start));
     while (i < html.size() && html[i] != '>') {
         if (is_html_space(html[i]) || html[i] == '/') {
             ++i;
@@ -116,7 +111,7 @@ std::size_t parse_tag(std::string_view html, std::size_t pos, Tag& tag) {
         }
         std::size_t n = i;
         while (i < html.size() && !is_html_space(html[i]) && html[i] != '=' && html[i] != '>') ++i;
-        std::string name = lower(html.substr(n, i - n));
+        std::string name = strings::to_lower(html.substr(n, i - n));
         std::string value;
         if (i < html.size() && html[i] == '=') {
             ++i;
@@ -190,7 +185,7 @@ bool in(std::string_view name, std::initializer_list<std::string_view> names) {
 }
 
 bool usable_href(const std::string& href) {
-    std::string l = lower(href.substr(0, 12));
+    std::string l = strings::to_lower(href.substr(0, 12));
     return !href.empty() && href[0] != '#' && !l.starts_with("javascript:") && !l.starts_with("vbscript:") &&
            !l.starts_with("data:");
 }
@@ -236,7 +231,7 @@ public:
 
 private:
     static std::size_t skip_element(std::string_view html, std::size_t from, const std::string& name) {
-        std::string hay = lower(html.substr(from));
+        std::string hay = strings::to_lower(html.substr(from));
         auto end = hay.find("</" + name);
         if (end == std::string::npos) return html.size();
         auto close = html.find('>', from + end);

@@ -7,13 +7,9 @@
 #include <utility>
 #include <vector>
 
-namespace dh::mail {
+#include "mail/mailbox.hpp"
 
-/// A display name (UTF-8, may be empty) and an address.
-struct Mailbox {
-    std::string name;
-    std::string address;
-};
+namespace dh::mail {
 
 /// A file to attach, as uploaded. (Not named Attachment: parsed_message.hpp has a different
 /// mail::Attachment, and two layouts under one name break the one-definition rule.)

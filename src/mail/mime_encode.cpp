@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/digest.hpp"
+
 namespace dh::mail::mime {
 namespace {
 
@@ -132,14 +134,6 @@ std::string quoted_printable(std::string_view text) {
     return out;
 }
 
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
 std::string base64_lines(std::string_view bytes) {
     constexpr std::size_t kChunk = 57;  // 57 bytes → 76 characters
     std::string out;
@@ -166,7 +160,7 @@ std::vector<std::string> encoded_words(std::string_view utf8) {
             end += len;
         }
         if (end == i) end = std::min(utf8.size(), i + utf8_length(static_cast<unsigned char>(utf8[i])));
-        out.push_back("=?UTF-8?B?" + base64(utf8.substr(i, end - i)) + "?=");
+        out.push_back("=?UTF-8?B?" + digest::base64(utf8.substr(i, end - i)) + "?=");
         i = end;
     }
     return out;

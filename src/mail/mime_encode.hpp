@@ -28,8 +28,6 @@ std::string quoted_printable(std::string_view crlf_text);
 
 /// Standard base64 in lines of 76 characters, each ending with CRLF.
 std::string base64_lines(std::string_view bytes);
-/// Base64 without line breaks.
-std::string base64(std::string_view bytes);
 
 /// RFC 2047 "B" encoded-words (charset UTF-8) for a valid UTF-8 text, each at most 64 characters
 /// and never splitting a character. Decoders join adjacent words, dropping the space between.

@@ -6,12 +6,13 @@
 #include <mutex>
 #include <optional>
 
+#include "common/strings.hpp"
 #include "mail/safe_html.hpp"
 
 namespace dh::mail {
 namespace {
 
-constexpr int kMaxDepth = 32;  // GMime has its own limit too; ours bounds our walk
+constexpr int kMaxPartDepth = 32;  // GMime has its own limit too; ours bounds our walk
 constexpr std::size_t kMaxParts = 2000;
 constexpr std::size_t kMaxWarnings = 50;
 constexpr std::size_t kMaxReferences = 200;
@@ -30,11 +31,6 @@ using GStr = std::unique_ptr<char, GFree>;
 
 std::string str(const char* s) {
     return s ? std::string(s) : std::string();
-}
-
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(g_ascii_tolower(c));
-    return s;
 }
 
 struct Walk {
@@ -136,7 +132,8 @@ bool is_utf8_name(const std::string& charset) {
 
 std::string text_of(Walk& walk, GMimePart* part) {
     std::string bytes = decoded_content(part);
-    std::string charset = lower(str(g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset")));
+    std::string charset =
+        strings::to_lower(str(g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset")));
     std::optional<std::string> text;
     bool valid_utf8 = g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), nullptr);
     if (!is_utf8_name(charset)) {
@@ -166,7 +163,7 @@ std::string mime_type_of(GMimeObject* obj) {
     GMimeContentType* ct = g_mime_object_get_content_type(obj);
     if (!ct) return "application/octet-stream";
     GStr type(g_mime_content_type_get_mime_type(ct));
-    return lower(str(type.get()));
+    return strings::to_lower(str(type.get()));
 }
 
 void add_attachment(Walk& walk, Attachment a) {
@@ -216,7 +213,7 @@ void message_part(Walk& walk, GMimeMessagePart* part) {
 
 void walk_tree(Walk& walk, GMimeObject* obj, int depth) {
     if (!obj) return;
-    if (depth > kMaxDepth || ++walk.parts > kMaxParts) {
+    if (depth > kMaxPartDepth || ++walk.parts > kMaxParts) {
         walk.error("MIME structure too deep or too many parts; the rest was not read");
         return;
     }
@@ -283,7 +280,8 @@ void read_content_type(ParsedMessage& out, GMimeObject* top) {
     int n = params ? g_mime_param_list_length(params) : 0;
     for (int i = 0; i < n && i < 50; ++i) {
         GMimeParam* p = g_mime_param_list_get_parameter_at(params, i);
-        out.content_type_params[lower(str(g_mime_param_get_name(p)))] = repair_utf8(str(g_mime_param_get_value(p)));
+        out.content_type_params[strings::to_lower(str(g_mime_param_get_name(p)))] =
+            repair_utf8(str(g_mime_param_get_value(p)));
     }
 }
 

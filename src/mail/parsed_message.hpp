@@ -3,12 +3,9 @@
 #include <string>
 #include <vector>
 
-namespace dh::mail {
+#include "mail/mailbox.hpp"
 
-struct Mailbox {
-    std::string name;     ///< display name, UTF-8 (RFC 2047 decoded); may be empty
-    std::string address;  ///< addr-spec as written
-};
+namespace dh::mail {
 
 struct Attachment {
     std::string filename;      ///< RFC 2231/2047 decoded, path characters removed; may be empty

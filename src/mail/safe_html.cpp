@@ -5,17 +5,13 @@
 #include <cstdint>
 #include <utility>
 
+#include "common/strings.hpp"
+
 namespace dh::mail {
 namespace {
 
 bool is_letter(char c) {
     return std::isalpha(static_cast<unsigned char>(c)) != 0;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -75,7 +71,7 @@ std::size_t decode_entity(std::string_view html, std::size_t i, std::string& out
         return semi + 1;
     }
     for (auto& [entity, cp] : kEntities) {
-        if (entity == lower(name)) {
+        if (entity == strings::to_lower(name)) {
             append_utf8(out, cp);
             return semi + 1;
         }
@@ -103,7 +99,7 @@ std::size_t tag_end(std::string_view html, std::size_t i) {
 /// Index after "</name ...>" (case-insensitive), or the end: content of script/style is dropped.
 std::size_t skip_element(std::string_view html, std::size_t from, const std::string& name) {
     for (std::size_t at = html.find("</", from); at != std::string_view::npos; at = html.find("</", at + 2)) {
-        if (lower(html.substr(at + 2, name.size())) == name) return tag_end(html, at);
+        if (strings::to_lower(html.substr(at + 2, name.size())) == name) return tag_end(html, at);
     }
     return html.size();
 }
@@ -114,7 +110,7 @@ bool is_one_of(const std::string& name, std::initializer_list<std::string_view> 
     return false;
 }
 
-std::string tidy(const std::string& text) {
+std::string tidy_whitespace(const std::string& text) {
     std::string out;
     int newlines = 0;
     bool pending_space = false;
@@ -170,7 +166,7 @@ std::string safe_html_to_text(std::string_view html) {
         }
         std::size_t name_end = n;
         while (name_end < html.size() && (std::isalnum(static_cast<unsigned char>(html[name_end])) != 0)) ++name_end;
-        std::string name = lower(html.substr(n, name_end - n));
+        std::string name = strings::to_lower(html.substr(n, name_end - n));
         i = tag_end(html, i);
         if (!closing && is_one_of(name, {"script", "style", "head", "title", "template", "svg", "math", "object",
                                          "iframe", "noscript", "xml"}))
@@ -186,7 +182,7 @@ std::string safe_html_to_text(std::string_view html) {
         else if (name == "td" || name == "th")
             out += ' ';
     }
-    return tidy(out);
+    return tidy_whitespace(out);
 }
 
 }  // namespace dh::mail

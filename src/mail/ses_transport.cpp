@@ -8,6 +8,7 @@
 #include "aws/credentials.hpp"
 #include "aws/http_client.hpp"
 #include "common/bounded_json.hpp"
+#include "common/digest.hpp"
 #include "common/log.hpp"
 #include "common/strings.hpp"
 
@@ -39,14 +40,6 @@ std::optional<int> retry_after(const aws::AwsResponse& r) {
 }
 
 }  // namespace
-
-std::string base64_encode(const std::string& bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 DeliveryResult classify_ses_response(const std::string& id, const aws::AwsResponse& r, int default_retry_seconds) {
     if (r.ok()) {
@@ -102,7 +95,7 @@ std::unique_ptr<SesTransport> SesTransport::from_env(const EnvLookup& env) {
 
 std::string SesTransport::request_body(const OutgoingMessage& message) const {
     nlohmann::json body = {{"Destination", {{"ToAddresses", {message.rcpt_to}}}},
-                           {"Content", {{"Raw", {{"Data", base64_encode(message.data)}}}}}};
+                           {"Content", {{"Raw", {{"Data", digest::base64(message.data)}}}}}};
     if (!options_.configuration_set.empty()) body["ConfigurationSetName"] = options_.configuration_set;
     return body.dump();
 }

@@ -60,7 +60,4 @@ private:
 DeliveryResult classify_ses_response(const std::string& id, const aws::AwsResponse& response,
                                      int default_retry_seconds);
 
-/// Standard base64 (with padding, no line breaks).
-std::string base64_encode(const std::string& bytes);
-
 }  // namespace dh::mail

@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "common/digest.hpp"
+
 namespace dh::mail::smtp {
 namespace {
 
@@ -142,7 +144,7 @@ asio::awaitable<std::optional<DeliveryResult>> Connection::authenticate() {
         failure = co_await auth_login();
         co_return failure;
     }
-    token = base64(std::string(1, '\0') + options_.url.user + '\0' + options_.url.password);
+    token = digest::base64(std::string(1, '\0') + options_.url.user + '\0' + options_.url.password);
     reply = co_await command("AUTH PLAIN " + token, options_.timeouts.command);
     if (!reply) co_return io_failure(failure_);
     if (reply->code == 235) co_return std::nullopt;
@@ -152,8 +154,10 @@ asio::awaitable<std::optional<DeliveryResult>> Connection::authenticate() {
 
 asio::awaitable<std::optional<DeliveryResult>> Connection::auth_login() {
     std::optional<Reply> reply = co_await command("AUTH LOGIN", options_.timeouts.command);
-    if (reply && reply->code == 334) reply = co_await command(base64(options_.url.user), options_.timeouts.command);
-    if (reply && reply->code == 334) reply = co_await command(base64(options_.url.password), options_.timeouts.command);
+    if (reply && reply->code == 334)
+        reply = co_await command(digest::base64(options_.url.user), options_.timeouts.command);
+    if (reply && reply->code == 334)
+        reply = co_await command(digest::base64(options_.url.password), options_.timeouts.command);
     if (!reply) co_return io_failure(failure_);
     if (reply->code == 235) co_return std::nullopt;
     if (reply->transient()) co_return setup_error(*reply, "the relay could not check our credentials right now", false);

@@ -51,6 +51,4 @@ void append_data_payload(std::string& out, std::string_view message);
 /// True when any byte is >= 0x80 (needs BODY=8BITMIME / SMTPUTF8).
 bool has_eight_bit(std::string_view s);
 
-std::string base64(std::string_view in);
-
 }  // namespace dh::mail::smtp

@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-#include <cstring>
 #include <vector>
 
 #include "common/digest.hpp"
@@ -13,21 +12,13 @@ namespace {
 constexpr std::string_view kPrefix = "v1:";
 
 std::string to_base64(const std::vector<unsigned char>& bytes) {
-    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-    out.resize(std::strlen(out.c_str()));
-    return out;
+    return digest::base64(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::optional<std::vector<unsigned char>> from_base64(std::string_view text) {
-    if (text.empty()) return std::vector<unsigned char>{};  // libsodium takes no null output buffer
-    std::vector<unsigned char> out(text.size());
-    std::size_t len = 0;
-    if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &len, nullptr,
-                          sodium_base64_VARIANT_ORIGINAL) != 0)
-        return std::nullopt;
-    out.resize(len);
-    return out;
+    auto bytes = digest::base64_decode(text);
+    if (!bytes) return std::nullopt;
+    return std::vector<unsigned char>(bytes->begin(), bytes->end());
 }
 
 }  // namespace

@@ -105,7 +105,6 @@ TEST(MimeEncode, Base64LinesRoundTripAt76Columns) {
             EXPECT_TRUE(enc.ends_with("\r\n"));
         }
     }
-    EXPECT_EQ(base64("hello"), "aGVsbG8=");
 }
 
 TEST(MimeEncode, EncodedWordsRoundTripWithoutSplittingCharacters) {

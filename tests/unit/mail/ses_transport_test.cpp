@@ -72,12 +72,5 @@ TEST(SesOutcomes, CredentialAndAccountProblemsPauseTheRelay) {
     }
 }
 
-TEST(SesOutcomes, Base64) {
-    EXPECT_EQ(base64_encode(""), "");
-    EXPECT_EQ(base64_encode("f"), "Zg==");
-    EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
-    EXPECT_EQ(base64_encode(std::string(100, 'x')).find('\n'), std::string::npos);
-}
-
 }  // namespace
 }  // namespace dh::mail

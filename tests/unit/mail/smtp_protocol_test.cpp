@@ -130,13 +130,5 @@ TEST(SmtpDataPayload, SmugglingSequencesCannotEndTheMessage) {
     EXPECT_EQ(p, "a\r\nb\r\nc\r\n\r\n\r\nd\r\n\r\n.\r\n");
 }
 
-TEST(SmtpBase64, KnownVectors) {
-    EXPECT_EQ(base64(""), "");
-    EXPECT_EQ(base64("f"), "Zg==");
-    EXPECT_EQ(base64("fo"), "Zm8=");
-    EXPECT_EQ(base64("foo"), "Zm9v");
-    EXPECT_EQ(base64(std::string("\0user\0pass", 10)), "AHVzZXIAcGFzcw==");
-}
-
 }  // namespace
 }  // namespace dh::mail::smtp

@@ -1938,7 +1938,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    status?: string;
+                    /** @description only those in this state; another word answers 422 naming status */
+                    status?: components["schemas"]["DispatchStatus"];
                 };
                 header?: never;
                 path?: never;
@@ -2170,7 +2171,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
-                    status?: string;
+                    /** @description only those in this state; another word answers 422 naming status */
+                    status?: components["schemas"]["DeliveryStatus"];
                 };
                 header?: never;
                 path: {
