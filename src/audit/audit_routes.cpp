@@ -3,7 +3,9 @@
 #include <cstdlib>
 
 #include "audit/audit_service.hpp"
+#include "common/cursor.hpp"
 #include "common/error.hpp"
+#include "http/page_response.hpp"
 #include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "vendors/csv.hpp"
@@ -28,7 +30,8 @@ Filter filter_of(const http::Request& req) {
              req.query_param("action"),    req.query_param("target_type"),
              req.query_param("target_id"), req.query_param("from"),
              req.query_param("to"),        std::nullopt};
-    if (auto c = req.query_param("cursor"); c && !c->empty()) f.before_id = positive("cursor", *c, 1LL << 62);
+    if (auto c = req.query_param("cursor"); c && !c->empty())
+        f.before_id = positive("cursor", dh::cursor::decode(*c, 1).front(), 1LL << 62);
     return f;
 }
 
@@ -71,13 +74,13 @@ template <class Fetch>
 http::Response answer(const http::Request& req, Fetch fetch) {
     auto filter = filter_of(req);
     if (req.query_param("format").value_or("json") == "csv") return csv(fetch(filter, kCsvRows));
-    int limit = static_cast<int>(positive("limit", req.query_param("limit").value_or("50"), 200));
+    int limit = http::page_limit(req);
     auto rows = fetch(filter, limit);
     auto items = nlohmann::json::array();
     for (auto& e : rows) items.push_back(to_json(e));
-    nlohmann::json next = nullptr;
-    if (static_cast<int>(rows.size()) == limit) next = std::to_string(rows.back().id);
-    return http::Response::json({{"items", items}, {"next_cursor", next}});
+    std::optional<std::string> next;
+    if (static_cast<int>(rows.size()) == limit) next = dh::cursor::encode({std::to_string(rows.back().id)});
+    return http::Response::json(http::page_json(std::move(items), next));
 }
 
 }  // namespace

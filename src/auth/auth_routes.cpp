@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "http/json_fields.hpp"
+#include "http/page_response.hpp"
 #include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "tenancy/tenancy_json.hpp"
@@ -107,7 +108,7 @@ void register_auth_routes(http::Router& router, AuthService& auth, tenancy::Tena
     router.add({"GET", "/api/v1/api-keys", Access::tenant_admin, [&auth](http::Request& req) {
                     auto items = nlohmann::json::array();
                     for (auto& k : auth.list_api_keys(req.tenant_id())) items.push_back(api_key_json(k));
-                    return http::Response::json({{"items", items}, {"next_cursor", nullptr}});
+                    return http::Response::json(http::page_json(std::move(items), std::nullopt));
                 }});
     router.add({"POST", "/api/v1/api-keys", Access::tenant_admin, [&auth](http::Request& req) {
                     auto body = req.json();

@@ -2,37 +2,16 @@
 
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
-#include <sodium.h>
 
 #include <nlohmann/json.hpp>
 
 #include "common/bounded_json.hpp"
+#include "common/digest.hpp"
 #include "common/random.hpp"
 
 namespace dh::auth {
-namespace {
 
-std::string b64url(const std::string& in) {
-    std::string out(sodium_base64_ENCODED_LEN(in.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(in.data()), in.size(),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    out.resize(std::strlen(out.c_str()));
-    return out;
-}
-
-std::optional<std::string> b64url_decode(const std::string& in) {
-    std::string out(in.size(), '\0');
-    size_t len = 0;
-    const char* end = nullptr;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), in.data(), in.size(), nullptr, &len,
-                          &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        end != in.data() + in.size())
-        return std::nullopt;
-    out.resize(len);
-    return out;
-}
-
-}  // namespace
+using digest::base64url;
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -59,8 +38,8 @@ std::string JwtCodec::issue(const AccessClaims& c, std::int64_t now) const {
                               {"jti", c.token_id.empty() ? random::hex(12) : c.token_id}};
     if (c.tenant_id) payload["tid"] = *c.tenant_id;
     payload["ver"] = c.token_version;
-    std::string input = b64url(R"({"alg":"HS256","typ":"JWT"})") + "." + b64url(payload.dump());
-    return input + "." + b64url(sign(input));
+    std::string input = base64url(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url(payload.dump());
+    return input + "." + base64url(sign(input));
 }
 
 std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int64_t now) const {
@@ -68,9 +47,9 @@ std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int6
     auto dot1 = token.find('.');
     auto dot2 = dot1 == std::string::npos ? dot1 : token.find('.', dot1 + 1);
     if (dot2 == std::string::npos || token.find('.', dot2 + 1) != std::string::npos) return std::nullopt;
-    auto header_raw = b64url_decode(token.substr(0, dot1));
-    auto payload_raw = b64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
-    auto signature = b64url_decode(token.substr(dot2 + 1));
+    auto header_raw = digest::base64url_decode(token.substr(0, dot1));
+    auto payload_raw = digest::base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
+    auto signature = digest::base64url_decode(token.substr(dot2 + 1));
     if (!header_raw || !payload_raw || !signature || signature->size() != 32) return std::nullopt;
     auto header = dh::json::parse_or_null(*header_raw).value_or(nlohmann::json());
     // Algorithm pinned: exactly HS256, no key id games, no embedded keys.

@@ -3,6 +3,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
+#include <sodium.h>
+
+#include <cstring>
 
 namespace dh::digest {
 
@@ -54,6 +57,26 @@ std::optional<std::string> base64_decode(std::string_view text) {
     std::size_t pad = first_pad == std::string::npos ? 0 : clean.size() - first_pad;
     if (pad > 2 || (pad && clean.find_first_not_of('=', first_pad) != std::string::npos)) return std::nullopt;
     out.resize(static_cast<std::size_t>(n) - pad);
+    return out;
+}
+
+std::string base64url(std::string_view bytes) {
+    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    out.resize(std::strlen(out.c_str()));
+    return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+    std::string out(text.size(), '\0');
+    std::size_t len = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                          &len, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        end != text.data() + text.size())
+        return std::nullopt;
+    out.resize(len);
     return out;
 }
 

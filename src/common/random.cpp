@@ -2,9 +2,10 @@
 
 #include <sodium.h>
 
-#include <cstring>
 #include <random>
 #include <vector>
+
+#include "common/digest.hpp"
 
 namespace dh::random {
 
@@ -20,10 +21,7 @@ std::string hex(std::size_t n) {
 std::string token(std::size_t n) {
     std::vector<unsigned char> buf(n);
     randombytes_buf(buf.data(), n);
-    std::string out(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(out.data(), out.size(), buf.data(), n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    out.resize(std::strlen(out.c_str()));
-    return out;
+    return digest::base64url(std::string_view(reinterpret_cast<const char*>(buf.data()), n));
 }
 
 std::string uuid() {

@@ -7,7 +7,7 @@
 #include "dispatch/dispatch_json.hpp"
 #include "dispatch/dispatch_service.hpp"
 #include "http/json_fields.hpp"
-#include "http/pagination.hpp"
+#include "http/page_response.hpp"
 #include "http/route_support.hpp"
 #include "http/router.hpp"
 
@@ -90,10 +90,12 @@ void register_views(http::Router& router, DispatchReader& reader) {
                     auto result = reader.recipients(req.tenant_id(), recipients_from_json(body), filter);
                     auto items = nlohmann::json::array();
                     for (auto& r : result.items) items.push_back(to_json(r));
-                    nlohmann::json next = nullptr;
+                    std::optional<std::string> next;
                     if (static_cast<int>(result.items.size()) == page.limit)
                         next = http::Page::cursor(result.items.back().email, result.items.back().contact_id);
-                    return http::Response::json({{"items", items}, {"next_cursor", next}, {"total", result.total}});
+                    auto answer = http::page_json(std::move(items), next);
+                    answer["total"] = result.total;
+                    return http::Response::json(answer);
                 }});
     router.add({"GET", "/api/v1/vendors/{id}/sent-subjects", Access::tenant_member, [&reader](http::Request& req) {
                     auto ids_param = req.query_param("ids").value_or("");
@@ -102,7 +104,7 @@ void register_views(http::Router& router, DispatchReader& reader) {
                     auto items = nlohmann::json::array();
                     for (auto& s : reader.sent_subjects(req.tenant_id(), req.param("id"), ids))
                         items.push_back({{"delivery_id", s.delivery_id}, {"subject", s.subject}});
-                    return http::Response::json({{"items", items}, {"next_cursor", nullptr}});
+                    return http::Response::json(http::page_json(std::move(items), std::nullopt));
                 }});
 }
 
@@ -112,23 +114,15 @@ void register_reading(http::Router& router, DispatchService& svc) {
                     auto page = http::Page::from(req);
                     auto rows = svc.list(req.tenant_id(), page.limit, page.after_key, page.after_id,
                                          status_filter(req, &dispatch_state_from));
-                    auto items = nlohmann::json::array();
-                    for (auto& d : rows) items.push_back(to_json(d));
-                    nlohmann::json next = nullptr;
-                    if (static_cast<int>(rows.size()) == page.limit)
-                        next = http::Page::cursor(rows.back().created_at, rows.back().id);
-                    return http::Response::json({{"items", items}, {"next_cursor", next}});
+                    return http::keyset_page(rows, page.limit, [](const Dispatch& d) { return to_json(d); });
                 }});
     router.add({"GET", "/api/v1/dispatches/{id}/deliveries", Access::tenant_member, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
                     auto rows = svc.deliveries(req.tenant_id(), req.param("id"), page.limit, page.after_key,
                                                page.after_id, status_filter(req, &delivery_state_from));
-                    auto items = nlohmann::json::array();
-                    for (auto& d : rows) items.push_back(to_json(d));
-                    nlohmann::json next = nullptr;
-                    if (static_cast<int>(rows.size()) == page.limit)
-                        next = http::Page::cursor(rows.back().email, rows.back().id);
-                    return http::Response::json({{"items", items}, {"next_cursor", next}});
+                    return http::Response::json(http::keyset_json(
+                        rows, page.limit, [](const Delivery& d) { return d.email; },
+                        [](const Delivery& d) { return to_json(d); }));
                 }});
     router.add({"GET", "/api/v1/usage", Access::tenant_member,
                 [&svc](http::Request& req) { return http::Response::json(to_json(svc.usage(req.tenant_id()))); }});
@@ -187,7 +181,7 @@ void register_senders_and_files(http::Router& router, DispatchService& svc, Atta
     router.add({"GET", "/api/v1/sender-identities", Access::tenant_member, [&svc](http::Request& req) {
                     auto items = nlohmann::json::array();
                     for (auto& s : svc.sender_identities(req.tenant_id())) items.push_back(identity_json(s));
-                    return http::Response::json({{"items", items}, {"next_cursor", nullptr}});
+                    return http::Response::json(http::page_json(std::move(items), std::nullopt));
                 }});
     router.add({"POST", "/api/v1/sender-identities", Access::tenant_admin, [&svc](http::Request& req) {
                     auto body = req.json();

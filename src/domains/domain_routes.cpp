@@ -2,6 +2,7 @@
 
 #include "domains/domain_service.hpp"
 #include "http/json_fields.hpp"
+#include "http/page_response.hpp"
 #include "http/route_support.hpp"
 #include "http/router.hpp"
 
@@ -44,7 +45,7 @@ nlohmann::json page(const std::vector<Domain>& rows, bool signing, bool with_ten
         if (with_tenant) j["tenant_id"] = d.tenant_id;
         items.push_back(std::move(j));
     }
-    return {{"items", items}, {"next_cursor", nullptr}};
+    return http::page_json(std::move(items), std::nullopt);
 }
 
 }  // namespace

@@ -1,47 +1,39 @@
 #include "http/pagination.hpp"
 
-#include <sodium.h>
+#include <algorithm>
+#include <cctype>
 
-#include <cstring>
-
+#include "common/cursor.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "http/message.hpp"
 
 namespace dh::http {
 
+int page_limit(const Request& request) {
+    auto text = request.query_param("limit");
+    if (!text) return 50;
+    bool digits = !text->empty() && text->size() <= 3 &&
+                  std::all_of(text->begin(), text->end(), [](unsigned char c) { return std::isdigit(c); });
+    int n = digits ? std::stoi(*text) : 0;
+    if (n < 1 || n > 200) throw Error::invalid_field("limit", "must be from 1 to 200");
+    return n;
+}
+
 Page Page::from(const Request& request) {
     Page page;
-    if (auto l = request.query_param("limit")) {
-        char* end = nullptr;
-        long n = std::strtol(l->c_str(), &end, 10);
-        if (l->empty() || *end != '\0' || n < 1 || n > 200)
-            throw Error::invalid_field("limit", "must be from 1 to 200");
-        page.limit = static_cast<int>(n);
-    }
+    page.limit = page_limit(request);
     if (auto c = request.query_param("cursor"); c && !c->empty()) {
-        std::string raw(c->size(), '\0');
-        size_t len = 0;
-        if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), c->data(), c->size(), nullptr,
-                              &len, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-            throw Error::invalid_field("cursor", "is not a cursor this API issued");
-        raw.resize(len);
-        auto sep = raw.rfind('|');
-        if (sep == std::string::npos || !strings::is_uuid(raw.substr(sep + 1)) || !strings::is_valid_utf8(raw))
-            throw Error::invalid_field("cursor", "is not a cursor this API issued");
-        page.after_key = raw.substr(0, sep);
-        page.after_id = raw.substr(sep + 1);
+        auto parts = cursor::decode(*c, 2);
+        if (!strings::is_uuid(parts[1])) throw Error::invalid_field("cursor", "is not a cursor this API issued");
+        page.after_key = std::move(parts[0]);
+        page.after_id = std::move(parts[1]);
     }
     return page;
 }
 
 std::string Page::cursor(const std::string& key, const std::string& id) {
-    std::string raw = key + "|" + id;
-    std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    out.resize(std::strlen(out.c_str()));
-    return out;
+    return cursor::encode({key, id});
 }
 
 }  // namespace dh::http

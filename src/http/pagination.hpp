@@ -6,8 +6,11 @@ namespace dh::http {
 
 struct Request;
 
-/// Keyset pagination: `limit` (1–200, default 50) and an opaque `cursor` naming the last row seen
-/// by its (sort key, id). Stable under inserts, no OFFSET scans.
+/// `limit` of a list request: default 50, 1–200, else 422 on `limit`.
+int page_limit(const Request& request);
+
+/// Keyset pagination: `limit` and an opaque `cursor` naming the last row seen by its (sort key,
+/// id). Stable under inserts, no OFFSET scans. The cursor is common/cursor's, as on every list.
 struct Page {
     int limit = 50;
     std::optional<std::string> after_key;  ///< the sort key of the last row (e.g. a timestamp, a name)

@@ -4,7 +4,7 @@
 #include "common/error.hpp"
 #include "dispatch/dispatch_json.hpp"
 #include "http/json_fields.hpp"
-#include "http/pagination.hpp"
+#include "http/page_response.hpp"
 #include "http/router.hpp"
 #include "inbox/inbox_service.hpp"
 #include "inbox/ses_inbound.hpp"
@@ -83,15 +83,6 @@ http::Response download(const InboxAttachment& a, const std::string& path) {
     return r;
 }
 
-template <class T, class Key, class F>
-json page_of(const std::vector<T>& rows, int limit, Key key, F item) {
-    json items = json::array();
-    for (auto& r : rows) items.push_back(item(r));
-    json next = nullptr;
-    if (static_cast<int>(rows.size()) == limit) next = http::Page::cursor(key(rows.back()), rows.back().id);
-    return {{"items", items}, {"next_cursor", next}};
-}
-
 }  // namespace
 
 void register_inbox_routes(http::Router& router, InboxService& inbox) {
@@ -105,7 +96,7 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                     f.dispatch_id = text_param(req, "dispatch_id");
                     f.kind = text_param(req, "kind");
                     auto rows = inbox.list(req.tenant_id(), f, page.limit, page.after_key, page.after_id);
-                    return http::Response::json(page_of(
+                    return http::Response::json(http::keyset_json(
                         rows, page.limit, [](const InboxMessage& m) { return m.received_at; }, summary));
                 }});
     router.add({"GET", "/api/v1/inbox/{id}", Access::tenant_member, [&inbox](http::Request& req) {
@@ -135,7 +126,7 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
     router.add({"GET", "/api/v1/admin/quarantine", Access::super_admin, [&inbox](http::Request& req) {
                     auto page = http::Page::from(req);
                     auto rows = inbox.quarantine(page.limit, page.after_key, page.after_id);
-                    return http::Response::json(page_of(
+                    return http::Response::json(http::keyset_json(
                         rows, page.limit, [](const QuarantinedMessage& q) { return q.received_at; },
                         [](const QuarantinedMessage& q) {
                             return json{{"id", q.id},
@@ -153,7 +144,7 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                     auto page = http::Page::from(req);
                     auto rows = inbox.vendor_thread(req.tenant_id(), req.param("id"), page.limit, page.after_key,
                                                     page.after_id);
-                    return http::Response::json(page_of(
+                    return http::Response::json(http::keyset_json(
                         rows, page.limit, [](const ThreadEntry& e) { return e.at; },
                         [](const ThreadEntry& e) {
                             return json{{"direction", e.direction},

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "http/json_fields.hpp"
+#include "http/page_response.hpp"
 #include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "tenancy/plan_limits.hpp"
@@ -64,7 +65,7 @@ void register_plan_routes(http::Router& router, PlanService& svc) {
                     auto items = nlohmann::json::array();
                     for (auto& p : svc.list(req.query_param("include_retired").value_or("true") != "false"))
                         items.push_back(to_json(p));
-                    return http::Response::json({{"items", items}, {"next_cursor", nullptr}});
+                    return http::Response::json(http::page_json(std::move(items), std::nullopt));
                 }});
     router.add({"POST", "/api/v1/admin/plans", Access::super_admin, [&svc](http::Request& req) {
                     auto body = req.json();

@@ -2,7 +2,7 @@
 
 #include "common/error.hpp"
 #include "http/json_fields.hpp"
-#include "http/pagination.hpp"
+#include "http/page_response.hpp"
 #include "http/route_support.hpp"
 #include "http/router.hpp"
 #include "tenancy/plan_limits.hpp"
@@ -16,11 +16,7 @@ using http::origin;
 
 template <class T>
 http::Response page_of(const std::vector<T>& rows, int limit) {
-    auto items = nlohmann::json::array();
-    for (auto& r : rows) items.push_back(to_json(r));
-    nlohmann::json next = nullptr;
-    if (static_cast<int>(rows.size()) == limit) next = http::Page::cursor(rows.back().created_at, rows.back().id);
-    return http::Response::json({{"items", items}, {"next_cursor", next}});
+    return http::keyset_page(rows, limit, [](const T& r) { return to_json(r); });
 }
 
 std::optional<std::string> reason_of(const http::Request& req) {

@@ -50,7 +50,7 @@ nlohmann::json with_messages(const std::pair<Ticket, std::vector<TicketMessage>>
 http::Response messages_page(const std::vector<TicketMessage>& messages) {
     auto items = nlohmann::json::array();
     for (auto& m : messages) items.push_back(to_json(m));
-    return http::Response::json({{"items", items}, {"next_cursor", nullptr}});
+    return http::Response::json(http::page_json(std::move(items), std::nullopt));
 }
 
 http::Response tickets_page(const std::vector<Ticket>& rows, int limit) {

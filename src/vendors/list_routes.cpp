@@ -35,7 +35,7 @@ std::optional<std::string> contact_role(const nlohmann::json& body) {
 
 void register_list_routes(http::Router& router, std::shared_ptr<ListService> lists) {
     router.add({"GET", "/api/v1/lists", Access::tenant_member, [lists](Request& req) {
-                    auto page = lists->list(req.tenant_id(), req.query_param("cursor"), json::page_limit(req));
+                    auto page = lists->list(req.tenant_id(), req.query_param("cursor"), http::page_limit(req));
                     return Response::json(json::page(page, [](const VendorList& l) { return json::list(l); }));
                 }});
     router.add({"POST", "/api/v1/lists", Access::tenant_member, [lists](Request& req) {

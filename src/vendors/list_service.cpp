@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/cursor.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "db/tx.hpp"
@@ -36,7 +37,7 @@ VendorList load(db::Tx& tx, const std::string& id, bool for_update = false) {
 Page<VendorList> ListService::list(const std::string& tenant_id, const std::optional<std::string>& cursor, int limit) {
     std::string after_name, after_id;
     if (cursor) {
-        auto parts = rules::decode_cursor(*cursor, 2);
+        auto parts = dh::cursor::decode(*cursor, 2);
         if (!strings::is_uuid(parts[1])) throw Error::invalid_field("cursor", "is not a cursor this API issued");
         after_name = parts[0];
         after_id = parts[1];
@@ -46,7 +47,7 @@ Page<VendorList> ListService::list(const std::string& tenant_id, const std::opti
         page.items = list_store::list(tx, after_name, after_id, limit);
         if (static_cast<int>(page.items.size()) > limit) {
             page.items.resize(static_cast<std::size_t>(limit));
-            page.next_cursor = rules::encode_cursor({page.items.back().name, page.items.back().id});
+            page.next_cursor = dh::cursor::encode({page.items.back().name, page.items.back().id});
         }
         return page;
     });

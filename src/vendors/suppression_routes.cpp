@@ -13,7 +13,7 @@ void register_suppression_routes(http::Router& router, std::shared_ptr<Suppressi
     using http::Response;
     router.add({"GET", "/api/v1/suppressions", Access::tenant_member, [suppressions](Request& req) {
                     auto page = suppressions->list(req.tenant_id(), req.query_param("q"), req.query_param("reason"),
-                                                   req.query_param("cursor"), json::page_limit(req));
+                                                   req.query_param("cursor"), http::page_limit(req));
                     return Response::json(json::page(page, [](const Suppression& s) { return json::suppression(s); }));
                 }});
     router.add({"POST", "/api/v1/suppressions", Access::tenant_member, [suppressions](Request& req) {

@@ -1,5 +1,6 @@
 #include "vendors/suppression_service.hpp"
 
+#include "common/cursor.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "db/tx.hpp"
@@ -18,7 +19,7 @@ Page<Suppression> SuppressionService::list(const std::string& tenant_id, const s
                                            const std::optional<std::string>& cursor, int limit) {
     if (reason && !valid_suppression_reason(*reason))
         throw Error::invalid_field("reason", "must be bounce, complaint, manual or unsubscribe");
-    std::string after = cursor ? rules::decode_cursor(*cursor, 1).front() : "";
+    std::string after = cursor ? dh::cursor::decode(*cursor, 1).front() : "";
     std::optional<std::string> pattern;
     if (q && !strings::trim(*q).empty()) pattern = rules::like_pattern(strings::trim(*q));
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
@@ -26,7 +27,7 @@ Page<Suppression> SuppressionService::list(const std::string& tenant_id, const s
         page.items = suppression_store::list(tx, pattern, reason, after, limit);
         if (static_cast<int>(page.items.size()) > limit) {
             page.items.resize(static_cast<std::size_t>(limit));
-            page.next_cursor = rules::encode_cursor({page.items.back().address});
+            page.next_cursor = dh::cursor::encode({page.items.back().address});
         }
         return page;
     });

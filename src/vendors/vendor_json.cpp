@@ -216,19 +216,6 @@ Suppression suppression_from(const json& body) {
     return s;
 }
 
-int page_limit(const http::Request& req) {
-    auto v = req.query_param("limit");
-    if (!v || v->empty()) return 50;
-    int n = 0;
-    for (char c : *v) {
-        if (!std::isdigit(static_cast<unsigned char>(c)) || n > 1000)
-            throw Error::invalid_field("limit", "must be 1 to 200");
-        n = n * 10 + (c - '0');
-    }
-    if (n < 1 || n > 200) throw Error::invalid_field("limit", "must be 1 to 200");
-    return n;
-}
-
 VendorFilter filter_from(const http::Request& req) {
     VendorFilter f;
     auto nonempty = [&](const char* name) -> std::optional<std::string> {

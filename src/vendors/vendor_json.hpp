@@ -1,6 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include "http/page_response.hpp"
 #include "vendors/list_service.hpp"
 #include "vendors/vendor.hpp"
 
@@ -26,14 +27,12 @@ ContactPatch contact_patch_from(const nlohmann::json& body);
 ListInput list_input_from(const nlohmann::json& body);
 Suppression suppression_from(const nlohmann::json& body);
 
-/// `limit` (default 50, 1..200; else 422) of a list request.
-int page_limit(const http::Request& req);
-/// {"items": [...], "next_cursor": ...}
+/// The list envelope of a page of vendors, lists or suppressions.
 template <class T, class F>
 nlohmann::json page(const Page<T>& p, F&& item) {
     nlohmann::json items = nlohmann::json::array();
     for (auto& x : p.items) items.push_back(item(x));
-    return {{"items", items}, {"next_cursor", p.next_cursor ? nlohmann::json(*p.next_cursor) : nlohmann::json()}};
+    return http::page_json(std::move(items), p.next_cursor);
 }
 /// q, status, tag and list query parameters.
 VendorFilter filter_from(const http::Request& req);

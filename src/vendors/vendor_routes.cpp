@@ -74,7 +74,7 @@ Response import_csv(Services& s, Request& req) {
 void register_vendor_crud(http::Router& router, std::shared_ptr<Services> s) {
     router.add({"GET", "/api/v1/vendors", Access::tenant_member, [s](Request& req) {
                     auto page = s->vendors.list(req.tenant_id(), json::filter_from(req), req.query_param("cursor"),
-                                                json::page_limit(req));
+                                                http::page_limit(req));
                     return Response::json(json::page(page, [](const Vendor& v) { return json::vendor(v, false); }));
                 }});
     router.add({"POST", "/api/v1/vendors", Access::tenant_member, [s](Request& req) {

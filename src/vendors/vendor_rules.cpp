@@ -1,8 +1,5 @@
 #include "vendors/vendor_rules.hpp"
 
-#include <sodium.h>
-
-#include <cstring>
 #include <set>
 
 #include "common/error.hpp"
@@ -93,30 +90,6 @@ std::string like_pattern(std::string_view q) {
     }
     out.push_back('%');
     return out;
-}
-
-std::string encode_cursor(const std::vector<std::string>& parts) {
-    std::string raw;
-    for (std::size_t i = 0; i < parts.size(); ++i) raw += (i ? "\x1f" : "") + parts[i];
-    std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    out.resize(std::strlen(out.c_str()));
-    return out;
-}
-
-std::vector<std::string> decode_cursor(const std::string& cursor, std::size_t n) {
-    std::string raw(cursor.size(), '\0');
-    std::size_t len = 0;
-    if (cursor.size() > 2048 ||
-        sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), cursor.data(), cursor.size(),
-                          nullptr, &len, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-        throw Error::invalid_field("cursor", "is not a cursor this API issued");
-    raw.resize(len);
-    auto parts = strings::split(raw, '\x1f');
-    if (parts.size() != n || !strings::is_valid_utf8(raw))
-        throw Error::invalid_field("cursor", "is not a cursor this API issued");
-    return parts;
 }
 
 FieldProblem custom_fields_problem(const std::map<std::string, std::string>& fields, const std::string& prefix) {

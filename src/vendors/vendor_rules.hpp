@@ -38,10 +38,6 @@ std::vector<std::string> clean_tags(const std::vector<std::string>& tags, std::s
 std::vector<std::string> split_multi(std::string_view cell);
 /// SQL LIKE pattern matching `q` as a substring (%, _ and \ escaped).
 std::string like_pattern(std::string_view q);
-/// Opaque keyset cursors: base64url of the parts joined with a unit separator.
-std::string encode_cursor(const std::vector<std::string>& parts);
-/// Error::invalid_field("cursor") (422, as on every list) unless `cursor` decodes to exactly `n` parts.
-std::vector<std::string> decode_cursor(const std::string& cursor, std::size_t n);
 
 /// A rule broken by one field of a vendor: which field and why (empty reason: none broken).
 struct FieldProblem {

@@ -1,5 +1,6 @@
 #include "vendors/vendor_service.hpp"
 
+#include "common/cursor.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "db/tx.hpp"
@@ -42,7 +43,7 @@ Page<Vendor> VendorService::list(const std::string& tenant_id, const VendorFilte
                                  const std::optional<std::string>& cursor, int limit) {
     VendorCursor after;
     if (cursor) {
-        auto parts = rules::decode_cursor(*cursor, 2);
+        auto parts = dh::cursor::decode(*cursor, 2);
         if (!strings::is_uuid(parts[1])) throw Error::invalid_field("cursor", "is not a cursor this API issued");
         after = {parts[0], parts[1]};
     }
@@ -52,7 +53,7 @@ Page<Vendor> VendorService::list(const std::string& tenant_id, const VendorFilte
         page.items = vendor_store::list(tx, filter, after, limit);
         if (static_cast<int>(page.items.size()) > limit) {
             page.items.resize(static_cast<std::size_t>(limit));
-            page.next_cursor = rules::encode_cursor({page.items.back().name, page.items.back().id});
+            page.next_cursor = dh::cursor::encode({page.items.back().name, page.items.back().id});
         }
         return page;
     });

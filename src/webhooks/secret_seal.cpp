@@ -15,9 +15,11 @@ std::string to_base64(const std::vector<unsigned char>& bytes) {
     return digest::base64(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
+/// Only the exact text seal() wrote opens: the shared decoder is lenient like MIME readers (line
+/// breaks, stray bits after the last byte), so a sealed value must also encode back to itself.
 std::optional<std::vector<unsigned char>> from_base64(std::string_view text) {
     auto bytes = digest::base64_decode(text);
-    if (!bytes) return std::nullopt;
+    if (!bytes || digest::base64(*bytes) != text) return std::nullopt;
     return std::vector<unsigned char>(bytes->begin(), bytes->end());
 }
 

@@ -41,5 +41,21 @@ TEST(Base64, RefusesWhatIsNotBase64) {
     EXPECT_FALSE(base64_decode("Z==="));      // more padding than a group can have
 }
 
+TEST(Base64Url, UsesTheUrlAlphabetWithoutPadding) {
+    EXPECT_EQ(base64url(""), "");
+    EXPECT_EQ(base64url("f"), "Zg");
+    EXPECT_EQ(base64url("\xfb\xff"), "-_8") << "'-' and '_' replace '+' and '/'";
+    std::string all;
+    for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+    EXPECT_EQ(base64url_decode(base64url(all)), all);
+}
+
+TEST(Base64Url, RefusesPaddingTheStandardAlphabetAndTrailingText) {
+    EXPECT_FALSE(base64url_decode("Zg=="));
+    EXPECT_FALSE(base64url_decode("+/8"));
+    EXPECT_FALSE(base64url_decode("Zm9v YmFy"));
+    EXPECT_FALSE(base64url_decode("%%%"));
+}
+
 }  // namespace
 }  // namespace dh::digest

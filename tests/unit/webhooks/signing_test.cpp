@@ -40,9 +40,13 @@ TEST(WebhookSecretSeal, OpensWhatItSealedAndNothingElse) {
     EXPECT_EQ(seal.open(sealed), std::optional<std::string>("whsec_abc"));
     EXPECT_NE(seal.seal("whsec_abc"), sealed);  // a fresh nonce each time
 
-    auto tampered = sealed;
-    tampered[tampered.size() - 3] = tampered[tampered.size() - 3] == 'A' ? 'B' : 'A';
-    EXPECT_EQ(seal.open(tampered), std::nullopt);
+    // Every character changed, including those whose low bits only pad the last byte.
+    for (std::size_t i = 3; i < sealed.size() && sealed[i] != '='; ++i) {
+        auto tampered = sealed;
+        tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
+        EXPECT_EQ(seal.open(tampered), std::nullopt) << "character " << i;
+    }
+    EXPECT_EQ(seal.open(sealed + "\n"), std::nullopt) << "only the exact text seal() wrote";
     EXPECT_EQ(SecretSeal("another-jwt-secret-of-thirty-two-bytes!!").open(sealed), std::nullopt);
     EXPECT_EQ(seal.open("whsec_abc"), std::nullopt);
     EXPECT_EQ(seal.open("v1:!!!"), std::nullopt);
