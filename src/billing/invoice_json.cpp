@@ -1,6 +1,7 @@
 #include "billing/invoice_json.hpp"
 
 #include "billing/invoice_lines.hpp"
+#include "common/strings.hpp"
 #include "http/json_fields.hpp"
 
 namespace dh::billing {
@@ -17,31 +18,7 @@ nlohmann::json lines_json(const std::vector<InvoiceLine>& lines) {
     return out;
 }
 
-std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+using strings::html_escape;
 
 std::string money(long long cents, const std::string& currency) {
     auto abs = cents < 0 ? -cents : cents;
@@ -97,21 +74,21 @@ nlohmann::json to_json(const CloseResult& r) {
 std::string to_html(const Invoice& v) {
     std::string rows;
     for (auto& l : v.lines)
-        rows += "<tr><td>" + escape(l.description) + "</td><td class=n>" + std::to_string(l.quantity) +
-                "</td><td class=n>" + escape(money(l.unit_cents, v.currency)) + "</td><td class=n>" +
-                escape(money(l.amount_cents, v.currency)) + "</td></tr>\n";
-    auto number = escape(number_label(v.number));
+        rows += "<tr><td>" + html_escape(l.description) + "</td><td class=n>" + std::to_string(l.quantity) +
+                "</td><td class=n>" + html_escape(money(l.unit_cents, v.currency)) + "</td><td class=n>" +
+                html_escape(money(l.amount_cents, v.currency)) + "</td></tr>\n";
+    auto number = html_escape(number_label(v.number));
     return "<!doctype html>\n<html lang=en><head><meta charset=utf-8><title>Invoice " + number +
            "</title>\n<style>body{font-family:sans-serif;max-width:48em;margin:2em auto}"
            "table{width:100%;border-collapse:collapse}td,th{padding:.4em;border-bottom:1px solid #ccc;text-align:left}"
            ".n{text-align:right}@media print{a{display:none}}</style></head>\n<body>\n<h1>Invoice " +
-           number + "</h1>\n<p>" + escape(v.tenant_name) + "<br>Period " + escape(v.period_start) + " to " +
-           escape(v.period_end) + " (end exclusive)<br>Status: " + escape(v.status) +
+           number + "</h1>\n<p>" + html_escape(v.tenant_name) + "<br>Period " + html_escape(v.period_start) + " to " +
+           html_escape(v.period_end) + " (end exclusive)<br>Status: " + html_escape(v.status) +
            "</p>\n<table><thead><tr><th>Item</th><th class=n>Qty</th><th class=n>Unit</th><th class=n>Amount</th></tr>"
            "</thead>\n<tbody>\n" +
            rows + "</tbody>\n<tfoot><tr><th colspan=3>Total</th><th class=n>" +
-           escape(money(v.total_cents, v.currency)) + "</th></tr><tr><td colspan=3>Paid</td><td class=n>" +
-           escape(money(v.paid_cents, v.currency)) + "</td></tr></tfoot></table>\n</body></html>\n";
+           html_escape(money(v.total_cents, v.currency)) + "</th></tr><tr><td colspan=3>Paid</td><td class=n>" +
+           html_escape(money(v.paid_cents, v.currency)) + "</td></tr></tfoot></table>\n</body></html>\n";
 }
 
 }  // namespace dh::billing

@@ -87,4 +87,35 @@ std::vector<std::string> split(std::string_view s, char sep) {
     return out;
 }
 
+void append_html_escaped(std::string& out, std::string_view s) {
+    for (char c : s) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+}
+
+std::string html_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    append_html_escaped(out, s);
+    return out;
+}
+
 }  // namespace dh::strings

@@ -16,5 +16,9 @@ bool has_line_break_or_nul(std::string_view s);
 /// free text made safe for one header line.
 std::string single_line(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
+/// Appends `s` with &, <, >, " and ' as HTML character references: safe in text and in quoted
+/// attribute values.
+void append_html_escaped(std::string& out, std::string_view s);
+std::string html_escape(std::string_view s);
 
 }  // namespace dh::strings

@@ -127,27 +127,7 @@ void append_escaped(std::string& out, std::string_view value, Escape escape) {
             out += value;
             return;
         case Escape::html:
-            for (char c : value) {
-                switch (c) {
-                    case '&':
-                        out += "&amp;";
-                        break;
-                    case '<':
-                        out += "&lt;";
-                        break;
-                    case '>':
-                        out += "&gt;";
-                        break;
-                    case '"':
-                        out += "&quot;";
-                        break;
-                    case '\'':
-                        out += "&#39;";
-                        break;
-                    default:
-                        out += c;
-                }
-            }
+            strings::append_html_escaped(out, value);
             return;
         case Escape::single_line:
             out += strings::single_line(value);
