@@ -106,7 +106,7 @@ pgbench -n -M prepared -h 127.0.0.1 -p "$PGPORT" -U postgres -t 1 -f "$WORK/null
 PGB=(-n -M prepared -h 127.0.0.1 -p "$PGPORT" -U postgres -c "$CONNS" -j "$THREADS"
   -D tenant_id="$TENANT_ID" -D user_id="$USER_ID" -D dispatch_id="$DISPATCH_ID"
   -D "after_name= " -D after_id=00000000-0000-0000-0000-000000000000 -D page_limit=51
-  -D unread_only=f -D include_archived=f -D inbox_limit=50
+  -D inbox_limit=50
   -D vendor_count="$VENDORS" -D seq=0 -D category=bench -D 'tags=[]' -D status=active -D 'notes=created by the API benchmark' -D 'custom_fields={}'
   -D 'contacts_json=[{"email":"ap@bench.example","is_primary":true,"name":"Accounts","role":"ap"},{"email":"orders@bench.example","is_primary":false,"name":"Orders","role":"ops"}]'
   -D contact1_name=Accounts -D contact1_email=ap@bench.example -D contact1_role=ap -D contact1_primary=t

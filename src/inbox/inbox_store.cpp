@@ -1,5 +1,6 @@
 #include "inbox/inbox_store.hpp"
 
+#include "db/conditions.hpp"
 #include "db/sql_text.hpp"
 #include "db/tx.hpp"
 #include "webhooks/event_outbox.hpp"
@@ -65,21 +66,21 @@ WITH b AS (
                                  events::emit("bounced", "landed", events::kDeliveryBounced, events::delivery_data()) +
                                  " SELECT count(*) AS n FROM b";
 
+// The vendor's name is a subquery, not a join: it then runs for the rows of the page only, where
+// a join let the planner hash every vendor of the tenant for each page.
 constexpr const char* kInboxColumns = R"SQL(
   m.id, m.tenant_id, m.kind, m.routed_by, m.vendor_id, m.contact_id, m.dispatch_id, m.delivery_id, m.from_address,
   m.from_name, m.to_addresses, m.subject, m.message_id, m.in_reply_to, m.has_html, m.bounce_status, m.diagnostic,
-  m.parse_error, m.envelope_from, m.raw_path, m.size_bytes, m.is_read, m.archived, v.name AS vendor_name,
+  m.parse_error, m.envelope_from, m.raw_path, m.size_bytes, m.is_read, m.archived,
+  (SELECT v.name FROM vendors v WHERE v.id = m.vendor_id) AS vendor_name,
   to_char(m.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS received_at)SQL";
 
-const std::string kList = std::string("SELECT ") + kInboxColumns + R"SQL(, '' AS text_body, '' AS html_text
-FROM inbox_messages m LEFT JOIN vendors v ON v.id = m.vendor_id
-WHERE (NOT $1::boolean OR NOT m.is_read) AND ($2::boolean OR NOT m.archived)
-  AND ($3::uuid IS NULL OR m.vendor_id = $3::uuid) AND ($4::uuid IS NULL OR m.dispatch_id = $4::uuid)
-  AND ($5::text IS NULL OR m.kind = $5)
-  AND ($6::timestamptz IS NULL OR (m.received_at, m.id) < ($6::timestamptz, $7::uuid))
-ORDER BY m.received_at DESC, m.id DESC LIMIT $8)SQL";
+// Followed by the filters that apply (db::Conditions), then kListOrder.
+const std::string kListFrom = std::string("SELECT ") + kInboxColumns + R"SQL(, '' AS text_body, '' AS html_text
+FROM inbox_messages m WHERE true)SQL";
+constexpr const char* kListOrder = " ORDER BY m.received_at DESC, m.id DESC LIMIT ";
 const std::string kGet = std::string("SELECT ") + kInboxColumns + R"SQL(, m.text_body, m.html_text
-FROM inbox_messages m LEFT JOIN vendors v ON v.id = m.vendor_id WHERE m.id = $1::uuid)SQL";
+FROM inbox_messages m WHERE m.id = $1::uuid)SQL";
 constexpr const char* kAttachments = R"SQL(
 SELECT id, filename, content_type, content_id, is_inline, size_bytes, storage_key FROM inbox_attachments
 WHERE message_id = $1::uuid ORDER BY filename, id)SQL";
@@ -207,8 +208,16 @@ std::vector<QuarantinedMessage> quarantine(db::Tx& tx, int limit, const std::opt
 std::vector<InboxMessage> list(db::Tx& tx, const InboxFilter& f, int limit,
                                const std::optional<std::string>& after_time,
                                const std::optional<std::string>& after_id) {
-    auto r = tx.exec(
-        kList, {f.unread_only, f.include_archived, f.vendor_id, f.dispatch_id, f.kind, after_time, after_id, limit});
+    db::Params params;
+    db::Conditions where(params);
+    if (f.unread_only) where.add("NOT m.is_read");
+    if (!f.include_archived) where.add("NOT m.archived");
+    if (f.vendor_id) where.add("m.vendor_id = $?::uuid", {*f.vendor_id});
+    if (f.dispatch_id) where.add("m.dispatch_id = $?::uuid", {*f.dispatch_id});
+    if (f.kind) where.add("m.kind = $?", {*f.kind});
+    if (after_time) where.add("(m.received_at, m.id) < ($?::timestamptz, $?::uuid)", {*after_time, after_id});
+    params.emplace_back(limit);
+    auto r = tx.exec(kListFrom + where.sql() + kListOrder + "$" + std::to_string(params.size()), params);
     std::vector<InboxMessage> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(message_from(r, i));
     return out;
