@@ -10,14 +10,17 @@
 namespace dh::db {
 
 Result::Result(pg_result* res) : res_(res) {}
-Result::Result(Result&& other) noexcept : res_(other.res_) {
+Result::Result(Result&& other) noexcept : res_(other.res_), names_(std::move(other.names_)) {
     other.res_ = nullptr;
+    other.names_.clear();
 }
 Result& Result::operator=(Result&& other) noexcept {
     if (this != &other) {
         if (res_) PQclear(res_);
         res_ = other.res_;
+        names_ = std::move(other.names_);
         other.res_ = nullptr;
+        other.names_.clear();
     }
     return *this;
 }
@@ -32,10 +35,16 @@ int Result::columns() const {
     return res_ ? PQnfields(res_) : 0;
 }
 
+// The exact name, first match, as PQfnumber with a quoted name. PQfnumber copies and case-folds
+// its argument and compares with every name on each call; rows are read field by field by name,
+// which made that a tenth of the server's CPU on a page of 50 inbox messages. The names are read
+// once per result instead and compared by length first.
 int Result::column(std::string_view name) const {
-    int c = PQfnumber(res_, std::string("\"").append(name).append("\"").c_str());
-    if (c < 0) throw Error(ErrorKind::internal, "internal", "Internal error.", "no column " + std::string(name));
-    return c;
+    if (names_.empty())
+        for (int c = 0, n = columns(); c < n; ++c) names_.emplace_back(PQfname(res_, c));
+    for (std::size_t c = 0; c < names_.size(); ++c)
+        if (names_[c] == name) return static_cast<int>(c);
+    throw Error(ErrorKind::internal, "internal", "Internal error.", "no column " + std::string(name));
 }
 
 bool Result::is_null(int row, int col) const {

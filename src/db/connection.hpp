@@ -58,6 +58,8 @@ public:
 
 private:
     pg_result* res_;
+    /// The column names, read once on the first lookup by name (they live as long as res_).
+    mutable std::vector<std::string_view> names_;
 };
 
 /// A statement sent ahead of or after another one in the same round trip (see exec_pipelined).
