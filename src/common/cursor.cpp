@@ -34,4 +34,10 @@ std::vector<std::string> decode(std::string_view cursor, std::size_t n) {
     return parts;
 }
 
+Keyset decode_keyset(std::string_view cursor) {
+    auto parts = decode(cursor, 2);
+    if (!strings::is_uuid(parts[1])) not_issued();
+    return {std::move(parts[0]), std::move(parts[1])};
+}
+
 }  // namespace dh::cursor

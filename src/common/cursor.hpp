@@ -12,4 +12,11 @@ std::string encode(const std::vector<std::string>& parts);
 /// UTF-8 parts (at most 2048 characters, so a hostile cursor costs nothing).
 std::vector<std::string> decode(std::string_view cursor, std::size_t n);
 
+/// A keyset cursor: the sort key of the last row seen and its id.
+struct Keyset {
+    std::string key, id;
+};
+/// decode(cursor, 2), whose second part must be a UUID (the row's id).
+Keyset decode_keyset(std::string_view cursor);
+
 }  // namespace dh::cursor

@@ -5,7 +5,6 @@
 
 #include "common/cursor.hpp"
 #include "common/error.hpp"
-#include "common/strings.hpp"
 #include "http/message.hpp"
 
 namespace dh::http {
@@ -24,10 +23,9 @@ Page Page::from(const Request& request) {
     Page page;
     page.limit = page_limit(request);
     if (auto c = request.query_param("cursor"); c && !c->empty()) {
-        auto parts = cursor::decode(*c, 2);
-        if (!strings::is_uuid(parts[1])) throw Error::invalid_field("cursor", "is not a cursor this API issued");
-        page.after_key = std::move(parts[0]);
-        page.after_id = std::move(parts[1]);
+        auto [key, id] = cursor::decode_keyset(*c);
+        page.after_key = std::move(key);
+        page.after_id = std::move(id);
     }
     return page;
 }

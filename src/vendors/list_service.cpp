@@ -37,10 +37,9 @@ VendorList load(db::Tx& tx, const std::string& id, bool for_update = false) {
 Page<VendorList> ListService::list(const std::string& tenant_id, const std::optional<std::string>& cursor, int limit) {
     std::string after_name, after_id;
     if (cursor) {
-        auto parts = dh::cursor::decode(*cursor, 2);
-        if (!strings::is_uuid(parts[1])) throw Error::invalid_field("cursor", "is not a cursor this API issued");
-        after_name = parts[0];
-        after_id = parts[1];
+        auto [key, id] = dh::cursor::decode_keyset(*cursor);
+        after_name = std::move(key);
+        after_id = std::move(id);
     }
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
         Page<VendorList> page;

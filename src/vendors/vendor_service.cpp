@@ -43,9 +43,8 @@ Page<Vendor> VendorService::list(const std::string& tenant_id, const VendorFilte
                                  const std::optional<std::string>& cursor, int limit) {
     VendorCursor after;
     if (cursor) {
-        auto parts = dh::cursor::decode(*cursor, 2);
-        if (!strings::is_uuid(parts[1])) throw Error::invalid_field("cursor", "is not a cursor this API issued");
-        after = {parts[0], parts[1]};
+        auto [key, id] = dh::cursor::decode_keyset(*cursor);
+        after = {std::move(key), std::move(id)};
     }
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
         tx.commit_with_next(true);  // one read: BEGIN, the page and COMMIT in one round trip

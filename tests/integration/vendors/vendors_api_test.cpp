@@ -107,6 +107,9 @@ TEST(VendorsApi, ValidationNamesTheField) {
     EXPECT_EQ(acme.http.get("/api/v1/lists?cursor=%%%").status, 422);
     EXPECT_EQ(acme.http.get("/api/v1/suppressions?cursor=%%%").status, 422);
     EXPECT_EQ(acme.http.get("/api/v1/dispatches?cursor=%%%").status, 422);
+    auto audit = acme.http.get("/api/v1/audit?cursor=%%%");
+    EXPECT_EQ(audit.status, 422) << "the audit log's cursor is opaque like the others";
+    EXPECT_EQ(audit.json().value("field", ""), "cursor");
 }
 
 TEST(VendorsApi, OtherTenantsObjectsAreNotFound) {

@@ -37,5 +37,13 @@ TEST(Cursor, ACursorThisApiDidNotIssueIsA422OnCursor) {
     EXPECT_EQ(refusal(std::string(4000, 'A'), 1), "422 cursor") << "bounded before decoding";
 }
 
+TEST(Cursor, AKeysetCursorEndsWithTheRowsUuid) {
+    auto keyset = decode_keyset(encode({"2026-12-07T10:00:00Z", "0b0f3a1c-6d2e-4a57-9d7a-1f2e3d4c5b6a"}));
+    EXPECT_EQ(keyset.key, "2026-12-07T10:00:00Z");
+    EXPECT_EQ(keyset.id, "0b0f3a1c-6d2e-4a57-9d7a-1f2e3d4c5b6a");
+    EXPECT_THROW(decode_keyset(encode({"Acme", "not-a-uuid"})), Error);
+    EXPECT_THROW(decode_keyset(encode({"0b0f3a1c-6d2e-4a57-9d7a-1f2e3d4c5b6a"})), Error);
+}
+
 }  // namespace
 }  // namespace dh::cursor
