@@ -63,6 +63,13 @@ TENANT_ID=$(q "SELECT id FROM tenants WHERE slug = 'bench'")
 USER_ID=$(q "SELECT id FROM users WHERE email = 'admin@bench.test'")
 tenant_login() { login '{"email":"admin@bench.test","password":"Bench-tenant-Passw0rd!","tenant":"bench"}'; }
 HAS_COUNTS=$(q "SELECT to_regclass('tenant_counts') IS NOT NULL")
+HAS_ROOM=$(q "SELECT to_regproc('dh_require_vendor_room') IS NOT NULL")
+# The statements vendor creation runs, by the migrations of the binary measured.
+creation_form() {
+  if [ "$HAS_ROOM" = t ]; then echo "insert with contacts, limit checked before COMMIT (migration 0023)"
+  elif [ "$HAS_COUNTS" = t ]; then echo "counter row locked first (tenant_counts)"
+  else echo "advisory lock and count (no tenant_counts)"; fi
+}
 
 echo "== $VENDORS vendors with 2 contacts each (CSV import), lists region-0..9"
 $PY - "$WORK/vendors.csv" "$VENDORS" <<'PY'
@@ -93,7 +100,7 @@ q "CREATE TABLE bench_vendor_ids AS SELECT row_number() OVER (ORDER BY id)::int 
 q "VACUUM ANALYZE bench_vendor_ids" >/dev/null
 echo "dispatch $DISPATCH_ID: $(q "SELECT count(*) FROM deliveries WHERE dispatch_id = '$DISPATCH_ID'") deliveries;" \
   "$(q "SELECT count(*) FROM inbox_messages") inbox messages; vendor creation statements:" \
-  "$([ "$HAS_COUNTS" = t ] && echo "counter row (tenant_counts)" || echo "advisory lock and count (no tenant_counts)")"
+  "$(creation_form)"
 
 # ---- pgbench scripts ------------------------------------------------------------------------------
 # pgbench -M prepared sends an undefined variable as NULL; the list and inbox scripts rely on it.
@@ -115,7 +122,10 @@ mkdir -p "$WORK/pgbench"
 # pgbench_files NAME: writes the script of endpoint NAME, prints its -f option.
 pgbench_files() {
   local src=$API_DIR/$1.sql
-  [ "$1" = vendor_create ] && [ "$HAS_COUNTS" != t ] && src=$API_DIR/vendor_create_advisory.sql
+  if [ "$1" = vendor_create ] && [ "$HAS_ROOM" != t ]; then
+    src=$API_DIR/vendor_create_locked.sql
+    [ "$HAS_COUNTS" = t ] || src=$API_DIR/vendor_create_advisory.sql
+  fi
   cat "$API_DIR/auth.sql" "$src" >"$WORK/pgbench/$1.sql"
   printf -- '-f %s ' "$WORK/pgbench/$1.sql"
 }
@@ -270,7 +280,7 @@ fi
 {
   echo
   echo "binary: $BIN ($("$BIN" --version 2>/dev/null | head -1 || true))"
-  echo "vendor creation statements: $([ "$HAS_COUNTS" = t ] && echo "counter row (tenant_counts)" || echo "advisory lock and count")"
+  echo "vendor creation statements: $(creation_form)"
   echo "$(nproc) cores shared by wrk, the server, pgbench and PostgreSQL; server: HTTP_HANDLER_THREADS=${API_HANDLER_THREADS:-default}, DB_POOL_SIZE=${API_POOL_SIZE:-default}"
   echo "$header"
   printf '%s\n' "${ROWS[@]}"

@@ -1,6 +1,7 @@
 #include "db/connection.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <cstdlib>
 
@@ -104,17 +105,26 @@ bool Connection::ok() const {
     return conn_ && PQstatus(conn_) == CONNECTION_OK && !broken_;
 }
 
+bool Connection::closed_while_idle() {
+    if (!ok()) return true;
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    if (::poll(&p, 1, 0) == 0) return false;
+    broken_ = true;  // end of file, or the server's last words before it closed
+    return true;
+}
+
 void Connection::fail(pg_result* res, std::string_view sql) {
-    std::string state, message, constraint;
+    std::string state, message, constraint, detail;
     if (res) {
         if (auto* s = PQresultErrorField(res, PG_DIAG_SQLSTATE)) state = s;
         if (auto* m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)) message = m;
         if (auto* c = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME)) constraint = c;
+        if (auto* d = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) detail = d;
         PQclear(res);
     }
     if (message.empty()) message = PQerrorMessage(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
-    auto err = error_from_sqlstate(state, message, constraint);
+    auto err = error_from_sqlstate(state, message, constraint, detail);
     if (err.kind() == ErrorKind::internal)
         throw Error(err.kind(), err.code(), err.message(), err.detail() + " in: " + std::string(sql.substr(0, 200)));
     throw err;

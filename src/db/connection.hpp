@@ -86,6 +86,10 @@ public:
     /// Runs a script of several statements without parameters (migrations, BEGIN/COMMIT).
     void exec_script(std::string_view sql);
     bool ok() const;
+    /// True when the server has closed this idle connection (a restart, a terminated backend): an
+    /// idle connection of the pool never has anything to read, so a readable socket means it is gone.
+    /// One poll(), no round trip; the pool asks before handing out an idle connection.
+    bool closed_while_idle();
     /// True after an error that leaves the connection unusable (it is then dropped by the pool).
     bool broken() const { return broken_; }
     pg_conn* raw() { return conn_; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 
 namespace dh::db {
 namespace {
@@ -29,6 +30,7 @@ PooledConnection Pool::acquire(Login wanted) {
     auto& mine = idle_[index];
     auto& other = idle_[1 - index];
     std::unique_ptr<Connection> spare;  // an idle connection of the other login, closed to make room
+    std::vector<std::unique_ptr<Connection>> closed;  // closed by the server; freed outside the lock
     std::unique_lock lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
     auto starved = [&] { return mine.empty() && other.empty() && open_ >= options_.size; };
@@ -47,6 +49,17 @@ PooledConnection Pool::acquire(Login wanted) {
         while (mine.empty() && open_ >= options_.size && in_use_by_[index] > 0 &&
                available_.wait_until(lock, swap_after) != std::cv_status::timeout) {
         }
+        // An idle connection the server closed meanwhile (a restart) is dropped here, before a
+        // transaction is begun on it.
+        while (!mine.empty() && mine.back()->closed_while_idle()) {
+            closed.push_back(std::move(mine.back()));
+            mine.pop_back();
+            --open_;
+            available_.notify_all();
+        }
+        if (!closed.empty())
+            log::info("dropped pooled connections the database closed while idle",
+                      {{"connections", static_cast<std::int64_t>(closed.size())}});
         if (!mine.empty()) {
             auto conn = std::move(mine.back());
             mine.pop_back();

@@ -1,8 +1,27 @@
 #include "db/sqlstate.hpp"
 
+#include <charconv>
+#include <cstdint>
+
 namespace dh::db {
 
-Error error_from_sqlstate(const std::string& sqlstate, const std::string& message, const std::string& constraint) {
+namespace {
+
+constexpr const char* kRuleRefusal = "DH409";
+
+Error rule_refusal(const std::string& message, const std::string& code, const std::string& limit) {
+    Error e(ErrorKind::conflict, code.empty() ? "conflict" : code, message);
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), value);
+    if (ec == std::errc() && end == limit.data() + limit.size() && !limit.empty()) e.with("limit", value);
+    return e;
+}
+
+}  // namespace
+
+Error error_from_sqlstate(const std::string& sqlstate, const std::string& message, const std::string& constraint,
+                          const std::string& detail) {
+    if (sqlstate == kRuleRefusal) return rule_refusal(message, constraint, detail);
     auto cls = sqlstate.substr(0, 2);
     if (sqlstate == "23505") {
         Error e(ErrorKind::conflict, "already_exists", "An object with the same unique value already exists.", message);

@@ -49,7 +49,7 @@ Result Tx::exec(std::string_view sql, const Params& params) {
     if (done_) throw Error(ErrorKind::internal, "internal", "Internal error.", "statement after the commit");
     if (!begun_) return first_exec(sql, params);
     if (!commit_with_next_) return conn_->exec(sql, params);
-    auto result = conn_->exec_pipelined({}, sql, params, {{"COMMIT", {}}});
+    auto result = conn_->exec_pipelined({}, sql, params, commit_trail());
     done_ = true;
     return result;
 }
@@ -63,8 +63,7 @@ Result Tx::exec(std::string_view sql, const Params& params) {
 /// error goes to the caller.
 Result Tx::first_exec(std::string_view sql, const Params& params) {
     const int tries = pool_->stats().size + 1;  // every idle connection may be dead, then one fresh
-    std::vector<Statement> trail;
-    if (commit_with_next_) trail.push_back({"COMMIT", {}});
+    const auto trail = commit_with_next_ ? commit_trail() : std::vector<Statement>{};
     for (int attempt = 1;; ++attempt) {
         try {
             auto result = conn_->exec_pipelined(preamble(scope_), sql, params, trail);
@@ -82,6 +81,12 @@ Result Tx::first_exec(std::string_view sql, const Params& params) {
             conn_ = pool_->acquire(login_for(scope_));
         }
     }
+}
+
+std::vector<Statement> Tx::commit_trail() const {
+    auto trail = before_commit_;
+    trail.push_back({"COMMIT", {}});
+    return trail;
 }
 
 Connection& Tx::connection() {

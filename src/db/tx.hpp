@@ -41,12 +41,18 @@ public:
         commit_with_next_ = true;
         repeatable_ = repeatable;
     }
+    /// A statement sent after the last one and before its COMMIT, in the same round trip: a check
+    /// that must hold when the transaction commits (e.g. a plan limit, after the insert has been
+    /// counted). An error it raises aborts the transaction, and the COMMIT does not run. Only with
+    /// commit_with_next(); the statement's result is not read.
+    void check_before_commit(Statement check) { before_commit_.push_back(std::move(check)); }
     void commit();
     /// The connection, with the transaction begun (for COPY and scripts).
     Connection& connection();
 
 private:
     Result first_exec(std::string_view sql, const Params& params);
+    std::vector<Statement> commit_trail() const;
     Pool* pool_;
     Scope scope_;
     PooledConnection conn_;
@@ -54,6 +60,7 @@ private:
     bool commit_with_next_ = false;
     bool repeatable_ = false;
     bool done_ = false;
+    std::vector<Statement> before_commit_;
 };
 
 /// Runs `fn` in a transaction of `scope`, committing on return; retries serialization failures.

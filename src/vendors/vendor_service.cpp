@@ -65,18 +65,14 @@ Vendor VendorService::get(const std::string& tenant_id, const std::string& id) {
 
 Vendor VendorService::create(const std::string& tenant_id, Vendor vendor) {
     rules::validate_vendor(vendor);
-    // Three statements: the counter row (locked), the vendor, its contacts; the answer is built
-    // from what they return.
+    // One round trip: the vendor with its contacts, the plan limit checked against the tenant's
+    // counter row (the vendors trigger has just counted the new row, and locked it), COMMIT. The
+    // row is locked only while the check and COMMIT run, so creators of one tenant wait on each
+    // other for that long, not for a transaction of several round trips.
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
-        auto room = vendor_store::lock_vendor_count(tx, tenant_id);
-        if (room.count >= room.limit)
-            throw Error::conflict("vendor_limit_reached", "The plan allows " + std::to_string(room.limit) +
-                                                              " vendors; this tenant has reached it.")
-                .with("limit", room.limit);
-        auto created = vendor_store::insert(tx, tenant_id, vendor);
-        created.contacts = vendor_store::insert_contacts(tx, tenant_id, created.id, vendor.contacts);
-        created.contact_count = static_cast<std::int64_t>(created.contacts.size());
-        return created;
+        tx.commit_with_next();
+        tx.check_before_commit(vendor_store::vendor_room_check(tenant_id));
+        return vendor_store::insert_with_contacts(tx, tenant_id, vendor);
     });
 }
 

@@ -46,23 +46,29 @@ constexpr const char* kCustomKeys =
     "SELECT DISTINCT k.key FROM vendors v CROSS JOIN LATERAL jsonb_object_keys(v.custom_fields) AS "
     "k(key)" DH_VENDOR_FILTER " ORDER BY k.key";
 
-constexpr const char* kInsert = R"SQL(
-INSERT INTO vendors AS v (tenant_id, name, code, category, tags, status, notes, custom_fields)
-VALUES ($1, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6, $7, $8::jsonb)
-ON CONFLICT (tenant_id, code) DO NOTHING
-RETURNING )SQL" DH_VENDOR_COLUMNS;
-
-// $3: [{name, email, role, is_primary}]; answered in kContacts' order (one statement: one created_at).
-constexpr const char* kInsertContacts = R"SQL(
-WITH added AS (
+// A new vendor and its contacts in one statement. No ON CONFLICT: a used code or two contacts with
+// one email raise a unique violation, which aborts the whole round trip (kVendorRoom and COMMIT
+// travel with it). The vendors trigger counts the row at the end of this statement, which is when
+// the tenant's counter row is locked. $9: [{name, email, role, is_primary}]; the contacts come back
+// as JSON in kContacts' order (one statement: one created_at).
+constexpr const char* kInsertWithContacts = R"SQL(
+WITH v AS (
+  INSERT INTO vendors AS v (tenant_id, name, code, category, tags, status, notes, custom_fields)
+  VALUES ($1, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6, $7, $8::jsonb)
+  RETURNING )SQL" DH_VENDOR_COLUMNS R"SQL(
+), added AS (
   INSERT INTO vendor_contacts (tenant_id, vendor_id, name, email, role, is_primary)
-  SELECT $1, $2, c.name, c.email, c.role, c.is_primary
-  FROM jsonb_to_recordset($3::jsonb) AS c(name text, email text, role text, is_primary boolean)
-  ON CONFLICT (vendor_id, email) DO NOTHING
+  SELECT $1, v.id, c.name, c.email, c.role, c.is_primary
+  FROM v CROSS JOIN jsonb_to_recordset($9::jsonb) AS c(name text, email text, role text, is_primary boolean)
   RETURNING id, name, email, role, is_primary
 )
-SELECT * FROM added ORDER BY is_primary DESC, email
-)SQL";
+SELECT v.*, (SELECT json_agg(json_build_array(a.id, a.name, a.email, a.role, a.is_primary)
+                             ORDER BY a.is_primary DESC, a.email) FROM added a)::text AS contacts
+FROM v)SQL";
+
+// Raises DH409 vendor_limit_reached when the tenant's count, the new vendor included, is over its
+// limit (migration 0023).
+constexpr const char* kVendorRoom = "SELECT dh_require_vendor_room($1::uuid)";
 
 constexpr const char* kUpdate = R"SQL(
 UPDATE vendors SET name = $2, code = $3, category = $4, tags = ARRAY(SELECT jsonb_array_elements_text($5::jsonb)),
@@ -172,6 +178,17 @@ Error code_taken() {
     return Error::conflict("vendor_code_taken", "Another vendor already has this code.");
 }
 
+Error contact_exists() {
+    return Error::conflict("contact_exists", "This vendor already has a contact with this email.");
+}
+
+/// True when `e` is the unique violation of `constraint`.
+bool violated(const Error& e, std::string_view constraint) {
+    auto named = e.extensions().find("constraint");
+    return e.code() == "already_exists" && named != e.extensions().end() &&
+           std::get_if<std::string>(&named->second) && *std::get_if<std::string>(&named->second) == constraint;
+}
+
 }  // namespace
 
 VendorRoom lock_vendor_count(db::Tx& tx, const std::string& tenant_id) {
@@ -230,11 +247,33 @@ std::vector<std::string> custom_keys(db::Tx& tx, const VendorFilter& f) {
     return out;
 }
 
-Vendor insert(db::Tx& tx, const std::string& tenant_id, const Vendor& v) {
-    auto r = tx.exec(kInsert, {tenant_id, v.name, v.code, v.category, tags_json(v.tags), v.status, v.notes,
-                               custom_json(v.custom_fields)});
-    if (r.empty()) throw code_taken();
-    return vendor_from(r, 0);
+Vendor insert_with_contacts(db::Tx& tx, const std::string& tenant_id, const Vendor& v) {
+    auto contacts = nlohmann::json::array();
+    for (auto& c : v.contacts)
+        contacts.push_back({{"name", c.name},
+                            {"email", c.email},
+                            {"role", c.role ? nlohmann::json(*c.role) : nullptr},
+                            {"is_primary", c.primary}});
+    try {
+        auto r = tx.exec(kInsertWithContacts, {tenant_id, v.name, v.code, v.category, tags_json(v.tags), v.status,
+                                               v.notes, custom_json(v.custom_fields), contacts.dump()});
+        auto created = vendor_from(r, 0);
+        if (auto added = r.opt(0, "contacts"))
+            for (auto& e : nlohmann::json::parse(*added))
+                created.contacts.push_back({e[0].get<std::string>(), e[1].get<std::string>(), e[2].get<std::string>(),
+                                            e[3].is_null() ? std::nullopt : std::optional(e[3].get<std::string>()),
+                                            e[4].get<bool>()});
+        created.contact_count = static_cast<std::int64_t>(created.contacts.size());
+        return created;
+    } catch (const Error& e) {
+        if (violated(e, "vendors_tenant_id_code_key")) throw code_taken();
+        if (violated(e, "vendor_contacts_vendor_id_email_key")) throw contact_exists();
+        throw;
+    }
+}
+
+db::Statement vendor_room_check(const std::string& tenant_id) {
+    return {kVendorRoom, {tenant_id}};
 }
 
 void update(db::Tx& tx, const Vendor& v) {
@@ -260,33 +299,16 @@ std::optional<Contact> find_contact(db::Tx& tx, const std::string& vendor_id, co
     return contact_from(r, 0);
 }
 
-std::vector<Contact> insert_contacts(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id,
-                                     const std::vector<Contact>& contacts) {
-    if (contacts.empty()) return {};
-    auto rows = nlohmann::json::array();
-    for (auto& c : contacts)
-        rows.push_back({{"name", c.name},
-                        {"email", c.email},
-                        {"role", c.role ? nlohmann::json(*c.role) : nullptr},
-                        {"is_primary", c.primary}});
-    auto r = tx.exec(kInsertContacts, {tenant_id, vendor_id, rows.dump()});
-    if (static_cast<std::size_t>(r.rows()) != contacts.size())
-        throw Error::conflict("contact_exists", "This vendor already has a contact with this email.");
-    std::vector<Contact> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(contact_from(r, i));
-    return out;
-}
-
 Contact insert_contact(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id, const Contact& c) {
     auto r = tx.exec(kInsertContact, {tenant_id, vendor_id, c.name, c.email, c.role, c.primary});
-    if (r.empty()) throw Error::conflict("contact_exists", "This vendor already has a contact with this email.");
+    if (r.empty()) throw contact_exists();
     return contact_from(r, 0);
 }
 
 void update_contact(db::Tx& tx, const std::string& vendor_id, const Contact& c) {
     auto r = tx.exec(kUpdateContact, {vendor_id, c.id, c.name, c.email, c.role, c.primary});
     if (r.affected() == 0)
-        throw Error::conflict("contact_exists", "This vendor already has a contact with this email.");
+        throw contact_exists();
 }
 
 bool remove_contact(db::Tx& tx, const std::string& vendor_id, const std::string& contact_id) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "db/connection.hpp"
 #include "vendors/vendor.hpp"
 
 namespace dh::db {
@@ -33,19 +34,20 @@ std::vector<Vendor> export_page(db::Tx& tx, const VendorFilter& filter, const Ve
 /// Keys of custom fields used by the vendors matching `filter`, sorted.
 std::vector<std::string> custom_keys(db::Tx& tx, const VendorFilter& filter);
 
-/// Inserts `v` (fields only); answers it as stored, without contacts. Error(conflict,
-/// vendor_code_taken) on a used code.
-Vendor insert(db::Tx& tx, const std::string& tenant_id, const Vendor& v);
+/// Inserts `v` and its contacts in one statement; answers the vendor as stored, with its contacts in
+/// contacts_of()'s order. Error(conflict, vendor_code_taken) on a used code, (conflict,
+/// contact_exists) when two contacts share an email.
+Vendor insert_with_contacts(db::Tx& tx, const std::string& tenant_id, const Vendor& v);
+/// The check to run before COMMIT when a vendor was added (db::Tx::check_before_commit): it raises
+/// Error(conflict, vendor_limit_reached) with the problem's `limit` when the tenant's live vendors, the
+/// new one counted, exceed its limit.
+db::Statement vendor_room_check(const std::string& tenant_id);
 /// Writes all fields of `v`. Error(conflict, vendor_code_taken) on a used code.
 void update(db::Tx& tx, const Vendor& v);
 bool remove(db::Tx& tx, const std::string& id);
 
 std::vector<Contact> contacts_of(db::Tx& tx, const std::string& vendor_id);
 std::optional<Contact> find_contact(db::Tx& tx, const std::string& vendor_id, const std::string& contact_id);
-/// Adds the contacts of a new vendor in one statement; answers them in contacts_of()'s order.
-/// Error(conflict, contact_exists) when two share an email.
-std::vector<Contact> insert_contacts(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id,
-                                     const std::vector<Contact>& contacts);
 /// Error(conflict, contact_exists) when the vendor already has this email.
 Contact insert_contact(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id, const Contact& c);
 void update_contact(db::Tx& tx, const std::string& vendor_id, const Contact& c);

@@ -162,6 +162,31 @@ TEST_F(RoundTrips, AFailedFirstStatementCommitsNothingAndTheConnectionServesTheN
     EXPECT_EQ(pool.stats().size, 1);
 }
 
+TEST_F(RoundTrips, ACheckBeforeCommitTravelsWithTheLastStatementAndItsErrorCommitsNothing) {
+    auto insert_checked = [&](const std::string& code, const char* check) {
+        db::with_tx(pool, db::Scope::tenant(acme.id), [&](db::Tx& tx) {
+            tx.commit_with_next();
+            tx.check_before_commit({check, {}});
+            tx.exec(kInsertVendor, {acme.id, "Checked " + code, code});
+        });
+    };
+    EXPECT_EQ(round_trips([&] { insert_checked("C1", "SELECT 1"); }), 1);
+    EXPECT_EQ(owner_count("SELECT count(*) AS n FROM vendors WHERE code = 'C1'"), 1);
+
+    // The check sees the statement's own write, and its error aborts the transaction before COMMIT.
+    try {
+        insert_checked("C2", "SELECT 1 / (SELECT count(*) FROM vendors WHERE code = 'C2')::int - 1 / 0");
+        ADD_FAILURE() << "a failed check committed";
+    } catch (const Error& e) {
+        EXPECT_NE(e.detail().find("division by zero"), std::string::npos) << e.detail();
+    }
+    EXPECT_EQ(owner_count("SELECT count(*) AS n FROM vendors WHERE code = 'C2'"), 0);
+    EXPECT_EQ(db::with_tx(pool, db::Scope::tenant(acme.id),
+                          [](db::Tx& tx) { return tx.exec(kReadVendors).integer(0, "n"); }),
+              1)
+        << "the connection serves the next transaction";
+}
+
 TEST_F(RoundTrips, ATransactionWithoutStatementsSendsNothing) {
     EXPECT_EQ(round_trips([&] {
                   db::Tx tx(pool, db::Scope::tenant(acme.id));

@@ -61,6 +61,8 @@ TEST_F(PlanCounts, ConcurrentVendorCreatesTakeExactlyTheRoomLeft) {
                                                  {"contacts", {{{"email", "ap" + std::to_string(i) + "@r.example"}}}}});
         if (r.status == 409) {
             EXPECT_EQ(r.json().value("code", ""), "vendor_limit_reached") << r.body;
+            EXPECT_EQ(r.json().value("limit", 0), 5) << r.body;
+            EXPECT_EQ(r.json().value("detail", ""), "The plan allows 5 vendors; this tenant has reached it.") << r.body;
         }
         return r.status;
     });

@@ -22,6 +22,19 @@ TEST(Sqlstate, RowLevelSecurityRefusalsLookLikeNotFound) {
     EXPECT_EQ(e.message().find("row-level"), std::string::npos) << "the server's message stays internal";
 }
 
+TEST(Sqlstate, ARuleFunctionsRefusalCarriesItsCodeMessageAndLimit) {
+    auto e = error_from_sqlstate("DH409", "The plan allows 2 vendors; this tenant has reached it.",
+                                 "vendor_limit_reached", "2");
+    EXPECT_EQ(e.kind(), ErrorKind::conflict);
+    EXPECT_EQ(e.code(), "vendor_limit_reached");
+    EXPECT_EQ(e.message(), "The plan allows 2 vendors; this tenant has reached it.");
+    ASSERT_TRUE(e.extensions().count("limit"));
+    EXPECT_EQ(std::get<std::int64_t>(e.extensions().at("limit")), 2);
+    EXPECT_FALSE(error_from_sqlstate("DH409", "m", "x", "2 vendors").extensions().count("limit"))
+        << "a detail that is not a number is not a limit";
+    EXPECT_EQ(error_from_sqlstate("DH409", "m", "", "").code(), "conflict");
+}
+
 TEST(Sqlstate, OnlySerializationFailuresAndDeadlocksAreRetried) {
     EXPECT_TRUE(is_retryable_sqlstate("40001"));
     EXPECT_TRUE(is_retryable_sqlstate("40P01"));
