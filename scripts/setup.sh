@@ -10,7 +10,7 @@ DEBIAN_PACKAGES=(
   # C++ libraries
   libboost1.74-dev libpq-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libsodium-dev libssl-dev
   libcurl4-openssl-dev libgmime-3.0-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  prometheus-cpp-dev libidn2-dev libcmark-dev libc-ares-dev
+  prometheus-cpp-dev libidn2-dev libcmark-dev libc-ares-dev libjemalloc-dev
   # runtime: the embedded PostgreSQL cluster
   postgresql-15 postgresql-client-15 util-linux
   # browser tests (Node.js 20 with npm is checked below: the machine's nodejs package bundles npm)

@@ -60,6 +60,8 @@ private:
     pg_result* res_;
     /// The column names, read once on the first lookup by name (they live as long as res_).
     mutable std::vector<std::string_view> names_;
+    mutable bool repeated_names_ = false;
+    mutable std::size_t next_column_ = 0;  // where the next lookup by name starts
 };
 
 /// A statement sent ahead of or after another one in the same round trip (see exec_pipelined).

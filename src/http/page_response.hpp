@@ -19,6 +19,7 @@ inline nlohmann::json page_json(nlohmann::json items, const std::optional<std::s
 template <class T, class Key, class ToJson>
 nlohmann::json keyset_json(const std::vector<T>& rows, int limit, Key key, ToJson to_json) {
     auto items = nlohmann::json::array();
+    items.get_ref<nlohmann::json::array_t&>().reserve(rows.size());
     for (auto& r : rows) items.push_back(to_json(r));
     std::optional<std::string> next;
     if (!rows.empty() && static_cast<int>(rows.size()) == limit) next = Page::cursor(key(rows.back()), rows.back().id);

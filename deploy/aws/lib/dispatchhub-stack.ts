@@ -188,7 +188,7 @@ export class DispatchHubStack extends cdk.Stack {
       'apt-get update -qq',
       'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates curl ' +
         'libpq5 libsodium23 libspdlog1.10 libfmt9 libcurl4 libgmime-3.0-0 libidn2-0 libcmark0.30.2 ' +
-        'libprometheus-cpp-core1.0 postgresql-client-15',
+        'libprometheus-cpp-core1.0 libcares2 libjemalloc2 postgresql-client-15',
       'id dispatchhub >/dev/null 2>&1 || useradd --system --home-dir /var/lib/dispatchhub --shell /usr/sbin/nologin dispatchhub',
       'install -d -o dispatchhub -g dispatchhub -m 0750 /var/lib/dispatchhub',
       'install -d -m 0755 /etc/dispatchhub',

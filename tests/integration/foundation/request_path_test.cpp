@@ -187,6 +187,27 @@ TEST_F(RoundTrips, ACheckBeforeCommitTravelsWithTheLastStatementAndItsErrorCommi
         << "the connection serves the next transaction";
 }
 
+TEST_F(RoundTrips, ColumnsAreFoundByNameInAnyOrderAndARepeatedNameAnswersItsFirst) {
+    db::Connection conn(server.database().conninfo());
+    auto r = conn.exec("SELECT 1 AS a, 2 AS b, 3 AS c FROM generate_series(1, 2)");
+    for (int row = 0; row < 2; ++row) {
+        EXPECT_EQ(r.integer(row, "a"), 1);
+        EXPECT_EQ(r.integer(row, "b"), 2);
+        EXPECT_EQ(r.integer(row, "c"), 3);
+    }
+    EXPECT_EQ(r.integer(0, "c"), 3);
+    EXPECT_EQ(r.integer(0, "a"), 1);
+    EXPECT_EQ(r.integer(0, "c"), 3);
+    EXPECT_EQ(r.integer(0, "b"), 2);
+    EXPECT_THROW(r.integer(0, "d"), Error);
+    EXPECT_EQ(r.integer(0, "b"), 2) << "a failed lookup leaves the next one right";
+
+    auto repeated = conn.exec("SELECT 1 AS a, 2 AS b, 3 AS a");
+    EXPECT_EQ(repeated.integer(0, "a"), 1);
+    EXPECT_EQ(repeated.integer(0, "b"), 2);
+    EXPECT_EQ(repeated.integer(0, "a"), 1) << "the first of a repeated name, as PQfnumber";
+}
+
 TEST_F(RoundTrips, ATransactionWithoutStatementsSendsNothing) {
     EXPECT_EQ(round_trips([&] {
                   db::Tx tx(pool, db::Scope::tenant(acme.id));
