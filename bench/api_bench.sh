@@ -7,8 +7,11 @@
 # API_WARMUP (3) s of warm-up, then API_SECONDS (10) s measured; then pgbench with as many clients,
 # the same warm-up and length, running the SQL statements the server runs for one request of that
 # endpoint in one script (bench/api/*.sql: the token's user lookup in its own platform-scope
-# transaction, then BEGIN, SET LOCAL ROLE, set_config of the tenant, the endpoint's statements,
-# COMMIT), prepared (-M prepared, as the server prepares every statement once per connection).
+# transaction when the server reads it per request, then BEGIN, SET LOCAL ROLE, set_config of the
+# tenant, the endpoint's statements, COMMIT), prepared (-M prepared, as the server prepares every
+# statement once per connection). A server that keeps principals between requests (migration 0024,
+# AUTH_CACHE_SECONDS > 0, the default) runs no lookup for a session it has seen: its scripts leave
+# the lookup out. API_AUTH_CACHE_SECONDS is passed to the server as AUTH_CACHE_SECONDS.
 #
 # Per endpoint it prints: requests/s of the server, transactions/s of pgbench, their ratio (goal
 # >= 0.7), p50/p99 latency of the server (goal p99 < 50 ms), the server's CPU per request, the
@@ -55,7 +58,7 @@ start_postgres $(pg_stats_options) -c pg_stat_statements.track_utility=on -c pg_
 psql_su -d postgres -c "CREATE DATABASE $DB"
 pg_stats_enable $DB
 start_serve $DB WORKER_EMBEDDED=0 ${API_HANDLER_THREADS:+HTTP_HANDLER_THREADS=$API_HANDLER_THREADS} \
-  ${API_POOL_SIZE:+DB_POOL_SIZE=$API_POOL_SIZE}
+  ${API_POOL_SIZE:+DB_POOL_SIZE=$API_POOL_SIZE} ${API_AUTH_CACHE_SECONDS:+AUTH_CACHE_SECONDS=$API_AUTH_CACHE_SECONDS}
 bench_unlimited_tenant $DB
 psql_su -d $DB -c "UPDATE plans SET vendors_limit = 100000000"
 q() { psql_su -d $DB -c "$1"; }
@@ -64,6 +67,9 @@ USER_ID=$(q "SELECT id FROM users WHERE email = 'admin@bench.test'")
 tenant_login() { login '{"email":"admin@bench.test","password":"Bench-tenant-Passw0rd!","tenant":"bench"}'; }
 HAS_COUNTS=$(q "SELECT to_regclass('tenant_counts') IS NOT NULL")
 HAS_ROOM=$(q "SELECT to_regproc('dh_require_vendor_room') IS NOT NULL")
+# Whether the server authenticates a known session without reading its user (principal cache).
+AUTH_KEPT=$(q "SELECT to_regproc('dh_notify_principal') IS NOT NULL")
+[ "${API_AUTH_CACHE_SECONDS:-10}" != 0 ] || AUTH_KEPT=f
 # The statements vendor creation runs, by the migrations of the binary measured.
 creation_form() {
   if [ "$HAS_ROOM" = t ]; then echo "insert with contacts, limit checked before COMMIT (migration 0023)"
@@ -126,7 +132,7 @@ pgbench_files() {
     src=$API_DIR/vendor_create_locked.sql
     [ "$HAS_COUNTS" = t ] || src=$API_DIR/vendor_create_advisory.sql
   fi
-  cat "$API_DIR/auth.sql" "$src" >"$WORK/pgbench/$1.sql"
+  if [ "$AUTH_KEPT" = t ]; then cat "$src"; else cat "$API_DIR/auth.sql" "$src"; fi >"$WORK/pgbench/$1.sql"
   printf -- '-f %s ' "$WORK/pgbench/$1.sql"
 }
 # Statements per execution of a script: SQL commands end with ';' or \gset at the end of a line.
@@ -217,16 +223,16 @@ measure() {
   r=$(run_wrk "$name" "$SECONDS_RUN")
   c1=$(cpu_seconds "$SERVER_PID"); p1=$(postgres_cpu_seconds); e1=$(sessions)
   calls=$(pg_calls)
-  # Requests the server handled: each authenticates once (wrk counts only the answers it received
-  # before its deadline).
-  auth=$(q "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE toplevel AND query LIKE 'SELECT u.id, u.tenant_id, u.email,%'")
+  # Requests the server handled: each opens one tenant-scope transaction, which sets the tenant once
+  # (wrk counts only the answers it received before its deadline).
+  auth=$(q "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE toplevel AND query LIKE 'SELECT set_config(%'")
   # Round trips, counted with one connection (the pool then keeps its connections open).
   # A connection the pool opens meanwhile adds its start-up and prepares (under 0.02 per request).
   pg_segments >"$WORK/segments"
   r1=$(CONNS=1 THREADS=1 run_wrk "$name" 1)
   rt=$(per "$(segments_since "$WORK/segments")" "$(echo "$r1" | json "['requests']")")
   n=$(echo "$r" | json "['requests']"); rps=$(echo "$r" | json "['rps']")
-  BREAKDOWN+=("" "$label: server, per request ($n answered within the run, $auth authenticated)")
+  BREAKDOWN+=("" "$label: server, per request ($n answered within the run, $auth handled)")
   breakdown "$auth"
   q "SELECT pg_stat_statements_reset()" >/dev/null
   run_pgbench "$name" "${RUNS}0000000000"
@@ -281,6 +287,7 @@ fi
   echo
   echo "binary: $BIN ($("$BIN" --version 2>/dev/null | head -1 || true))"
   echo "vendor creation statements: $(creation_form)"
+  echo "authentication: $([ "$AUTH_KEPT" = t ] && echo "kept between requests (no lookup in the baseline)" || echo "one lookup per request (in the baseline)")"
   echo "$(nproc) cores shared by wrk, the server, pgbench and PostgreSQL; server: HTTP_HANDLER_THREADS=${API_HANDLER_THREADS:-default}, DB_POOL_SIZE=${API_POOL_SIZE:-default}"
   echo "$header"
   printf '%s\n' "${ROWS[@]}"

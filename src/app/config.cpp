@@ -206,6 +206,7 @@ Config Config::load(const EnvLookup& env, Needs needs) {
     c.retry_base_seconds = static_cast<int>(integer(env, "RETRY_BASE_SECONDS", 60, 1, 86400));
     c.retry_max_age_seconds = static_cast<int>(integer(env, "RETRY_MAX_AGE_SECONDS", 86400, 1, 30 * 86400));
     c.cookie_secure = flag(env, "COOKIE_SECURE", true);
+    c.auth_cache_seconds = static_cast<int>(integer(env, "AUTH_CACHE_SECONDS", 10, 0, 300));
     c.billing_close_interval_seconds =
         static_cast<int>(integer(env, "BILLING_CLOSE_INTERVAL_SECONDS", 3600, 0, 7 * 86400));
     load_webhook_settings(env, c);

@@ -65,6 +65,7 @@ struct Config {
     int retry_base_seconds = 60;          // RETRY_BASE_SECONDS
     int retry_max_age_seconds = 86400;    // RETRY_MAX_AGE_SECONDS
     bool cookie_secure = true;            // COOKIE_SECURE (0 only for plain-HTTP development behind no TLS)
+    int auth_cache_seconds = 10;          // AUTH_CACHE_SECONDS (0 = every request reads its user or API key)
     int billing_close_interval_seconds = 3600;  // BILLING_CLOSE_INTERVAL_SECONDS (0 = only `admin close-period`)
     bool webhook_allow_private = false;         // WEBHOOK_ALLOW_PRIVATE: loopback/private targets (tests only)
     bool webhook_allow_http = false;            // WEBHOOK_ALLOW_HTTP: plain http:// targets (tests only)

@@ -5,9 +5,11 @@
 #include "auth/account_service.hpp"
 #include "auth/auth_routes.hpp"
 #include "auth/auth_service.hpp"
+#include "auth/principal_cache.hpp"
 #include "billing/billing_routes.hpp"
 #include "billing/billing_service.hpp"
 #include "common/log.hpp"
+#include "db/listener.hpp"
 #include "delivery/notifier.hpp"
 #include "delivery/renderer.hpp"
 #include "delivery/worker.hpp"
@@ -151,6 +153,11 @@ std::size_t DeliveryStack::outcomes_waiting() const {
 }
 
 struct Features {
+    /// What authentication keeps between requests, and the listener that tells it of changes made
+    /// by other processes. Declared first: the services below hold the cache, the listener is
+    /// stopped before it goes.
+    std::unique_ptr<auth::PrincipalCache> principals;
+    std::unique_ptr<db::Listener> principal_notices;  ///< unless AUTH_CACHE_SECONDS=0
     std::unique_ptr<auth::AuthService> auth;
     std::unique_ptr<auth::AccountService> accounts;
     std::unique_ptr<tenancy::TenancyService> tenancy;
@@ -256,12 +263,27 @@ FeatureSet register_features(http::Router& router, http::Pipeline& pipeline, Pla
     const auto& config = platform.config;
     auto f = std::make_unique<Features>();
     auth::PasswordCost cost;
+    f->principals = std::make_unique<auth::PrincipalCache>(std::chrono::seconds(config.auth_cache_seconds));
+    f->principals->count_lookups(
+        platform.metrics.counter("dispatchhub_auth_cache_hits_total",
+                                 "Requests authenticated from what an earlier request read (no database read)"),
+        platform.metrics.counter("dispatchhub_auth_cache_misses_total",
+                                 "Requests whose user or API key was read from the database"));
+    if (config.auth_cache_seconds > 0) {
+        auto* principals = f->principals.get();
+        f->principal_notices = std::make_unique<db::Listener>(
+            platform.conninfo, "dispatchhub_principals",
+            db::Listener::Handlers{[principals](const std::string& notice) { principals->apply_notice(notice); },
+                                   [principals] { principals->set_listening(true); },
+                                   [principals] { principals->set_listening(false); }});
+    }
     f->auth = std::make_unique<auth::AuthService>(
         platform.pool, config.jwt_secret, cost,
         platform.metrics.counter("dispatchhub_password_verifications_total",
-                                 "Password hashes verified at sign-in (an unknown email costs one too)"));
-    f->accounts = std::make_unique<auth::AccountService>(platform.pool, cost);
-    f->tenancy = std::make_unique<tenancy::TenancyService>(platform.pool, cost);
+                                 "Password hashes verified at sign-in (an unknown email costs one too)"),
+        f->principals.get());
+    f->accounts = std::make_unique<auth::AccountService>(platform.pool, cost, f->principals.get());
+    f->tenancy = std::make_unique<tenancy::TenancyService>(platform.pool, cost, f->principals.get());
     f->plans = std::make_unique<tenancy::PlanService>(platform.pool);
     f->tickets = std::make_unique<tickets::TicketService>(platform.pool);
     f->billing = std::make_unique<billing::BillingService>(platform.pool);

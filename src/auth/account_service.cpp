@@ -44,7 +44,8 @@ std::string reset_body(const std::string& email, const std::string& workspace, c
 
 }  // namespace
 
-AccountService::AccountService(db::Pool& pool, PasswordCost cost) : pool_(pool), cost_(cost) {}
+AccountService::AccountService(db::Pool& pool, PasswordCost cost, PrincipalCache* principals)
+    : pool_(pool), cost_(cost), principals_(principals) {}
 
 void AccountService::change_password(const Principal& caller, const std::string& current_password,
                                      const std::string& new_password, const Origin& origin) {
@@ -71,6 +72,7 @@ void AccountService::change_password(const Principal& caller, const std::string&
         audit::record(tx, user_entry(user->user.tenant_id.value_or(""), caller.id, user->user.email,
                                      "auth.password_changed", origin));
     });
+    if (principals_) principals_->drop_user(caller.id);
 }
 
 void AccountService::request_reset(const std::string& email_in, const std::string& tenant_slug, const Origin& origin) {
@@ -103,6 +105,7 @@ void AccountService::confirm_reset(const std::string& token, const std::string& 
     if (!row || !row->usable) throw invalid_reset_token();
     check_new_password(new_password, row->email);
     auto password_hash = hash_password(new_password, cost_);
+    std::string user_id;
     db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         // Again under the row lock: two confirmations of one token race for it, one wins.
         auto locked = account_store::reset_for_update(tx, hash);
@@ -110,7 +113,9 @@ void AccountService::confirm_reset(const std::string& token, const std::string& 
         account_store::set_password(tx, locked->user_id, password_hash);
         account_store::close_resets(tx, locked->user_id);
         audit::record(tx, user_entry(locked->tenant_id, locked->user_id, locked->email, "auth.password_reset", origin));
+        user_id = locked->user_id;
     });
+    if (principals_) principals_->drop_user(user_id);
 }
 
 }  // namespace dh::auth

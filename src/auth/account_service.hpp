@@ -23,7 +23,8 @@ public:
     /// Wrong current passwords per user in the window before change requests are refused.
     static constexpr int kMaxChangeFailures = 10;
 
-    AccountService(db::Pool& pool, PasswordCost cost);
+    /// `principals`: what authentication keeps, told of every password this service changes.
+    AccountService(db::Pool& pool, PasswordCost cost, PrincipalCache* principals = nullptr);
 
     /// Users only (an API key has no password). 422 naming current_password or new_password.
     void change_password(const Principal& caller, const std::string& current_password, const std::string& new_password,
@@ -37,6 +38,7 @@ public:
 private:
     db::Pool& pool_;
     PasswordCost cost_;
+    PrincipalCache* principals_;
 };
 
 }  // namespace dh::auth

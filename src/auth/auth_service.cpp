@@ -40,12 +40,17 @@ std::string token_hash(const std::string& token) {
 }
 
 AuthService::AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost cost,
-                         std::function<void()> count_password_verification)
+                         std::function<void()> count_password_verification, PrincipalCache* cache)
     : pool_(pool),
       jwt_(std::move(jwt_secret)),
       cost_(cost),
       dummy_hash_(hash_password(random::hex(16), cost)),
-      count_password_verification_(std::move(count_password_verification)) {}
+      count_password_verification_(std::move(count_password_verification)),
+      cache_(cache) {}
+
+void AuthService::forget_user(const std::string& user_id) {
+    if (cache_) cache_->drop_user(user_id);
+}
 
 void AuthService::throttle(db::Tx& tx, const std::string& key, int max_failures) {
     auto [count, wait] = auth_store::failures(tx, key, kThrottleWindowSeconds);
@@ -95,7 +100,10 @@ Session AuthService::login(const std::string& email_in, const std::string& passw
         auto token_version = auth_store::record_login(tx, chosen->user.id, rehash);
         auth_store::clear_failures(tx, account_key);
         audit::record(tx, login_entry(chosen->user, "auth.login", origin));
-        return issue_session(tx, chosen->user, token_version, random::uuid());
+        auto session = issue_session(tx, chosen->user, token_version, random::uuid());
+        tx.commit();
+        if (rehash) forget_user(chosen->user.id);  // a new hash raised the token version
+        return session;
     });
 }
 
@@ -111,7 +119,9 @@ Session AuthService::issue_session(db::Tx& tx, const tenancy::User& user, std::i
 
 Session AuthService::refresh(const std::string& refresh_token, const Origin& origin) {
     if (refresh_token.empty()) throw Error::unauthenticated("No refresh token.");
+    std::optional<std::string> reused_by;  // the user whose access tokens the reuse ended
     auto outcome = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) -> std::optional<Session> {
+        reused_by.reset();
         auto row = auth_store::refresh_for_update(tx, token_hash(refresh_token));
         if (!row || row->expired || row->revoked) return std::nullopt;
         if (row->rotated) {
@@ -119,6 +129,7 @@ Session AuthService::refresh(const std::string& refresh_token, const Origin& ori
             // tokens already issued from it (whoever holds the copy may hold one of those too).
             auth_store::revoke_family(tx, row->family_id);
             auth_store::end_access_tokens(tx, row->user_id);
+            reused_by = row->user_id;
             audit::Entry e;
             e.tenant_id = row->tenant_id;
             e.actor_id = row->user_id;
@@ -137,6 +148,7 @@ Session AuthService::refresh(const std::string& refresh_token, const Origin& ori
         auth_store::mark_rotated(tx, row->id);
         return issue_session(tx, candidate->user, candidate->token_version, row->family_id);
     });
+    if (reused_by) forget_user(*reused_by);
     if (!outcome)
         throw Error(ErrorKind::unauthenticated, "invalid_refresh_token", "The session has ended; sign in again.");
     return *outcome;
@@ -151,11 +163,22 @@ void AuthService::logout(const std::string& refresh_token) {
 }
 
 // One round trip: the lookup goes with BEGIN, the role and COMMIT (db::Tx::commit_with_next).
-Principal AuthService::principal_from_jwt(const AccessClaims& claims) {
-    auto candidate = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+std::optional<Candidate> AuthService::token_user(const std::string& user_id, std::int64_t token_version) {
+    // A kept row of another token version is read again rather than trusted either way: the token
+    // may be newer than the row (its notice still on the way).
+    if (cache_)
+        if (auto kept = cache_->user(user_id); kept && kept->token_version == token_version) return kept;
+    const auto generation = cache_ ? cache_->generation() : 0;
+    auto row = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         tx.commit_with_next(true);  // a read: repeatable on a fresh connection
-        return auth_store::user_by_id(tx, claims.subject);
+        return auth_store::user_by_id(tx, user_id);
     });
+    if (cache_ && row) cache_->put_user(user_id, *row, generation);
+    return row;
+}
+
+Principal AuthService::principal_from_jwt(const AccessClaims& claims) {
+    auto candidate = token_user(claims.subject, claims.token_version);
     auto ended = [] { return Error::unauthenticated("The session has ended; sign in again."); };
     if (!candidate || candidate->user.status != "active" || candidate->user.tenant_id != claims.tenant_id)
         throw ended();
@@ -182,10 +205,17 @@ bool AuthService::api_key_use_due(const std::string& key_id) {
 // The lookup is one round trip; `last_used_at` is written at most once a minute per key (and the
 // statement itself writes only when the stored time is older than a minute).
 Principal AuthService::principal_from_api_key(const std::string& key) {
-    auto row = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-        tx.commit_with_next(true);
-        return auth_store::api_key_by_hash(tx, token_hash(key));
-    });
+    const auto hash = token_hash(key);
+    std::optional<ApiKeyRow> row;
+    if (cache_) row = cache_->api_key(hash);
+    if (!row) {
+        const auto generation = cache_ ? cache_->generation() : 0;
+        row = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+            tx.commit_with_next(true);
+            return auth_store::api_key_by_hash(tx, hash);
+        });
+        if (cache_ && row) cache_->put_api_key(hash, *row, generation);
+    }
     if (row && !row->revoked_at && row->tenant_status == "active" && api_key_use_due(row->id))
         db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
             tx.commit_with_next(true);  // writing the time twice does no harm
@@ -239,6 +269,7 @@ void AuthService::revoke_api_key(const Principal& caller, const std::string& id,
         if (!auth_store::revoke_api_key(tx, id)) throw Error::not_found("API key");
         audit::record(tx, audit::by(caller, origin.request_id, origin.client_ip, "api_key.revoked", "api_key", id));
     });
+    if (cache_) cache_->drop_api_key(id);
 }
 
 }  // namespace dh::auth

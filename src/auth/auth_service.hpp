@@ -11,6 +11,7 @@
 #include "auth/jwt.hpp"
 #include "auth/password.hpp"
 #include "auth/principal.hpp"
+#include "auth/principal_cache.hpp"
 #include "tenancy/tenant.hpp"
 
 namespace dh::db {
@@ -49,8 +50,9 @@ public:
     static constexpr int kMaxAddressFailures = 100;
 
     /// `count_password_verification` is called once per password hash verified (a metric).
+    /// `cache`: where principals are kept between requests (none: each request reads them).
     AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost cost = {},
-                std::function<void()> count_password_verification = {});
+                std::function<void()> count_password_verification = {}, PrincipalCache* cache = nullptr);
 
     /// Email + password (+ tenant slug when the email exists in several tenants). Unknown email and
     /// wrong password get the same answer and cost the same work (one password verification).
@@ -78,6 +80,11 @@ private:
                           const std::string& family_id);
     bool verify(const std::string& hash, const std::string& password);
     Principal principal_from_jwt(const AccessClaims& claims);
+    /// The user of a token with its tenant's status: from the cache when it holds the token's
+    /// version, else read (and kept).
+    std::optional<Candidate> token_user(const std::string& user_id, std::int64_t token_version);
+    /// Drops what the cache holds of `user_id`; called after a commit that changed the user.
+    void forget_user(const std::string& user_id);
     Principal principal_from_api_key(const std::string& key);
     void throttle(db::Tx& tx, const std::string& key, int max_failures);
     /// True when this process has not written the key's `last_used_at` in the last minute (and
@@ -91,6 +98,7 @@ private:
     std::function<void()> count_password_verification_;
     std::mutex api_key_uses_mutex_;
     std::unordered_map<std::string, std::chrono::steady_clock::time_point> api_key_uses_;
+    PrincipalCache* cache_;
 };
 
 /// SHA-256 hex of a token (refresh tokens and API keys are stored hashed).

@@ -29,7 +29,7 @@ PooledConnection Pool::acquire(Login wanted) {
     const int index = static_cast<int>(login);
     auto& mine = idle_[index];
     auto& other = idle_[1 - index];
-    std::unique_ptr<Connection> spare;  // an idle connection of the other login, closed to make room
+    std::unique_ptr<Connection> spare;                // an idle connection of the other login, closed to make room
     std::vector<std::unique_ptr<Connection>> closed;  // closed by the server; freed outside the lock
     std::unique_lock lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;

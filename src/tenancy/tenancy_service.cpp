@@ -122,7 +122,7 @@ PlatformOverview TenancyService::overview() {
 Tenant TenancyService::set_tenant_status(const auth::Principal& actor, const std::string& id, const std::string& status,
                                          const std::optional<std::string>& reason, const auth::Origin& origin) {
     require_uuid(id, "Tenant");
-    return db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
+    auto tenant = db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
         if (!tenant_store::set_status(tx, id, status, reason)) throw Error::not_found("Tenant");
         auto e = audit::by(actor, origin.request_id, origin.client_ip,
                            status == "suspended" ? "tenant.suspended" : "tenant.activated", "tenant", id);
@@ -131,6 +131,8 @@ Tenant TenancyService::set_tenant_status(const auth::Principal& actor, const std
         audit::record(tx, e);
         return *tenant_store::by_id(tx, id);
     });
+    if (principals_) principals_->drop_tenant(id);
+    return tenant;
 }
 
 Tenant TenancyService::update_tenant(const auth::Principal& actor, const std::string& id,
@@ -241,7 +243,7 @@ User TenancyService::update_user(const auth::Principal& caller, const std::strin
     if (changes.status && *changes.status != "active" && *changes.status != "disabled")
         throw Error::invalid_field("status", "must be active or disabled");
     std::optional<std::string> hash;
-    return db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
+    auto updated = db::with_tx(pool_, db::Scope::tenant(*caller.tenant_id), [&](db::Tx& tx) {
         auto current = user_store::by_id(tx, id);
         if (!current) throw Error::not_found("User");
         if (changes.password) {
@@ -262,6 +264,8 @@ User TenancyService::update_user(const auth::Principal& caller, const std::strin
         audit::record(tx, e);
         return *user_store::by_id(tx, id);
     });
+    if (principals_) principals_->drop_user(id);
+    return updated;
 }
 
 void TenancyService::delete_user(const auth::Principal& caller, const std::string& id, const auth::Origin& origin) {
@@ -277,6 +281,7 @@ void TenancyService::delete_user(const auth::Principal& caller, const std::strin
         e.details = {{"email", current->email}};
         audit::record(tx, e);
     });
+    if (principals_) principals_->drop_user(id);
 }
 
 }  // namespace dh::tenancy

@@ -6,6 +6,7 @@
 #include "auth/auth_service.hpp"
 #include "auth/password.hpp"
 #include "auth/principal.hpp"
+#include "auth/principal_cache.hpp"
 #include "tenancy/tenant.hpp"
 
 namespace dh::db {
@@ -26,7 +27,9 @@ struct UserChanges {
 /// Tenants (super admin) and tenant users (tenant admin) rules.
 class TenancyService {
 public:
-    TenancyService(db::Pool& pool, auth::PasswordCost cost) : pool_(pool), cost_(cost) {}
+    /// `principals`: what authentication keeps, told of every user and tenant this service changes.
+    TenancyService(db::Pool& pool, auth::PasswordCost cost, auth::PrincipalCache* principals = nullptr)
+        : pool_(pool), cost_(cost), principals_(principals) {}
 
     // Platform side: every call is an explicit, audited cross-tenant action.
     std::pair<Tenant, User> create_tenant(const auth::Principal& actor, const NewTenant& input,
@@ -61,6 +64,7 @@ public:
 private:
     db::Pool& pool_;
     auth::PasswordCost cost_;
+    auth::PrincipalCache* principals_;
 };
 
 /// Basic address sanity for sign-in emails: one @, no spaces or control characters, ≤ 254 bytes.

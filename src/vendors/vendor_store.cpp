@@ -185,8 +185,8 @@ Error contact_exists() {
 /// True when `e` is the unique violation of `constraint`.
 bool violated(const Error& e, std::string_view constraint) {
     auto named = e.extensions().find("constraint");
-    return e.code() == "already_exists" && named != e.extensions().end() &&
-           std::get_if<std::string>(&named->second) && *std::get_if<std::string>(&named->second) == constraint;
+    return e.code() == "already_exists" && named != e.extensions().end() && std::get_if<std::string>(&named->second) &&
+           *std::get_if<std::string>(&named->second) == constraint;
 }
 
 }  // namespace
@@ -307,8 +307,7 @@ Contact insert_contact(db::Tx& tx, const std::string& tenant_id, const std::stri
 
 void update_contact(db::Tx& tx, const std::string& vendor_id, const Contact& c) {
     auto r = tx.exec(kUpdateContact, {vendor_id, c.id, c.name, c.email, c.role, c.primary});
-    if (r.affected() == 0)
-        throw contact_exists();
+    if (r.affected() == 0) throw contact_exists();
 }
 
 bool remove_contact(db::Tx& tx, const std::string& vendor_id, const std::string& contact_id) {

@@ -181,9 +181,9 @@ TEST_F(RoundTrips, ACheckBeforeCommitTravelsWithTheLastStatementAndItsErrorCommi
         EXPECT_NE(e.detail().find("division by zero"), std::string::npos) << e.detail();
     }
     EXPECT_EQ(owner_count("SELECT count(*) AS n FROM vendors WHERE code = 'C2'"), 0);
-    EXPECT_EQ(db::with_tx(pool, db::Scope::tenant(acme.id),
-                          [](db::Tx& tx) { return tx.exec(kReadVendors).integer(0, "n"); }),
-              1)
+    EXPECT_EQ(
+        db::with_tx(pool, db::Scope::tenant(acme.id), [](db::Tx& tx) { return tx.exec(kReadVendors).integer(0, "n"); }),
+        1)
         << "the connection serves the next transaction";
 }
 

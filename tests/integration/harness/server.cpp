@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -172,6 +173,13 @@ int TestServer::stop(int signal, int timeout_s) {
     }
     pid_ = -1;
     return code;
+}
+
+long metric(const TestServer& server, const std::string& name) {
+    std::istringstream lines(HttpClient(server.base()).get("/metrics").body);
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind(name + " ", 0) == 0) return std::lround(std::stod(line.substr(name.size() + 1)));
+    return -1;
 }
 
 }  // namespace dh::test

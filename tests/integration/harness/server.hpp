@@ -53,6 +53,9 @@ private:
     std::string exit_;
 };
 
+/// The value of a counter without labels on the server's GET /metrics (-1 when absent).
+long metric(const TestServer& server, const std::string& name);
+
 /// Starts a process with `env`, stdout+stderr to `log_path`; returns its pid.
 pid_t spawn(const std::vector<std::string>& args, const Env& env, const std::string& log_path);
 

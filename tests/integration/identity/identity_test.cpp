@@ -28,14 +28,6 @@ struct Identity : ::testing::Test {
     }
 };
 
-/// The value of a counter without labels on GET /metrics (-1 when absent).
-long metric(const TestServer& server, const std::string& name) {
-    std::istringstream lines(HttpClient(server.base()).get("/metrics").body);
-    for (std::string line; std::getline(lines, line);)
-        if (line.rfind(name + " ", 0) == 0) return std::lround(std::stod(line.substr(name.size() + 1)));
-    return -1;
-}
-
 long password_verifications(const TestServer& server) {
     return metric(server, "dispatchhub_password_verifications_total");
 }
