@@ -1,9 +1,5 @@
 #include "delivery/worker.hpp"
 
-#include <libpq-fe.h>
-#include <poll.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <functional>
@@ -44,7 +40,9 @@ Worker::~Worker() {
 
 void Worker::start() {
     for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { loop(); });
-    if (!options_.listen_conninfo.empty()) listener_ = std::thread([this] { listen_loop(); });
+    if (!options_.listen_conninfo.empty())
+        listener_ = std::make_unique<db::Listener>(options_.listen_conninfo, "dispatchhub_deliveries",
+                                                   db::Listener::Handlers{[this](const std::string&) { wake(); }});
     log::info("delivery worker started",
               {{"worker", id_}, {"threads", options_.threads}, {"transport", transport_.name()}});
 }
@@ -56,7 +54,7 @@ void Worker::stop() {
     recorder_.shutdown_within(std::chrono::seconds(options_.lease_seconds));
     for (auto& t : threads_)
         if (t.joinable()) t.join();
-    if (listener_.joinable()) listener_.join();
+    listener_.reset();
     recorder_.stop();
     try {
         db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) { queue_store::forget_heartbeat(tx, id_); });
@@ -85,33 +83,10 @@ void Worker::loop() {
     }
 }
 
-/// LISTEN on its own connection: a new dispatch wakes the workers at once; polling stays as fallback.
-void Worker::listen_loop() {
-    while (!stopping_) {
-        std::unique_ptr<PGconn, decltype(&PQfinish)> owned(PQconnectdb(options_.listen_conninfo.c_str()), &PQfinish);
-        PGconn* conn = owned.get();
-        if (PQstatus(conn) == CONNECTION_OK) {
-            PQclear(PQexec(conn, "LISTEN dispatchhub_deliveries"));
-            while (!stopping_ && PQstatus(conn) == CONNECTION_OK) {
-                pollfd pfd{PQsocket(conn), POLLIN, 0};
-                if (poll(&pfd, 1, 500) > 0) {
-                    PQconsumeInput(conn);
-                    bool any = false;
-                    while (PGnotify* n = PQnotifies(conn)) {
-                        PQfreemem(n);
-                        any = true;
-                    }
-                    if (any) {
-                        std::lock_guard lock(wake_mutex_);
-                        woken_ = true;
-                        wake_.notify_all();
-                    }
-                }
-            }
-        }
-        owned.reset();
-        for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+void Worker::wake() {
+    std::lock_guard lock(wake_mutex_);
+    woken_ = true;
+    wake_.notify_all();
 }
 
 void Worker::housekeeping() {

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "db/listener.hpp"
 #include "delivery/lease_renewal.hpp"
 #include "delivery/outcome_policy.hpp"
 #include "delivery/outcome_recorder.hpp"
@@ -62,7 +63,8 @@ public:
 
 private:
     void loop();
-    void listen_loop();
+    /// Wakes a thread waiting for work (a notice that deliveries were queued).
+    void wake();
     void housekeeping();
     void send_notifications();
     void wait_for_work();
@@ -88,7 +90,9 @@ private:
     LeaseKeeper leases_;  ///< renews the leases of every batch on the wire, on one thread
     std::atomic<bool> stopping_{false};
     std::vector<std::thread> threads_;
-    std::thread listener_;
+    /// LISTEN dispatchhub_deliveries: a new dispatch wakes the workers at once; polling stays as
+    /// the fallback. Unless listen_conninfo is empty.
+    std::unique_ptr<db::Listener> listener_;
     std::mutex wake_mutex_;
     std::condition_variable wake_;
     bool woken_ = false;
