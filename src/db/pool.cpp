@@ -51,15 +51,16 @@ PooledConnection Pool::acquire(Login wanted) {
         }
         // An idle connection the server closed meanwhile (a restart) is dropped here, before a
         // transaction is begun on it.
+        const std::size_t closed_before = closed.size();
         while (!mine.empty() && mine.back()->closed_while_idle()) {
             closed.push_back(std::move(mine.back()));
             mine.pop_back();
             --open_;
             available_.notify_all();
         }
-        if (!closed.empty())
+        if (closed.size() > closed_before)  // once per connection, however often this loop turns
             log::info("dropped pooled connections the database closed while idle",
-                      {{"connections", static_cast<std::int64_t>(closed.size())}});
+                      {{"connections", static_cast<std::int64_t>(closed.size() - closed_before)}});
         if (!mine.empty()) {
             auto conn = std::move(mine.back());
             mine.pop_back();

@@ -1,10 +1,8 @@
 // Identity and isolation against the real server and database.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <future>
 #include <set>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "db/connection.hpp"
