@@ -67,12 +67,14 @@ USER_ID=$(q "SELECT id FROM users WHERE email = 'admin@bench.test'")
 tenant_login() { login '{"email":"admin@bench.test","password":"Bench-tenant-Passw0rd!","tenant":"bench"}'; }
 HAS_COUNTS=$(q "SELECT to_regclass('tenant_counts') IS NOT NULL")
 HAS_ROOM=$(q "SELECT to_regproc('dh_require_vendor_room') IS NOT NULL")
+HAS_SHARDS=$(q "SELECT to_regclass('tenant_vendor_counts') IS NOT NULL")
 # Whether the server authenticates a known session without reading its user (principal cache).
 AUTH_KEPT=$(q "SELECT to_regproc('dh_notify_principal') IS NOT NULL")
 [ "${API_AUTH_CACHE_SECONDS:-10}" != 0 ] || AUTH_KEPT=f
 # The statements vendor creation runs, by the migrations of the binary measured.
 creation_form() {
-  if [ "$HAS_ROOM" = t ]; then echo "insert with contacts, limit checked before COMMIT (migration 0023)"
+  if [ "$HAS_SHARDS" = t ]; then echo "insert with contacts counted on the connection's shard, limit checked before COMMIT (migrations 0023, 0025)"
+  elif [ "$HAS_ROOM" = t ]; then echo "insert with contacts, limit checked before COMMIT (migration 0023)"
   elif [ "$HAS_COUNTS" = t ]; then echo "counter row locked first (tenant_counts)"
   else echo "advisory lock and count (no tenant_counts)"; fi
 }
@@ -218,6 +220,8 @@ measure() {
   RUNS=$((RUNS + 1))
   TOKEN=$(tenant_login)
   run_wrk "$name" "$WARMUP" >/dev/null
+  # Each side starts from a clean checkpoint, so that neither measures the flush of the other's writes.
+  q "CHECKPOINT" >/dev/null
   q "SELECT pg_stat_statements_reset()" >/dev/null
   c0=$(cpu_seconds "$SERVER_PID"); p0=$(postgres_cpu_seconds); e0=$(sessions)
   r=$(run_wrk "$name" "$SECONDS_RUN")
@@ -234,6 +238,7 @@ measure() {
   n=$(echo "$r" | json "['requests']"); rps=$(echo "$r" | json "['rps']")
   BREAKDOWN+=("" "$label: server, per request ($n answered within the run, $auth handled)")
   breakdown "$auth"
+  q "CHECKPOINT" >/dev/null
   q "SELECT pg_stat_statements_reset()" >/dev/null
   run_pgbench "$name" "${RUNS}0000000000"
   BREAKDOWN+=("$label: pgbench, per transaction ($PG_ALL with the warm-up; its prepared BEGIN/SET/COMMIT count once per connection)")
@@ -275,8 +280,10 @@ if [[ " $ENDPOINTS " == *" vendor_create "* ]] && [ "$LARGE" -gt 0 ]; then
   fi
   "$BIN" admin verify-usage >"$WORK/verify.log" 2>&1 || { failed=1; echo "admin verify-usage found differences:"; }
   grep -vi '^usage verified\|^plan counters verified' "$WORK/verify.log" | head -5 || true
+  if [ "$HAS_SHARDS" = t ]; then COUNTED="SELECT tenant_vendor_count('$TENANT_ID')"
+  else COUNTED="SELECT vendors FROM tenant_counts WHERE tenant_id = '$TENANT_ID'"; fi
   [ "$HAS_COUNTS" != t ] ||
-    echo "tenant_counts: $(q "SELECT vendors FROM tenant_counts WHERE tenant_id = '$TENANT_ID'") vendors counted," \
+    echo "counted: $(q "$COUNTED") vendors," \
       "$(q "SELECT count(*) FROM vendors WHERE tenant_id = '$TENANT_ID' AND deleted_at IS NULL") live"
   echo "$header"
   measure vendor_create "${PATHS[vendor_create]} @$(q "SELECT count(*) FROM vendors WHERE deleted_at IS NULL")"

@@ -23,13 +23,22 @@ RenderedMessage readable_message(const Dispatch& d) {
 
 DispatchView DispatchReader::view(const std::string& tenant_id, const std::string& id) {
     if (!strings::is_uuid(id)) throw Error::not_found("Dispatch");
-    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
-        auto d = dispatch_store::by_id(tx, id);
-        if (!d) throw Error::not_found("Dispatch");
-        auto files = dispatch_reader_store::shared_attachments(tx, d->attachment_ids);
-        auto message = readable_message(*d);
-        return DispatchView{std::move(*d), std::move(files), std::move(message)};
+    // One round trip for a dispatch without shared files (BEGIN, scope, the dispatch with its counts,
+    // COMMIT); its files, when it has some, in a second read. A dispatch's files are fixed when it is
+    // created, so the two reads need not share a transaction.
+    auto d = db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        tx.commit_with_next(true);
+        return dispatch_store::by_id(tx, id);
     });
+    if (!d) throw Error::not_found("Dispatch");
+    std::vector<dispatch_reader_store::SharedAttachment> files;
+    if (!d->attachment_ids.empty())
+        files = db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+            tx.commit_with_next(true);
+            return dispatch_reader_store::shared_attachments(tx, d->attachment_ids);
+        });
+    auto message = readable_message(*d);
+    return DispatchView{std::move(*d), std::move(files), std::move(message)};
 }
 
 dispatch_reader_store::RecipientPage DispatchReader::recipients(const std::string& tenant_id, const Recipients& r,

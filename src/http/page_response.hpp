@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "http/json_writer.hpp"
 #include "http/message.hpp"
 #include "http/pagination.hpp"
 
@@ -16,14 +17,37 @@ inline nlohmann::json page_json(nlohmann::json items, const std::optional<std::s
 
 /// The envelope of rows in keyset order (key(row), row.id): a full page gets the cursor of its last
 /// row, a short one null.
+template <class T, class Key>
+std::optional<std::string> next_cursor(const std::vector<T>& rows, int limit, Key key) {
+    if (rows.empty() || static_cast<int>(rows.size()) != limit) return std::nullopt;
+    return Page::cursor(key(rows.back()), rows.back().id);
+}
+
 template <class T, class Key, class ToJson>
 nlohmann::json keyset_json(const std::vector<T>& rows, int limit, Key key, ToJson to_json) {
     auto items = nlohmann::json::array();
     items.get_ref<nlohmann::json::array_t&>().reserve(rows.size());
     for (auto& r : rows) items.push_back(to_json(r));
-    std::optional<std::string> next;
-    if (!rows.empty() && static_cast<int>(rows.size()) == limit) next = Page::cursor(key(rows.back()), rows.back().id);
-    return page_json(std::move(items), next);
+    return page_json(std::move(items), next_cursor(rows, limit, key));
+}
+
+/// The same envelope written straight into the response (JsonWriter), for hot lists:
+/// `write(writer, item)` writes one item.
+template <class T, class Write>
+Response page_written(const std::vector<T>& items, const std::optional<std::string>& next_cursor, Write write) {
+    Response response;
+    response.body.reserve(64 + items.size() * 768);
+    JsonWriter out(response.body);
+    out.begin_object().key("items").begin_array();
+    for (auto& item : items) write(out, item);
+    out.end_array().key("next_cursor").string(next_cursor).end_object();
+    return response;
+}
+
+/// keyset_json's page, written (page_written).
+template <class T, class Key, class Write>
+Response keyset_written(const std::vector<T>& rows, int limit, Key key, Write write) {
+    return page_written(rows, next_cursor(rows, limit, key), write);
 }
 
 /// keyset_json for rows in (created_at, id) order, as a response.

@@ -65,30 +65,63 @@ void only_vendor_fields(const json& body) {
 
 }  // namespace
 
-json vendor(const Vendor& v, bool detail) {
-    json j = {{"id", v.id},
-              {"name", v.name},
-              {"code", http::opt_json(v.code)},
-              {"category", http::opt_json(v.category)},
-              {"tags", v.tags},
-              {"status", v.status},
-              {"notes", http::opt_json(v.notes)},
-              {"custom_fields", v.custom_fields},
-              {"contact_count", v.contact_count},
-              {"created_at", v.created_at},
-              {"updated_at", v.updated_at}};
+void write_vendor(http::JsonWriter& out, const Vendor& v, bool detail) {
+    out.begin_object();
+    out.key("id").string(v.id);
+    out.key("name").string(v.name);
+    out.key("code").string(v.code);
+    out.key("category").string(v.category);
+    out.key("tags").begin_array();
+    for (auto& t : v.tags) out.string(t);
+    out.end_array();
+    out.key("status").string(v.status);
+    out.key("notes").string(v.notes);
+    out.key("custom_fields").begin_object();
+    for (auto& [name, value] : v.custom_fields) out.key_escaped(name).string(value);
+    out.end_object();
+    out.key("contact_count").number(v.contact_count);
+    out.key("created_at").string(v.created_at);
+    out.key("updated_at").string(v.updated_at);
     if (detail) {
-        j["contacts"] = json::array();
-        for (auto& c : v.contacts) j["contacts"].push_back(contact(c));
-        j["lists"] = json::array();
-        for (auto& l : v.lists) j["lists"].push_back({{"id", l.id}, {"name", l.name}});
+        out.key("contacts").begin_array();
+        for (auto& c : v.contacts) write_contact(out, c);
+        out.end_array();
+        out.key("lists").begin_array();
+        for (auto& l : v.lists) out.begin_object().key("id").string(l.id).key("name").string(l.name).end_object();
+        out.end_array();
     }
-    return j;
+    out.end_object();
 }
 
-json contact(const Contact& c) {
-    return {
-        {"id", c.id}, {"name", c.name}, {"email", c.email}, {"role", http::opt_json(c.role)}, {"primary", c.primary}};
+http::Response vendor_response(const Vendor& v, bool detail, int status) {
+    http::Response response;
+    response.status = status;
+    http::JsonWriter out(response.body);
+    write_vendor(out, v, detail);
+    return response;
+}
+
+http::Response vendor_page_response(const Page<Vendor>& page) {
+    return http::page_written(page.items, page.next_cursor,
+                              [](http::JsonWriter& out, const Vendor& v) { write_vendor(out, v, false); });
+}
+
+void write_contact(http::JsonWriter& out, const Contact& c) {
+    out.begin_object();
+    out.key("id").string(c.id);
+    out.key("name").string(c.name);
+    out.key("email").string(c.email);
+    out.key("role").string(c.role);
+    out.key("primary").boolean(c.primary);
+    out.end_object();
+}
+
+http::Response contact_response(const Contact& c, int status) {
+    http::Response response;
+    response.status = status;
+    http::JsonWriter out(response.body);
+    write_contact(out, c);
+    return response;
 }
 
 json list(const VendorList& l) {

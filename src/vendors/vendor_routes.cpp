@@ -75,18 +75,18 @@ void register_vendor_crud(http::Router& router, std::shared_ptr<Services> s) {
     router.add({"GET", "/api/v1/vendors", Access::tenant_member, [s](Request& req) {
                     auto page = s->vendors.list(req.tenant_id(), json::filter_from(req), req.query_param("cursor"),
                                                 http::page_limit(req));
-                    return Response::json(json::page(page, [](const Vendor& v) { return json::vendor(v, false); }));
+                    return json::vendor_page_response(page);
                 }});
     router.add({"POST", "/api/v1/vendors", Access::tenant_member, [s](Request& req) {
                     auto v = s->vendors.create(req.tenant_id(), json::vendor_from(req.json()));
-                    return Response::created(json::vendor(v, true));
+                    return json::vendor_response(v, true, 201);
                 }});
     router.add({"GET", "/api/v1/vendors/{id}", Access::tenant_member, [s](Request& req) {
-                    return Response::json(json::vendor(s->vendors.get(req.tenant_id(), req.param("id")), true));
+                    return json::vendor_response(s->vendors.get(req.tenant_id(), req.param("id")), true);
                 }});
     router.add({"PATCH", "/api/v1/vendors/{id}", Access::tenant_member, [s](Request& req) {
                     auto v = s->vendors.update(req.tenant_id(), req.param("id"), json::vendor_input_from(req.json()));
-                    return Response::json(json::vendor(v, true));
+                    return json::vendor_response(v, true);
                 }});
     router.add({"DELETE", "/api/v1/vendors/{id}", Access::tenant_member, [s](Request& req) {
                     s->vendors.remove(req.tenant_id(), req.param("id"), audit::from_request(req, "vendor.deleted"));
@@ -98,12 +98,12 @@ void register_contacts(http::Router& router, std::shared_ptr<Services> s) {
     router.add({"POST", "/api/v1/vendors/{id}/contacts", Access::tenant_member, [s](Request& req) {
                     auto c =
                         s->vendors.add_contact(req.tenant_id(), req.param("id"), json::contact_from(req.json(), ""));
-                    return Response::created(json::contact(c));
+                    return json::contact_response(c, 201);
                 }});
     router.add({"PATCH", "/api/v1/vendors/{id}/contacts/{cid}", Access::tenant_member, [s](Request& req) {
                     auto c = s->vendors.update_contact(req.tenant_id(), req.param("id"), req.param("cid"),
                                                        json::contact_patch_from(req.json()));
-                    return Response::json(json::contact(c));
+                    return json::contact_response(c);
                 }});
     router.add({"DELETE", "/api/v1/vendors/{id}/contacts/{cid}", Access::tenant_member, [s](Request& req) {
                     s->vendors.remove_contact(req.tenant_id(), req.param("id"), req.param("cid"),

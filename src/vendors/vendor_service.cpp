@@ -60,15 +60,18 @@ Page<Vendor> VendorService::list(const std::string& tenant_id, const VendorFilte
 
 Vendor VendorService::get(const std::string& tenant_id, const std::string& id) {
     require_uuid(id, "Vendor");
-    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) { return load(tx, id); });
+    return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
+        tx.commit_with_next(true);  // one read: BEGIN, scope, the vendor with its contacts and lists, COMMIT
+        return load(tx, id);
+    });
 }
 
 Vendor VendorService::create(const std::string& tenant_id, Vendor vendor) {
     rules::validate_vendor(vendor);
     // One round trip: the vendor with its contacts, the plan limit checked against the tenant's
-    // counter row (the vendors trigger has just counted the new row, and locked it), COMMIT. The
-    // row is locked only while the check and COMMIT run, so creators of one tenant wait on each
-    // other for that long, not for a transaction of several round trips.
+    // counter (the vendors trigger has just counted the new row on this connection's shard of it,
+    // and locked that shard), COMMIT. Creators on other connections count on other shards at the
+    // same time; near the limit they take turns (migration 0025).
     return db::with_tx(pool_, db::Scope::tenant(tenant_id), [&](db::Tx& tx) {
         tx.commit_with_next();
         tx.check_before_commit(vendor_store::vendor_room_check(tenant_id));

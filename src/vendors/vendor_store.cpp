@@ -24,11 +24,24 @@ namespace {
     " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM vendor_list_members m"                         \
     "                                 WHERE m.vendor_id = v.id AND m.list_id = $4))"
 
+// Every shard of the tenant's count, locked in shard order as dh_share_vendor_room locks them
+// (migration 0025): the exact count, with creators waiting until the import's batch commits.
 constexpr const char* kLockCount = R"SQL(
-SELECT c.vendors AS n, l.vendors AS lim FROM tenant_counts c CROSS JOIN effective_limits($1::uuid) l
-WHERE c.tenant_id = $1::uuid FOR UPDATE OF c)SQL";
+WITH locked AS (
+  SELECT c.vendors FROM tenant_vendor_counts c WHERE c.tenant_id = $1::uuid ORDER BY c.shard FOR UPDATE
+)
+SELECT (SELECT sum(vendors) FROM locked) AS n, l.vendors AS lim FROM effective_limits($1::uuid) l)SQL";
 
 constexpr const char* kFind = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL";
+// A vendor with its contacts (in kContacts' order) and lists (by name), in one statement: a read of
+// the detail is one round trip.
+constexpr const char* kFindDetail = "SELECT " DH_VENDOR_COLUMNS R"SQL(,
+  (SELECT json_agg(json_build_array(c.id, c.name, c.email, c.role, c.is_primary)
+                   ORDER BY c.is_primary DESC, c.created_at, c.email)
+     FROM vendor_contacts c WHERE c.vendor_id = v.id)::text AS contacts,
+  (SELECT json_agg(json_build_array(l.id, l.name) ORDER BY l.name)
+     FROM vendor_list_members m JOIN vendor_lists l ON l.id = m.list_id WHERE m.vendor_id = v.id)::text AS lists
+FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL)SQL";
 constexpr const char* kFindForUpdate =
     "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL FOR UPDATE";
 
@@ -86,11 +99,6 @@ WITH gone AS (
   DELETE FROM vendor_list_members m USING gone WHERE m.vendor_id = gone.id
 )
 SELECT count(*) AS n FROM gone
-)SQL";
-
-constexpr const char* kLists = R"SQL(
-SELECT l.id, l.name FROM vendor_list_members m JOIN vendor_lists l ON l.id = m.list_id
-WHERE m.vendor_id = $1 ORDER BY l.name
 )SQL";
 
 constexpr const char* kContacts = R"SQL(
@@ -158,6 +166,15 @@ Vendor vendor_from(const db::Result& r, int i) {
     return v;
 }
 
+/// Contacts as kFindDetail and kInsertWithContacts give them: [[id, name, email, role, is_primary], ...].
+std::vector<Contact> contacts_from_json(const std::string& text) {
+    std::vector<Contact> out;
+    for (auto& e : nlohmann::json::parse(text))
+        out.push_back({e[0].get<std::string>(), e[1].get<std::string>(), e[2].get<std::string>(),
+                       e[3].is_null() ? std::nullopt : std::optional(e[3].get<std::string>()), e[4].get<bool>()});
+    return out;
+}
+
 Contact contact_from(const db::Result& r, int i) {
     return {r.text(i, "id"), r.text(i, "name"), r.text(i, "email"), r.opt(i, "role"), r.boolean(i, "is_primary")};
 }
@@ -204,11 +221,13 @@ std::optional<Vendor> find(db::Tx& tx, const std::string& id, bool for_update) {
 }
 
 std::optional<Vendor> find_detail(db::Tx& tx, const std::string& id) {
-    auto v = find(tx, id);
-    if (!v) return v;
-    v->contacts = contacts_of(tx, id);
-    auto lists = tx.exec(kLists, {id});
-    for (int i = 0; i < lists.rows(); ++i) v->lists.push_back({lists.text(i, "id"), lists.text(i, "name")});
+    auto r = tx.exec(kFindDetail, {id});
+    if (r.empty()) return std::nullopt;
+    auto v = vendor_from(r, 0);
+    if (auto contacts = r.opt(0, "contacts")) v.contacts = contacts_from_json(*contacts);
+    if (auto lists = r.opt(0, "lists"))
+        for (auto& e : nlohmann::json::parse(*lists))
+            v.lists.push_back({e[0].get<std::string>(), e[1].get<std::string>()});
     return v;
 }
 
@@ -258,11 +277,7 @@ Vendor insert_with_contacts(db::Tx& tx, const std::string& tenant_id, const Vend
         auto r = tx.exec(kInsertWithContacts, {tenant_id, v.name, v.code, v.category, tags_json(v.tags), v.status,
                                                v.notes, custom_json(v.custom_fields), contacts.dump()});
         auto created = vendor_from(r, 0);
-        if (auto added = r.opt(0, "contacts"))
-            for (auto& e : nlohmann::json::parse(*added))
-                created.contacts.push_back({e[0].get<std::string>(), e[1].get<std::string>(), e[2].get<std::string>(),
-                                            e[3].is_null() ? std::nullopt : std::optional(e[3].get<std::string>()),
-                                            e[4].get<bool>()});
+        if (auto added = r.opt(0, "contacts")) created.contacts = contacts_from_json(*added);
         created.contact_count = static_cast<std::int64_t>(created.contacts.size());
         return created;
     } catch (const Error& e) {

@@ -20,8 +20,9 @@ struct VendorRoom {
     std::int64_t count = 0;
     std::int64_t limit = 0;
 };
-/// Reads the tenant's vendor count from its counter row (migration 0021) and locks that row until
-/// the transaction ends: creators of one tenant take turns, and the check costs the same at any size.
+/// Reads the tenant's vendor count from its counter rows (migration 0025) and locks them until the
+/// transaction ends (a batch of an import): creators wait for it, and the check costs the same at
+/// any size.
 VendorRoom lock_vendor_count(db::Tx& tx, const std::string& tenant_id);
 
 std::optional<Vendor> find(db::Tx& tx, const std::string& id, bool for_update = false);

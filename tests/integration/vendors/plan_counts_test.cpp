@@ -1,4 +1,4 @@
-// Plan limits on vendors and users are checked against a per-tenant counter row (migration 0021)
+// Plan limits on vendors and users are checked against per-tenant counters (migrations 0021, 0025)
 // kept by triggers, not by counting the tenant's rows: concurrent creators take exactly the room
 // left, and the counter follows every way rows come and go (create, delete, import, undo).
 #include <gtest/gtest.h>
@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "common/error.hpp"
 #include "db/connection.hpp"
 #include "harness/server.hpp"
 #include "harness/tenants.hpp"
@@ -25,7 +26,7 @@ struct PlanCounts : ::testing::Test {
     long owner_count(const std::string& sql) {
         return db::Connection(server.database().conninfo()).exec(sql, {acme.id}).integer(0, "n");
     }
-    long counted_vendors() { return owner_count("SELECT vendors AS n FROM tenant_counts WHERE tenant_id = $1"); }
+    long counted_vendors() { return owner_count("SELECT tenant_vendor_count($1) AS n"); }
     long live_vendors() {
         return owner_count("SELECT count(*) AS n FROM vendors WHERE tenant_id = $1 AND deleted_at IS NULL");
     }
@@ -70,6 +71,49 @@ TEST_F(PlanCounts, ConcurrentVendorCreatesTakeExactlyTheRoomLeft) {
     EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), 5);
     EXPECT_EQ(live_vendors(), 5);
     EXPECT_EQ(counted_vendors(), 5);
+}
+
+// The count is spread over shards (migration 0025), each with a part of the room: creators on many
+// connections at once, sharing the room out again as parts run out, still stop exactly at the limit,
+// and a lowered limit holds at once whatever parts the shards were given under the old one.
+TEST_F(PlanCounts, CreatorsOnManyConnectionsStopExactlyAtTheLimitAsTheRoomIsSharedOut) {
+    set_limits({{"vendors", 37}});
+    constexpr int kConnections = 12, kEach = 6;  // 72 attempts for 37 places
+    std::atomic<int> created{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int c = 0; c < kConnections; ++c)
+        threads.emplace_back([&, c] {
+            db::Connection conn(server.database().conninfo());
+            for (int i = 0; i < kEach; ++i) {
+                conn.exec("BEGIN");
+                try {
+                    conn.exec("INSERT INTO vendors (tenant_id, name) VALUES ($1, $2)",
+                              {acme.id, "Conn " + std::to_string(c) + "." + std::to_string(i)});
+                    conn.exec("SELECT dh_require_vendor_room($1)", {acme.id});
+                    conn.exec("COMMIT");
+                    ++created;
+                } catch (const Error& e) {
+                    EXPECT_EQ(e.code(), "vendor_limit_reached") << e.what() << ": " << e.detail();
+                    conn.exec("ROLLBACK");
+                    ++refused;
+                }
+            }
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(created.load(), 37);
+    EXPECT_EQ(refused.load(), kConnections * kEach - 37);
+    EXPECT_EQ(live_vendors(), 37);
+    EXPECT_EQ(counted_vendors(), 37);
+    EXPECT_GT(owner_count("SELECT count(*) AS n FROM tenant_vendor_counts WHERE tenant_id = $1 AND vendors <> 0"), 1)
+        << "the creators counted on more than one shard";
+
+    set_limits({{"vendors", 60}});
+    ASSERT_EQ(acme.http.post("/api/v1/vendors", {{"name", "Under the raised limit"}}).status, 201);
+    set_limits({{"vendors", 30}});
+    auto refused_now = acme.http.post("/api/v1/vendors", {{"name", "Over the lowered limit"}});
+    EXPECT_EQ(refused_now.status, 409) << refused_now.body;
+    EXPECT_EQ(live_vendors(), 38);
+    EXPECT_EQ(counted_vendors(), 38);
 }
 
 TEST_F(PlanCounts, TheVendorCountFollowsCreatesDeletesImportsAndUndo) {
@@ -155,7 +199,7 @@ TEST_F(PlanCounts, VerifyUsageReportsACounterThatDrifted) {
     EXPECT_NE(clean.output.find("plan counters verified"), std::string::npos) << clean.output;
 
     db::Connection(server.database().conninfo())
-        .exec("UPDATE tenant_counts SET vendors = vendors + 2 WHERE tenant_id = $1", {acme.id});
+        .exec("UPDATE tenant_vendor_counts SET vendors = vendors + 2 WHERE tenant_id = $1 AND shard = 3", {acme.id});
     auto drifted = run_binary({"admin", "verify-usage"}, server.env());
     EXPECT_EQ(drifted.exit_code, 1) << drifted.output;
     EXPECT_NE(drifted.output.find("MISMATCH tenant " + acme.id + ": vendors counted 3 vs 1 live"), std::string::npos)

@@ -1,0 +1,103 @@
+#include "http/json_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace dh::http {
+namespace {
+
+/// Printable ASCII other than '"' and '\\' is written as it is; anything else goes to nlohmann-json.
+bool needs_escaping(std::string_view s) {
+    for (unsigned char c : s)
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return true;
+    return false;
+}
+
+}  // namespace
+
+void JsonWriter::separate() {
+    if (!first_) out_ += ',';
+    first_ = false;
+}
+
+JsonWriter& JsonWriter::begin_object() {
+    separate();
+    out_ += '{';
+    first_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+    out_ += '}';
+    first_ = false;
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+    separate();
+    out_ += '[';
+    first_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+    out_ += ']';
+    first_ = false;
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+    separate();
+    out_ += '"';
+    out_ += name;
+    out_ += "\":";
+    first_ = true;  // the value that follows takes no comma
+    return *this;
+}
+
+void JsonWriter::quoted(std::string_view value) {
+    if (!needs_escaping(value)) {
+        out_ += '"';
+        out_ += value;
+        out_ += '"';
+    } else {
+        out_ += nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+}
+
+JsonWriter& JsonWriter::key_escaped(std::string_view name) {
+    separate();
+    quoted(name);
+    out_ += ':';
+    first_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::string(std::string_view value) {
+    separate();
+    quoted(value);
+    return *this;
+}
+
+JsonWriter& JsonWriter::string(const std::optional<std::string>& value) {
+    return value ? string(std::string_view(*value)) : null();
+}
+
+JsonWriter& JsonWriter::number(long long value) {
+    separate();
+    out_ += std::to_string(value);
+    return *this;
+}
+
+JsonWriter& JsonWriter::boolean(bool value) {
+    separate();
+    out_ += value ? "true" : "false";
+    return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+    separate();
+    out_ += "null";
+    return *this;
+}
+
+}  // namespace dh::http
