@@ -46,7 +46,8 @@ AuthService::AuthService(db::Pool& pool, std::string jwt_secret, PasswordCost co
       cost_(cost),
       dummy_hash_(hash_password(random::hex(16), cost)),
       count_password_verification_(std::move(count_password_verification)),
-      cache_(cache) {}
+      cache_(cache),
+      key_uses_(pool) {}
 
 void AuthService::forget_user(const std::string& user_id) {
     if (cache_) cache_->drop_user(user_id);
@@ -190,20 +191,8 @@ Principal AuthService::principal_from_jwt(const AccessClaims& claims) {
     return {Principal::Kind::user, candidate->user.id, candidate->user.tenant_id, *role, candidate->user.email};
 }
 
-bool AuthService::api_key_use_due(const std::string& key_id) {
-    constexpr auto kInterval = std::chrono::seconds(60);
-    const auto now = std::chrono::steady_clock::now();
-    std::lock_guard lock(api_key_uses_mutex_);
-    if (api_key_uses_.size() > 10000)
-        std::erase_if(api_key_uses_, [&](const auto& use) { return now - use.second >= kInterval; });
-    auto [it, inserted] = api_key_uses_.try_emplace(key_id, now);
-    if (!inserted && now - it->second < kInterval) return false;
-    it->second = now;
-    return true;
-}
-
-// The lookup is one round trip; `last_used_at` is written at most once a minute per key (and the
-// statement itself writes only when the stored time is older than a minute).
+// The lookup is one round trip, or none when the key is kept; `last_used_at` is written by
+// key_uses_ on its own thread, at most once a minute per key.
 Principal AuthService::principal_from_api_key(const std::string& key) {
     const auto hash = token_hash(key);
     std::optional<ApiKeyRow> row;
@@ -216,11 +205,7 @@ Principal AuthService::principal_from_api_key(const std::string& key) {
         });
         if (cache_ && row) cache_->put_api_key(hash, *row, generation);
     }
-    if (row && !row->revoked_at && row->tenant_status == "active" && api_key_use_due(row->id))
-        db::with_tx(pool_, db::Scope::platform(), [&](db::Tx& tx) {
-            tx.commit_with_next(true);  // writing the time twice does no harm
-            auth_store::touch_api_key(tx, row->id);
-        });
+    if (row && !row->revoked_at && row->tenant_status == "active") key_uses_.used(row->id);
     if (!row || row->revoked_at) throw Error::unauthenticated("The API key is not valid.");
     if (row->tenant_status != "active") throw tenant_suspended();
     auto role = role_from_string(row->role);

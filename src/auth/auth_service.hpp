@@ -1,14 +1,12 @@
 #pragma once
-#include <chrono>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "auth/auth_store.hpp"
 #include "auth/jwt.hpp"
+#include "auth/key_use_recorder.hpp"
 #include "auth/password.hpp"
 #include "auth/principal.hpp"
 #include "auth/principal_cache.hpp"
@@ -87,18 +85,14 @@ private:
     void forget_user(const std::string& user_id);
     Principal principal_from_api_key(const std::string& key);
     void throttle(db::Tx& tx, const std::string& key, int max_failures);
-    /// True when this process has not written the key's `last_used_at` in the last minute (and
-    /// notes that it does now): a key in steady use costs one write a minute, not one a request.
-    bool api_key_use_due(const std::string& key_id);
 
     db::Pool& pool_;
     JwtCodec jwt_;
     PasswordCost cost_;
     std::string dummy_hash_;  ///< verified against when the email is unknown, to equalise timing
     std::function<void()> count_password_verification_;
-    std::mutex api_key_uses_mutex_;
-    std::unordered_map<std::string, std::chrono::steady_clock::time_point> api_key_uses_;
     PrincipalCache* cache_;
+    KeyUseRecorder key_uses_;  ///< last in the class: its thread stops first
 };
 
 /// SHA-256 hex of a token (refresh tokens and API keys are stored hashed).

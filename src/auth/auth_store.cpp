@@ -1,5 +1,6 @@
 #include "auth/auth_store.hpp"
 
+#include "db/arrays.hpp"
 #include "db/tx.hpp"
 #include "tenancy/user_row.hpp"
 
@@ -55,8 +56,8 @@ const std::string kApiKeyByHash = std::string("SELECT ") + kApiKeyColumns +
                                   ", t.status AS tenant_status FROM api_keys k JOIN tenants t ON t.id = k.tenant_id "
                                   "WHERE k.key_hash = $1";
 // Written at most once a minute per key: a busy ERP must not turn every request into a write.
-constexpr const char* kTouchApiKey =
-    "UPDATE api_keys SET last_used_at = now() WHERE id = $1::uuid "
+constexpr const char* kTouchApiKeys =
+    "UPDATE api_keys SET last_used_at = now() WHERE id = ANY ($1::uuid[]) "
     "AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')";
 const std::string kInsertApiKey = std::string(R"SQL(
 WITH k AS (INSERT INTO api_keys (tenant_id, name, prefix, key_hash, role, created_by)
@@ -140,8 +141,8 @@ std::optional<ApiKeyRow> api_key_by_hash(db::Tx& tx, const std::string& key_hash
     return api_key_from_row(r, 0);
 }
 
-void touch_api_key(db::Tx& tx, const std::string& id) {
-    tx.exec(kTouchApiKey, {id});
+void touch_api_keys(db::Tx& tx, const std::vector<std::string>& ids) {
+    tx.exec(kTouchApiKeys, {db::text_array(ids)});
 }
 
 ApiKeyRow insert_api_key(db::Tx& tx, const std::string& tenant_id, const std::string& name, const std::string& prefix,

@@ -54,7 +54,8 @@ void mark_rotated(db::Tx& tx, const std::string& id);
 void revoke_family(db::Tx& tx, const std::string& family_id);
 
 std::optional<ApiKeyRow> api_key_by_hash(db::Tx& tx, const std::string& key_hash);
-void touch_api_key(db::Tx& tx, const std::string& id);
+/// Sets `last_used_at` of the keys whose stored time is older than a minute.
+void touch_api_keys(db::Tx& tx, const std::vector<std::string>& ids);
 ApiKeyRow insert_api_key(db::Tx& tx, const std::string& tenant_id, const std::string& name, const std::string& prefix,
                          const std::string& key_hash, const std::string& role,
                          const std::optional<std::string>& created_by);

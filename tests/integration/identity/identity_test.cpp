@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "db/connection.hpp"
 #include "harness/tenants.hpp"
+#include "harness/wait.hpp"
 
 namespace dh::test {
 namespace {
@@ -88,6 +89,25 @@ TEST_F(Identity, ApiKeysAuthenticateAreTenantScopedAndRevocable) {
     EXPECT_EQ(erp.get("/api/v1/me").status, 200);
     EXPECT_EQ(acme.http.del("/api/v1/api-keys/" + id).status, 204);
     EXPECT_EQ(erp.get("/api/v1/me").status, 401);
+}
+
+// The request only notes the use; the server's own thread writes last_used_at a moment later.
+TEST_F(Identity, AnApiKeysLastUseIsRecordedAfterItsRequest) {
+    auto created = acme.http.post("/api/v1/api-keys", {{"name", "ledger"}, {"role", "tenant_member"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto id = created.json()["id"].get<std::string>();
+    auto last_used = [&] {
+        auto keys = acme.http.get("/api/v1/api-keys").json();
+        for (auto& k : keys["items"])
+            if (k["id"] == id) return k["last_used_at"];
+        return nlohmann::json("missing");
+    };
+    EXPECT_TRUE(last_used().is_null()) << "not used yet: " << last_used().dump();
+    HttpClient ledger(server.base());
+    ledger.set_token(created.json()["key"].get<std::string>());
+    ASSERT_EQ(ledger.get("/api/v1/me").status, 200);
+    EXPECT_TRUE(wait_until([&] { return last_used().is_string(); }, std::chrono::seconds(30)))
+        << "last_used_at: " << last_used().dump();
 }
 
 TEST_F(Identity, EveryProtectedRouteRefusesAnonymousAndEveryAdminRouteRefusesTenants) {
