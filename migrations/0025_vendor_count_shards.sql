@@ -1,4 +1,5 @@
--- A tenant's live vendors are counted on 16 rows instead of one, so that creators of one tenant no
+-- A tenant's live vendors are counted on 16 rows instead of one (its users stay on one row, in
+-- tenant_user_counts, the former tenant_counts), so that creators of one tenant no
 -- longer take turns on a single counter row held to the end of each COMMIT (the WAL flush).
 --
 -- Each row (a shard) carries its part of the count and a cap: how far its count may go without
@@ -31,22 +32,47 @@ INSERT INTO tenant_vendor_counts (tenant_id, shard, vendors)
 SELECT t.id, s.shard, CASE WHEN s.shard = 0 THEN coalesce(c.vendors, 0) ELSE 0 END
 FROM tenants t CROSS JOIN generate_series(0, 15) AS s(shard) LEFT JOIN tenant_counts c ON c.tenant_id = t.id;
 ALTER TABLE tenant_counts FORCE ROW LEVEL SECURITY;
-ALTER TABLE tenant_counts DROP COLUMN vendors;
 SELECT dh_enable_tenant_rls('tenant_vendor_counts');
 
-CREATE OR REPLACE FUNCTION dh_tenant_counts_row() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO tenant_counts (tenant_id) SELECT id FROM new_rows;
-  INSERT INTO tenant_vendor_counts (tenant_id, shard) SELECT id, s FROM new_rows CROSS JOIN generate_series(0, 15) s;
-  RETURN NULL;
-END $$;
+-- The users' counter rows keep their table, under a name that says what is left in it.
+ALTER TABLE tenant_counts DROP COLUMN vendors;
+ALTER TABLE tenant_counts RENAME TO tenant_user_counts;
 
 -- The tenant's vendor count (the sum of its shards).
 CREATE FUNCTION tenant_vendor_count(tenant uuid) RETURNS bigint
 LANGUAGE sql STABLE AS $$
   SELECT sum(c.vendors)::bigint FROM tenant_vendor_counts c WHERE c.tenant_id = tenant
 $$;
+
+-- The previous release reads (and locks, FOR UPDATE OF c) tenant_counts(tenant_id, vendors, users);
+-- this view keeps its statements working during a rolling upgrade (docs/operations.md). Its rows
+-- are those of tenant_user_counts, which is what a lock through it takes; row-level security
+-- applies as the caller's. Nothing of this release reads it; a later migration drops it.
+CREATE VIEW tenant_counts WITH (security_invoker = true) AS
+  SELECT c.tenant_id, tenant_vendor_count(c.tenant_id) AS vendors, c.users FROM tenant_user_counts c;
+
+CREATE OR REPLACE FUNCTION dh_tenant_counts_row() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO tenant_user_counts (tenant_id) SELECT id FROM new_rows;
+  INSERT INTO tenant_vendor_counts (tenant_id, shard) SELECT id, s FROM new_rows CROSS JOIN generate_series(0, 15) s;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION dh_count_user_rows() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE tenant_user_counts c SET users = c.users + d.n
+    FROM (SELECT tenant_id, count(*) AS n FROM new_rows WHERE tenant_id IS NOT NULL GROUP BY tenant_id) d
+    WHERE c.tenant_id = d.tenant_id;
+  ELSE
+    UPDATE tenant_user_counts c SET users = c.users - d.n
+    FROM (SELECT tenant_id, count(*) AS n FROM old_rows WHERE tenant_id IS NOT NULL GROUP BY tenant_id) d
+    WHERE c.tenant_id = d.tenant_id;
+  END IF;
+  RETURN NULL;
+END $$;
 
 -- Locks every shard of the tenant in shard order (the one order every sharer uses, so two never
 -- wait for each other), counts `n` on `counted_on` and shares the room left under `allowed` out

@@ -9,7 +9,7 @@ constexpr const char* kTenantColumns = R"SQL(
   t.id, t.name, t.slug, t.status, t.plan_id, p.name AS plan_name, t.status_reason, t.limit_overrides::text AS limit_overrides,
   to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
   to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at,
-  (SELECT x.users FROM tenant_counts x WHERE x.tenant_id = t.id) AS users_count,
+  (SELECT x.users FROM tenant_user_counts x WHERE x.tenant_id = t.id) AS users_count,
   tenant_vendor_count(t.id) AS vendors_count,
   (SELECT x.sent FROM usage_periods x WHERE x.tenant_id = t.id
      AND x.period_start = (SELECT c.period_start FROM current_period(t.id, now()) c)) AS period_sent,
@@ -83,7 +83,7 @@ constexpr const char* kCountMismatches = R"SQL(
 SELECT t.id AS tenant_id, coalesce(tenant_vendor_count(t.id), -1) AS vendors_counted, coalesce(c.users, -1) AS users_counted,
        (SELECT count(*) FROM vendors v WHERE v.tenant_id = t.id AND v.deleted_at IS NULL) AS vendors_live,
        (SELECT count(*) FROM users u WHERE u.tenant_id = t.id) AS users
-FROM tenants t LEFT JOIN tenant_counts c ON c.tenant_id = t.id)SQL";
+FROM tenants t LEFT JOIN tenant_user_counts c ON c.tenant_id = t.id)SQL";
 
 }  // namespace
 

@@ -28,7 +28,7 @@ constexpr const char* kOtherAdmins = R"SQL(
 SELECT count(*) AS n FROM (SELECT id FROM users WHERE role = 'tenant_admin' AND status = 'active' AND id <> $1::uuid
                            FOR UPDATE) a)SQL";
 constexpr const char* kLockCount = R"SQL(
-SELECT c.users AS n, l.users AS lim FROM tenant_counts c CROSS JOIN effective_limits($1::uuid) l
+SELECT c.users AS n, l.users AS lim FROM tenant_user_counts c CROSS JOIN effective_limits($1::uuid) l
 WHERE c.tenant_id = $1::uuid FOR UPDATE OF c)SQL";
 
 }  // namespace

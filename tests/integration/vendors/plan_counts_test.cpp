@@ -30,7 +30,7 @@ struct PlanCounts : ::testing::Test {
     long live_vendors() {
         return owner_count("SELECT count(*) AS n FROM vendors WHERE tenant_id = $1 AND deleted_at IS NULL");
     }
-    long counted_users() { return owner_count("SELECT users AS n FROM tenant_counts WHERE tenant_id = $1"); }
+    long counted_users() { return owner_count("SELECT users AS n FROM tenant_user_counts WHERE tenant_id = $1"); }
     long users() { return owner_count("SELECT count(*) AS n FROM users WHERE tenant_id = $1"); }
     void set_limits(const nlohmann::json& overrides) {
         auto r = platform.root().patch("/api/v1/admin/tenants/" + acme.id, {{"limit_overrides", overrides}});
@@ -114,6 +114,33 @@ TEST_F(PlanCounts, CreatorsOnManyConnectionsStopExactlyAtTheLimitAsTheRoomIsShar
     EXPECT_EQ(refused_now.status, 409) << refused_now.body;
     EXPECT_EQ(live_vendors(), 38);
     EXPECT_EQ(counted_vendors(), 38);
+}
+
+// During a rolling upgrade the previous release still reads and locks tenant_counts (migration 0025
+// keeps it as a view); its statements must answer the counts, under row-level security.
+TEST_F(PlanCounts, ThePreviousReleasesCounterStatementsStillAnswer) {
+    set_limits({{"vendors", 9}});
+    ASSERT_EQ(acme.http.post("/api/v1/vendors", {{"name", "One"}}).status, 201);
+    ASSERT_EQ(acme.http.post("/api/v1/vendors", {{"name", "Two"}}).status, 201);
+    db::Connection conn(server.database().conninfo());
+    conn.exec("BEGIN");
+    conn.exec("SET LOCAL ROLE dispatchhub_app");
+    conn.exec("SELECT set_config('app.tenant_id', $1, true)", {acme.id});
+    auto vendors = conn.exec(
+        "SELECT c.vendors AS n, l.vendors AS lim FROM tenant_counts c CROSS JOIN effective_limits($1::uuid) l "
+        "WHERE c.tenant_id = $1::uuid FOR UPDATE OF c",
+        {acme.id});
+    ASSERT_EQ(vendors.rows(), 1);
+    EXPECT_EQ(vendors.integer(0, "n"), 2);
+    EXPECT_EQ(vendors.integer(0, "lim"), 9);
+    auto users = conn.exec(
+        "SELECT c.users AS n, l.users AS lim FROM tenant_counts c CROSS JOIN effective_limits($1::uuid) l "
+        "WHERE c.tenant_id = $1::uuid FOR UPDATE OF c",
+        {acme.id});
+    ASSERT_EQ(users.rows(), 1);
+    EXPECT_EQ(users.integer(0, "n"), 1);
+    EXPECT_EQ(conn.exec("SELECT count(*) AS n FROM tenant_counts").integer(0, "n"), 1) << "only its own tenant";
+    conn.exec("COMMIT");
 }
 
 TEST_F(PlanCounts, TheVendorCountFollowsCreatesDeletesImportsAndUndo) {
