@@ -78,12 +78,14 @@ struct TicketMail : ::testing::Test {
     /// Waits until `n` mails about the ticket are captured; returns them (more if more came). The
     /// ceiling is generous: under the sanitizers on a loaded machine a notification cycle is slow.
     std::vector<Captured> wait_for_mails(const std::string& ticket_id, std::size_t n) {
-        for (int i = 0; i < 600; ++i) {
-            auto mails = mails_about(ticket_id);
-            if (mails.size() >= n) return mails;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        return mails_about(ticket_id);
+        std::vector<Captured> mails;
+        wait_until(
+            [&] {
+                mails = mails_about(ticket_id);
+                return mails.size() >= n;
+            },
+            std::chrono::seconds(60), std::chrono::milliseconds(100));
+        return mails;
     }
     /// The mails of `after` that are not in `before` (by capture file).
     static std::vector<Captured> added(const std::vector<Captured>& before, const std::vector<Captured>& after) {

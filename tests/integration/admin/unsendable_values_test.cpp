@@ -6,10 +6,10 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "db/connection.hpp"
 #include "harness/tenants.hpp"
+#include "harness/wait.hpp"
 
 namespace dh::test {
 namespace {
@@ -46,10 +46,12 @@ TEST(UnsendableValues, OldRowsAreListedAndWarnedAboutButKept) {
     auto log_path = server.data_dir() + "/restart.log";
     pid_t pid = spawn({DH_BINARY, "serve"}, server.env(), log_path);
     std::string log;
-    for (int i = 0; i < 600 && log.find("\"listening\"") == std::string::npos; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        log = read_file(log_path);
-    }
+    wait_until(
+        [&] {
+            log = read_file(log_path);
+            return log.find("\"listening\"") != std::string::npos;
+        },
+        std::chrono::seconds(30));
     kill(pid, SIGTERM);
     waitpid(pid, nullptr, 0);
     auto warnings = 0;

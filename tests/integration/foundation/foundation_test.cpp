@@ -13,12 +13,12 @@
 #include <fstream>
 #include <future>
 #include <optional>
-#include <thread>
 
 #include "common/random.hpp"
 #include "db/connection.hpp"
 #include "db/migrate.hpp"
 #include "harness/server.hpp"
+#include "harness/wait.hpp"
 
 namespace fs = std::filesystem;
 
@@ -208,12 +208,8 @@ TEST(Foundation, EmbeddedClusterStartsAndStopsWithServe) {
                {"SMTP_LISTEN", "off"}};
     pid_t pid = spawn({DH_BINARY, "serve"}, env, "/tmp/dh-embedded-" + random::hex(4) + ".log");
     HttpClient http("http://127.0.0.1:" + std::to_string(port));
-    bool ready = false;
-    for (int i = 0; i < 300 && !ready; ++i) {
-        ready = http.get("/readyz").status == 200;
-        if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ASSERT_TRUE(ready);
+    ASSERT_TRUE(wait_until([&] { return http.get("/readyz").status == 200; }, std::chrono::seconds(30),
+                           std::chrono::milliseconds(100)));
     std::string pidfile = dir + "/postgres/data/postmaster.pid";
     ASSERT_TRUE(fs::exists(pidfile));
     pid_t pg = 0;

@@ -35,11 +35,12 @@ std::vector<ReceivedHook> of_type(const std::vector<ReceivedHook>& hooks, const 
 nlohmann::json wait_for_deliveries(TenantSession& t, const std::string& hook_id,
                                    const std::function<bool(const nlohmann::json&)>& done, int seconds = 60) {
     nlohmann::json items;
-    for (int i = 0; i < seconds * 10; ++i) {
-        items = t.http.get("/api/v1/webhooks/" + hook_id + "/deliveries").json()["items"];
-        if (done(items)) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    wait_until(
+        [&] {
+            items = t.http.get("/api/v1/webhooks/" + hook_id + "/deliveries").json()["items"];
+            return done(items);
+        },
+        std::chrono::seconds(seconds), std::chrono::milliseconds(100));
     return items;
 }
 
