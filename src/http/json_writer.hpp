@@ -17,10 +17,10 @@ class JsonWriter {
 public:
     explicit JsonWriter(std::string& out) : out_(out) {}
 
-    JsonWriter& begin_object();
-    JsonWriter& end_object();
-    JsonWriter& begin_array();
-    JsonWriter& end_array();
+    JsonWriter& begin_object() { return open('{'); }
+    JsonWriter& end_object() { return close('}'); }
+    JsonWriter& begin_array() { return open('['); }
+    JsonWriter& end_array() { return close(']'); }
     /// A member's name: a constant of the API (plain ASCII, nothing to escape).
     JsonWriter& key(std::string_view name);
     /// A member's name that comes from data (e.g. a custom field's name): escaped like a string.
@@ -37,6 +37,8 @@ public:
 
 private:
     void separate();
+    JsonWriter& open(char bracket);
+    JsonWriter& close(char bracket);
     void quoted(std::string_view value);
     std::string& out_;
     bool first_ = true;  ///< nothing written yet in the current object or array, or a key just written

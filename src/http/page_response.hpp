@@ -15,14 +15,15 @@ inline nlohmann::json page_json(nlohmann::json items, const std::optional<std::s
     return {{"items", std::move(items)}, {"next_cursor", next_cursor ? nlohmann::json(*next_cursor) : nullptr}};
 }
 
-/// The envelope of rows in keyset order (key(row), row.id): a full page gets the cursor of its last
-/// row, a short one null.
+/// The cursor after rows in keyset order (key(row), row.id): a full page gets the cursor of its last
+/// row, a short one none.
 template <class T, class Key>
 std::optional<std::string> next_cursor(const std::vector<T>& rows, int limit, Key key) {
     if (rows.empty() || static_cast<int>(rows.size()) != limit) return std::nullopt;
     return Page::cursor(key(rows.back()), rows.back().id);
 }
 
+/// The envelope of rows in keyset order, with next_cursor().
 template <class T, class Key, class ToJson>
 nlohmann::json keyset_json(const std::vector<T>& rows, int limit, Key key, ToJson to_json) {
     auto items = nlohmann::json::array();
@@ -31,17 +32,24 @@ nlohmann::json keyset_json(const std::vector<T>& rows, int limit, Key key, ToJso
     return page_json(std::move(items), next_cursor(rows, limit, key));
 }
 
-/// The same envelope written straight into the response (JsonWriter), for hot lists:
-/// `write(writer, item)` writes one item.
+/// A JSON answer written straight into its body (JsonWriter) by `write(writer)`, for the hot reads.
+template <class Write>
+Response written(Write write, int status = 200) {
+    Response response;
+    response.status = status;
+    JsonWriter out(response.body);
+    write(out);
+    return response;
+}
+
+/// The list envelope, written: `write(writer, item)` writes one item.
 template <class T, class Write>
 Response page_written(const std::vector<T>& items, const std::optional<std::string>& next_cursor, Write write) {
-    Response response;
-    response.body.reserve(64 + items.size() * 768);
-    JsonWriter out(response.body);
-    out.begin_object().key("items").begin_array();
-    for (auto& item : items) write(out, item);
-    out.end_array().key("next_cursor").string(next_cursor).end_object();
-    return response;
+    return written([&](JsonWriter& out) {
+        out.begin_object().key("items").begin_array();
+        for (auto& item : items) write(out, item);
+        out.end_array().key("next_cursor").string(next_cursor).end_object();
+    });
 }
 
 /// keyset_json's page, written (page_written).

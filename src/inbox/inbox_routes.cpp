@@ -45,9 +45,7 @@ void write_summary(http::JsonWriter& out, const InboxMessage& m) {
     out.end_object();
 }
 
-http::Response message_detail(const InboxMessage& m) {
-    http::Response response;
-    http::JsonWriter out(response.body);
+void write_detail(http::JsonWriter& out, const InboxMessage& m) {
     out.begin_object();
     write_summary_members(out, m);
     out.key("text").string(m.text_body);
@@ -67,7 +65,10 @@ http::Response message_detail(const InboxMessage& m) {
         out.end_object();
     }
     out.end_array().end_object();
-    return response;
+}
+
+http::Response message_detail(const InboxMessage& m) {
+    return http::written([&](http::JsonWriter& out) { write_detail(out, m); });
 }
 
 std::optional<bool> bool_param(const http::Request& req, const std::string& name) {

@@ -93,19 +93,6 @@ void write_vendor(http::JsonWriter& out, const Vendor& v, bool detail) {
     out.end_object();
 }
 
-http::Response vendor_response(const Vendor& v, bool detail, int status) {
-    http::Response response;
-    response.status = status;
-    http::JsonWriter out(response.body);
-    write_vendor(out, v, detail);
-    return response;
-}
-
-http::Response vendor_page_response(const Page<Vendor>& page) {
-    return http::page_written(page.items, page.next_cursor,
-                              [](http::JsonWriter& out, const Vendor& v) { write_vendor(out, v, false); });
-}
-
 void write_contact(http::JsonWriter& out, const Contact& c) {
     out.begin_object();
     out.key("id").string(c.id);
@@ -114,14 +101,6 @@ void write_contact(http::JsonWriter& out, const Contact& c) {
     out.key("role").string(c.role);
     out.key("primary").boolean(c.primary);
     out.end_object();
-}
-
-http::Response contact_response(const Contact& c, int status) {
-    http::Response response;
-    response.status = status;
-    http::JsonWriter out(response.body);
-    write_contact(out, c);
-    return response;
 }
 
 json list(const VendorList& l) {

@@ -16,11 +16,7 @@ namespace dh::vendors::json {
 /// A vendor as the API answers it: its fields and contact_count, and with `detail` its contacts and
 /// lists. Written straight into the answer (http::JsonWriter): a list page has 50 of them.
 void write_vendor(http::JsonWriter& out, const Vendor& v, bool detail);
-http::Response vendor_response(const Vendor& v, bool detail, int status = 200);
-/// A page of vendors (without contacts and lists).
-http::Response vendor_page_response(const Page<Vendor>& page);
 void write_contact(http::JsonWriter& out, const Contact& c);
-http::Response contact_response(const Contact& c, int status = 200);
 nlohmann::json list(const VendorList& l);
 nlohmann::json suppression(const Suppression& s);
 nlohmann::json report(const ImportReport& r);

@@ -45,6 +45,15 @@ std::map<std::string, std::string> mapping_param(const Request& req) {
     return out;
 }
 
+/// A vendor with its contacts and lists.
+Response vendor_answer(const Vendor& v, int status = 200) {
+    return http::written([&](http::JsonWriter& out) { json::write_vendor(out, v, true); }, status);
+}
+
+Response contact_answer(const Contact& c, int status = 200) {
+    return http::written([&](http::JsonWriter& out) { json::write_contact(out, c); }, status);
+}
+
 void require_csv(const Request& req) {
     auto type = strings::to_lower(strings::trim(
         std::string(req.header("content-type")).substr(0, std::string(req.header("content-type")).find(';'))));
@@ -75,18 +84,19 @@ void register_vendor_crud(http::Router& router, std::shared_ptr<Services> s) {
     router.add({"GET", "/api/v1/vendors", Access::tenant_member, [s](Request& req) {
                     auto page = s->vendors.list(req.tenant_id(), json::filter_from(req), req.query_param("cursor"),
                                                 http::page_limit(req));
-                    return json::vendor_page_response(page);
+                    return http::page_written(page.items, page.next_cursor, [](http::JsonWriter& out, const Vendor& v) {
+                        json::write_vendor(out, v, false);
+                    });
                 }});
     router.add({"POST", "/api/v1/vendors", Access::tenant_member, [s](Request& req) {
                     auto v = s->vendors.create(req.tenant_id(), json::vendor_from(req.json()));
-                    return json::vendor_response(v, true, 201);
+                    return vendor_answer(v, 201);
                 }});
-    router.add({"GET", "/api/v1/vendors/{id}", Access::tenant_member, [s](Request& req) {
-                    return json::vendor_response(s->vendors.get(req.tenant_id(), req.param("id")), true);
-                }});
+    router.add({"GET", "/api/v1/vendors/{id}", Access::tenant_member,
+                [s](Request& req) { return vendor_answer(s->vendors.get(req.tenant_id(), req.param("id"))); }});
     router.add({"PATCH", "/api/v1/vendors/{id}", Access::tenant_member, [s](Request& req) {
                     auto v = s->vendors.update(req.tenant_id(), req.param("id"), json::vendor_input_from(req.json()));
-                    return json::vendor_response(v, true);
+                    return vendor_answer(v);
                 }});
     router.add({"DELETE", "/api/v1/vendors/{id}", Access::tenant_member, [s](Request& req) {
                     s->vendors.remove(req.tenant_id(), req.param("id"), audit::from_request(req, "vendor.deleted"));
@@ -98,12 +108,12 @@ void register_contacts(http::Router& router, std::shared_ptr<Services> s) {
     router.add({"POST", "/api/v1/vendors/{id}/contacts", Access::tenant_member, [s](Request& req) {
                     auto c =
                         s->vendors.add_contact(req.tenant_id(), req.param("id"), json::contact_from(req.json(), ""));
-                    return json::contact_response(c, 201);
+                    return contact_answer(c, 201);
                 }});
     router.add({"PATCH", "/api/v1/vendors/{id}/contacts/{cid}", Access::tenant_member, [s](Request& req) {
                     auto c = s->vendors.update_contact(req.tenant_id(), req.param("id"), req.param("cid"),
                                                        json::contact_patch_from(req.json()));
-                    return json::contact_response(c);
+                    return contact_answer(c);
                 }});
     router.add({"DELETE", "/api/v1/vendors/{id}/contacts/{cid}", Access::tenant_member, [s](Request& req) {
                     s->vendors.remove_contact(req.tenant_id(), req.param("id"), req.param("cid"),

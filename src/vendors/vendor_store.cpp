@@ -24,6 +24,9 @@ namespace {
     " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM vendor_list_members m"                         \
     "                                 WHERE m.vendor_id = v.id AND m.list_id = $4))"
 
+// The order a vendor's contacts are answered in: the primary first, then as they were added.
+#define DH_CONTACT_ORDER "c.is_primary DESC, c.created_at, c.email"
+
 // Every shard of the tenant's count, locked in shard order as dh_share_vendor_room locks them
 // (migration 0025): the exact count, with creators waiting until the import's batch commits.
 constexpr const char* kLockCount = R"SQL(
@@ -33,11 +36,10 @@ WITH locked AS (
 SELECT (SELECT sum(vendors) FROM locked) AS n, l.vendors AS lim FROM effective_limits($1::uuid) l)SQL";
 
 constexpr const char* kFind = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v WHERE v.id = $1 AND v.deleted_at IS NULL";
-// A vendor with its contacts (in kContacts' order) and lists (by name), in one statement: a read of
-// the detail is one round trip.
+// A vendor with its contacts and lists (by name), in one statement: a read of the detail is one
+// round trip.
 constexpr const char* kFindDetail = "SELECT " DH_VENDOR_COLUMNS R"SQL(,
-  (SELECT json_agg(json_build_array(c.id, c.name, c.email, c.role, c.is_primary)
-                   ORDER BY c.is_primary DESC, c.created_at, c.email)
+  (SELECT json_agg(json_build_array(c.id, c.name, c.email, c.role, c.is_primary) ORDER BY )SQL" DH_CONTACT_ORDER R"SQL()
      FROM vendor_contacts c WHERE c.vendor_id = v.id)::text AS contacts,
   (SELECT json_agg(json_build_array(l.id, l.name) ORDER BY l.name)
      FROM vendor_list_members m JOIN vendor_lists l ON l.id = m.list_id WHERE m.vendor_id = v.id)::text AS lists
@@ -49,7 +51,7 @@ constexpr const char* kList = "SELECT " DH_VENDOR_COLUMNS " FROM vendors v" DH_V
                               " AND (v.name, v.id) > ($5, $6::uuid) ORDER BY v.name, v.id LIMIT $7";
 
 constexpr const char* kExportPage = "SELECT " DH_VENDOR_COLUMNS R"SQL(,
-  (SELECT json_agg(json_build_array(c.email, c.name, c.role, c.is_primary) ORDER BY c.is_primary DESC, c.created_at, c.email)
+  (SELECT json_agg(json_build_array(c.email, c.name, c.role, c.is_primary) ORDER BY )SQL" DH_CONTACT_ORDER R"SQL()
      FROM vendor_contacts c WHERE c.vendor_id = v.id)::text AS contacts,
   (SELECT json_agg(l.name ORDER BY l.name) FROM vendor_list_members m JOIN vendor_lists l ON l.id = m.list_id
      WHERE m.vendor_id = v.id)::text AS lists
@@ -63,7 +65,7 @@ constexpr const char* kCustomKeys =
 // one email raise a unique violation, which aborts the whole round trip (kVendorRoom and COMMIT
 // travel with it). The vendors trigger counts the row at the end of this statement, which is when
 // the tenant's counter row is locked. $9: [{name, email, role, is_primary}]; the contacts come back
-// as JSON in kContacts' order (one statement: one created_at).
+// as JSON in DH_CONTACT_ORDER (one statement: one created_at, so the email decides after the primary).
 constexpr const char* kInsertWithContacts = R"SQL(
 WITH v AS (
   INSERT INTO vendors AS v (tenant_id, name, code, category, tags, status, notes, custom_fields)
@@ -99,11 +101,6 @@ WITH gone AS (
   DELETE FROM vendor_list_members m USING gone WHERE m.vendor_id = gone.id
 )
 SELECT count(*) AS n FROM gone
-)SQL";
-
-constexpr const char* kContacts = R"SQL(
-SELECT id, name, email, role, is_primary FROM vendor_contacts WHERE vendor_id = $1
-ORDER BY is_primary DESC, created_at, email
 )SQL";
 
 constexpr const char* kFindContact =
@@ -299,13 +296,6 @@ void update(db::Tx& tx, const Vendor& v) {
 
 bool remove(db::Tx& tx, const std::string& id) {
     return tx.exec(kDelete, {id}).integer(0, "n") > 0;
-}
-
-std::vector<Contact> contacts_of(db::Tx& tx, const std::string& vendor_id) {
-    auto r = tx.exec(kContacts, {vendor_id});
-    std::vector<Contact> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(contact_from(r, i));
-    return out;
 }
 
 std::optional<Contact> find_contact(db::Tx& tx, const std::string& vendor_id, const std::string& contact_id) {

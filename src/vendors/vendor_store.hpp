@@ -36,7 +36,7 @@ std::vector<Vendor> export_page(db::Tx& tx, const VendorFilter& filter, const Ve
 std::vector<std::string> custom_keys(db::Tx& tx, const VendorFilter& filter);
 
 /// Inserts `v` and its contacts in one statement; answers the vendor as stored, with its contacts in
-/// contacts_of()'s order. Error(conflict, vendor_code_taken) on a used code, (conflict,
+/// find_detail()'s order. Error(conflict, vendor_code_taken) on a used code, (conflict,
 /// contact_exists) when two contacts share an email.
 Vendor insert_with_contacts(db::Tx& tx, const std::string& tenant_id, const Vendor& v);
 /// The check to run before COMMIT when a vendor was added (db::Tx::check_before_commit): it raises
@@ -47,7 +47,6 @@ db::Statement vendor_room_check(const std::string& tenant_id);
 void update(db::Tx& tx, const Vendor& v);
 bool remove(db::Tx& tx, const std::string& id);
 
-std::vector<Contact> contacts_of(db::Tx& tx, const std::string& vendor_id);
 std::optional<Contact> find_contact(db::Tx& tx, const std::string& vendor_id, const std::string& contact_id);
 /// Error(conflict, contact_exists) when the vendor already has this email.
 Contact insert_contact(db::Tx& tx, const std::string& tenant_id, const std::string& vendor_id, const Contact& c);

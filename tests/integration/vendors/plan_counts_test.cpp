@@ -126,17 +126,18 @@ TEST_F(PlanCounts, ThePreviousReleasesCounterStatementsStillAnswer) {
     conn.exec("BEGIN");
     conn.exec("SET LOCAL ROLE dispatchhub_app");
     conn.exec("SELECT set_config('app.tenant_id', $1, true)", {acme.id});
-    auto vendors = conn.exec(
-        "SELECT c.vendors AS n, l.vendors AS lim FROM tenant_counts c CROSS JOIN effective_limits($1::uuid) l "
-        "WHERE c.tenant_id = $1::uuid FOR UPDATE OF c",
-        {acme.id});
+    // vendor_store::lock_vendor_count and user_store::lock_user_count as the previous release has them.
+    auto lock_count = [&](const std::string& what) {
+        return conn.exec("SELECT c." + what + " AS n, l." + what +
+                             " AS lim FROM tenant_counts c CROSS JOIN effective_limits($1::uuid) l "
+                             "WHERE c.tenant_id = $1::uuid FOR UPDATE OF c",
+                         {acme.id});
+    };
+    auto vendors = lock_count("vendors");
     ASSERT_EQ(vendors.rows(), 1);
     EXPECT_EQ(vendors.integer(0, "n"), 2);
     EXPECT_EQ(vendors.integer(0, "lim"), 9);
-    auto users = conn.exec(
-        "SELECT c.users AS n, l.users AS lim FROM tenant_counts c CROSS JOIN effective_limits($1::uuid) l "
-        "WHERE c.tenant_id = $1::uuid FOR UPDATE OF c",
-        {acme.id});
+    auto users = lock_count("users");
     ASSERT_EQ(users.rows(), 1);
     EXPECT_EQ(users.integer(0, "n"), 1);
     EXPECT_EQ(conn.exec("SELECT count(*) AS n FROM tenant_counts").integer(0, "n"), 1) << "only its own tenant";
