@@ -68,6 +68,7 @@ tenant_login() { login '{"email":"admin@bench.test","password":"Bench-tenant-Pas
 HAS_COUNTS=$(q "SELECT to_regclass('tenant_counts') IS NOT NULL")
 HAS_ROOM=$(q "SELECT to_regproc('dh_require_vendor_room') IS NOT NULL")
 HAS_SHARDS=$(q "SELECT to_regclass('tenant_vendor_counts') IS NOT NULL")
+HAS_STATUS_COUNTS=$(q "SELECT to_regclass('dispatch_status_counts') IS NOT NULL")
 # Whether the server authenticates a known session without reading its user (principal cache).
 AUTH_KEPT=$(q "SELECT to_regproc('dh_notify_principal') IS NOT NULL")
 [ "${API_AUTH_CACHE_SECONDS:-10}" != 0 ] || AUTH_KEPT=f
@@ -135,6 +136,11 @@ pgbench_files() {
     [ "$HAS_COUNTS" = t ] || src=$API_DIR/vendor_create_advisory.sql
   fi
   if [ "$AUTH_KEPT" = t ]; then cat "$src"; else cat "$API_DIR/auth.sql" "$src"; fi >"$WORK/pgbench/$1.sql"
+  # A binary from before migration 0026 counts a dispatch's statuses over its deliveries.
+  if [ "$1" = dispatch_get ] && [ "$HAS_STATUS_COUNTS" != t ]; then
+    sed -i 's/^  (SELECT coalesce(jsonb_object_agg(x.status, x.n).*AS counts,$/  (SELECT coalesce(jsonb_object_agg(status, n), '"'{}'"')::text FROM (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = d.id GROUP BY status) c) AS counts,/' \
+      "$WORK/pgbench/$1.sql"
+  fi
   printf -- '-f %s ' "$WORK/pgbench/$1.sql"
 }
 # Statements per execution of a script: SQL commands end with ';' or \gset at the end of a line.

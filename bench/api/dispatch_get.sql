@@ -1,5 +1,6 @@
 -- GET /api/v1/dispatches/{id} (dispatch/dispatch_reader.cpp view -> dispatch_store.cpp kById): the
--- dispatch with its per-status counts. A dispatch without shared attachments needs no other statement.
+-- dispatch with its per-status counts (summed from dispatch_status_counts, migration 0026). A dispatch
+-- without shared attachments needs no other statement.
 BEGIN;
 SET LOCAL ROLE dispatchhub_app;
 SELECT set_config('app.tenant_id', :tenant_id, true);
@@ -11,8 +12,7 @@ SELECT
   to_char(d.created_at AT TIME ZONE 'UTC', E'YYYY-MM-DD"T"HH24\072MI\072SS.US"Z"') AS created_at,
   to_char(d.updated_at AT TIME ZONE 'UTC', E'YYYY-MM-DD"T"HH24\072MI\072SS"Z"') AS updated_at,
   to_char(d.completed_at AT TIME ZONE 'UTC', E'YYYY-MM-DD"T"HH24\072MI\072SS"Z"') AS completed_at,
-  (SELECT coalesce(jsonb_object_agg(status, n), '{}')::text
-   FROM (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = d.id GROUP BY status) c) AS counts,
+  (SELECT coalesce(jsonb_object_agg(x.status, x.n), '{}') FROM (SELECT c.status, sum(c.n)::bigint AS n FROM dispatch_status_counts c WHERE c.dispatch_id = d.id GROUP BY c.status HAVING sum(c.n) <> 0) x)::text AS counts,
   (SELECT coalesce(json_agg(json_build_object('attachment_id', ra.attachment_id, 'vendor_id', ra.vendor_id,
                                               'vendor_code', v.code, 'filename', a.filename)
                             ORDER BY v.code, a.filename), '[]')::text

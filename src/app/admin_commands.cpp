@@ -15,6 +15,7 @@
 #include "db/tx.hpp"
 #include "delivery/unsendable_values.hpp"
 #include "delivery/usage_check.hpp"
+#include "dispatch/status_counts_store.hpp"
 #include "domains/signing_keys.hpp"
 #include "tenancy/tenancy_service.hpp"
 #include "tenancy/tenant_store.hpp"
@@ -62,7 +63,14 @@ AdminCommands::AdminCommands(CLI::App& admin) {
                            << c.vendors_live << " live, users counted " << c.users_counted << " vs " << c.users << "\n";
              std::cout << (counts.empty() ? "plan counters verified: vendors and users of every tenant\n"
                                           : "plan counters differ from the rows they count\n");
-             return mismatches.empty() && counts.empty() ? 0 : 1;
+             auto progress = db::with_tx(pool, db::Scope::platform(),
+                                         [](db::Tx& tx) { return dispatch::status_counts_store::mismatches(tx); });
+             for (auto& p : progress)
+                 std::cout << "MISMATCH dispatch " << p.dispatch_id << " status " << p.status << ": counted "
+                           << p.counted << " vs " << p.deliveries << " deliveries\n";
+             std::cout << (progress.empty() ? "dispatch counts verified: every status of every dispatch\n"
+                                            : "dispatch counts differ from their deliveries\n");
+             return mismatches.empty() && counts.empty() && progress.empty() ? 0 : 1;
          }});
     auto* unsendable = admin.add_subcommand("unsendable-values",
                                             "List stored rows whose header values no message can carry; exit 1 if any");

@@ -9,6 +9,7 @@
 #include "db/tx.hpp"
 #include "dispatch/merge_template.hpp"
 #include "dispatch/recipient_sql.hpp"
+#include "dispatch/status_counts_sql.hpp"
 #include "webhooks/event_outbox.hpp"
 
 namespace dh::dispatch::dispatch_store {
@@ -172,8 +173,7 @@ constexpr const char* kDispatchColumns = R"SQL(
   to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
   to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at,
   to_char(d.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS completed_at,
-  (SELECT coalesce(jsonb_object_agg(status, n), '{}')::text
-   FROM (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = d.id GROUP BY status) c) AS counts,
+  )SQL" DH_SQL_DISPATCH_COUNTS("d.id") R"SQL(::text AS counts,
   (SELECT coalesce(json_agg(json_build_object('attachment_id', ra.attachment_id, 'vendor_id', ra.vendor_id,
                                               'vendor_code', v.code, 'filename', a.filename)
                             ORDER BY v.code, a.filename), '[]')::text

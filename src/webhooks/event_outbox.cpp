@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "db/sql_text.hpp"
+#include "dispatch/status_counts_sql.hpp"
 
 namespace dh::webhooks::event_outbox {
 
@@ -23,8 +24,7 @@ std::string dispatch_completed_data() {
     return R"SQL(
   jsonb_build_object('dispatch_id', s.id, 'subject', s.subject, 'reference', s.reference, 'is_test', s.is_test,
     'recipients_total', s.recipients_total, 'completed_at', )SQL" DH_SQL_TIMESTAMP("s.completed_at") R"SQL(,
-    'counts', (SELECT coalesce(jsonb_object_agg(status, n), '{}') FROM
-               (SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = s.id GROUP BY status) x)))SQL";
+    'counts', )SQL" DH_SQL_DISPATCH_COUNTS("s.id") ")";
 }
 
 // The uncorrelated EXISTS is evaluated once per statement (a one-time filter): with no endpoint at
