@@ -13,9 +13,9 @@
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
 #include "db/tx.hpp"
+#include "delivery/status_counts_store.hpp"
 #include "delivery/unsendable_values.hpp"
 #include "delivery/usage_check.hpp"
-#include "dispatch/status_counts_store.hpp"
 #include "domains/signing_keys.hpp"
 #include "tenancy/tenancy_service.hpp"
 #include "tenancy/tenant_store.hpp"
@@ -64,7 +64,7 @@ AdminCommands::AdminCommands(CLI::App& admin) {
              std::cout << (counts.empty() ? "plan counters verified: vendors and users of every tenant\n"
                                           : "plan counters differ from the rows they count\n");
              auto progress = db::with_tx(pool, db::Scope::platform(),
-                                         [](db::Tx& tx) { return dispatch::status_counts_store::mismatches(tx); });
+                                         [](db::Tx& tx) { return delivery::status_counts_store::mismatches(tx); });
              for (auto& p : progress)
                  std::cout << "MISMATCH dispatch " << p.dispatch_id << " status " << p.status << ": counted "
                            << p.counted << " vs " << p.deliveries << " deliveries\n";

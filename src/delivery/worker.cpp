@@ -10,7 +10,7 @@
 #include "common/random.hpp"
 #include "db/tx.hpp"
 #include "delivery/notifier.hpp"
-#include "dispatch/status_counts_store.hpp"
+#include "delivery/status_counts_store.hpp"
 
 namespace dh::delivery {
 namespace {
@@ -98,7 +98,7 @@ void Worker::housekeeping() {
         if (auto n = queue_store::reclaim_expired(tx); n > 0)
             log::warn("reclaimed expired leases", {{"deliveries", n}});
         queue_store::release_scheduled(tx);
-        dispatch::status_counts_store::compact(tx);
+        status_counts_store::compact(tx);
         auto problem = transport_.health();
         queue_store::heartbeat(tx, id_, problem.empty() ? std::nullopt : std::optional<std::string>(problem));
     });

@@ -7,9 +7,9 @@
 #include "db/arrays.hpp"
 #include "db/sql_text.hpp"
 #include "db/tx.hpp"
+#include "delivery/status_counts_sql.hpp"
 #include "dispatch/merge_template.hpp"
 #include "dispatch/recipient_sql.hpp"
-#include "dispatch/status_counts_sql.hpp"
 #include "webhooks/event_outbox.hpp"
 
 namespace dh::dispatch::dispatch_store {

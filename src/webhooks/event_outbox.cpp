@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "db/sql_text.hpp"
-#include "dispatch/status_counts_sql.hpp"
+#include "delivery/status_counts_sql.hpp"
 
 namespace dh::webhooks::event_outbox {
 

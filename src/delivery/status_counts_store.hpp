@@ -9,7 +9,7 @@ class Tx;
 
 /// The rows of dispatch_status_counts (migration 0026): per-status deltas of each dispatch's
 /// deliveries, written by the triggers on deliveries and summed by readers (DH_SQL_DISPATCH_COUNTS).
-namespace dh::dispatch::status_counts_store {
+namespace dh::delivery::status_counts_store {
 
 /// Folds the rows of the dispatches written to lately that have piled up into one row per status;
 /// returns how many dispatches were folded. Cheap when there is nothing to fold; a second caller
@@ -23,4 +23,4 @@ struct Mismatch {
 /// Every (dispatch, status) whose counted sum differs from its deliveries (for admin verify-usage).
 std::vector<Mismatch> mismatches(db::Tx& tx);
 
-}  // namespace dh::dispatch::status_counts_store
+}  // namespace dh::delivery::status_counts_store

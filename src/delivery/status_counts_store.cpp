@@ -1,8 +1,8 @@
-#include "dispatch/status_counts_store.hpp"
+#include "delivery/status_counts_store.hpp"
 
 #include "db/tx.hpp"
 
-namespace dh::dispatch::status_counts_store {
+namespace dh::delivery::status_counts_store {
 namespace {
 
 // Candidates are the dispatches among the newest 2,000 rows (the primary key walked backwards):
@@ -54,4 +54,4 @@ std::vector<Mismatch> mismatches(db::Tx& tx) {
     return out;
 }
 
-}  // namespace dh::dispatch::status_counts_store
+}  // namespace dh::delivery::status_counts_store
