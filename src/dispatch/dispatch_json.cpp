@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "http/json_fields.hpp"
+#include "http/page_response.hpp"
 #include "mail/header_values.hpp"
 
 namespace dh::dispatch {
@@ -53,36 +54,49 @@ std::optional<std::string> one_line(const http::JsonFields& f, const std::string
     return v;
 }
 
-}  // namespace
-
-nlohmann::json to_json(const Dispatch& d) {
+/// The members every answer of a dispatch has (its object's braces are the caller's).
+void write_members(http::JsonWriter& out, const Dispatch& d) {
     long long done = 0;
     for (auto s : kDeliveryStates)
         if (auto it = d.counts.find(std::string(to_string(s))); !is_live(s) && it != d.counts.end()) done += it->second;
-    nlohmann::json counts = nlohmann::json::object();
-    for (auto& [k, v] : d.counts) counts[k] = v;
-    return {
-        {"id", d.id},
-        {"status", std::string(to_string(d.status))},
-        {"subject", d.subject},
-        {"body_markdown", http::opt_json(d.body_markdown)},
-        {"body_html", http::opt_json(d.body_html)},
-        {"from", {{"email", d.from_email}, {"name", d.from_name}}},
-        {"sender_identity_id", http::opt_json(d.sender_identity_id)},
-        {"reply_to", http::opt_json(d.reply_to)},
-        {"reference", http::opt_json(d.reference)},
-        {"send_at", http::opt_json(d.send_at)},
-        {"recipients", nlohmann::json::parse(d.recipients_json)},
-        {"attachment_ids", d.attachment_ids},
-        {"recipient_attachments", nlohmann::json::parse(d.recipient_attachments_json)},
-        {"recipients_total", d.recipients_total},
-        {"counts", counts},
-        {"progress", d.recipients_total ? static_cast<double>(done) / static_cast<double>(d.recipients_total) : 1.0},
-        {"is_test", d.is_test},
-        {"created_at", d.created_at},
-        {"updated_at", d.updated_at},
-        {"completed_at", http::opt_json(d.completed_at)},
-        {"relay_problem", http::opt_json(d.relay_problem)}};
+    out.key("id").string(d.id);
+    out.key("status").string(to_string(d.status));
+    out.key("subject").string(d.subject);
+    out.key("body_markdown").string(d.body_markdown);
+    out.key("body_html").string(d.body_html);
+    out.key("from").begin_object().key("email").string(d.from_email).key("name").string(d.from_name).end_object();
+    out.key("sender_identity_id").string(d.sender_identity_id);
+    out.key("reply_to").string(d.reply_to);
+    out.key("reference").string(d.reference);
+    out.key("send_at").string(d.send_at);
+    out.key("recipients").json_text(d.recipients_json);  // jsonb output of the stored object
+    out.key("attachment_ids").begin_array();
+    for (auto& id : d.attachment_ids) out.string(id);
+    out.end_array();
+    out.key("recipient_attachments").json_text(d.recipient_attachments_json);  // json_agg output
+    out.key("recipients_total").number(d.recipients_total);
+    out.key("counts").begin_object();
+    for (auto& [status, n] : d.counts) out.key(status).number(n);
+    out.end_object();
+    out.key("progress")
+        .fraction(d.recipients_total ? static_cast<double>(done) / static_cast<double>(d.recipients_total) : 1.0);
+    out.key("is_test").boolean(d.is_test);
+    out.key("created_at").string(d.created_at);
+    out.key("updated_at").string(d.updated_at);
+    out.key("completed_at").string(d.completed_at);
+    out.key("relay_problem").string(d.relay_problem);
+}
+
+}  // namespace
+
+void write_dispatch(http::JsonWriter& out, const Dispatch& d) {
+    out.begin_object();
+    write_members(out, d);
+    out.end_object();
+}
+
+http::Response dispatch_response(const Dispatch& d, int status) {
+    return http::written([&](http::JsonWriter& out) { write_dispatch(out, d); }, status);
 }
 
 nlohmann::json to_json(const Delivery& d) {
@@ -122,15 +136,25 @@ Recipients recipients_from_json(const nlohmann::json& body) {
     return r;
 }
 
-nlohmann::json to_json(const DispatchView& v) {
-    auto out = to_json(v.dispatch);
-    auto files = nlohmann::json::array();
+void write_view(http::JsonWriter& out, const DispatchView& v) {
+    out.begin_object();
+    write_members(out, v.dispatch);
+    out.key("attachments").begin_array();
     for (auto& a : v.attachments)
-        files.push_back(
-            {{"id", a.id}, {"filename", a.filename}, {"content_type", a.content_type}, {"size_bytes", a.size_bytes}});
-    out["attachments"] = files;
-    out["message"] = {{"subject", v.message.subject}, {"text", v.message.text}, {"html", v.message.html}};
-    return out;
+        out.begin_object()
+            .key("id")
+            .string(a.id)
+            .key("filename")
+            .string(a.filename)
+            .key("content_type")
+            .string(a.content_type)
+            .key("size_bytes")
+            .number(a.size_bytes)
+            .end_object();
+    out.end_array();
+    out.key("message").begin_object();
+    out.key("subject").string(v.message.subject).key("text").string(v.message.text).key("html").string(v.message.html);
+    out.end_object().end_object();
 }
 
 nlohmann::json to_json(const dispatch_reader_store::ResolvedRecipient& r) {

@@ -3,14 +3,18 @@
 
 #include "dispatch/dispatch.hpp"
 #include "dispatch/dispatch_reader.hpp"
+#include "http/json_writer.hpp"
+#include "http/message.hpp"
 
 namespace dh::dispatch {
 
-nlohmann::json to_json(const Dispatch& d);
+/// A dispatch as every answer but GET /api/v1/dispatches/{id} shows it, written into the body.
+void write_dispatch(http::JsonWriter& out, const Dispatch& d);
+http::Response dispatch_response(const Dispatch& d, int status = 200);
 nlohmann::json to_json(const Delivery& d);
 nlohmann::json to_json(const Usage& u);
 /// A dispatch with its shared files and its message shown readably (GET /api/v1/dispatches/{id}).
-nlohmann::json to_json(const DispatchView& v);
+void write_view(http::JsonWriter& out, const DispatchView& v);
 nlohmann::json to_json(const dispatch_reader_store::ResolvedRecipient& r);
 /// The body's "recipients" object ({list_ids, vendor_ids, contact_role}); 422 naming the field.
 Recipients recipients_from_json(const nlohmann::json& body);

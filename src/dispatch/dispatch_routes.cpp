@@ -37,7 +37,7 @@ void register_compose(http::Router& router, DispatchService& svc) {
                         key = std::string(k);
                     }
                     auto result = svc.create(req.caller(), request, key, digest::sha256_hex(body.dump()), origin(req));
-                    auto r = http::Response::json(to_json(result.dispatch), result.replayed ? 200 : 201);
+                    auto r = dispatch_response(result.dispatch, result.replayed ? 200 : 201);
                     if (result.replayed) r.header("Idempotent-Replayed", "true");
                     return r;
                 },
@@ -68,7 +68,7 @@ void register_compose(http::Router& router, DispatchService& svc) {
                     auto body = req.json();
                     auto to = http::JsonFields(body).text("to", 254);
                     auto d = svc.test_send(req.caller(), request_from_json(body, "to"), to, origin(req));
-                    return http::Response::json(to_json(d), 202);
+                    return dispatch_response(d, 202);
                 },
                 4 << 20});
 }
@@ -76,7 +76,8 @@ void register_compose(http::Router& router, DispatchService& svc) {
 void register_views(http::Router& router, DispatchReader& reader) {
     using http::Access;
     router.add({"GET", "/api/v1/dispatches/{id}", Access::tenant_member, [&reader](http::Request& req) {
-                    return http::Response::json(to_json(reader.view(req.tenant_id(), req.param("id"))));
+                    auto view = reader.view(req.tenant_id(), req.param("id"));
+                    return http::written([&](http::JsonWriter& out) { write_view(out, view); });
                 }});
     router.add({"POST", "/api/v1/dispatches/preview/recipients", Access::tenant_member, [&reader](http::Request& req) {
                     auto body = req.json();
@@ -114,7 +115,8 @@ void register_reading(http::Router& router, DispatchService& svc) {
                     auto page = http::Page::from(req);
                     auto rows = svc.list(req.tenant_id(), page.limit, page.after_key, page.after_id,
                                          status_filter(req, &dispatch_state_from));
-                    return http::keyset_page(rows, page.limit, [](const Dispatch& d) { return to_json(d); });
+                    return http::keyset_written(
+                        rows, page.limit, [](const Dispatch& d) { return d.created_at; }, write_dispatch);
                 }});
     router.add({"GET", "/api/v1/dispatches/{id}/deliveries", Access::tenant_member, [&svc](http::Request& req) {
                     auto page = http::Page::from(req);
@@ -139,7 +141,7 @@ void register_controls(http::Router& router, DispatchService& svc) {
     for (auto& [action, fn] : controls) {
         router.add({"POST", "/api/v1/dispatches/{id}/" + std::string(to_string(action)), Access::tenant_member,
                     [&svc, fn = fn](http::Request& req) {
-                        return http::Response::json(to_json((svc.*fn)(req.caller(), req.param("id"), origin(req))));
+                        return dispatch_response((svc.*fn)(req.caller(), req.param("id"), origin(req)));
                     }});
     }
 }
@@ -147,7 +149,7 @@ void register_controls(http::Router& router, DispatchService& svc) {
 void register_approval(http::Router& router, DispatchService& svc) {
     using http::Access;
     router.add({"POST", "/api/v1/dispatches/{id}/approve", Access::tenant_admin, [&svc](http::Request& req) {
-                    return http::Response::json(to_json(svc.approve(req.caller(), req.param("id"), origin(req))));
+                    return dispatch_response(svc.approve(req.caller(), req.param("id"), origin(req)));
                 }});
     router.add({"GET", "/api/v1/settings/approval", Access::tenant_member, [&svc](http::Request& req) {
                     auto t = svc.approval_threshold(req.tenant_id());

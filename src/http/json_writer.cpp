@@ -75,6 +75,18 @@ JsonWriter& JsonWriter::number(long long value) {
     return *this;
 }
 
+JsonWriter& JsonWriter::fraction(double value) {
+    separate();
+    out_ += nlohmann::json(value).dump();
+    return *this;
+}
+
+JsonWriter& JsonWriter::json_text(std::string_view value) {
+    separate();
+    out_ += value;
+    return *this;
+}
+
 JsonWriter& JsonWriter::boolean(bool value) {
     separate();
     out_ += value ? "true" : "false";

@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace dh::http {
 
@@ -32,6 +33,13 @@ public:
     /// The string, or null when absent.
     JsonWriter& string(const std::optional<std::string>& value);
     JsonWriter& number(long long value);
+    /// A double would be cut to an integer by number(): it must go through fraction().
+    template <class T>
+    requires std::is_floating_point_v<T> JsonWriter& number(T) = delete;
+    /// A fraction, written as nlohmann-json writes a double (1.0, 0.25).
+    JsonWriter& fraction(double value);
+    /// A value that is JSON text already, as PostgreSQL's json functions and jsonb output produce it.
+    JsonWriter& json_text(std::string_view value);
     JsonWriter& boolean(bool value);
     JsonWriter& null();
 

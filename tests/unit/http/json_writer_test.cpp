@@ -50,6 +50,22 @@ TEST(JsonWriter, PlacesCommasBetweenMembersAndItems) {
     EXPECT_EQ(json::parse(out)["h"]["i"], "j");
 }
 
+TEST(JsonWriter, WritesFractionsAsNlohmannDoesAndJsonTextAsItIs) {
+    for (double d : {0.0, 1.0, 0.25, 1.0 / 3.0, 0.999})
+        EXPECT_EQ(
+            [&] {
+                std::string out;
+                JsonWriter(out).fraction(d);
+                return out;
+            }(),
+            json(d).dump())
+            << d;
+    std::string out;
+    JsonWriter(out).begin_array().json_text(R"({"list_ids": ["a"]})").number(2).end_array();
+    EXPECT_EQ(out, R"([{"list_ids": ["a"]},2])");
+    EXPECT_EQ(json::parse(out)[0]["list_ids"][0], "a");
+}
+
 struct Row {
     std::string id, created_at, name;
 };
