@@ -3,26 +3,19 @@
 #include <filesystem>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include "harness/tenants.hpp"
+#include "harness/wait.hpp"
+#include "vendors/vendors_test_util.hpp"
 
 namespace dh::test {
 
 /// Imports a vendor CSV through the real import API and waits for it; returns the id of the list
 /// "everyone" (the CSV's list column should name it).
 inline std::string import_csv(TenantSession& t, const std::string& csv) {
-    auto r = t.http.request("POST", "/api/v1/vendors/import", csv, {{"Content-Type", "text/csv"}});
-    if (r.status == 202) {
-        auto id = r.json()["id"].get<std::string>();
-        for (int i = 0; i < 600; ++i) {
-            auto job = t.http.get("/api/v1/imports/" + id).json();
-            if (job["status"] != "running") break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-    } else if (r.status != 200 && r.status != 201) {
+    auto r = import_csv(t.http, csv);
+    if (r.status != 200 && r.status != 201)
         throw std::runtime_error("import -> " + std::to_string(r.status) + " " + r.body);
-    }
     auto lists = t.http.get("/api/v1/lists").json();
     for (auto& l : lists["items"])
         if (l["name"] == "everyone") return l["id"].get<std::string>();
@@ -51,11 +44,12 @@ inline nlohmann::json dispatch_body(const std::string& list_id,
 inline nlohmann::json wait_for_status(TenantSession& t, const std::string& id, const std::string& status,
                                       int seconds = 120) {
     nlohmann::json d;
-    for (int i = 0; i < seconds * 10; ++i) {
-        d = t.http.get("/api/v1/dispatches/" + id).json();
-        if (d["status"] == status) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    wait_until(
+        [&] {
+            d = t.http.get("/api/v1/dispatches/" + id).json();
+            return d["status"] == status;
+        },
+        std::chrono::seconds(seconds), std::chrono::milliseconds(100));
     return d;
 }
 
