@@ -44,7 +44,8 @@ std::string read_password(const std::string& file) {
 }  // namespace
 
 AdminCommands::AdminCommands(CLI::App& admin) {
-    auto* verify = admin.add_subcommand("verify-usage", "Recompute usage from deliveries; exit 1 on any difference");
+    auto* verify = admin.add_subcommand(
+        "verify-usage", "Recompute usage, plan counters and dispatch counts from their rows; exit 1 on any difference");
     commands_.push_back(
         {verify, [](const Config& config) {
              auto database = open_database(config);

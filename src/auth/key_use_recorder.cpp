@@ -1,8 +1,7 @@
 #include "auth/key_use_recorder.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "auth/auth_store.hpp"
+#include "common/log.hpp"
 #include "db/tx.hpp"
 
 namespace dh::auth {
@@ -52,7 +51,7 @@ void KeyUseRecorder::write(std::vector<std::string> key_ids) {
             auth_store::touch_api_keys(tx, key_ids);
         });
     } catch (const std::exception& e) {
-        spdlog::warn("could not record the use of {} API key(s): {}", key_ids.size(), e.what());
+        log::warn("API key use not recorded", {{"keys", key_ids.size()}, {"error", e.what()}});
     }
 }
 

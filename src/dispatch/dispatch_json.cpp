@@ -5,7 +5,6 @@
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "http/json_fields.hpp"
-#include "http/page_response.hpp"
 #include "mail/header_values.hpp"
 
 namespace dh::dispatch {
@@ -93,10 +92,6 @@ void write_dispatch(http::JsonWriter& out, const Dispatch& d) {
     out.begin_object();
     write_members(out, d);
     out.end_object();
-}
-
-http::Response dispatch_response(const Dispatch& d, int status) {
-    return http::written([&](http::JsonWriter& out) { write_dispatch(out, d); }, status);
 }
 
 nlohmann::json to_json(const Delivery& d) {

@@ -4,13 +4,11 @@
 #include "dispatch/dispatch.hpp"
 #include "dispatch/dispatch_reader.hpp"
 #include "http/json_writer.hpp"
-#include "http/message.hpp"
 
 namespace dh::dispatch {
 
 /// A dispatch as every answer but GET /api/v1/dispatches/{id} shows it, written into the body.
 void write_dispatch(http::JsonWriter& out, const Dispatch& d);
-http::Response dispatch_response(const Dispatch& d, int status = 200);
 nlohmann::json to_json(const Delivery& d);
 nlohmann::json to_json(const Usage& u);
 /// A dispatch with its shared files and its message shown readably (GET /api/v1/dispatches/{id}).

@@ -25,6 +25,11 @@ std::optional<State> status_filter(const http::Request& req, std::optional<State
     throw Error::invalid_field("status", "is not a known state: " + *s);
 }
 
+/// A dispatch as every answer but the read of one shows it (see write_dispatch).
+http::Response dispatch_answer(const Dispatch& d, int status = 200) {
+    return http::written([&](http::JsonWriter& out) { write_dispatch(out, d); }, status);
+}
+
 void register_compose(http::Router& router, DispatchService& svc) {
     using http::Access;
     router.add({"POST", "/api/v1/dispatches", Access::tenant_member,
@@ -37,7 +42,7 @@ void register_compose(http::Router& router, DispatchService& svc) {
                         key = std::string(k);
                     }
                     auto result = svc.create(req.caller(), request, key, digest::sha256_hex(body.dump()), origin(req));
-                    auto r = dispatch_response(result.dispatch, result.replayed ? 200 : 201);
+                    auto r = dispatch_answer(result.dispatch, result.replayed ? 200 : 201);
                     if (result.replayed) r.header("Idempotent-Replayed", "true");
                     return r;
                 },
@@ -68,7 +73,7 @@ void register_compose(http::Router& router, DispatchService& svc) {
                     auto body = req.json();
                     auto to = http::JsonFields(body).text("to", 254);
                     auto d = svc.test_send(req.caller(), request_from_json(body, "to"), to, origin(req));
-                    return dispatch_response(d, 202);
+                    return dispatch_answer(d, 202);
                 },
                 4 << 20});
 }
@@ -141,7 +146,7 @@ void register_controls(http::Router& router, DispatchService& svc) {
     for (auto& [action, fn] : controls) {
         router.add({"POST", "/api/v1/dispatches/{id}/" + std::string(to_string(action)), Access::tenant_member,
                     [&svc, fn = fn](http::Request& req) {
-                        return dispatch_response((svc.*fn)(req.caller(), req.param("id"), origin(req)));
+                        return dispatch_answer((svc.*fn)(req.caller(), req.param("id"), origin(req)));
                     }});
     }
 }
@@ -149,7 +154,7 @@ void register_controls(http::Router& router, DispatchService& svc) {
 void register_approval(http::Router& router, DispatchService& svc) {
     using http::Access;
     router.add({"POST", "/api/v1/dispatches/{id}/approve", Access::tenant_admin, [&svc](http::Request& req) {
-                    return dispatch_response(svc.approve(req.caller(), req.param("id"), origin(req)));
+                    return dispatch_answer(svc.approve(req.caller(), req.param("id"), origin(req)));
                 }});
     router.add({"GET", "/api/v1/settings/approval", Access::tenant_member, [&svc](http::Request& req) {
                     auto t = svc.approval_threshold(req.tenant_id());

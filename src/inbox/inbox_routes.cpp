@@ -136,7 +136,7 @@ void register_inbox_routes(http::Router& router, InboxService& inbox) {
                     fields.only({"body_markdown", "subject"});
                     auto d = inbox.reply(req.caller(), req.param("id"), fields.text("body_markdown", 100000),
                                          fields.opt_text("subject", 900), {req.client_ip, req.request_id});
-                    return dispatch::dispatch_response(d, 201);
+                    return http::written([&](http::JsonWriter& out) { dispatch::write_dispatch(out, d); }, 201);
                 }});
     router.add({"GET", "/api/v1/admin/quarantine", Access::super_admin, [&inbox](http::Request& req) {
                     auto page = http::Page::from(req);
