@@ -42,8 +42,30 @@ std::string JwtCodec::issue(const AccessClaims& c, std::int64_t now) const {
     return input + "." + base64url(sign(input));
 }
 
+// A token is kept only after its signature was checked, and under its exact bytes: another string
+// never finds it. Refusals are not kept, so a flood of bad tokens cannot fill the memo.
 std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int64_t now) const {
     if (token.size() > 4096) return std::nullopt;
+    {
+        std::lock_guard lock(verified_mutex_);
+        if (auto it = verified_.find(token); it != verified_.end())
+            return in_time(it->second, now) ? std::optional(it->second.claims) : std::nullopt;
+    }
+    auto verified = decode(token);
+    if (!verified || !in_time(*verified, now)) return std::nullopt;
+    std::lock_guard lock(verified_mutex_);
+    if (verified_.size() >= kVerifiedKept) verified_.clear();
+    verified_.emplace(token, *verified);
+    return verified->claims;
+}
+
+bool JwtCodec::in_time(const Verified& v, std::int64_t now) {
+    if (now > v.claims.expires_at + kLeewaySeconds) return false;
+    if (v.not_before && now + kLeewaySeconds < *v.not_before) return false;
+    return now + kLeewaySeconds >= v.claims.issued_at;
+}
+
+std::optional<JwtCodec::Verified> JwtCodec::decode(const std::string& token) const {
     auto dot1 = token.find('.');
     auto dot2 = dot1 == std::string::npos ? dot1 : token.find('.', dot1 + 1);
     if (dot2 == std::string::npos || token.find('.', dot2 + 1) != std::string::npos) return std::nullopt;
@@ -73,11 +95,9 @@ std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int6
         return std::nullopt;
     auto exp = num("exp"), iat = num("iat"), nbf = num("nbf");
     if (!exp || !iat) return std::nullopt;
-    if (now > *exp + kLeewaySeconds) return std::nullopt;
-    if (nbf && now + kLeewaySeconds < *nbf) return std::nullopt;
-    if (now + kLeewaySeconds < *iat) return std::nullopt;
     if (*exp - *iat > kAccessTtlSeconds) return std::nullopt;  // longer-lived tokens were not issued by us
-    AccessClaims c;
+    Verified v;
+    AccessClaims& c = v.claims;
     c.subject = str("sub");
     c.role = str("role");
     c.token_id = str("jti");
@@ -85,7 +105,8 @@ std::optional<AccessClaims> JwtCodec::verify(const std::string& token, std::int6
     c.expires_at = *exp;
     if (p.contains("tid") && p["tid"].is_string()) c.tenant_id = p["tid"].get<std::string>();
     c.token_version = num("ver").value_or(-1);
-    return c;
+    v.not_before = nbf;
+    return v;
 }
 
 }  // namespace dh::auth

@@ -1,7 +1,9 @@
 #pragma once
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace dh::auth {
 
@@ -25,6 +27,10 @@ public:
     static constexpr int kLeewaySeconds = 60;
     static constexpr int kAccessTtlSeconds = 900;
 
+    /// Tokens verified lately, kept so that a session's next request skips decoding, parsing and
+    /// the signature; at most this many (then the memo starts again).
+    static constexpr std::size_t kVerifiedKept = 4096;
+
     explicit JwtCodec(std::string secret) : secret_(std::move(secret)) {}
 
     /// A signed access token (typ "access", exp = now + 15 min).
@@ -33,8 +39,17 @@ public:
     std::optional<AccessClaims> verify(const std::string& token, std::int64_t now_unix) const;
 
 private:
+    /// What a token's bytes alone decide is decided once; its times are checked on every use.
+    struct Verified {
+        AccessClaims claims;
+        std::optional<std::int64_t> not_before;
+    };
+    std::optional<Verified> decode(const std::string& token) const;
+    static bool in_time(const Verified& v, std::int64_t now);
     std::string sign(const std::string& signing_input) const;
     std::string secret_;
+    mutable std::mutex verified_mutex_;
+    mutable std::unordered_map<std::string, Verified> verified_;  ///< keyed by the whole token, signature included
 };
 
 std::int64_t unix_now();

@@ -52,6 +52,10 @@ void init(std::string_view level, Format format) {
     spdlog::set_default_logger(logger);
 }
 
+bool info_enabled() {
+    return spdlog::default_logger_raw()->should_log(spdlog::level::info);
+}
+
 void info(std::string_view msg, const nlohmann::json& fields) {
     emit(spdlog::level::info, "info", msg, fields);
 }

@@ -9,7 +9,7 @@ namespace dh::dispatch {
 namespace {
 
 /// The message as a template a person can read; a stored text that no longer parses is shown as is.
-RenderedMessage readable_message(const Dispatch& d) {
+RenderedMessage render_readable(const Dispatch& d) {
     try {
         auto tmpl = d.body_html ? prepare_html_message(d.subject, *d.body_html)
                                 : prepare_markdown_message(d.subject, d.body_markdown.value_or(""));
@@ -19,7 +19,37 @@ RenderedMessage readable_message(const Dispatch& d) {
     }
 }
 
+std::size_t text_bytes(const Dispatch& d, const RenderedMessage& m) {
+    return d.subject.size() + (d.body_markdown ? d.body_markdown->size() : 0) +
+           (d.body_html ? d.body_html->size() : 0) + m.subject.size() + m.text.size() + m.html.size();
+}
+
 }  // namespace
+
+// Rendering a template on every read of a dispatch costs more than the read's statement; the
+// rendering is kept per dispatch, within kKeptMessageBytes.
+RenderedMessage DispatchReader::readable_message(const Dispatch& d) {
+    {
+        std::lock_guard lock(kept_mutex_);
+        auto it = kept_.find(d.id);
+        if (it != kept_.end() && it->second.subject == d.subject && it->second.markdown == d.body_markdown &&
+            it->second.html == d.body_html)
+            return it->second.message;
+    }
+    auto message = render_readable(d);
+    const auto bytes = text_bytes(d, message);
+    std::lock_guard lock(kept_mutex_);
+    if (bytes > kKeptMessageBytes / 4) return message;
+    if (kept_bytes_ + bytes > kKeptMessageBytes) {
+        kept_.clear();
+        kept_bytes_ = 0;
+    }
+    auto [it, added] = kept_.try_emplace(d.id);
+    if (!added) kept_bytes_ -= it->second.bytes;
+    it->second = KeptMessage{d.subject, d.body_markdown, d.body_html, message, bytes};
+    kept_bytes_ += bytes;
+    return message;
+}
 
 DispatchView DispatchReader::view(const std::string& tenant_id, const std::string& id) {
     if (!strings::is_uuid(id)) throw Error::not_found("Dispatch");

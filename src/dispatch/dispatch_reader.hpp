@@ -1,5 +1,9 @@
 #pragma once
+#include <cstddef>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "dispatch/dispatch.hpp"
@@ -44,8 +48,24 @@ public:
     std::vector<SentSubject> sent_subjects(const std::string& tenant_id, const std::string& vendor_id,
                                            const std::vector<std::string>& delivery_ids);
 
+    /// How much message text (sources and renderings) the reader keeps; then it starts again.
+    static constexpr std::size_t kKeptMessageBytes = 16 << 20;
+
 private:
+    /// A dispatch's readable message with the texts it was rendered from. A dispatch's texts do not
+    /// change after creation; the sources are compared on use all the same.
+    struct KeptMessage {
+        std::string subject;
+        std::optional<std::string> markdown, html;
+        RenderedMessage message;
+        std::size_t bytes = 0;  ///< of all the texts above
+    };
+    RenderedMessage readable_message(const Dispatch& d);
+
     db::Pool& pool_;
+    std::mutex kept_mutex_;
+    std::unordered_map<std::string, KeptMessage> kept_;  ///< by dispatch id
+    std::size_t kept_bytes_ = 0;
 };
 
 }  // namespace dh::dispatch

@@ -74,13 +74,14 @@ Response Pipeline::handle(Request& request, const Match& match) const {
     std::string route_label =
         match.route ? match.route->pattern : (match.allowed.empty() ? "unmatched" : "method_not_allowed");
     metrics_.observe_request(route_label, request.method, response.status, seconds);
-    log::info("request", {{"request_id", request.request_id},
-                          {"method", request.method},
-                          {"path", request.path},
-                          {"route", route_label},
-                          {"status", response.status},
-                          {"duration_ms", static_cast<int>(seconds * 1000 * 100) / 100.0},
-                          {"client", request.client_ip}});
+    if (log::info_enabled())
+        log::info("request", {{"request_id", request.request_id},
+                              {"method", request.method},
+                              {"path", request.path},
+                              {"route", route_label},
+                              {"status", response.status},
+                              {"duration_ms", static_cast<int>(seconds * 1000 * 100) / 100.0},
+                              {"client", request.client_ip}});
     return response;
 }
 

@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/message.hpp"
@@ -42,7 +43,16 @@ public:
     const std::vector<Route>& routes() const { return routes_; }
 
 private:
+    /// One segment of a route's pattern: a literal, or the name of a {param}.
+    struct Segment {
+        std::string text;
+        bool param = false;
+    };
+    /// The literal segments of `pattern` when it matches `path`, or -1.
+    static int literal_score(const std::vector<Segment>& pattern, const std::vector<std::string_view>& path);
+
     std::vector<Route> routes_;
+    std::vector<std::vector<Segment>> patterns_;  ///< routes_[i]'s pattern, split once when added
 };
 
 }  // namespace dh::http

@@ -115,5 +115,34 @@ TEST_F(MergeDefault, AMalformedDefaultIsRefusedNamingTheField) {
     }
 }
 
+// The readable message is rendered once per dispatch and kept by the server; what it shows still
+// follows the stored text, and two dispatches never show each other's.
+TEST_F(MergeDefault, TheKeptReadableMessageFollowsTheStoredText) {
+    auto north = vendor("Northwind", "ap@northwind.example", {{"region", "North"}});
+    auto create = [&](const std::string& subject) {
+        auto r = acme.http.post("/api/v1/dispatches", {{"subject", subject},
+                                                       {"body_markdown", "Dear {{vendor.name}}"},
+                                                       {"recipients", {{"vendor_ids", {north}}}}});
+        if (r.status != 201) throw std::runtime_error("dispatch -> " + r.body);
+        return r.json()["id"].get<std::string>();
+    };
+    auto first = create("Prices for {{vendor.name}}");
+    auto second = create("Terms for {{vendor.name}}");
+    auto message = [&](const std::string& id) { return acme.http.get("/api/v1/dispatches/" + id).json()["message"]; };
+    for (int read = 0; read < 2; ++read) {
+        EXPECT_EQ(message(first)["subject"], "Prices for \u2039vendor.name\u203a");
+        EXPECT_EQ(message(second)["subject"], "Terms for \u2039vendor.name\u203a");
+    }
+    db::Connection conn(server.database().conninfo());
+    conn.exec(
+        "UPDATE dispatches SET subject = 'Rates for {{vendor.code}}', body_markdown = 'Hi {{vendor.code}}' "
+        "WHERE id = $1",
+        {first});
+    auto changed = message(first);
+    EXPECT_EQ(changed["subject"], "Rates for \u2039vendor.code\u203a");
+    EXPECT_NE(changed["text"].get<std::string>().find("Hi \u2039vendor.code\u203a"), std::string::npos) << changed;
+    EXPECT_EQ(message(second)["subject"], "Terms for \u2039vendor.name\u203a");
+}
+
 }  // namespace
 }  // namespace dh::test

@@ -121,5 +121,28 @@ TEST(Jwt, ChecksTimeAudienceIssuerAndType) {
     EXPECT_FALSE(codec.verify(with("exp", "soon"), kNow));
 }
 
+// verify() keeps the tokens it accepted; a kept token is still refused once its time is over (or
+// before it has begun), and a kept token's tampered copy is a different string and fails afresh.
+TEST(Jwt, AKeptTokenIsStillCheckedForTime) {
+    JwtCodec codec(kKey);
+    auto p = good_payload();
+    p["nbf"] = kNow + 100;
+    auto token = forge(kHeader, p, kKey);
+    ASSERT_TRUE(codec.verify(token, kNow + 100));  // now kept
+    EXPECT_TRUE(codec.verify(token, kNow + 500));
+    EXPECT_FALSE(codec.verify(token, kNow + 900 + 61)) << "expired while kept";
+    EXPECT_FALSE(codec.verify(token, kNow)) << "before its nbf, less the leeway";
+    EXPECT_TRUE(codec.verify(token, kNow + 200)) << "refusals do not drop it";
+    auto tampered = token;
+    tampered[tampered.rfind('.') + 1] ^= 1;
+    EXPECT_FALSE(codec.verify(tampered, kNow + 200));
+    for (std::size_t i = 0; i < JwtCodec::kVerifiedKept + 10; ++i) {
+        auto other = good_payload();
+        other["jti"] = "j" + std::to_string(i);
+        ASSERT_TRUE(codec.verify(forge(kHeader, other, kKey), kNow)) << i;
+    }
+    EXPECT_TRUE(codec.verify(token, kNow + 200)) << "verified afresh after the memo started again";
+}
+
 }  // namespace
 }  // namespace dh::auth

@@ -36,6 +36,13 @@ TEST(JsonWriter, WritesStringsByteForByteAsNlohmannDoes) {
     for (auto& s : cases) EXPECT_EQ(written(s), dumped(json(s))) << s;
 }
 
+TEST(JsonWriter, EscapesEveryAsciiCharacterAsNlohmannDoes) {
+    for (int c = 0; c < 0x80; ++c) {
+        const std::string s = "a" + std::string(1, static_cast<char>(c)) + "b";
+        EXPECT_EQ(written(s), dumped(json(s))) << "character " << c;
+    }
+}
+
 TEST(JsonWriter, PlacesCommasBetweenMembersAndItems) {
     std::string out;
     JsonWriter w(out);
