@@ -212,7 +212,7 @@ TEST(TicketMailRelay, TransientFailuresAreRetriedAndOthersNotResent) {
             }
         return n;
     };
-    EXPECT_TRUE(smtp::eventually([&] { return messages_to("tempfail-data@") >= 2; }, std::chrono::seconds(20)))
+    EXPECT_TRUE(wait_until([&] { return messages_to("tempfail-data@") >= 2; }, std::chrono::seconds(20)))
         << "the refused notification is tried again";
     EXPECT_EQ(messages_to("root@platform.test"), 1) << "the accepted one is not sent again";
     db::Connection conn(server.database().conninfo());

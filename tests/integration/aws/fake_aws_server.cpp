@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-#include <thread>
 
 #include "common/random.hpp"
 #include "harness/net.hpp"
 #include "harness/server.hpp"
+#include "harness/wait.hpp"
 
 namespace fs = std::filesystem;
 
@@ -31,16 +31,16 @@ FakeAws::FakeAws(nlohmann::json config) : dir_("/tmp/dh-fake-aws-" + random::hex
     pid_ = spawn(
         {"/usr/bin/python3", tools_dir() + "/fake_aws.py", "--config", dir_ + "/config.json", "--port-file", port_file},
         {}, dir_ + "/server.log");
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (!fs::exists(port_file)) {
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    auto started = [&] {
+        if (fs::exists(port_file)) return true;
+        if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
             pid_ = -1;
             throw std::runtime_error("fake_aws.py exited during start (see " + dir_ + "/server.log)");
         }
-        if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("fake_aws.py did not start in 15 s");
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+        return false;
+    };
+    if (!wait_until(started, std::chrono::seconds(15), std::chrono::milliseconds(20)))
+        throw std::runtime_error("fake_aws.py did not start in 15 s");
     int port = 0;
     std::ifstream(port_file) >> port;
     url_ = "http://127.0.0.1:" + std::to_string(port);

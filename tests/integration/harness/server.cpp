@@ -11,9 +11,9 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "common/random.hpp"
+#include "harness/wait.hpp"
 
 namespace fs = std::filesystem;
 
@@ -81,25 +81,27 @@ std::string sanitizer_report(pid_t pid) {
     return reports;
 }
 
-int wait_for(pid_t pid, int timeout_s) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-    while (std::chrono::steady_clock::now() < deadline) {
-        int status = 0;
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return -1;
-}
-
 }  // namespace
+
+int wait_for_exit(pid_t pid, std::chrono::milliseconds timeout) {
+    int code = -1;
+    wait_until(
+        [&] {
+            int status = 0;
+            if (waitpid(pid, &status, WNOHANG) != pid) return false;
+            code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            return true;
+        },
+        timeout, std::chrono::milliseconds(20));
+    return code;
+}
 
 CommandResult run_binary(const std::vector<std::string>& args, const Env& env, int timeout_s) {
     std::string log = "/tmp/dh-cmd-" + random::hex(6) + ".log";
     std::vector<std::string> argv = {DH_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     pid_t pid = spawn(argv, env, log);
-    int code = wait_for(pid, timeout_s);
+    int code = wait_for_exit(pid, std::chrono::seconds(timeout_s));
     if (code == -1) {
         kill(pid, SIGKILL);
         waitpid(pid, nullptr, 0);
@@ -137,20 +139,21 @@ TestServer::TestServer(Env extra) : db_(std::make_unique<TestDatabase>("srv", Sc
 
 /// True once /readyz answers 200; false when serve exited; throws after 30 s.
 bool TestServer::wait_until_ready() {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     HttpClient http(base_);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (http.get("/readyz").status == 200) return true;
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    bool ready = false;
+    bool decided = wait_until(
+        [&] {
+            if ((ready = http.get("/readyz").status == 200)) return true;
+            int status = 0;
+            if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
             last_pid_ = pid_;
             exit_ = describe_exit(status);
             pid_ = -1;
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    throw std::runtime_error("serve not ready in 30 s: " + log());
+            return true;
+        },
+        std::chrono::seconds(30));
+    if (!decided) throw std::runtime_error("serve not ready in 30 s: " + log());
+    return ready;
 }
 
 TestServer::~TestServer() {
@@ -166,7 +169,7 @@ std::string TestServer::log() const {
 int TestServer::stop(int signal, int timeout_s) {
     if (pid_ <= 0) return 0;
     kill(pid_, signal);
-    int code = wait_for(pid_, timeout_s);
+    int code = wait_for_exit(pid_, std::chrono::seconds(timeout_s));
     if (code == -1) {
         kill(pid_, SIGKILL);
         waitpid(pid_, nullptr, 0);

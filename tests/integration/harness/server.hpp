@@ -1,6 +1,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -58,5 +59,9 @@ long metric(const TestServer& server, const std::string& name);
 
 /// Starts a process with `env`, stdout+stderr to `log_path`; returns its pid.
 pid_t spawn(const std::vector<std::string>& args, const Env& env, const std::string& log_path);
+
+/// Waits until child `pid` has exited, at most `timeout`: its exit code (128 + the signal when a
+/// signal ended it), or -1 when it still runs (it is not killed).
+int wait_for_exit(pid_t pid, std::chrono::milliseconds timeout);
 
 }  // namespace dh::test

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness/net.hpp"
+#include "harness/wait.hpp"
 #include "smtp/smtp_peers.hpp"
 
 namespace dh::test::smtp {
@@ -65,10 +66,12 @@ TEST(SmtpDelivery, SmtpSinkGetsEveryMessageExactlyOnceWithOneRecipient) {
 
     // smtp-sink writes one file per transaction: envelope headers, then the unstuffed message.
     std::map<std::string, std::string> by_id;
-    ASSERT_TRUE(eventually([&] {
-        return std::distance(fs::directory_iterator(dump.path()), fs::directory_iterator{}) ==
-               static_cast<long>(batch.size());
-    }));
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return std::distance(fs::directory_iterator(dump.path()), fs::directory_iterator{}) ==
+                   static_cast<long>(batch.size());
+        },
+        std::chrono::seconds(10)));
     for (auto& e : fs::directory_iterator(dump.path())) {
         std::string text = read_text(e.path());
         std::size_t rcpts = 0;
@@ -137,7 +140,7 @@ TEST(SmtpDelivery, EachResultIsToldAsTheRelayAnswersWhileTheBatchIsStillOnTheWir
         std::lock_guard lock(mutex);
         return told.size();
     };
-    EXPECT_TRUE(eventually([&] { return told_count() >= 2; }, 30s)) << "results told before the batch ended";
+    EXPECT_TRUE(wait_until([&] { return told_count() >= 2; }, 30s)) << "results told before the batch ended";
     EXPECT_FALSE(returned.load()) << "the third message is still waiting for the relay";
     {
         std::lock_guard lock(mutex);

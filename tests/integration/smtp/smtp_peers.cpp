@@ -12,10 +12,10 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "common/random.hpp"
 #include "harness/server.hpp"
+#include "harness/wait.hpp"
 
 namespace fs = std::filesystem;
 
@@ -41,30 +41,28 @@ Peer::Peer(std::vector<std::string> args, const std::string& ready_prefix, int p
     // A peer must not outlive a test binary killed by a ctest timeout: it dies with its parent.
     args.insert(args.begin(), {"/usr/bin/setpriv", "--pdeathsig", "TERM", "--"});
     pid_ = spawn(args, env, log_);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
+    auto started = [&] {
         std::string out = output();
-        if (ready_prefix.empty() && accepts_connections(port_)) return;  // a peer that prints nothing
+        if (ready_prefix.empty() && accepts_connections(port_)) return true;  // a peer that prints nothing
         auto pos = ready_prefix.empty() ? std::string::npos : out.find(ready_prefix);
         if (pos != std::string::npos) {
             if (port_ == 0) port_ = std::stoi(out.substr(pos + ready_prefix.size()));
-            return;
+            return true;
         }
         if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
             pid_ = -1;
             throw std::runtime_error("SMTP peer exited: " + out);
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+        return false;
+    };
+    if (wait_until(started, std::chrono::seconds(20), std::chrono::milliseconds(20))) return;
     throw std::runtime_error("SMTP peer did not start: " + output());
 }
 
 Peer::~Peer() {
     if (pid_ > 0) {
         kill(pid_, SIGTERM);
-        for (int i = 0; i < 250 && waitpid(pid_, nullptr, WNOHANG) != pid_; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        if (kill(pid_, 0) == 0) {
+        if (wait_for_exit(pid_, std::chrono::seconds(5)) == -1) {
             kill(pid_, SIGKILL);
             waitpid(pid_, nullptr, 0);
         }
@@ -148,15 +146,6 @@ mail::OutgoingMessage message(const std::string& id, const std::string& rcpt, co
              "Content-Type: text/plain; charset=utf-8\r\n\r\n" +
              body;
     return m;
-}
-
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return pred();
 }
 
 std::vector<std::string> aiosmtpd(const TempDir& dir, std::vector<std::string> extra) {

@@ -59,7 +59,4 @@ mail::SmtpOptions test_options(const std::string& url, int connections = 4);
 /// A personalised message whose body carries `tag` (to find it at the peer).
 mail::OutgoingMessage message(const std::string& id, const std::string& rcpt, const std::string& body = "Hello.\r\n");
 
-/// Polls `pred` until true or `timeout`.
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(10));
-
 }  // namespace dh::test::smtp

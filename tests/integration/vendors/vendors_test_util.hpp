@@ -1,9 +1,9 @@
 #pragma once
 #include <chrono>
 #include <string>
-#include <thread>
 
 #include "harness/net.hpp"
+#include "harness/wait.hpp"
 
 namespace dh::test {
 
@@ -13,13 +13,14 @@ inline HttpResponse import_csv(const HttpClient& http, const std::string& csv, c
     auto r = http.request("POST", "/api/v1/vendors/import" + query, csv, {{"Content-Type", "text/csv"}});
     if (r.status != 202) return r;
     auto id = r.json()["id"].get<std::string>();
-    for (int i = 0; i < 600; ++i) {
-        auto job = http.get("/api/v1/imports/" + id);
-        auto status = job.json().value("status", "");
-        if (status != "running") return job;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return http.get("/api/v1/imports/" + id);
+    HttpResponse job;
+    wait_until(
+        [&] {
+            job = http.get("/api/v1/imports/" + id);
+            return job.json().value("status", "") != "running";
+        },
+        std::chrono::seconds(60), std::chrono::milliseconds(100));
+    return job;
 }
 
 /// `n` vendors with one contact each (the acceptance check's shape): the first `bad` have broken emails.
