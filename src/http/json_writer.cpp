@@ -1,15 +1,22 @@
 #include "http/json_writer.hpp"
 
+#include <array>
 #include <nlohmann/json.hpp>
 
 namespace dh::http {
 namespace {
 
-/// Printable ASCII other than '"' and '\\' is written as it is.
-bool needs_escaping(std::string_view s) {
-    for (unsigned char c : s)
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return true;
-    return false;
+/// A byte that JSON text cannot carry as it is ('"', '\\', a control character) or that needs a
+/// UTF-8 check (anything from 0x80).
+constexpr std::array<bool, 256> kSpecial = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+    return t;
+}();
+
+std::size_t next_special(std::string_view s, std::size_t from) {
+    while (from < s.size() && !kSpecial[static_cast<unsigned char>(s[from])]) ++from;
+    return from;
 }
 
 bool is_ascii(std::string_view s) {
@@ -18,45 +25,37 @@ bool is_ascii(std::string_view s) {
     return true;
 }
 
-/// ASCII text escaped exactly as nlohmann-json escapes it (the short escapes, \u00xx in lower-case
-/// hex for the other control characters, DEL as it is), in quotes.
-void append_escaped_ascii(std::string& out, std::string_view s) {
+/// The escape of an ASCII byte that needs one, exactly as nlohmann-json writes it: the short
+/// escapes, else \u00xx in lower-case hex.
+void append_escape(std::string& out, char c) {
     static constexpr char kHex[] = "0123456789abcdef";
-    out += '"';
-    for (char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += "\\u00";
-                    out += kHex[(c >> 4) & 0xf];
-                    out += kHex[c & 0xf];
-                } else {
-                    out += c;
-                }
-        }
+    switch (c) {
+        case '"':
+            out += "\\\"";
+            return;
+        case '\\':
+            out += "\\\\";
+            return;
+        case '\b':
+            out += "\\b";
+            return;
+        case '\f':
+            out += "\\f";
+            return;
+        case '\n':
+            out += "\\n";
+            return;
+        case '\r':
+            out += "\\r";
+            return;
+        case '\t':
+            out += "\\t";
+            return;
+        default:
+            out += "\\u00";
+            out += kHex[(c >> 4) & 0xf];
+            out += kHex[c & 0xf];
     }
-    out += '"';
 }
 
 }  // namespace
@@ -88,17 +87,24 @@ JsonWriter& JsonWriter::key(std::string_view name) {
     return *this;
 }
 
+// Runs of plain bytes are appended whole; text with bytes from 0x80 goes to nlohmann-json, which
+// checks its UTF-8 (an invalid sequence becomes U+FFFD).
 void JsonWriter::quoted(std::string_view value) {
-    if (!needs_escaping(value)) {
-        out_ += '"';
-        out_ += value;
-        out_ += '"';
-    } else if (is_ascii(value)) {
-        append_escaped_ascii(out_, value);
-    } else {
-        // UTF-8, which nlohmann-json checks (an invalid sequence becomes U+FFFD).
+    std::size_t special = next_special(value, 0);
+    if (special < value.size() && !is_ascii(value.substr(special))) {
         out_ += nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
     }
+    out_ += '"';
+    std::size_t done = 0;
+    while (special < value.size()) {
+        out_.append(value.data() + done, special - done);
+        append_escape(out_, value[special]);
+        done = special + 1;
+        special = next_special(value, done);
+    }
+    out_.append(value.data() + done, value.size() - done);
+    out_ += '"';
 }
 
 JsonWriter& JsonWriter::key_escaped(std::string_view name) {

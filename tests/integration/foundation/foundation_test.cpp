@@ -144,10 +144,26 @@ TEST(Foundation, OperationsEndpoints) {
     EXPECT_EQ(ready.status, 200);
     EXPECT_EQ(ready.json()["schema_version"], db::embedded_migrations().back().version);
     http.get("/healthz");
+    http.get("/healthz");
+    http.request("BREW", "/healthz");  // a made-up method is counted, under "other"
+    http.request("BREW", "/no/such/route");
     auto metrics = http.get("/metrics");
     EXPECT_EQ(metrics.status, 200);
     EXPECT_NE(metrics.body.find("# TYPE http_requests_total counter"), std::string::npos);
     EXPECT_NE(metrics.body.find("route=\"/healthz\""), std::string::npos);
+    auto line_of = [&](const std::string& start) {
+        auto pos = metrics.body.find("\n" + start);
+        return pos == std::string::npos ? std::string()
+                                        : metrics.body.substr(pos + 1, metrics.body.find('\n', pos + 1) - pos - 1);
+    };
+    EXPECT_EQ(line_of("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
+              "http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2")
+        << metrics.body;
+    EXPECT_EQ(line_of("http_requests_total{method=\"other\",route=\"method_not_allowed\",status=\"405\"}"),
+              "http_requests_total{method=\"other\",route=\"method_not_allowed\",status=\"405\"} 1")
+        << metrics.body;
+    EXPECT_NE(line_of("http_requests_total{method=\"other\",route=\"unmatched\""), "") << metrics.body;
+    EXPECT_EQ(metrics.body.find("BREW"), std::string::npos) << "a method the client made up became a label";
     EXPECT_NE(metrics.body.find("db_pool_connections"), std::string::npos);
     auto doc = http.get("/api/v1/openapi.json");
     EXPECT_EQ(doc.json()["openapi"], "3.1.0");

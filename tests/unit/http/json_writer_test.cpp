@@ -32,6 +32,9 @@ TEST(JsonWriter, WritesStringsByteForByteAsNlohmannDoes) {
         "broken \xc3 utf-8 \xff\xfe end",                          // replaced by U+FFFD
         std::string("nul \0 inside", 12),
         "</script>",
+        "escape first\t then Zo\xc3\xab",  // an escape before UTF-8, and after it:
+        "Zo\xc3\xab then\n a line",
+        "runs \"between\" escapes\\ and at the end\n",
     };
     for (auto& s : cases) EXPECT_EQ(written(s), dumped(json(s))) << s;
 }
