@@ -113,6 +113,13 @@ int run_serve(const Config& config) {
 
     boost::asio::io_context ioc(1);
     boost::asio::thread_pool handlers(static_cast<std::size_t>(config.http_threads));
+    // Whatever ends this function, the features' listeners go before the io_context they are bound
+    // to (declared after it, this guard is destroyed first). A failed start used to destroy them
+    // after it, which read freed memory instead of reporting the error.
+    struct StopFeaturesFirst {
+        FeatureSet& features;
+        ~StopFeaturesFirst() { features.stop(); }
+    } stop_features_first{features};
     http::Server::Options options;
     options.host = config.http_host;
     options.port = config.http_port;

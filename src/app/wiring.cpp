@@ -247,9 +247,12 @@ void FeatureSet::stop() {
 void FeatureSet::listen(boost::asio::io_context& ioc, boost::asio::thread_pool& handlers) {
     if (!features_ || !features_->smtp_options) return;
     auto& o = *features_->smtp_options;
-    features_->smtp = std::make_unique<mail::SmtpServer>(ioc, handlers, *features_->smtp_handler, o);
-    auto port = features_->smtp->listen();
-    features_->smtp->start();
+    // Kept only once it listens: a port in use throws here, and the server goes with this frame,
+    // while its io_context still exists.
+    auto smtp = std::make_unique<mail::SmtpServer>(ioc, handlers, *features_->smtp_handler, o);
+    auto port = smtp->listen();
+    smtp->start();
+    features_->smtp = std::move(smtp);
     log::info("inbound SMTP listening",
               {{"address", o.host + ":" + std::to_string(port)}, {"starttls", !o.tls_cert_file.empty()}});
 }

@@ -35,6 +35,46 @@ TEST(Foundation, ServeWithoutSecretFailsFastNamingIt) {
     EXPECT_EQ(weak.output.find("short-secret-value"), std::string::npos) << "secret echoed: " << weak.output;
 }
 
+/// A socket listening on a loopback port (a port another program holds); closed on destruction.
+struct HeldPort {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int port = 0;
+    HeldPort() {
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 1) != 0 ||
+            getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+            throw std::runtime_error("cannot hold a loopback port");
+        port = ntohs(addr.sin_port);
+    }
+    ~HeldPort() { close(fd); }
+};
+
+// A port in use ends serve with the reason and status 1, whichever listener meets it. The inbound
+// SMTP listener meets it after the HTTP one is up and the features run: its failure used to free the
+// listener after the io_context it was bound to (a heap-use-after-free under the sanitizers, and no
+// reason printed).
+TEST(Foundation, ServeWhosePortIsTakenSaysSoAndExits) {
+    TestDatabase db("busy", Schema::migrated);
+    HeldPort held;
+    const std::string taken = "127.0.0.1:" + std::to_string(held.port);
+    const std::string dir = "/tmp/dh-busy-" + random::hex(4);
+    Env env = {{"JWT_SECRET", random::hex(32)}, {"DATABASE_URL", db.url()}, {"DATA_DIR", dir}};
+    for (const char* which : {"SMTP_LISTEN", "HTTP_LISTEN"}) {
+        Env e = env;
+        e["HTTP_LISTEN"] = "127.0.0.1:" + std::to_string(free_port());
+        e["SMTP_LISTEN"] = "127.0.0.1:" + std::to_string(free_port());
+        e[which] = taken;
+        auto r = run_binary({"serve"}, e, 60);
+        EXPECT_EQ(r.exit_code, 1) << which << ": " << r.output;
+        EXPECT_NE(r.output.find("Address already in use"), std::string::npos) << which << ": " << r.output;
+        EXPECT_EQ(r.output.find("AddressSanitizer"), std::string::npos) << which << ": " << r.output;
+    }
+    fs::remove_all(dir);
+}
+
 TEST(Foundation, HelpAndVersion) {
     auto v = run_binary({"--version"}, {});
     EXPECT_EQ(v.exit_code, 0);
